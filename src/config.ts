@@ -1,0 +1,99 @@
+import { IANAZone } from 'luxon';
+import { z } from 'zod';
+import { diagnostic, type Diagnostic } from './diagnostics.js';
+import { parseYamlMapping } from './load/yamlData.js';
+
+/** A BCP 47 language tag as used in feeds (`en`, `ar`, `fr`, `pt-BR`). */
+const LanguageTag = z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'must be a language tag such as "en" or "ar"');
+
+const AbsoluteHttpUrl = z
+  .string()
+  .refine((value) => URL.canParse(value) && /^https?:$/.test(new URL(value).protocol), 'must be an absolute http(s) URL');
+
+const LanguageSettings = z
+  .object({
+    /** The site's name in this language, used in feed titles. */
+    siteName: z.string().min(1),
+    /**
+     * Where an article of this language lives, relative to `baseUrl`.
+     * Tokens: {lang}, {section} (slug of the first top-level category), {slug}, {year}, {month}.
+     */
+    urlPattern: z.string().default('/{lang}/{section}/{slug}/'),
+    /** Home page of this language, relative to `baseUrl`. */
+    homePath: z.string().optional(),
+    /** Copyright or licence statement carried by every feed of this language. */
+    rights: z.string().optional(),
+    /** Writing direction; right to left for Arabic, Hebrew, Persian and Urdu unless set. */
+    direction: z.enum(['ltr', 'rtl']).optional(),
+  })
+  .strict();
+
+const FeedSettings = z
+  .object({
+    /** Most items in one feed, newest first. */
+    limit: z.number().int().positive().default(50),
+    /** Length of a derived summary, in characters of visible text. */
+    summaryLength: z.number().int().min(40).default(300),
+    /** Whether items carry the full article, not only the summary. */
+    fullContent: z.boolean().default(true),
+    /** Whether full content opens with an "Available in" line linking the translation. */
+    translationLine: z.boolean().default(true),
+    /** Whether full content ends with a "Related articles" list. */
+    relatedInContent: z.boolean().default(true),
+    /** Length of each item's related-articles list. */
+    relatedCount: z.number().int().min(0).max(50).default(5),
+  })
+  .strict();
+
+export const ConfigSchema = z
+  .object({
+    /** Root of the site; article URLs and feed URLs are built under it. */
+    baseUrl: AbsoluteHttpUrl.transform((value) => (value.endsWith('/') ? value : `${value}/`)),
+    /** Where feeds are published, relative to `baseUrl` (the `out` directory maps to it). */
+    feedsPath: z.string().default('feeds/'),
+    /** Time zone in which a date or date-time without an offset is read. */
+    timeZone: z.string().default('UTC').refine((zone) => IANAZone.isValidZone(zone), 'must be an IANA time zone such as "Asia/Amman"'),
+    languages: z.record(LanguageTag, LanguageSettings).refine((value) => Object.keys(value).length > 0, 'must list at least one language'),
+    feeds: FeedSettings.default(FeedSettings.parse({})),
+    /** Stable URL slugs for category names, so that retyping a title never changes a URL. */
+    categorySlugs: z.record(z.string(), z.string().regex(/^[a-z0-9-]+$/, 'must be lower-case ASCII letters, digits and hyphens')).default({}),
+    /** Licence URL carried next to the rights statement. */
+    licenseUrl: AbsoluteHttpUrl.optional(),
+    generator: z.string().default('nashra'),
+  })
+  .strict();
+
+export type SiteConfig = z.infer<typeof ConfigSchema>;
+export type LanguageConfig = z.infer<typeof LanguageSettings>;
+
+export const DEFAULT_CONFIG_FILE = 'nashra.config.yaml';
+
+export interface ConfigResult {
+  readonly config?: SiteConfig;
+  readonly diagnostics: Diagnostic[];
+}
+
+/** Validates a config file's text; every problem is a diagnostic pointing at its line. */
+export function parseConfig(text: string, file: string): ConfigResult {
+  const yaml = parseYamlMapping(text);
+  const diagnostics = yaml.problems.map((p) => diagnostic(file, p.position, 'error', p.field, p.message));
+  if (diagnostics.length > 0) return { diagnostics };
+  const parsed = ConfigSchema.safeParse(yaml.data);
+  if (parsed.success) return { config: parsed.data, diagnostics };
+  for (const issue of parsed.error.issues) {
+    const path = issue.path.filter((part): part is string | number => typeof part !== 'symbol');
+    const field = path.join('.') || 'config';
+    diagnostics.push(diagnostic(file, yaml.positionOf(path), 'error', field, `${field} ${issue.message}`));
+  }
+  return { diagnostics };
+}
+
+const RTL_LANGUAGES = new Set(['ar', 'he', 'fa', 'ur', 'ps', 'sd', 'ckb', 'yi', 'dv']);
+
+export function directionOf(config: SiteConfig, lang: string): 'ltr' | 'rtl' {
+  return config.languages[lang]?.direction ?? (RTL_LANGUAGES.has(lang.split('-')[0] ?? lang) ? 'rtl' : 'ltr');
+}
+
+export function languagesOf(config: SiteConfig): string[] {
+  return Object.keys(config.languages);
+}

@@ -1,0 +1,153 @@
+import { directionOf, languagesOf, type SiteConfig } from '../config.js';
+import { formatDate, languageName, translator } from '../i18n/index.js';
+import { byNewest, lastModified, type Post } from '../model.js';
+import type { RenderedPost } from '../render/article.js';
+import { readingMinutes } from '../render/article.js';
+import { articleKey, groupArticles, relateArticles, versionFor, type Relation } from '../relate/related.js';
+import { escapeHtml } from '../text.js';
+import { absoluteUrl, categorySlug, languageHomeUrl, outputUrl } from '../urls.js';
+import type { FeedCategory, FeedDocument, FeedEntry, FeedImage, RelatedItem, TranslationLink } from './document.js';
+import { feedPath } from './formats.js';
+
+/** Renders a post; the pipeline passes a memoised one so no post is rendered twice. */
+export type Renderer = (post: Post) => RenderedPost;
+
+/**
+ * One feed document per configured language from the posts that are live now.
+ * Only the newest `limit` posts of each language, and the posts they list as
+ * related, are rendered: an archive of thousands costs no Markdown work.
+ */
+export function composeFeeds(livePosts: readonly Post[], config: SiteConfig, render: Renderer): FeedDocument[] {
+  const articles = groupArticles(livePosts);
+  const relations = relateArticles(articles, config.feeds.relatedCount);
+  const articleByKey = new Map(articles.map((article) => [article.key, article]));
+  return languagesOf(config).map((lang) => {
+    const posts = livePosts.filter((post) => post.lang === lang).sort(byNewest).slice(0, config.feeds.limit);
+    const entries = posts.map((post) => {
+      const article = articleByKey.get(articleKey(post));
+      const translations = article
+        ? [...article.versions.values()].filter((other) => other.lang !== lang).sort((a, b) => (a.lang < b.lang ? -1 : 1))
+        : [];
+      const related = (relations.get(articleKey(post)) ?? []).map((relation) => relatedItem(relation, lang, render));
+      return composeEntry(post, translations, related, config, render);
+    });
+    return composeDocument(lang, entries, config);
+  });
+}
+
+function composeDocument(lang: string, entries: FeedEntry[], config: SiteConfig): FeedDocument {
+  const t = translator(lang);
+  const settings = config.languages[lang];
+  const site = settings?.siteName ?? config.baseUrl;
+  const newest = Math.max(0, ...entries.map((entry) => entry.updated.getTime()));
+  return {
+    lang,
+    direction: directionOf(config, lang),
+    title: t('feed.title', { site }),
+    description: t('feed.description', { site }),
+    homeUrl: languageHomeUrl(config, lang),
+    links: {
+      rss: outputUrl(config, feedPath(lang, 'rss')),
+      atom: outputUrl(config, feedPath(lang, 'atom')),
+      json: outputUrl(config, feedPath(lang, 'json')),
+    },
+    rights: settings?.rights,
+    licenseUrl: config.licenseUrl,
+    generator: config.generator,
+    updated: new Date(newest),
+    entries,
+  };
+}
+
+function composeEntry(
+  post: Post,
+  translations: readonly Post[],
+  related: readonly RelatedItem[],
+  config: SiteConfig,
+  render: Renderer,
+): FeedEntry {
+  const rendered = render(post);
+  const translationLinks: TranslationLink[] = translations.map((other) => ({ lang: other.lang, id: other.id, url: other.url, title: other.title }));
+  const minutes = readingMinutes(rendered.wordCount);
+  return {
+    id: post.id,
+    url: post.url,
+    title: post.title,
+    lang: post.lang,
+    summaryHtml: rendered.summaryHtml,
+    contentHtml: config.feeds.fullContent ? contentHtml(post, rendered, translationLinks, related, minutes, config) : undefined,
+    published: post.date,
+    updated: lastModified(post),
+    categories: post.categories.map((path) => ({
+      term: path.join('/'),
+      label: path[path.length - 1] ?? path.join('/'),
+      scheme: absoluteUrl(config, `/${post.lang}/categories/`),
+    })),
+    tags: post.tags.map((tag): FeedCategory => ({ term: tag, label: tag, scheme: absoluteUrl(config, `/${post.lang}/tags/`) })),
+    authors: post.authors,
+    image: post.image ? feedImage(post) : undefined,
+    translations: translationLinks,
+    related,
+    readingMinutes: minutes,
+    canonical: post.canonical,
+  };
+}
+
+function relatedItem(relation: Relation, lang: string, render: Renderer): RelatedItem {
+  const post = versionFor(relation.article, lang);
+  return {
+    id: post.id,
+    url: post.url,
+    title: post.title,
+    summaryHtml: render(post).summaryHtml,
+    lang: post.lang,
+    date: post.date,
+    score: relation.score,
+  };
+}
+
+/**
+ * The article as a reader sees it on the organisation's pages: reading time
+ * and the "Available in" line first, the body, then "Related articles",
+ * wrapped in the post's language and direction.
+ */
+function contentHtml(
+  post: Post,
+  rendered: RenderedPost,
+  translations: readonly TranslationLink[],
+  related: readonly RelatedItem[],
+  minutes: number,
+  config: SiteConfig,
+): string {
+  const t = translator(post.lang);
+  const direction = directionOf(config, post.lang);
+  const meta = [escapeHtml(t('content.readingTime', { count: minutes }))];
+  if (config.feeds.translationLine && translations.length > 0) {
+    const links = translations.map((link) => `<a href="${escapeHtml(link.url)}" hreflang="${link.lang}" lang="${link.lang}" dir="${directionOf(config, link.lang)}">${escapeHtml(languageName(link.lang))}</a>`);
+    meta.push(`${escapeHtml(t('content.availableIn'))} ${links.join(' / ')}`);
+  }
+  const parts = [`<p>${meta.join(' · ')}</p>`, rendered.bodyHtml];
+  if (config.feeds.relatedInContent && related.length > 0) {
+    const items = related.map((item) => {
+      const foreign = item.lang !== post.lang;
+      const attributes = foreign ? ` hreflang="${item.lang}" lang="${item.lang}" dir="${directionOf(config, item.lang)}"` : '';
+      const note = foreign ? ` ${escapeHtml(t('content.inLanguage', { language: languageName(item.lang) }))}` : '';
+      const date = escapeHtml(formatDate(item.date, post.lang, config.timeZone));
+      return `<li><a href="${escapeHtml(item.url)}"${attributes}>${escapeHtml(item.title)}</a>${note} · ${date}</li>`;
+    });
+    parts.push(`<section><h2>${escapeHtml(t('content.related'))}</h2><ul>${items.join('')}</ul></section>`);
+  }
+  return `<div lang="${post.lang}" dir="${direction}">${parts.join('\n')}</div>`;
+}
+
+const IMAGE_TYPES: Record<string, string> = {
+  jpg: 'image/jpeg', jpeg: 'image/jpeg', png: 'image/png', gif: 'image/gif', webp: 'image/webp', avif: 'image/avif', svg: 'image/svg+xml',
+};
+
+function feedImage(post: Post): FeedImage | undefined {
+  const image = post.image;
+  if (!image || !URL.canParse(image.url, post.url)) return undefined;
+  const url = new URL(image.url, post.url);
+  const extension = url.pathname.split('.').pop()?.toLowerCase() ?? '';
+  return { url: url.href, alt: image.alt, type: image.type ?? IMAGE_TYPES[extension] ?? 'application/octet-stream', size: image.size };
+}

@@ -1,0 +1,72 @@
+import type { Author } from '../model.js';
+
+/**
+ * What a feed says, independent of its format. Every builder (RSS, Atom,
+ * JSON Feed) reads only this, so a field's origin is found in one step:
+ * `compose.ts` fills it from posts.
+ */
+export interface FeedDocument {
+  readonly lang: string;
+  readonly direction: 'ltr' | 'rtl';
+  readonly title: string;
+  readonly description: string;
+  readonly homeUrl: string;
+  readonly links: { readonly rss: string; readonly atom: string; readonly json: string };
+  readonly rights?: string;
+  readonly licenseUrl?: string;
+  readonly generator: string;
+  /** Newest update time of its items: never the clock, so unchanged content gives unchanged bytes. */
+  readonly updated: Date;
+  readonly entries: readonly FeedEntry[];
+}
+
+export interface FeedCategory {
+  /** Full path, such as "Statements/Joint Statements". */
+  readonly term: string;
+  readonly label: string;
+  readonly scheme: string;
+}
+
+export interface FeedImage {
+  readonly url: string;
+  readonly alt: string;
+  readonly type: string;
+  readonly size?: number;
+}
+
+export interface TranslationLink {
+  readonly lang: string;
+  readonly id: string;
+  readonly url: string;
+  readonly title: string;
+}
+
+export interface RelatedItem {
+  readonly id: string;
+  readonly url: string;
+  readonly title: string;
+  readonly summaryHtml: string;
+  readonly lang: string;
+  readonly date: Date;
+  readonly score: number;
+}
+
+export interface FeedEntry {
+  readonly id: string;
+  readonly url: string;
+  readonly title: string;
+  readonly lang: string;
+  readonly summaryHtml: string;
+  /** Full content, wrapped with the language and direction, when the config asks for it. */
+  readonly contentHtml?: string;
+  readonly published: Date;
+  readonly updated: Date;
+  readonly categories: readonly FeedCategory[];
+  readonly tags: readonly FeedCategory[];
+  readonly authors: readonly Author[];
+  readonly image?: FeedImage;
+  readonly translations: readonly TranslationLink[];
+  readonly related: readonly RelatedItem[];
+  readonly readingMinutes: number;
+  readonly canonical?: string;
+}

@@ -1,0 +1,267 @@
+/**
+ * The one place that knows the `feed` package. It turns a FeedDocument into
+ * `feed`'s options and items, then corrects what `feed` 6 cannot express or
+ * gets wrong, on a parsed DOM rather than by string patches:
+ * - titles go in as text (feed writes them as CDATA HTML, broken by a second `]]>`);
+ * - categories, enclosures and Media RSS are written here (feed leaves `<` and
+ *   `&` raw in attribute values and guesses `image/jpg` from extensions);
+ * - RSS `guid` is a permalink when the id is the URL (feed always says false);
+ * - RSS authors become `dc:creator` (RSS `author` must be an e-mail address);
+ * - Atom gets `xml:lang`, `hreflang` alternates for translations, a license link;
+ * - JSON Feed output is upgraded from feed's 1.0 to 1.1 (`authors`, `language`,
+ *   required ids) with a `_nashra` extension for translations and related articles.
+ * The DOM serialiser escapes every value, so no input can make the XML ill-formed.
+ */
+import { DOMParser, XMLSerializer, type Document, type Element } from '@xmldom/xmldom';
+import { Feed, type Item } from 'feed';
+import { htmlToText } from '../render/summary.js';
+import type { FeedCategory, FeedDocument, FeedEntry } from './document.js';
+
+const NS = {
+  atom: 'http://www.w3.org/2005/Atom',
+  dc: 'http://purl.org/dc/elements/1.1/',
+  content: 'http://purl.org/rss/1.0/modules/content/',
+  media: 'http://search.yahoo.com/mrss/',
+  xml: 'http://www.w3.org/XML/1998/namespace',
+  xmlns: 'http://www.w3.org/2000/xmlns/',
+} as const;
+
+const INDENT = '    ';
+
+export function renderRss(document: FeedDocument): string {
+  const dom = parseXml(toFeed(document).rss2());
+  const root = dom.documentElement as Element;
+  for (const prefix of ['atom', 'dc', 'content', 'media'] as const) root.setAttributeNS(NS.xmlns, `xmlns:${prefix}`, NS[prefix]);
+  const channel = firstChild(root, 'channel');
+  setText(firstChild(channel, 'title'), document.title);
+  setText(firstChild(channel, 'description'), document.description);
+  if (document.licenseUrl) appendElement(channel, 'atom:link', { rel: 'license', href: document.licenseUrl }, NS.atom);
+  children(channel, 'item').forEach((item, index) => fixRssItem(item, entryAt(document, index)));
+  return serialize(dom);
+}
+
+export function renderAtom(document: FeedDocument): string {
+  const dom = parseXml(toFeed(document).atom1());
+  const root = dom.documentElement as Element;
+  root.setAttributeNS(NS.xml, 'xml:lang', document.lang);
+  root.setAttributeNS(NS.xmlns, 'xmlns:media', NS.media);
+  setText(firstChild(root, 'title'), document.title);
+  if (document.licenseUrl) appendElement(root, 'link', { rel: 'license', href: document.licenseUrl }, NS.atom);
+  children(root, 'entry').forEach((entry, index) => fixAtomEntry(entry, entryAt(document, index)));
+  return serialize(dom);
+}
+
+/** JSON Feed 1.1 from feed's 1.0 output, with nashra's extension object. */
+export function renderJsonFeed(document: FeedDocument): string {
+  const legacy = JSON.parse(toFeed(document).json1()) as { items: Record<string, unknown>[] } & Record<string, unknown>;
+  const feed = {
+    version: 'https://jsonfeed.org/version/1.1',
+    title: document.title,
+    home_page_url: legacy.home_page_url,
+    feed_url: document.links.json,
+    description: document.description,
+    language: document.lang,
+    ...(document.rights === undefined ? {} : { _nashra: { rights: document.rights, ...(document.licenseUrl ? { license: document.licenseUrl } : {}) } }),
+    items: legacy.items.map((_legacyItem, index) => jsonItem(entryAt(document, index))),
+  };
+  return `${JSON.stringify(feed, null, 2)}\n`;
+}
+
+function jsonItem(entry: FeedEntry) {
+  return {
+    id: entry.id,
+    url: entry.url,
+    title: entry.title,
+    content_html: entry.contentHtml ?? entry.summaryHtml,
+    summary: htmlToText(entry.summaryHtml),
+    ...(entry.image ? { image: entry.image.url } : {}),
+    date_published: rfc3339(entry.published),
+    date_modified: rfc3339(entry.updated),
+    ...(entry.authors.length > 0 ? { authors: entry.authors.map((author) => ({ name: author.name, ...(author.url ? { url: author.url } : {}) })) } : {}),
+    ...(entry.categories.length + entry.tags.length > 0 ? { tags: [...entry.categories, ...entry.tags].map((category) => category.term) } : {}),
+    language: entry.lang,
+    ...(entry.image
+      ? { attachments: [{ url: entry.image.url, mime_type: entry.image.type, title: entry.image.alt, ...(entry.image.size === undefined ? {} : { size_in_bytes: entry.image.size }) }] }
+      : {}),
+    _nashra: {
+      summary_html: entry.summaryHtml,
+      categories: entry.categories.map((category) => category.term),
+      tags: entry.tags.map((tag) => tag.term),
+      reading_time_minutes: entry.readingMinutes,
+      ...(entry.image ? { image_alt: entry.image.alt } : {}),
+      ...(entry.canonical ? { canonical: entry.canonical } : {}),
+      translations: entry.translations.map((link) => ({ language: link.lang, id: link.id, url: link.url, title: link.title })),
+      related: entry.related.map((item) => ({
+        id: item.id,
+        url: item.url,
+        title: item.title,
+        summary: htmlToText(item.summaryHtml),
+        summary_html: item.summaryHtml,
+        language: item.lang,
+        date_published: rfc3339(item.date),
+        score: item.score,
+      })),
+    },
+  };
+}
+
+/** `feed`'s view of the document: structure only; the fix-ups below own every fragile value. */
+function toFeed(document: FeedDocument): Feed {
+  const feed = new Feed({
+    id: document.links.atom,
+    title: cdataSafe(document.title),
+    description: document.description,
+    link: document.homeUrl,
+    language: document.lang,
+    updated: document.updated,
+    generator: document.generator,
+    docs: 'https://www.rssboard.org/rss-specification',
+    copyright: document.rights,
+    feedLinks: { rss: document.links.rss, atom: document.links.atom, json: document.links.json },
+  });
+  for (const entry of document.entries) feed.addItem(toFeedItem(entry));
+  return feed;
+}
+
+function toFeedItem(entry: FeedEntry): Item {
+  return {
+    id: entry.id,
+    link: entry.url,
+    title: cdataSafe(entry.title),
+    date: entry.updated,
+    published: entry.published,
+    description: cdataSafe(entry.summaryHtml),
+    content: entry.contentHtml === undefined ? undefined : cdataSafe(entry.contentHtml),
+    author: entry.authors.map((author) => ({ name: author.name, link: author.url })),
+  };
+}
+
+function fixRssItem(item: Element, entry: FeedEntry): void {
+  setText(firstChild(item, 'title'), entry.title);
+  firstChild(item, 'guid').setAttribute('isPermaLink', entry.id === entry.url ? 'true' : 'false');
+  for (const author of children(item, 'author')) removeWithIndent(author);
+  for (const author of entry.authors) appendElement(item, 'dc:creator', {}, NS.dc, author.name);
+  for (const category of [...entry.categories, ...entry.tags]) appendElement(item, 'category', { domain: category.scheme }, undefined, category.term);
+  if (entry.image) {
+    appendElement(item, 'enclosure', { url: entry.image.url, length: String(entry.image.size ?? 0), type: entry.image.type });
+    appendMediaContent(item, entry);
+  }
+  for (const link of entry.translations) {
+    appendElement(item, 'atom:link', { rel: 'alternate', type: 'text/html', hreflang: link.lang, href: link.url, title: link.title }, NS.atom);
+  }
+}
+
+function fixAtomEntry(element: Element, entry: FeedEntry): void {
+  const title = firstChild(element, 'title');
+  title.removeAttribute('type');
+  setText(title, entry.title);
+  const self = children(element, 'link').find((link) => !link.hasAttribute('rel'));
+  self?.setAttribute('rel', 'alternate');
+  self?.setAttribute('type', 'text/html');
+  self?.setAttribute('hreflang', entry.lang);
+  for (const link of entry.translations) {
+    appendElement(element, 'link', { rel: 'alternate', type: 'text/html', hreflang: link.lang, href: link.url, title: link.title }, NS.atom);
+  }
+  for (const category of [...entry.categories, ...entry.tags]) {
+    appendElement(element, 'category', atomCategory(category), NS.atom);
+  }
+  if (entry.image) {
+    const { url, type, size, alt } = entry.image;
+    appendElement(element, 'link', { rel: 'enclosure', href: url, type, ...(size === undefined ? {} : { length: String(size) }), title: alt }, NS.atom);
+    appendMediaContent(element, entry);
+  }
+}
+
+function atomCategory(category: FeedCategory): Record<string, string> {
+  return { term: category.term, scheme: category.scheme, ...(category.label === category.term ? {} : { label: category.label }) };
+}
+
+function appendMediaContent(parent: Element, entry: FeedEntry): void {
+  if (!entry.image) return;
+  const { url, type, size } = entry.image;
+  const media = appendElement(parent, 'media:content', { url, medium: 'image', type, ...(size === undefined ? {} : { fileSize: String(size) }) }, NS.media);
+  appendElement(media, 'media:description', { type: 'plain' }, NS.media, entry.image.alt);
+}
+
+// --- DOM helpers -----------------------------------------------------------
+
+function parseXml(xml: string): Document {
+  const parser = new DOMParser({
+    onError: (level, message) => {
+      if (level !== 'warning') throw new Error(`feed produced invalid XML: ${message}`);
+    },
+  });
+  return parser.parseFromString(xml, 'text/xml');
+}
+
+function serialize(dom: Document): string {
+  return `${new XMLSerializer().serializeToString(dom)}\n`;
+}
+
+function children(parent: Element, name: string): Element[] {
+  const found: Element[] = [];
+  for (let node = parent.firstChild; node; node = node.nextSibling) {
+    if (node.nodeType === node.ELEMENT_NODE && (node as Element).tagName === name) found.push(node as Element);
+  }
+  return found;
+}
+
+function firstChild(parent: Element, name: string): Element {
+  const [child] = children(parent, name);
+  if (!child) throw new Error(`feed output has no <${name}> in <${parent.tagName}>`);
+  return child;
+}
+
+function setText(element: Element, text: string): void {
+  while (element.firstChild) element.removeChild(element.firstChild);
+  element.appendChild((element.ownerDocument as Document).createTextNode(text));
+}
+
+function depthOf(element: Element): number {
+  let depth = 0;
+  for (let node = element.parentNode; node && node.nodeType === node.ELEMENT_NODE; node = node.parentNode) depth++;
+  return depth;
+}
+
+/** Appends a child element, indented like `feed`'s own output so the file stays readable. */
+function appendElement(parent: Element, name: string, attributes: Record<string, string>, namespace?: string, text?: string): Element {
+  const dom = parent.ownerDocument as Document;
+  const element = namespace ? dom.createElementNS(namespace, name) : dom.createElement(name);
+  for (const [key, value] of Object.entries(attributes)) element.setAttribute(key, value);
+  if (text !== undefined) element.appendChild(dom.createTextNode(text));
+  const depth = depthOf(parent);
+  const closing = parent.lastChild;
+  const closingIsIndent = closing !== null && closing.nodeType === closing.TEXT_NODE && /^\s*$/.test(closing.nodeValue ?? '');
+  const indent = dom.createTextNode(`\n${INDENT.repeat(depth + 1)}`);
+  if (closingIsIndent) {
+    parent.insertBefore(indent, closing);
+    parent.insertBefore(element, closing);
+  } else {
+    parent.appendChild(indent);
+    parent.appendChild(element);
+    parent.appendChild(dom.createTextNode(`\n${INDENT.repeat(depth)}`));
+  }
+  return element;
+}
+
+function removeWithIndent(element: Element): void {
+  const before = element.previousSibling;
+  if (before && before.nodeType === before.TEXT_NODE && /^\s*$/.test(before.nodeValue ?? '')) element.parentNode?.removeChild(before);
+  element.parentNode?.removeChild(element);
+}
+
+function entryAt(document: FeedDocument, index: number): FeedEntry {
+  const entry = document.entries[index];
+  if (!entry) throw new Error(`feed output has more items than the document (${index})`);
+  return entry;
+}
+
+/** `feed` writes these strings inside CDATA sections; a literal `]]>` would end one early. */
+function cdataSafe(text: string): string {
+  return text.replaceAll(']]>', ']]&gt;');
+}
+
+/** RFC 3339 without milliseconds, in UTC. */
+export function rfc3339(date: Date): string {
+  return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}

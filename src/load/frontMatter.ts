@@ -1,0 +1,70 @@
+import { DateTime } from 'luxon';
+import { z } from 'zod';
+
+/**
+ * The one schema of a post's front matter. Dates are strings in YAML's core
+ * schema; they are read here in the site's time zone when they carry no offset.
+ */
+export function frontMatterSchema(timeZone: string) {
+  const text = z.string({ error: (issue) => (issue.input === undefined ? 'is required' : 'must be text') }).trim();
+  const nonEmptyText = text.min(1, 'must not be empty');
+  const isoDate = z
+    .union([z.string(), z.number()], { error: (issue) => (issue.input === undefined ? 'is required' : 'must be an ISO 8601 date') })
+    .transform((value, ctx) => {
+      const parsed = parseIsoDate(String(value), timeZone);
+      if (parsed) return parsed;
+      ctx.addIssue({ code: 'custom', message: `"${String(value)}" is not a valid date (expected ISO 8601, such as 2026-03-14 or 2026-03-14T09:00:00+03:00)` });
+      return z.NEVER;
+    });
+  const absoluteUrl = nonEmptyText.refine((value) => /^https?:\/\//i.test(value) && URL.canParse(value), 'must be an absolute http(s) URL');
+  /** Relative to the article page, or absolute; never a script URL. */
+  const linkUrl = nonEmptyText.refine((value) => !/^\s*(javascript|vbscript|data):/i.test(value), 'must be an http(s) or relative URL');
+  const oneOrMany = <T extends z.ZodType>(item: T) => z.union([z.array(item), item.transform((value): z.output<T>[] => [value])]);
+  const author = z.union([
+    nonEmptyText.transform((name) => ({ name })),
+    z.object({ name: nonEmptyText, url: absoluteUrl.optional() }).strict(),
+  ]);
+  const category = nonEmptyText.transform((value) => value.split('/').map((part) => part.trim()).filter((part) => part.length > 0));
+
+  return z.object({
+    title: nonEmptyText.max(500, 'must be at most 500 characters'),
+    date: isoDate,
+    updated: isoDate.optional(),
+    translationKey: z.union([nonEmptyText, z.number().transform(String)]).optional(),
+    slug: nonEmptyText.regex(/^[\p{L}\p{N}][\p{L}\p{N}\p{M}_.-]*$/u, 'must be letters, digits, hyphens, dots or underscores (no slashes or spaces)').optional(),
+    id: nonEmptyText.regex(/^[a-z][a-z0-9+.-]*:\S+$/i, 'must be a URI such as "urn:uuid:..." or "tag:example.org,2026:..."').optional(),
+    summary: text.optional(),
+    categories: oneOrMany(category).optional(),
+    tags: oneOrMany(nonEmptyText).optional(),
+    author: oneOrMany(author).optional(),
+    image: z
+      .object({
+        url: linkUrl,
+        alt: text,
+        type: nonEmptyText.regex(/^image\/[a-z0-9.+-]+$/i, 'must be an image media type such as image/jpeg').optional(),
+        size: z.number().int().nonnegative().optional(),
+      })
+      .strict()
+      .optional(),
+    draft: z.boolean({ error: 'must be true or false' }).default(false),
+    publishAt: isoDate.optional(),
+    expires: isoDate.optional(),
+    canonical: absoluteUrl.optional(),
+  });
+}
+
+export type FrontMatter = z.output<ReturnType<typeof frontMatterSchema>>;
+
+export const KNOWN_FIELDS = [
+  'title', 'date', 'updated', 'translationKey', 'slug', 'id', 'summary', 'categories', 'tags', 'author', 'image', 'draft', 'publishAt', 'expires', 'canonical',
+] as const;
+
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}(:?\d{2})?)?)?$/i;
+
+/** Reads an ISO 8601 date or date-time; without an offset it is local time in `timeZone`. */
+export function parseIsoDate(value: string, timeZone: string): Date | undefined {
+  const trimmed = value.trim();
+  if (!ISO_DATE.test(trimmed)) return undefined;
+  const parsed = DateTime.fromISO(trimmed.replace(' ', 'T'), { zone: timeZone, setZone: false });
+  return parsed.isValid ? parsed.toJSDate() : undefined;
+}

@@ -1,0 +1,159 @@
+import matter from 'gray-matter';
+import { closest, distance } from 'fastest-levenshtein';
+import type { SiteConfig } from '../config.js';
+import { diagnostic, type Diagnostic } from '../diagnostics.js';
+import type { Post } from '../model.js';
+import { indexOfForbiddenCharacter, stripForbiddenCharacters } from '../text.js';
+import { articleUrl } from '../urls.js';
+import { frontMatterSchema, KNOWN_FIELDS } from './frontMatter.js';
+import { parseYamlMapping, type YamlData } from './yamlData.js';
+
+/** One post file as read from disk: the only input of the load stage. */
+export interface SourceFile {
+  /** Path shown in diagnostics, such as `posts/ar/x.md`. */
+  readonly path: string;
+  /** Language from the directory the file lives in. */
+  readonly lang: string;
+  readonly text: string;
+}
+
+export interface ParsedPost {
+  readonly post?: Post;
+  readonly diagnostics: Diagnostic[];
+}
+
+const START = { line: 1, column: 1 };
+
+/** gray-matter must never run code found in a post: its JavaScript engines are replaced by a refusal. */
+const refuseCode = (): never => {
+  throw new FrontMatterRefused('front matter written in JavaScript is not allowed; use YAML between --- lines');
+};
+class FrontMatterRefused extends Error {}
+
+/** Validates one post file. Pure: no disk, no clock. */
+export function parsePost(file: SourceFile, config: SiteConfig): ParsedPost {
+  const diagnostics: Diagnostic[] = [];
+  const report = (position: { line: number; column: number }, severity: 'error' | 'warning', field: string, message: string) =>
+    diagnostics.push(diagnostic(file.path, position, severity, field, message));
+
+  let text = file.text;
+  const forbiddenAt = indexOfForbiddenCharacter(text);
+  if (forbiddenAt >= 0) {
+    report(positionOfIndex(text, forbiddenAt), 'warning', 'encoding', 'control characters that cannot appear in a feed were removed');
+    text = stripForbiddenCharacters(text);
+  }
+  if (!/^\uFEFF?---/.test(text)) {
+    report(START, 'error', 'front-matter', 'missing front matter: start the file with a --- line, then title and date');
+    return { diagnostics };
+  }
+
+  let yaml: YamlData | undefined;
+  let body = '';
+  try {
+    const parsed = matter(text, {
+      language: 'yaml',
+      engines: {
+        yaml: (source: string) => {
+          yaml = parseYamlMapping(source);
+          return yaml.data;
+        },
+        js: refuseCode,
+        javascript: refuseCode,
+      },
+    });
+    body = parsed.content;
+  } catch (error) {
+    const message = error instanceof FrontMatterRefused ? error.message : `unreadable front matter: ${String(error)}`;
+    report(START, 'error', 'front-matter', message);
+    return { diagnostics };
+  }
+  if (!yaml) {
+    report(START, 'error', 'front-matter', 'front matter must be YAML');
+    return { diagnostics };
+  }
+  const source = yaml;
+  for (const problem of source.problems) report(problem.position, 'error', problem.field, problem.message);
+  if (source.problems.length > 0) return { diagnostics };
+
+  warnAboutNearMissKeys(source, report);
+
+  const result = frontMatterSchema(config.timeZone).safeParse(source.data);
+  if (!result.success) {
+    for (const issue of result.error.issues) {
+      const path = issue.path.filter((part): part is string | number => typeof part !== 'symbol');
+      const field = path.length > 0 ? path.map(String).join('.') : 'front-matter';
+      const message = issue.code === 'unrecognized_keys' ? `unknown field ${issue.keys.map((k) => `"${k}"`).join(', ')}` : issue.message;
+      report(source.positionOf(path), 'error', field, `${field} ${message}`);
+    }
+    return { diagnostics };
+  }
+  const fm = result.data;
+  if (fm.publishAt && fm.expires && fm.expires <= fm.publishAt) {
+    report(source.positionOf(['expires']), 'error', 'expires', 'expires must be later than publishAt');
+    return { diagnostics };
+  }
+  if (fm.updated && fm.updated < fm.date) {
+    report(source.positionOf(['updated']), 'warning', 'updated', 'updated is earlier than date; date is used as the update time');
+  }
+
+  const slug = fm.slug ?? fileSlug(file.path);
+  const categories = (fm.categories ?? []).filter((path) => path.length > 0);
+  const url = articleUrl(config, { lang: file.lang, slug, topCategory: categories[0]?.[0], date: fm.date });
+  const post: Post = {
+    sourcePath: file.path,
+    lang: file.lang,
+    slug,
+    id: fm.id ?? url,
+    url,
+    title: fm.title,
+    date: fm.date,
+    updated: fm.updated && fm.updated > fm.date ? fm.updated : undefined,
+    translationKey: fm.translationKey,
+    summaryMarkdown: fm.summary || undefined,
+    bodyMarkdown: body,
+    categories,
+    tags: uniqueInOrder(fm.tags ?? []),
+    authors: fm.author ?? [],
+    image: fm.image,
+    draft: fm.draft,
+    publishAt: fm.publishAt,
+    expires: fm.expires,
+    canonical: fm.canonical,
+  };
+  return { post: stripUndefined(post), diagnostics };
+}
+
+function warnAboutNearMissKeys(
+  yaml: YamlData,
+  report: (position: { line: number; column: number }, severity: 'warning', field: string, message: string) => void,
+): void {
+  const known: readonly string[] = KNOWN_FIELDS;
+  for (const key of yaml.keys) {
+    if (known.includes(key.name)) continue;
+    const suggestion = closest(key.name, [...known]);
+    const limit = Math.max(1, Math.min(2, Math.floor(suggestion.length / 4)));
+    if (distance(key.name.toLowerCase(), suggestion.toLowerCase()) <= limit || key.name.toLowerCase() === suggestion.toLowerCase()) {
+      report(key.position, 'warning', key.name, `unknown field "${key.name}" is ignored; did you mean "${suggestion}"?`);
+    }
+  }
+}
+
+function fileSlug(path: string): string {
+  const name = path.split(/[\\/]/).pop() ?? path;
+  return name.replace(/\.(md|markdown)$/i, '');
+}
+
+function uniqueInOrder(values: readonly string[]): string[] {
+  return [...new Set(values)];
+}
+
+function positionOfIndex(text: string, index: number): { line: number; column: number } {
+  const before = text.slice(0, index);
+  const lines = before.split('\n');
+  return { line: lines.length, column: (lines[lines.length - 1]?.length ?? 0) + 1 };
+}
+
+/** Optional fields are absent rather than undefined, so posts compare and serialise cleanly. */
+function stripUndefined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}

@@ -1,0 +1,96 @@
+import { isMap, isNode, isScalar, LineCounter, parseDocument, visit, type Document } from 'yaml';
+
+export interface Position {
+  readonly line: number;
+  readonly column: number;
+}
+
+export interface YamlProblem {
+  readonly position: Position;
+  readonly field: string;
+  readonly message: string;
+}
+
+/** Parsed YAML data plus a way to point back at the text a field came from. */
+export interface YamlData {
+  readonly data: Record<string, unknown>;
+  /** Position of a field's value (or of the mapping when the field is absent), 1-based, in the whole file. */
+  positionOf(path: readonly (string | number)[]): Position;
+  /** Keys of the top-level mapping in source order, with their positions. */
+  readonly keys: readonly { name: string; position: Position }[];
+  readonly problems: readonly YamlProblem[];
+}
+
+/** Only the plain data types of the YAML core schema: no functions, no binary, no custom objects. */
+const ALLOWED_TAGS = new Set([
+  'tag:yaml.org,2002:str',
+  'tag:yaml.org,2002:int',
+  'tag:yaml.org,2002:float',
+  'tag:yaml.org,2002:bool',
+  'tag:yaml.org,2002:null',
+  'tag:yaml.org,2002:seq',
+  'tag:yaml.org,2002:map',
+]);
+
+/**
+ * Parses a YAML mapping as data only. `lineOffset` is the number of file lines
+ * before the YAML text starts, so that positions name lines of the whole file.
+ */
+export function parseYamlMapping(text: string, lineOffset = 0): YamlData {
+  const lineCounter = new LineCounter();
+  const document = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false, schema: 'core' });
+  const at = (offset: number): Position => {
+    const { line, col } = lineCounter.linePos(offset);
+    return { line: line + lineOffset, column: col };
+  };
+  const problems: YamlProblem[] = [];
+  for (const error of document.errors) {
+    problems.push({ position: at(error.pos[0]), field: 'yaml', message: `invalid YAML: ${firstLine(error.message)}` });
+  }
+  for (const warning of document.warnings) {
+    if (warning.code === 'TAG_RESOLVE_FAILED') continue; // reported below with the tag's name
+    problems.push({ position: at(warning.pos[0]), field: 'yaml', message: `YAML: ${firstLine(warning.message)}` });
+  }
+  problems.push(...disallowedTags(document, at));
+  const start = at(0);
+  const positionOf = (path: readonly (string | number)[]): Position => {
+    for (let length = path.length; length > 0; length--) {
+      const node = document.getIn(path.slice(0, length), true);
+      if (isNode(node) && node.range) return at(node.range[0]);
+    }
+    return start;
+  };
+  const keys: { name: string; position: Position }[] = [];
+  if (isMap(document.contents)) {
+    for (const pair of document.contents.items) {
+      if (isScalar(pair.key) && pair.key.range) keys.push({ name: String(pair.key.value), position: at(pair.key.range[0]) });
+    }
+  }
+  let data: Record<string, unknown> = {};
+  if (problems.length === 0) {
+    const value: unknown = document.toJS({ maxAliasCount: 50 });
+    if (value !== null && value !== undefined) {
+      if (typeof value === 'object' && !Array.isArray(value)) data = value as Record<string, unknown>;
+      else problems.push({ position: start, field: 'yaml', message: 'front matter must be a mapping of fields' });
+    }
+  }
+  return { data, positionOf, keys, problems };
+}
+
+function disallowedTags(document: Document, at: (offset: number) => Position): YamlProblem[] {
+  const problems: YamlProblem[] = [];
+  visit(document, (_key, node) => {
+    if (!isNode(node) || node.tag === undefined || ALLOWED_TAGS.has(node.tag)) return;
+    const offset = node.range?.[0] ?? 0;
+    problems.push({
+      position: at(offset),
+      field: 'yaml',
+      message: `YAML tag "${node.tag.replace('tag:yaml.org,2002:', '!!')}" is not allowed: front matter is plain data`,
+    });
+  });
+  return problems;
+}
+
+function firstLine(message: string): string {
+  return message.split('\n')[0] ?? message;
+}

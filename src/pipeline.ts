@@ -1,0 +1,87 @@
+import type { SiteConfig } from './config.js';
+import { hasErrors, sortDiagnostics, type Diagnostic } from './diagnostics.js';
+import { composeFeeds } from './feeds/compose.js';
+import type { FeedDocument } from './feeds/document.js';
+import { renderAtom, renderJsonFeed, renderRss } from './feeds/feedAdapter.js';
+import { FEED_FORMATS, feedPath, type FeedFormatName } from './feeds/formats.js';
+import { assembleCollection } from './load/collection.js';
+import { parsePost, type SourceFile } from './load/parsePost.js';
+import type { Post } from './model.js';
+import { renderPost, type RenderedPost } from './render/article.js';
+import { isLive } from './schedule/embargo.js';
+
+/** A file to write, relative to the output directory. */
+export interface OutputFile {
+  readonly path: string;
+  readonly content: string;
+}
+
+export interface BuildResult {
+  readonly outputs: OutputFile[];
+  readonly diagnostics: Diagnostic[];
+  /** Valid posts, live or not. */
+  readonly posts: Post[];
+  /** Live posts per language. */
+  readonly livePerLanguage: Record<string, number>;
+  /** Files that failed validation and were left out. */
+  readonly skippedFiles: string[];
+}
+
+const SERIALIZERS: Record<FeedFormatName, (document: FeedDocument) => string> = {
+  rss: renderRss,
+  atom: renderAtom,
+  json: renderJsonFeed,
+};
+
+export interface LoadResult {
+  readonly posts: Post[];
+  readonly diagnostics: Diagnostic[];
+  readonly skippedFiles: string[];
+}
+
+/** The load stage: every file validated, then checked as a set. */
+export function loadPosts(files: readonly SourceFile[], config: SiteConfig): LoadResult {
+  const diagnostics: Diagnostic[] = [];
+  const valid: Post[] = [];
+  for (const file of files) {
+    if (!(file.lang in config.languages)) {
+      diagnostics.push({ file: file.path, line: 1, column: 1, severity: 'error', field: 'language', message: `language "${file.lang}" is not configured (languages: ${Object.keys(config.languages).join(', ')}); this post is skipped` });
+      continue;
+    }
+    const parsed = parsePost(file, config);
+    diagnostics.push(...parsed.diagnostics);
+    if (parsed.post) valid.push(parsed.post);
+  }
+  const collection = assembleCollection(valid);
+  diagnostics.push(...collection.diagnostics);
+  const sorted = sortDiagnostics(diagnostics);
+  const failed = new Set(sorted.filter((d) => d.severity === 'error').map((d) => d.file));
+  return { posts: collection.posts, diagnostics: sorted, skippedFiles: [...failed].sort() };
+}
+
+/**
+ * The whole pipeline as one pure function: source files, config and the
+ * build's clock in; feed files and diagnostics out. No disk, no real clock.
+ */
+export function buildSite(files: readonly SourceFile[], config: SiteConfig, now: Date, onRender?: (done: number) => void): BuildResult {
+  const loaded = loadPosts(files, config);
+  const live = loaded.posts.filter((post) => isLive(post, now));
+  const rendered = new Map<Post, RenderedPost>();
+  const render = (post: Post): RenderedPost => {
+    let result = rendered.get(post);
+    if (!result) {
+      result = renderPost(post, config);
+      rendered.set(post, result);
+      onRender?.(rendered.size);
+    }
+    return result;
+  };
+  const documents = composeFeeds(live, config, render);
+  const outputs: OutputFile[] = documents.flatMap((document) =>
+    FEED_FORMATS.map((format) => ({ path: feedPath(document.lang, format.name), content: SERIALIZERS[format.name](document) })),
+  );
+  const livePerLanguage = Object.fromEntries(Object.keys(config.languages).map((lang) => [lang, live.filter((post) => post.lang === lang).length]));
+  return { outputs, diagnostics: loaded.diagnostics, posts: loaded.posts, livePerLanguage, skippedFiles: loaded.skippedFiles };
+}
+
+export { hasErrors };

@@ -1,0 +1,102 @@
+import { Parser } from 'htmlparser2';
+import { escapeHtml } from '../text.js';
+
+/** Elements whose content is not prose: never part of a summary. */
+const SKIPPED = new Set(['img', 'figure', 'table', 'pre', 'hr', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'nav', 'aside', 'section', 'script', 'style']);
+const VOID = new Set(['br', 'hr', 'img', 'wbr', 'area', 'base', 'col', 'embed', 'input', 'link', 'meta', 'source', 'track']);
+const ELLIPSIS = '…';
+
+/**
+ * The opening of sanitised article HTML, at most `maxChars` characters of
+ * visible text, cut at a word boundary found by `Intl.Segmenter` for `lang`,
+ * never inside a tag or an entity, with open tags closed and an ellipsis.
+ * Headings, images, tables and code blocks are left out: they are not prose.
+ */
+export function summarizeHtml(html: string, maxChars: number, lang: string): string {
+  const out: string[] = [];
+  const open: string[] = [];
+  let skipDepth = 0;
+  let remaining = maxChars;
+  let truncated = false;
+  let lastWasSpace = true;
+
+  const parser = new Parser(
+    {
+      onopentag(name, attribs) {
+        if (truncated) return;
+        if (skipDepth > 0 || SKIPPED.has(name)) {
+          if (!VOID.has(name)) skipDepth++;
+          return;
+        }
+        out.push(`<${name}${Object.entries(attribs).map(([key, value]) => ` ${key}="${escapeHtml(value)}"`).join('')}>`);
+        if (!VOID.has(name)) open.push(name);
+        else if (name === 'br' && !lastWasSpace) {
+          remaining--;
+          lastWasSpace = true;
+        }
+      },
+      ontext(raw) {
+        if (truncated || skipDepth > 0) return;
+        const text = raw.replace(/\s+/g, ' ');
+        const visible = lastWasSpace ? text.replace(/^ /, '') : text;
+        if (visible.length === 0) return;
+        if (visible.length <= remaining) {
+          out.push(escapeHtml(visible));
+          remaining -= visible.length;
+          lastWasSpace = visible.endsWith(' ');
+          return;
+        }
+        out.push(escapeHtml(cutAtWordBoundary(visible, remaining, lang)));
+        truncated = true;
+      },
+      onclosetag(name) {
+        if (truncated || VOID.has(name)) return;
+        if (skipDepth > 0) {
+          skipDepth--;
+          return;
+        }
+        if (open[open.length - 1] === name) {
+          open.pop();
+          out.push(`</${name}>`);
+          // A block boundary reads as a space between words.
+          if (!lastWasSpace) {
+            remaining--;
+            lastWasSpace = true;
+          }
+        }
+      },
+    },
+    { decodeEntities: true, lowerCaseTags: true },
+  );
+  parser.write(html);
+  parser.end();
+
+  if (truncated) out.push(ELLIPSIS);
+  while (open.length > 0) out.push(`</${open.pop()}>`);
+  return out.join('').replace(/(<p>\s*<\/p>)+$/g, '').trim();
+}
+
+/**
+ * The longest prefix of `text` of at most `maxChars` characters that ends at
+ * the end of a word, without trailing spaces or punctuation. A word longer
+ * than the room left is dropped whole rather than broken.
+ */
+export function cutAtWordBoundary(text: string, maxChars: number, lang: string): string {
+  const segmenter = new Intl.Segmenter(lang, { granularity: 'word' });
+  let end = 0;
+  for (const { segment, index, isWordLike } of segmenter.segment(text)) {
+    const segmentEnd = index + segment.length;
+    if (segmentEnd > maxChars) break;
+    if (isWordLike) end = segmentEnd;
+  }
+  return text.slice(0, end);
+}
+
+/** Visible text of HTML, whitespace collapsed: for plain-text uses such as search and relatedness. */
+export function htmlToText(html: string): string {
+  const parts: string[] = [];
+  const parser = new Parser({ ontext: (text) => parts.push(text), onclosetag: () => parts.push(' ') }, { decodeEntities: true });
+  parser.write(html);
+  parser.end();
+  return parts.join('').replace(/\s+/g, ' ').trim();
+}

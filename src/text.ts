@@ -1,0 +1,25 @@
+/**
+ * Characters that XML 1.0 forbids (C0 controls other than tab, LF and CR,
+ * lone surrogates, U+FFFE and U+FFFF) plus C1 controls and DEL, which are
+ * legal but never intended in an article and break some readers.
+ */
+const FORBIDDEN_CHARACTERS =
+  // eslint-disable-next-line no-control-regex
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/** Removes characters that cannot appear in an XML document or a clean JSON string. */
+export function stripForbiddenCharacters(text: string): string {
+  return text.replace(FORBIDDEN_CHARACTERS, '');
+}
+
+/** Index of the first forbidden character, or -1. */
+export function indexOfForbiddenCharacter(text: string): number {
+  return text.search(FORBIDDEN_CHARACTERS);
+}
+
+const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
+/** Escapes text for use in HTML content or a quoted attribute. */
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c] ?? c);
+}

@@ -1,0 +1,96 @@
+/**
+ * Real feed consumers, run on the files nashra writes: Python feedparser,
+ * xmllint, and npm parsers. A consumer that is missing fails the test under
+ * CI=true; elsewhere the tests that need it are skipped with a note.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
+import Parser from 'rss-parser';
+import { extractFromJson, extractFromXml } from '@extractus/feed-extractor';
+import { ROOT } from './site.js';
+
+export const PYTHON = process.env.NASHRA_PYTHON ?? '/usr/bin/python3';
+const inCi = process.env.CI === 'true';
+
+function available(command: string, args: string[]): boolean {
+  return spawnSync(command, args, { stdio: 'ignore' }).status === 0;
+}
+
+export const tools = {
+  feedparser: available(PYTHON, ['-c', 'import feedparser']),
+  xmllint: available('xmllint', ['--version']),
+};
+
+/** Whether to skip tests needing `tool`: never under CI, where a missing tool must fail. */
+export function skipWithout(tool: keyof typeof tools): boolean {
+  if (tools[tool] || inCi) return false;
+  console.warn(`skipping tests that need ${tool}: not installed (run npm test to install it)`);
+  return true;
+}
+
+export interface FeedparserResult {
+  bozo: boolean;
+  bozo_exception: string;
+  version: string;
+  feed: Record<string, unknown> & { title?: string; language?: string; links?: FeedparserLink[] };
+  entries: FeedparserEntry[];
+}
+export interface FeedparserLink {
+  rel: string;
+  href: string;
+  type?: string;
+  hreflang?: string;
+  title?: string;
+  length?: string;
+}
+export interface FeedparserEntry {
+  id: string;
+  title: string;
+  link: string;
+  links: FeedparserLink[];
+  published?: string;
+  updated?: string;
+  summary?: string;
+  content?: { value: string; language?: string; type?: string }[];
+  tags?: { term: string; scheme?: string; label?: string }[];
+  authors?: { name?: string; href?: string }[];
+  media_content?: { url: string; type?: string; medium?: string }[];
+  enclosures?: { href: string; type?: string; length?: string }[];
+  guidislink?: boolean;
+  [key: string]: unknown;
+}
+
+export function feedparser(file: string): FeedparserResult {
+  const output = execFileSync(PYTHON, [join(ROOT, 'tests/support/feedparse.py'), file], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  return JSON.parse(output) as FeedparserResult;
+}
+
+/** xmllint's verdict on well-formedness (and namespaces); returns its complaints, empty when clean. */
+export function xmllint(file: string): string {
+  const run = spawnSync('xmllint', ['--noout', '--nonet', file], { encoding: 'utf8' });
+  return run.status === 0 ? '' : run.stderr || `xmllint exited ${run.status}`;
+}
+
+const rssParser = new Parser({ customFields: { item: [['dc:creator', 'creators', { keepArray: true }]] } });
+
+export async function parseWithRssParser(xml: string) {
+  return rssParser.parseString(xml);
+}
+
+export function parseWithFeedExtractor(text: string, kind: 'xml' | 'json') {
+  const options = { normalization: false, descriptionMaxLen: 0, useISODateFormat: true } as const;
+  return kind === 'json' ? extractFromJson(JSON.parse(text) as object, options) : extractFromXml(text, options);
+}
+
+const ajv = new Ajv2020({ allErrors: true, strict: true });
+addFormats.default(ajv);
+const jsonFeedSchema = ajv.compile(JSON.parse(readFileSync(join(ROOT, 'tests/schemas/jsonfeed-1.1.schema.json'), 'utf8')) as object);
+
+/** Validation errors against the JSON Feed 1.1 schema; empty when valid. */
+export function jsonFeedErrors(text: string): string[] {
+  const valid = jsonFeedSchema(JSON.parse(text));
+  return valid ? [] : (jsonFeedSchema.errors ?? []).map((error) => `${error.instancePath} ${error.message ?? ''}`);
+}

@@ -1,0 +1,103 @@
+/** Helpers to build sites in tests: in memory through the pure pipeline, or on disk through the real CLI. */
+import { execFile } from 'node:child_process';
+import { mkdtemp, mkdir, readFile, writeFile, readdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { parseConfig, type SiteConfig } from '../../src/config.js';
+import { readPostFiles } from '../../src/load/readPosts.js';
+import type { SourceFile } from '../../src/load/parsePost.js';
+import { buildSite, type BuildResult } from '../../src/pipeline.js';
+
+export const ROOT = resolve(import.meta.dirname, '../..');
+export const CLI = join(ROOT, 'dist/cli.js');
+
+export async function projectConfig(): Promise<SiteConfig> {
+  const { config, diagnostics } = parseConfig(await readFile(join(ROOT, 'nashra.config.yaml'), 'utf8'), 'nashra.config.yaml');
+  if (!config) throw new Error(`project config invalid: ${JSON.stringify(diagnostics)}`);
+  return config;
+}
+
+/** A small config for fixture sites. */
+export function testConfig(overrides: Record<string, unknown> = {}): SiteConfig {
+  const base = {
+    baseUrl: 'https://rights.example.org/',
+    timeZone: 'Asia/Amman',
+    languages: {
+      en: { siteName: 'Example Rights Centre', rights: 'CC BY 4.0' },
+      ar: { siteName: 'مركز الحقوق النموذجي', rights: 'CC BY 4.0' },
+    },
+    ...overrides,
+  };
+  const { config, diagnostics } = parseConfig(JSON.stringify(base), 'test-config.yaml');
+  if (!config) throw new Error(`test config invalid: ${JSON.stringify(diagnostics)}`);
+  return config;
+}
+
+export async function samplePosts(): Promise<SourceFile[]> {
+  return readPostFiles(join(ROOT, 'posts'), ROOT);
+}
+
+/** Posts given as `{ 'en/slug.md': text }`. */
+export function sourceFiles(posts: Record<string, string>): SourceFile[] {
+  return Object.entries(posts).map(([path, text]) => ({ path: `posts/${path}`, lang: path.split('/')[0] ?? 'en', text }));
+}
+
+export function buildInMemory(files: readonly SourceFile[], config: SiteConfig, now = new Date('2026-11-01T00:00:00Z')): BuildResult {
+  return buildSite(files, config, now);
+}
+
+export function outputOf(result: BuildResult, path: string): string {
+  const file = result.outputs.find((output) => output.path === path);
+  if (!file) throw new Error(`no output ${path}; have ${result.outputs.map((o) => o.path).join(', ')}`);
+  return file.content;
+}
+
+/** A temporary site directory: config, posts/<lang>/*.md, and an output directory. */
+export async function siteOnDisk(posts: Record<string, string>, config: Record<string, unknown> = {}): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'nashra-site-'));
+  const settings = {
+    baseUrl: 'https://rights.example.org/',
+    timeZone: 'Asia/Amman',
+    languages: { en: { siteName: 'Example Rights Centre' }, ar: { siteName: 'مركز الحقوق النموذجي' } },
+    ...config,
+  };
+  await writeFile(join(dir, 'nashra.config.yaml'), JSON.stringify(settings, null, 2));
+  for (const [path, text] of Object.entries(posts)) {
+    const target = join(dir, 'posts', path);
+    await mkdir(dirname(target), { recursive: true });
+    await writeFile(target, text);
+  }
+  return dir;
+}
+
+export interface CliRun {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs the compiled CLI (`npm test` compiles it first) in `cwd`. */
+export async function runCli(args: readonly string[], cwd: string, env: Record<string, string> = {}): Promise<CliRun> {
+  try {
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [CLI, ...args], { cwd, env: { ...process.env, NASHRA_LANG: 'en', ...env } });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failure = error as { code?: number; stdout?: string; stderr?: string };
+    return { code: typeof failure.code === 'number' ? failure.code : -1, stdout: failure.stdout ?? '', stderr: failure.stderr ?? '' };
+  }
+}
+
+/** All files under a directory, relative, sorted. */
+export async function listFiles(dir: string): Promise<string[]> {
+  const names = await readdir(dir, { recursive: true, withFileTypes: true }).catch(() => []);
+  return names
+    .filter((entry) => entry.isFile())
+    .map((entry) => join(entry.parentPath, entry.name).slice(dir.length + 1))
+    .sort();
+}
+
+/** Front matter plus body, for fixtures. */
+export function post(frontMatter: string, body = 'A paragraph of text about the work of the centre.\n'): string {
+  return `---\n${frontMatter.trim()}\n---\n${body}`;
+}

@@ -12,7 +12,7 @@
  *   required ids) with a `_nashra` extension for translations and related articles.
  * The DOM serialiser escapes every value, so no input can make the XML ill-formed.
  */
-import { DOMParser, XMLSerializer, type Document, type Element } from '@xmldom/xmldom';
+import { DOMParser, XMLSerializer, type Document, type Element, type Node } from '@xmldom/xmldom';
 import { Feed, type Item } from 'feed';
 import { htmlToText } from '../render/summary.js';
 import type { FeedCategory, FeedDocument, FeedEntry } from './document.js';
@@ -46,6 +46,7 @@ export function renderAtom(document: FeedDocument): string {
   root.setAttributeNS(NS.xml, 'xml:lang', document.lang);
   root.setAttributeNS(NS.xmlns, 'xmlns:media', NS.media);
   setText(firstChild(root, 'title'), document.title);
+  setText(firstChild(root, 'updated'), rfc3339(document.updated));
   if (document.licenseUrl) appendElement(root, 'link', { rel: 'license', href: document.licenseUrl }, NS.atom);
   children(root, 'entry').forEach((entry, index) => fixAtomEntry(entry, entryAt(document, index)));
   return serialize(dom);
@@ -146,8 +147,10 @@ function fixRssItem(item: Element, entry: FeedEntry): void {
     appendElement(item, 'enclosure', { url: entry.image.url, length: String(entry.image.size ?? 0), type: entry.image.type });
     appendMediaContent(item, entry);
   }
+  // Translations go before the item's own <link>: feedparser keeps the last alternate as `link`.
+  const ownLink = firstChild(item, 'link');
   for (const link of entry.translations) {
-    appendElement(item, 'atom:link', { rel: 'alternate', type: 'text/html', hreflang: link.lang, href: link.url, title: link.title }, NS.atom);
+    insertElement(item, 'atom:link', { rel: 'alternate', type: 'text/html', hreflang: link.lang, href: link.url, title: link.title }, NS.atom, undefined, ownLink.previousSibling);
   }
 }
 
@@ -155,12 +158,24 @@ function fixAtomEntry(element: Element, entry: FeedEntry): void {
   const title = firstChild(element, 'title');
   title.removeAttribute('type');
   setText(title, entry.title);
-  const self = children(element, 'link').find((link) => !link.hasAttribute('rel'));
-  self?.setAttribute('rel', 'alternate');
-  self?.setAttribute('type', 'text/html');
-  self?.setAttribute('hreflang', entry.lang);
+  setText(firstChild(element, 'updated'), rfc3339(entry.updated));
+  setText(firstChild(element, 'published'), rfc3339(entry.published));
+  const ownLink = children(element, 'link').find((link) => !link.hasAttribute('rel'));
+  if (!ownLink) throw new Error('feed output has an entry without its link');
+  ownLink.setAttribute('rel', 'alternate');
+  ownLink.setAttribute('type', 'text/html');
+  // Consumers disagree on which alternate is "the" link: rss-parser takes the
+  // first, feedparser the last. The entry's own page is both: first without
+  // hreflang, last with it (as in an HTML hreflang cluster), translations between.
+  // Each (type, hreflang) pair appears once, as RFC 4287 requires.
+  const ownLinkSibling = ownLink.nextSibling;
   for (const link of entry.translations) {
-    appendElement(element, 'link', { rel: 'alternate', type: 'text/html', hreflang: link.lang, href: link.url, title: link.title }, NS.atom);
+    insertElement(element, 'link', { rel: 'alternate', type: 'text/html', hreflang: link.lang, href: link.url, title: link.title }, NS.atom, undefined, ownLinkSibling);
+  }
+  if (entry.translations.length > 0) {
+    insertElement(element, 'link', { rel: 'alternate', type: 'text/html', hreflang: entry.lang, href: entry.url }, NS.atom, undefined, ownLinkSibling);
+  } else {
+    ownLink.setAttribute('hreflang', entry.lang);
   }
   for (const category of [...entry.categories, ...entry.tags]) {
     appendElement(element, 'category', atomCategory(category), NS.atom);
@@ -225,11 +240,28 @@ function depthOf(element: Element): number {
 
 /** Appends a child element, indented like `feed`'s own output so the file stays readable. */
 function appendElement(parent: Element, name: string, attributes: Record<string, string>, namespace?: string, text?: string): Element {
+  return insertElement(parent, name, attributes, namespace, text);
+}
+
+/** Inserts a child element before `before` (a whitespace node), or last; indented like `feed`'s own output. */
+function insertElement(
+  parent: Element,
+  name: string,
+  attributes: Record<string, string>,
+  namespace?: string,
+  text?: string,
+  before?: Node | null,
+): Element {
   const dom = parent.ownerDocument as Document;
   const element = namespace ? dom.createElementNS(namespace, name) : dom.createElement(name);
   for (const [key, value] of Object.entries(attributes)) element.setAttribute(key, value);
   if (text !== undefined) element.appendChild(dom.createTextNode(text));
   const depth = depthOf(parent);
+  if (before) {
+    parent.insertBefore(dom.createTextNode(`\n${INDENT.repeat(depth + 1)}`), before);
+    parent.insertBefore(element, before);
+    return element;
+  }
   const closing = parent.lastChild;
   const closingIsIndent = closing !== null && closing.nodeType === closing.TEXT_NODE && /^\s*$/.test(closing.nodeValue ?? '');
   const indent = dom.createTextNode(`\n${INDENT.repeat(depth + 1)}`);

@@ -51,8 +51,9 @@ export function parseYamlMapping(text: string, lineOffset = 0): YamlData {
     if (warning.code === 'TAG_RESOLVE_FAILED') continue; // reported below with the tag's name
     problems.push({ position: at(warning.pos[0]), field: 'yaml', message: `YAML: ${firstLine(warning.message)}` });
   }
-  problems.push(...disallowedTags(document, at));
-  const start = at(0);
+  problems.push(...disallowedTags(document, text, at));
+  // A missing field is reported where the mapping starts.
+  const start = isNode(document.contents) && document.contents.range ? at(document.contents.range[0]) : at(0);
   const positionOf = (path: readonly (string | number)[]): Position => {
     for (let length = path.length; length > 0; length--) {
       const node = document.getIn(path.slice(0, length), true);
@@ -77,11 +78,11 @@ export function parseYamlMapping(text: string, lineOffset = 0): YamlData {
   return { data, positionOf, keys, problems };
 }
 
-function disallowedTags(document: Document, at: (offset: number) => Position): YamlProblem[] {
+function disallowedTags(document: Document, text: string, at: (offset: number) => Position): YamlProblem[] {
   const problems: YamlProblem[] = [];
   visit(document, (_key, node) => {
     if (!isNode(node) || node.tag === undefined || ALLOWED_TAGS.has(node.tag)) return;
-    const offset = node.range?.[0] ?? 0;
+    const offset = tagOffset(text, node.range?.[0] ?? 0);
     problems.push({
       position: at(offset),
       field: 'yaml',
@@ -89,6 +90,16 @@ function disallowedTags(document: Document, at: (offset: number) => Position): Y
     });
   });
   return problems;
+}
+
+/** Where the tag written before a node's value starts (the node's own range begins after it). */
+function tagOffset(text: string, valueOffset: number): number {
+  const lineStart = text.lastIndexOf('\n', valueOffset - 1) + 1;
+  const bang = text.lastIndexOf('!', valueOffset);
+  if (bang < lineStart) return valueOffset;
+  let start = bang;
+  while (start > lineStart && !/\s/.test(text[start - 1] ?? ' ')) start--;
+  return start;
 }
 
 function firstLine(message: string): string {

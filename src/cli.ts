@@ -55,7 +55,7 @@ async function readPosts(options: CommonOptions) {
 function countPosts(perLanguage: Record<string, number>): string {
   return Object.entries(perLanguage)
     .map(([lang, count]) => `${lang} ${t('cli.posts', { count })}`)
-    .join(', ');
+    .join(t('cli.separator'));
 }
 
 async function build(options: CommonOptions): Promise<number> {

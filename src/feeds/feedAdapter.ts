@@ -133,7 +133,8 @@ function toFeedItem(entry: FeedEntry): Item {
     published: entry.published,
     description: cdataSafe(entry.summaryHtml),
     content: entry.contentHtml === undefined ? undefined : cdataSafe(entry.contentHtml),
-    author: entry.authors.map((author) => ({ name: author.name, link: author.url })),
+    // feed's JSON output reads author[0] of any array, so an empty list must be left out.
+    author: entry.authors.length === 0 ? undefined : entry.authors.map((author) => ({ name: author.name, link: author.url })),
   };
 }
 

@@ -20,6 +20,7 @@ export const resources = {
       cli: {
         posts_one: '{{count, number}} post',
         posts_other: '{{count, number}} posts',
+        separator: ', ',
         feedsWritten_one: '{{count, number}} feed written',
         feedsWritten_other: '{{count, number}} feeds written',
         feedsUnchanged: '{{count, number}} unchanged',
@@ -59,6 +60,7 @@ export const resources = {
         posts_few: '{{count, number}} مقالات',
         posts_many: '{{count, number}} مقالاً',
         posts_other: '{{count, number}} مقال',
+        separator: '، ',
         feedsWritten_zero: 'لم تُكتب أي خلاصة',
         feedsWritten_one: 'كُتبت خلاصة واحدة',
         feedsWritten_two: 'كُتبت خلاصتان',

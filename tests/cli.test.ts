@@ -1,0 +1,69 @@
+/** The command line: documented exit codes, one summary line, nothing written by `check`. */
+import { describe, expect, it } from 'vitest';
+import { listFiles, post, runCli, siteOnDisk } from './support/site.js';
+import { join } from 'node:path';
+
+const goodSite = () =>
+  siteOnDisk({
+    'en/one.md': post('title: One\ndate: 2026-01-01\ntranslationKey: one\ntags: [a]'),
+    'ar/one.md': post('title: واحد\ndate: 2026-01-01\ntranslationKey: one\ntags: [أ]'),
+    'en/two.md': post('title: Two\ndate: 2026-01-02\ntags: [a]'),
+  });
+
+describe('nashra build', () => {
+  it('writes six feeds and ends with one summary line', async () => {
+    const site = await goodSite();
+    const run = await runCli(['build', '--now', '2026-06-01'], site);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toBe('');
+    expect(run.stdout).toMatch(/^en 2 posts, ar 1 post; 6 feeds written, 0 unchanged; 0 skipped; \d+\.\d\d s\n$/);
+    expect(await listFiles(join(site, 'feeds'))).toEqual(['ar/atom.xml', 'ar/feed.json', 'ar/rss.xml', 'en/atom.xml', 'en/feed.json', 'en/rss.xml']);
+    const again = await runCli(['build', '--now', '2026-06-01'], site);
+    expect(again.stdout).toContain('0 feeds written, 6 unchanged');
+  });
+
+  it('speaks Arabic, with Arabic plurals, when asked', async () => {
+    const site = await goodSite();
+    const run = await runCli(['build', '--now', '2026-06-01'], site, { NASHRA_LANG: 'ar' });
+    expect(run.stdout).toContain('en مقالان، ar مقال واحد');
+  });
+
+  it('honours --config, --posts and --out', async () => {
+    const site = await goodSite();
+    const run = await runCli(['build', '--config', join(site, 'nashra.config.yaml'), '--posts', join(site, 'posts'), '--out', join(site, 'public/feeds')], '/');
+    expect(run.code).toBe(0);
+    expect(await listFiles(join(site, 'public/feeds'))).toHaveLength(6);
+  });
+});
+
+describe('nashra check', () => {
+  it('validates and writes nothing', async () => {
+    const site = await goodSite();
+    const run = await runCli(['check'], site);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toBe('3 posts checked; 0 errors, 0 warnings\n');
+    expect(await listFiles(join(site, 'feeds'))).toEqual([]);
+  });
+});
+
+describe('exit codes', () => {
+  it('is 0 for --help, which documents the exit codes', async () => {
+    const run = await runCli(['--help'], '/');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('Exit codes:');
+    expect((await runCli(['build', '--help'], '/')).stdout).toContain('--strict');
+  });
+
+  it('is 2 for a usage mistake or a missing or invalid config', async () => {
+    const site = await goodSite();
+    expect((await runCli(['publish'], site)).code).toBe(2);
+    expect((await runCli(['build', '--now', 'yesterday'], site)).code).toBe(2);
+    const missing = await runCli(['build', '--config', 'nope.yaml'], site);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('cannot read config nope.yaml: ENOENT');
+    const invalid = await siteOnDisk({}, { baseUrl: 'not a url', languages: {} });
+    const run = await runCli(['build'], invalid);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/^nashra\.config\.yaml:\d+:\d+ error baseUrl must be an absolute http\(s\) URL \[baseUrl\]$/m);
+  });
+});

@@ -1,0 +1,616 @@
+/**
+ * Hostile posts: every field an author controls tries to smuggle script,
+ * frames, forms, styles or script URLs into the feeds, or to break out of the
+ * XML around it. The feeds must stay well-formed for every real consumer, and
+ * the HTML they carry must be harmless once a browser parses it, while the
+ * text around the attacks survives: the sanitiser removes the payload, not the
+ * article.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { JSDOM, VirtualConsole } from 'jsdom';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { feedparser, jsonFeedErrors, parseWithFeedExtractor, parseWithRssParser, skipWithout, xmllint } from './support/consumers.js';
+import { buildInMemory, outputOf, post, ROOT, runCli, siteOnDisk, sourceFiles, testConfig, type CliRun } from './support/site.js';
+
+const FIXTURES = join(ROOT, 'tests/fixtures/xss');
+const BASE = 'https://rights.example.org/';
+const NOW = '2026-11-01T00:00:00Z';
+const LANGUAGES = ['en', 'ar'] as const;
+const XML_FEEDS = LANGUAGES.flatMap((lang) => [`${lang}/rss.xml`, `${lang}/atom.xml`]);
+const JSON_FEEDS = LANGUAGES.map((lang) => `${lang}/feed.json`);
+const ALL_FEEDS = [...XML_FEEDS, ...JSON_FEEDS];
+
+const NS = {
+  content: 'http://purl.org/rss/1.0/modules/content/',
+  atom: 'http://www.w3.org/2005/Atom',
+} as const;
+
+// --- What the fixtures say, and what must come back ---------------------------
+
+interface Expectation {
+  /** The title exactly as a reader must show it (control characters written raw in the file are removed). */
+  readonly title: string;
+  /** Sentences of the article that must survive the sanitiser, as visible text. */
+  readonly keeps: readonly string[];
+  /** Sentences of the authored summary that must survive, as visible text. */
+  readonly summaryKeeps?: readonly string[];
+  /** Harmless links and images that must survive, absolute. */
+  readonly urls?: readonly string[];
+}
+
+const EXPECTED: Record<(typeof LANGUAGES)[number], Record<string, Expectation>> = {
+  en: {
+    'script-and-handlers.md': {
+      title: "<script>alert('title')</script> Curfew lifted in Wadi Safi",
+      keeps: [
+        "The curfew imposed on Wadi Safi in January was lifted on Sunday, the governor's office announced.",
+        'Residents returned to the market by mid-morning.',
+        'Shops reopened along the main street.',
+        'The council will review the measure in March.',
+        'Lawyers say the curfew was never published in the official gazette.',
+      ],
+      summaryKeeps: ['The curfew is over.', 'Residents are back in the market.'],
+      urls: ['https://rights.example.org/images/wadi-safi.jpg'],
+    },
+    'script-urls.md': {
+      title: 'Links that are not links: javascript:alert(1) in a title',
+      keeps: ['Read the full statement on our site.', 'home page', 'Write to us at mailto:info@rights.example.org or through https://rights.example.org/en/contact/.'],
+      summaryKeeps: ['and a safe one, plus vbscript and a tab.'],
+      urls: [
+        'https://rights.example.org/en/statements/full/',
+        'https://rights.example.org/en/',
+        'mailto:info@rights.example.org',
+        'https://rights.example.org/en/contact/',
+      ],
+    },
+    'head-elements.md': {
+      title: 'Refresh, base and style: the page must not move',
+      keeps: ['The annual report is on our reports page, a relative link that must still point at our site.', 'This paragraph closes the article.'],
+      urls: ['https://rights.example.org/en/reports/annual/'],
+    },
+    'cdata-breakers.md': {
+      title: 'A ]]> B ]]> C',
+      keeps: ['Text with ]]> in the middle and ]]> again.', 'Inline code: a ]]> b.', 'block ]]> code ]]>', 'attribute ]]> link', 'The last paragraph of the CDATA article.'],
+      summaryKeeps: ['Summary with ]]> once and ]]> twice, then <![CDATA[ opened.'],
+    },
+    'title-markup.md': {
+      title: "</title><script>alert('title tag')</script><title> and <![CDATA[ in a title",
+      keeps: ['A title may contain markup-like text, which readers must show as text.'],
+      summaryKeeps: ['Closing tags in a summary stay text.'],
+    },
+    'control-characters.md': {
+      title: 'Bell, escape and null characters in a title',
+      keeps: ['Raw control characters in the body are removed.', 'The rest of the article is plain.'],
+      summaryKeeps: ['A summary with a form feed inside.'],
+    },
+    'bidi-override.md': {
+      title: 'Invoice \u202Efdp.exe\u202C for review',
+      keeps: ['Body text with an override \u202Egnp.exe\u202C and an isolate reversed still reads.'],
+      summaryKeeps: ['Right-to-left override \u202Ein a summary\u202C ends here.'],
+    },
+    'data-images.md': {
+      title: 'Images that are scripts',
+      keeps: ['A photograph of the demonstration is below.', 'The demonstration ended peacefully in the afternoon.'],
+      urls: [
+        'https://rights.example.org/images/demo.jpg',
+        'https://rights.example.org/images/square.jpg',
+        'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
+      ],
+    },
+  },
+  ar: {
+    'script-and-handlers.md': {
+      title: "<script>alert('عنوان')</script> رفع حظر التجول في وادي صافي",
+      keeps: [
+        'أعلن مكتب المحافظ يوم الأحد رفع حظر التجول المفروض على وادي صافي منذ يناير/كانون الثاني.',
+        'عادت المحلات إلى العمل في الشارع الرئيسي.',
+        'يقول المحامون إن قرار حظر التجول لم يُنشر قط في الجريدة الرسمية.',
+      ],
+      summaryKeeps: ['انتهى حظر التجول.', 'عاد السكان إلى السوق.'],
+    },
+    'cdata-and-bidi.md': {
+      title: 'بيان ]]> أول ]]> ثانٍ و<![CDATA[ في العنوان',
+      keeps: ['نص فيه ]]> في الوسط و]]> مرة أخرى.', 'تجاوز الاتجاه \u202Eمعكوس\u202C ثم نص عادي.', 'هذه الفقرة الأخيرة من المقال.'],
+      summaryKeeps: ['ملخص فيه ]]> مرتين ]]> ونص \u202Eمعكوس\u202C.'],
+    },
+    'controls.md': {
+      title: 'عنوان فيه جرس و\u202E تجاوز اتجاه',
+      keeps: ['أحرف التحكم في النص تُزال.'],
+    },
+  },
+};
+
+// --- Reading HTML "as a browser would" ---------------------------------------
+
+/** Elements that run script, load or embed other documents, submit data, restyle or redirect the page. */
+const DANGEROUS_ELEMENTS = new Set([
+  'script', 'iframe', 'frame', 'frameset', 'object', 'embed', 'applet', 'form', 'input', 'button', 'textarea', 'select',
+  'meta', 'base', 'style', 'link', 'svg', 'math', 'template', 'noscript', 'portal',
+]);
+/** Attributes a browser follows or fetches as URLs. */
+const URL_ATTRIBUTES = new Set(['href', 'src', 'action', 'formaction', 'xlink:href', 'cite', 'poster', 'background', 'data', 'lowsrc', 'dynsrc', 'longdesc', 'ping', 'manifest', 'codebase']);
+const SCRIPT_SCHEMES = ['javascript:', 'vbscript:', 'data:'];
+/** The only data: URLs allowed: raster images as an img's source. */
+const RASTER_DATA_IMAGE = /^data:image\/(png|jpeg|gif|webp|avif)[;,]/;
+
+/** The URL as a browser would use it, reduced so that no spelling hides its scheme. */
+function normalisedUrls(value: string): string[] {
+  const squash = (text: string) => text.replace(/[\u0000-\u0020\u007f-\u009f\u00a0\u2028\u2029\ufeff]/g, '').toLowerCase();
+  const forms = [squash(value)];
+  if (URL.canParse(value, BASE)) forms.push(squash(new URL(value, BASE).href));
+  return forms;
+}
+
+function isScriptUrl(value: string, element: string, attribute: string): boolean {
+  return normalisedUrls(value).some(
+    (url) => SCRIPT_SCHEMES.some((scheme) => url.startsWith(scheme)) && !(element === 'img' && attribute === 'src' && RASTER_DATA_IMAGE.test(url)),
+  );
+}
+
+function parseHtml(html: string): JSDOM {
+  // A silent virtual console: jsdom's CSS and resource complaints are not findings.
+  return new JSDOM(html, { virtualConsole: new VirtualConsole() });
+}
+
+/** Everything in `html` that a browser would run, fetch as script, submit, or restyle the page with. */
+function browserHazards(html: string): string[] {
+  const dom = parseHtml(html);
+  const hazards: string[] = [];
+  for (const element of dom.window.document.querySelectorAll('*')) {
+    const name = element.localName.toLowerCase();
+    if (DANGEROUS_ELEMENTS.has(name)) hazards.push(`<${name}> element`);
+    for (const attribute of element.attributes) {
+      const attr = attribute.name.toLowerCase();
+      if (attr.startsWith('on')) hazards.push(`${attr}="${attribute.value}" on <${name}>`);
+      if (attr === 'style') hazards.push(`style="${attribute.value}" on <${name}>`);
+      if (attr === 'srcdoc') hazards.push(`srcdoc on <${name}>`);
+      if (URL_ATTRIBUTES.has(attr) && isScriptUrl(attribute.value, name, attr)) hazards.push(`${attr}="${attribute.value}" on <${name}>`);
+      if (attr === 'srcset') {
+        for (const candidate of attribute.value.split(',')) {
+          const url = candidate.trim().split(/\s+/)[0] ?? '';
+          if (isScriptUrl(url, name, 'srcset')) hazards.push(`srcset candidate "${url}" on <${name}>`);
+        }
+      }
+    }
+  }
+  dom.window.close();
+  return hazards;
+}
+
+/** Visible text of an HTML fragment, whitespace collapsed. */
+function visibleText(html: string): string {
+  const dom = parseHtml(html);
+  const text = (dom.window.document.body.textContent ?? '').replace(/\s+/g, ' ').trim();
+  dom.window.close();
+  return text;
+}
+
+/** Absolute URLs of the links and images of an HTML fragment. */
+function linkedUrls(html: string): string[] {
+  const dom = parseHtml(html);
+  const urls = [...dom.window.document.querySelectorAll('a[href], img[src]')].map((element) => element.getAttribute('href') ?? element.getAttribute('src') ?? '');
+  dom.window.close();
+  return urls;
+}
+
+// --- Reading the feeds --------------------------------------------------------
+
+interface HtmlField {
+  /** Where the HTML came from, for failure messages. */
+  readonly where: string;
+  /** The item's title, to find its expectations. */
+  readonly title: string;
+  readonly kind: 'summary' | 'content' | 'related summary';
+  readonly html: string;
+}
+
+interface JsonFeedAuthor {
+  readonly name?: string;
+  readonly url?: string;
+}
+interface JsonFeedItem {
+  readonly id: string;
+  readonly url?: string;
+  readonly external_url?: string;
+  readonly title?: string;
+  readonly content_html?: string;
+  readonly summary?: string;
+  readonly image?: string;
+  readonly banner_image?: string;
+  readonly authors?: readonly JsonFeedAuthor[];
+  readonly tags?: readonly string[];
+  readonly attachments?: readonly { readonly url: string; readonly title?: string }[];
+  readonly _nashra?: {
+    readonly summary_html?: string;
+    readonly canonical?: string;
+    readonly translations?: readonly { readonly url: string; readonly title: string }[];
+    readonly related?: readonly { readonly url: string; readonly summary_html?: string }[];
+  };
+}
+interface JsonFeed {
+  readonly home_page_url?: string;
+  readonly feed_url?: string;
+  readonly items: readonly JsonFeedItem[];
+}
+
+function parseJsonFeed(text: string): JsonFeed {
+  return JSON.parse(text) as JsonFeed;
+}
+
+/** HTML of every JSON Feed item: content_html, the summary HTML and related items' summary HTML. */
+function jsonHtmlFields(file: string, text: string): HtmlField[] {
+  return parseJsonFeed(text).items.flatMap((item) => {
+    const title = item.title ?? item.id;
+    const fields: HtmlField[] = [];
+    if (item.content_html !== undefined) fields.push({ where: `${file} "${title}" content_html`, title, kind: 'content', html: item.content_html });
+    if (item._nashra?.summary_html !== undefined) fields.push({ where: `${file} "${title}" _nashra.summary_html`, title, kind: 'summary', html: item._nashra.summary_html });
+    for (const related of item._nashra?.related ?? []) {
+      if (related.summary_html !== undefined) fields.push({ where: `${file} "${title}" related ${related.url}`, title, kind: 'related summary', html: related.summary_html });
+    }
+    return fields;
+  });
+}
+
+function parseXmlDocument(xml: string): Document {
+  return new JSDOM(xml, { contentType: 'application/xml' }).window.document;
+}
+
+function childText(parent: Element, namespace: string | null, localName: string): string | undefined {
+  const child = [...parent.children].find((element) => element.localName === localName && element.namespaceURI === namespace);
+  return child?.textContent ?? undefined;
+}
+
+/**
+ * HTML of every item exactly as written in the XML, before any consumer's own
+ * sanitiser sees it: many readers and partner sites show it unfiltered.
+ */
+function rawXmlHtmlFields(file: string, xml: string): HtmlField[] {
+  const document = parseXmlDocument(xml);
+  const isAtom = document.documentElement.namespaceURI === NS.atom;
+  const items = isAtom ? [...document.documentElement.children].filter((element) => element.localName === 'entry') : [...document.getElementsByTagName('item')];
+  return items.flatMap((item) => {
+    const namespace = isAtom ? NS.atom : null;
+    const title = childText(item, namespace, 'title') ?? '';
+    const summary = childText(item, namespace, isAtom ? 'summary' : 'description');
+    const content = isAtom ? childText(item, NS.atom, 'content') : childText(item, NS.content, 'encoded');
+    const fields: HtmlField[] = [];
+    if (summary !== undefined) fields.push({ where: `${file} "${title}" raw summary`, title, kind: 'summary', html: summary });
+    if (content !== undefined) fields.push({ where: `${file} "${title}" raw content`, title, kind: 'content', html: content });
+    return fields;
+  });
+}
+
+/** HTML of every entry as Python feedparser hands it to an application. */
+function feedparserHtmlFields(file: string, path: string): HtmlField[] {
+  return feedparser(path).entries.flatMap((entry) => {
+    const fields: HtmlField[] = [];
+    if (entry.summary !== undefined) fields.push({ where: `${file} "${entry.title}" feedparser summary`, title: entry.title, kind: 'summary', html: entry.summary });
+    for (const content of entry.content ?? []) fields.push({ where: `${file} "${entry.title}" feedparser content`, title: entry.title, kind: 'content', html: content.value });
+    return fields;
+  });
+}
+
+function hazardReport(fields: readonly HtmlField[]): string[] {
+  return fields.flatMap((field) => browserHazards(field.html).map((hazard) => `${field.where}: ${hazard}`));
+}
+
+function expectationFor(lang: (typeof LANGUAGES)[number], title: string): Expectation | undefined {
+  return Object.values(EXPECTED[lang]).find((expected) => expected.title === title);
+}
+
+/** What of the article a reader would no longer see in these fields. */
+function missingText(lang: (typeof LANGUAGES)[number], fields: readonly HtmlField[]): string[] {
+  const missing: string[] = [];
+  for (const expected of Object.values(EXPECTED[lang])) {
+    const content = fields.filter((field) => field.title === expected.title && field.kind === 'content');
+    const summary = fields.filter((field) => field.title === expected.title && field.kind === 'summary');
+    if (content.length === 0) missing.push(`no content for "${expected.title}"`);
+    for (const field of content) {
+      const text = visibleText(field.html);
+      for (const sentence of expected.keeps) if (!text.includes(sentence)) missing.push(`${field.where} lost "${sentence}" (has: ${text})`);
+      const urls = linkedUrls(field.html);
+      for (const url of expected.urls ?? []) if (!urls.includes(url)) missing.push(`${field.where} lost the link ${url}`);
+    }
+    for (const field of summary) {
+      const text = visibleText(field.html);
+      for (const sentence of expected.summaryKeeps ?? []) if (!text.includes(sentence)) missing.push(`${field.where} lost "${sentence}" (has: ${text})`);
+    }
+  }
+  return missing;
+}
+
+function readFixtureSite(dir: string): Record<string, string> {
+  const posts: Record<string, string> = {};
+  for (const lang of readdirSync(dir)) {
+    for (const name of readdirSync(join(dir, lang)).filter((file) => file.endsWith('.md'))) posts[`${lang}/${name}`] = readFileSync(join(dir, lang, name), 'utf8');
+  }
+  return posts;
+}
+
+const FORBIDDEN_IN_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/;
+
+// --- The hostile site, built by the real CLI ---------------------------------
+
+describe('a site whose every field is an attack', () => {
+  let site = '';
+  let build: CliRun = { code: -1, stdout: '', stderr: '' };
+  const feeds = new Map<string, string>();
+  const feedFile = (path: string) => join(site, 'feeds', path);
+  const feedText = (path: string): string => {
+    const text = feeds.get(path);
+    if (text === undefined) throw new Error(`${path} was not written; the build said: ${build.stderr}`);
+    return text;
+  };
+
+  beforeAll(async () => {
+    site = await siteOnDisk(readFixtureSite(join(FIXTURES, 'posts')));
+    build = await runCli(['build', '--now', NOW], site);
+    for (const path of ALL_FEEDS) {
+      const text = await readFile(feedFile(path), 'utf8').catch(() => undefined);
+      if (text !== undefined) feeds.set(path, text);
+    }
+  });
+
+  it('builds without errors and publishes every attack post: hostile content is cleaned, not a reason to drop the article', () => {
+    expect(build.stderr).not.toMatch(/ error |unexpected failure/);
+    expect(build.code).toBe(0);
+    for (const lang of LANGUAGES) {
+      const titles = parseJsonFeed(feedText(`${lang}/feed.json`)).items.map((item) => item.title);
+      expect(titles.sort()).toEqual(Object.values(EXPECTED[lang]).map((expected) => expected.title).sort());
+    }
+  });
+
+  it('warns, with file, line and column, that control characters written in a post file were removed', () => {
+    const warnings = build.stderr.split('\n').filter((line) => line.endsWith('[encoding]'));
+    expect(warnings).toEqual([
+      'posts/ar/controls.md:2:18 warning control characters that cannot appear in a feed were removed [encoding]',
+      'posts/en/control-characters.md:2:13 warning control characters that cannot appear in a feed were removed [encoding]',
+    ]);
+  });
+
+  it('no feed contains a character that XML 1.0 forbids', () => {
+    for (const path of ALL_FEEDS) expect(FORBIDDEN_IN_XML.test(feedText(path)), path).toBe(false);
+  });
+
+  describe.skipIf(skipWithout('xmllint'))('xmllint', () => {
+    it.each(XML_FEEDS)('%s is well-formed', (path) => {
+      feedText(path);
+      expect(xmllint(feedFile(path))).toBe('');
+    });
+  });
+
+  describe.skipIf(skipWithout('feedparser'))('Python feedparser', () => {
+    it.each(XML_FEEDS)('reads %s without a bozo flag', (path) => {
+      feedText(path);
+      const result = feedparser(feedFile(path));
+      expect(result.bozo_exception).toBe('');
+      expect(result.bozo).toBe(false);
+    });
+
+    it.each(XML_FEEDS)('reads every title of %s back as the literal text the author wrote', (path) => {
+      feedText(path);
+      const lang = path.startsWith('ar/') ? 'ar' : 'en';
+      const titles = feedparser(feedFile(path)).entries.map((entry) => entry.title);
+      expect(titles.sort()).toEqual(Object.values(EXPECTED[lang]).map((expected) => expected.title).sort());
+    });
+
+    it.each(XML_FEEDS)('no summary or content of %s, as feedparser returns it, holds anything a browser would run', (path) => {
+      feedText(path);
+      expect(hazardReport(feedparserHtmlFields(path, feedFile(path)))).toEqual([]);
+    });
+
+    it.each(XML_FEEDS)('the article text around the attacks survives in %s as feedparser reads it', (path) => {
+      feedText(path);
+      const lang = path.startsWith('ar/') ? 'ar' : 'en';
+      expect(missingText(lang, feedparserHtmlFields(path, feedFile(path)))).toEqual([]);
+    });
+  });
+
+  describe('the HTML written into the XML feeds, before any reader sanitises it', () => {
+    it.each(XML_FEEDS)('%s: no summary or content holds anything a browser would run', (path) => {
+      const fields = rawXmlHtmlFields(path, feedText(path));
+      expect(fields.length).toBeGreaterThan(0);
+      expect(hazardReport(fields)).toEqual([]);
+    });
+
+    it.each(XML_FEEDS)('%s: the article text around the attacks survives', (path) => {
+      const lang = path.startsWith('ar/') ? 'ar' : 'en';
+      expect(missingText(lang, rawXmlHtmlFields(path, feedText(path)))).toEqual([]);
+    });
+  });
+
+  describe('JSON Feed', () => {
+    it.each(JSON_FEEDS)('%s parses and is valid JSON Feed 1.1', (path) => {
+      const text = feedText(path);
+      expect(() => JSON.parse(text)).not.toThrow();
+      expect(jsonFeedErrors(text)).toEqual([]);
+    });
+
+    it.each(JSON_FEEDS)('%s: no content_html or summary HTML holds anything a browser would run', (path) => {
+      const fields = jsonHtmlFields(path, feedText(path));
+      expect(fields.length).toBeGreaterThan(0);
+      expect(hazardReport(fields)).toEqual([]);
+    });
+
+    it.each(JSON_FEEDS)('%s: titles are the literal text the author wrote', (path) => {
+      const lang = path.startsWith('ar/') ? 'ar' : 'en';
+      const titles = parseJsonFeed(feedText(path)).items.map((item) => item.title ?? '');
+      expect(titles.sort()).toEqual(Object.values(EXPECTED[lang]).map((expected) => expected.title).sort());
+    });
+
+    it.each(JSON_FEEDS)('%s: the article text around the attacks survives', (path) => {
+      const lang = path.startsWith('ar/') ? 'ar' : 'en';
+      expect(missingText(lang, jsonHtmlFields(path, feedText(path)))).toEqual([]);
+    });
+
+    it.each(JSON_FEEDS)('%s: tags, author names and image descriptions are carried as plain text', (path) => {
+      const items = parseJsonFeed(feedText(path)).items;
+      const tags = items.flatMap((item) => item.tags ?? []);
+      const authors = items.flatMap((item) => (item.authors ?? []).map((author) => author.name ?? ''));
+      if (path.startsWith('en/')) {
+        expect(tags).toEqual(expect.arrayContaining(['<svg onload=alert(\'tag\')>', '"><script>alert(\'tag quote\')</script>', ']]>', '<![CDATA[']));
+        expect(authors).toEqual(expect.arrayContaining(["<script>alert('author')</script> Lina Haddad", "Omar <img src=x onerror=alert('author img')> Saleh", 'Name ]]> with ]]> brackets']));
+        const alts = items.flatMap((item) => (item.attachments ?? []).map((attachment) => attachment.title ?? ''));
+        expect(alts).toContain('" onerror="alert(\'alt\')"><script>alert(\'alt script\')</script> Market street in Wadi Safi');
+      } else {
+        expect(tags).toEqual(expect.arrayContaining(["<svg onload=alert('وسم')>", ']]>']));
+        expect(authors).toContain("<img src=x onerror=alert('كاتب')> ليلى حداد");
+      }
+    });
+  });
+
+  describe('other consumers', () => {
+    it.each(XML_FEEDS)('rss-parser reads every title of %s as the literal text', async (path) => {
+      const lang = path.startsWith('ar/') ? 'ar' : 'en';
+      const feed = await parseWithRssParser(feedText(path));
+      expect(feed.items.map((item) => item.title ?? '').sort()).toEqual(Object.values(EXPECTED[lang]).map((expected) => expected.title).sort());
+    });
+
+    it.each(ALL_FEEDS)('feed-extractor reads %s and finds every post', (path) => {
+      const lang = path.startsWith('ar/') ? 'ar' : 'en';
+      const feed = parseWithFeedExtractor(feedText(path), path.endsWith('.json') ? 'json' : 'xml');
+      expect(feed.entries?.length).toBe(Object.keys(EXPECTED[lang]).length);
+    });
+  });
+
+  describe('links outside the HTML', () => {
+    /** Every URL-valued attribute and link-like element of an XML feed. */
+    function xmlUrls(xml: string): { where: string; url: string }[] {
+      const document = parseXmlDocument(xml);
+      const found: { where: string; url: string }[] = [];
+      for (const element of document.getElementsByTagName('*')) {
+        for (const attribute of element.attributes) {
+          if (['href', 'url', 'src', 'uri', 'domain', 'scheme'].includes(attribute.localName)) found.push({ where: `<${element.tagName} ${attribute.name}>`, url: attribute.value });
+        }
+        if (['link', 'uri', 'comments', 'docs'].includes(element.localName) && element.children.length === 0 && (element.textContent ?? '').trim() !== '') {
+          found.push({ where: `<${element.tagName}>`, url: (element.textContent ?? '').trim() });
+        }
+        if (element.localName === 'guid' && element.getAttribute('isPermaLink') !== 'false') found.push({ where: '<guid isPermaLink>', url: (element.textContent ?? '').trim() });
+      }
+      return found;
+    }
+
+    function jsonUrls(text: string): { where: string; url: string }[] {
+      const feed = parseJsonFeed(text);
+      const found: { where: string; url: string | undefined }[] = [
+        { where: 'home_page_url', url: feed.home_page_url },
+        { where: 'feed_url', url: feed.feed_url },
+      ];
+      for (const item of feed.items) {
+        const at = (field: string) => `"${item.title ?? item.id}" ${field}`;
+        found.push({ where: at('url'), url: item.url }, { where: at('external_url'), url: item.external_url }, { where: at('image'), url: item.image });
+        found.push({ where: at('banner_image'), url: item.banner_image }, { where: at('_nashra.canonical'), url: item._nashra?.canonical });
+        for (const attachment of item.attachments ?? []) found.push({ where: at('attachments.url'), url: attachment.url });
+        for (const author of item.authors ?? []) found.push({ where: at('authors.url'), url: author.url });
+        for (const link of item._nashra?.translations ?? []) found.push({ where: at('_nashra.translations.url'), url: link.url });
+        for (const link of item._nashra?.related ?? []) found.push({ where: at('_nashra.related.url'), url: link.url });
+      }
+      return found.filter((entry): entry is { where: string; url: string } => entry.url !== undefined);
+    }
+
+    it.each(ALL_FEEDS)('%s: every link, enclosure, image and attachment URL is http(s)', (path) => {
+      const text = feedText(path);
+      const urls = path.endsWith('.json') ? jsonUrls(text) : xmlUrls(text);
+      expect(urls.length).toBeGreaterThan(0);
+      const bad = urls.filter(({ url }) => normalisedUrls(url).some((form) => !/^https?:\/\//.test(form)));
+      expect(bad).toEqual([]);
+    });
+  });
+});
+
+// --- Control characters that reach the text only after parsing -----------------
+
+describe('control characters written as YAML escapes or HTML character references', () => {
+  let site = '';
+  let build: CliRun = { code: -1, stdout: '', stderr: '' };
+
+  beforeAll(async () => {
+    site = await siteOnDisk(readFixtureSite(join(FIXTURES, 'escaped-controls')));
+    build = await runCli(['build', '--now', NOW], site);
+  });
+
+  const written = async (path: string): Promise<string> => {
+    const text = await readFile(join(site, 'feeds', path), 'utf8').catch(() => undefined);
+    if (text === undefined) throw new Error(`${path} was not written (exit ${build.code}): ${build.stderr}`);
+    return text;
+  };
+
+  it('never crash the build: the posts are published', async () => {
+    expect(build.stderr).not.toMatch(/unexpected failure/);
+    expect(build.code).toBe(0);
+    const titles = parseJsonFeed(await written('en/feed.json')).items.map((item) => item.title);
+    expect(titles.sort()).toEqual(['Control characters written as character references', 'Escaped bell and null in YAML']);
+  });
+
+  it.each(['en/rss.xml', 'en/atom.xml', 'en/feed.json'])('are removed before they reach %s', async (path) => {
+    expect(FORBIDDEN_IN_XML.test(await written(path))).toBe(false);
+  });
+
+  describe.skipIf(skipWithout('xmllint'))('xmllint', () => {
+    it.each(['en/rss.xml', 'en/atom.xml'])('%s is well-formed', async (path) => {
+      await written(path);
+      expect(xmllint(join(site, 'feeds', path))).toBe('');
+    });
+  });
+
+  describe.skipIf(skipWithout('feedparser'))('Python feedparser', () => {
+    it.each(['en/rss.xml', 'en/atom.xml'])('reads %s cleanly, titles, tags and authors without the control characters', async (path) => {
+      await written(path);
+      const result = feedparser(join(site, 'feeds', path));
+      expect(result.bozo).toBe(false);
+      const escaped = result.entries.find((entry) => entry.title === 'Escaped bell and null in YAML');
+      expect(escaped?.tags?.map((tag) => tag.term)).toEqual(['tabvertical', 'plain']);
+      expect(escaped?.authors?.map((author) => author.name)).toEqual(['Escape Author']);
+      const references = result.entries.find((entry) => entry.title === 'Control characters written as character references');
+      expect(visibleText(references?.content?.[0]?.value ?? '')).toContain('The article continues after the references.');
+    });
+  });
+});
+
+// --- Field rules, in memory -----------------------------------------------------
+
+describe('URLs an author gives in front matter', () => {
+  const config = testConfig();
+  const imagePost = (url: string) => post(`title: Image test\ndate: 2026-03-01\nauthor: Lina Haddad\nimage:\n  url: ${JSON.stringify(url)}\n  alt: A photograph`);
+
+  it.each([
+    'javascript:alert(1)',
+    ' JavaScript:alert(1)',
+    'vbscript:msgbox(1)',
+    'data:text/html,<script>alert(1)</script>',
+    'data:image/svg+xml;base64,PHN2ZyBvbmxvYWQ9YWxlcnQoMSk+',
+    'java\tscript:alert(1)',
+    'java\nscript:alert(1)',
+    '\u0001javascript:alert(1)',
+    'jav&#x09;ascript:alert(1)',
+  ])('an image URL %j never becomes a script URL in a feed: the post is refused or the URL made harmless', (url) => {
+    const result = buildInMemory(sourceFiles({ 'en/image.md': imagePost(url) }), config);
+    const refused = result.diagnostics.some((d) => d.severity === 'error' && d.field === 'image.url');
+    const items = parseJsonFeed(outputOf(result, 'en/feed.json')).items;
+    if (refused) {
+      expect(items).toEqual([]);
+      return;
+    }
+    const urls = items.flatMap((item) => [item.image ?? '', ...(item.attachments ?? []).map((attachment) => attachment.url)]);
+    expect(urls.length).toBeGreaterThan(0);
+    for (const candidate of urls) expect(normalisedUrls(candidate).every((form) => /^https?:\/\//.test(form)), candidate).toBe(true);
+    for (const path of ['en/rss.xml', 'en/atom.xml']) {
+      expect(outputOf(result, path)).not.toMatch(/(url|href)="\s*(javascript|vbscript|data):/i);
+    }
+  });
+
+  it.each(['javascript:alert(1)', 'data:text/html,<script>alert(1)</script>', 'https://rights.example.org/"><script>alert(1)</script>'])(
+    'an author URL %j is refused or carried as a harmless http(s) URL',
+    (url) => {
+      const text = post(`title: Author test\ndate: 2026-03-01\nauthor:\n  name: Lina Haddad\n  url: ${JSON.stringify(url)}`);
+      const result = buildInMemory(sourceFiles({ 'en/author.md': text }), config);
+      const items = parseJsonFeed(outputOf(result, 'en/feed.json')).items;
+      for (const author of items.flatMap((item) => item.authors ?? [])) {
+        if (author.url !== undefined) expect(author.url).toMatch(/^https?:\/\//);
+      }
+      if (!/^https?:/.test(url)) expect(result.diagnostics.map((d) => d.field)).toContain('author.url');
+    },
+  );
+});

@@ -3,6 +3,7 @@ import { formatDate, languageName, translator } from '../i18n/index.js';
 import { byNewest, lastModified, type Post } from '../model.js';
 import type { RenderedPost } from '../render/article.js';
 import { readingMinutes } from '../render/article.js';
+import { isWebUrl } from '../load/frontMatter.js';
 import { articleKey, groupArticles, relateArticles, versionFor, type Relation } from '../relate/related.js';
 import { escapeHtml } from '../text.js';
 import { absoluteUrl, categorySlug, languageHomeUrl, outputUrl } from '../urls.js';
@@ -146,7 +147,7 @@ const IMAGE_TYPES: Record<string, string> = {
 
 function feedImage(post: Post): FeedImage | undefined {
   const image = post.image;
-  if (!image || !URL.canParse(image.url, post.url)) return undefined;
+  if (!image || !isWebUrl(image.url, post.url)) return undefined;
   const url = new URL(image.url, post.url);
   const extension = url.pathname.split('.').pop()?.toLowerCase() ?? '';
   return { url: url.href, alt: image.alt, type: image.type ?? IMAGE_TYPES[extension] ?? 'application/octet-stream', size: image.size };

@@ -17,8 +17,8 @@ export function frontMatterSchema(timeZone: string) {
       return z.NEVER;
     });
   const absoluteUrl = nonEmptyText.refine((value) => /^https?:\/\//i.test(value) && URL.canParse(value), 'must be an absolute http(s) URL');
-  /** Relative to the article page, or absolute; never a script URL. */
-  const linkUrl = nonEmptyText.refine((value) => !/^\s*(javascript|vbscript|data):/i.test(value), 'must be an http(s) or relative URL');
+  /** Relative to the article page, or absolute http(s); resolved as a browser would, so no trick yields a script URL. */
+  const linkUrl = nonEmptyText.refine((value) => isWebUrl(value), 'must be an http(s) or relative URL');
   const oneOrMany = <T extends z.ZodType>(item: T) => z.union([z.array(item), item.transform((value): z.output<T>[] => [value])]);
   const author = z.union([
     nonEmptyText.transform((name) => ({ name })),
@@ -58,6 +58,13 @@ export type FrontMatter = z.output<ReturnType<typeof frontMatterSchema>>;
 export const KNOWN_FIELDS = [
   'title', 'date', 'updated', 'translationKey', 'slug', 'id', 'summary', 'categories', 'tags', 'author', 'image', 'draft', 'publishAt', 'expires', 'canonical',
 ] as const;
+
+/** Whether `value`, resolved against any http(s) page, is an http(s) URL. */
+export function isWebUrl(value: string, base = 'https://site.invalid/'): boolean {
+  if (!URL.canParse(value, base)) return false;
+  const { protocol } = new URL(value, base);
+  return protocol === 'http:' || protocol === 'https:';
+}
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}(:?\d{2})?)?)?$/i;
 

@@ -1,4 +1,5 @@
 import { isMap, isNode, isScalar, LineCounter, parseDocument, visit, type Document } from 'yaml';
+import { stripForbiddenCharacters } from '../text.js';
 
 export interface Position {
   readonly line: number;
@@ -69,7 +70,8 @@ export function parseYamlMapping(text: string, lineOffset = 0): YamlData {
   }
   let data: Record<string, unknown> = {};
   if (problems.length === 0) {
-    const value: unknown = document.toJS({ maxAliasCount: 50 });
+    // YAML escapes such as "\u0001" decode to characters no feed may carry.
+    const value: unknown = withoutForbiddenCharacters(document.toJS({ maxAliasCount: 50 }));
     if (value !== null && value !== undefined) {
       if (typeof value === 'object' && !Array.isArray(value)) data = value as Record<string, unknown>;
       else problems.push({ position: start, field: 'yaml', message: 'front matter must be a mapping of fields' });
@@ -90,6 +92,15 @@ function disallowedTags(document: Document, text: string, at: (offset: number) =
     });
   });
   return problems;
+}
+
+function withoutForbiddenCharacters(value: unknown): unknown {
+  if (typeof value === 'string') return stripForbiddenCharacters(value);
+  if (Array.isArray(value)) return value.map(withoutForbiddenCharacters);
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [stripForbiddenCharacters(key), withoutForbiddenCharacters(item)]));
+  }
+  return value;
 }
 
 /** Where the tag written before a node's value starts (the node's own range begins after it). */

@@ -82,7 +82,7 @@ export async function parseWithRssParser(xml: string) {
 
 export function parseWithFeedExtractor(text: string, kind: 'xml' | 'json') {
   const options = { normalization: true, descriptionMaxLen: 0, useISODateFormat: true } as const;
-  return kind === 'json' ? extractFromJson(JSON.parse(text) as object, options) : extractFromXml(text, options);
+  return kind === 'json' ? extractFromJson(JSON.parse(text) as Record<string, unknown>, options) : extractFromXml(text, options);
 }
 
 const ajv = new Ajv2020({ allErrors: true, strict: true, strictRequired: false });

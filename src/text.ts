@@ -4,7 +4,6 @@
  * legal but never intended in an article and break some readers.
  */
 const FORBIDDEN_CHARACTERS =
-  // eslint-disable-next-line no-control-regex
   /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 /** Removes characters that cannot appear in an XML document or a clean JSON string. */

@@ -6,7 +6,7 @@ import { readingMinutes } from '../render/article.js';
 import { isWebUrl } from '../load/frontMatter.js';
 import { articleKey, groupArticles, relateArticles, versionFor, type Relation } from '../relate/related.js';
 import { escapeHtml } from '../text.js';
-import { absoluteUrl, categorySlug, languageHomeUrl, outputUrl } from '../urls.js';
+import { absoluteUrl, languageHomeUrl, outputUrl } from '../urls.js';
 import type { FeedCategory, FeedDocument, FeedEntry, FeedImage, RelatedItem, TranslationLink } from './document.js';
 import { feedPath } from './formats.js';
 

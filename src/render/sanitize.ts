@@ -40,8 +40,8 @@ function options(pageUrl: string): sanitize.IOptions {
       img: (tagName, attribs) => {
         const resolved = withAbsoluteUrl(attribs, 'src', pageUrl);
         const src = resolved.src;
-        if (src !== undefined && src.startsWith('data:') && !RASTER_DATA_IMAGE.test(src)) delete resolved.src;
-        return { tagName, attribs: resolved };
+        const unsafeData = src !== undefined && src.startsWith('data:') && !RASTER_DATA_IMAGE.test(src);
+        return { tagName, attribs: unsafeData ? without(resolved, 'src') : resolved };
       },
       q: (tagName, attribs) => ({ tagName, attribs: withAbsoluteUrl(attribs, 'cite', pageUrl) }),
       blockquote: (tagName, attribs) => ({ tagName, attribs: withAbsoluteUrl(attribs, 'cite', pageUrl) }),
@@ -62,17 +62,19 @@ export function sanitizeHtml(html: string, pageUrl: string): string {
 function withAbsoluteUrl(attribs: sanitize.Attributes, name: string, pageUrl: string): sanitize.Attributes {
   const value = attribs[name];
   if (value === undefined) return attribs;
-  const copy = { ...attribs };
-  // A URL the WHATWG parser cannot resolve would be a broken link: drop it, keep the text.
-  const trimmed = value.trim();
-  if (/^[a-z][a-z0-9+.-]*:/i.test(trimmed.replace(/[\s\u0000-\u001f]/g, '')) && !/^(https?|mailto|tel|data):/i.test(trimmed)) {
-    delete copy[name];
-    return copy;
-  }
-  if (!URL.canParse(trimmed, pageUrl)) {
-    delete copy[name];
-    return copy;
-  }
-  copy[name] = new URL(trimmed, pageUrl).href;
-  return copy;
+  const others = without(attribs, name);
+  const absolute = absoluteWebUrl(value.trim(), pageUrl);
+  // A URL that does not resolve to a web, mail or phone address is dropped; the text stays.
+  return absolute === undefined ? others : { ...others, [name]: absolute };
+}
+
+function absoluteWebUrl(value: string, pageUrl: string): string | undefined {
+  const looksLikeScheme = /^[a-z][a-z0-9+.-]*:/i.test(value.replace(/[\s\u0000-\u001f]/g, ''));
+  if (looksLikeScheme && !/^(https?|mailto|tel|data):/i.test(value)) return undefined;
+  if (!URL.canParse(value, pageUrl)) return undefined;
+  return new URL(value, pageUrl).href;
+}
+
+function without(attribs: sanitize.Attributes, name: string): sanitize.Attributes {
+  return Object.fromEntries(Object.entries(attribs).filter(([key]) => key !== name));
 }

@@ -1,6 +1,7 @@
 import { IANAZone } from 'luxon';
 import { z } from 'zod';
 import { diagnostic, type Diagnostic } from './diagnostics.js';
+import { schemaProblems } from './load/schemaIssues.js';
 import { parseYamlMapping } from './load/yamlData.js';
 
 /** A BCP 47 language tag as used in feeds (`en`, `ar`, `fr`, `pt-BR`). */
@@ -80,10 +81,9 @@ export function parseConfig(text: string, file: string): ConfigResult {
   if (diagnostics.length > 0) return { diagnostics };
   const parsed = ConfigSchema.safeParse(yaml.data);
   if (parsed.success) return { config: parsed.data, diagnostics };
-  for (const issue of parsed.error.issues) {
-    const path = issue.path.filter((part): part is string | number => typeof part !== 'symbol');
-    const field = path.join('.') || 'config';
-    diagnostics.push(diagnostic(file, yaml.positionOf(path), 'error', field, `${field} ${issue.message}`));
+  for (const problem of schemaProblems(parsed.error.issues)) {
+    const field = problem.path.join('.') || 'config';
+    diagnostics.push(diagnostic(file, yaml.positionOf(problem.path), 'error', field, `${field} ${problem.message}`));
   }
   return { diagnostics };
 }

@@ -37,6 +37,15 @@ export interface Post {
   readonly publishAt?: Date;
   readonly expires?: Date;
   readonly canonical?: string;
+  /** Where the fields that must be unique across posts were written, for diagnostics about clashes. */
+  readonly positions: Readonly<Partial<Record<UniqueField, SourcePosition>>>;
+}
+
+export type UniqueField = 'slug' | 'id' | 'translationKey';
+
+export interface SourcePosition {
+  readonly line: number;
+  readonly column: number;
 }
 
 /** The time an item last changed: `updated` when given, else `date`. */

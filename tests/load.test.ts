@@ -152,8 +152,8 @@ describe('the collection', () => {
     const collection = assembleCollection([sameKey, translation, sameUrl, first]);
     expect(collection.posts.map((p) => p.sourcePath)).toEqual(['posts/ar/a.md', 'posts/en/a.md']);
     expect(collection.diagnostics.map(formatDiagnostic)).toEqual([
-      'posts/en/b.md:1:1 error URL https://rights.example.org/en/posts/a/ is already used by posts/en/a.md; this post is skipped [slug]',
-      'posts/en/c.md:1:1 error translationKey "k" is already used by posts/en/a.md in the same language; this post is skipped [translationKey]',
+      'posts/en/b.md:4:7 error URL https://rights.example.org/en/posts/a/ is already used by posts/en/a.md; this post is skipped [slug]',
+      'posts/en/c.md:4:17 error translationKey "k" is already used by posts/en/a.md in the same language; this post is skipped [translationKey]',
     ]);
   });
 });

@@ -1,5 +1,5 @@
 import { diagnostic, type Diagnostic } from '../diagnostics.js';
-import type { Post } from '../model.js';
+import type { Post, UniqueField } from '../model.js';
 
 export interface Collection {
   /** Valid posts, sorted by language then source path, whatever order the files were read in. */
@@ -18,7 +18,7 @@ export function assembleCollection(posts: readonly Post[]): Collection {
   const owners = new Map<string, Post>();
   const kept: Post[] = [];
   for (const post of sorted) {
-    const claims: [key: string, field: string, describe: (other: Post) => string][] = [
+    const claims: [key: string, field: UniqueField, describe: (other: Post) => string][] = [
       [`url ${post.url}`, 'slug', (other) => `URL ${post.url} is already used by ${other.sourcePath}`],
       [`id ${post.id}`, 'id', (other) => `id "${post.id}" is already used by ${other.sourcePath}`],
     ];
@@ -33,7 +33,8 @@ export function assembleCollection(posts: readonly Post[]): Collection {
     if (clash) {
       const [key, field, describe] = clash;
       const other = owners.get(key) as Post;
-      diagnostics.push(diagnostic(post.sourcePath, { line: 1, column: 1 }, 'error', field, `${describe(other)}; this post is skipped`));
+      const position = post.positions[field] ?? { line: 1, column: 1 };
+      diagnostics.push(diagnostic(post.sourcePath, position, 'error', field, `${describe(other)}; this post is skipped`));
       continue;
     }
     for (const [key] of claims) owners.set(key, post);

@@ -6,6 +6,7 @@ import type { Post } from '../model.js';
 import { indexOfForbiddenCharacter, stripForbiddenCharacters } from '../text.js';
 import { articleUrl } from '../urls.js';
 import { frontMatterSchema, KNOWN_FIELDS } from './frontMatter.js';
+import { schemaProblems } from './schemaIssues.js';
 import { parseYamlMapping, type YamlData } from './yamlData.js';
 
 /** One post file as read from disk: the only input of the load stage. */
@@ -79,11 +80,9 @@ export function parsePost(file: SourceFile, config: SiteConfig): ParsedPost {
 
   const result = frontMatterSchema(config.timeZone).safeParse(source.data);
   if (!result.success) {
-    for (const issue of result.error.issues) {
-      const path = issue.path.filter((part): part is string | number => typeof part !== 'symbol');
-      const field = path.length > 0 ? path.map(String).join('.') : 'front-matter';
-      const message = issue.code === 'unrecognized_keys' ? `unknown field ${issue.keys.map((k) => `"${k}"`).join(', ')}` : issue.message;
-      report(source.positionOf(path), 'error', field, `${field} ${message}`);
+    for (const problem of schemaProblems(result.error.issues)) {
+      const field = problem.path.length > 0 ? problem.path.map(String).join('.') : 'front-matter';
+      report(source.positionOf(problem.path), 'error', field, `${field} ${problem.message}`);
     }
     return { diagnostics };
   }
@@ -119,6 +118,9 @@ export function parsePost(file: SourceFile, config: SiteConfig): ParsedPost {
     publishAt: fm.publishAt,
     expires: fm.expires,
     canonical: fm.canonical,
+    positions: Object.fromEntries(
+      (['slug', 'id', 'translationKey'] as const).filter((field) => fm[field] !== undefined).map((field) => [field, source.positionOf([field])]),
+    ),
   };
   return { post: stripUndefined(post), diagnostics };
 }

@@ -45,7 +45,11 @@ export function parseYamlMapping(text: string, lineOffset = 0): YamlData {
     return { line: line + lineOffset, column: col };
   };
   const problems: YamlProblem[] = [];
+  // One mistake often yields several parser errors at one place; the first says it best.
+  const reported = new Set<number>();
   for (const error of document.errors) {
+    if (reported.has(error.pos[0])) continue;
+    reported.add(error.pos[0]);
     problems.push({ position: at(error.pos[0]), field: 'yaml', message: `invalid YAML: ${firstLine(error.message)}` });
   }
   for (const warning of document.warnings) {

@@ -1,4 +1,5 @@
 import sanitize from 'sanitize-html';
+import { stripForbiddenCharacters } from '../text.js';
 
 const RASTER_DATA_IMAGE = /^data:image\/(png|jpeg|gif|webp|avif);base64,[a-z0-9+/=\s]+$/i;
 
@@ -56,7 +57,8 @@ function options(pageUrl: string): sanitize.IOptions {
  * reader or partner page never shows a broken relative link.
  */
 export function sanitizeHtml(html: string, pageUrl: string): string {
-  return sanitize(html, options(pageUrl)).replaceAll(']]>', ']]&gt;');
+  // Character references such as &#1; decode to characters no XML document may hold.
+  return stripForbiddenCharacters(sanitize(html, options(pageUrl))).replaceAll(']]>', ']]&gt;');
 }
 
 function withAbsoluteUrl(attribs: sanitize.Attributes, name: string, pageUrl: string): sanitize.Attributes {

@@ -3,6 +3,8 @@ import { escapeHtml } from '../text.js';
 
 /** Elements whose content is not prose: never part of a summary. */
 const SKIPPED = new Set(['img', 'figure', 'table', 'pre', 'hr', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'nav', 'aside', 'section', 'script', 'style']);
+/** Elements whose edges separate words; inline elements (strong, a, em…) do not. */
+const BLOCK = new Set(['p', 'div', 'li', 'ul', 'ol', 'dl', 'dt', 'dd', 'blockquote', 'figcaption', 'section', 'tr', 'td', 'th', 'caption']);
 const VOID = new Set(['br', 'hr', 'img', 'wbr', 'area', 'base', 'col', 'embed', 'input', 'link', 'meta', 'source', 'track']);
 const ELLIPSIS = '…';
 
@@ -59,7 +61,7 @@ export function summarizeHtml(html: string, maxChars: number, lang: string): str
           open.pop();
           out.push(`</${name}>`);
           // A block boundary reads as a space between words.
-          if (!lastWasSpace) {
+          if (BLOCK.has(name) && !lastWasSpace) {
             remaining--;
             lastWasSpace = true;
           }

@@ -86,6 +86,12 @@ describe.skipIf(skipWithout('feedparser'))('Python feedparser', () => {
           expect(links).toContainEqual(expect.objectContaining({ rel: 'alternate', href: `https://wahat.example.org/${lang}/` }));
         });
 
+        if (format === 'atom.xml') {
+          it('names the organisation as the feed author, so entries without one stay valid Atom', () => {
+            expect(read().feed.author).toBe(config.languages[lang]?.siteName);
+          });
+        }
+
         it('reads every post of the language with its id, title, link, dates, authors and categories', () => {
           const entries = read().entries;
           expect(entries.map((entry) => entry.id).sort()).toEqual(postsIn(lang).map((post) => post.id).sort());

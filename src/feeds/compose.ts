@@ -47,6 +47,7 @@ function composeDocument(lang: string, entries: FeedEntry[], config: SiteConfig)
     title: t('feed.title', { site }),
     description: t('feed.description', { site }),
     homeUrl: languageHomeUrl(config, lang),
+    publisher: { name: site, url: languageHomeUrl(config, lang) },
     links: {
       rss: outputUrl(config, feedPath(lang, 'rss')),
       atom: outputUrl(config, feedPath(lang, 'atom')),

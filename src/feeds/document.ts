@@ -11,6 +11,8 @@ export interface FeedDocument {
   readonly title: string;
   readonly description: string;
   readonly homeUrl: string;
+  /** The organisation, as the feed-level author: Atom requires one when an entry has none. */
+  readonly publisher: Author;
   readonly links: { readonly rss: string; readonly atom: string; readonly json: string };
   readonly rights?: string;
   readonly licenseUrl?: string;

@@ -62,6 +62,7 @@ export function renderJsonFeed(document: FeedDocument): string {
     feed_url: document.links.json,
     description: document.description,
     language: document.lang,
+    authors: [{ name: document.publisher.name, ...(document.publisher.url ? { url: document.publisher.url } : {}) }],
     ...(document.rights === undefined ? {} : { _nashra: { rights: document.rights, ...(document.licenseUrl ? { license: document.licenseUrl } : {}) } }),
     items: legacy.items.map((_legacyItem, index) => jsonItem(entryAt(document, index))),
   };
@@ -118,6 +119,7 @@ function toFeed(document: FeedDocument): Feed {
     generator: document.generator,
     docs: 'https://www.rssboard.org/rss-specification',
     copyright: document.rights,
+    author: { name: document.publisher.name, link: document.publisher.url },
     feedLinks: { rss: document.links.rss, atom: document.links.atom, json: document.links.json },
   });
   for (const entry of document.entries) feed.addItem(toFeedItem(entry));

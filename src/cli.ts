@@ -1,14 +1,13 @@
 #!/usr/bin/env node
-import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
-import { DEFAULT_CONFIG_FILE, parseConfig, type SiteConfig } from './config.js';
-import { formatDiagnostic, hasErrors, type Diagnostic } from './diagnostics.js';
+import { BuildSetupError, loadConfigFile, runBuild } from './build.js';
+import { DEFAULT_CONFIG_FILE } from './config.js';
+import { formatDiagnostic, type Diagnostic } from './diagnostics.js';
 import { translator } from './i18n/index.js';
 import { parseIsoDate } from './load/frontMatter.js';
 import { readPostFiles } from './load/readPosts.js';
-import { buildSite, loadPosts } from './pipeline.js';
-import { writeOutputs } from './write/output.js';
+import { loadPosts } from './pipeline.js';
 
 /** Exit codes, documented in the README. */
 export const EXIT = { ok: 0, postErrors: 1, usage: 2, io: 3 } as const;
@@ -28,28 +27,13 @@ function printDiagnostics(diagnostics: readonly Diagnostic[]): void {
   for (const d of diagnostics) process.stderr.write(`${formatDiagnostic(d)}\n`);
 }
 
-async function loadConfig(path: string): Promise<SiteConfig> {
-  const text = await readFile(path, 'utf8').catch((error: NodeJS.ErrnoException) => {
-    throw new UsageError(`cannot read config ${path}: ${error.code ?? error.message}`);
-  });
-  const { config, diagnostics } = parseConfig(text, path);
-  printDiagnostics(diagnostics);
-  if (!config) throw new UsageError(`config ${path} is not valid`);
-  return config;
-}
-
+/** A mistake on the command line. */
 class UsageError extends Error {}
 
 function parseNow(value: string, timeZone: string): Date {
   const date = parseIsoDate(value, timeZone);
   if (!date) throw new UsageError(`--now "${value}" is not an ISO 8601 date or date-time`);
   return date;
-}
-
-async function readPosts(options: CommonOptions) {
-  return readPostFiles(resolve(options.posts), process.cwd()).catch((error: NodeJS.ErrnoException) => {
-    throw new UsageError(`cannot read posts directory ${options.posts}: ${error.code ?? error.message}`);
-  });
 }
 
 function countPosts(perLanguage: Record<string, number>): string {
@@ -60,43 +44,45 @@ function countPosts(perLanguage: Record<string, number>): string {
 
 async function build(options: CommonOptions): Promise<number> {
   const started = performance.now();
-  const config = await loadConfig(options.config);
-  const now = options.now ? parseNow(options.now, config.timeZone) : new Date();
-  const files = await readPosts(options);
-  const showProgress = process.stderr.isTTY === true && files.length > 500;
-  const result = buildSite(files, config, now, (done) => {
-    if (showProgress && done % 100 === 0) process.stderr.write(`\r${t('cli.progress', { done, total: files.length })}`);
-  });
-  if (showProgress) process.stderr.write('\r\u001b[K');
-  printDiagnostics(result.diagnostics);
-  const failed = hasErrors(result.diagnostics);
-  if (failed && options.strict) {
-    process.stderr.write(`${t('cli.nothingWritten')}\n`);
-    return EXIT.postErrors;
-  }
-  let report;
+  const now = options.now ? parseNow(options.now, (await loadConfigFile(options.config)).timeZone) : new Date();
+  const showProgress = process.stderr.isTTY === true;
+  let outcome;
   try {
-    report = await writeOutputs(resolve(options.out), result.outputs);
+    outcome = await runBuild(options, now, {
+      strict: options.strict,
+      onRender: (done, total) => {
+        if (showProgress && total > 500 && done % 100 === 0) process.stderr.write(`\r${t('cli.progress', { done, total })}`);
+      },
+    });
   } catch (error) {
+    if (error instanceof BuildSetupError) throw error;
     process.stderr.write(`cannot write feeds to ${options.out}: ${String(error)}\n`);
     return EXIT.io;
+  }
+  if (showProgress) process.stderr.write('\r\u001b[K');
+  printDiagnostics(outcome.diagnostics);
+  if (!outcome.report) {
+    process.stderr.write(`${t('cli.nothingWritten')}\n`);
+    return EXIT.postErrors;
   }
   const seconds = ((performance.now() - started) / 1000).toFixed(2);
   process.stdout.write(
     `${t('cli.summary', {
-      posts: countPosts(result.livePerLanguage),
-      written: t('cli.feedsWritten', { count: report.written.length }),
-      unchanged: t('cli.feedsUnchanged', { count: report.unchanged.length }),
-      skipped: t('cli.skipped', { count: result.skippedFiles.length }),
+      posts: countPosts(outcome.livePerLanguage),
+      written: t('cli.feedsWritten', { count: outcome.report.written.length }),
+      unchanged: t('cli.feedsUnchanged', { count: outcome.report.unchanged.length }),
+      skipped: t('cli.skipped', { count: outcome.skippedFiles.length }),
       time: `${seconds} s`,
     })}\n`,
   );
-  return failed ? EXIT.postErrors : EXIT.ok;
+  return outcome.failed ? EXIT.postErrors : EXIT.ok;
 }
 
 async function check(options: CommonOptions): Promise<number> {
-  const config = await loadConfig(options.config);
-  const files = await readPosts(options);
+  const config = await loadConfigFile(options.config);
+  const files = await readPostFiles(resolve(options.posts), process.cwd()).catch((error: NodeJS.ErrnoException) => {
+    throw new BuildSetupError(`cannot read posts directory ${options.posts}: ${error.code ?? error.message}`);
+  });
   const result = loadPosts(files, config);
   printDiagnostics(result.diagnostics);
   const errors = result.diagnostics.filter((d) => d.severity === 'error').length;
@@ -146,7 +132,11 @@ withCommonOptions(program.command('check').description('validate the posts and c
 try {
   await program.parseAsync(process.argv);
 } catch (error) {
-  if (error instanceof UsageError) {
+  if (error instanceof BuildSetupError) {
+    printDiagnostics(error.diagnostics);
+    process.stderr.write(`nashra: ${error.message}\n`);
+    process.exitCode = EXIT.usage;
+  } else if (error instanceof UsageError) {
     process.stderr.write(`nashra: ${error.message}\n`);
     process.exitCode = EXIT.usage;
   } else if (error instanceof Error && 'exitCode' in error && typeof error.exitCode === 'number') {

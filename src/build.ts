@@ -1,0 +1,63 @@
+/**
+ * The edge around the pure pipeline: read the config and posts from disk,
+ * build, write atomically. Shared by `nashra build` and the scheduler daemon.
+ */
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { parseConfig, type SiteConfig } from './config.js';
+import { hasErrors, type Diagnostic } from './diagnostics.js';
+import { readPostFiles } from './load/readPosts.js';
+import type { Post } from './model.js';
+import { buildSite } from './pipeline.js';
+import { writeOutputs, type WriteReport } from './write/output.js';
+
+export interface BuildPaths {
+  readonly config: string;
+  readonly posts: string;
+  readonly out: string;
+}
+
+/** A problem that stops a build before any output: an unreadable or invalid config, a missing posts directory. */
+export class BuildSetupError extends Error {
+  constructor(
+    message: string,
+    readonly diagnostics: readonly Diagnostic[] = [],
+  ) {
+    super(message);
+  }
+}
+
+export interface BuildOutcome {
+  readonly config: SiteConfig;
+  readonly diagnostics: Diagnostic[];
+  readonly posts: Post[];
+  readonly livePerLanguage: Record<string, number>;
+  readonly skippedFiles: string[];
+  /** Undefined when nothing was written (`--strict` with errors). */
+  readonly report?: WriteReport;
+  readonly failed: boolean;
+}
+
+export async function loadConfigFile(path: string): Promise<SiteConfig> {
+  const text = await readFile(path, 'utf8').catch((error: NodeJS.ErrnoException) => {
+    throw new BuildSetupError(`cannot read config ${path}: ${error.code ?? error.message}`);
+  });
+  const { config, diagnostics } = parseConfig(text, path);
+  if (!config) throw new BuildSetupError(`config ${path} is not valid`, diagnostics);
+  return config;
+}
+
+export async function runBuild(
+  paths: BuildPaths,
+  now: Date,
+  options: { strict?: boolean; onRender?: (done: number, total: number) => void } = {},
+): Promise<BuildOutcome> {
+  const config = await loadConfigFile(paths.config);
+  const files = await readPostFiles(resolve(paths.posts), process.cwd()).catch((error: NodeJS.ErrnoException) => {
+    throw new BuildSetupError(`cannot read posts directory ${paths.posts}: ${error.code ?? error.message}`);
+  });
+  const result = buildSite(files, config, now, (done) => options.onRender?.(done, files.length));
+  const failed = hasErrors(result.diagnostics);
+  const report = failed && options.strict ? undefined : await writeOutputs(resolve(paths.out), result.outputs);
+  return { config, diagnostics: result.diagnostics, posts: result.posts, livePerLanguage: result.livePerLanguage, skippedFiles: result.skippedFiles, report, failed };
+}

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { resolve } from 'node:path';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { BuildSetupError, loadConfigFile, runBuild } from './build.js';
 import { DEFAULT_CONFIG_FILE } from './config.js';
 import { formatDiagnostic, type Diagnostic } from './diagnostics.js';
@@ -8,6 +8,8 @@ import { translator } from './i18n/index.js';
 import { parseIsoDate } from './load/frontMatter.js';
 import { readPostFiles } from './load/readPosts.js';
 import { loadPosts } from './pipeline.js';
+import { runDaemon, type LogFormat } from './schedule/daemon.js';
+import { formatStatus, readStatus } from './schedule/status.js';
 
 /** Exit codes, documented in the README. */
 export const EXIT = { ok: 0, postErrors: 1, usage: 2, io: 3 } as const;
@@ -114,7 +116,7 @@ const program = new Command()
   .description('Bilingual English/Arabic feed publishing: Markdown posts in, RSS 2.0, Atom 1.0 and JSON Feed 1.1 out.')
   .addHelpText(
     'after',
-    `\nExit codes:\n  0  success\n  1  some posts have errors (they were skipped; with --strict nothing was written)\n  2  usage or config error\n  3  the output could not be written`,
+    `\nExit codes:\n  0  success (schedule: stopped by SIGTERM or SIGINT)\n  1  some posts have errors (they were skipped; with --strict nothing was written)\n  2  usage or config error\n  3  the output could not be written\n  4  schedule: another instance is already publishing to that output directory`,
   )
   .exitOverride();
 
@@ -128,6 +130,26 @@ withCommonOptions(program.command('build').description('build the feeds from the
 withCommonOptions(program.command('check').description('validate the posts and config; write nothing')).action(async (options: CommonOptions) => {
   process.exitCode = await check(options);
 });
+
+withCommonOptions(program.command('schedule').description('keep the feeds up to date: rebuild on the config\'s cron schedule, on changes, and at each publishAt/expires'))
+  .addOption(new Option('--log-format <format>', 'log lines for people or for machines').choices(['human', 'json']).default('human'))
+  .action(async (options: CommonOptions & { logFormat: LogFormat }) => {
+    process.exitCode = await runDaemon({ paths: options, logFormat: options.logFormat });
+  });
+
+program
+  .command('status')
+  .description('print what the scheduler last did and what it will do next')
+  .option('-o, --out <dir>', 'output directory the scheduler writes to', 'feeds')
+  .action(async (options: { out: string }) => {
+    const status = await readStatus(resolve(options.out));
+    if (!status) {
+      process.stderr.write(`nashra: no status in ${options.out}: is nashra schedule running there?\n`);
+      process.exitCode = EXIT.postErrors;
+      return;
+    }
+    process.stdout.write(formatStatus(status));
+  });
 
 try {
   await program.parseAsync(process.argv);

@@ -1,4 +1,5 @@
 import { IANAZone } from 'luxon';
+import { validate as validateCron } from 'node-cron';
 import { z } from 'zod';
 import { diagnostic, type Diagnostic } from './diagnostics.js';
 import { schemaProblems } from './load/schemaIssues.js';
@@ -46,6 +47,22 @@ const FeedSettings = z
   })
   .strict();
 
+const ScheduleSettings = z
+  .object({
+    /** When `nashra schedule` rebuilds, as a cron expression (seconds field optional). */
+    cron: z.string().default('*/5 * * * *').refine((expression) => validateCron(expression), 'must be a valid cron expression such as "*/5 * * * *"'),
+    /** Quiet time after a change under posts/ or to the config before rebuilding. */
+    debounceMs: z.number().int().min(0).max(60_000).default(300),
+  })
+  .strict();
+
+const WebSubSettings = z
+  .object({
+    /** The WebSub hub to announce in feeds and to notify after a build that changed a feed. */
+    hub: AbsoluteHttpUrl,
+  })
+  .strict();
+
 export const ConfigSchema = z
   .object({
     /** Root of the site; article URLs and feed URLs are built under it. */
@@ -61,6 +78,8 @@ export const ConfigSchema = z
     /** Licence URL carried next to the rights statement. */
     licenseUrl: AbsoluteHttpUrl.optional(),
     generator: z.string().default('nashra'),
+    schedule: ScheduleSettings.default(ScheduleSettings.parse({})),
+    websub: WebSubSettings.optional(),
   })
   .strict();
 

@@ -56,6 +56,7 @@ function composeDocument(lang: string, entries: FeedEntry[], config: SiteConfig)
     rights: settings?.rights,
     licenseUrl: config.licenseUrl,
     generator: config.generator,
+    hub: config.websub?.hub,
     updated: new Date(newest),
     entries,
   };

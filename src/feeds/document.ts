@@ -17,6 +17,8 @@ export interface FeedDocument {
   readonly rights?: string;
   readonly licenseUrl?: string;
   readonly generator: string;
+  /** WebSub hub that subscribers may use for push updates. */
+  readonly hub?: string;
   /** Newest update time of its items: never the clock, so unchanged content gives unchanged bytes. */
   readonly updated: Date;
   readonly entries: readonly FeedEntry[];

@@ -63,6 +63,7 @@ export function renderJsonFeed(document: FeedDocument): string {
     description: document.description,
     language: document.lang,
     authors: [{ name: document.publisher.name, ...(document.publisher.url ? { url: document.publisher.url } : {}) }],
+    ...(document.hub ? { hubs: [{ type: 'WebSub', url: document.hub }] } : {}),
     ...(document.rights === undefined ? {} : { _nashra: { rights: document.rights, ...(document.licenseUrl ? { license: document.licenseUrl } : {}) } }),
     items: legacy.items.map((_legacyItem, index) => jsonItem(entryAt(document, index))),
   };
@@ -120,6 +121,7 @@ function toFeed(document: FeedDocument): Feed {
     docs: 'https://www.rssboard.org/rss-specification',
     copyright: document.rights,
     author: { name: document.publisher.name, link: document.publisher.url },
+    hub: document.hub,
     feedLinks: { rss: document.links.rss, atom: document.links.atom, json: document.links.json },
   });
   for (const entry of document.entries) feed.addItem(toFeedItem(entry));

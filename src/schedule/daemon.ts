@@ -1,0 +1,195 @@
+/**
+ * `nashra schedule`: the long-lived edge around the Scheduler. It owns the
+ * lock, the cron task, the file watcher, signals, logs, the status file and
+ * WebSub notifications; everything it decides is delegated to pure code.
+ */
+import { watch, type FSWatcher } from 'node:fs';
+import { mkdir, readdir, rm } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
+import cron, { type ScheduledTask } from 'node-cron';
+import { BuildSetupError, loadConfigFile, runBuild, type BuildPaths } from '../build.js';
+import type { SiteConfig } from '../config.js';
+import { formatDiagnostic } from '../diagnostics.js';
+import { FEED_FORMATS } from '../feeds/formats.js';
+import type { OutputFile } from '../pipeline.js';
+import { outputUrl } from '../urls.js';
+import { writeOutputs } from '../write/output.js';
+import { acquireLock } from './lock.js';
+import { Scheduler, systemClock, type BuildReason } from './scheduler.js';
+import { STATUS_FILE, type DaemonStatus } from './status.js';
+import { notifyHub } from './websub.js';
+
+export type LogFormat = 'human' | 'json';
+
+export interface DaemonOptions {
+  readonly paths: BuildPaths;
+  readonly logFormat: LogFormat;
+  /** Extra work started with the daemon and stopped with it, such as the HTTP server. */
+  readonly companions?: readonly { close(): Promise<void> }[];
+  readonly write?: (line: string) => void;
+}
+
+export const EXIT_LOCKED = 4;
+
+type LogRecord = { event: string; message: string } & Record<string, unknown>;
+
+export function logger(format: LogFormat, write: (line: string) => void) {
+  return (record: LogRecord): void => {
+    const time = new Date().toISOString();
+    write(format === 'json' ? JSON.stringify({ time, ...record }) : `${time} ${record.message}`);
+  };
+}
+
+/** Runs until SIGTERM or SIGINT; resolves with the exit code. */
+export async function runDaemon(options: DaemonOptions): Promise<number> {
+  const write = options.write ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const log = logger(options.logFormat, write);
+  const outDir = resolve(options.paths.out);
+  await mkdir(outDir, { recursive: true });
+  const lock = await acquireLock(outDir);
+  if (!lock.acquired) {
+    log({ event: 'refused', message: `another nashra schedule (pid ${lock.holder}) is publishing to ${outDir}; not starting`, holder: lock.holder });
+    return EXIT_LOCKED;
+  }
+  await removeStaleTemporaryFiles(outDir);
+
+  let config: SiteConfig;
+  try {
+    config = await loadConfigFile(options.paths.config);
+  } catch (error) {
+    await lock.lock.release();
+    throw error;
+  }
+
+  let status: DaemonStatus = { pid: process.pid, startedAt: new Date().toISOString() };
+  let cronTask: ScheduledTask | undefined;
+  const notifications = new Set<Promise<unknown>>();
+  const saveStatus = async (update: Partial<DaemonStatus>) => {
+    status = { ...status, ...update, nextTick: cronTask?.getNextRun()?.toISOString() };
+    const file: OutputFile = { path: STATUS_FILE, content: `${JSON.stringify(status, null, 2)}\n` };
+    await writeOutputs(outDir, [file]);
+  };
+
+  const build = async (now: Date, reason: BuildReason) => {
+    const started = performance.now();
+    try {
+      const outcome = await runBuild(options.paths, now);
+      config = outcome.config;
+      const feedsChanged = outcome.report?.written ?? [];
+      const durationMs = Math.round(performance.now() - started);
+      const diagnostics = outcome.diagnostics.map(formatDiagnostic);
+      const posts = Object.entries(outcome.livePerLanguage).map(([lang, count]) => `${lang} ${count}`).join(', ');
+      log({
+        event: 'build',
+        message: `build (${reason}): posts ${posts}; ${feedsChanged.length} feeds changed; ${outcome.skippedFiles.length} skipped; ${durationMs} ms`,
+        reason,
+        ok: !outcome.failed,
+        posts: outcome.livePerLanguage,
+        feedsChanged,
+        skipped: outcome.skippedFiles,
+        durationMs,
+      });
+      for (const line of diagnostics) log({ event: 'diagnostic', message: line });
+      await saveStatus({
+        lastBuild: { at: now.toISOString(), reason, ok: !outcome.failed, durationMs, posts: outcome.livePerLanguage, feedsChanged, skipped: outcome.skippedFiles },
+        ...(outcome.failed ? { lastError: { at: now.toISOString(), message: `${outcome.skippedFiles.length} posts skipped`, diagnostics } } : {}),
+      });
+      announce(config, feedsChanged);
+      return outcome.posts;
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      const diagnostics = error instanceof BuildSetupError ? error.diagnostics.map(formatDiagnostic) : [];
+      log({ event: 'build-failed', message: `build failed (${reason}): ${message}; the previous feeds stay in place`, reason, error: message });
+      for (const line of diagnostics) log({ event: 'diagnostic', message: line });
+      await saveStatus({ lastError: { at: now.toISOString(), message, diagnostics } }).catch(() => undefined);
+      throw error;
+    }
+  };
+
+  const announce = (current: SiteConfig, written: readonly string[]) => {
+    const hub = current.websub?.hub;
+    const feedFiles = new Set(FEED_FORMATS.map((format) => format.fileName));
+    const topics = written.filter((path) => feedFiles.has(basename(path))).map((path) => outputUrl(current, path));
+    if (!hub || topics.length === 0) return;
+    const notification = notifyHub(hub, topics).then((result) => {
+      log({ event: 'websub', message: result.ok ? `notified ${hub} of ${topics.length} feeds` : `could not notify ${hub}: ${result.error ?? ''}`, ...result, topics });
+    });
+    notifications.add(notification);
+    void notification.finally(() => notifications.delete(notification));
+  };
+
+  const scheduler = new Scheduler({
+    clock: systemClock,
+    build,
+    debounceMs: config.schedule.debounceMs,
+    onPlanned: (next) => {
+      status = { ...status, nextPublication: next?.toISOString() };
+    },
+  });
+
+  const startCron = (expression: string, timeZone: string) => {
+    void cronTask?.destroy();
+    cronTask = cron.schedule(expression, () => void scheduler.request('tick'), { timezone: timeZone, noOverlap: true, name: 'nashra-rebuild' });
+  };
+  startCron(config.schedule.cron, config.timeZone);
+
+  const watchers = watchInputs(options.paths, () => scheduler.changed(), (message) => log({ event: 'watch-error', message }));
+  log({ event: 'start', message: `nashra schedule started (pid ${process.pid}): rebuilding on "${config.schedule.cron}" and at each publishAt/expires`, cron: config.schedule.cron });
+
+  await scheduler.request('start');
+  await saveStatus({});
+
+  // A config edit may change the schedule itself.
+  let activeCron = `${config.schedule.cron}|${config.timeZone}`;
+  const refreshCron = setInterval(() => {
+    const wanted = `${config.schedule.cron}|${config.timeZone}`;
+    if (wanted !== activeCron) {
+      activeCron = wanted;
+      startCron(config.schedule.cron, config.timeZone);
+      log({ event: 'reschedule', message: `rebuild schedule is now "${config.schedule.cron}"`, cron: config.schedule.cron });
+    }
+  }, 1000);
+
+  const signal = await new Promise<NodeJS.Signals>((resolveSignal) => {
+    process.once('SIGTERM', () => resolveSignal('SIGTERM'));
+    process.once('SIGINT', () => resolveSignal('SIGINT'));
+  });
+  log({ event: 'stop', message: `${signal}: finishing the build in progress, then stopping` });
+  clearInterval(refreshCron);
+  void cronTask?.destroy();
+  for (const watcher of watchers) watcher.close();
+  await scheduler.stop();
+  await Promise.race([Promise.allSettled([...notifications]), new Promise((r) => setTimeout(r, 2000))]);
+  for (const companion of options.companions ?? []) await companion.close();
+  await lock.lock.release();
+  log({ event: 'stopped', message: 'stopped' });
+  return 0;
+}
+
+/** Watches the posts tree and the config's directory (editors replace files by rename). */
+function watchInputs(paths: BuildPaths, onChange: () => void, onError: (message: string) => void): FSWatcher[] {
+  const watchers: FSWatcher[] = [];
+  const add = (target: string, recursive: boolean, accept: (name: string | null) => boolean) => {
+    try {
+      const watcher = watch(target, { recursive }, (_event, name) => {
+        if (accept(name)) onChange();
+      });
+      watcher.on('error', (error) => onError(`watching ${target}: ${error.message}`));
+      watchers.push(watcher);
+    } catch (error) {
+      onError(`cannot watch ${target}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  };
+  add(resolve(paths.posts), true, (name) => name === null || !/(^|[\\/])\.|~$|\.swp$/.test(name));
+  const configFile = resolve(paths.config);
+  add(dirname(configFile), false, (name) => name === null || name === basename(configFile));
+  return watchers;
+}
+
+/** A process killed mid-write leaves its temporary file behind; the real file was never touched. */
+async function removeStaleTemporaryFiles(outDir: string): Promise<void> {
+  const entries = await readdir(outDir, { recursive: true, withFileTypes: true });
+  for (const entry of entries) {
+    if (entry.isFile() && /\.[0-9a-f]{12}\.tmp$/.test(entry.name)) await rm(join(entry.parentPath, entry.name), { force: true });
+  }
+}

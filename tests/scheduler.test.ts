@@ -1,0 +1,187 @@
+/** The scheduler on a fake clock: exact wake-ups for publishAt and expires, no overlapping builds. */
+import { describe, expect, it } from 'vitest';
+import type { SiteConfig } from '../src/config.js';
+import type { Post } from '../src/model.js';
+import { loadPosts } from '../src/pipeline.js';
+import { Scheduler, type BuildReason, type Cancel, type Clock } from '../src/schedule/scheduler.js';
+import { post, sourceFiles, testConfig } from './support/site.js';
+
+class FakeClock implements Clock {
+  private timers: { at: number; fn: () => void; id: number }[] = [];
+  private nextId = 0;
+  constructor(private time: number) {}
+  now(): Date {
+    return new Date(this.time);
+  }
+  setTimer(ms: number, fn: () => void): Cancel {
+    const id = this.nextId++;
+    this.timers.push({ at: this.time + ms, fn, id });
+    return () => {
+      this.timers = this.timers.filter((timer) => timer.id !== id);
+    };
+  }
+  /** Moves time forward, firing due timers in order and letting their work settle. */
+  async advanceTo(iso: string): Promise<void> {
+    const target = new Date(iso).getTime();
+    for (;;) {
+      await settle();
+      const due = this.timers.filter((timer) => timer.at <= target).sort((a, b) => a.at - b.at || a.id - b.id)[0];
+      if (!due) break;
+      this.timers = this.timers.filter((timer) => timer !== due);
+      this.time = due.at;
+      due.fn();
+    }
+    this.time = target;
+    await settle();
+  }
+}
+
+const settle = async () => {
+  for (let i = 0; i < 20; i++) await new Promise((resolve) => setImmediate(resolve));
+};
+
+function site(posts: Record<string, string>, config: SiteConfig = testConfig()): Post[] {
+  return loadPosts(sourceFiles(posts), config).posts;
+}
+
+function harness(start: string, initial: Post[]) {
+  const clock = new FakeClock(new Date(start).getTime());
+  const builds: { at: string; reason: BuildReason }[] = [];
+  let posts = initial;
+  const scheduler = new Scheduler({
+    clock,
+    debounceMs: 300,
+    build: async (now, reason) => {
+      builds.push({ at: now.toISOString(), reason });
+      return posts;
+    },
+  });
+  return { clock, builds, scheduler, setPosts: (next: Post[]) => (posts = next) };
+}
+
+const embargoed = (publishAt: string, extra = '') => post(`title: Embargoed\ndate: 2026-03-01\npublishAt: ${publishAt}${extra}`);
+
+describe('the scheduler', () => {
+  it('wakes at the exact second of a publishAt, not before', async () => {
+    const { clock, builds, scheduler } = harness('2026-03-01T05:00:00Z', site({ 'en/a.md': embargoed('2026-03-01T09:00:00+03:00') }));
+    await scheduler.request('start');
+    expect(scheduler.nextWake()?.toISOString()).toBe('2026-03-01T06:00:00.000Z');
+    await clock.advanceTo('2026-03-01T05:59:59.999Z');
+    expect(builds.map((b) => b.reason)).toEqual(['start']);
+    await clock.advanceTo('2026-03-01T06:00:00Z');
+    expect(builds).toEqual([
+      { at: '2026-03-01T05:00:00.000Z', reason: 'start' },
+      { at: '2026-03-01T06:00:00.000Z', reason: 'publication' },
+    ]);
+  });
+
+  it('wakes again at expires, then has nothing left to plan', async () => {
+    const { clock, builds, scheduler } = harness('2026-03-01T00:00:00Z', site({ 'en/a.md': embargoed('2026-03-01T09:00:00+03:00', '\nexpires: 2026-03-02T09:00:00+03:00') }));
+    await scheduler.request('start');
+    await clock.advanceTo('2026-03-03T00:00:00Z');
+    expect(builds.map((b) => b.at)).toEqual(['2026-03-01T00:00:00.000Z', '2026-03-01T06:00:00.000Z', '2026-03-02T06:00:00.000Z']);
+    expect(scheduler.nextWake()).toBeUndefined();
+  });
+
+  it('reads local times in the site time zone across daylight-saving changes', async () => {
+    const berlin = testConfig({ timeZone: 'Europe/Berlin' });
+    const posts = site(
+      {
+        'en/spring.md': post('title: Spring\ndate: 2026-03-01\npublishAt: 2026-03-29T03:30:00'),
+        'en/autumn.md': post('title: Autumn\ndate: 2026-03-01\npublishAt: 2026-10-25T03:30:00'),
+      },
+      berlin,
+    );
+    const { clock, builds, scheduler } = harness('2026-03-28T00:00:00Z', posts);
+    await scheduler.request('start');
+    await clock.advanceTo('2026-12-01T00:00:00Z');
+    // 03:30 is CEST (UTC+2) after the spring change and CET (UTC+1) after the autumn one.
+    expect(builds.filter((b) => b.reason === 'publication').map((b) => b.at)).toEqual(['2026-03-29T01:30:00.000Z', '2026-10-25T02:30:00.000Z']);
+  });
+
+  it('re-plans when a publishAt is edited while waiting', async () => {
+    const { clock, builds, scheduler, setPosts } = harness('2026-03-01T00:00:00Z', site({ 'en/a.md': embargoed('2026-03-01T12:00:00Z') }));
+    await scheduler.request('start');
+    expect(scheduler.nextWake()?.toISOString()).toBe('2026-03-01T12:00:00.000Z');
+    setPosts(site({ 'en/a.md': embargoed('2026-03-01T08:00:00Z') }));
+    scheduler.changed();
+    scheduler.changed(); // an editor saving twice gives one build
+    await clock.advanceTo('2026-03-01T00:00:01Z');
+    expect(scheduler.nextWake()?.toISOString()).toBe('2026-03-01T08:00:00.000Z');
+    await clock.advanceTo('2026-03-01T13:00:00Z');
+    expect(builds.map((b) => `${b.reason}@${b.at}`)).toEqual([
+      'start@2026-03-01T00:00:00.000Z',
+      'change@2026-03-01T00:00:00.300Z',
+      'publication@2026-03-01T08:00:00.000Z',
+    ]);
+  });
+
+  it('publishes many posts due at the same second in one build', async () => {
+    const many = Object.fromEntries(Array.from({ length: 25 }, (_, i) => [`en/p${i}.md`, embargoed('2026-03-01T09:00:00Z')]));
+    const { clock, builds, scheduler } = harness('2026-03-01T08:00:00Z', site(many));
+    await scheduler.request('start');
+    await clock.advanceTo('2026-03-01T10:00:00Z');
+    expect(builds.map((b) => b.reason)).toEqual(['start', 'publication']);
+  });
+
+  it('never runs two builds at once; requests during a build give one more build after it', async () => {
+    const clock = new FakeClock(Date.parse('2026-03-01T00:00:00Z'));
+    let running = 0;
+    let most = 0;
+    let release: () => void = () => undefined;
+    const reasons: BuildReason[] = [];
+    const scheduler = new Scheduler({
+      clock,
+      debounceMs: 0,
+      build: async (_now, reason) => {
+        reasons.push(reason);
+        running++;
+        most = Math.max(most, running);
+        await new Promise<void>((resolve) => (release = resolve));
+        running--;
+        return [];
+      },
+    });
+    const first = scheduler.request('start');
+    void scheduler.request('tick');
+    void scheduler.request('change');
+    await settle();
+    release();
+    await settle();
+    release();
+    await first;
+    expect(reasons).toEqual(['start', 'tick']);
+    expect(most).toBe(1);
+  });
+
+  it('keeps planning from the last good build when a build fails', async () => {
+    const clock = new FakeClock(Date.parse('2026-03-01T00:00:00Z'));
+    const good = site({ 'en/a.md': embargoed('2026-03-01T06:00:00Z') });
+    let fail = false;
+    const builds: string[] = [];
+    const scheduler = new Scheduler({
+      clock,
+      debounceMs: 0,
+      build: async (now, reason) => {
+        builds.push(`${reason}${fail ? ' (failed)' : ''}`);
+        if (fail) throw new Error('disk full');
+        return good;
+      },
+    });
+    await scheduler.request('start');
+    fail = true;
+    await scheduler.request('tick');
+    expect(scheduler.nextWake()?.toISOString()).toBe('2026-03-01T06:00:00.000Z');
+    fail = false;
+    await clock.advanceTo('2026-03-01T07:00:00Z');
+    expect(builds).toEqual(['start', 'tick (failed)', 'publication']);
+  });
+
+  it('stops planning once stopped, after the build in progress', async () => {
+    const { clock, builds, scheduler } = harness('2026-03-01T00:00:00Z', site({ 'en/a.md': embargoed('2026-03-01T06:00:00Z') }));
+    await scheduler.request('start');
+    await scheduler.stop();
+    await clock.advanceTo('2026-03-02T00:00:00Z');
+    expect(builds.map((b) => b.reason)).toEqual(['start']);
+  });
+});

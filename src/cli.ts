@@ -10,6 +10,7 @@ import { readPostFiles } from './load/readPosts.js';
 import { loadPosts } from './pipeline.js';
 import { runDaemon, type LogFormat } from './schedule/daemon.js';
 import { formatStatus, readStatus } from './schedule/status.js';
+import { DEFAULT_HOST, DEFAULT_PORT, startServer } from './serve/server.js';
 
 /** Exit codes, documented in the README. */
 export const EXIT = { ok: 0, postErrors: 1, usage: 2, io: 3 } as const;
@@ -131,10 +132,48 @@ withCommonOptions(program.command('check').description('validate the posts and c
   process.exitCode = await check(options);
 });
 
-withCommonOptions(program.command('schedule').description('keep the feeds up to date: rebuild on the config\'s cron schedule, on changes, and at each publishAt/expires'))
-  .addOption(new Option('--log-format <format>', 'log lines for people or for machines').choices(['human', 'json']).default('human'))
-  .action(async (options: CommonOptions & { logFormat: LogFormat }) => {
-    process.exitCode = await runDaemon({ paths: options, logFormat: options.logFormat });
+interface ServeFlags {
+  host: string;
+  port: number;
+}
+
+function withServeOptions(command: Command): Command {
+  return command
+    .option('--host <address>', 'address to listen on (keep 127.0.0.1 behind a reverse proxy)', DEFAULT_HOST)
+    .option('--port <number>', 'port to listen on', parsePort, DEFAULT_PORT);
+}
+
+function parsePort(value: string): number {
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new InvalidArgumentError('expected a port number from 0 to 65535');
+  return port;
+}
+
+withServeOptions(
+  withCommonOptions(program.command('schedule').description('keep the feeds up to date: rebuild on the config\'s cron schedule, on changes, and at each publishAt/expires'))
+    .addOption(new Option('--log-format <format>', 'log lines for people or for machines').choices(['human', 'json']).default('human'))
+    .option('--serve', 'also serve the output directory over HTTP'),
+).action(async (options: CommonOptions & ServeFlags & { logFormat: LogFormat; serve?: boolean }) => {
+  const companions = [];
+  if (options.serve) {
+    const server = await startServer({ root: resolve(options.out), host: options.host, port: options.port, log: (line) => process.stderr.write(`${line}\n`) });
+    process.stderr.write(`serving ${options.out} at ${server.url}\n`);
+    companions.push(server);
+  }
+  process.exitCode = await runDaemon({ paths: options, logFormat: options.logFormat, companions });
+});
+
+withServeOptions(program.command('serve').description('serve the output directory over HTTP (ETag, 304, gzip/brotli) for monitors and local preview'))
+  .option('-o, --out <dir>', 'output directory to serve', 'feeds')
+  .action(async (options: ServeFlags & { out: string }) => {
+    const server = await startServer({ root: resolve(options.out), host: options.host, port: options.port, log: (line) => process.stderr.write(`${line}\n`) });
+    process.stdout.write(`serving ${options.out} at ${server.url}\n`);
+    await new Promise<void>((stop) => {
+      process.once('SIGTERM', stop);
+      process.once('SIGINT', stop);
+    });
+    await server.close();
+    process.exitCode = EXIT.ok;
   });
 
 program

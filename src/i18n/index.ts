@@ -37,5 +37,13 @@ export function languageName(lang: string): string {
 
 /** A calendar date as readers of `lang` write it, in the site's time zone. */
 export function formatDate(date: Date, lang: string, timeZone: string): string {
-  return new Intl.DateTimeFormat(lang, { dateStyle: 'long', timeZone }).format(date);
+  const key = `${lang} ${timeZone}`;
+  let format = dateFormats.get(key);
+  if (!format) {
+    format = new Intl.DateTimeFormat(lang, { dateStyle: 'long', timeZone });
+    dateFormats.set(key, format);
+  }
+  return format.format(date);
 }
+
+const dateFormats = new Map<string, Intl.DateTimeFormat>();

@@ -5,7 +5,19 @@ import { z } from 'zod';
  * The one schema of a post's front matter. Dates are strings in YAML's core
  * schema; they are read here in the site's time zone when they carry no offset.
  */
-export function frontMatterSchema(timeZone: string) {
+export function frontMatterSchema(timeZone: string): FrontMatterSchema {
+  let schema = schemas.get(timeZone);
+  if (!schema) {
+    schema = createFrontMatterSchema(timeZone);
+    schemas.set(timeZone, schema);
+  }
+  return schema;
+}
+
+type FrontMatterSchema = ReturnType<typeof createFrontMatterSchema>;
+const schemas = new Map<string, FrontMatterSchema>();
+
+function createFrontMatterSchema(timeZone: string) {
   const text = z.string({ error: (issue) => (issue.input === undefined ? 'is required' : 'must be text') }).trim();
   const nonEmptyText = text.min(1, 'must not be empty');
   const isoDate = z
@@ -53,7 +65,7 @@ export function frontMatterSchema(timeZone: string) {
   });
 }
 
-export type FrontMatter = z.output<ReturnType<typeof frontMatterSchema>>;
+export type FrontMatter = z.output<FrontMatterSchema>;
 
 export const KNOWN_FIELDS = [
   'title', 'date', 'updated', 'translationKey', 'slug', 'id', 'summary', 'categories', 'tags', 'author', 'image', 'draft', 'publishAt', 'expires', 'canonical',

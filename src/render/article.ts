@@ -23,13 +23,15 @@ export function renderPost(post: Post, config: SiteConfig): RenderedPost {
     post.summaryMarkdown === undefined
       ? summarizeHtml(bodyHtml, limit, post.lang)
       : summarizeHtml(sanitizeHtml(markdownToHtml(post.summaryMarkdown), post.url), limit * AUTHORED_SUMMARY_FACTOR, post.lang);
-  return { bodyHtml, summaryHtml, wordCount: countWords(htmlToText(bodyHtml), post.lang) };
+  return { bodyHtml, summaryHtml, wordCount: countWords(htmlToText(bodyHtml)) };
 }
 
-function countWords(text: string, lang: string): number {
-  let words = 0;
-  for (const segment of new Intl.Segmenter(lang, { granularity: 'word' }).segment(text)) if (segment.isWordLike) words++;
-  return words;
+/**
+ * Words as runs of letters and digits. Both English and Arabic separate words
+ * with spaces, so this matches Intl.Segmenter's count closely at a fraction of its cost.
+ */
+function countWords(text: string): number {
+  return text.match(/[\p{L}\p{N}][\p{L}\p{N}\p{M}'’-]*/gu)?.length ?? 0;
 }
 
 /** Minutes to read at about 200 words a minute (a common newsroom figure), at least one. */

@@ -84,14 +84,25 @@ export function summarizeHtml(html: string, maxChars: number, lang: string): str
  * than the room left is dropped whole rather than broken.
  */
 export function cutAtWordBoundary(text: string, maxChars: number, lang: string): string {
-  const segmenter = new Intl.Segmenter(lang, { granularity: 'word' });
   let end = 0;
-  for (const { segment, index, isWordLike } of segmenter.segment(text)) {
+  // Only the text up to the limit (plus the word straddling it) needs segmenting.
+  for (const { segment, index, isWordLike } of wordSegmenter(lang).segment(text.slice(0, maxChars + 64))) {
     const segmentEnd = index + segment.length;
     if (segmentEnd > maxChars) break;
     if (isWordLike) end = segmentEnd;
   }
   return text.slice(0, end);
+}
+
+const segmenters = new Map<string, Intl.Segmenter>();
+
+function wordSegmenter(lang: string): Intl.Segmenter {
+  let segmenter = segmenters.get(lang);
+  if (!segmenter) {
+    segmenter = new Intl.Segmenter(lang, { granularity: 'word' });
+    segmenters.set(lang, segmenter);
+  }
+  return segmenter;
 }
 
 /** Visible text of HTML, whitespace collapsed: for plain-text uses such as search and relatedness. */

@@ -51,6 +51,11 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
     log({ event: 'refused', message: `another nashra schedule (pid ${lock.holder}) is publishing to ${outDir}; not starting`, holder: lock.holder });
     return EXIT_LOCKED;
   }
+  // Listen before the first build: a signal during it must still end the process cleanly.
+  const stopSignal = new Promise<NodeJS.Signals>((resolveSignal) => {
+    process.once('SIGTERM', () => resolveSignal('SIGTERM'));
+    process.once('SIGINT', () => resolveSignal('SIGINT'));
+  });
   await removeStaleTemporaryFiles(outDir);
 
   let config: SiteConfig;
@@ -79,6 +84,11 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
       const durationMs = Math.round(performance.now() - started);
       const diagnostics = outcome.diagnostics.map(formatDiagnostic);
       const posts = Object.entries(outcome.livePerLanguage).map(([lang, count]) => `${lang} ${count}`).join(', ');
+      // The status file first: once the log line is out, the build is fully recorded.
+      await saveStatus({
+        lastBuild: { at: now.toISOString(), reason, ok: !outcome.failed, durationMs, posts: outcome.livePerLanguage, feedsChanged, skipped: outcome.skippedFiles },
+        ...(outcome.failed ? { lastError: { at: now.toISOString(), message: `${outcome.skippedFiles.length} posts skipped`, diagnostics } } : {}),
+      });
       log({
         event: 'build',
         message: `build (${reason}): posts ${posts}; ${feedsChanged.length} feeds changed; ${outcome.skippedFiles.length} skipped; ${durationMs} ms`,
@@ -90,18 +100,14 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
         durationMs,
       });
       for (const line of diagnostics) log({ event: 'diagnostic', message: line });
-      await saveStatus({
-        lastBuild: { at: now.toISOString(), reason, ok: !outcome.failed, durationMs, posts: outcome.livePerLanguage, feedsChanged, skipped: outcome.skippedFiles },
-        ...(outcome.failed ? { lastError: { at: now.toISOString(), message: `${outcome.skippedFiles.length} posts skipped`, diagnostics } } : {}),
-      });
       announce(config, feedsChanged);
       return outcome.posts;
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       const diagnostics = error instanceof BuildSetupError ? error.diagnostics.map(formatDiagnostic) : [];
+      await saveStatus({ lastError: { at: now.toISOString(), message, diagnostics } }).catch(() => undefined);
       log({ event: 'build-failed', message: `build failed (${reason}): ${message}; the previous feeds stay in place`, reason, error: message });
       for (const line of diagnostics) log({ event: 'diagnostic', message: line });
-      await saveStatus({ lastError: { at: now.toISOString(), message, diagnostics } }).catch(() => undefined);
       throw error;
     }
   };
@@ -136,8 +142,8 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
   const watchers = watchInputs(options.paths, () => scheduler.changed(), (message) => log({ event: 'watch-error', message }));
   log({ event: 'start', message: `nashra schedule started (pid ${process.pid}): rebuilding on "${config.schedule.cron}" and at each publishAt/expires`, cron: config.schedule.cron });
 
-  await scheduler.request('start');
-  await saveStatus({});
+  const firstBuild = scheduler.request('start').then(() => saveStatus({}));
+  await Promise.race([firstBuild, stopSignal]);
 
   // A config edit may change the schedule itself.
   let activeCron = `${config.schedule.cron}|${config.timeZone}`;
@@ -150,10 +156,7 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
     }
   }, 1000);
 
-  const signal = await new Promise<NodeJS.Signals>((resolveSignal) => {
-    process.once('SIGTERM', () => resolveSignal('SIGTERM'));
-    process.once('SIGINT', () => resolveSignal('SIGINT'));
-  });
+  const signal = await stopSignal;
   log({ event: 'stop', message: `${signal}: finishing the build in progress, then stopping` });
   clearInterval(refreshCron);
   void cronTask?.destroy();

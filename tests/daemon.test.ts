@@ -1,0 +1,191 @@
+/**
+ * The real `nashra schedule` process on a temporary site: it publishes on
+ * time, survives bad posts, stops cleanly and recovers from being killed.
+ */
+import { createServer, type Server } from 'node:http';
+import { readFile, writeFile, unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { notifyHub } from '../src/schedule/websub.js';
+import { Daemon, waitUntil } from './support/daemon.js';
+import { listFiles, post, runCli, siteOnDisk } from './support/site.js';
+
+interface JsonFeed {
+  items: { title: string }[];
+  hubs?: { type: string; url: string }[];
+}
+
+const readFeed = async (site: string, lang = 'en'): Promise<JsonFeed | undefined> => {
+  try {
+    return JSON.parse(await readFile(join(site, 'feeds', lang, 'feed.json'), 'utf8')) as JsonFeed;
+  } catch {
+    return undefined;
+  }
+};
+const titles = async (site: string) => (await readFeed(site))?.items.map((item) => item.title) ?? [];
+const fastSchedule = { schedule: { cron: '*/1 * * * * *', debounceMs: 100 } };
+const daemons: Daemon[] = [];
+const start = (site: string) => {
+  const daemon = new Daemon(site);
+  daemons.push(daemon);
+  return daemon;
+};
+
+afterAll(() => {
+  for (const daemon of daemons) daemon.signal('SIGKILL');
+});
+
+describe('nashra schedule', () => {
+  it('publishes new posts, embargoed posts on the second, survives a broken post, refuses a twin and stops on SIGTERM', async () => {
+    const site = await siteOnDisk({ 'en/first.md': post('title: First\ndate: 2026-01-01T00:00:00Z') }, { ...fastSchedule, feeds: { relatedCount: 0 } });
+    const daemon = start(site);
+    await daemon.waitFor((line) => line.event === 'build' && line.reason === 'start');
+    expect(await titles(site)).toEqual(['First']);
+
+    // A new post appears without waiting for anything but the debounce.
+    await writeFile(join(site, 'posts/en/second.md'), post('title: Second\ndate: 2026-01-02T00:00:00Z'));
+    await waitUntil(async () => ((await titles(site)).includes('Second') ? true : undefined), 5000);
+
+    // An embargoed post due in two seconds appears within a second of its time, and not before.
+    const due = new Date(Math.ceil((Date.now() + 2500) / 1000) * 1000);
+    await writeFile(join(site, 'posts/en/embargoed.md'), post(`title: Embargoed\ndate: 2026-01-03T00:00:00Z\npublishAt: ${due.toISOString()}`));
+    const seenAt = await waitUntil(async () => ((await titles(site)).includes('Embargoed') ? Date.now() : undefined), 8000);
+    expect(seenAt).toBeGreaterThanOrEqual(due.getTime());
+    expect(seenAt - due.getTime()).toBeLessThan(1000);
+
+    // A broken post: reported in the status file, the other posts still published, feeds still valid.
+    const before = daemon.lines.length;
+    await writeFile(join(site, 'posts/en/broken.md'), post('title: Broken\ndate: 2026-02-30'));
+    await daemon.waitFor((line) => line.event === 'build' && line.ok === false, 5000, before);
+    const status = JSON.parse(await readFile(join(site, 'feeds/status.json'), 'utf8')) as { lastError?: { diagnostics: string[] }; lastBuild?: { ok: boolean } };
+    expect(status.lastBuild?.ok).toBe(false);
+    expect(status.lastError?.diagnostics).toEqual([expect.stringMatching(/^posts\/en\/broken\.md:3:7 error date "2026-02-30" is not a valid date/)]);
+    expect((await titles(site)).sort()).toEqual(['Embargoed', 'First', 'Second']);
+    const statusText = await runCli(['status'], site);
+    expect(statusText.stdout).toContain('last error:');
+
+    // A second daemon on the same output directory refuses to start.
+    const twin = await runCli(['schedule'], site);
+    expect(twin.code).toBe(4);
+    expect(twin.stdout).toContain('another nashra schedule');
+
+    daemon.signal('SIGTERM');
+    expect(await daemon.exited).toBe(0);
+    expect(await listFiles(join(site, 'feeds'))).not.toContain('.nashra.lock');
+  }, 40_000);
+
+  it('finishes the build in progress on SIGTERM, and recovers after SIGKILL mid-write', async () => {
+    // Big enough that a build takes a noticeable time, so signals land mid-build.
+    const posts = Object.fromEntries(
+      Array.from({ length: 300 }, (_, i) => [`en/p${i}.md`, post(`title: Post ${i}\ndate: 2026-01-01T00:00:00Z\ntags: [t${i % 7}]`, `${'A sentence about rights and the work of monitors. '.repeat(150)}\n`)]),
+    );
+    const site = await siteOnDisk(posts, { ...fastSchedule, feeds: { limit: 300 } });
+    const first = start(site);
+    await first.waitFor((line) => line.event === 'build' && line.reason === 'start', 30_000);
+
+    const touch = async (n: number) => writeFile(join(site, 'posts/en/p0.md'), post(`title: Edited ${n}\ndate: 2026-01-01T00:00:00Z`));
+    await touch(1);
+    await waitUntil(() => (first.lines.some((line) => line.event === 'build' && line.reason !== 'start') ? undefined : true), 5000).catch(() => true);
+    first.signal('SIGTERM');
+    expect(await first.exited).toBe(0);
+    for (const lang of ['en', 'ar']) expect(await readFeed(site, lang)).toBeDefined();
+
+    const second = start(site);
+    await second.waitFor((line) => line.event === 'build', 30_000);
+    await touch(2);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    second.signal('SIGKILL');
+    await second.exited;
+    // Whatever moment the kill hit, every feed file is whole.
+    for (const lang of ['en', 'ar']) expect(await readFeed(site, lang)).toBeDefined();
+    await unlink(join(site, 'feeds/.nashra.lock')).catch(() => undefined); // not required: a stale lock is taken over
+    await writeFile(join(site, 'feeds/en/feed.json.0123456789ab.tmp'), '{"half": '); // what a kill mid-write leaves
+
+    const third = start(site);
+    await third.waitFor((line) => line.event === 'build' && line.reason === 'start', 30_000);
+    expect((await listFiles(join(site, 'feeds'))).filter((file) => file.endsWith('.tmp'))).toEqual([]);
+    expect(await titles(site)).toContain('Edited 2');
+    third.signal('SIGTERM');
+    expect(await third.exited).toBe(0);
+  }, 90_000);
+
+  it('serves the feeds it writes with --serve', async () => {
+    const site = await siteOnDisk({ 'en/a.md': post('title: A\ndate: 2026-01-01') }, fastSchedule);
+    const daemon = new Daemon(site, ['--serve', '--port', '0']);
+    daemons.push(daemon);
+    await daemon.waitFor((line) => line.event === 'build');
+    const url = await waitUntil(() => /serving \S+ at (http:\/\/127\.0\.0\.1:\d+\/)/.exec(daemon.errors)?.[1]);
+    const response = await fetch(`${url}en/feed.json`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('application/feed+json; charset=utf-8');
+    expect(((await response.json()) as JsonFeed).items.map((item) => item.title)).toEqual(['A']);
+    daemon.signal('SIGTERM');
+    expect(await daemon.exited).toBe(0);
+  }, 20_000);
+
+  it('takes over a stale lock left by a process that no longer exists', async () => {
+    const site = await siteOnDisk({ 'en/a.md': post('title: A\ndate: 2026-01-01') }, fastSchedule);
+    await runCli(['build'], site);
+    await writeFile(join(site, 'feeds/.nashra.lock'), JSON.stringify({ pid: 2 ** 22 + 12345, startedAt: '2026-01-01T00:00:00Z' }));
+    const daemon = start(site);
+    await daemon.waitFor((line) => line.event === 'build');
+    daemon.signal('SIGINT');
+    expect(await daemon.exited).toBe(0);
+  }, 20_000);
+});
+
+describe('WebSub', () => {
+  let hub: Server | undefined;
+  afterAll(() => hub?.close());
+
+  it('announces the hub in every feed and pings it exactly once per build that changed a feed', async () => {
+    const pings: URLSearchParams[] = [];
+    hub = createServer((request, response) => {
+      let body = '';
+      request.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
+      request.on('end', () => {
+        pings.push(new URLSearchParams(body));
+        response.writeHead(204).end();
+      });
+    });
+    await new Promise<void>((resolve) => hub?.listen(0, '127.0.0.1', resolve));
+    const address = hub.address();
+    const hubUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/`;
+    const site = await siteOnDisk({ 'en/a.md': post('title: A\ndate: 2026-01-01') }, { ...fastSchedule, websub: { hub: hubUrl } });
+    const daemon = start(site);
+    await daemon.waitFor((line) => line.event === 'websub');
+    expect(pings).toHaveLength(1);
+    expect(pings[0]?.get('hub.mode')).toBe('publish');
+    expect(pings[0]?.getAll('hub.url').sort()).toEqual(
+      ['ar/atom.xml', 'ar/feed.json', 'ar/rss.xml', 'en/atom.xml', 'en/feed.json', 'en/rss.xml'].map((path) => `https://rights.example.org/feeds/${path}`),
+    );
+    expect((await readFeed(site))?.hubs).toEqual([{ type: 'WebSub', url: hubUrl }]);
+    expect(await readFile(join(site, 'feeds/en/rss.xml'), 'utf8')).toContain(`rel="hub"`);
+
+    // Ticks that change nothing ping nobody; one new post gives one ping for the English feeds.
+    await new Promise((resolve) => setTimeout(resolve, 2200));
+    expect(pings).toHaveLength(1);
+    await writeFile(join(site, 'posts/en/b.md'), post('title: B\ndate: 2026-01-02'));
+    await waitUntil(() => (pings.length >= 2 ? true : undefined), 5000);
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(pings).toHaveLength(2);
+    expect(pings[1]?.getAll('hub.url').sort()).toEqual(['en/atom.xml', 'en/feed.json', 'en/rss.xml'].map((path) => `https://rights.example.org/feeds/${path}`));
+    daemon.signal('SIGTERM');
+    expect(await daemon.exited).toBe(0);
+  }, 30_000);
+
+  it('retries a failing hub with back-off and gives up on a refusal', async () => {
+    const statuses = [503, 502, 204];
+    const delays: number[] = [];
+    const attempts: string[] = [];
+    const fakeFetch = (async (url: string | URL | Request) => {
+      attempts.push(String(url));
+      return new Response(null, { status: statuses.shift() ?? 204 });
+    }) as typeof fetch;
+    const result = await notifyHub('http://127.0.0.1:9/', ['https://x/feed'], { fetch: fakeFetch, sleep: async (ms) => void delays.push(ms), backoffMs: 100 });
+    expect(result).toEqual({ ok: true, attempts: 3 });
+    expect(delays).toEqual([100, 200]);
+    const refused = await notifyHub('http://127.0.0.1:9/', ['https://x/feed'], { fetch: (async () => new Response(null, { status: 400 })) as typeof fetch, sleep: async () => undefined });
+    expect(refused).toEqual({ ok: false, attempts: 1, error: 'hub answered 400' });
+  });
+});

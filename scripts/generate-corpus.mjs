@@ -444,11 +444,18 @@ function tableBlock(lang) {
   return rows.join('\n');
 }
 
+const MIN_WORDS = 250;
+const MAX_WORDS = 1200;
+
+/** A body of at least `targetWords` words (counted as whitespace-separated tokens) and at most MAX_WORDS. */
 function body(lang, targetWords, isReport) {
   const v = LANG[lang].v;
   const blocks = [paragraph(lang, 2, 4)];
   let words = wordCount(blocks[0]);
-  if (chance(0.3)) blocks.push(linkSentence(lang));
+  if (chance(0.3)) {
+    blocks.push(linkSentence(lang));
+    words += wordCount(blocks[1]);
+  }
   let headingsLeft = [...v.headings];
   while (words < targetWords) {
     const kind = weighted([[10, 'p'], [3, 'h'], [2, 'list'], [1, 'quote'], [2, 'link'], [isReport ? 1 : 0.2, 'table']]);
@@ -462,8 +469,10 @@ function body(lang, targetWords, isReport) {
     else if (kind === 'quote') block = `> ${pick(v.quote)}`;
     else if (kind === 'link') block = `${paragraph(lang, 1, 2)} ${linkSentence(lang)}`;
     else block = tableBlock(lang);
+    const blockWords = wordCount(block);
+    if (words + blockWords > MAX_WORDS) break;
     blocks.push(block);
-    words += wordCount(block);
+    words += blockWords;
   }
   return `${blocks.join('\n\n')}\n`;
 }
@@ -711,7 +720,8 @@ for (let i = 0; i < ARTICLES; i++) {
     lines.push(authorsYaml(people, lang));
     if (image) lines.push(imageYaml(image, lang));
     lines.push('---', '');
-    const text = `${lines.join('\n')}\n${body(lang, targetWords + int(-30, 30), top === 'Reports')}`;
+    const words = Math.min(MAX_WORDS - 60, Math.max(MIN_WORDS, targetWords + int(-30, 30)));
+    const text = `${lines.join('\n')}\n${body(lang, words, top === 'Reports')}`;
     const fileName = kind === 'both' ? key : `${lang}-only-${key}`;
     write(join(postsDir, lang, `${fileName}.md`), text);
     published[lang].push({ section: SECTION[top], slug });

@@ -1,0 +1,22 @@
+import type { FeedFormatName } from '../feeds/formats.js';
+
+/** What a feed is about: the language's main feed, one category (any level), or one tag. */
+export type FeedScope =
+  | { readonly kind: 'main' }
+  | { readonly kind: 'category'; readonly path: readonly string[] }
+  | { readonly kind: 'tag'; readonly tag: string };
+
+/** One published feed file, as discovery pages (index.html, OPML) list it. */
+export interface FeedListing {
+  readonly lang: string;
+  readonly direction: 'ltr' | 'rtl';
+  readonly scope: FeedScope;
+  readonly format: FeedFormatName;
+  readonly mediaType: string;
+  /** Path inside the output directory, such as `ar/categories/statements/rss.xml`. */
+  readonly path: string;
+  /** Public absolute URL. */
+  readonly url: string;
+  /** Title in the feed's language, such as "Wahat Centre for Human Rights: Reports". */
+  readonly title: string;
+}

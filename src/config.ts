@@ -44,6 +44,12 @@ const FeedSettings = z
     relatedInContent: z.boolean().default(true),
     /** Length of each item's related-articles list. */
     relatedCount: z.number().int().min(0).max(50).default(5),
+    /** A feed for every level of every category, such as Statements and Statements/Joint Statements. */
+    categoryFeeds: z.boolean().default(true),
+    /** Tags that get a feed of their own, or "all". */
+    tagFeeds: z.union([z.literal('all'), z.array(z.string().min(1))]).default([]),
+    /** Whether archive pages carry full content (else summaries, which keeps big archives small). */
+    archiveFullContent: z.boolean().default(false),
   })
   .strict();
 

@@ -3,12 +3,14 @@ import { hasErrors, sortDiagnostics, type Diagnostic } from './diagnostics.js';
 import { composeFeeds } from './feeds/compose.js';
 import type { FeedDocument } from './feeds/document.js';
 import { renderAtom, renderJsonFeed, renderRss } from './feeds/feedAdapter.js';
-import { FEED_FORMATS, feedPath, type FeedFormatName } from './feeds/formats.js';
+import { FEED_FORMATS, type FeedFormatName } from './feeds/formats.js';
 import { assembleCollection } from './load/collection.js';
 import { parsePost, type SourceFile } from './load/parsePost.js';
 import type { Post } from './model.js';
 import { renderPost, type RenderedPost } from './render/article.js';
 import { isLive } from './schedule/embargo.js';
+import type { FeedListing } from './site/listing.js';
+import { renderOpml } from './site/opml.js';
 
 /** A file to write, relative to the output directory. */
 export interface OutputFile {
@@ -32,6 +34,22 @@ const SERIALIZERS: Record<FeedFormatName, (document: FeedDocument) => string> = 
   atom: renderAtom,
   json: renderJsonFeed,
 };
+
+export const OPML_FILE = 'opml.xml';
+
+/** How discovery pages list a feed document: one listing per format. */
+function listingsOf(document: FeedDocument): FeedListing[] {
+  return FEED_FORMATS.map((format) => ({
+    lang: document.lang,
+    direction: document.direction,
+    scope: document.scope,
+    format: format.name,
+    mediaType: format.mediaType,
+    path: document.basePath + format.fileName,
+    url: document.links[format.name],
+    title: document.title,
+  }));
+}
 
 export interface LoadResult {
   readonly posts: Post[];
@@ -78,8 +96,10 @@ export function buildSite(files: readonly SourceFile[], config: SiteConfig, now:
   };
   const documents = composeFeeds(live, config, render);
   const outputs: OutputFile[] = documents.flatMap((document) =>
-    FEED_FORMATS.map((format) => ({ path: feedPath(document.lang, format.name), content: SERIALIZERS[format.name](document) })),
+    FEED_FORMATS.map((format) => ({ path: document.basePath + format.fileName, content: SERIALIZERS[format.name](document) })),
   );
+  const listings = documents.filter((document) => document.archive?.role !== 'page').flatMap((document) => listingsOf(document));
+  outputs.push({ path: OPML_FILE, content: renderOpml(listings, config) });
   const livePerLanguage = Object.fromEntries(Object.keys(config.languages).map((lang) => [lang, live.filter((post) => post.lang === lang).length]));
   return { outputs, diagnostics: loaded.diagnostics, posts: loaded.posts, livePerLanguage, skippedFiles: loaded.skippedFiles };
 }

@@ -20,7 +20,7 @@ import {
   xmllint,
   type FeedparserEntry,
 } from './support/consumers.js';
-import { buildInMemory, outputOf, projectConfig, samplePosts } from './support/site.js';
+import { buildInMemory, MAIN_FEEDS, outputOf, projectConfig, samplePosts } from './support/site.js';
 
 const LANGUAGES = ['en', 'ar'] as const;
 const XML_FORMATS = ['rss.xml', 'atom.xml'] as const;
@@ -49,11 +49,9 @@ const isoSeconds = (date: Date): string => date.toISOString().replace(/\.\d{3}Z$
 const expectedTerms = (post: Post): string[] => [...post.categories.map((path) => path.join('/')), ...post.tags];
 
 describe('the sample site', () => {
-  it('builds six feeds without a diagnostic', () => {
+  it('builds the six main feeds without a diagnostic', () => {
     expect(result.diagnostics).toEqual([]);
-    expect(result.outputs.map((output) => output.path).sort()).toEqual(
-      ['ar/atom.xml', 'ar/feed.json', 'ar/rss.xml', 'en/atom.xml', 'en/feed.json', 'en/rss.xml'],
-    );
+    expect(result.outputs.map((output) => output.path)).toEqual(expect.arrayContaining(MAIN_FEEDS));
     expect(postsIn('en').length).toBeGreaterThanOrEqual(12);
     expect(postsIn('ar').length).toBeGreaterThanOrEqual(12);
   });

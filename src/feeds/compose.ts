@@ -7,52 +7,90 @@ import { isWebUrl } from '../load/frontMatter.js';
 import { articleKey, groupArticles, relateArticles, versionFor, type Relation } from '../relate/related.js';
 import { escapeHtml } from '../text.js';
 import { absoluteUrl, languageHomeUrl, outputUrl } from '../urls.js';
-import type { FeedCategory, FeedDocument, FeedEntry, FeedImage, RelatedItem, TranslationLink } from './document.js';
-import { feedPath } from './formats.js';
+import type { FeedCategory, FeedDocument, FeedEntry, FeedLinks, FeedImage, RelatedItem, TranslationLink } from './document.js';
+import { fileNameOf, STYLESHEET_FILE } from './formats.js';
+import { planFeeds, type FeedPlan } from './plan.js';
 
 /** Renders a post; the pipeline passes a memoised one so no post is rendered twice. */
 export type Renderer = (post: Post) => RenderedPost;
 
 /**
- * One feed document per configured language from the posts that are live now.
- * Only the newest `limit` posts of each language, and the posts they list as
- * related, are rendered: an archive of thousands costs no Markdown work.
+ * The feed documents of the plan (see `plan.ts`) from the posts that are live
+ * now. Only posts that appear in some feed, and the posts they list as
+ * related, are rendered; each entry is composed once and shared by every feed
+ * that carries it.
  */
 export function composeFeeds(livePosts: readonly Post[], config: SiteConfig, render: Renderer): FeedDocument[] {
   const articles = groupArticles(livePosts);
   const relations = relateArticles(articles, config.feeds.relatedCount);
   const articleByKey = new Map(articles.map((article) => [article.key, article]));
-  return languagesOf(config).map((lang) => {
-    const posts = livePosts.filter((post) => post.lang === lang).sort(byNewest).slice(0, config.feeds.limit);
-    const entries = posts.map((post) => {
+  const entries = new Map<string, FeedEntry>();
+  const entryFor = (post: Post, withContent: boolean): FeedEntry => {
+    const key = `${withContent ? 'full' : 'summary'} ${post.lang} ${post.id}`;
+    let entry = entries.get(key);
+    if (!entry) {
       const article = articleByKey.get(articleKey(post));
       const translations = article
-        ? [...article.versions.values()].filter((other) => other.lang !== lang).sort((a, b) => (a.lang < b.lang ? -1 : 1))
+        ? [...article.versions.values()].filter((other) => other.lang !== post.lang).sort((a, b) => (a.lang < b.lang ? -1 : 1))
         : [];
-      const related = (relations.get(articleKey(post)) ?? []).map((relation) => relatedItem(relation, lang, render));
-      return composeEntry(post, translations, related, config, render);
-    });
-    return composeDocument(lang, entries, config);
-  });
+      const related = (relations.get(articleKey(post)) ?? []).map((relation) => relatedItem(relation, post.lang, render));
+      entry = composeEntry(post, translations, related, withContent, config, render);
+      entries.set(key, entry);
+    }
+    return entry;
+  };
+  return planFeeds(livePosts, config).map((plan) => composeDocument(plan, plan.posts.map((post) => entryFor(post, plan.fullContent)), config));
 }
 
-function composeDocument(lang: string, entries: FeedEntry[], config: SiteConfig): FeedDocument {
-  const t = translator(lang);
+function linksOf(config: SiteConfig, basePath: string): FeedLinks {
+  return {
+    rss: outputUrl(config, basePath + fileNameOf('rss')),
+    atom: outputUrl(config, basePath + fileNameOf('atom')),
+    json: outputUrl(config, basePath + fileNameOf('json')),
+  };
+}
+
+function scopeTitle(plan: FeedPlan, site: string): { title: string; description: string } {
+  const t = translator(plan.lang);
+  switch (plan.scope.kind) {
+    case 'main':
+      return { title: t('feed.title', { site }), description: t('feed.description', { site }) };
+    case 'category': {
+      const category = plan.scope.path.join(' › ');
+      return { title: t('feed.categoryTitle', { site, category }), description: t('feed.categoryDescription', { site, category }) };
+    }
+    case 'tag':
+      return { title: t('feed.tagTitle', { site, tag: plan.scope.tag }), description: t('feed.tagDescription', { site, tag: plan.scope.tag }) };
+  }
+}
+
+function composeDocument(plan: FeedPlan, entries: FeedEntry[], config: SiteConfig): FeedDocument {
+  const { lang, archive } = plan;
   const settings = config.languages[lang];
   const site = settings?.siteName ?? config.baseUrl;
   const newest = Math.max(0, ...entries.map((entry) => entry.updated.getTime()));
+  const depth = plan.basePath.split('/').length - 1;
   return {
     lang,
+    scope: plan.scope,
+    basePath: plan.basePath,
     direction: directionOf(config, lang),
-    title: t('feed.title', { site }),
-    description: t('feed.description', { site }),
+    ...scopeTitle(plan, site),
     homeUrl: languageHomeUrl(config, lang),
     publisher: { name: site, url: languageHomeUrl(config, lang) },
-    links: {
-      rss: outputUrl(config, feedPath(lang, 'rss')),
-      atom: outputUrl(config, feedPath(lang, 'atom')),
-      json: outputUrl(config, feedPath(lang, 'json')),
-    },
+    links: linksOf(config, plan.basePath),
+    complete: plan.complete,
+    ...(archive
+      ? {
+          archive: {
+            role: archive.role,
+            current: linksOf(config, archive.current),
+            ...(archive.older ? { older: linksOf(config, archive.older) } : {}),
+            ...(archive.newer ? { newer: linksOf(config, archive.newer) } : {}),
+          },
+        }
+      : {}),
+    stylesheet: `${'../'.repeat(depth)}${STYLESHEET_FILE}`,
     rights: settings?.rights,
     licenseUrl: config.licenseUrl,
     generator: config.generator,
@@ -66,6 +104,7 @@ function composeEntry(
   post: Post,
   translations: readonly Post[],
   related: readonly RelatedItem[],
+  withContent: boolean,
   config: SiteConfig,
   render: Renderer,
 ): FeedEntry {
@@ -78,7 +117,7 @@ function composeEntry(
     title: post.title,
     lang: post.lang,
     summaryHtml: rendered.summaryHtml,
-    contentHtml: config.feeds.fullContent ? contentHtml(post, rendered, translationLinks, related, minutes, config) : undefined,
+    contentHtml: withContent ? contentHtml(post, rendered, translationLinks, related, minutes, config) : undefined,
     published: post.date,
     updated: lastModified(post),
     categories: post.categories.map((path) => ({

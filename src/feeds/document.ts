@@ -1,19 +1,41 @@
 import type { Author } from '../model.js';
+import type { FeedScope } from '../site/listing.js';
 
 /**
  * What a feed says, independent of its format. Every builder (RSS, Atom,
  * JSON Feed) reads only this, so a field's origin is found in one step:
  * `compose.ts` fills it from posts.
  */
+export interface FeedLinks {
+  readonly rss: string;
+  readonly atom: string;
+  readonly json: string;
+}
+
 export interface FeedDocument {
   readonly lang: string;
+  readonly scope: FeedScope;
+  /** Directory of this feed's files in the output, such as `en/categories/reports/`. */
+  readonly basePath: string;
   readonly direction: 'ltr' | 'rtl';
   readonly title: string;
   readonly description: string;
   readonly homeUrl: string;
   /** The organisation, as the feed-level author: Atom requires one when an entry has none. */
   readonly publisher: Author;
-  readonly links: { readonly rss: string; readonly atom: string; readonly json: string };
+  /** This feed's own URL in each format. */
+  readonly links: FeedLinks;
+  /** The feed holds every item of its scope (RFC 5005 complete feed). */
+  readonly complete: boolean;
+  /** RFC 5005 archive chain: the subscription feed and older/newer archive pages. */
+  readonly archive?: {
+    readonly role: 'current' | 'page';
+    readonly current: FeedLinks;
+    readonly older?: FeedLinks;
+    readonly newer?: FeedLinks;
+  };
+  /** Relative href of the XSL stylesheet that makes the feed readable in a browser. */
+  readonly stylesheet?: string;
   readonly rights?: string;
   readonly licenseUrl?: string;
   readonly generator: string;

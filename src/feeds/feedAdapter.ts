@@ -22,6 +22,7 @@ const NS = {
   dc: 'http://purl.org/dc/elements/1.1/',
   content: 'http://purl.org/rss/1.0/modules/content/',
   media: 'http://search.yahoo.com/mrss/',
+  fh: 'http://purl.org/syndication/history/1.0',
   xml: 'http://www.w3.org/XML/1998/namespace',
   xmlns: 'http://www.w3.org/2000/xmlns/',
 } as const;
@@ -31,11 +32,12 @@ const INDENT = '    ';
 export function renderRss(document: FeedDocument): string {
   const dom = parseXml(toFeed(document).rss2());
   const root = dom.documentElement as Element;
-  for (const prefix of ['atom', 'dc', 'content', 'media'] as const) root.setAttributeNS(NS.xmlns, `xmlns:${prefix}`, NS[prefix]);
+  for (const prefix of ['atom', 'dc', 'content', 'media', 'fh'] as const) root.setAttributeNS(NS.xmlns, `xmlns:${prefix}`, NS[prefix]);
   const channel = firstChild(root, 'channel');
   setText(firstChild(channel, 'title'), document.title);
   setText(firstChild(channel, 'description'), document.description);
   if (document.licenseUrl) appendElement(channel, 'atom:link', { rel: 'license', href: document.licenseUrl }, NS.atom);
+  addHistory(channel, document, 'rss', (attributes) => appendElement(channel, 'atom:link', attributes, NS.atom));
   children(channel, 'item').forEach((item, index) => fixRssItem(item, entryAt(document, index)));
   return serialize(dom);
 }
@@ -45,9 +47,11 @@ export function renderAtom(document: FeedDocument): string {
   const root = dom.documentElement as Element;
   root.setAttributeNS(NS.xml, 'xml:lang', document.lang);
   root.setAttributeNS(NS.xmlns, 'xmlns:media', NS.media);
+  root.setAttributeNS(NS.xmlns, 'xmlns:fh', NS.fh);
   setText(firstChild(root, 'title'), document.title);
   setText(firstChild(root, 'updated'), rfc3339(document.updated));
   if (document.licenseUrl) appendElement(root, 'link', { rel: 'license', href: document.licenseUrl }, NS.atom);
+  addHistory(root, document, 'atom', (attributes) => appendElement(root, 'link', attributes, NS.atom));
   children(root, 'entry').forEach((entry, index) => fixAtomEntry(entry, entryAt(document, index)));
   return serialize(dom);
 }
@@ -62,6 +66,7 @@ export function renderJsonFeed(document: FeedDocument): string {
     feed_url: document.links.json,
     description: document.description,
     language: document.lang,
+    ...(document.archive?.older ? { next_url: document.archive.older.json } : {}),
     authors: [{ name: document.publisher.name, ...(document.publisher.url ? { url: document.publisher.url } : {}) }],
     ...(document.hub ? { hubs: [{ type: 'WebSub', url: document.hub }] } : {}),
     ...(document.rights === undefined ? {} : { _nashra: { rights: document.rights, ...(document.licenseUrl ? { license: document.licenseUrl } : {}) } }),
@@ -123,6 +128,7 @@ function toFeed(document: FeedDocument): Feed {
     author: { name: document.publisher.name, link: document.publisher.url },
     hub: document.hub,
     feedLinks: { rss: document.links.rss, atom: document.links.atom, json: document.links.json },
+    stylesheet: document.stylesheet,
   });
   for (const entry of document.entries) feed.addItem(toFeedItem(entry));
   return feed;
@@ -140,6 +146,24 @@ function toFeedItem(entry: FeedEntry): Item {
     // feed's JSON output reads author[0] of any array, so an empty list must be left out.
     author: entry.authors.length === 0 ? undefined : entry.authors.map((author) => ({ name: author.name, link: author.url })),
   };
+}
+
+/**
+ * RFC 5005 feed history: a complete feed says so; a subscription feed with
+ * archives links to the newest archive page; an archive page says it is one
+ * and links to the subscription feed and its older and newer neighbours.
+ */
+function addHistory(parent: Element, document: FeedDocument, format: 'rss' | 'atom', link: (attributes: Record<string, string>) => void): void {
+  const type = format === 'rss' ? 'application/rss+xml' : 'application/atom+xml';
+  if (document.complete) appendElement(parent, 'fh:complete', {}, NS.fh);
+  const archive = document.archive;
+  if (!archive) return;
+  if (archive.role === 'page') {
+    appendElement(parent, 'fh:archive', {}, NS.fh);
+    link({ rel: 'current', type, href: archive.current[format] });
+  }
+  if (archive.older) link({ rel: 'prev-archive', type, href: archive.older[format] });
+  if (archive.newer) link({ rel: 'next-archive', type, href: archive.newer[format] });
 }
 
 function fixRssItem(item: Element, entry: FeedEntry): void {

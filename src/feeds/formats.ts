@@ -17,9 +17,16 @@ export const FEED_FORMATS: readonly FeedFormat[] = [
   { name: 'json', fileName: 'feed.json', mediaType: 'application/feed+json' },
 ];
 
-/** Path of a language's feed inside the output directory, such as `ar/atom.xml`. */
-export function feedPath(lang: string, format: FeedFormatName): string {
+export function fileNameOf(format: FeedFormatName): string {
   const descriptor = FEED_FORMATS.find((candidate) => candidate.name === format);
   if (!descriptor) throw new Error(`unknown feed format ${format}`);
-  return `${lang}/${descriptor.fileName}`;
+  return descriptor.fileName;
 }
+
+/** Path of a language's main feed inside the output directory, such as `ar/atom.xml`. */
+export function feedPath(lang: string, format: FeedFormatName): string {
+  return `${lang}/${fileNameOf(format)}`;
+}
+
+/** The XSL stylesheet that shows RSS and Atom feeds as a page in a browser, at the output's root. */
+export const STYLESHEET_FILE = 'feed.xsl';

@@ -9,6 +9,13 @@ import { readPostFiles } from '../../src/load/readPosts.js';
 import type { SourceFile } from '../../src/load/parsePost.js';
 import { buildSite, type BuildResult } from '../../src/pipeline.js';
 
+/** The six main feeds of a two-language site. */
+export const MAIN_FEEDS = ['ar/atom.xml', 'ar/feed.json', 'ar/rss.xml', 'en/atom.xml', 'en/feed.json', 'en/rss.xml'];
+/** Site-wide files written with the feeds. */
+export const SITE_FILES = ['opml.xml'];
+/** Everything a two-language site without categories writes. */
+export const MAIN_OUTPUTS = [...MAIN_FEEDS, ...SITE_FILES].sort();
+
 export const ROOT = resolve(import.meta.dirname, '../..');
 export const CLI = join(ROOT, 'dist/cli.js');
 

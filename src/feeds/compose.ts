@@ -1,6 +1,6 @@
-import { directionOf, languagesOf, type SiteConfig } from '../config.js';
+import { directionOf, type SiteConfig } from '../config.js';
 import { formatDate, languageName, translator } from '../i18n/index.js';
-import { byNewest, lastModified, type Post } from '../model.js';
+import { lastModified, type Post } from '../model.js';
 import type { RenderedPost } from '../render/article.js';
 import { readingMinutes } from '../render/article.js';
 import { isWebUrl } from '../load/frontMatter.js';

@@ -22,6 +22,7 @@ function available(command: string, args: string[]): boolean {
 export const tools = {
   feedparser: available(PYTHON, ['-c', 'import feedparser']),
   xmllint: available('xmllint', ['--version']),
+  newsboat: available('newsboat', ['--version']),
 };
 
 /** Whether to skip tests needing `tool`: never under CI, where a missing tool must fail. */
@@ -93,4 +94,15 @@ const jsonFeedSchema = ajv.compile(JSON.parse(readFileSync(join(ROOT, 'tests/sch
 export function jsonFeedErrors(text: string): string[] {
   const valid = jsonFeedSchema(JSON.parse(text));
   return valid ? [] : (jsonFeedSchema.errors ?? []).map((error) => `${error.instancePath} ${error.message ?? ''}`);
+}
+
+/** Values xmllint finds at an XPath expression (namespace-agnostic paths work best with local-name()). */
+export function xpath(file: string, expression: string): string[] {
+  const run = spawnSync('xmllint', ['--nonet', '--xpath', expression, file], { encoding: 'utf8' });
+  if (run.status !== 0) return [];
+  return run.stdout
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '')
+    .map((line) => line.replace(/^\w[\w:-]*="(.*)"$/, '$1'));
 }

@@ -2,6 +2,7 @@ import { IANAZone } from 'luxon';
 import { validate as validateCron } from 'node-cron';
 import { z } from 'zod';
 import { diagnostic, type Diagnostic } from './diagnostics.js';
+import { translator, type Translate } from './i18n/index.js';
 import { schemaProblems } from './load/schemaIssues.js';
 import { parseYamlMapping } from './load/yamlData.js';
 
@@ -27,6 +28,12 @@ const LanguageSettings = z
     rights: z.string().optional(),
     /** Writing direction; right to left for Arabic, Hebrew, Persian and Urdu unless set. */
     direction: z.enum(['ltr', 'rtl']).optional(),
+    /**
+     * Interface text for this language, in the shape of the bundled i18next
+     * resources (`feed.title`, `content.related`, …): a language nashra does not
+     * ship is a config entry, not a code change.
+     */
+    strings: z.record(z.string(), z.unknown()).optional(),
   })
   .strict();
 
@@ -117,6 +124,11 @@ const RTL_LANGUAGES = new Set(['ar', 'he', 'fa', 'ur', 'ps', 'sd', 'ckb', 'yi', 
 
 export function directionOf(config: SiteConfig, lang: string): 'ltr' | 'rtl' {
   return config.languages[lang]?.direction ?? (RTL_LANGUAGES.has(lang.split('-')[0] ?? lang) ? 'rtl' : 'ltr');
+}
+
+/** The interface text of one language of this site: bundled resources plus the config's `strings`. */
+export function siteTranslator(config: SiteConfig, lang: string): Translate {
+  return translator(lang, config.languages[lang]?.strings);
 }
 
 export function languagesOf(config: SiteConfig): string[] {

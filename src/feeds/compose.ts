@@ -1,5 +1,5 @@
-import { directionOf, type SiteConfig } from '../config.js';
-import { formatDate, languageName, translator } from '../i18n/index.js';
+import { directionOf, siteTranslator, type SiteConfig } from '../config.js';
+import { formatDate, languageName } from '../i18n/index.js';
 import { lastModified, type Post } from '../model.js';
 import type { RenderedPost } from '../render/article.js';
 import { readingMinutes } from '../render/article.js';
@@ -50,8 +50,8 @@ function linksOf(config: SiteConfig, basePath: string): FeedLinks {
   };
 }
 
-function scopeTitle(plan: FeedPlan, site: string): { title: string; description: string } {
-  const t = translator(plan.lang);
+function scopeTitle(plan: FeedPlan, site: string, config: SiteConfig): { title: string; description: string } {
+  const t = siteTranslator(config, plan.lang);
   switch (plan.scope.kind) {
     case 'main':
       return { title: t('feed.title', { site }), description: t('feed.description', { site }) };
@@ -75,7 +75,7 @@ function composeDocument(plan: FeedPlan, entries: FeedEntry[], config: SiteConfi
     scope: plan.scope,
     basePath: plan.basePath,
     direction: directionOf(config, lang),
-    ...scopeTitle(plan, site),
+    ...scopeTitle(plan, site, config),
     homeUrl: languageHomeUrl(config, lang),
     publisher: { name: site, url: languageHomeUrl(config, lang) },
     links: linksOf(config, plan.basePath),
@@ -161,7 +161,7 @@ function contentHtml(
   minutes: number,
   config: SiteConfig,
 ): string {
-  const t = translator(post.lang);
+  const t = siteTranslator(config, post.lang);
   const direction = directionOf(config, post.lang);
   const meta = [escapeHtml(t('content.readingTime', { count: minutes }))];
   if (config.feeds.translationLine && translations.length > 0) {

@@ -5,25 +5,45 @@ export type Translate = TFunction;
 
 const instances = new Map<string, Translate>();
 
+/** Interface text a site adds or overrides for one language, in the shape of `resources.en.translation`. */
+export type Strings = Record<string, unknown>;
+
 /**
  * A translation function bound to one language, falling back to English.
+ * `strings` come from the site config, so a new language needs no code.
  * Initialised synchronously: resources are bundled, nothing is fetched.
  */
-export function translator(lang: string): Translate {
-  const cached = instances.get(lang);
+export function translator(lang: string, strings?: Strings): Translate {
+  const key = strings === undefined ? lang : `${lang} ${JSON.stringify(strings)}`;
+  const cached = instances.get(key);
   if (cached) return cached;
   const instance = i18next.createInstance();
+  const bundled: Record<string, { translation: Strings }> = resources;
   void instance.init({
     lng: lang,
     fallbackLng: 'en',
-    resources,
+    resources: strings === undefined ? bundled : { ...bundled, [lang]: { translation: deepMerge(bundled[lang]?.translation ?? {}, strings) } },
     initAsync: false,
     interpolation: { escapeValue: false },
     returnNull: false,
   });
   const t = instance.t.bind(instance) as Translate;
-  instances.set(lang, t);
+  instances.set(key, t);
   return t;
+}
+
+function deepMerge(base: Strings, extra: Strings): Strings {
+  const merged: Strings = { ...base };
+  for (const [key, value] of Object.entries(extra)) {
+    const current = merged[key];
+    merged[key] =
+      isPlainObject(current) && isPlainObject(value) ? deepMerge(current, value) : value;
+  }
+  return merged;
+}
+
+function isPlainObject(value: unknown): value is Strings {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 export function hasResources(lang: string): boolean {

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what the tests need when it is missing: npm packages, and the
-# Debian packages of the real feed consumers (feedparser, xmllint).
+# Debian packages of the real feed consumers (feedparser, xmllint, newsboat, chromium).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -12,6 +12,8 @@ fi
 missing=()
 /usr/bin/python3 -c 'import feedparser' 2>/dev/null || missing+=(python3-feedparser)
 command -v xmllint >/dev/null 2>&1 || missing+=(libxml2-utils)
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+command -v newsboat >/dev/null 2>&1 || missing+=(newsboat)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
     echo "installing Debian packages: ${missing[*]}"

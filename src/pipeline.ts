@@ -3,14 +3,16 @@ import { hasErrors, sortDiagnostics, type Diagnostic } from './diagnostics.js';
 import { composeFeeds } from './feeds/compose.js';
 import type { FeedDocument } from './feeds/document.js';
 import { renderAtom, renderJsonFeed, renderRss } from './feeds/feedAdapter.js';
-import { FEED_FORMATS, type FeedFormatName } from './feeds/formats.js';
+import { FEED_FORMATS, STYLESHEET_FILE, type FeedFormatName } from './feeds/formats.js';
 import { assembleCollection } from './load/collection.js';
 import { parsePost, type SourceFile } from './load/parsePost.js';
 import type { Post } from './model.js';
 import { renderPost, type RenderedPost } from './render/article.js';
 import { isLive } from './schedule/embargo.js';
 import type { FeedListing } from './site/listing.js';
+import { renderIndexPage } from './site/indexPage.js';
 import { renderOpml } from './site/opml.js';
+import { renderFeedStylesheet } from './site/stylesheet.js';
 
 /** A file to write, relative to the output directory. */
 export interface OutputFile {
@@ -36,6 +38,7 @@ const SERIALIZERS: Record<FeedFormatName, (document: FeedDocument) => string> = 
 };
 
 export const OPML_FILE = 'opml.xml';
+export const INDEX_FILE = 'index.html';
 
 /** How discovery pages list a feed document: one listing per format. */
 function listingsOf(document: FeedDocument): FeedListing[] {
@@ -99,7 +102,11 @@ export function buildSite(files: readonly SourceFile[], config: SiteConfig, now:
     FEED_FORMATS.map((format) => ({ path: document.basePath + format.fileName, content: SERIALIZERS[format.name](document) })),
   );
   const listings = documents.filter((document) => document.archive?.role !== 'page').flatMap((document) => listingsOf(document));
-  outputs.push({ path: OPML_FILE, content: renderOpml(listings, config) });
+  outputs.push(
+    { path: OPML_FILE, content: renderOpml(listings, config) },
+    { path: INDEX_FILE, content: renderIndexPage(listings, config) },
+    { path: STYLESHEET_FILE, content: renderFeedStylesheet() },
+  );
   const livePerLanguage = Object.fromEntries(Object.keys(config.languages).map((lang) => [lang, live.filter((post) => post.lang === lang).length]));
   return { outputs, diagnostics: loaded.diagnostics, posts: loaded.posts, livePerLanguage, skippedFiles: loaded.skippedFiles };
 }

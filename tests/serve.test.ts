@@ -146,6 +146,15 @@ describe('binding', () => {
 });
 
 describe('content types', () => {
+  it('gives a browser (Accept: text/html first) RSS and Atom as application/xml, so it applies the feed stylesheet', async () => {
+    const browserAccept = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8';
+    for (const path of ['/en/rss.xml', '/en/atom.xml']) {
+      expect((await send(path, { headers: { accept: browserAccept } })).headers['content-type']).toBe('application/xml; charset=utf-8');
+      expect((await send(path, { headers: { accept: 'application/rss+xml, application/atom+xml, */*' } })).headers['content-type']).not.toBe('application/xml; charset=utf-8');
+    }
+    expect((await send('/en/feed.json', { headers: { accept: browserAccept } })).headers['content-type']).toBe('application/feed+json; charset=utf-8');
+  });
+
   it.each([
     ['/en/rss.xml', 'application/rss+xml; charset=utf-8'],
     ['/en/atom.xml', 'application/atom+xml; charset=utf-8'],
@@ -163,7 +172,7 @@ describe('content types', () => {
     expect(reply.headers['content-type']).toBe(type);
     expect(reply.headers['x-content-type-options']).toBe('nosniff');
     expect(reply.headers['cache-control']).toBe('no-cache');
-    expect(reply.headers.vary).toBe('Accept-Encoding');
+    expect(reply.headers.vary).toBe('Accept-Encoding, Accept');
     expect(reply.headers['content-encoding']).toBeUndefined();
     const file = await readFile(join(root, path));
     expect(reply.body.equals(file)).toBe(true);
@@ -261,7 +270,7 @@ describe('conditional requests', () => {
     expect(again.body.length).toBe(0);
     expect(again.headers.etag).toBe(etag);
     expect(again.headers['cache-control']).toBe('no-cache');
-    expect(again.headers.vary).toBe('Accept-Encoding');
+    expect(again.headers.vary).toBe('Accept-Encoding, Accept');
 
     expect((await send('/en/atom.xml', { headers: { 'if-none-match': `"other", ${etag}` } })).status).toBe(304);
     expect((await send('/en/atom.xml', { headers: { 'if-none-match': `W/${etag}` } })).status).toBe(304);
@@ -322,7 +331,7 @@ describe('compression', () => {
     expect(decoded(reply).toString('utf8')).toBe(RSS);
     expect(reply.headers.etag).not.toBe(identity.headers.etag);
     expect(reply.headers.etag?.endsWith(suffix)).toBe(true);
-    expect(reply.headers.vary).toBe('Accept-Encoding');
+    expect(reply.headers.vary).toBe('Accept-Encoding, Accept');
     expect(reply.headers['content-type']).toBe('application/rss+xml; charset=utf-8');
   });
 

@@ -26,6 +26,21 @@ const BY_EXTENSION: ReadonlyMap<string, string> = new Map([
   ['.html', `text/html${UTF8}`],
 ]);
 
+const XML_FEED_TYPES = new Set(FEED_FORMATS.filter((format) => format.mediaType.endsWith('+xml')).map((format) => `${format.mediaType}${UTF8}`));
+
+/**
+ * The media type to send for a request. Chromium shows `application/rss+xml`
+ * and `application/atom+xml` as source text and applies the feed's XSL
+ * stylesheet only to `application/xml`; so a browser navigating to a feed
+ * (it asks for text/html first) gets `application/xml`, and feed readers get
+ * the feed's own type. Responses carry `Vary: Accept`.
+ */
+export function negotiatedMediaType(fileName: string, accept: string | undefined): string {
+  const mediaType = mediaTypeFor(fileName);
+  if (!XML_FEED_TYPES.has(mediaType) || accept === undefined) return mediaType;
+  return /(^|,)\s*text\/html\s*(;|,|$)/i.test(accept) ? `application/xml${UTF8}` : mediaType;
+}
+
 /** The Content-Type of a file, from its name; anything unknown is opaque bytes. */
 export function mediaTypeFor(fileName: string): string {
   const name = fileName.toLowerCase();

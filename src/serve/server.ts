@@ -12,7 +12,7 @@ import { createServer, type IncomingMessage, type OutgoingHttpHeaders, type Serv
 import { resolve } from 'node:path';
 import fresh from 'fresh';
 import { locate } from './locate.js';
-import { mediaTypeFor } from './mediaTypes.js';
+import { negotiatedMediaType } from './mediaTypes.js';
 import { chooseCoding, CompressionCache, contentDigest, entityTag } from './representation.js';
 import { parseRequestPath } from './requestPath.js';
 
@@ -107,13 +107,13 @@ async function handle(request: IncomingMessage, response: ServerResponse, contex
     return;
   }
 
-  const mediaType = mediaTypeFor(located.name);
+  const mediaType = negotiatedMediaType(located.name, request.headers.accept);
   const coding = chooseCoding(request.headers, mediaType, snapshot.bytes.length);
   const headers: OutgoingHttpHeaders = {
     ...COMMON_HEADERS,
     etag: entityTag(contentDigest(snapshot.bytes), coding),
     'last-modified': snapshot.modified.toUTCString(),
-    vary: 'Accept-Encoding',
+    vary: 'Accept-Encoding, Accept',
   };
   if (fresh(request.headers, headers)) {
     response.writeHead(304, headers);

@@ -4,7 +4,7 @@
  * CI=true; elsewhere the tests that need it are skipped with a note.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { accessSync, constants, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
@@ -13,16 +13,28 @@ import { extractFromJson, extractFromXml } from '@extractus/feed-extractor';
 import { ROOT } from './site.js';
 
 export const PYTHON = process.env.NASHRA_PYTHON ?? '/usr/bin/python3';
+/** Debian's chromium, driven through playwright-core by tests/browser.test.ts (no browser is downloaded). */
+export const CHROMIUM = '/usr/bin/chromium';
 const inCi = process.env.CI === 'true';
 
 function available(command: string, args: string[]): boolean {
   return spawnSync(command, args, { stdio: 'ignore' }).status === 0;
 }
 
+function executable(path: string): boolean {
+  try {
+    accessSync(path, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export const tools = {
   feedparser: available(PYTHON, ['-c', 'import feedparser']),
   xmllint: available('xmllint', ['--version']),
   newsboat: available('newsboat', ['--version']),
+  chromium: executable(CHROMIUM),
 };
 
 /** Whether to skip tests needing `tool`: never under CI, where a missing tool must fail. */

@@ -12,7 +12,7 @@ import { buildSite, type BuildResult } from '../../src/pipeline.js';
 /** The six main feeds of a two-language site. */
 export const MAIN_FEEDS = ['ar/atom.xml', 'ar/feed.json', 'ar/rss.xml', 'en/atom.xml', 'en/feed.json', 'en/rss.xml'];
 /** Site-wide files written with the feeds. */
-export const SITE_FILES = ['opml.xml'];
+export const SITE_FILES = ['feed.xsl', 'index.html', 'opml.xml'];
 /** Everything a two-language site without categories writes. */
 export const MAIN_OUTPUTS = [...MAIN_FEEDS, ...SITE_FILES].sort();
 

@@ -1,13 +1,13 @@
 import type { SiteConfig } from './config.js';
 import { hasErrors, sortDiagnostics, type Diagnostic } from './diagnostics.js';
-import { composeFeeds } from './feeds/compose.js';
+import { composeFeeds, type Renderer } from './feeds/compose.js';
 import type { FeedDocument } from './feeds/document.js';
 import { renderAtom, renderJsonFeed, renderRss } from './feeds/feedAdapter.js';
 import { FEED_FORMATS, STYLESHEET_FILE, type FeedFormatName } from './feeds/formats.js';
 import { assembleCollection } from './load/collection.js';
 import { parsePost, type SourceFile } from './load/parsePost.js';
 import type { Post } from './model.js';
-import { renderPost, type RenderedPost } from './render/article.js';
+import { renderBody, renderSummary } from './render/article.js';
 import { isLive } from './schedule/embargo.js';
 import type { FeedListing } from './site/listing.js';
 import { renderIndexPage } from './site/indexPage.js';
@@ -87,16 +87,20 @@ export function loadPosts(files: readonly SourceFile[], config: SiteConfig): Loa
 export function buildSite(files: readonly SourceFile[], config: SiteConfig, now: Date, onRender?: (done: number) => void): BuildResult {
   const loaded = loadPosts(files, config);
   const live = loaded.posts.filter((post) => isLive(post, now));
-  const rendered = new Map<Post, RenderedPost>();
-  const render = (post: Post): RenderedPost => {
-    let result = rendered.get(post);
-    if (!result) {
-      result = renderPost(post, config);
-      rendered.set(post, result);
-      onRender?.(rendered.size);
-    }
-    return result;
+  let rendered = 0;
+  const memo = (work: (post: Post) => string) => {
+    const results = new Map<Post, string>();
+    return (post: Post): string => {
+      let result = results.get(post);
+      if (result === undefined) {
+        result = work(post);
+        results.set(post, result);
+        onRender?.(++rendered);
+      }
+      return result;
+    };
   };
+  const render: Renderer = { body: memo(renderBody), summary: memo((post) => renderSummary(post, config)) };
   const documents = composeFeeds(live, config, render);
   const outputs: OutputFile[] = documents.flatMap((document) =>
     FEED_FORMATS.map((format) => ({ path: document.basePath + format.fileName, content: SERIALIZERS[format.name](document) })),

@@ -1,8 +1,7 @@
 import { directionOf, siteTranslator, type SiteConfig } from '../config.js';
 import { formatDate, languageName } from '../i18n/index.js';
 import { lastModified, type Post } from '../model.js';
-import type { RenderedPost } from '../render/article.js';
-import { readingMinutes } from '../render/article.js';
+import { countWords, readingMinutes } from '../render/article.js';
 import { isWebUrl } from '../load/frontMatter.js';
 import { articleKey, groupArticles, relateArticles, versionFor, type Relation } from '../relate/related.js';
 import { escapeHtml } from '../text.js';
@@ -11,8 +10,13 @@ import type { FeedCategory, FeedDocument, FeedEntry, FeedLinks, FeedImage, Relat
 import { fileNameOf, STYLESHEET_FILE } from './formats.js';
 import { planFeeds, type FeedPlan } from './plan.js';
 
-/** Renders a post; the pipeline passes a memoised one so no post is rendered twice. */
-export type Renderer = (post: Post) => RenderedPost;
+/** Renders posts; the pipeline passes memoised functions so no post is rendered twice. */
+export interface Renderer {
+  /** Safe HTML of the whole body: only for items that carry full content. */
+  body(post: Post): string;
+  /** Safe HTML summary: for every item and every related entry. */
+  summary(post: Post): string;
+}
 
 /**
  * The feed documents of the plan (see `plan.ts`) from the posts that are live
@@ -108,16 +112,15 @@ function composeEntry(
   config: SiteConfig,
   render: Renderer,
 ): FeedEntry {
-  const rendered = render(post);
   const translationLinks: TranslationLink[] = translations.map((other) => ({ lang: other.lang, id: other.id, url: other.url, title: other.title }));
-  const minutes = readingMinutes(rendered.wordCount);
+  const minutes = readingMinutes(countWords(post.bodyMarkdown));
   return {
     id: post.id,
     url: post.url,
     title: post.title,
     lang: post.lang,
-    summaryHtml: rendered.summaryHtml,
-    contentHtml: withContent ? contentHtml(post, rendered, translationLinks, related, minutes, config) : undefined,
+    summaryHtml: render.summary(post),
+    contentHtml: withContent ? contentHtml(post, render.body(post), translationLinks, related, minutes, config) : undefined,
     published: post.date,
     updated: lastModified(post),
     categories: post.categories.map((path) => ({
@@ -141,7 +144,7 @@ function relatedItem(relation: Relation, lang: string, render: Renderer): Relate
     id: post.id,
     url: post.url,
     title: post.title,
-    summaryHtml: render(post).summaryHtml,
+    summaryHtml: render.summary(post),
     lang: post.lang,
     date: post.date,
     score: relation.score,
@@ -155,7 +158,7 @@ function relatedItem(relation: Relation, lang: string, render: Renderer): Relate
  */
 function contentHtml(
   post: Post,
-  rendered: RenderedPost,
+  bodyHtml: string,
   translations: readonly TranslationLink[],
   related: readonly RelatedItem[],
   minutes: number,
@@ -168,7 +171,7 @@ function contentHtml(
     const links = translations.map((link) => `<a href="${escapeHtml(link.url)}" hreflang="${link.lang}" lang="${link.lang}" dir="${directionOf(config, link.lang)}">${escapeHtml(languageName(link.lang))}</a>`);
     meta.push(`${escapeHtml(t('content.availableIn'))} ${links.join(' / ')}`);
   }
-  const parts = [`<p>${meta.join(' · ')}</p>`, rendered.bodyHtml];
+  const parts = [`<p>${meta.join(' · ')}</p>`, bodyHtml];
   if (config.feeds.relatedInContent && related.length > 0) {
     const items = related.map((item) => {
       const foreign = item.lang !== post.lang;

@@ -2,36 +2,58 @@ import type { SiteConfig } from '../config.js';
 import type { Post } from '../model.js';
 import { markdownToHtml } from './markdown.js';
 import { sanitizeHtml } from './sanitize.js';
-import { htmlToText, summarizeHtml } from './summary.js';
-
-export interface RenderedPost {
-  /** Sanitised body HTML with absolute URLs. */
-  readonly bodyHtml: string;
-  /** Sanitised HTML summary: the `summary` field, else the opening of the body. */
-  readonly summaryHtml: string;
-  readonly wordCount: number;
-}
+import { summarizeHtml } from './summary.js';
 
 /** An author's own summary may run longer than a derived one, but not without limit. */
 const AUTHORED_SUMMARY_FACTOR = 3;
+/** Markdown characters of the body's opening rendered for a derived summary: ample for any cut. */
+const OPENING_FACTOR = 4;
 
-/** Markdown to safe HTML for one post. Pure, so results can be cached by content hash. */
-export function renderPost(post: Post, config: SiteConfig): RenderedPost {
-  const bodyHtml = sanitizeHtml(markdownToHtml(post.bodyMarkdown), post.url);
+/** The full body as safe HTML with absolute URLs. Pure, so results can be cached by content hash. */
+export function renderBody(post: Post): string {
+  return sanitizeHtml(markdownToHtml(post.bodyMarkdown), post.url);
+}
+
+/**
+ * The HTML summary: the `summary` field, else the opening of the body. Only
+ * the opening blocks of the Markdown are rendered, so summarising a post of
+ * any length costs about the same (archives summarise every post).
+ */
+export function renderSummary(post: Post, config: SiteConfig): string {
   const limit = config.feeds.summaryLength;
-  const summaryHtml =
-    post.summaryMarkdown === undefined
-      ? summarizeHtml(bodyHtml, limit, post.lang)
-      : summarizeHtml(sanitizeHtml(markdownToHtml(post.summaryMarkdown), post.url), limit * AUTHORED_SUMMARY_FACTOR, post.lang);
-  return { bodyHtml, summaryHtml, wordCount: countWords(htmlToText(bodyHtml)) };
+  if (post.summaryMarkdown !== undefined) {
+    return summarizeHtml(sanitizeHtml(markdownToHtml(post.summaryMarkdown), post.url), limit * AUTHORED_SUMMARY_FACTOR, post.lang);
+  }
+  return summarizeHtml(sanitizeHtml(markdownToHtml(openingBlocks(post.bodyMarkdown, limit * OPENING_FACTOR)), post.url), limit, post.lang);
+}
+
+/**
+ * The leading Markdown blocks (separated by blank lines) holding at least
+ * `chars` characters. Link reference definitions are kept wherever they are,
+ * so a shortened text still resolves `[text][ref]` links.
+ */
+export function openingBlocks(markdown: string, chars: number): string {
+  const blocks = markdown.split(/\n[ \t]*\n/);
+  const references = blocks.filter((block) => /^ {0,3}\[[^\]]+\]:\s*\S/.test(block));
+  const opening: string[] = [];
+  let length = 0;
+  for (const block of blocks) {
+    if (length >= chars) break;
+    opening.push(block);
+    if (!/^ {0,3}(#|!\[|```|~~~|\|)/.test(block)) length += block.length;
+  }
+  const fences = opening.join('\n').match(/^ {0,3}(```|~~~)/gm)?.length ?? 0;
+  if (fences % 2 === 1) opening.pop(); // never end inside a code block
+  return [...opening, ...references.filter((block) => !opening.includes(block))].join('\n\n');
 }
 
 /**
  * Words as runs of letters and digits. Both English and Arabic separate words
- * with spaces, so this matches Intl.Segmenter's count closely at a fraction of its cost.
+ * with spaces, so this matches Intl.Segmenter's count closely at a fraction of
+ * its cost; counted on the Markdown, so no rendering is needed.
  */
-function countWords(text: string): number {
-  return text.match(/[\p{L}\p{N}][\p{L}\p{N}\p{M}'’-]*/gu)?.length ?? 0;
+export function countWords(markdown: string): number {
+  return markdown.replace(/\]\([^)]*\)|<[^>]*>/g, ' ').match(/[\p{L}\p{N}][\p{L}\p{N}\p{M}'’-]*/gu)?.length ?? 0;
 }
 
 /** Minutes to read at about 200 words a minute (a common newsroom figure), at least one. */

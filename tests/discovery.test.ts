@@ -10,8 +10,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Post } from '../src/model.js';
 import type { BuildResult } from '../src/pipeline.js';
 import { writeOutputs } from '../src/write/output.js';
-import { feedparser, skipWithout, xpath } from './support/consumers.js';
-import { buildInMemory, post, projectConfig, samplePosts, sourceFiles, testConfig } from './support/site.js';
+import { feedparser, jsonFeedErrors, skipWithout, xmllint, xpath } from './support/consumers.js';
+import { buildInMemory, outputOf, post, projectConfig, samplePosts, sourceFiles, testConfig } from './support/site.js';
 
 const writeSite = async (result: BuildResult): Promise<string> => {
   const dir = await mkdtemp(join(tmpdir(), 'nashra-discovery-'));
@@ -55,6 +55,50 @@ describe('category feeds of the sample site', () => {
         expect(parsed.entries.map((entry) => entry.id).sort()).toEqual(expected);
       }
     });
+  });
+});
+
+describe('every feed of a site with categories, tags and archives', () => {
+  const config = testConfig({ feeds: { limit: 4, tagFeeds: 'all' } });
+  const files = sourceFiles(
+    Object.fromEntries(
+      Array.from({ length: 14 }, (_, i) => {
+        const lang = i % 2 === 0 ? 'en' : 'ar';
+        const category = lang === 'en' ? ['Statements/Joint Statements', 'Reports', 'News'][i % 3] : ['بيانات/بيانات مشتركة', 'تقارير', 'أخبار'][i % 3];
+        const tag = lang === 'en' ? ['detention', 'fair trial'][i % 2] : ['احتجاز', 'محاكمة عادلة'][i % 2];
+        return [`${lang}/p${i}.md`, post(`title: Post ${i}\ndate: 2026-01-${String(i + 1).padStart(2, '0')}T10:00:00Z\ncategories: ${category}\ntags: [${tag}]`)];
+      }),
+    ),
+  );
+  let dir: string;
+  let result: BuildResult;
+  beforeAll(async () => {
+    result = buildInMemory(files, config);
+    dir = await writeSite(result);
+  });
+  const feedsOf = (suffix: string) => result.outputs.map((output) => output.path).filter((path) => path.endsWith(suffix));
+
+  it('includes category, tag and archive feeds', () => {
+    expect(feedsOf('rss.xml').some((path) => path.includes('/tags/'))).toBe(true);
+    expect(feedsOf('rss.xml').some((path) => path.includes('/archive/'))).toBe(true);
+    expect(feedsOf('rss.xml').some((path) => path.includes('/categories/'))).toBe(true);
+  });
+
+  it.skipIf(skipWithout('xmllint'))('is well-formed XML, every one', () => {
+    for (const path of [...feedsOf('.xml'), ...feedsOf('.xsl')]) expect(xmllint(join(dir, path)), path).toBe('');
+  });
+
+  it.skipIf(skipWithout('feedparser'))('is read by feedparser without the bozo flag, in its language', () => {
+    for (const path of [...feedsOf('rss.xml'), ...feedsOf('atom.xml')]) {
+      const parsed = feedparser(join(dir, path));
+      expect(parsed.bozo, `${path}: ${parsed.bozo_exception}`).toBe(false);
+      expect(parsed.feed.language, path).toBe(path.slice(0, 2));
+      expect(parsed.entries.length, path).toBeGreaterThan(0);
+    }
+  });
+
+  it('is valid JSON Feed 1.1, every one', () => {
+    for (const path of feedsOf('feed.json')) expect(jsonFeedErrors(outputOf(result, path)), path).toEqual([]);
   });
 });
 

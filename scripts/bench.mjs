@@ -2,7 +2,12 @@
 // Build-time and memory benchmark for nashra.
 //
 //   npm run bench                                   (compiles, then runs this script)
-//   node scripts/bench.mjs [--sizes 2000,20000] [--runs 3] [--seed 1] [--rss time|wrapper]
+//   node scripts/bench.mjs [--sizes 2000,20000] [--runs 3] [--seed 1] [--rss time|wrapper] [--dist DIR]
+//
+// --dist benchmarks another compiled copy (DIR/cli.js) instead of dist/, for
+// example a snapshot compiled with `npx tsc -p tsconfig.json --outDir DIR`
+// (DIR's parent then needs a package.json with "type": "module" and a
+// node_modules that resolves the dependencies).
 //
 // For each size it generates (or reuses) a corpus under bench-corpus/ with
 // scripts/generate-corpus.mjs, then runs the compiled CLI (dist/cli.js) as a
@@ -15,17 +20,16 @@ import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, availableParallelism, release, tmpdir, totalmem, platform, arch } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 
 const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
-const CLI = join(ROOT, 'dist', 'cli.js');
 const GENERATOR = join(ROOT, 'scripts', 'generate-corpus.mjs');
 const CORPORA = join(ROOT, 'bench-corpus');
 const NOW = '2030-01-01';
 
-const USAGE = 'usage: node scripts/bench.mjs [--sizes 2000,20000] [--runs 3] [--seed 1] [--rss time|wrapper]';
+const USAGE = 'usage: node scripts/bench.mjs [--sizes 2000,20000] [--runs 3] [--seed 1] [--rss time|wrapper] [--dist DIR]';
 let args;
 try {
   args = parseArgs({
@@ -34,6 +38,7 @@ try {
       runs: { type: 'string', default: '3' },
       seed: { type: 'string', default: '1' },
       rss: { type: 'string' },
+      dist: { type: 'string', default: join(ROOT, 'dist') },
       help: { type: 'boolean', short: 'h', default: false },
     },
   }).values;
@@ -51,6 +56,7 @@ if (sizes.some((n) => !Number.isInteger(n) || n < 1) || !Number.isInteger(runs) 
   console.error(USAGE);
   process.exit(2);
 }
+const CLI = join(resolve(args.dist), 'cli.js');
 if (!existsSync(CLI)) {
   console.error(`${CLI} is missing: compile first with \`npx tsc -p tsconfig.json\` (or use \`npm run bench\`)`);
   process.exit(2);
@@ -239,6 +245,7 @@ const cells = rows.map((r) => [
 const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
 const line = (values) => `| ${values.map((v, i) => (i === 3 ? v.padEnd(widths[i]) : v.padStart(widths[i]))).join(' | ')} |`;
 console.log(`\nmachine: ${machineLine}`);
+console.log(`cli: ${CLI}`);
 console.log(`command: node dist/cli.js build --config <corpus>/nashra.config.yaml --posts <corpus>/posts --out <tmp> --now ${NOW}; ${runs} runs per size, seed ${args.seed}`);
 console.log(line(header));
 console.log(`|${widths.map((w, i) => (i === 3 ? ':' : '-') + '-'.repeat(w) + (i === 3 ? '-' : ':')).join('|')}|`);

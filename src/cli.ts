@@ -7,7 +7,10 @@ import { formatDiagnostic, type Diagnostic } from './diagnostics.js';
 import { translator } from './i18n/index.js';
 import { parseIsoDate } from './load/frontMatter.js';
 import { readPostFiles } from './load/readPosts.js';
+import { relateLivePosts } from './feeds/compose.js';
 import { loadPosts } from './pipeline.js';
+import { articleKey, versionFor } from './relate/related.js';
+import { isLive } from './schedule/embargo.js';
 import { runDaemon, type LogFormat } from './schedule/daemon.js';
 import { formatStatus, readStatus } from './schedule/status.js';
 import { DEFAULT_HOST, DEFAULT_PORT, startServer } from './serve/server.js';
@@ -100,6 +103,40 @@ async function check(options: CommonOptions): Promise<number> {
   return errors > 0 ? EXIT.postErrors : EXIT.ok;
 }
 
+async function related(slug: string, options: CommonOptions & { lang?: string }): Promise<number> {
+  const config = await loadConfigFile(options.config);
+  const now = options.now ? parseNow(options.now, config.timeZone) : new Date();
+  const files = await readPostFiles(resolve(options.posts), process.cwd()).catch((error: NodeJS.ErrnoException) => {
+    throw new BuildSetupError(`cannot read posts directory ${options.posts}: ${error.code ?? error.message}`);
+  });
+  const live = loadPosts(files, config).posts.filter((post) => isLive(post, now));
+  const post = live
+    .filter((candidate) => options.lang === undefined || candidate.lang === options.lang)
+    .find((candidate) => candidate.slug === slug || candidate.translationKey === slug);
+  if (!post) {
+    process.stderr.write(`nashra: no published post with slug or translationKey "${slug}"${options.lang ? ` in ${options.lang}` : ''}\n`);
+    return EXIT.postErrors;
+  }
+  const relatedness = relateLivePosts(live, config);
+  const relations = relatedness.relations.get(articleKey(post)) ?? [];
+  const lines = [`related to "${post.title}" (${post.lang}, ${post.sourcePath}):`];
+  relations.forEach((relation, index) => {
+    const shown = versionFor(relation.article, post.lang);
+    const { sharedTags, sharedCategories, topTerms, ageDays } = relation.reasons;
+    const reasons = [
+      relation.pinned ? 'pinned' : '',
+      sharedTags.length > 0 ? `tags: ${sharedTags.join(', ')}` : '',
+      sharedCategories.length > 0 ? `categories: ${sharedCategories.join(', ')}` : '',
+      topTerms.length > 0 ? `terms: ${topTerms.join(', ')}` : '',
+      `${ageDays} days before the newest article`,
+    ].filter(Boolean);
+    lines.push(`${String(index + 1).padStart(2)}. ${relation.score.toFixed(4)}  ${shown.title}  [${shown.lang}]  ${shown.url}`, `      ${reasons.join('; ')}`);
+  });
+  if (relations.length === 0) lines.push('  (none)');
+  process.stdout.write(`${lines.join('\n')}\n`);
+  return EXIT.ok;
+}
+
 function withCommonOptions(command: Command): Command {
   return command
     .option('-c, --config <file>', 'site config file', DEFAULT_CONFIG_FILE)
@@ -174,6 +211,13 @@ withServeOptions(program.command('serve').description('serve the output director
     });
     await server.close();
     process.exitCode = EXIT.ok;
+  });
+
+withCommonOptions(program.command('related <slug>').description('list the articles related to a post, with the reasons (slug or translationKey)'))
+  .option('--lang <lang>', 'the language of the post (default: the first that has it)')
+  .option('--now <iso-date>', 'the clock against which publishAt and expires are judged', validIsoArgument)
+  .action(async (slug: string, options: CommonOptions & { lang?: string }) => {
+    process.exitCode = await related(slug, options);
   });
 
 program

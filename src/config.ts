@@ -76,6 +76,13 @@ const WebSubSettings = z
   })
   .strict();
 
+const RelatedSettings = z
+  .object({
+    /** Age at which an article's recency bonus halves; 0 turns recency off. */
+    halfLifeDays: z.number().min(0).default(365),
+  })
+  .strict();
+
 export const ConfigSchema = z
   .object({
     /** Root of the site; article URLs and feed URLs are built under it. */
@@ -92,6 +99,7 @@ export const ConfigSchema = z
     licenseUrl: AbsoluteHttpUrl.optional(),
     generator: z.string().default('nashra'),
     schedule: ScheduleSettings.default(ScheduleSettings.parse({})),
+    related: RelatedSettings.default(RelatedSettings.parse({})),
     websub: WebSubSettings.optional(),
   })
   .strict();

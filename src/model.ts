@@ -37,11 +37,13 @@ export interface Post {
   readonly publishAt?: Date;
   readonly expires?: Date;
   readonly canonical?: string;
+  /** Related articles the author pins first: slugs or translation keys, as written. */
+  readonly relatedPins?: readonly string[];
   /** Where the fields that must be unique across posts were written, for diagnostics about clashes. */
   readonly positions: Readonly<Partial<Record<UniqueField, SourcePosition>>>;
 }
 
-export type UniqueField = 'slug' | 'id' | 'translationKey';
+export type UniqueField = 'slug' | 'id' | 'translationKey' | 'related';
 
 export interface SourcePosition {
   readonly line: number;

@@ -1,6 +1,7 @@
 import type { SiteConfig } from './config.js';
 import { hasErrors, sortDiagnostics, type Diagnostic } from './diagnostics.js';
-import { composeFeeds, type Renderer } from './feeds/compose.js';
+import { composeFeeds, relateLivePosts, type Renderer } from './feeds/compose.js';
+import { RELATED_FILE, renderRelatedIndex } from './feeds/relatedIndex.js';
 import type { FeedDocument } from './feeds/document.js';
 import { renderAtom, renderJsonFeed, renderRss } from './feeds/feedAdapter.js';
 import { FEED_FORMATS, STYLESHEET_FILE, type FeedFormatName } from './feeds/formats.js';
@@ -8,6 +9,7 @@ import { assembleCollection } from './load/collection.js';
 import { parsePost, type SourceFile } from './load/parsePost.js';
 import type { Post } from './model.js';
 import { renderBody, renderSummary } from './render/article.js';
+import { resolvePins } from './relate/pins.js';
 import { isLive } from './schedule/embargo.js';
 import type { FeedListing } from './site/listing.js';
 import { renderIndexPage } from './site/indexPage.js';
@@ -74,7 +76,7 @@ export function loadPosts(files: readonly SourceFile[], config: SiteConfig): Loa
     if (parsed.post) valid.push(parsed.post);
   }
   const collection = assembleCollection(valid);
-  diagnostics.push(...collection.diagnostics);
+  diagnostics.push(...collection.diagnostics, ...resolvePins(collection.posts).diagnostics);
   const sorted = sortDiagnostics(diagnostics);
   const failed = new Set(sorted.filter((d) => d.severity === 'error').map((d) => d.file));
   return { posts: collection.posts, diagnostics: sorted, skippedFiles: [...failed].sort() };
@@ -101,11 +103,13 @@ export function buildSite(files: readonly SourceFile[], config: SiteConfig, now:
     };
   };
   const render: Renderer = { body: memo(renderBody), summary: memo((post) => renderSummary(post, config)) };
-  const documents = composeFeeds(live, config, render);
+  const relatedness = relateLivePosts(live, config);
+  const documents = composeFeeds(live, config, render, relatedness);
   const outputs: OutputFile[] = documents.flatMap((document) =>
     FEED_FORMATS.map((format) => ({ path: document.basePath + format.fileName, content: SERIALIZERS[format.name](document) })),
   );
   const listings = documents.filter((document) => document.archive?.role !== 'page').flatMap((document) => listingsOf(document));
+  for (const lang of Object.keys(config.languages)) outputs.push({ path: `${lang}/${RELATED_FILE}`, content: renderRelatedIndex(lang, live, relatedness, render) });
   outputs.push(
     { path: OPML_FILE, content: renderOpml(listings, config) },
     { path: INDEX_FILE, content: renderIndexPage(listings, config) },

@@ -3,12 +3,13 @@ import { formatDate, languageName } from '../i18n/index.js';
 import { lastModified, type Post } from '../model.js';
 import { countWords, readingMinutes } from '../render/article.js';
 import { isWebUrl } from '../load/frontMatter.js';
-import { articleKey, groupArticles, relateArticles, versionFor, type Relation } from '../relate/related.js';
+import { articleKey, groupArticles, relateArticles, versionFor, type Article, type Relation } from '../relate/related.js';
 import { escapeHtml } from '../text.js';
 import { absoluteUrl, languageHomeUrl, outputUrl } from '../urls.js';
 import type { FeedCategory, FeedDocument, FeedEntry, FeedLinks, FeedImage, RelatedItem, TranslationLink } from './document.js';
 import { fileNameOf, STYLESHEET_FILE } from './formats.js';
 import { planFeeds, type FeedPlan } from './plan.js';
+import { resolvePins } from '../relate/pins.js';
 
 /** Renders posts; the pipeline passes memoised functions so no post is rendered twice. */
 export interface Renderer {
@@ -24,10 +25,8 @@ export interface Renderer {
  * related, are rendered; each entry is composed once and shared by every feed
  * that carries it.
  */
-export function composeFeeds(livePosts: readonly Post[], config: SiteConfig, render: Renderer): FeedDocument[] {
-  const articles = groupArticles(livePosts);
-  const relations = relateArticles(articles, config.feeds.relatedCount);
-  const articleByKey = new Map(articles.map((article) => [article.key, article]));
+export function composeFeeds(livePosts: readonly Post[], config: SiteConfig, render: Renderer, relatedness: Relatedness): FeedDocument[] {
+  const { articleByKey } = relatedness;
   const entries = new Map<string, FeedEntry>();
   const entryFor = (post: Post, withContent: boolean): FeedEntry => {
     const key = `${withContent ? 'full' : 'summary'} ${post.lang} ${post.id}`;
@@ -37,7 +36,7 @@ export function composeFeeds(livePosts: readonly Post[], config: SiteConfig, ren
       const translations = article
         ? [...article.versions.values()].filter((other) => other.lang !== post.lang).sort((a, b) => (a.lang < b.lang ? -1 : 1))
         : [];
-      const related = (relations.get(articleKey(post)) ?? []).map((relation) => relatedItem(relation, post.lang, render));
+      const related = relatedItems(relatedness, post, render);
       entry = composeEntry(post, translations, related, withContent, config, render);
       entries.set(key, entry);
     }
@@ -136,6 +135,23 @@ function composeEntry(
     readingMinutes: minutes,
     canonical: post.canonical,
   };
+}
+
+/** Related articles of every live article, computed once per build and shared by every output. */
+export interface Relatedness {
+  readonly articleByKey: ReadonlyMap<string, Article>;
+  readonly relations: ReadonlyMap<string, readonly Relation[]>;
+}
+
+export function relateLivePosts(livePosts: readonly Post[], config: SiteConfig): Relatedness {
+  const articles = groupArticles(livePosts);
+  const relations = relateArticles(articles, config.feeds.relatedCount, { halfLifeDays: config.related.halfLifeDays, pins: resolvePins(livePosts).pins });
+  return { articleByKey: new Map(articles.map((article) => [article.key, article])), relations };
+}
+
+/** A post's related articles, each in the post's language where a version exists. */
+export function relatedItems(relatedness: Relatedness, post: Post, render: Renderer): RelatedItem[] {
+  return (relatedness.relations.get(articleKey(post)) ?? []).map((relation) => relatedItem(relation, post.lang, render));
 }
 
 function relatedItem(relation: Relation, lang: string, render: Renderer): RelatedItem {

@@ -62,13 +62,15 @@ function createFrontMatterSchema(timeZone: string) {
     publishAt: isoDate.optional(),
     expires: isoDate.optional(),
     canonical: absoluteUrl.optional(),
+    /** Articles to list first among the related ones: slugs or translation keys. */
+    related: oneOrMany(nonEmptyText).optional(),
   });
 }
 
 export type FrontMatter = z.output<FrontMatterSchema>;
 
 export const KNOWN_FIELDS = [
-  'title', 'date', 'updated', 'translationKey', 'slug', 'id', 'summary', 'categories', 'tags', 'author', 'image', 'draft', 'publishAt', 'expires', 'canonical',
+  'title', 'date', 'updated', 'translationKey', 'slug', 'id', 'summary', 'categories', 'tags', 'author', 'image', 'draft', 'publishAt', 'expires', 'canonical', 'related',
 ] as const;
 
 /** Whether `value`, resolved against any http(s) page, is an http(s) URL. */

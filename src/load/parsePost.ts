@@ -118,8 +118,9 @@ export function parsePost(file: SourceFile, config: SiteConfig): ParsedPost {
     publishAt: fm.publishAt,
     expires: fm.expires,
     canonical: fm.canonical,
+    relatedPins: fm.related,
     positions: Object.fromEntries(
-      (['slug', 'id', 'translationKey'] as const).filter((field) => fm[field] !== undefined).map((field) => [field, source.positionOf([field])]),
+      (['slug', 'id', 'translationKey', 'related'] as const).filter((field) => fm[field] !== undefined).map((field) => [field, source.positionOf([field])]),
     ),
   };
   return { post: stripUndefined(post), diagnostics };

@@ -1,4 +1,5 @@
 import type { Post } from '../model.js';
+import { RelatednessEngine } from './engine.js';
 
 /**
  * An article is a translation group: the posts of one `translationKey`, or a
@@ -12,10 +13,41 @@ export interface Article {
   readonly newest: Date;
 }
 
+/** Why an article is related, for `nashra related` to print. */
+export interface RelationReasons {
+  /** Tags both articles carry (in any language they share), rarest first. */
+  readonly sharedTags: string[];
+  /** The deepest category paths both articles are in, rarest first, such as "Statements/Joint Statements". */
+  readonly sharedCategories: string[];
+  /** The shared words that weigh most in the text similarity, most first (at most 5). */
+  readonly topTerms: string[];
+  /** Whole days between the related article's date and the reference (the newest article, or `now`). */
+  readonly ageDays: number;
+}
+
 export interface Relation {
   readonly article: Article;
+  /** Relatedness in [0, 1], rounded to 4 decimals; lists are ordered by it, then by article key. */
   readonly score: number;
+  /** Placed by the article's front-matter `related:` list rather than by score. */
+  readonly pinned: boolean;
+  readonly reasons: RelationReasons;
 }
+
+export interface RelateOptions {
+  /** Half-life of the preference for newer articles, in days (default 365; 0 or less turns recency off). */
+  readonly halfLifeDays?: number;
+  /** Ages are measured from this date; by default from the newest article of the set, so output never depends on the clock. */
+  readonly now?: Date;
+  /**
+   * Pinned related articles by article key: for each article key, the article
+   * keys to list first, in that order. Keys of unknown articles, the article
+   * itself and repeats are ignored; pins count towards `count`.
+   */
+  readonly pins?: ReadonlyMap<string, readonly string[]>;
+}
+
+export const DEFAULT_HALF_LIFE_DAYS = 365;
 
 export function articleKey(post: Post): string {
   return post.translationKey === undefined ? `post:${post.lang}:${post.id}` : `translation:${post.translationKey}`;
@@ -40,57 +72,45 @@ export function groupArticles(posts: readonly Post[]): Article[] {
 }
 
 /**
- * Features an editor would look at: tags and every level of every category,
- * per language (an Arabic tag and an English tag are different words).
+ * The `count` articles most related to each article (translation group), by
+ * the score of `engine.ts`: rarity-weighted shared tags and categories, TF-IDF
+ * similarity of title, summary and body over normalised and stemmed words,
+ * and a bounded preference for newer articles. Pinned articles come first.
+ * An article is never related to itself (its translations are itself); the
+ * result is keyed by article key and is the same whatever the input order.
  */
-function featuresOf(article: Article): Set<string> {
-  const features = new Set<string>();
-  for (const post of article.versions.values()) {
-    for (const tag of post.tags) features.add(`tag:${post.lang}:${tag.toLocaleLowerCase(post.lang)}`);
-    for (const path of post.categories) {
-      for (let depth = 1; depth <= path.length; depth++) features.add(`category:${post.lang}:${path.slice(0, depth).join('/')}`);
-    }
+export function relateArticles(articles: readonly Article[], count: number, options: RelateOptions = {}): Map<string, Relation[]> {
+  const result = new Map<string, Relation[]>();
+  if (articles.length === 0) return result;
+  if (count <= 0) {
+    for (const article of [...articles].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))) result.set(article.key, []);
+    return result;
   }
-  return features;
+  const newest = articles.reduce((latest, article) => Math.max(latest, article.newest.getTime()), Number.NEGATIVE_INFINITY);
+  const engine = new RelatednessEngine(articles, {
+    halfLifeDays: options.halfLifeDays ?? DEFAULT_HALF_LIFE_DAYS,
+    reference: options.now ?? new Date(newest),
+  });
+  const ordered = engine.articles;
+  ordered.forEach((article, index) => {
+    const pinned: number[] = [];
+    for (const key of options.pins?.get(article.key) ?? []) {
+      const other = engine.indexOf(key);
+      if (other >= 0 && other !== index && !pinned.includes(other)) pinned.push(other);
+    }
+    const relations: Relation[] = pinned.slice(0, Math.max(0, count)).map((other) => relation(engine, ordered, index, other, true));
+    const rest = engine.query(index, count - relations.length, new Set(pinned));
+    for (const { other } of rest) relations.push(relation(engine, ordered, index, other, false));
+    result.set(article.key, relations);
+  });
+  return result;
 }
 
-/**
- * The `count` articles most related to each article: most shared tags and
- * categories first, then the newest, then by key. An inverted index over
- * features means only articles sharing something are ever compared.
- * This is the one scoring function of the pipeline; the related-articles issue refines it.
- */
-export function relateArticles(articles: readonly Article[], count: number): Map<string, Relation[]> {
-  const features = new Map<string, Set<string>>();
-  const index = new Map<string, Article[]>();
-  for (const article of articles) {
-    const own = featuresOf(article);
-    features.set(article.key, own);
-    for (const feature of own) {
-      const list = index.get(feature) ?? [];
-      list.push(article);
-      index.set(feature, list);
-    }
-  }
-  const result = new Map<string, Relation[]>();
-  for (const article of articles) {
-    const scores = new Map<Article, number>();
-    for (const feature of features.get(article.key) ?? []) {
-      for (const other of index.get(feature) ?? []) {
-        if (other.key !== article.key) scores.set(other, (scores.get(other) ?? 0) + 1);
-      }
-    }
-    const ranked = [...scores.entries()]
-      .map(([other, score]) => ({ article: other, score }))
-      .sort(
-        (a, b) =>
-          b.score - a.score ||
-          b.article.newest.getTime() - a.article.newest.getTime() ||
-          (a.article.key < b.article.key ? -1 : a.article.key > b.article.key ? 1 : 0),
-      );
-    result.set(article.key, ranked.slice(0, count));
-  }
-  return result;
+function relation(engine: RelatednessEngine<Article>, ordered: readonly Article[], index: number, other: number, pinned: boolean): Relation {
+  const article = ordered[other];
+  if (!article) throw new Error(`no article at index ${other}`);
+  const { score, reasons } = engine.explain(index, other);
+  return { article, score, pinned, reasons };
 }
 
 /** The version of an article a reader of `lang` should see: their own language, else the first other. */

@@ -1,0 +1,733 @@
+import type { Post } from '../model.js';
+import { analyseWord, normalizeLabel, scanWords, stripLetterPrefixes, withoutUrls, WordTable } from './normalize.js';
+import { TopK } from './topk.js';
+
+/**
+ * The relatedness engine: an inverted index over the terms, tags and
+ * categories of every article, queried with each article's most distinctive
+ * terms. Never compares all pairs; memory is a few typed arrays.
+ *
+ * Model, per language that two articles share (an English word and an Arabic
+ * word are different terms, so languages are compared separately and the
+ * results averaged):
+ *
+ *   text      cosine of TF-IDF vectors, tf = 3 × title + 2 × summary + body
+ *             occurrences, weight (1 + ln tf) × ln(1 + N / df); each article
+ *             keeps its `INDEXED_TERMS` heaviest terms and is queried with its
+ *             `QUERY_TERMS` heaviest distinctive ones
+ *   labels    cosine of tag and category vectors (every level of a category
+ *             path), each weighted by rarity ln(1 + N / df)
+ *   sim       WEIGHTS.text × text + WEIGHTS.labels × labels
+ *   score     mean sim over shared languages
+ *             × (1 − WEIGHTS.recency + WEIGHTS.recency × 2^(−age / halfLife))
+ *
+ * so recency breaks ties between equally similar articles but can take at most
+ * WEIGHTS.recency of a score away: a strongly similar old article still beats
+ * a weakly similar new one. Age is measured from a reference date (the newest
+ * article by default), never from the clock. Articles without a language in
+ * common are not compared: their words and labels are different terms.
+ */
+export const WEIGHTS = {
+  title: 3,
+  summary: 2,
+  body: 1,
+  text: 0.6,
+  labels: 0.4,
+  recency: 0.2,
+} as const;
+
+/** Terms kept per article version in the index. */
+export const INDEXED_TERMS = 48;
+/** Terms an article is queried with, per version. */
+export const QUERY_TERMS = 16;
+/**
+ * Entries walked per query term and per label. Term postings are ordered by
+ * weight (impact order) and label postings newest first, so a query visits
+ * the articles where a term weighs most, and the newest articles of a common
+ * label: bounded work per query whatever the archive size.
+ */
+export const POSTINGS_WALKED = 96;
+/** Candidates re-scored exactly (with every shared label) before the final cut, at least. */
+const SHORTLIST = 12;
+const NONE: ReadonlySet<number> = new Set();
+
+const DAY_MS = 86_400_000;
+
+/** What the engine needs to know of an article: its versions, in any order, and its date. */
+export interface EngineArticle {
+  readonly key: string;
+  readonly versions: ReadonlyMap<string, Post>;
+  readonly newest: Date;
+}
+
+export interface EngineOptions {
+  /** Half-life of the recency preference, in days. */
+  readonly halfLifeDays: number;
+  /** Ages are measured from here. */
+  readonly reference: Date;
+}
+
+export interface ScoredPair {
+  /** Index of the other article in the engine's order. */
+  readonly other: number;
+  readonly score: number;
+}
+
+export interface PairReasons {
+  readonly sharedTags: string[];
+  readonly sharedCategories: string[];
+  readonly topTerms: string[];
+  readonly ageDays: number;
+}
+
+/** One language version of an article, as indexed. */
+interface Doc {
+  readonly article: number;
+  readonly lang: number;
+  /** Term ids, heaviest first (at most INDEXED_TERMS), with their cosine-normalised weights. */
+  terms: Int32Array;
+  weights: Float32Array;
+  /** The query: its heaviest terms that other articles share (at most QUERY_TERMS), weights normalised to unit length. */
+  query: Int32Array;
+  queryWeights: Float32Array;
+  /** Label ids (tags and category levels), ascending, and each as this version writes it. */
+  readonly labels: Int32Array;
+  readonly labelNames: readonly string[];
+  labelNorm: number;
+}
+
+/** Doc with its raw counts, before weighting. */
+interface RawDoc {
+  readonly doc: Doc;
+  ids: Int32Array;
+  counts: Uint16Array;
+}
+
+const LABEL_TAG = 0;
+const LABEL_CATEGORY = 1;
+
+/** Growable dense scratch arrays indexed by term id. */
+class Scratch {
+  counts = new Int32Array(1024);
+  ensure(size: number): void {
+    if (size <= this.counts.length) return;
+    const grown = new Int32Array(Math.max(size, this.counts.length * 2));
+    grown.set(this.counts);
+    this.counts = grown;
+  }
+}
+
+export class RelatednessEngine<A extends EngineArticle = EngineArticle> {
+  /** Articles sorted by key: an article's index is its rank, so ties broken by index are broken by key. */
+  readonly articles: readonly A[];
+  private readonly languages: string[];
+  /** docs[lang * n + article], or undefined. */
+  private readonly docs: (Doc | undefined)[];
+  private readonly recency: Float64Array;
+  private readonly ageDays: Int32Array;
+
+  // terms
+  private readonly termForm: string[] = [];
+  private termPostStart = new Int32Array(1);
+  private termPostArticle = new Int32Array(0);
+  private termPostWeight = new Float32Array(0);
+
+  // labels
+  private readonly labelIds = new Map<string, number>();
+  private readonly labelKind: number[] = [];
+  private readonly labelLang: number[] = [];
+  private readonly labelIdf: number[] = [];
+  private labelPostStart = new Int32Array(1);
+  private labelPostArticle = new Int32Array(0);
+
+  // query scratch
+  private readonly accText: Float64Array;
+  private readonly accLabels: Float64Array;
+  private readonly stamp: Int32Array;
+  private readonly touched: Int32Array;
+  private epoch = 0;
+  private shortlist = new TopK(SHORTLIST);
+  /** Label norm of each version (lang * n + article), -1 where the article has no version in that language. */
+  private labelNorms = new Float64Array(0);
+  private queryWeight = new Float64Array(0);
+
+  constructor(articles: readonly A[], options: EngineOptions) {
+    this.articles = [...articles].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    const n = this.articles.length;
+    this.languages = [...new Set(this.articles.flatMap((article) => [...article.versions.keys()]))].sort();
+    this.docs = new Array<Doc | undefined>(this.languages.length * n).fill(undefined);
+
+    const reference = options.reference.getTime();
+    const halfLife = options.halfLifeDays > 0 ? options.halfLifeDays : Number.POSITIVE_INFINITY;
+    this.recency = new Float64Array(n);
+    this.ageDays = new Int32Array(n);
+    this.articles.forEach((article, index) => {
+      const age = Math.max(0, (reference - article.newest.getTime()) / DAY_MS);
+      this.ageDays[index] = Math.floor(age);
+      this.recency[index] = 1 - WEIGHTS.recency + WEIGHTS.recency * 2 ** (-age / halfLife);
+    });
+
+    const raw = this.analyse();
+    const perLanguage = this.languages.map((_, lang) => raw.filter((entry) => entry.doc.lang === lang).length);
+    this.weighTerms(raw, perLanguage);
+    this.indexLabels(perLanguage);
+
+    for (const doc of this.docs) if (doc) this.prepareQuery(doc);
+
+    this.accText = new Float64Array(this.languages.length * n);
+    this.accLabels = new Float64Array(this.languages.length * n);
+    this.stamp = new Int32Array(n);
+    this.touched = new Int32Array(n);
+  }
+
+  get size(): number {
+    return this.articles.length;
+  }
+
+  // ------------------------------------------------------------ building
+
+  /** Tokenises every version once; returns raw term counts per version. */
+  private analyse(): RawDoc[] {
+    const n = this.articles.length;
+    const termIds = new Map<string, number>();
+    const termText: string[] = [];
+    const termArabic: boolean[] = [];
+    const termDefinite: boolean[] = [];
+    const termLang: number[] = [];
+    const caches = this.languages.map(() => new WordTable());
+    const scratch = new Scratch();
+    const touched: number[] = [];
+    const raw: RawDoc[] = [];
+
+    /** The term id of a word not yet in the language's cache (-1 for stop words and numbers). */
+    const termOf = (word: string, lang: number): number => {
+      const analysed = analyseWord(word);
+      if (!analysed) return -1;
+      const key = `${lang}\u0000${analysed.term}`;
+      let id = termIds.get(key);
+      if (id === undefined) {
+        id = termText.length;
+        termIds.set(key, id);
+        termText.push(analysed.term);
+        termArabic.push(analysed.arabic);
+        termDefinite.push(false);
+        termLang.push(lang);
+        this.termForm.push(analysed.form);
+      } else if (preferredForm(analysed.form, this.termForm[id] ?? analysed.form)) {
+        this.termForm[id] = analysed.form;
+      }
+      if (analysed.definite) termDefinite[id] = true;
+      return id;
+    };
+
+    let cache = caches[0] ?? new WordTable();
+    let lang = 0;
+    let weight = 1;
+    const count = (source: string, start: number, end: number, hash1: number, hash2: number): void => {
+      let id = cache.get(hash1, hash2, end - start);
+      if (id === undefined) {
+        id = termOf(source.slice(start, end), lang);
+        cache.set(hash1, hash2, end - start, id);
+      }
+      if (id < 0) return;
+      if (id >= scratch.counts.length) scratch.ensure(id + 1);
+      const counts = scratch.counts;
+      const before = counts[id] ?? 0;
+      if (before === 0) touched.push(id);
+      counts[id] = before + weight;
+    };
+
+    for (let article = 0; article < n; article++) {
+      const entry = this.articles[article];
+      if (!entry) continue;
+      for (const [langName, post] of [...entry.versions.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
+        lang = this.languages.indexOf(langName);
+        cache = caches[lang] ?? new WordTable();
+        weight = WEIGHTS.title;
+        scanWords(withoutUrls(post.title), count);
+        if (post.summaryMarkdown) {
+          weight = WEIGHTS.summary;
+          scanWords(withoutUrls(post.summaryMarkdown), count);
+        }
+        weight = WEIGHTS.body;
+        scanWords(withoutUrls(post.bodyMarkdown), count);
+        const ids = Int32Array.from(touched).sort();
+        const counts = new Uint16Array(ids.length);
+        ids.forEach((id, i) => {
+          counts[i] = Math.min(0xffff, scratch.counts[id] ?? 0);
+          scratch.counts[id] = 0;
+        });
+        touched.length = 0;
+        const doc: Doc = { article, lang, terms: ids, weights: new Float32Array(0), query: new Int32Array(0), queryWeights: new Float32Array(0), ...this.labelsOf(post, lang), labelNorm: 0 };
+        this.docs[lang * n + article] = doc;
+        raw.push({ doc, ids, counts });
+      }
+    }
+
+    // One-letter Arabic prefixes (و ف ب ك ل): a stem loses its first letter when what remains
+    // is a stem seen with the definite article and the stem itself never was, so بمحاكم joins
+    // محاكم while لاجئ (from لاجئون, also seen as اللاجئون) stays whole.
+    const remap = new Int32Array(termText.length);
+    let remapped = false;
+    for (let id = 0; id < termText.length; id++) {
+      remap[id] = id;
+      const text = termText[id] ?? '';
+      if (!termArabic[id] || termDefinite[id]) continue;
+      const lang = termLang[id] ?? 0;
+      const isDefiniteStem = (candidate: string): boolean => {
+        const other = termIds.get(`${lang}\u0000${candidate}`);
+        return other !== undefined && termDefinite[other] === true;
+      };
+      const stem = stripLetterPrefixes(text, isDefiniteStem);
+      if (stem !== text) {
+        const target = termIds.get(`${lang}\u0000${stem}`);
+        if (target !== undefined) {
+          remap[id] = target;
+          remapped = true;
+        }
+      }
+    }
+    if (remapped) {
+      for (const entry of raw) mergeRemapped(entry, remap, scratch);
+      for (let id = 0; id < remap.length; id++) {
+        const target = remap[id] ?? id;
+        if (target !== id && preferredForm(this.termForm[id] ?? '', this.termForm[target] ?? '')) this.termForm[target] = this.termForm[id] ?? '';
+      }
+    }
+    return raw;
+  }
+
+  /** Tag and category-level label ids of one version, ascending and distinct, with the names it gives them. */
+  private labelsOf(post: Post, lang: number): { labels: Int32Array; labelNames: string[] } {
+    const names = new Map<number, string>();
+    const add = (kind: number, key: string, display: string): void => {
+      const mapKey = `${lang}\u0000${kind}\u0000${key}`;
+      let id = this.labelIds.get(mapKey);
+      if (id === undefined) {
+        id = this.labelKind.length;
+        this.labelIds.set(mapKey, id);
+        this.labelKind.push(kind);
+        this.labelLang.push(lang);
+        this.labelIdf.push(0);
+      }
+      if (!names.has(id)) names.set(id, display);
+    };
+    for (const tag of post.tags) {
+      const key = normalizeLabel(tag);
+      if (key) add(LABEL_TAG, key, tag);
+    }
+    for (const path of post.categories) {
+      for (let depth = 1; depth <= path.length; depth++) {
+        const levels = path.slice(0, depth);
+        add(LABEL_CATEGORY, levels.map(normalizeLabel).join('/'), levels.join('/'));
+      }
+    }
+    const labels = Int32Array.from(names.keys()).sort();
+    return { labels, labelNames: Array.from(labels, (id) => names.get(id) ?? '') };
+  }
+
+  /** TF-IDF weights, cosine normalisation, pruning to INDEXED_TERMS, and the term postings. */
+  private weighTerms(raw: RawDoc[], perLanguage: number[]): void {
+    const termCount = this.termForm.length;
+    const df = new Int32Array(termCount);
+    for (const entry of raw) for (const id of entry.ids) df[id] = (df[id] ?? 0) + 1;
+    const idf = new Float64Array(termCount);
+    for (const entry of raw) for (const id of entry.ids) idf[id] = Math.log(1 + (perLanguage[entry.doc.lang] ?? 1) / (df[id] ?? 1));
+    const logTf = Float64Array.from({ length: 1024 }, (_, tf) => 1 + Math.log(Math.max(1, tf)));
+    const postingCount = new Int32Array(termCount + 1);
+    let weights = new Float64Array(1024);
+    let work = new Float64Array(1024);
+    for (const entry of raw) {
+      const { doc, ids, counts } = entry;
+      if (ids.length > weights.length) {
+        weights = new Float64Array(ids.length * 2);
+        work = new Float64Array(ids.length * 2);
+      }
+      let norm = 0;
+      for (let i = 0; i < ids.length; i++) {
+        const tf = counts[i] ?? 1;
+        const weight = (tf < 1024 ? (logTf[tf] ?? 1) : 1 + Math.log(tf)) * (idf[ids[i] ?? 0] ?? 0);
+        weights[i] = weight;
+        norm += weight * weight;
+      }
+      norm = Math.sqrt(norm) || 1;
+      const kept = heaviest(ids, weights, ids.length, INDEXED_TERMS, work);
+      const terms = new Int32Array(kept.length);
+      const termWeights = new Float32Array(kept.length);
+      for (let k = 0; k < kept.length; k++) {
+        const i = kept[k] ?? 0;
+        const id = ids[i] ?? 0;
+        terms[k] = id;
+        termWeights[k] = (weights[i] ?? 0) / norm;
+        postingCount[id + 1] = (postingCount[id + 1] ?? 0) + 1;
+      }
+      doc.terms = terms;
+      doc.weights = termWeights;
+      // The raw counts are not needed any more; let them go before the next version is weighed.
+      entry.ids = new Int32Array(0);
+      entry.counts = new Uint16Array(0);
+    }
+    for (let id = 0; id < termCount; id++) postingCount[id + 1] = (postingCount[id + 1] ?? 0) + (postingCount[id] ?? 0);
+    const total = postingCount[termCount] ?? 0;
+    const cursor = postingCount.slice(0, termCount);
+    this.termPostArticle = new Int32Array(total);
+    this.termPostWeight = new Float32Array(total);
+    for (const doc of this.docs) {
+      if (!doc) continue;
+      for (let i = 0; i < doc.terms.length; i++) {
+        const id = doc.terms[i] ?? 0;
+        const at = cursor[id] ?? 0;
+        this.termPostArticle[at] = doc.article;
+        this.termPostWeight[at] = doc.weights[i] ?? 0;
+        cursor[id] = at + 1;
+      }
+    }
+    this.termPostStart = postingCount;
+    sortByImpact(postingCount, this.termPostArticle, this.termPostWeight);
+    this.queryWeight = new Float64Array(termCount);
+  }
+
+  /** Label idf, each version's label norm, and the label postings. */
+  private indexLabels(perLanguage: number[]): void {
+    const labelCount = this.labelKind.length;
+    const start = new Int32Array(labelCount + 1);
+    for (const doc of this.docs) if (doc) for (const id of doc.labels) start[id + 1] = (start[id + 1] ?? 0) + 1;
+    for (let id = 0; id < labelCount; id++) {
+      const df = start[id + 1] ?? 0;
+      this.labelIdf[id] = df > 0 ? Math.log(1 + (perLanguage[this.labelLang[id] ?? 0] ?? 1) / df) : 0;
+      start[id + 1] = (start[id + 1] ?? 0) + (start[id] ?? 0);
+    }
+    const cursor = start.slice(0, labelCount);
+    this.labelPostArticle = new Int32Array(start[labelCount] ?? 0);
+    for (const doc of this.docs) {
+      if (!doc) continue;
+      let norm = 0;
+      for (const id of doc.labels) {
+        const idf = this.labelIdf[id] ?? 0;
+        norm += idf * idf;
+        const at = cursor[id] ?? 0;
+        this.labelPostArticle[at] = doc.article;
+        cursor[id] = at + 1;
+      }
+      doc.labelNorm = Math.sqrt(norm);
+    }
+    this.labelNorms = Float64Array.from(this.docs, (doc) => (doc ? doc.labelNorm : -1));
+    this.labelPostStart = start;
+    // Newest first, then by key: sort ranks in that order, then map them back to articles.
+    const byDate = Array.from(this.articles, (_, index) => index).sort(
+      (a, b) => (this.articles[b]?.newest.getTime() ?? 0) - (this.articles[a]?.newest.getTime() ?? 0) || a - b,
+    );
+    const rank = new Int32Array(this.articles.length);
+    byDate.forEach((article, position) => (rank[article] = position));
+    const ranks = Int32Array.from(this.labelPostArticle, (article) => rank[article] ?? 0);
+    for (let id = 0; id < labelCount; id++) ranks.subarray(start[id] ?? 0, start[id + 1] ?? 0).sort();
+    ranks.forEach((position, p) => (this.labelPostArticle[p] = byDate[position] ?? 0));
+  }
+
+  // ------------------------------------------------------------ querying
+
+  /** Index of an article key, or -1. */
+  indexOf(key: string): number {
+    let lo = 0;
+    let hi = this.articles.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const midKey = this.articles[mid]?.key ?? '';
+      if (midKey === key) return mid;
+      if (midKey < key) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return -1;
+  }
+
+  /**
+   * The `count` articles most related to article `index`, best first, never
+   * itself, without those in `exclude`. Candidates come only from the
+   * postings of its query terms and of its labels (the first
+   * POSTINGS_WALKED of each); the best of them by that partial score are
+   * scored exactly and ranked by score, then by key.
+   */
+  query(index: number, count: number, exclude: ReadonlySet<number> = NONE): ScoredPair[] {
+    if (count <= 0) return [];
+    const n = this.articles.length;
+    const languages = this.languages.length;
+    const epoch = ++this.epoch;
+    const { stamp, touched, accText, accLabels, termPostStart, termPostArticle, termPostWeight, labelPostStart, labelPostArticle } = this;
+    let touchedCount = 0;
+    for (let lang = 0; lang < languages; lang++) {
+      const doc = this.docs[lang * n + index];
+      if (!doc) continue;
+      const base = lang * n;
+      for (let q = 0; q < doc.query.length; q++) {
+        const id = doc.query[q] ?? 0;
+        const weight = doc.queryWeights[q] ?? 0;
+        const start = termPostStart[id] ?? 0;
+        const end = Math.min(termPostStart[id + 1] ?? 0, start + POSTINGS_WALKED);
+        for (let p = start; p < end; p++) {
+          const other = termPostArticle[p] ?? 0;
+          accText[base + other] = (accText[base + other] ?? 0) + weight * (termPostWeight[p] ?? 0);
+          if (stamp[other] !== epoch) {
+            stamp[other] = epoch;
+            touched[touchedCount++] = other;
+          }
+        }
+      }
+      for (const id of doc.labels) {
+        const start = labelPostStart[id] ?? 0;
+        const end = Math.min(labelPostStart[id + 1] ?? 0, start + POSTINGS_WALKED);
+        const idf = this.labelIdf[id] ?? 0;
+        const square = idf * idf;
+        for (let p = start; p < end; p++) {
+          const other = labelPostArticle[p] ?? 0;
+          accLabels[base + other] = (accLabels[base + other] ?? 0) + square;
+          if (stamp[other] !== epoch) {
+            stamp[other] = epoch;
+            touched[touchedCount++] = other;
+          }
+        }
+      }
+    }
+    // Flat per-version arrays here, not the Doc objects: at archive scale the touched articles are
+    // thousands of scattered objects, and fetching them would cost a cache miss each.
+    const { labelNorms, recency } = this;
+    const shortlist = this.shortlistFor(count);
+    for (let t = 0; t < touchedCount; t++) {
+      const other = touched[t] ?? 0;
+      let sum = 0;
+      let shared = 0;
+      for (let lang = 0; lang < languages; lang++) {
+        const slot = lang * n + other;
+        const mine = labelNorms[lang * n + index] ?? -1;
+        const theirs = labelNorms[slot] ?? -1;
+        if (mine >= 0 && theirs >= 0) {
+          const labelNorm = mine * theirs;
+          sum += WEIGHTS.text * (accText[slot] ?? 0) + (labelNorm > 0 ? (WEIGHTS.labels * (accLabels[slot] ?? 0)) / labelNorm : 0);
+          shared++;
+        }
+        accText[slot] = 0;
+        accLabels[slot] = 0;
+      }
+      if (shared > 0 && other !== index && !exclude.has(other)) shortlist.push((sum / shared) * (recency[other] ?? 1), other);
+    }
+    // Exact scores (common labels included) for the shortlist, then the final cut.
+    const scored = shortlist.sortedIds().map((other) => ({ other, score: this.pairScore(index, other) }));
+    scored.sort((a, b) => b.score - a.score || a.other - b.other);
+    return scored.slice(0, count);
+  }
+
+  private shortlistFor(count: number): TopK {
+    const capacity = Math.max(SHORTLIST, count * 2);
+    if (this.shortlist.capacity !== capacity) this.shortlist = new TopK(capacity);
+    this.shortlist.clear();
+    return this.shortlist;
+  }
+
+  /** Chooses a version's query: its heaviest terms that other articles share and that are not too common. */
+  private prepareQuery(doc: Doc): void {
+    const ids: number[] = [];
+    const weights: number[] = [];
+    let norm = 0;
+    for (let i = 0; i < doc.terms.length && ids.length < QUERY_TERMS; i++) {
+      const id = doc.terms[i] ?? 0;
+      const postings = (this.termPostStart[id + 1] ?? 0) - (this.termPostStart[id] ?? 0);
+      if (postings <= 1) continue;
+      const weight = doc.weights[i] ?? 0;
+      ids.push(id);
+      weights.push(weight);
+      norm += weight * weight;
+    }
+    norm = Math.sqrt(norm) || 1;
+    doc.query = Int32Array.from(ids);
+    doc.queryWeights = Float32Array.from(weights, (weight) => weight / norm);
+  }
+
+  /** The score of `other` as related to `index`. */
+  pairScore(index: number, other: number): number {
+    return this.pair(index, other, undefined);
+  }
+
+  /** The score of `other` as related to `index`, with what the two share. */
+  explain(index: number, other: number): { score: number; reasons: PairReasons } {
+    const shared: Shared = { terms: [], tags: [], categories: [] };
+    const score = this.pair(index, other, shared);
+    const byIdf = (a: SharedLabel, b: SharedLabel): number => (this.labelIdf[b.id] ?? 0) - (this.labelIdf[a.id] ?? 0) || compareText(a.name, b.name);
+    const paths = shared.categories.map((label) => label.name);
+    return {
+      score,
+      reasons: {
+        sharedTags: distinct(shared.tags.sort(byIdf).map((label) => label.name)),
+        // A shared "Statements/Joint Statements" says more than the "Statements" it implies.
+        sharedCategories: distinct(
+          shared.categories
+            .sort(byIdf)
+            .filter((label) => !paths.some((path) => path.startsWith(`${label.name}/`)))
+            .map((label) => label.name),
+        ),
+        topTerms: distinct(shared.terms.sort((a, b) => b.contribution - a.contribution || a.id - b.id).map((term) => this.termForm[term.id] ?? '')).slice(0, 5),
+        ageDays: this.ageDays[other] ?? 0,
+      },
+    };
+  }
+
+  private pair(index: number, other: number, shared: Shared | undefined): number {
+    const n = this.articles.length;
+    let sum = 0;
+    let languages = 0;
+    for (let lang = 0; lang < this.languages.length; lang++) {
+      const mine = this.docs[lang * n + index];
+      const theirs = this.docs[lang * n + other];
+      if (!mine || !theirs) continue;
+      languages++;
+      for (let q = 0; q < mine.query.length; q++) this.queryWeight[mine.query[q] ?? 0] = mine.queryWeights[q] ?? 0;
+      let text = 0;
+      for (let i = 0; i < theirs.terms.length; i++) {
+        const id = theirs.terms[i] ?? 0;
+        const weight = this.queryWeight[id] ?? 0;
+        if (weight > 0) {
+          const contribution = weight * (theirs.weights[i] ?? 0);
+          text += contribution;
+          shared?.terms.push({ id, contribution });
+        }
+      }
+      for (const id of mine.query) this.queryWeight[id] = 0;
+      let labels = 0;
+      for (const at of intersect(mine.labels, theirs.labels)) {
+        const id = mine.labels[at] ?? 0;
+        const idf = this.labelIdf[id] ?? 0;
+        labels += idf * idf;
+        if (shared) (this.labelKind[id] === LABEL_TAG ? shared.tags : shared.categories).push({ id, name: mine.labelNames[at] ?? '' });
+      }
+      const labelNorm = mine.labelNorm * theirs.labelNorm;
+      sum += WEIGHTS.text * text + (labelNorm > 0 ? (WEIGHTS.labels * labels) / labelNorm : 0);
+    }
+    return languages > 0 ? round((sum / languages) * (this.recency[other] ?? 1)) : 0;
+  }
+}
+
+interface SharedLabel {
+  readonly id: number;
+  /** As the article being related writes it. */
+  readonly name: string;
+}
+
+interface Shared {
+  readonly terms: { id: number; contribution: number }[];
+  readonly tags: SharedLabel[];
+  readonly categories: SharedLabel[];
+}
+
+/** Rounded to 4 decimals, the precision of the output, so that ranking and output agree. */
+function round(score: number): number {
+  return Math.round(score * 10_000) / 10_000;
+}
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function distinct(values: string[]): string[] {
+  return [...new Set(values)];
+}
+
+/** A shorter surface form displays a term better; equal lengths by code point order, so the choice never depends on input order. */
+function preferredForm(candidate: string, current: string): boolean {
+  return candidate.length < current.length || (candidate.length === current.length && candidate < current);
+}
+
+/** Indices of the `limit` largest of the first `length` weights, heaviest first; ties by term id. `work` is scratch space. */
+function heaviest(ids: Int32Array, weights: Float64Array, length: number, limit: number, work: Float64Array): number[] {
+  const chosen: number[] = [];
+  if (length > limit) {
+    work.set(weights.subarray(0, length));
+    const threshold = kthLargest(work.subarray(0, length), limit);
+    for (let i = 0; i < length; i++) if ((weights[i] ?? 0) > threshold) chosen.push(i);
+    // ids are ascending, so ties at the threshold go to the lower ids.
+    for (let i = 0; i < length && chosen.length < limit; i++) if (weights[i] === threshold) chosen.push(i);
+  } else for (let i = 0; i < length; i++) chosen.push(i);
+  return chosen.sort((a, b) => (weights[b] ?? 0) - (weights[a] ?? 0) || (ids[a] ?? 0) - (ids[b] ?? 0));
+}
+
+/** The k-th largest value (k >= 1) by quickselect; reorders `values`. */
+function kthLargest(values: Float64Array, k: number): number {
+  const target = values.length - k;
+  let lo = 0;
+  let hi = values.length - 1;
+  while (lo < hi) {
+    const pivot = values[(lo + hi) >> 1] ?? 0;
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while ((values[i] ?? 0) < pivot) i++;
+      while ((values[j] ?? 0) > pivot) j--;
+      if (i <= j) {
+        const swap = values[i] ?? 0;
+        values[i] = values[j] ?? 0;
+        values[j] = swap;
+        i++;
+        j--;
+      }
+    }
+    if (target <= j) hi = j;
+    else if (target >= i) lo = i;
+    else break;
+  }
+  return values[target] ?? 0;
+}
+
+const ARTICLE_BITS = 2 ** 21;
+
+/**
+ * Orders each term's postings by weight, heaviest first, then by article: one
+ * native numeric sort per term of keys (inverted float32 bits of the weight,
+ * article) packed exactly into a float64.
+ */
+function sortByImpact(start: Int32Array, articles: Int32Array, weights: Float32Array): void {
+  const bits = new Uint32Array(weights.buffer, weights.byteOffset, weights.length);
+  const keys = new Float64Array(articles.length);
+  for (let p = 0; p < articles.length; p++) {
+    if ((articles[p] ?? 0) >= ARTICLE_BITS) throw new Error('relatedness index: too many articles');
+    keys[p] = (0xffffffff - (bits[p] ?? 0)) * ARTICLE_BITS + (articles[p] ?? 0);
+  }
+  for (let id = 0; id + 1 < start.length; id++) keys.subarray(start[id] ?? 0, start[id + 1] ?? 0).sort();
+  for (let p = 0; p < keys.length; p++) {
+    const key = keys[p] ?? 0;
+    articles[p] = key % ARTICLE_BITS;
+    bits[p] = 0xffffffff - Math.floor(key / ARTICLE_BITS);
+  }
+}
+
+/** Positions in `a` of the elements that are also in `b` (both ascending). */
+function intersect(a: Int32Array, b: Int32Array): number[] {
+  const out: number[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length && j < b.length) {
+    const x = a[i] ?? 0;
+    const y = b[j] ?? 0;
+    if (x === y) {
+      out.push(i);
+      i++;
+      j++;
+    } else if (x < y) i++;
+    else j++;
+  }
+  return out;
+}
+
+/** Rewrites a version's raw counts through `remap`, merging terms that became one. */
+function mergeRemapped(entry: RawDoc, remap: Int32Array, scratch: Scratch): void {
+  let changed = false;
+  for (const id of entry.ids) if (remap[id] !== id) changed = true;
+  if (!changed) return;
+  const touched: number[] = [];
+  entry.ids.forEach((id, i) => {
+    const target = remap[id] ?? id;
+    scratch.ensure(target + 1);
+    if (scratch.counts[target] === 0) touched.push(target);
+    scratch.counts[target] = (scratch.counts[target] ?? 0) + (entry.counts[i] ?? 0);
+  });
+  entry.ids = Int32Array.from(touched).sort();
+  entry.counts = Uint16Array.from(entry.ids, (id) => Math.min(0xffff, scratch.counts[id] ?? 0));
+  for (const id of touched) scratch.counts[id] = 0;
+  entry.doc.terms = entry.ids;
+}

@@ -77,10 +77,13 @@ function mainFeeds(lang: string, posts: readonly Post[], config: SiteConfig): Om
 }
 
 function scopedFeeds(lang: string, posts: readonly Post[], config: SiteConfig): Omit<FeedPlan, 'fullContent'>[] {
-  const plans = new Map<string, Omit<FeedPlan, 'fullContent'> & { posts: Post[] }>();
+  const plans = new Map<string, Omit<FeedPlan, 'fullContent'> & { posts: Post[]; members: Set<Post> }>();
   const add = (scope: FeedScope, basePath: string, post: Post) => {
-    const plan = plans.get(basePath) ?? { lang, scope, basePath, posts: [], complete: true };
-    if (!plan.posts.includes(post)) plan.posts.push(post);
+    const plan = plans.get(basePath) ?? { lang, scope, basePath, posts: [], members: new Set<Post>(), complete: true };
+    if (!plan.members.has(post)) {
+      plan.members.add(post);
+      plan.posts.push(post);
+    }
     plans.set(basePath, plan);
   };
   const wantedTags = config.feeds.tagFeeds;
@@ -99,5 +102,5 @@ function scopedFeeds(lang: string, posts: readonly Post[], config: SiteConfig): 
   }
   return [...plans.values()]
     .sort((a, b) => (a.basePath < b.basePath ? -1 : a.basePath > b.basePath ? 1 : 0))
-    .map((plan) => ({ ...plan, complete: plan.posts.length <= config.feeds.limit }));
+    .map((plan) => ({ lang: plan.lang, scope: plan.scope, basePath: plan.basePath, posts: plan.posts, complete: plan.posts.length <= config.feeds.limit }));
 }

@@ -8,7 +8,7 @@ import { parseConfig, type SiteConfig } from './config.js';
 import { hasErrors, type Diagnostic } from './diagnostics.js';
 import { readPostFiles } from './load/readPosts.js';
 import type { Post } from './model.js';
-import { buildSite } from './pipeline.js';
+import { planSite } from './pipeline.js';
 import { writeOutputs, type WriteReport } from './write/output.js';
 
 export interface BuildPaths {
@@ -56,7 +56,7 @@ export async function runBuild(
   const files = await readPostFiles(resolve(paths.posts), process.cwd()).catch((error: NodeJS.ErrnoException) => {
     throw new BuildSetupError(`cannot read posts directory ${paths.posts}: ${error.code ?? error.message}`);
   });
-  const result = buildSite(files, config, now, (done) => options.onRender?.(done, files.length));
+  const result = planSite(files, config, now, (done) => options.onRender?.(done, files.length));
   const failed = hasErrors(result.diagnostics);
   const report = failed && options.strict ? undefined : await writeOutputs(resolve(paths.out), result.outputs);
   return { config, diagnostics: result.diagnostics, posts: result.posts, livePerLanguage: result.livePerLanguage, skippedFiles: result.skippedFiles, report, failed };

@@ -82,13 +82,38 @@ export function loadPosts(files: readonly SourceFile[], config: SiteConfig): Loa
   return { posts: collection.posts, diagnostics: sorted, skippedFiles: [...failed].sort() };
 }
 
+export interface SitePlan extends Omit<BuildResult, 'outputs'> {
+  /**
+   * The files to write, produced one at a time as they are consumed, so a
+   * large archive never holds every output in memory at once.
+   */
+  readonly outputs: Iterable<OutputFile>;
+}
+
 /**
- * The whole pipeline as one pure function: source files, config and the
- * build's clock in; feed files and diagnostics out. No disk, no real clock.
+ * The whole pipeline, pure: source files, config and the build's clock in;
+ * diagnostics at once and feed files on demand out. No disk, no real clock.
  */
-export function buildSite(files: readonly SourceFile[], config: SiteConfig, now: Date, onRender?: (done: number) => void): BuildResult {
+export function planSite(files: readonly SourceFile[], config: SiteConfig, now: Date, onRender?: (done: number) => void): SitePlan {
   const loaded = loadPosts(files, config);
   const live = loaded.posts.filter((post) => isLive(post, now));
+  const livePerLanguage = Object.fromEntries(Object.keys(config.languages).map((lang) => [lang, live.filter((post) => post.lang === lang).length]));
+  return {
+    outputs: { [Symbol.iterator]: () => generateOutputs(live, config, onRender) },
+    diagnostics: loaded.diagnostics,
+    posts: loaded.posts,
+    livePerLanguage,
+    skippedFiles: loaded.skippedFiles,
+  };
+}
+
+/** `planSite` with every output produced: for tests and small sites. */
+export function buildSite(files: readonly SourceFile[], config: SiteConfig, now: Date, onRender?: (done: number) => void): BuildResult {
+  const plan = planSite(files, config, now, onRender);
+  return { ...plan, outputs: [...plan.outputs] };
+}
+
+function* generateOutputs(live: readonly Post[], config: SiteConfig, onRender?: (done: number) => void): Generator<OutputFile> {
   let rendered = 0;
   const memo = (work: (post: Post) => string) => {
     const results = new Map<Post, string>();
@@ -105,18 +130,14 @@ export function buildSite(files: readonly SourceFile[], config: SiteConfig, now:
   const render: Renderer = { body: memo(renderBody), summary: memo((post) => renderSummary(post, config)) };
   const relatedness = relateLivePosts(live, config);
   const documents = composeFeeds(live, config, render, relatedness);
-  const outputs: OutputFile[] = documents.flatMap((document) =>
-    FEED_FORMATS.map((format) => ({ path: document.basePath + format.fileName, content: SERIALIZERS[format.name](document) })),
-  );
+  for (const document of documents) {
+    for (const format of FEED_FORMATS) yield { path: document.basePath + format.fileName, content: SERIALIZERS[format.name](document) };
+  }
+  for (const lang of Object.keys(config.languages)) yield { path: `${lang}/${RELATED_FILE}`, content: renderRelatedIndex(lang, live, relatedness, render) };
   const listings = documents.filter((document) => document.archive?.role !== 'page').flatMap((document) => listingsOf(document));
-  for (const lang of Object.keys(config.languages)) outputs.push({ path: `${lang}/${RELATED_FILE}`, content: renderRelatedIndex(lang, live, relatedness, render) });
-  outputs.push(
-    { path: OPML_FILE, content: renderOpml(listings, config) },
-    { path: INDEX_FILE, content: renderIndexPage(listings, config) },
-    { path: STYLESHEET_FILE, content: renderFeedStylesheet() },
-  );
-  const livePerLanguage = Object.fromEntries(Object.keys(config.languages).map((lang) => [lang, live.filter((post) => post.lang === lang).length]));
-  return { outputs, diagnostics: loaded.diagnostics, posts: loaded.posts, livePerLanguage, skippedFiles: loaded.skippedFiles };
+  yield { path: OPML_FILE, content: renderOpml(listings, config) };
+  yield { path: INDEX_FILE, content: renderIndexPage(listings, config) };
+  yield { path: STYLESHEET_FILE, content: renderFeedStylesheet() };
 }
 
 export { hasErrors };

@@ -14,7 +14,7 @@ export interface WriteReport {
  * either the old file or the new one, never half of one, and an unchanged
  * rebuild touches nothing.
  */
-export async function writeOutputs(outDir: string, files: readonly OutputFile[]): Promise<WriteReport> {
+export async function writeOutputs(outDir: string, files: Iterable<OutputFile>): Promise<WriteReport> {
   const written: string[] = [];
   const unchanged: string[] = [];
   for (const file of files) {

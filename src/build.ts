@@ -6,6 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseConfig, type SiteConfig } from './config.js';
 import { hasErrors, type Diagnostic } from './diagnostics.js';
+import type { SourceFile } from './load/parsePost.js';
 import { readPostFiles } from './load/readPosts.js';
 import type { Post } from './model.js';
 import { planSite } from './pipeline.js';
@@ -47,15 +48,20 @@ export async function loadConfigFile(path: string): Promise<SiteConfig> {
   return config;
 }
 
+/** Every post file under the posts directory; a missing directory is a setup error. */
+export async function readPostsDir(path: string): Promise<SourceFile[]> {
+  return readPostFiles(resolve(path), process.cwd()).catch((error: NodeJS.ErrnoException) => {
+    throw new BuildSetupError(`cannot read posts directory ${path}: ${error.code ?? error.message}`);
+  });
+}
+
 export async function runBuild(
   paths: BuildPaths,
   now: Date,
   options: { strict?: boolean; onRender?: (done: number, total: number) => void } = {},
 ): Promise<BuildOutcome> {
   const config = await loadConfigFile(paths.config);
-  const files = await readPostFiles(resolve(paths.posts), process.cwd()).catch((error: NodeJS.ErrnoException) => {
-    throw new BuildSetupError(`cannot read posts directory ${paths.posts}: ${error.code ?? error.message}`);
-  });
+  const files = await readPostsDir(paths.posts);
   const result = planSite(files, config, now, (done) => options.onRender?.(done, files.length));
   const failed = hasErrors(result.diagnostics);
   const report = failed && options.strict ? undefined : await writeOutputs(resolve(paths.out), result.outputs);

@@ -1,12 +1,11 @@
 #!/usr/bin/env node
 import { resolve } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { BuildSetupError, loadConfigFile, runBuild } from './build.js';
+import { BuildSetupError, loadConfigFile, readPostsDir, runBuild } from './build.js';
 import { DEFAULT_CONFIG_FILE } from './config.js';
 import { formatDiagnostic, type Diagnostic } from './diagnostics.js';
 import { translator } from './i18n/index.js';
 import { parseIsoDate } from './load/frontMatter.js';
-import { readPostFiles } from './load/readPosts.js';
 import { relateLivePosts } from './feeds/compose.js';
 import { loadPosts } from './pipeline.js';
 import { articleKey, versionFor } from './relate/related.js';
@@ -86,9 +85,7 @@ async function build(options: CommonOptions): Promise<number> {
 
 async function check(options: CommonOptions): Promise<number> {
   const config = await loadConfigFile(options.config);
-  const files = await readPostFiles(resolve(options.posts), process.cwd()).catch((error: NodeJS.ErrnoException) => {
-    throw new BuildSetupError(`cannot read posts directory ${options.posts}: ${error.code ?? error.message}`);
-  });
+  const files = await readPostsDir(options.posts);
   const result = loadPosts(files, config);
   printDiagnostics(result.diagnostics);
   const errors = result.diagnostics.filter((d) => d.severity === 'error').length;
@@ -106,9 +103,7 @@ async function check(options: CommonOptions): Promise<number> {
 async function related(slug: string, options: CommonOptions & { lang?: string }): Promise<number> {
   const config = await loadConfigFile(options.config);
   const now = options.now ? parseNow(options.now, config.timeZone) : new Date();
-  const files = await readPostFiles(resolve(options.posts), process.cwd()).catch((error: NodeJS.ErrnoException) => {
-    throw new BuildSetupError(`cannot read posts directory ${options.posts}: ${error.code ?? error.message}`);
-  });
+  const files = await readPostsDir(options.posts);
   const live = loadPosts(files, config).posts.filter((post) => isLive(post, now));
   const post = live
     .filter((candidate) => options.lang === undefined || candidate.lang === options.lang)

@@ -51,6 +51,15 @@ describe('a third language', () => {
     expect(outputOf(result, 'en/feed.json')).toContain('hreflang=\\"fr\\" lang=\\"fr\\" dir=\\"ltr\\">français</a>');
   });
 
+  it('is listed on the index page in its own words', () => {
+    const withHeading = testConfig({
+      languages: { en: { siteName: 'Rights Centre' }, ar: { siteName: 'مركز الحقوق' }, fr: { ...french, strings: { ...french.strings, page: { index: { heading: 'Nos fils d’actualité' } } } } },
+    });
+    const page = outputOf(buildInMemory(sourceFiles({ 'fr/a.md': post('title: Un article\ndate: 2026-03-01') }), withHeading), 'index.html');
+    expect(page).toContain('Nos fils d’actualité');
+    expect(page).toContain('https://rights.example.org/feeds/fr/rss.xml');
+  });
+
   it('appears in the OPML list', () => {
     expect(outputOf(result, 'opml.xml')).toContain('https://rights.example.org/feeds/fr/rss.xml');
   });

@@ -9,9 +9,9 @@
  * escaped. The only script is a small progressive enhancement that shows the
  * Copy buttons; without it the addresses are still there to select.
  */
-import { directionOf, languagesOf, type SiteConfig } from '../config.js';
+import { directionOf, languagesOf, siteTranslator, type SiteConfig } from '../config.js';
 import { FEED_FORMATS } from '../feeds/formats.js';
-import { languageName, translator, type Translate } from '../i18n/index.js';
+import { languageName, type Translate } from '../i18n/index.js';
 import { escapeHtml } from '../text.js';
 import type { FeedListing, FeedScope } from './listing.js';
 
@@ -167,7 +167,7 @@ function renderGroup(t: Translate, lang: string, heading: string, entries: reado
 }
 
 function renderLanguage(feeds: LanguageFeeds, config: SiteConfig): string {
-  const t = translator(feeds.lang);
+  const t = siteTranslator(config, feeds.lang);
   const site = config.languages[feeds.lang]?.siteName ?? feeds.lang;
   const counter = { next: 0 };
   const sectionId = `feeds-${feeds.lang.replace(/[^A-Za-z0-9-]/g, '_')}`;
@@ -254,9 +254,9 @@ export function renderIndexPage(listings: readonly FeedListing[], config: SiteCo
   const languages = groupByLanguage(listings, config);
   const pageLang = languages[0]?.lang ?? languagesOf(config)[0] ?? 'en';
   const pageDirection = languages[0]?.direction ?? directionOf(config, pageLang);
-  const titles = languages.map((feeds) => translator(feeds.lang)('page.index.title', { site: config.languages[feeds.lang]?.siteName ?? feeds.lang }));
-  const discovery = languages.flatMap((feeds) => feeds.main.flatMap((entry) => entry.formats.map((listing) => alternateLinkElement(translator(feeds.lang), listing))));
-  const headings = languages.map((feeds) => `<span lang="${escapeHtml(feeds.lang)}" dir="${feeds.direction}">${escapeHtml(translator(feeds.lang)('page.index.heading'))}</span>`);
+  const titles = languages.map((feeds) => siteTranslator(config, feeds.lang)('page.index.title', { site: config.languages[feeds.lang]?.siteName ?? feeds.lang }));
+  const discovery = languages.flatMap((feeds) => feeds.main.flatMap((entry) => entry.formats.map((listing) => alternateLinkElement(siteTranslator(config, feeds.lang), listing))));
+  const headings = languages.map((feeds) => `<span lang="${escapeHtml(feeds.lang)}" dir="${feeds.direction}">${escapeHtml(siteTranslator(config, feeds.lang)('page.index.heading'))}</span>`);
   const navigation = languages.map(
     (feeds) => `<li><a href="#feeds-${feeds.lang.replace(/[^A-Za-z0-9-]/g, '_')}" lang="${escapeHtml(feeds.lang)}" dir="${feeds.direction}">${escapeHtml(languageName(feeds.lang))}</a></li>`,
   );

@@ -151,6 +151,18 @@ function corpus(size) {
 
 // ---------------------------------------------------------------- one build
 
+/** The running build, so that Ctrl-C or a kill removes its temporary output directory. */
+let current;
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+  process.on(signal, () => {
+    if (current) {
+      current.child.kill('SIGKILL');
+      rmSync(current.out, { recursive: true, force: true });
+    }
+    process.exit(130);
+  });
+}
+
 function runBuild(target) {
   const out = mkdtempSync(join(tmpdir(), 'nashra-bench-out-'));
   const measure = join(out, 'peak-rss.txt');
@@ -167,12 +179,14 @@ function runBuild(target) {
   return new Promise((resolvePromise, reject) => {
     const started = performance.now();
     const child = spawn(command, commandArgs, { cwd: ROOT, env: { ...process.env, NASHRA_BENCH_RSS: measure, NASHRA_LANG: 'en' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    current = { child, out };
     const stdout = [];
     const stderr = [];
     child.stdout.on('data', (chunk) => stdout.push(chunk));
     child.stderr.on('data', (chunk) => stderr.push(chunk));
     child.on('error', reject);
     child.on('close', (code) => {
+      current = undefined;
       const seconds = (performance.now() - started) / 1000;
       let rssKiB = NaN;
       try {

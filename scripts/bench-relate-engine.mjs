@@ -87,20 +87,25 @@ const count = Number(args.count);
 
 let posts;
 let input;
+/** Reads a version's body back, as the pipeline does: from disk for a corpus, from the article objects for synthetic ones. */
+let bodyOf = (post) => post.bodyMarkdown;
 if (args.child.startsWith('corpus:')) {
   const dir = args.child.slice('corpus:'.length);
   const { parseConfig } = await import(pathToFileURL(join(ROOT, 'dist', 'config.js')).href);
-  const { readPostFiles } = await import(pathToFileURL(join(ROOT, 'dist', 'load', 'readPosts.js')).href);
+  const { diskSource } = await import(pathToFileURL(join(ROOT, 'dist', 'load', 'readPosts.js')).href);
+  const { bodyReader } = await import(pathToFileURL(join(ROOT, 'dist', 'load', 'source.js')).href);
   const { loadPosts } = await import(pathToFileURL(join(ROOT, 'dist', 'pipeline.js')).href);
   const { config } = parseConfig(readFileSync(join(dir, 'nashra.config.yaml'), 'utf8'), 'nashra.config.yaml');
   if (!config) throw new Error(`${dir}/nashra.config.yaml is not a valid config`);
-  posts = loadPosts(await readPostFiles(join(dir, 'posts'), dir), config).posts.filter((post) => !post.draft);
+  const source = diskSource(join(dir, 'posts'), dir);
+  posts = loadPosts(source.files, config).posts.filter((post) => !post.draft);
+  bodyOf = bodyReader(source);
   input = dir.split('/').pop();
 } else {
   posts = synthetic(Number(args.child), args.seed);
   input = `synthetic ${args.child}`;
 }
-const words = posts.reduce((sum, post) => sum + post.bodyMarkdown.split(/\s+/).length, 0);
+const words = posts.reduce((sum, post) => sum + (post.wordCount ?? post.bodyMarkdown.split(/\s+/).length), 0);
 
 globalThis.gc?.();
 const heapBefore = process.memoryUsage().heapUsed;
@@ -108,7 +113,7 @@ const rssBefore = process.resourceUsage().maxRSS;
 const started = performance.now();
 const cpuBefore = process.cpuUsage();
 const articles = groupArticles(posts);
-const relations = relateArticles(articles, count);
+const relations = relateArticles(articles, count, { bodyOf });
 const seconds = (performance.now() - started) / 1000;
 const cpu = process.cpuUsage(cpuBefore);
 const rssAfter = process.resourceUsage().maxRSS;

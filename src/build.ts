@@ -6,8 +6,8 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseConfig, type SiteConfig } from './config.js';
 import { hasErrors, type Diagnostic } from './diagnostics.js';
-import type { SourceFile } from './load/parsePost.js';
-import { readPostFiles } from './load/readPosts.js';
+import { diskSource, type DiskSource } from './load/readPosts.js';
+import { SourceChangedError } from './load/source.js';
 import type { Post } from './model.js';
 import { planSite } from './pipeline.js';
 import { writeOutputs, type WriteReport } from './write/output.js';
@@ -48,22 +48,28 @@ export async function loadConfigFile(path: string): Promise<SiteConfig> {
   return config;
 }
 
-/** Every post file under the posts directory; a missing directory is a setup error. */
-export async function readPostsDir(path: string): Promise<SourceFile[]> {
-  return readPostFiles(resolve(path), process.cwd()).catch((error: NodeJS.ErrnoException) => {
-    throw new BuildSetupError(`cannot read posts directory ${path}: ${error.code ?? error.message}`);
-  });
+/** The post files under the posts directory, listed now and read as they are loaded; a missing directory is a setup error. */
+export function openPostsDir(path: string): DiskSource {
+  try {
+    return diskSource(resolve(path), process.cwd());
+  } catch (error) {
+    throw new BuildSetupError(`cannot read posts directory ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+  }
 }
 
 export async function runBuild(
   paths: BuildPaths,
   now: Date,
-  options: { strict?: boolean; onRender?: (done: number, total: number) => void } = {},
+  options: { strict?: boolean; onLoad?: (done: number, total: number) => void } = {},
 ): Promise<BuildOutcome> {
   const config = await loadConfigFile(paths.config);
-  const files = await readPostsDir(paths.posts);
-  const result = planSite(files, config, now, (done) => options.onRender?.(done, files.length));
+  const source = openPostsDir(paths.posts);
+  const result = planSite(source, config, now, (done) => options.onLoad?.(done, source.count));
   const failed = hasErrors(result.diagnostics);
-  const report = failed && options.strict ? undefined : await writeOutputs(resolve(paths.out), result.outputs);
+  const report = failed && options.strict ? undefined : await writeOutputs(resolve(paths.out), result.outputs).catch((error: unknown) => {
+    // Raised before the first file is written (see generateOutputs), so the previous feeds stand.
+    if (error instanceof SourceChangedError) throw new BuildSetupError(error.message);
+    throw error;
+  });
   return { config, diagnostics: result.diagnostics, posts: result.posts, livePerLanguage: result.livePerLanguage, skippedFiles: result.skippedFiles, report, failed };
 }

@@ -1,14 +1,15 @@
 #!/usr/bin/env node
 import { resolve } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { BuildSetupError, loadConfigFile, readPostsDir, runBuild } from './build.js';
+import { BuildSetupError, loadConfigFile, openPostsDir, runBuild } from './build.js';
 import { DEFAULT_CONFIG_FILE } from './config.js';
 import { formatDiagnostic, type Diagnostic } from './diagnostics.js';
 import { translator } from './i18n/index.js';
 import { parseIsoDate } from './load/frontMatter.js';
-import { relateLivePosts } from './feeds/compose.js';
+import { bodyReader } from './load/source.js';
+import { explainLivePost } from './feeds/compose.js';
 import { loadPosts } from './pipeline.js';
-import { articleKey, versionFor } from './relate/related.js';
+import { versionFor } from './relate/related.js';
 import { isLive } from './schedule/embargo.js';
 import { runDaemon, type LogFormat } from './schedule/daemon.js';
 import { formatStatus, readStatus } from './schedule/status.js';
@@ -55,7 +56,7 @@ async function build(options: CommonOptions): Promise<number> {
   try {
     outcome = await runBuild(options, now, {
       strict: options.strict,
-      onRender: (done, total) => {
+      onLoad: (done, total) => {
         if (showProgress && total > 500 && done % 100 === 0) process.stderr.write(`\r${t('cli.progress', { done, total })}`);
       },
     });
@@ -85,14 +86,14 @@ async function build(options: CommonOptions): Promise<number> {
 
 async function check(options: CommonOptions): Promise<number> {
   const config = await loadConfigFile(options.config);
-  const files = await readPostsDir(options.posts);
-  const result = loadPosts(files, config);
+  const source = openPostsDir(options.posts);
+  const result = loadPosts(source.files, config);
   printDiagnostics(result.diagnostics);
   const errors = result.diagnostics.filter((d) => d.severity === 'error').length;
   const warnings = result.diagnostics.length - errors;
   process.stdout.write(
     `${t('cli.checkSummary', {
-      posts: t('cli.posts', { count: files.length }),
+      posts: t('cli.posts', { count: source.count }),
       errors: t('cli.errors', { count: errors }),
       warnings: t('cli.warnings', { count: warnings }),
     })}\n`,
@@ -103,8 +104,8 @@ async function check(options: CommonOptions): Promise<number> {
 async function related(slug: string, options: CommonOptions & { lang?: string }): Promise<number> {
   const config = await loadConfigFile(options.config);
   const now = options.now ? parseNow(options.now, config.timeZone) : new Date();
-  const files = await readPostsDir(options.posts);
-  const live = loadPosts(files, config).posts.filter((post) => isLive(post, now));
+  const source = openPostsDir(options.posts);
+  const live = loadPosts(source.files, config).posts.filter((post) => isLive(post, now));
   const post = live
     .filter((candidate) => options.lang === undefined || candidate.lang === options.lang)
     .find((candidate) => candidate.slug === slug || candidate.translationKey === slug);
@@ -112,8 +113,7 @@ async function related(slug: string, options: CommonOptions & { lang?: string })
     process.stderr.write(`nashra: no published post with slug or translationKey "${slug}"${options.lang ? ` in ${options.lang}` : ''}\n`);
     return EXIT.postErrors;
   }
-  const relatedness = relateLivePosts(live, config);
-  const relations = relatedness.relations.get(articleKey(post)) ?? [];
+  const relations = explainLivePost(live, config, bodyReader(source), post);
   const lines = [`related to "${post.title}" (${post.lang}, ${post.sourcePath}):`];
   relations.forEach((relation, index) => {
     const shown = versionFor(relation.article, post.lang);

@@ -12,7 +12,7 @@ export interface PostImage {
   readonly size?: number;
 }
 
-/** A validated post: front matter checked, body still Markdown. */
+/** A validated post: front matter checked, with what the later stages need of its body. */
 export interface Post {
   /** Path as given to the loader, used in diagnostics (`posts/ar/x.md`). */
   readonly sourcePath: string;
@@ -26,8 +26,23 @@ export interface Post {
   readonly date: Date;
   readonly updated?: Date;
   readonly translationKey?: string;
+  /** The author's own summary. */
   readonly summaryMarkdown?: string;
-  readonly bodyMarkdown: string;
+  /**
+   * The safe HTML summary (the author's, else the opening of the body),
+   * rendered as the post is loaded: every live post is summarised somewhere
+   * (archive pages, related lists), and the summary is much smaller than the
+   * Markdown it comes from.
+   */
+  readonly summaryHtml: string;
+  /** Words in the body, for the reading time. */
+  readonly wordCount: number;
+  /**
+   * Identifies the file text the post was loaded from. The body itself is not
+   * kept (it is the bulk of an archive): stages that need it read it back
+   * through a `BodyOf`, which checks the file is still this text.
+   */
+  readonly sourceHash: string;
   /** Each category as its path of names, such as ["Statements", "Joint Statements"]. */
   readonly categories: readonly (readonly string[])[];
   readonly tags: readonly string[];
@@ -49,6 +64,9 @@ export interface SourcePosition {
   readonly line: number;
   readonly column: number;
 }
+
+/** A post's Markdown body, read back when a stage needs it. */
+export type BodyOf = (post: Post) => string;
 
 /** The time an item last changed: `updated` when given, else `date`. */
 export function lastModified(post: Post): Date {

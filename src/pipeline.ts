@@ -5,10 +5,12 @@ import { RELATED_FILE, renderRelatedIndex } from './feeds/relatedIndex.js';
 import type { FeedDocument } from './feeds/document.js';
 import { renderAtom, renderJsonFeed, renderRss } from './feeds/feedAdapter.js';
 import { FEED_FORMATS, STYLESHEET_FILE, type FeedFormatName } from './feeds/formats.js';
+import { planFeeds } from './feeds/plan.js';
 import { assembleCollection } from './load/collection.js';
 import { parsePost, type SourceFile } from './load/parsePost.js';
-import type { Post } from './model.js';
-import { renderBody, renderSummary } from './render/article.js';
+import { bodyReader, memorySource, type PostSource } from './load/source.js';
+import type { BodyOf, Post } from './model.js';
+import { renderBody } from './render/article.js';
 import { resolvePins } from './relate/pins.js';
 import { isLive } from './schedule/embargo.js';
 import type { FeedListing } from './site/listing.js';
@@ -20,6 +22,12 @@ import { renderFeedStylesheet } from './site/stylesheet.js';
 export interface OutputFile {
   readonly path: string;
   readonly content: string;
+}
+
+/** A file to write, produced in pieces as the writer consumes it, so a large file is never one string in memory. */
+export interface PlannedOutput {
+  readonly path: string;
+  readonly chunks: Iterable<string>;
 }
 
 export interface BuildResult {
@@ -62,11 +70,16 @@ export interface LoadResult {
   readonly skippedFiles: string[];
 }
 
-/** The load stage: every file validated, then checked as a set. */
-export function loadPosts(files: readonly SourceFile[], config: SiteConfig): LoadResult {
+/**
+ * The load stage: every file validated, then checked as a set. Files are
+ * taken one at a time and not kept, so `files` may read them lazily.
+ */
+export function loadPosts(files: Iterable<SourceFile>, config: SiteConfig, onLoad?: (done: number) => void): LoadResult {
   const diagnostics: Diagnostic[] = [];
   const valid: Post[] = [];
+  let done = 0;
   for (const file of files) {
+    onLoad?.(++done);
     if (!(file.lang in config.languages)) {
       diagnostics.push({ file: file.path, line: 1, column: 1, severity: 'error', field: 'language', message: `language "${file.lang}" is not configured (languages: ${Object.keys(config.languages).join(', ')}); this post is skipped` });
       continue;
@@ -87,19 +100,19 @@ export interface SitePlan extends Omit<BuildResult, 'outputs'> {
    * The files to write, produced one at a time as they are consumed, so a
    * large archive never holds every output in memory at once.
    */
-  readonly outputs: Iterable<OutputFile>;
+  readonly outputs: Iterable<PlannedOutput>;
 }
 
 /**
  * The whole pipeline, pure: source files, config and the build's clock in;
  * diagnostics at once and feed files on demand out. No disk, no real clock.
  */
-export function planSite(files: readonly SourceFile[], config: SiteConfig, now: Date, onRender?: (done: number) => void): SitePlan {
-  const loaded = loadPosts(files, config);
+export function planSite(source: PostSource, config: SiteConfig, now: Date, onLoad?: (done: number) => void): SitePlan {
+  const loaded = loadPosts(source.files, config, onLoad);
   const live = loaded.posts.filter((post) => isLive(post, now));
   const livePerLanguage = Object.fromEntries(Object.keys(config.languages).map((lang) => [lang, live.filter((post) => post.lang === lang).length]));
   return {
-    outputs: { [Symbol.iterator]: () => generateOutputs(live, config, onRender) },
+    outputs: { [Symbol.iterator]: () => generateOutputs(live, config, bodyReader(source)) },
     diagnostics: loaded.diagnostics,
     posts: loaded.posts,
     livePerLanguage,
@@ -108,36 +121,42 @@ export function planSite(files: readonly SourceFile[], config: SiteConfig, now: 
 }
 
 /** `planSite` with every output produced: for tests and small sites. */
-export function buildSite(files: readonly SourceFile[], config: SiteConfig, now: Date, onRender?: (done: number) => void): BuildResult {
-  const plan = planSite(files, config, now, onRender);
-  return { ...plan, outputs: [...plan.outputs] };
+export function buildSite(files: readonly SourceFile[], config: SiteConfig, now: Date): BuildResult {
+  const plan = planSite(memorySource(files), config, now);
+  return { ...plan, outputs: [...plan.outputs].map((output) => ({ path: output.path, content: [...output.chunks].join('') })) };
 }
 
-function* generateOutputs(live: readonly Post[], config: SiteConfig, onRender?: (done: number) => void): Generator<OutputFile> {
-  let rendered = 0;
-  const memo = (work: (post: Post) => string) => {
-    const results = new Map<Post, string>();
-    return (post: Post): string => {
-      let result = results.get(post);
-      if (result === undefined) {
-        result = work(post);
-        results.set(post, result);
-        onRender?.(++rendered);
+/**
+ * Every output file, each composed as the writer asks for it. Everything that
+ * reads post bodies back (relating, and rendering the full-content items)
+ * happens before the first file is handed out, so a post file that changed
+ * mid-build stops the build before anything is written.
+ */
+function* generateOutputs(live: readonly Post[], config: SiteConfig, bodyOf: BodyOf): Generator<PlannedOutput> {
+  const bodies = new Map<Post, string>();
+  const render: Renderer = {
+    body(post) {
+      let html = bodies.get(post);
+      if (html === undefined) {
+        html = renderBody(post, bodyOf(post));
+        bodies.set(post, html);
       }
-      return result;
-    };
+      return html;
+    },
   };
-  const render: Renderer = { body: memo(renderBody), summary: memo((post) => renderSummary(post, config)) };
-  const relatedness = relateLivePosts(live, config);
-  const documents = composeFeeds(live, config, render, relatedness);
-  for (const document of documents) {
-    for (const format of FEED_FORMATS) yield { path: document.basePath + format.fileName, content: SERIALIZERS[format.name](document) };
+  const relatedness = relateLivePosts(live, config, bodyOf);
+  const plans = planFeeds(live, config);
+  for (const plan of plans) if (plan.fullContent) for (const post of plan.posts) render.body(post);
+
+  const listings: FeedListing[] = [];
+  for (const document of composeFeeds(plans, config, render, relatedness)) {
+    if (document.archive?.role !== 'page') listings.push(...listingsOf(document));
+    for (const format of FEED_FORMATS) yield { path: document.basePath + format.fileName, chunks: [SERIALIZERS[format.name](document)] };
   }
-  for (const lang of Object.keys(config.languages)) yield { path: `${lang}/${RELATED_FILE}`, content: renderRelatedIndex(lang, live, relatedness, render) };
-  const listings = documents.filter((document) => document.archive?.role !== 'page').flatMap((document) => listingsOf(document));
-  yield { path: OPML_FILE, content: renderOpml(listings, config) };
-  yield { path: INDEX_FILE, content: renderIndexPage(listings, config) };
-  yield { path: STYLESHEET_FILE, content: renderFeedStylesheet() };
+  for (const lang of Object.keys(config.languages)) yield { path: `${lang}/${RELATED_FILE}`, chunks: renderRelatedIndex(lang, live, relatedness) };
+  yield { path: OPML_FILE, chunks: [renderOpml(listings, config)] };
+  yield { path: INDEX_FILE, chunks: [renderIndexPage(listings, config)] };
+  yield { path: STYLESHEET_FILE, chunks: [renderFeedStylesheet()] };
 }
 
 export { hasErrors };

@@ -22,3 +22,12 @@ const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c] ?? c);
 }
+
+/**
+ * A copy of `text` that shares no memory with the string it was cut from.
+ * V8 keeps a substring as a view of its parent, so a title or an opening
+ * paragraph would otherwise keep its whole source file alive for the build.
+ */
+export function detached(text: string): string {
+  return Buffer.from(text, 'utf16le').toString('utf16le');
+}

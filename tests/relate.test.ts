@@ -1,7 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import type { Post } from '../src/model.js';
+import type { BodyOf, Post } from '../src/model.js';
 import { normalizeArabic, normalizeLabel, stemArabic, stemEnglish, terms } from '../src/relate/normalize.js';
-import { articleKey, groupArticles, relateArticles, versionFor, type Article, type Relation } from '../src/relate/related.js';
+import {
+  articleKey,
+  explainRelated,
+  groupArticles,
+  relateArticles,
+  versionFor,
+  type Article,
+  type ExplainedRelation,
+  type RelateOptions,
+  type Relation,
+} from '../src/relate/related.js';
 import { TopK } from '../src/relate/topk.js';
 
 // ---------------------------------------------------------------- fixtures
@@ -18,10 +28,14 @@ interface PostSpec {
   readonly translationKey?: string;
 }
 
+/** Bodies live beside the posts, as the loader keeps them, and are read back through `bodyOf`. */
+const BODIES = new WeakMap<Post, string>();
+const bodyOf: BodyOf = (p) => BODIES.get(p) ?? '';
+
 function post(spec: PostSpec): Post {
   const lang = spec.lang ?? 'en';
   const url = `https://wahat.example.org/${lang}/posts/${spec.slug}/`;
-  return {
+  const made: Post = {
     sourcePath: `posts/${lang}/${spec.slug}.md`,
     lang,
     slug: spec.slug,
@@ -31,13 +45,17 @@ function post(spec: PostSpec): Post {
     date: new Date(spec.date ?? '2026-01-01T00:00:00Z'),
     translationKey: spec.translationKey,
     summaryMarkdown: spec.summary,
-    bodyMarkdown: spec.body ?? '',
+    summaryHtml: '',
+    wordCount: 0,
+    sourceHash: '',
     categories: (spec.categories ?? []).map((path) => path.split('/')),
     tags: spec.tags ?? [],
     authors: [],
     draft: false,
     positions: {},
   };
+  BODIES.set(made, spec.body ?? '');
+  return made;
 }
 
 /** Text that shares no word with any other filler text. */
@@ -45,9 +63,24 @@ function filler(seed: number): string {
   return Array.from({ length: 12 }, (_, i) => `zq${seed}x${i}`).join(' ');
 }
 
-function relate(posts: readonly Post[], count = 5, options = {}): { articles: Article[]; relations: Map<string, Relation[]> } {
+type TestOptions = Omit<RelateOptions, 'bodyOf'>;
+
+interface Related {
+  readonly articles: Article[];
+  readonly relations: Map<string, Relation[]>;
+  /** One post's list with the reasons, checked to rank exactly as `relations` does. */
+  explained(p: Post): ExplainedRelation[];
+}
+
+function relate(posts: readonly Post[], count = 5, options: TestOptions = {}): Related {
   const articles = groupArticles(posts);
-  return { articles, relations: relateArticles(articles, count, options) };
+  const relations = relateArticles(articles, count, { ...options, bodyOf });
+  const explained = (p: Post): ExplainedRelation[] => {
+    const list = explainRelated(articles, articleKey(p), count, { ...options, bodyOf }) ?? [];
+    expect(list.map(({ article, score, pinned }) => ({ article, score, pinned }))).toEqual(relations.get(articleKey(p)));
+    return list;
+  };
+  return { articles, relations, explained };
 }
 
 function slugsOf(relations: readonly Relation[] | undefined, lang = 'en'): string[] {
@@ -188,8 +221,8 @@ describe('scoring', () => {
       post({ slug: 'same-top', title: filler(2), categories: ['Statements'] }),
       ...Array.from({ length: 6 }, (_, i) => post({ slug: `other-${i}`, title: filler(10 + i), categories: ['Statements/Press Releases'] })),
     ];
-    const { relations } = relate(posts);
-    const list = listOf(relations, posts[0] as Post);
+    const { explained } = relate(posts);
+    const list = explained(posts[0] as Post);
     expect(versionFor((list[0] as Relation).article, 'en').slug).toBe('same-sub');
     expect(list[0]?.reasons.sharedCategories).toEqual(['Statements/Joint Statements']);
   });
@@ -237,8 +270,7 @@ describe('scoring', () => {
       post({ lang: 'ar', slug: 'water', title: 'قرى بلا مياه شرب منذ شهر', body: 'يعتمد السكان على الصهاريج بينما تبقى محطة الضخ معطلة وترتفع الأسعار.' }),
       post({ lang: 'ar', slug: 'teachers', title: 'محاكمة قادة نقابة المعلمين', body: 'نظمت النقابة إضرابًا بسبب الرواتب غير المدفوعة، ويواجه قادتها تهمة الإخلال بالنظام العام.' }),
     ];
-    const { relations } = relate([query, target, ...distractorsAr]);
-    const list = listOf(relations, query);
+    const list = relate([query, target, ...distractorsAr]).explained(query);
     expect(slugsOf(list, 'ar')[0]).toBe('journalist-released');
     expect(list[0]?.reasons.topTerms.length).toBeGreaterThan(0);
   });
@@ -279,11 +311,11 @@ describe('scoring', () => {
   it('measures age from the newest article, or from `now`, and honours the half-life option', () => {
     const a = post({ slug: 'a', title: 'prison visit', date: '2026-01-11T00:00:00Z' });
     const b = post({ slug: 'b', title: 'prison visit', date: '2026-01-01T00:00:00Z' });
-    const own = relate([a, b]).relations;
-    expect(listOf(own, a)[0]?.reasons.ageDays).toBe(10);
-    expect(listOf(own, b)[0]?.reasons.ageDays).toBe(0);
-    const later = relate([a, b], 5, { now: new Date('2026-02-10T00:00:00Z') }).relations;
-    expect(listOf(later, a)[0]?.reasons.ageDays).toBe(40);
+    const own = relate([a, b]);
+    expect(own.explained(a)[0]?.reasons.ageDays).toBe(10);
+    expect(own.explained(b)[0]?.reasons.ageDays).toBe(0);
+    const later = relate([a, b], 5, { now: new Date('2026-02-10T00:00:00Z') });
+    expect(later.explained(a)[0]?.reasons.ageDays).toBe(40);
     // Without recency (half-life 0) the two directions score the same.
     const flat = relate([a, b], 5, { halfLifeDays: 0 }).relations;
     expect(listOf(flat, a)[0]?.score).toBe(listOf(flat, b)[0]?.score);
@@ -292,10 +324,9 @@ describe('scoring', () => {
   it('rounds scores to 4 decimals and gives the reasons', () => {
     const query = post({ slug: 'q', title: 'Torture in pre-trial detention', tags: ['Torture', 'detention'], categories: ['Reports/Research'] });
     const other = post({ slug: 'o', title: 'Torture allegations in detention centres', tags: ['torture'], categories: ['Reports/Research'], date: '2025-12-02T00:00:00Z' });
-    const { relations } = relate([query, other, ...distractorsEn]);
-    const [first] = listOf(relations, query);
+    const [first] = relate([query, other, ...distractorsEn]).explained(query);
     expect(first).toBeDefined();
-    const relation = first as Relation;
+    const relation = first as ExplainedRelation;
     expect(versionFor(relation.article, 'en').slug).toBe('o');
     expect(relation.score).toBe(Math.round(relation.score * 10_000) / 10_000);
     expect(relation.pinned).toBe(false);
@@ -364,18 +395,19 @@ describe('rules', () => {
 
   it('gives the same lists, scores and reasons whatever the input order', () => {
     const posts = [...all, ...distractors(40)];
-    const expected = serialise(relate(posts).relations);
+    const expected = serialise(groupArticles(posts));
     let seed = 7;
     const random = (): number => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
     for (let round = 0; round < 5; round++) {
       const shuffled = [...posts].sort(() => random() - 0.5);
       const articles = groupArticles(shuffled).sort(() => random() - 0.5);
-      expect(serialise(relateArticles(articles, 5))).toEqual(expected);
+      expect(serialise(articles)).toEqual(expected);
     }
   });
 
   it('handles empty input, a single article and a count of 0', () => {
-    expect(relateArticles([], 5).size).toBe(0);
+    expect(relateArticles([], 5, { bodyOf }).size).toBe(0);
+    expect(explainRelated([], 'post:en:x', 5, { bodyOf })).toBeUndefined();
     expect(relate([en]).relations.get(articleKey(en))).toEqual([]);
     expect(relate(all, 0).relations.get(articleKey(en))).toEqual([]);
   });
@@ -418,8 +450,14 @@ function distractors(count: number): Post[] {
   });
 }
 
-function serialise(relations: Map<string, Relation[]>): [string, { key: string; score: number; reasons: Relation['reasons'] }[]][] {
-  return [...relations.entries()]
-    .sort(([a], [b]) => (a < b ? -1 : 1))
-    .map(([key, list]) => [key, list.map((relation) => ({ key: relation.article.key, score: relation.score, reasons: relation.reasons }))]);
+/** Every article's list, and its reasons, in a form that compares by value. */
+function serialise(articles: readonly Article[]): [string, { key: string; score: number; reasons: ExplainedRelation['reasons'] }[]][] {
+  const relations = relateArticles(articles, 5, { bodyOf });
+  return [...relations.keys()]
+    .sort((a, b) => (a < b ? -1 : 1))
+    .map((key) => {
+      const list = explainRelated(articles, key, 5, { bodyOf }) ?? [];
+      expect(list.map((relation) => relation.score)).toEqual(relations.get(key)?.map((relation) => relation.score));
+      return [key, list.map((relation) => ({ key: relation.article.key, score: relation.score, reasons: relation.reasons }))];
+    });
 }

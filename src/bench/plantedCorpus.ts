@@ -6,8 +6,9 @@
  * dates) is drawn at random, so only real topical similarity finds the cluster.
  */
 import type { SiteConfig } from '../config.js';
-import { relatedItems, relateLivePosts, type Renderer } from '../feeds/compose.js';
+import { relatedItems, relateLivePosts } from '../feeds/compose.js';
 import type { SourceFile } from '../load/parsePost.js';
+import { bodyReader, memorySource } from '../load/source.js';
 import { loadPosts } from '../pipeline.js';
 import { articleKey } from '../relate/related.js';
 
@@ -101,7 +102,7 @@ export function measureQuality(corpus: PlantedCorpus, config: SiteConfig): Quali
   const { posts, diagnostics } = loadPosts(corpus.files, config);
   if (diagnostics.some((d) => d.severity === 'error')) throw new Error(`planted corpus has errors: ${diagnostics[0]?.message ?? ''}`);
   const started = performance.now();
-  const relatedness = relateLivePosts(posts, config);
+  const relatedness = relateLivePosts(posts, config, bodyReader(memorySource(corpus.files)));
   const relateMs = performance.now() - started;
   const clusterOfKey = (key: string) => corpus.clusterOf.get(key.replace(/^translation:/, ''));
   let hits = 0;
@@ -112,7 +113,6 @@ export function measureQuality(corpus: PlantedCorpus, config: SiteConfig): Quali
     slots += 5;
   }
   // Agreement is read from what readers see: each language's list, mapped back to articles.
-  const summaryOnly: Renderer = { body: () => '', summary: () => '' };
   const keyOfId = new Map(posts.map((post) => [post.id, articleKey(post)]));
   let pairs = 0;
   let agreeing = 0;
@@ -121,7 +121,7 @@ export function measureQuality(corpus: PlantedCorpus, config: SiteConfig): Quali
     const arabic = article.versions.get('ar');
     if (!english || !arabic) continue;
     pairs++;
-    const list = (lang: typeof english) => relatedItems(relatedness, lang, summaryOnly).map((item) => keyOfId.get(item.id));
+    const list = (lang: typeof english) => relatedItems(relatedness, lang).map((item) => keyOfId.get(item.id));
     if (JSON.stringify(list(english)) === JSON.stringify(list(arabic))) agreeing++;
   }
   return { articles: relatedness.articleByKey.size, precisionAt5: slots === 0 ? 0 : hits / slots, agreement: pairs === 0 ? 1 : agreeing / pairs, pairs, relateMs };

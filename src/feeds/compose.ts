@@ -1,48 +1,39 @@
 import { directionOf, siteTranslator, type SiteConfig } from '../config.js';
 import { formatDate, languageName } from '../i18n/index.js';
-import { lastModified, type Post } from '../model.js';
-import { countWords, readingMinutes } from '../render/article.js';
+import { lastModified, type BodyOf, type Post } from '../model.js';
+import { readingMinutes } from '../render/article.js';
 import { isWebUrl } from '../load/frontMatter.js';
-import { articleKey, groupArticles, relateArticles, versionFor, type Article, type Relation } from '../relate/related.js';
+import {
+  articleKey,
+  explainRelated,
+  groupArticles,
+  relateArticles,
+  versionFor,
+  type Article,
+  type ExplainedRelation,
+  type Relation,
+  type RelateOptions,
+} from '../relate/related.js';
 import { escapeHtml } from '../text.js';
 import { absoluteUrl, languageHomeUrl, outputUrl } from '../urls.js';
 import type { FeedCategory, FeedDocument, FeedEntry, FeedLinks, FeedImage, RelatedItem, TranslationLink } from './document.js';
 import { fileNameOf, STYLESHEET_FILE } from './formats.js';
-import { planFeeds, type FeedPlan } from './plan.js';
+import type { FeedPlan } from './plan.js';
 import { resolvePins } from '../relate/pins.js';
 
-/** Renders posts; the pipeline passes memoised functions so no post is rendered twice. */
+/** Renders bodies; the pipeline passes a memoised one so no body is rendered twice. Summaries come with the posts. */
 export interface Renderer {
   /** Safe HTML of the whole body: only for items that carry full content. */
   body(post: Post): string;
-  /** Safe HTML summary: for every item and every related entry. */
-  summary(post: Post): string;
 }
 
 /**
- * The feed documents of the plan (see `plan.ts`) from the posts that are live
- * now. Only posts that appear in some feed, and the posts they list as
- * related, are rendered; each entry is composed once and shared by every feed
- * that carries it.
+ * The feed documents of the plans (see `plan.ts`), composed one at a time as
+ * they are consumed, so only one document's entries are in memory at once.
+ * Bodies are rendered only for the documents that carry full content.
  */
-export function composeFeeds(livePosts: readonly Post[], config: SiteConfig, render: Renderer, relatedness: Relatedness): FeedDocument[] {
-  const { articleByKey } = relatedness;
-  const entries = new Map<string, FeedEntry>();
-  const entryFor = (post: Post, withContent: boolean): FeedEntry => {
-    const key = `${withContent ? 'full' : 'summary'} ${post.lang} ${post.id}`;
-    let entry = entries.get(key);
-    if (!entry) {
-      const article = articleByKey.get(articleKey(post));
-      const translations = article
-        ? [...article.versions.values()].filter((other) => other.lang !== post.lang).sort((a, b) => (a.lang < b.lang ? -1 : 1))
-        : [];
-      const related = relatedItems(relatedness, post, render);
-      entry = composeEntry(post, translations, related, withContent, config, render);
-      entries.set(key, entry);
-    }
-    return entry;
-  };
-  return planFeeds(livePosts, config).map((plan) => composeDocument(plan, plan.posts.map((post) => entryFor(post, plan.fullContent)), config));
+export function* composeFeeds(plans: readonly FeedPlan[], config: SiteConfig, render: Renderer, relatedness: Relatedness): Generator<FeedDocument> {
+  for (const plan of plans) yield composeDocument(plan, plan.posts.map((post) => composeEntry(post, relatedness, plan.fullContent, config, render)), config);
 }
 
 function linksOf(config: SiteConfig, basePath: string): FeedLinks {
@@ -103,22 +94,18 @@ function composeDocument(plan: FeedPlan, entries: FeedEntry[], config: SiteConfi
   };
 }
 
-function composeEntry(
-  post: Post,
-  translations: readonly Post[],
-  related: readonly RelatedItem[],
-  withContent: boolean,
-  config: SiteConfig,
-  render: Renderer,
-): FeedEntry {
+function composeEntry(post: Post, relatedness: Relatedness, withContent: boolean, config: SiteConfig, render: Renderer): FeedEntry {
+  const article = relatedness.articleByKey.get(articleKey(post));
+  const translations = article ? [...article.versions.values()].filter((other) => other.lang !== post.lang).sort((a, b) => (a.lang < b.lang ? -1 : 1)) : [];
+  const related = relatedItems(relatedness, post);
   const translationLinks: TranslationLink[] = translations.map((other) => ({ lang: other.lang, id: other.id, url: other.url, title: other.title }));
-  const minutes = readingMinutes(countWords(post.bodyMarkdown));
+  const minutes = readingMinutes(post.wordCount);
   return {
     id: post.id,
     url: post.url,
     title: post.title,
     lang: post.lang,
-    summaryHtml: render.summary(post),
+    summaryHtml: post.summaryHtml,
     contentHtml: withContent ? contentHtml(post, render.body(post), translationLinks, related, minutes, config) : undefined,
     published: post.date,
     updated: lastModified(post),
@@ -143,24 +130,33 @@ export interface Relatedness {
   readonly relations: ReadonlyMap<string, readonly Relation[]>;
 }
 
-export function relateLivePosts(livePosts: readonly Post[], config: SiteConfig): Relatedness {
+export function relateLivePosts(livePosts: readonly Post[], config: SiteConfig, bodyOf: BodyOf): Relatedness {
   const articles = groupArticles(livePosts);
-  const relations = relateArticles(articles, config.feeds.relatedCount, { halfLifeDays: config.related.halfLifeDays, pins: resolvePins(livePosts).pins });
+  const relations = relateArticles(articles, config.feeds.relatedCount, relateOptions(livePosts, config, bodyOf));
   return { articleByKey: new Map(articles.map((article) => [article.key, article])), relations };
 }
 
-/** A post's related articles, each in the post's language where a version exists. */
-export function relatedItems(relatedness: Relatedness, post: Post, render: Renderer): RelatedItem[] {
-  return (relatedness.relations.get(articleKey(post)) ?? []).map((relation) => relatedItem(relation, post.lang, render));
+/** One live post's related list, as `relateLivePosts` ranks it, with the reasons: for `nashra related`. */
+export function explainLivePost(livePosts: readonly Post[], config: SiteConfig, bodyOf: BodyOf, post: Post): ExplainedRelation[] {
+  return explainRelated(groupArticles(livePosts), articleKey(post), config.feeds.relatedCount, relateOptions(livePosts, config, bodyOf)) ?? [];
 }
 
-function relatedItem(relation: Relation, lang: string, render: Renderer): RelatedItem {
+function relateOptions(livePosts: readonly Post[], config: SiteConfig, bodyOf: BodyOf): RelateOptions {
+  return { bodyOf, halfLifeDays: config.related.halfLifeDays, pins: resolvePins(livePosts).pins };
+}
+
+/** A post's related articles, each in the post's language where a version exists. */
+export function relatedItems(relatedness: Relatedness, post: Post): RelatedItem[] {
+  return (relatedness.relations.get(articleKey(post)) ?? []).map((relation) => relatedItem(relation, post.lang));
+}
+
+function relatedItem(relation: Relation, lang: string): RelatedItem {
   const post = versionFor(relation.article, lang);
   return {
     id: post.id,
     url: post.url,
     title: post.title,
-    summaryHtml: render.summary(post),
+    summaryHtml: post.summaryHtml,
     lang: post.lang,
     date: post.date,
     score: relation.score,

@@ -36,7 +36,7 @@ export const resources = {
         warnings_one: '{{count, number}} warning',
         warnings_other: '{{count, number}} warnings',
         nothingWritten: 'nothing written: --strict and some posts have errors',
-        progress: 'rendering {{done, number}} of {{total, number}}',
+        progress: 'loading {{done, number}} of {{total, number}} posts',
       },
       page: {
         feed: {
@@ -127,7 +127,7 @@ export const resources = {
         warnings_many: '{{count, number}} تحذيراً',
         warnings_other: '{{count, number}} تحذير',
         nothingWritten: 'لم يُكتب شيء: الخيار --strict مفعّل وفي بعض المقالات أخطاء',
-        progress: 'معالجة {{done, number}} من {{total, number}}',
+        progress: 'تحميل {{done, number}} من {{total, number}} منشورًا',
       },
       page: {
         feed: {

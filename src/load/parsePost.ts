@@ -1,9 +1,11 @@
+import { createHash } from 'node:crypto';
 import matter from 'gray-matter';
 import { closest, distance } from 'fastest-levenshtein';
 import type { SiteConfig } from '../config.js';
 import { diagnostic, type Diagnostic } from '../diagnostics.js';
 import type { Post } from '../model.js';
-import { indexOfForbiddenCharacter, stripForbiddenCharacters } from '../text.js';
+import { countWords, renderSummary } from '../render/article.js';
+import { detached, indexOfForbiddenCharacter, stripForbiddenCharacters } from '../text.js';
 import { articleUrl } from '../urls.js';
 import { frontMatterSchema, KNOWN_FIELDS } from './frontMatter.js';
 import { schemaProblems } from './schemaIssues.js';
@@ -31,6 +33,21 @@ const refuseCode = (): never => {
 };
 class FrontMatterRefused extends Error {}
 
+/** Splits a post file (forbidden characters already removed) into its front matter, handed to `parseYaml`, and its Markdown body. */
+function splitFrontMatter(text: string, parseYaml: (source: string) => object): string {
+  return matter(text, { language: 'yaml', engines: { yaml: parseYaml, js: refuseCode, javascript: refuseCode } }).content;
+}
+
+/** Identifies the exact text a post was loaded from. */
+export function sourceHash(text: string): string {
+  return createHash('sha1').update(text).digest('base64');
+}
+
+/** The Markdown body of a post file, exactly as `parsePost` saw it when it loaded the file. */
+export function postBody(fileText: string): string {
+  return splitFrontMatter(stripForbiddenCharacters(fileText), () => ({}));
+}
+
 /** Validates one post file. Pure: no disk, no clock. */
 export function parsePost(file: SourceFile, config: SiteConfig): ParsedPost {
   const diagnostics: Diagnostic[] = [];
@@ -51,18 +68,11 @@ export function parsePost(file: SourceFile, config: SiteConfig): ParsedPost {
   let yaml: YamlData | undefined;
   let body = '';
   try {
-    const parsed = matter(text, {
-      language: 'yaml',
-      engines: {
-        yaml: (source: string) => {
-          yaml = parseYamlMapping(source);
-          return yaml.data;
-        },
-        js: refuseCode,
-        javascript: refuseCode,
-      },
+    body = splitFrontMatter(text, (source) => {
+      // A copy, so that the strings the post keeps do not pin the whole file in memory.
+      yaml = parseYamlMapping(detached(source));
+      return yaml.data;
     });
-    body = parsed.content;
   } catch (error) {
     const message = error instanceof FrontMatterRefused ? error.message : `unreadable front matter: ${String(error)}`;
     report(START, 'error', 'front-matter', message);
@@ -109,7 +119,10 @@ export function parsePost(file: SourceFile, config: SiteConfig): ParsedPost {
     updated: fm.updated && fm.updated > fm.date ? fm.updated : undefined,
     translationKey: fm.translationKey,
     summaryMarkdown: fm.summary || undefined,
-    bodyMarkdown: body,
+    // A copy: the rendered summary is built from pieces of the body, which must not stay in memory through it.
+    summaryHtml: detached(renderSummary({ summaryMarkdown: fm.summary || undefined, bodyMarkdown: body, url, lang: file.lang }, config)),
+    wordCount: countWords(body),
+    sourceHash: sourceHash(file.text),
     categories,
     tags: uniqueInOrder(fm.tags ?? []),
     authors: fm.author ?? [],

@@ -1,4 +1,4 @@
-import type { Post } from '../model.js';
+import type { BodyOf, Post } from '../model.js';
 import { analyseWord, normalizeLabel, scanWords, stripLetterPrefixes, withoutUrls, WordTable } from './normalize.js';
 import { TopK } from './topk.js';
 
@@ -61,6 +61,8 @@ export interface EngineArticle {
 }
 
 export interface EngineOptions {
+  /** Reads a version's body back; each body is scanned once and let go. */
+  readonly bodyOf: BodyOf;
   /** Half-life of the recency preference, in days. */
   readonly halfLifeDays: number;
   /** Ages are measured from here. */
@@ -167,7 +169,7 @@ export class RelatednessEngine<A extends EngineArticle = EngineArticle> {
       this.recency[index] = 1 - WEIGHTS.recency + WEIGHTS.recency * 2 ** (-age / halfLife);
     });
 
-    const raw = this.analyse();
+    const raw = this.analyse(options.bodyOf);
     const perLanguage = this.languages.map((_, lang) => raw.filter((entry) => entry.doc.lang === lang).length);
     this.weighTerms(raw, perLanguage);
     this.indexLabels(perLanguage);
@@ -187,7 +189,7 @@ export class RelatednessEngine<A extends EngineArticle = EngineArticle> {
   // ------------------------------------------------------------ building
 
   /** Tokenises every version once; returns raw term counts per version. */
-  private analyse(): RawDoc[] {
+  private analyse(bodyOf: BodyOf): RawDoc[] {
     const n = this.articles.length;
     const termIds = new Map<string, number>();
     const termText: string[] = [];
@@ -250,7 +252,7 @@ export class RelatednessEngine<A extends EngineArticle = EngineArticle> {
           scanWords(withoutUrls(post.summaryMarkdown), count);
         }
         weight = WEIGHTS.body;
-        scanWords(withoutUrls(post.bodyMarkdown), count);
+        scanWords(withoutUrls(bodyOf(post)), count);
         const ids = Int32Array.from(touched).sort();
         const counts = new Uint16Array(ids.length);
         ids.forEach((id, i) => {

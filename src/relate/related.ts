@@ -1,4 +1,4 @@
-import type { Post } from '../model.js';
+import type { BodyOf, Post } from '../model.js';
 import { RelatednessEngine } from './engine.js';
 
 /**
@@ -31,10 +31,16 @@ export interface Relation {
   readonly score: number;
   /** Placed by the article's front-matter `related:` list rather than by score. */
   readonly pinned: boolean;
+}
+
+/** A relation with why it holds: worked out only on request, as it costs as much as the scoring. */
+export interface ExplainedRelation extends Relation {
   readonly reasons: RelationReasons;
 }
 
 export interface RelateOptions {
+  /** Reads a version's body back: the body is read once per version and let go. */
+  readonly bodyOf: BodyOf;
   /** Half-life of the preference for newer articles, in days (default 365; 0 or less turns recency off). */
   readonly halfLifeDays?: number;
   /** Ages are measured from this date; by default from the newest article of the set, so output never depends on the clock. */
@@ -79,38 +85,62 @@ export function groupArticles(posts: readonly Post[]): Article[] {
  * An article is never related to itself (its translations are itself); the
  * result is keyed by article key and is the same whatever the input order.
  */
-export function relateArticles(articles: readonly Article[], count: number, options: RelateOptions = {}): Map<string, Relation[]> {
+export function relateArticles(articles: readonly Article[], count: number, options: RelateOptions): Map<string, Relation[]> {
   const result = new Map<string, Relation[]>();
   if (articles.length === 0) return result;
   if (count <= 0) {
     for (const article of [...articles].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))) result.set(article.key, []);
     return result;
   }
-  const newest = articles.reduce((latest, article) => Math.max(latest, article.newest.getTime()), Number.NEGATIVE_INFINITY);
-  const engine = new RelatednessEngine(articles, {
-    halfLifeDays: options.halfLifeDays ?? DEFAULT_HALF_LIFE_DAYS,
-    reference: options.now ?? new Date(newest),
-  });
-  const ordered = engine.articles;
-  ordered.forEach((article, index) => {
-    const pinned: number[] = [];
-    for (const key of options.pins?.get(article.key) ?? []) {
-      const other = engine.indexOf(key);
-      if (other >= 0 && other !== index && !pinned.includes(other)) pinned.push(other);
-    }
-    const relations: Relation[] = pinned.slice(0, Math.max(0, count)).map((other) => relation(engine, ordered, index, other, true));
-    const rest = engine.query(index, count - relations.length, new Set(pinned));
-    for (const { other } of rest) relations.push(relation(engine, ordered, index, other, false));
-    result.set(article.key, relations);
+  const engine = buildEngine(articles, options);
+  engine.articles.forEach((article, index) => {
+    result.set(
+      article.key,
+      rankedFor(engine, index, count, options).map(({ other, pinned }) => ({ article: articleAt(engine, other), score: engine.pairScore(index, other), pinned })),
+    );
   });
   return result;
 }
 
-function relation(engine: RelatednessEngine<Article>, ordered: readonly Article[], index: number, other: number, pinned: boolean): Relation {
-  const article = ordered[other];
-  if (!article) throw new Error(`no article at index ${other}`);
-  const { score, reasons } = engine.explain(index, other);
-  return { article, score, pinned, reasons };
+/** The related list of one article, as `relateArticles` gives it, with the reasons; undefined for an unknown key. */
+export function explainRelated(articles: readonly Article[], key: string, count: number, options: RelateOptions): ExplainedRelation[] | undefined {
+  if (articles.length === 0) return undefined;
+  const engine = buildEngine(articles, options);
+  const index = engine.indexOf(key);
+  if (index < 0) return undefined;
+  return rankedFor(engine, index, count, options).map(({ other, pinned }) => {
+    const { score, reasons } = engine.explain(index, other);
+    return { article: articleAt(engine, other), score, pinned, reasons };
+  });
+}
+
+function buildEngine(articles: readonly Article[], options: RelateOptions): RelatednessEngine<Article> {
+  const newest = articles.reduce((latest, article) => Math.max(latest, article.newest.getTime()), Number.NEGATIVE_INFINITY);
+  return new RelatednessEngine(articles, {
+    bodyOf: options.bodyOf,
+    halfLifeDays: options.halfLifeDays ?? DEFAULT_HALF_LIFE_DAYS,
+    reference: options.now ?? new Date(newest),
+  });
+}
+
+/** Pinned articles first, then the best scored, `count` in all. */
+function rankedFor(engine: RelatednessEngine<Article>, index: number, count: number, options: RelateOptions): { other: number; pinned: boolean }[] {
+  if (count <= 0) return [];
+  const article = articleAt(engine, index);
+  const pinned: number[] = [];
+  for (const key of options.pins?.get(article.key) ?? []) {
+    const other = engine.indexOf(key);
+    if (other >= 0 && other !== index && !pinned.includes(other)) pinned.push(other);
+  }
+  const chosen = pinned.slice(0, count).map((other) => ({ other, pinned: true }));
+  const rest = engine.query(index, count - chosen.length, new Set(pinned));
+  return [...chosen, ...rest.map(({ other }) => ({ other, pinned: false }))];
+}
+
+function articleAt(engine: RelatednessEngine<Article>, index: number): Article {
+  const article = engine.articles[index];
+  if (!article) throw new Error(`no article at index ${index}`);
+  return article;
 }
 
 /** The version of an article a reader of `lang` should see: their own language, else the first other. */

@@ -10,8 +10,18 @@ const AUTHORED_SUMMARY_FACTOR = 3;
 const OPENING_FACTOR = 4;
 
 /** The full body as safe HTML with absolute URLs. Pure, so results can be cached by content hash. */
-export function renderBody(post: Post): string {
-  return sanitizeHtml(markdownToHtml(post.bodyMarkdown), post.url);
+export function renderBody(post: Post, bodyMarkdown: string): string {
+  return sanitizeHtml(markdownToHtml(bodyMarkdown), post.url);
+}
+
+/** What a summary is made from. */
+export interface SummarySource {
+  /** The author's own summary, when there is one. */
+  readonly summaryMarkdown?: string;
+  readonly bodyMarkdown: string;
+  /** The article URL, against which relative links are resolved. */
+  readonly url: string;
+  readonly lang: string;
 }
 
 /**
@@ -19,12 +29,12 @@ export function renderBody(post: Post): string {
  * the opening blocks of the Markdown are rendered, so summarising a post of
  * any length costs about the same (archives summarise every post).
  */
-export function renderSummary(post: Post, config: SiteConfig): string {
+export function renderSummary(source: SummarySource, config: SiteConfig): string {
   const limit = config.feeds.summaryLength;
-  if (post.summaryMarkdown !== undefined) {
-    return summarizeHtml(sanitizeHtml(markdownToHtml(post.summaryMarkdown), post.url), limit * AUTHORED_SUMMARY_FACTOR, post.lang);
+  if (source.summaryMarkdown !== undefined) {
+    return summarizeHtml(sanitizeHtml(markdownToHtml(source.summaryMarkdown), source.url), limit * AUTHORED_SUMMARY_FACTOR, source.lang);
   }
-  return summarizeHtml(sanitizeHtml(markdownToHtml(openingBlocks(post.bodyMarkdown, limit * OPENING_FACTOR)), post.url), limit, post.lang);
+  return summarizeHtml(sanitizeHtml(markdownToHtml(openingBlocks(source.bodyMarkdown, limit * OPENING_FACTOR)), source.url), limit, source.lang);
 }
 
 /**

@@ -11,7 +11,7 @@ import { BuildSetupError, loadConfigFile, runBuild, type BuildPaths } from '../b
 import type { SiteConfig } from '../config.js';
 import { formatDiagnostic } from '../diagnostics.js';
 import { FEED_FORMATS } from '../feeds/formats.js';
-import type { OutputFile } from '../pipeline.js';
+import type { PlannedOutput } from '../pipeline.js';
 import { outputUrl } from '../urls.js';
 import { writeOutputs } from '../write/output.js';
 import { acquireLock } from './lock.js';
@@ -71,7 +71,7 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
   const notifications = new Set<Promise<unknown>>();
   const saveStatus = async (update: Partial<DaemonStatus>) => {
     status = { ...status, ...update, nextTick: cronTask?.getNextRun()?.toISOString() };
-    const file: OutputFile = { path: STATUS_FILE, content: `${JSON.stringify(status, null, 2)}\n` };
+    const file: PlannedOutput = { path: STATUS_FILE, chunks: [`${JSON.stringify(status, null, 2)}\n`] };
     await writeOutputs(outDir, [file]);
   };
 

@@ -1,0 +1,53 @@
+import type { BodyOf, Post } from '../model.js';
+import { postBody, sourceHash, type SourceFile } from './parsePost.js';
+
+/**
+ * Where the pipeline gets its posts. The loader walks `files` once and keeps
+ * only what each post needs besides its body; bodies, the bulk of an archive,
+ * are read back one at a time when they are related or rendered, so a large
+ * archive is never held in memory whole.
+ */
+export interface PostSource {
+  /** Every post file, in any order; a disk source reads each as it is reached. */
+  readonly files: Iterable<SourceFile>;
+  /** The text of one file again, by its path. */
+  read(path: string): string;
+}
+
+/** Posts already in memory: tests and small sites. */
+export function memorySource(files: readonly SourceFile[]): PostSource {
+  const byPath = new Map(files.map((file) => [file.path, file.text]));
+  return {
+    files,
+    read(path) {
+      const text = byPath.get(path);
+      if (text === undefined) throw new SourceChangedError(path, 'it is not among the source files');
+      return text;
+    },
+  };
+}
+
+/** A post file changed or vanished between loading it and reading its body back. */
+export class SourceChangedError extends Error {
+  constructor(
+    readonly path: string,
+    reason: string,
+  ) {
+    super(`${path} changed during the build (${reason}); build again`);
+  }
+}
+
+/** Reads bodies back from the source, refusing a file that is no longer the text its post was loaded from. */
+export function bodyReader(source: PostSource): BodyOf {
+  return (post: Post): string => {
+    let text: string;
+    try {
+      text = source.read(post.sourcePath);
+    } catch (error) {
+      if (error instanceof SourceChangedError) throw error;
+      throw new SourceChangedError(post.sourcePath, (error as NodeJS.ErrnoException).code ?? String(error));
+    }
+    if (sourceHash(text) !== post.sourceHash) throw new SourceChangedError(post.sourcePath, 'its text is not the one that was loaded');
+    return postBody(text);
+  };
+}

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { resolve } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { BuildSetupError, loadConfigFile, openPostsDir, runBuild } from './build.js';
 import { DEFAULT_CONFIG_FILE } from './config.js';
@@ -143,6 +144,13 @@ function validIsoArgument(value: string): string {
   if (!/^\d{4}-\d{2}-\d{2}/.test(value)) throw new InvalidArgumentError('expected an ISO 8601 date such as 2026-03-14T09:00:00+03:00');
   return value;
 }
+
+// Between full collections V8 lets the heap grow to several times what the last one kept, which
+// for a build of tens of thousands of posts means gigabytes of garbage. Capping growth at a
+// tenth keeps the peak near the live data: at 20,000 articles 378 MB instead of 646 MB, for
+// about 8% more build time (README, "Performance"). A GC tuning flag, read at each collection,
+// so setting it once the modules are loaded is safe.
+setFlagsFromString('--heap-growing-percent=10');
 
 const program = new Command()
   .name('nashra')

@@ -29,5 +29,27 @@ export function escapeHtml(text: string): string {
  * paragraph would otherwise keep its whole source file alive for the build.
  */
 export function detached(text: string): string {
-  return Buffer.from(text, 'utf16le').toString('utf16le');
+  // V8 copies substrings shorter than 13 characters anyway.
+  return text.length < 13 ? text : Buffer.from(text, 'utf16le').toString('utf16le');
+}
+
+/**
+ * A deep copy of plain data (objects, arrays, dates, primitives) whose
+ * strings are all `detached`; equal strings share one copy (a post's id is
+ * often its URL).
+ */
+export function detachedCopy<T>(value: T, copies = new Map<string, string>()): T {
+  if (typeof value === 'string') {
+    let copy = copies.get(value);
+    if (copy === undefined) {
+      copy = detached(value);
+      copies.set(value, copy);
+    }
+    return copy as T;
+  }
+  if (Array.isArray(value)) return value.map((item: unknown) => detachedCopy(item, copies)) as T;
+  if (value !== null && typeof value === 'object' && !(value instanceof Date)) {
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, detachedCopy(item, copies)])) as T;
+  }
+  return value;
 }

@@ -5,7 +5,7 @@ import type { SiteConfig } from '../config.js';
 import { diagnostic, type Diagnostic } from '../diagnostics.js';
 import type { Post } from '../model.js';
 import { countWords, renderSummary } from '../render/article.js';
-import { detached, indexOfForbiddenCharacter, stripForbiddenCharacters } from '../text.js';
+import { detachedCopy, indexOfForbiddenCharacter, stripForbiddenCharacters } from '../text.js';
 import { articleUrl } from '../urls.js';
 import { frontMatterSchema, KNOWN_FIELDS } from './frontMatter.js';
 import { schemaProblems } from './schemaIssues.js';
@@ -69,8 +69,7 @@ export function parsePost(file: SourceFile, config: SiteConfig): ParsedPost {
   let body = '';
   try {
     body = splitFrontMatter(text, (source) => {
-      // A copy, so that the strings the post keeps do not pin the whole file in memory.
-      yaml = parseYamlMapping(detached(source));
+      yaml = parseYamlMapping(source);
       return yaml.data;
     });
   } catch (error) {
@@ -119,8 +118,7 @@ export function parsePost(file: SourceFile, config: SiteConfig): ParsedPost {
     updated: fm.updated && fm.updated > fm.date ? fm.updated : undefined,
     translationKey: fm.translationKey,
     summaryMarkdown: fm.summary || undefined,
-    // A copy: the rendered summary is built from pieces of the body, which must not stay in memory through it.
-    summaryHtml: detached(renderSummary({ summaryMarkdown: fm.summary || undefined, bodyMarkdown: body, url, lang: file.lang }, config)),
+    summaryHtml: renderSummary({ summaryMarkdown: fm.summary || undefined, bodyMarkdown: body, url, lang: file.lang }, config),
     wordCount: countWords(body),
     sourceHash: sourceHash(file.text),
     categories,
@@ -136,7 +134,9 @@ export function parsePost(file: SourceFile, config: SiteConfig): ParsedPost {
       (['slug', 'id', 'translationKey', 'related'] as const).filter((field) => fm[field] !== undefined).map((field) => [field, source.positionOf([field])]),
     ),
   };
-  return { post: stripUndefined(post), diagnostics };
+  // A copy whose strings share nothing with the file text: a title or a tag cut from the file
+  // would otherwise keep the whole file, body included, in memory for the rest of the build.
+  return { post: detachedCopy(stripUndefined(post)), diagnostics };
 }
 
 function warnAboutNearMissKeys(

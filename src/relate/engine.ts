@@ -50,6 +50,10 @@ export const POSTINGS_WALKED = 96;
 /** Candidates re-scored exactly (with every shared label) before the final cut, at least. */
 const SHORTLIST = 12;
 const NONE: ReadonlySet<number> = new Set();
+const EMPTY_INTS = new Int32Array(0);
+/** Weighted occurrences of a term in one version are counted up to this. */
+const MAX_COUNT = 255;
+const EMPTY_FLOATS = new Float32Array(0);
 
 const DAY_MS = 86_400_000;
 
@@ -102,7 +106,7 @@ interface Doc {
 interface RawDoc {
   readonly doc: Doc;
   ids: Int32Array;
-  counts: Uint16Array;
+  counts: Uint8Array;
 }
 
 const LABEL_TAG = 0;
@@ -117,6 +121,28 @@ class Scratch {
     grown.set(this.counts);
     this.counts = grown;
   }
+}
+
+type SmallArray = Int32Array | Uint8Array | Float32Array;
+
+/**
+ * Hands out small typed arrays as views into large blocks. Tens of thousands
+ * of versions each own a few short arrays; one allocation each would cost
+ * more in allocator overhead and fragmentation than the numbers themselves.
+ */
+function arena<A extends SmallArray>(make: (length: number) => A, blockLength = 1 << 18): (values: ArrayLike<number>) => A {
+  let block = make(0);
+  let used = 0;
+  return (values) => {
+    if (used + values.length > block.length) {
+      block = make(Math.max(blockLength, values.length));
+      used = 0;
+    }
+    const view = block.subarray(used, used + values.length) as A;
+    view.set(values);
+    used += values.length;
+    return view;
+  };
 }
 
 export class RelatednessEngine<A extends EngineArticle = EngineArticle> {
@@ -141,6 +167,10 @@ export class RelatednessEngine<A extends EngineArticle = EngineArticle> {
   private readonly labelIdf: number[] = [];
   private labelPostStart = new Int32Array(1);
   private labelPostArticle = new Int32Array(0);
+
+  /** Where the versions' small arrays live (see `arena`). */
+  private readonly ints = arena((length) => new Int32Array(length));
+  private readonly floats = arena((length) => new Float32Array(length));
 
   // query scratch
   private readonly accText: Float64Array;
@@ -200,6 +230,10 @@ export class RelatednessEngine<A extends EngineArticle = EngineArticle> {
     const scratch = new Scratch();
     const touched: number[] = [];
     const raw: RawDoc[] = [];
+    // Raw counts are dropped after weighing, so they get arenas of their own.
+    const rawIds = arena((length) => new Int32Array(length));
+    // Weighted occurrences saturate at MAX_COUNT: past it, 1 + ln(tf) hardly moves, and a byte per term keeps the largest transient of the build small.
+    const rawCounts = arena((length) => new Uint8Array(length));
 
     /** The term id of a word not yet in the language's cache (-1 for stop words and numbers). */
     const termOf = (word: string, lang: number): number => {
@@ -253,14 +287,12 @@ export class RelatednessEngine<A extends EngineArticle = EngineArticle> {
         }
         weight = WEIGHTS.body;
         scanWords(withoutUrls(bodyOf(post)), count);
-        const ids = Int32Array.from(touched).sort();
-        const counts = new Uint16Array(ids.length);
-        ids.forEach((id, i) => {
-          counts[i] = Math.min(0xffff, scratch.counts[id] ?? 0);
-          scratch.counts[id] = 0;
-        });
+        touched.sort((a, b) => a - b);
+        const ids = rawIds(touched);
+        const counts = rawCounts(touched.map((id) => Math.min(MAX_COUNT, scratch.counts[id] ?? 0)));
+        for (const id of touched) scratch.counts[id] = 0;
         touched.length = 0;
-        const doc: Doc = { article, lang, terms: ids, weights: new Float32Array(0), query: new Int32Array(0), queryWeights: new Float32Array(0), ...this.labelsOf(post, lang), labelNorm: 0 };
+        const doc: Doc = { article, lang, terms: EMPTY_INTS, weights: EMPTY_FLOATS, query: EMPTY_INTS, queryWeights: EMPTY_FLOATS, ...this.labelsOf(post, lang), labelNorm: 0 };
         this.docs[lang * n + article] = doc;
         raw.push({ doc, ids, counts });
       }
@@ -290,7 +322,7 @@ export class RelatednessEngine<A extends EngineArticle = EngineArticle> {
       }
     }
     if (remapped) {
-      for (const entry of raw) mergeRemapped(entry, remap, scratch);
+      for (const entry of raw) mergeRemapped(entry, remap, scratch, rawIds, rawCounts);
       for (let id = 0; id < remap.length; id++) {
         const target = remap[id] ?? id;
         if (target !== id && preferredForm(this.termForm[id] ?? '', this.termForm[target] ?? '')) this.termForm[target] = this.termForm[id] ?? '';
@@ -324,7 +356,7 @@ export class RelatednessEngine<A extends EngineArticle = EngineArticle> {
         add(LABEL_CATEGORY, levels.map(normalizeLabel).join('/'), levels.join('/'));
       }
     }
-    const labels = Int32Array.from(names.keys()).sort();
+    const labels = this.ints([...names.keys()].sort((a, b) => a - b));
     return { labels, labelNames: Array.from(labels, (id) => names.get(id) ?? '') };
   }
 
@@ -354,20 +386,10 @@ export class RelatednessEngine<A extends EngineArticle = EngineArticle> {
       }
       norm = Math.sqrt(norm) || 1;
       const kept = heaviest(ids, weights, ids.length, INDEXED_TERMS, work);
-      const terms = new Int32Array(kept.length);
-      const termWeights = new Float32Array(kept.length);
-      for (let k = 0; k < kept.length; k++) {
-        const i = kept[k] ?? 0;
-        const id = ids[i] ?? 0;
-        terms[k] = id;
-        termWeights[k] = (weights[i] ?? 0) / norm;
-        postingCount[id + 1] = (postingCount[id + 1] ?? 0) + 1;
-      }
-      doc.terms = terms;
-      doc.weights = termWeights;
-      // The raw counts are not needed any more; let them go before the next version is weighed.
-      entry.ids = new Int32Array(0);
-      entry.counts = new Uint16Array(0);
+      const terms = kept.map((i) => ids[i] ?? 0);
+      for (const id of terms) postingCount[id + 1] = (postingCount[id + 1] ?? 0) + 1;
+      doc.terms = this.ints(terms);
+      doc.weights = this.floats(kept.map((i) => (weights[i] ?? 0) / norm));
     }
     for (let id = 0; id < termCount; id++) postingCount[id + 1] = (postingCount[id + 1] ?? 0) + (postingCount[id] ?? 0);
     const total = postingCount[termCount] ?? 0;
@@ -539,8 +561,8 @@ export class RelatednessEngine<A extends EngineArticle = EngineArticle> {
       norm += weight * weight;
     }
     norm = Math.sqrt(norm) || 1;
-    doc.query = Int32Array.from(ids);
-    doc.queryWeights = Float32Array.from(weights, (weight) => weight / norm);
+    doc.query = this.ints(ids);
+    doc.queryWeights = this.floats(weights.map((weight) => weight / norm));
   }
 
   /** The score of `other` as related to `index`. */
@@ -717,7 +739,13 @@ function intersect(a: Int32Array, b: Int32Array): number[] {
 }
 
 /** Rewrites a version's raw counts through `remap`, merging terms that became one. */
-function mergeRemapped(entry: RawDoc, remap: Int32Array, scratch: Scratch): void {
+function mergeRemapped(
+  entry: RawDoc,
+  remap: Int32Array,
+  scratch: Scratch,
+  ints: (values: ArrayLike<number>) => Int32Array,
+  counts: (values: ArrayLike<number>) => Uint8Array,
+): void {
   let changed = false;
   for (const id of entry.ids) if (remap[id] !== id) changed = true;
   if (!changed) return;
@@ -728,8 +756,8 @@ function mergeRemapped(entry: RawDoc, remap: Int32Array, scratch: Scratch): void
     if (scratch.counts[target] === 0) touched.push(target);
     scratch.counts[target] = (scratch.counts[target] ?? 0) + (entry.counts[i] ?? 0);
   });
-  entry.ids = Int32Array.from(touched).sort();
-  entry.counts = Uint16Array.from(entry.ids, (id) => Math.min(0xffff, scratch.counts[id] ?? 0));
+  touched.sort((a, b) => a - b);
+  entry.ids = ints(touched);
+  entry.counts = counts(touched.map((id) => Math.min(MAX_COUNT, scratch.counts[id] ?? 0)));
   for (const id of touched) scratch.counts[id] = 0;
-  entry.doc.terms = entry.ids;
 }

@@ -1,7 +1,13 @@
 #!/usr/bin/env node
 // Generates a synthetic bilingual corpus for benchmarking nashra.
 //
-//   node scripts/generate-corpus.mjs --articles N --out DIR [--seed S] [--force]
+//   node scripts/generate-corpus.mjs --articles N --out DIR [--seed S] [--force] [--planted]
+//
+// --planted writes instead a corpus with planted topic clusters and known ground truth, for
+// measuring related articles (scripts/bench-related-quality.mjs): articles of one cluster share
+// topic words and a tag, all else is random. DIR/clusters.json maps each translationKey to its
+// cluster. The clusters come from src/bench/plantedCorpus.ts (compiled, so run `npx tsc -p
+// tsconfig.json` first), the same generator the CI quality test uses at a small size.
 //
 // Writes DIR/nashra.config.yaml and DIR/posts/{en,ar}/*.md: N articles, about
 // 85% in both languages (shared translationKey), the rest in one language only.
@@ -10,12 +16,13 @@
 // Node built-ins only.
 
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 
 // ---------------------------------------------------------------- arguments
 
-const USAGE = 'usage: node scripts/generate-corpus.mjs --articles N --out DIR [--seed S] [--force]';
+const USAGE = 'usage: node scripts/generate-corpus.mjs --articles N --out DIR [--seed S] [--force] [--planted]';
 let args;
 try {
   args = parseArgs({
@@ -24,6 +31,7 @@ try {
       out: { type: 'string' },
       seed: { type: 'string', default: '1' },
       force: { type: 'boolean', default: false },
+      planted: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   }).values;
@@ -649,6 +657,21 @@ if (existsSync(postsDir)) {
 }
 mkdirSync(join(postsDir, 'en'), { recursive: true });
 mkdirSync(join(postsDir, 'ar'), { recursive: true });
+
+if (args.planted) {
+  const compiled = join(dirname(dirname(fileURLToPath(import.meta.url))), 'dist', 'bench', 'plantedCorpus.js');
+  if (!existsSync(compiled)) {
+    console.error(`${compiled} is missing: compile first with \`npx tsc -p tsconfig.json\``);
+    process.exit(2);
+  }
+  const { plantedCorpus } = await import(pathToFileURL(compiled).href);
+  const corpus = plantedCorpus(ARTICLES, Number(hashSeed(String(SEED))));
+  for (const file of corpus.files) writeFileSync(join(OUT, file.path), file.text);
+  writeFileSync(join(OUT, 'clusters.json'), `${JSON.stringify(Object.fromEntries(corpus.clusterOf), null, 0)}\n`);
+  writeFileSync(join(OUT, 'nashra.config.yaml'), 'baseUrl: https://bench.example.org/\nlanguages:\n  en: { siteName: Bench }\n  ar: { siteName: مقياس }\n');
+  console.error(`${corpus.files.length} planted post files, ${corpus.clusterOf.size} articles, in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  process.exit(0);
+}
 
 let files = 0;
 let bytes = 0;

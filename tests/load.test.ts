@@ -3,8 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { formatDiagnostic } from '../src/diagnostics.js';
 import { assembleCollection } from '../src/load/collection.js';
 import { parsePost } from '../src/load/parsePost.js';
+import { bodyReader, memorySource, SourceChangedError, type PostSource } from '../src/load/source.js';
+import { loadPosts, planSite } from '../src/pipeline.js';
 import type { Post } from '../src/model.js';
-import { post, testConfig } from './support/site.js';
+import { post, sourceFiles, testConfig } from './support/site.js';
 
 const config = testConfig();
 const parse = (text: string, path = 'posts/en/example.md', lang = 'en') => parsePost({ path, lang, text }, config);
@@ -155,5 +157,38 @@ describe('the collection', () => {
       'posts/en/b.md:4:7 error URL https://rights.example.org/en/posts/a/ is already used by posts/en/a.md; this post is skipped [slug]',
       'posts/en/c.md:4:17 error translationKey "k" is already used by posts/en/a.md in the same language; this post is skipped [translationKey]',
     ]);
+  });
+});
+
+describe('bodies read back from the source', () => {
+  const config = testConfig();
+  // Long enough that the closing paragraph lies beyond what the summary is made from.
+  const body = `${'The hearing of the **teachers** was postponed again. '.repeat(40)}\n\nA closing line that only the body holds.\n`;
+  const text = post('title: Court hearing postponed\ndate: 2026-03-01', body);
+  const files = sourceFiles({ 'en/hearing.md': text });
+
+  it('are the body the post was loaded from, and the post itself keeps no body', () => {
+    const [loaded] = loadPosts(files, config).posts;
+    expect(loaded).toBeDefined();
+    expect(JSON.stringify(loaded)).not.toContain('closing line');
+    expect(bodyReader(memorySource(files))(loaded as Post)).toBe(body);
+  });
+
+  it('are refused when the file changed after loading, naming the file', () => {
+    const [loaded] = loadPosts(files, config).posts;
+    const edited = memorySource(sourceFiles({ 'en/hearing.md': text.replace('again', 'once more') }));
+    expect(() => bodyReader(edited)(loaded as Post)).toThrow(SourceChangedError);
+    expect(() => bodyReader(edited)(loaded as Post)).toThrow(/posts\/en\/hearing\.md changed during the build/);
+  });
+
+  it('stop a build before its first output when a file changed mid-build', () => {
+    const source = memorySource(files);
+    const changing: PostSource = { files: source.files, read: (path) => `${source.read(path)}\nA late edit.` };
+    const plan = planSite(changing, config, new Date('2026-11-01T00:00:00Z'));
+    const produced: string[] = [];
+    expect(() => {
+      for (const output of plan.outputs) produced.push(output.path);
+    }).toThrow(SourceChangedError);
+    expect(produced).toEqual([]);
   });
 });

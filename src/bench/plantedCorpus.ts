@@ -1,14 +1,15 @@
 /**
  * A bilingual corpus with planted topic clusters, for measuring related-article
- * quality against known ground truth (scripts/bench-related-quality.mjs and
- * tests/related-quality.test.ts). Articles of one cluster share topic words
+ * quality against known ground truth (written to disk by
+ * `scripts/generate-corpus.mjs --planted` for scripts/bench-related-quality.mjs,
+ * kept in memory by tests/related-quality.test.ts). Articles of one cluster share topic words
  * and tags; everything else (background words, categories, a noise tag,
  * dates) is drawn at random, so only real topical similarity finds the cluster.
  */
 import type { SiteConfig } from '../config.js';
 import { relatedItems, relateLivePosts } from '../feeds/compose.js';
 import type { SourceFile } from '../load/parsePost.js';
-import { bodyReader, memorySource } from '../load/source.js';
+import { bodyReader, type PostSource } from '../load/source.js';
 import { loadPosts } from '../pipeline.js';
 import { articleKey } from '../relate/related.js';
 
@@ -94,17 +95,26 @@ export interface QualityReport {
   /** Share of translated pairs whose English and Arabic lists name the same articles in the same order. */
   readonly agreement: number;
   readonly pairs: number;
+  /** Reading the files and validating their front matter: the load stage. */
+  readonly loadMs: number;
+  /** The related stage, bodies read back included. */
   readonly relateMs: number;
 }
 
-/** Relates the corpus through the real load and relate stages and scores the lists against the planted clusters. */
-export function measureQuality(corpus: PlantedCorpus, config: SiteConfig): QualityReport {
-  const { posts, diagnostics } = loadPosts(corpus.files, config);
+/**
+ * Loads and relates a planted corpus through the real load and relate stages
+ * (from disk for the benchmark, from memory in the test) and scores the lists
+ * against the planted clusters.
+ */
+export function measureQuality(source: PostSource, clusterOf: ReadonlyMap<string, number>, config: SiteConfig): QualityReport {
+  const loadStarted = performance.now();
+  const { posts, diagnostics } = loadPosts(source.files, config);
+  const loadMs = performance.now() - loadStarted;
   if (diagnostics.some((d) => d.severity === 'error')) throw new Error(`planted corpus has errors: ${diagnostics[0]?.message ?? ''}`);
   const started = performance.now();
-  const relatedness = relateLivePosts(posts, config, bodyReader(memorySource(corpus.files)));
+  const relatedness = relateLivePosts(posts, config, bodyReader(source));
   const relateMs = performance.now() - started;
-  const clusterOfKey = (key: string) => corpus.clusterOf.get(key.replace(/^translation:/, ''));
+  const clusterOfKey = (key: string) => clusterOf.get(key.replace(/^translation:/, ''));
   let hits = 0;
   let slots = 0;
   for (const [key, relations] of relatedness.relations) {
@@ -124,5 +134,5 @@ export function measureQuality(corpus: PlantedCorpus, config: SiteConfig): Quali
     const list = (lang: typeof english) => relatedItems(relatedness, lang).map((item) => keyOfId.get(item.id));
     if (JSON.stringify(list(english)) === JSON.stringify(list(arabic))) agreeing++;
   }
-  return { articles: relatedness.articleByKey.size, precisionAt5: slots === 0 ? 0 : hits / slots, agreement: pairs === 0 ? 1 : agreeing / pairs, pairs, relateMs };
+  return { articles: relatedness.articleByKey.size, precisionAt5: slots === 0 ? 0 : hits / slots, agreement: pairs === 0 ? 1 : agreeing / pairs, pairs, loadMs, relateMs };
 }

@@ -19,31 +19,18 @@ import { existsSync, readFileSync } from 'node:fs';
 import { availableParallelism, cpus, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { parseArgs } from 'node:util';
+import { scriptArgs } from './script-args.mjs';
 
 const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
 const USAGE = 'usage: node scripts/bench-relate-engine.mjs [--sizes 2000,20000] [--seed 1] [--count 5] [--corpus DIR]';
 
-let args;
-try {
-  args = parseArgs({
-    options: {
-      sizes: { type: 'string', default: '2000,20000' },
-      seed: { type: 'string', default: '1' },
-      count: { type: 'string', default: '5' },
-      corpus: { type: 'string' },
-      child: { type: 'string' },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-  }).values;
-} catch (error) {
-  console.error(`${error.message}\n${USAGE}`);
-  process.exit(2);
-}
-if (args.help) {
-  console.log(USAGE);
-  process.exit(0);
-}
+const args = scriptArgs(USAGE, {
+  sizes: { type: 'string', default: '2000,20000' },
+  seed: { type: 'string', default: '1' },
+  count: { type: 'string', default: '5' },
+  corpus: { type: 'string' },
+  child: { type: 'string' },
+});
 const RELATED = join(ROOT, 'dist', 'relate', 'related.js');
 if (!existsSync(RELATED)) {
   console.error(`${RELATED} is missing: compile first with \`npx tsc -p tsconfig.json\``);

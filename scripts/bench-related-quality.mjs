@@ -14,10 +14,14 @@ import { existsSync, readFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { parseArgs } from 'node:util';
+import { scriptArgs } from './script-args.mjs';
 
 const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
-const { values } = parseArgs({ options: { sizes: { type: 'string', default: '2000,20000' }, seed: { type: 'string', default: '1' }, child: { type: 'string' } } });
+const values = scriptArgs('usage: node scripts/bench-related-quality.mjs [--sizes 2000,20000] [--seed 1]', {
+  sizes: { type: 'string', default: '2000,20000' },
+  seed: { type: 'string', default: '1' },
+  child: { type: 'string' },
+});
 const dist = (path) => pathToFileURL(join(ROOT, 'dist', path)).href;
 
 if (values.child) {

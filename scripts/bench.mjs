@@ -22,7 +22,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { cpus, availableParallelism, release, tmpdir, totalmem, platform, arch } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { parseArgs } from 'node:util';
+import { scriptArgs } from './script-args.mjs';
 
 const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
 const GENERATOR = join(ROOT, 'scripts', 'generate-corpus.mjs');
@@ -30,26 +30,13 @@ const CORPORA = join(ROOT, 'bench-corpus');
 const NOW = '2030-01-01';
 
 const USAGE = 'usage: node scripts/bench.mjs [--sizes 2000,20000] [--runs 3] [--seed 1] [--rss time|wrapper] [--dist DIR]';
-let args;
-try {
-  args = parseArgs({
-    options: {
-      sizes: { type: 'string', default: '2000,20000' },
-      runs: { type: 'string', default: '3' },
-      seed: { type: 'string', default: '1' },
-      rss: { type: 'string' },
-      dist: { type: 'string', default: join(ROOT, 'dist') },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-  }).values;
-} catch (error) {
-  console.error(`${error.message}\n${USAGE}`);
-  process.exit(2);
-}
-if (args.help) {
-  console.log(USAGE);
-  process.exit(0);
-}
+const args = scriptArgs(USAGE, {
+  sizes: { type: 'string', default: '2000,20000' },
+  runs: { type: 'string', default: '3' },
+  seed: { type: 'string', default: '1' },
+  rss: { type: 'string' },
+  dist: { type: 'string', default: join(ROOT, 'dist') },
+});
 const sizes = args.sizes.split(',').map((s) => Number(s.trim().replace(/_/g, '')));
 const runs = Number(args.runs);
 if (sizes.some((n) => !Number.isInteger(n) || n < 1) || !Number.isInteger(runs) || runs < 1) {

@@ -18,31 +18,18 @@
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { parseArgs } from 'node:util';
+import { scriptArgs } from './script-args.mjs';
 
 // ---------------------------------------------------------------- arguments
 
 const USAGE = 'usage: node scripts/generate-corpus.mjs --articles N --out DIR [--seed S] [--force] [--planted]';
-let args;
-try {
-  args = parseArgs({
-    options: {
-      articles: { type: 'string' },
-      out: { type: 'string' },
-      seed: { type: 'string', default: '1' },
-      force: { type: 'boolean', default: false },
-      planted: { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-  }).values;
-} catch (error) {
-  console.error(`${error.message}\n${USAGE}`);
-  process.exit(2);
-}
-if (args.help) {
-  console.log(USAGE);
-  process.exit(0);
-}
+const args = scriptArgs(USAGE, {
+  articles: { type: 'string' },
+  out: { type: 'string' },
+  seed: { type: 'string', default: '1' },
+  force: { type: 'boolean', default: false },
+  planted: { type: 'boolean', default: false },
+});
 const ARTICLES = Number(args.articles);
 if (!Number.isInteger(ARTICLES) || ARTICLES < 1 || !args.out) {
   console.error(USAGE);

@@ -28,7 +28,7 @@ export function escapeHtml(text: string): string {
  * V8 keeps a substring as a view of its parent, so a title or an opening
  * paragraph would otherwise keep its whole source file alive for the build.
  */
-export function detached(text: string): string {
+function detached(text: string): string {
   // V8 copies substrings shorter than 13 characters anyway.
   return text.length < 13 ? text : Buffer.from(text, 'utf16le').toString('utf16le');
 }

@@ -9,7 +9,8 @@
 // from Zipf-distributed vocabularies with per-topic words, tags and categories, dates over
 // ten years. With --corpus it loads DIR/posts with nashra's own loader (dist/).
 // Each size runs in a child process, so peak RSS belongs to that size alone. Prints a table:
-// articles, posts, wall and CPU time of groupArticles + relateArticles, the heap they retain
+// articles, posts, wall and CPU time of counting terms (TermIndex, which the loader does as it
+// reads each body) + groupArticles + relateArticles, the heap they retain
 // (the index is garbage after the call; what remains is the lists with their reasons), and the
 // growth of peak RSS during the call. CPU time is the steadier figure on a shared machine.
 // Node built-ins only.
@@ -70,11 +71,12 @@ if (args.child === undefined) {
 // ---------------------------------------------------------------- child: one measurement
 
 const { groupArticles, relateArticles } = await import(pathToFileURL(RELATED).href);
+const { TermIndex } = await import(pathToFileURL(join(ROOT, 'dist', 'relate', 'terms.js')).href);
 const count = Number(args.count);
 
 let posts;
 let input;
-/** Reads a version's body back, as the pipeline does: from disk for a corpus, from the article objects for synthetic ones. */
+/** A version's body: read back from disk for a corpus (before the clock starts), from the article objects for synthetic ones. */
 let bodyOf = (post) => post.bodyMarkdown;
 if (args.child.startsWith('corpus:')) {
   const dir = args.child.slice('corpus:'.length);
@@ -92,6 +94,7 @@ if (args.child.startsWith('corpus:')) {
   posts = synthetic(Number(args.child), args.seed);
   input = `synthetic ${args.child}`;
 }
+const bodies = posts.map((post) => bodyOf(post));
 const words = posts.reduce((sum, post) => sum + (post.wordCount ?? post.bodyMarkdown.split(/\s+/).length), 0);
 
 globalThis.gc?.();
@@ -99,8 +102,10 @@ const heapBefore = process.memoryUsage().heapUsed;
 const rssBefore = process.resourceUsage().maxRSS;
 const started = performance.now();
 const cpuBefore = process.cpuUsage();
+const terms = new TermIndex();
+posts.forEach((post, i) => terms.add(post, bodies[i]));
 const articles = groupArticles(posts);
-const relations = relateArticles(articles, count, { bodyOf });
+const relations = relateArticles(articles, count, { terms });
 const seconds = (performance.now() - started) / 1000;
 const cpu = process.cpuUsage(cpuBefore);
 const rssAfter = process.resourceUsage().maxRSS;

@@ -7,7 +7,6 @@ import { DEFAULT_CONFIG_FILE } from './config.js';
 import { formatDiagnostic, type Diagnostic } from './diagnostics.js';
 import { translator } from './i18n/index.js';
 import { parseIsoDate } from './load/frontMatter.js';
-import { bodyReader } from './load/source.js';
 import { explainLivePost } from './feeds/compose.js';
 import { loadPosts } from './pipeline.js';
 import { versionFor } from './relate/related.js';
@@ -106,7 +105,8 @@ async function related(slug: string, options: CommonOptions & { lang?: string })
   const config = await loadConfigFile(options.config);
   const now = options.now ? parseNow(options.now, config.timeZone) : new Date();
   const source = openPostsDir(options.posts);
-  const live = loadPosts(source.files, config).posts.filter((post) => isLive(post, now));
+  const loaded = loadPosts(source.files, config);
+  const live = loaded.posts.filter((post) => isLive(post, now));
   const post = live
     .filter((candidate) => options.lang === undefined || candidate.lang === options.lang)
     .find((candidate) => candidate.slug === slug || candidate.translationKey === slug);
@@ -114,7 +114,7 @@ async function related(slug: string, options: CommonOptions & { lang?: string })
     process.stderr.write(`nashra: no published post with slug or translationKey "${slug}"${options.lang ? ` in ${options.lang}` : ''}\n`);
     return EXIT.postErrors;
   }
-  const relations = explainLivePost(live, config, bodyReader(source), post);
+  const relations = explainLivePost(live, config, loaded.terms, post);
   const lines = [`related to "${post.title}" (${post.lang}, ${post.sourcePath}):`];
   relations.forEach((relation, index) => {
     const shown = versionFor(relation.article, post.lang);

@@ -12,6 +12,7 @@ import { bodyReader, memorySource, type PostSource } from './load/source.js';
 import type { BodyOf, Post } from './model.js';
 import { renderBody } from './render/article.js';
 import { resolvePins } from './relate/pins.js';
+import { TermIndex } from './relate/terms.js';
 import { isLive } from './schedule/embargo.js';
 import type { FeedListing } from './site/listing.js';
 import { renderIndexPage } from './site/indexPage.js';
@@ -66,17 +67,22 @@ function listingsOf(document: FeedDocument): FeedListing[] {
 
 export interface LoadResult {
   readonly posts: Post[];
+  /** The term counts of every valid post, taken from its body while it was at hand, for relating. */
+  readonly terms: TermIndex;
   readonly diagnostics: Diagnostic[];
   readonly skippedFiles: string[];
 }
 
 /**
  * The load stage: every file validated, then checked as a set. Files are
- * taken one at a time and not kept, so `files` may read them lazily.
+ * taken one at a time and not kept, so `files` may read them lazily; what
+ * later stages need of a body (summary, word count, term counts) is taken
+ * while it is at hand.
  */
 export function loadPosts(files: Iterable<SourceFile>, config: SiteConfig, onLoad?: (done: number) => void): LoadResult {
   const diagnostics: Diagnostic[] = [];
   const valid: Post[] = [];
+  const terms = new TermIndex();
   let done = 0;
   for (const file of files) {
     onLoad?.(++done);
@@ -86,13 +92,16 @@ export function loadPosts(files: Iterable<SourceFile>, config: SiteConfig, onLoa
     }
     const parsed = parsePost(file, config);
     diagnostics.push(...parsed.diagnostics);
-    if (parsed.post) valid.push(parsed.post);
+    if (parsed.post) {
+      valid.push(parsed.post);
+      terms.add(parsed.post, parsed.body ?? '');
+    }
   }
   const collection = assembleCollection(valid);
   diagnostics.push(...collection.diagnostics, ...resolvePins(collection.posts).diagnostics);
   const sorted = sortDiagnostics(diagnostics);
   const failed = new Set(sorted.filter((d) => d.severity === 'error').map((d) => d.file));
-  return { posts: collection.posts, diagnostics: sorted, skippedFiles: [...failed].sort() };
+  return { posts: collection.posts, terms, diagnostics: sorted, skippedFiles: [...failed].sort() };
 }
 
 export interface SitePlan extends Omit<BuildResult, 'outputs'> {
@@ -112,7 +121,7 @@ export function planSite(source: PostSource, config: SiteConfig, now: Date, onLo
   const live = loaded.posts.filter((post) => isLive(post, now));
   const livePerLanguage = Object.fromEntries(Object.keys(config.languages).map((lang) => [lang, live.filter((post) => post.lang === lang).length]));
   return {
-    outputs: { [Symbol.iterator]: () => generateOutputs(live, config, bodyReader(source)) },
+    outputs: { [Symbol.iterator]: () => generateOutputs(live, config, bodyReader(source), loaded.terms) },
     diagnostics: loaded.diagnostics,
     posts: loaded.posts,
     livePerLanguage,
@@ -128,11 +137,11 @@ export function buildSite(files: readonly SourceFile[], config: SiteConfig, now:
 
 /**
  * Every output file, each composed as the writer asks for it. Everything that
- * reads post bodies back (relating, and rendering the full-content items)
- * happens before the first file is handed out, so a post file that changed
- * mid-build stops the build before anything is written.
+ * reads post bodies back (rendering the full-content items) happens before
+ * the first file is handed out, so a post file that changed mid-build stops
+ * the build before anything is written.
  */
-function* generateOutputs(live: readonly Post[], config: SiteConfig, bodyOf: BodyOf): Generator<PlannedOutput> {
+function* generateOutputs(live: readonly Post[], config: SiteConfig, bodyOf: BodyOf, terms: TermIndex): Generator<PlannedOutput> {
   const bodies = new Map<Post, string>();
   const render: Renderer = {
     body(post) {
@@ -144,7 +153,7 @@ function* generateOutputs(live: readonly Post[], config: SiteConfig, bodyOf: Bod
       return html;
     },
   };
-  const relatedness = relateLivePosts(live, config, bodyOf);
+  const relatedness = relateLivePosts(live, config, terms);
   const plans = planFeeds(live, config);
   for (const plan of plans) if (plan.fullContent) for (const post of plan.posts) render.body(post);
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { BodyOf, Post } from '../src/model.js';
+import type { Post } from '../src/model.js';
 import { normalizeArabic, normalizeLabel, stemArabic, stemEnglish, terms } from '../src/relate/normalize.js';
 import {
   articleKey,
@@ -12,6 +12,7 @@ import {
   type RelateOptions,
   type Relation,
 } from '../src/relate/related.js';
+import { TermIndex } from '../src/relate/terms.js';
 import { TopK } from '../src/relate/topk.js';
 
 // ---------------------------------------------------------------- fixtures
@@ -28,9 +29,15 @@ interface PostSpec {
   readonly translationKey?: string;
 }
 
-/** Bodies live beside the posts, as the loader keeps them, and are read back through `bodyOf`. */
+/** Each post's body, counted by `termsOf` as the loader counts it. */
 const BODIES = new WeakMap<Post, string>();
-const bodyOf: BodyOf = (p) => BODIES.get(p) ?? '';
+
+/** Term counts of `posts` taken as the loader takes them, in the order given (as files may be read in any order). */
+function termsOf(posts: Iterable<Post>): TermIndex {
+  const terms = new TermIndex();
+  for (const p of posts) terms.add(p, BODIES.get(p) ?? '');
+  return terms;
+}
 
 function post(spec: PostSpec): Post {
   const lang = spec.lang ?? 'en';
@@ -63,7 +70,7 @@ function filler(seed: number): string {
   return Array.from({ length: 12 }, (_, i) => `zq${seed}x${i}`).join(' ');
 }
 
-type TestOptions = Omit<RelateOptions, 'bodyOf'>;
+type TestOptions = Omit<RelateOptions, 'terms'>;
 
 interface Related {
   readonly articles: Article[];
@@ -74,9 +81,10 @@ interface Related {
 
 function relate(posts: readonly Post[], count = 5, options: TestOptions = {}): Related {
   const articles = groupArticles(posts);
-  const relations = relateArticles(articles, count, { ...options, bodyOf });
+  const terms = termsOf(posts);
+  const relations = relateArticles(articles, count, { ...options, terms });
   const explained = (p: Post): ExplainedRelation[] => {
-    const list = explainRelated(articles, articleKey(p), count, { ...options, bodyOf }) ?? [];
+    const list = explainRelated(articles, articleKey(p), count, { ...options, terms }) ?? [];
     expect(list.map(({ article, score, pinned }) => ({ article, score, pinned }))).toEqual(relations.get(articleKey(p)));
     return list;
   };
@@ -351,6 +359,18 @@ describe('rules', () => {
   ];
   const all = [en, ar, ...others];
 
+  it('joins an Arabic word with a one-letter prefix to its stem only when a published article writes that stem with ال', () => {
+    // بتقرير ("in a report") is تقرير with ب attached; only التقرير elsewhere shows that تقرير is a stem.
+    const prefixed = post({ lang: 'ar', slug: 'prefixed', title: `بتقرير ${filler(1)}` });
+    const plain = post({ lang: 'ar', slug: 'plain', title: `تقرير ${filler(2)}` });
+    const definite = post({ lang: 'ar', slug: 'definite', title: `التقرير ${filler(3)}` });
+    const terms = termsOf([prefixed, plain, definite]);
+    const listed = (posts: Post[]) => slugsOf(relateArticles(groupArticles(posts), 5, { terms }).get(articleKey(prefixed)), 'ar');
+    expect(listed([prefixed, plain, definite])).toEqual(['definite', 'plain']);
+    // The same three files, the one with التقرير a draft: what is not published shapes nothing.
+    expect(listed([prefixed, plain])).toEqual([]);
+  });
+
   it('never relates an article to itself or to its own translation', () => {
     const { articles, relations } = relate(all, 10);
     for (const article of articles) {
@@ -406,8 +426,8 @@ describe('rules', () => {
   });
 
   it('handles empty input, a single article and a count of 0', () => {
-    expect(relateArticles([], 5, { bodyOf }).size).toBe(0);
-    expect(explainRelated([], 'post:en:x', 5, { bodyOf })).toBeUndefined();
+    expect(relateArticles([], 5, { terms: termsOf([]) }).size).toBe(0);
+    expect(explainRelated([], 'post:en:x', 5, { terms: termsOf([]) })).toBeUndefined();
     expect(relate([en]).relations.get(articleKey(en))).toEqual([]);
     expect(relate(all, 0).relations.get(articleKey(en))).toEqual([]);
   });
@@ -452,11 +472,12 @@ function distractors(count: number): Post[] {
 
 /** Every article's list, and its reasons, in a form that compares by value. */
 function serialise(articles: readonly Article[]): [string, { key: string; score: number; reasons: ExplainedRelation['reasons'] }[]][] {
-  const relations = relateArticles(articles, 5, { bodyOf });
+  const terms = termsOf(articles.flatMap((article) => [...article.versions.values()]));
+  const relations = relateArticles(articles, 5, { terms });
   return [...relations.keys()]
     .sort((a, b) => (a < b ? -1 : 1))
     .map((key) => {
-      const list = explainRelated(articles, key, 5, { bodyOf }) ?? [];
+      const list = explainRelated(articles, key, 5, { terms }) ?? [];
       expect(list.map((relation) => relation.score)).toEqual(relations.get(key)?.map((relation) => relation.score));
       return [key, list.map((relation) => ({ key: relation.article.key, score: relation.score, reasons: relation.reasons }))];
     });

@@ -1,6 +1,6 @@
 import { directionOf, siteTranslator, type SiteConfig } from '../config.js';
 import { formatDate, languageName } from '../i18n/index.js';
-import { lastModified, type BodyOf, type Post } from '../model.js';
+import { lastModified, type Post } from '../model.js';
 import { readingMinutes } from '../render/article.js';
 import { isWebUrl } from '../load/frontMatter.js';
 import {
@@ -14,6 +14,7 @@ import {
   type Relation,
   type RelateOptions,
 } from '../relate/related.js';
+import type { TermIndex } from '../relate/terms.js';
 import { escapeHtml } from '../text.js';
 import { absoluteUrl, languageHomeUrl, outputUrl } from '../urls.js';
 import type { FeedCategory, FeedDocument, FeedEntry, FeedLinks, FeedImage, RelatedItem, TranslationLink } from './document.js';
@@ -130,19 +131,19 @@ export interface Relatedness {
   readonly relations: ReadonlyMap<string, readonly Relation[]>;
 }
 
-export function relateLivePosts(livePosts: readonly Post[], config: SiteConfig, bodyOf: BodyOf): Relatedness {
+export function relateLivePosts(livePosts: readonly Post[], config: SiteConfig, terms: TermIndex): Relatedness {
   const articles = groupArticles(livePosts);
-  const relations = relateArticles(articles, config.feeds.relatedCount, relateOptions(livePosts, config, bodyOf));
+  const relations = relateArticles(articles, config.feeds.relatedCount, relateOptions(livePosts, config, terms));
   return { articleByKey: new Map(articles.map((article) => [article.key, article])), relations };
 }
 
 /** One live post's related list, as `relateLivePosts` ranks it, with the reasons: for `nashra related`. */
-export function explainLivePost(livePosts: readonly Post[], config: SiteConfig, bodyOf: BodyOf, post: Post): ExplainedRelation[] {
-  return explainRelated(groupArticles(livePosts), articleKey(post), config.feeds.relatedCount, relateOptions(livePosts, config, bodyOf)) ?? [];
+export function explainLivePost(livePosts: readonly Post[], config: SiteConfig, terms: TermIndex, post: Post): ExplainedRelation[] {
+  return explainRelated(groupArticles(livePosts), articleKey(post), config.feeds.relatedCount, relateOptions(livePosts, config, terms)) ?? [];
 }
 
-function relateOptions(livePosts: readonly Post[], config: SiteConfig, bodyOf: BodyOf): RelateOptions {
-  return { bodyOf, halfLifeDays: config.related.halfLifeDays, pins: resolvePins(livePosts).pins };
+function relateOptions(livePosts: readonly Post[], config: SiteConfig, terms: TermIndex): RelateOptions {
+  return { terms, halfLifeDays: config.related.halfLifeDays, pins: resolvePins(livePosts).pins };
 }
 
 /** A post's related articles, each in the post's language where a version exists. */

@@ -7,7 +7,7 @@ import type { Post } from '../model.js';
 import { countWords, renderSummary } from '../render/article.js';
 import { detachedCopy, indexOfForbiddenCharacter, stripForbiddenCharacters } from '../text.js';
 import { articleUrl } from '../urls.js';
-import { frontMatterSchema, KNOWN_FIELDS } from './frontMatter.js';
+import { frontMatterSchema, KNOWN_FIELDS, type FrontMatter } from './frontMatter.js';
 import { schemaProblems } from './schemaIssues.js';
 import { parseYamlMapping, type YamlData } from './yamlData.js';
 
@@ -22,7 +22,16 @@ export interface SourceFile {
 
 export interface ParsedPost {
   readonly post?: Post;
+  /** The Markdown body, for what the loader derives from it besides the post. */
+  readonly body?: string;
   readonly diagnostics: Diagnostic[];
+}
+
+/** Front matter that passed validation, with what a post is built from. */
+export interface ValidFrontMatter {
+  readonly data: FrontMatter;
+  readonly yaml: YamlData;
+  readonly body: string;
 }
 
 const START = { line: 1, column: 1 };
@@ -48,8 +57,11 @@ export function postBody(fileText: string): string {
   return splitFrontMatter(stripForbiddenCharacters(fileText), () => ({}));
 }
 
-/** Validates one post file. Pure: no disk, no clock. */
-export function parsePost(file: SourceFile, config: SiteConfig): ParsedPost {
+/**
+ * Reads and validates the front matter of one post file, and splits off its
+ * body: all of loading a post but what is derived from the body. Pure.
+ */
+export function readFrontMatter(file: SourceFile, config: SiteConfig): { frontMatter?: ValidFrontMatter; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
   const report = (position: { line: number; column: number }, severity: 'error' | 'warning', field: string, message: string) =>
     diagnostics.push(diagnostic(file.path, position, severity, field, message));
@@ -103,7 +115,14 @@ export function parsePost(file: SourceFile, config: SiteConfig): ParsedPost {
   if (fm.updated && fm.updated < fm.date) {
     report(source.positionOf(['updated']), 'warning', 'updated', 'updated is earlier than date; date is used as the update time');
   }
+  return { frontMatter: { data: fm, yaml: source, body }, diagnostics };
+}
 
+/** Validates one post file. Pure: no disk, no clock. */
+export function parsePost(file: SourceFile, config: SiteConfig): ParsedPost {
+  const { frontMatter, diagnostics } = readFrontMatter(file, config);
+  if (!frontMatter) return { diagnostics };
+  const { data: fm, yaml: source, body } = frontMatter;
   const slug = fm.slug ?? fileSlug(file.path);
   const categories = (fm.categories ?? []).filter((path) => path.length > 0);
   const url = articleUrl(config, { lang: file.lang, slug, topCategory: categories[0]?.[0], date: fm.date });
@@ -136,7 +155,7 @@ export function parsePost(file: SourceFile, config: SiteConfig): ParsedPost {
   };
   // A copy whose strings share nothing with the file text: a title or a tag cut from the file
   // would otherwise keep the whole file, body included, in memory for the rest of the build.
-  return { post: detachedCopy(stripUndefined(post)), diagnostics };
+  return { post: detachedCopy(stripUndefined(post)), body, diagnostics };
 }
 
 function warnAboutNearMissKeys(

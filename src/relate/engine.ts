@@ -1,5 +1,7 @@
-import type { BodyOf, Post } from '../model.js';
-import { analyseWord, normalizeLabel, scanWords, stripLetterPrefixes, withoutUrls, WordTable } from './normalize.js';
+import type { Post } from '../model.js';
+import { arena } from './arena.js';
+import { normalizeLabel } from './normalize.js';
+import { CanonicalCounts, canonicalTerms, type CanonicalTerms, type TermCounts, type TermIndex } from './terms.js';
 import { TopK } from './topk.js';
 
 /**
@@ -28,9 +30,6 @@ import { TopK } from './topk.js';
  * common are not compared: their words and labels are different terms.
  */
 export const WEIGHTS = {
-  title: 3,
-  summary: 2,
-  body: 1,
   text: 0.6,
   labels: 0.4,
   recency: 0.2,
@@ -39,21 +38,20 @@ export const WEIGHTS = {
 /** Terms kept per article version in the index. */
 export const INDEXED_TERMS = 48;
 /** Terms an article is queried with, per version. */
-export const QUERY_TERMS = 16;
+export const QUERY_TERMS = 12;
 /**
  * Entries walked per query term and per label. Term postings are ordered by
  * weight (impact order) and label postings newest first, so a query visits
  * the articles where a term weighs most, and the newest articles of a common
  * label: bounded work per query whatever the archive size.
  */
-export const POSTINGS_WALKED = 96;
+export const POSTINGS_WALKED = 64;
 /** Candidates re-scored exactly (with every shared label) before the final cut, at least. */
 const SHORTLIST = 12;
 const NONE: ReadonlySet<number> = new Set();
 const EMPTY_INTS = new Int32Array(0);
-/** Weighted occurrences of a term in one version are counted up to this. */
-const MAX_COUNT = 255;
 const EMPTY_FLOATS = new Float32Array(0);
+const EMPTY_COUNTS: TermCounts = { ids: EMPTY_INTS, counts: new Uint8Array(0), definite: EMPTY_INTS };
 
 const DAY_MS = 86_400_000;
 
@@ -65,8 +63,8 @@ export interface EngineArticle {
 }
 
 export interface EngineOptions {
-  /** Reads a version's body back; each body is scanned once and let go. */
-  readonly bodyOf: BodyOf;
+  /** The term counts of every version, taken when the posts were loaded. */
+  readonly terms: TermIndex;
   /** Half-life of the recency preference, in days. */
   readonly halfLifeDays: number;
   /** Ages are measured from here. */
@@ -105,45 +103,11 @@ interface Doc {
 /** Doc with its raw counts, before weighting. */
 interface RawDoc {
   readonly doc: Doc;
-  ids: Int32Array;
-  counts: Uint8Array;
+  readonly counts: TermCounts;
 }
 
 const LABEL_TAG = 0;
 const LABEL_CATEGORY = 1;
-
-/** Growable dense scratch arrays indexed by term id. */
-class Scratch {
-  counts = new Int32Array(1024);
-  ensure(size: number): void {
-    if (size <= this.counts.length) return;
-    const grown = new Int32Array(Math.max(size, this.counts.length * 2));
-    grown.set(this.counts);
-    this.counts = grown;
-  }
-}
-
-type SmallArray = Int32Array | Uint8Array | Float32Array;
-
-/**
- * Hands out small typed arrays as views into large blocks. Tens of thousands
- * of versions each own a few short arrays; one allocation each would cost
- * more in allocator overhead and fragmentation than the numbers themselves.
- */
-function arena<A extends SmallArray>(make: (length: number) => A, blockLength = 1 << 18): (values: ArrayLike<number>) => A {
-  let block = make(0);
-  let used = 0;
-  return (values) => {
-    if (used + values.length > block.length) {
-      block = make(Math.max(blockLength, values.length));
-      used = 0;
-    }
-    const view = block.subarray(used, used + values.length) as A;
-    view.set(values);
-    used += values.length;
-    return view;
-  };
-}
 
 export class RelatednessEngine<A extends EngineArticle = EngineArticle> {
   /** Articles sorted by key: an article's index is its rank, so ties broken by index are broken by key. */
@@ -155,7 +119,7 @@ export class RelatednessEngine<A extends EngineArticle = EngineArticle> {
   private readonly ageDays: Int32Array;
 
   // terms
-  private readonly termForm: string[] = [];
+  private termForm: string[] = [];
   private termPostStart = new Int32Array(1);
   private termPostArticle = new Int32Array(0);
   private termPostWeight = new Float32Array(0);
@@ -173,13 +137,17 @@ export class RelatednessEngine<A extends EngineArticle = EngineArticle> {
   private readonly floats = arena((length) => new Float32Array(length));
 
   // query scratch
-  private readonly accText: Float64Array;
-  private readonly accLabels: Float64Array;
+  /**
+   * Partial sums of the current query, article-major so that the versions of
+   * one article sit side by side: the text sum of (article, lang) at
+   * 2 × (article × languages + lang), its label sum just after.
+   */
+  private readonly acc: Float64Array;
   private readonly stamp: Int32Array;
   private readonly touched: Int32Array;
   private epoch = 0;
   private shortlist = new TopK(SHORTLIST);
-  /** Label norm of each version (lang * n + article), -1 where the article has no version in that language. */
+  /** Label norm of each version (article × languages + lang), -1 where the article has no version in that language. */
   private labelNorms = new Float64Array(0);
   private queryWeight = new Float64Array(0);
 
@@ -199,15 +167,14 @@ export class RelatednessEngine<A extends EngineArticle = EngineArticle> {
       this.recency[index] = 1 - WEIGHTS.recency + WEIGHTS.recency * 2 ** (-age / halfLife);
     });
 
-    const raw = this.analyse(options.bodyOf);
+    const { raw, canonical } = this.analyse(options.terms);
     const perLanguage = this.languages.map((_, lang) => raw.filter((entry) => entry.doc.lang === lang).length);
-    this.weighTerms(raw, perLanguage);
+    this.weighTerms(raw, perLanguage, new CanonicalCounts(canonical));
     this.indexLabels(perLanguage);
 
     for (const doc of this.docs) if (doc) this.prepareQuery(doc);
 
-    this.accText = new Float64Array(this.languages.length * n);
-    this.accLabels = new Float64Array(this.languages.length * n);
+    this.acc = new Float64Array(2 * this.languages.length * n);
     this.stamp = new Int32Array(n);
     this.touched = new Int32Array(n);
   }
@@ -218,117 +185,25 @@ export class RelatednessEngine<A extends EngineArticle = EngineArticle> {
 
   // ------------------------------------------------------------ building
 
-  /** Tokenises every version once; returns raw term counts per version. */
-  private analyse(bodyOf: BodyOf): RawDoc[] {
+  /** Each version's labels, and its term counts renumbered for ranking. */
+  private analyse(terms: TermIndex): { raw: RawDoc[]; canonical: CanonicalTerms } {
     const n = this.articles.length;
-    const termIds = new Map<string, number>();
-    const termText: string[] = [];
-    const termArabic: boolean[] = [];
-    const termDefinite: boolean[] = [];
-    const termLang: number[] = [];
-    const caches = this.languages.map(() => new WordTable());
-    const scratch = new Scratch();
-    const touched: number[] = [];
-    const raw: RawDoc[] = [];
-    // Raw counts are dropped after weighing, so they get arenas of their own.
-    const rawIds = arena((length) => new Int32Array(length));
-    // Weighted occurrences saturate at MAX_COUNT: past it, 1 + ln(tf) hardly moves, and a byte per term keeps the largest transient of the build small.
-    const rawCounts = arena((length) => new Uint8Array(length));
-
-    /** The term id of a word not yet in the language's cache (-1 for stop words and numbers). */
-    const termOf = (word: string, lang: number): number => {
-      const analysed = analyseWord(word);
-      if (!analysed) return -1;
-      const key = `${lang}\u0000${analysed.term}`;
-      let id = termIds.get(key);
-      if (id === undefined) {
-        id = termText.length;
-        termIds.set(key, id);
-        termText.push(analysed.term);
-        termArabic.push(analysed.arabic);
-        termDefinite.push(false);
-        termLang.push(lang);
-        this.termForm.push(analysed.form);
-      } else if (preferredForm(analysed.form, this.termForm[id] ?? analysed.form)) {
-        this.termForm[id] = analysed.form;
-      }
-      if (analysed.definite) termDefinite[id] = true;
-      return id;
-    };
-
-    let cache = caches[0] ?? new WordTable();
-    let lang = 0;
-    let weight = 1;
-    const count = (source: string, start: number, end: number, hash1: number, hash2: number): void => {
-      let id = cache.get(hash1, hash2, end - start);
-      if (id === undefined) {
-        id = termOf(source.slice(start, end), lang);
-        cache.set(hash1, hash2, end - start, id);
-      }
-      if (id < 0) return;
-      if (id >= scratch.counts.length) scratch.ensure(id + 1);
-      const counts = scratch.counts;
-      const before = counts[id] ?? 0;
-      if (before === 0) touched.push(id);
-      counts[id] = before + weight;
-    };
-
+    const docs: Doc[] = [];
+    const counts: TermCounts[] = [];
     for (let article = 0; article < n; article++) {
       const entry = this.articles[article];
       if (!entry) continue;
       for (const [langName, post] of [...entry.versions.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
-        lang = this.languages.indexOf(langName);
-        cache = caches[lang] ?? new WordTable();
-        weight = WEIGHTS.title;
-        scanWords(withoutUrls(post.title), count);
-        if (post.summaryMarkdown) {
-          weight = WEIGHTS.summary;
-          scanWords(withoutUrls(post.summaryMarkdown), count);
-        }
-        weight = WEIGHTS.body;
-        scanWords(withoutUrls(bodyOf(post)), count);
-        touched.sort((a, b) => a - b);
-        const ids = rawIds(touched);
-        const counts = rawCounts(touched.map((id) => Math.min(MAX_COUNT, scratch.counts[id] ?? 0)));
-        for (const id of touched) scratch.counts[id] = 0;
-        touched.length = 0;
+        const lang = this.languages.indexOf(langName);
         const doc: Doc = { article, lang, terms: EMPTY_INTS, weights: EMPTY_FLOATS, query: EMPTY_INTS, queryWeights: EMPTY_FLOATS, ...this.labelsOf(post, lang), labelNorm: 0 };
         this.docs[lang * n + article] = doc;
-        raw.push({ doc, ids, counts });
+        docs.push(doc);
+        counts.push(terms.of(post));
       }
     }
-
-    // One-letter Arabic prefixes (و ف ب ك ل): a stem loses its first letter when what remains
-    // is a stem seen with the definite article and the stem itself never was, so بمحاكم joins
-    // محاكم while لاجئ (from لاجئون, also seen as اللاجئون) stays whole.
-    const remap = new Int32Array(termText.length);
-    let remapped = false;
-    for (let id = 0; id < termText.length; id++) {
-      remap[id] = id;
-      const text = termText[id] ?? '';
-      if (!termArabic[id] || termDefinite[id]) continue;
-      const lang = termLang[id] ?? 0;
-      const isDefiniteStem = (candidate: string): boolean => {
-        const other = termIds.get(`${lang}\u0000${candidate}`);
-        return other !== undefined && termDefinite[other] === true;
-      };
-      const stem = stripLetterPrefixes(text, isDefiniteStem);
-      if (stem !== text) {
-        const target = termIds.get(`${lang}\u0000${stem}`);
-        if (target !== undefined) {
-          remap[id] = target;
-          remapped = true;
-        }
-      }
-    }
-    if (remapped) {
-      for (const entry of raw) mergeRemapped(entry, remap, scratch, rawIds, rawCounts);
-      for (let id = 0; id < remap.length; id++) {
-        const target = remap[id] ?? id;
-        if (target !== id && preferredForm(this.termForm[id] ?? '', this.termForm[target] ?? '')) this.termForm[target] = this.termForm[id] ?? '';
-      }
-    }
-    return raw;
+    const canonical = canonicalTerms(terms, counts);
+    this.termForm = canonical.forms;
+    return { raw: docs.map((doc, i) => ({ doc, counts: counts[i] ?? EMPTY_COUNTS })), canonical };
   }
 
   /** Tag and category-level label ids of one version, ascending and distinct, with the names it gives them. */
@@ -361,31 +236,38 @@ export class RelatednessEngine<A extends EngineArticle = EngineArticle> {
   }
 
   /** TF-IDF weights, cosine normalisation, pruning to INDEXED_TERMS, and the term postings. */
-  private weighTerms(raw: RawDoc[], perLanguage: number[]): void {
+  private weighTerms(raw: RawDoc[], perLanguage: number[], reader: CanonicalCounts): void {
     const termCount = this.termForm.length;
     const df = new Int32Array(termCount);
-    for (const entry of raw) for (const id of entry.ids) df[id] = (df[id] ?? 0) + 1;
-    const idf = new Float64Array(termCount);
-    for (const entry of raw) for (const id of entry.ids) idf[id] = Math.log(1 + (perLanguage[entry.doc.lang] ?? 1) / (df[id] ?? 1));
+    const termLang = new Int32Array(termCount);
+    for (const entry of raw) {
+      const { ids, length } = reader.read(entry.counts);
+      for (let i = 0; i < length; i++) {
+        const id = ids[i] ?? 0;
+        df[id] = (df[id] ?? 0) + 1;
+        termLang[id] = entry.doc.lang;
+      }
+    }
+    const idf = Float64Array.from(df, (documents, id) => (documents > 0 ? Math.log(1 + (perLanguage[termLang[id] ?? 0] ?? 1) / documents) : 0));
     const logTf = Float64Array.from({ length: 1024 }, (_, tf) => 1 + Math.log(Math.max(1, tf)));
     const postingCount = new Int32Array(termCount + 1);
     let weights = new Float64Array(1024);
     let work = new Float64Array(1024);
-    for (const entry of raw) {
-      const { doc, ids, counts } = entry;
-      if (ids.length > weights.length) {
-        weights = new Float64Array(ids.length * 2);
-        work = new Float64Array(ids.length * 2);
+    for (const { doc, counts: versionCounts } of raw) {
+      const { ids, counts, length } = reader.read(versionCounts);
+      if (length > weights.length) {
+        weights = new Float64Array(length * 2);
+        work = new Float64Array(length * 2);
       }
       let norm = 0;
-      for (let i = 0; i < ids.length; i++) {
+      for (let i = 0; i < length; i++) {
         const tf = counts[i] ?? 1;
         const weight = (tf < 1024 ? (logTf[tf] ?? 1) : 1 + Math.log(tf)) * (idf[ids[i] ?? 0] ?? 0);
         weights[i] = weight;
         norm += weight * weight;
       }
       norm = Math.sqrt(norm) || 1;
-      const kept = heaviest(ids, weights, ids.length, INDEXED_TERMS, work);
+      const kept = heaviest(ids, weights, length, INDEXED_TERMS, work);
       const terms = kept.map((i) => ids[i] ?? 0);
       for (const id of terms) postingCount[id + 1] = (postingCount[id + 1] ?? 0) + 1;
       doc.terms = this.ints(terms);
@@ -435,7 +317,10 @@ export class RelatednessEngine<A extends EngineArticle = EngineArticle> {
       }
       doc.labelNorm = Math.sqrt(norm);
     }
-    this.labelNorms = Float64Array.from(this.docs, (doc) => (doc ? doc.labelNorm : -1));
+    const languages = this.languages.length;
+    const n = this.articles.length;
+    this.labelNorms = new Float64Array(languages * n).fill(-1);
+    for (const doc of this.docs) if (doc) this.labelNorms[doc.article * languages + doc.lang] = doc.labelNorm;
     this.labelPostStart = start;
     // Newest first, then by key: sort ranks in that order, then map them back to articles.
     const byDate = Array.from(this.articles, (_, index) => index).sort(
@@ -476,12 +361,11 @@ export class RelatednessEngine<A extends EngineArticle = EngineArticle> {
     const n = this.articles.length;
     const languages = this.languages.length;
     const epoch = ++this.epoch;
-    const { stamp, touched, accText, accLabels, termPostStart, termPostArticle, termPostWeight, labelPostStart, labelPostArticle } = this;
+    const { stamp, touched, acc, termPostStart, termPostArticle, termPostWeight, labelPostStart, labelPostArticle } = this;
     let touchedCount = 0;
     for (let lang = 0; lang < languages; lang++) {
       const doc = this.docs[lang * n + index];
       if (!doc) continue;
-      const base = lang * n;
       for (let q = 0; q < doc.query.length; q++) {
         const id = doc.query[q] ?? 0;
         const weight = doc.queryWeights[q] ?? 0;
@@ -489,7 +373,8 @@ export class RelatednessEngine<A extends EngineArticle = EngineArticle> {
         const end = Math.min(termPostStart[id + 1] ?? 0, start + POSTINGS_WALKED);
         for (let p = start; p < end; p++) {
           const other = termPostArticle[p] ?? 0;
-          accText[base + other] = (accText[base + other] ?? 0) + weight * (termPostWeight[p] ?? 0);
+          const at = 2 * (other * languages + lang);
+          acc[at] = (acc[at] ?? 0) + weight * (termPostWeight[p] ?? 0);
           if (stamp[other] !== epoch) {
             stamp[other] = epoch;
             touched[touchedCount++] = other;
@@ -503,7 +388,8 @@ export class RelatednessEngine<A extends EngineArticle = EngineArticle> {
         const square = idf * idf;
         for (let p = start; p < end; p++) {
           const other = labelPostArticle[p] ?? 0;
-          accLabels[base + other] = (accLabels[base + other] ?? 0) + square;
+          const at = 2 * (other * languages + lang) + 1;
+          acc[at] = (acc[at] ?? 0) + square;
           if (stamp[other] !== epoch) {
             stamp[other] = epoch;
             touched[touchedCount++] = other;
@@ -514,27 +400,29 @@ export class RelatednessEngine<A extends EngineArticle = EngineArticle> {
     // Flat per-version arrays here, not the Doc objects: at archive scale the touched articles are
     // thousands of scattered objects, and fetching them would cost a cache miss each.
     const { labelNorms, recency } = this;
+    const mineNorms = labelNorms.subarray(index * languages, (index + 1) * languages);
+    const excluding = exclude.size > 0;
     const shortlist = this.shortlistFor(count);
     for (let t = 0; t < touchedCount; t++) {
       const other = touched[t] ?? 0;
       let sum = 0;
       let shared = 0;
       for (let lang = 0; lang < languages; lang++) {
-        const slot = lang * n + other;
-        const mine = labelNorms[lang * n + index] ?? -1;
+        const slot = other * languages + lang;
+        const mine = mineNorms[lang] ?? -1;
         const theirs = labelNorms[slot] ?? -1;
         if (mine >= 0 && theirs >= 0) {
           const labelNorm = mine * theirs;
-          sum += WEIGHTS.text * (accText[slot] ?? 0) + (labelNorm > 0 ? (WEIGHTS.labels * (accLabels[slot] ?? 0)) / labelNorm : 0);
+          sum += WEIGHTS.text * (acc[2 * slot] ?? 0) + (labelNorm > 0 ? (WEIGHTS.labels * (acc[2 * slot + 1] ?? 0)) / labelNorm : 0);
           shared++;
         }
-        accText[slot] = 0;
-        accLabels[slot] = 0;
+        acc[2 * slot] = 0;
+        acc[2 * slot + 1] = 0;
       }
-      if (shared > 0 && other !== index && !exclude.has(other)) shortlist.push((sum / shared) * (recency[other] ?? 1), other);
+      if (shared > 0 && other !== index && !(excluding && exclude.has(other))) shortlist.push((sum / shared) * (recency[other] ?? 1), other);
     }
     // Exact scores (common labels included) for the shortlist, then the final cut.
-    const scored = shortlist.sortedIds().map((other) => ({ other, score: this.pairScore(index, other) }));
+    const scored = this.withQueryOf(index, () => shortlist.sortedIds().map((other) => ({ other, score: this.pair(index, other, undefined) })));
     scored.sort((a, b) => b.score - a.score || a.other - b.other);
     return scored.slice(0, count);
   }
@@ -567,13 +455,13 @@ export class RelatednessEngine<A extends EngineArticle = EngineArticle> {
 
   /** The score of `other` as related to `index`. */
   pairScore(index: number, other: number): number {
-    return this.pair(index, other, undefined);
+    return this.withQueryOf(index, () => this.pair(index, other, undefined));
   }
 
   /** The score of `other` as related to `index`, with what the two share. */
   explain(index: number, other: number): { score: number; reasons: PairReasons } {
     const shared: Shared = { terms: [], tags: [], categories: [] };
-    const score = this.pair(index, other, shared);
+    const score = this.withQueryOf(index, () => this.pair(index, other, shared));
     const byIdf = (a: SharedLabel, b: SharedLabel): number => (this.labelIdf[b.id] ?? 0) - (this.labelIdf[a.id] ?? 0) || compareText(a.name, b.name);
     const paths = shared.categories.map((label) => label.name);
     return {
@@ -593,8 +481,24 @@ export class RelatednessEngine<A extends EngineArticle = EngineArticle> {
     };
   }
 
+  /** Runs `score` with the query weights of `index` (every language) spread over `queryWeight`, and clears them after. */
+  private withQueryOf<T>(index: number, score: () => T): T {
+    const n = this.articles.length;
+    for (let lang = 0; lang < this.languages.length; lang++) {
+      const mine = this.docs[lang * n + index];
+      if (mine) for (let q = 0; q < mine.query.length; q++) this.queryWeight[mine.query[q] ?? 0] = mine.queryWeights[q] ?? 0;
+    }
+    try {
+      return score();
+    } finally {
+      for (let lang = 0; lang < this.languages.length; lang++) for (const id of this.docs[lang * n + index]?.query ?? EMPTY_INTS) this.queryWeight[id] = 0;
+    }
+  }
+
+  /** The exact score of `other` for `index`, within `withQueryOf(index)`; what they share goes into `shared` if given. */
   private pair(index: number, other: number, shared: Shared | undefined): number {
     const n = this.articles.length;
+    const { queryWeight, labelIdf } = this;
     let sum = 0;
     let languages = 0;
     for (let lang = 0; lang < this.languages.length; lang++) {
@@ -602,24 +506,31 @@ export class RelatednessEngine<A extends EngineArticle = EngineArticle> {
       const theirs = this.docs[lang * n + other];
       if (!mine || !theirs) continue;
       languages++;
-      for (let q = 0; q < mine.query.length; q++) this.queryWeight[mine.query[q] ?? 0] = mine.queryWeights[q] ?? 0;
       let text = 0;
       for (let i = 0; i < theirs.terms.length; i++) {
         const id = theirs.terms[i] ?? 0;
-        const weight = this.queryWeight[id] ?? 0;
+        const weight = queryWeight[id] ?? 0;
         if (weight > 0) {
           const contribution = weight * (theirs.weights[i] ?? 0);
           text += contribution;
           shared?.terms.push({ id, contribution });
         }
       }
-      for (const id of mine.query) this.queryWeight[id] = 0;
+      // Labels both carry: a merge of the two ascending lists.
       let labels = 0;
-      for (const at of intersect(mine.labels, theirs.labels)) {
-        const id = mine.labels[at] ?? 0;
-        const idf = this.labelIdf[id] ?? 0;
-        labels += idf * idf;
-        if (shared) (this.labelKind[id] === LABEL_TAG ? shared.tags : shared.categories).push({ id, name: mine.labelNames[at] ?? '' });
+      const [a, b] = [mine.labels, theirs.labels];
+      for (let i = 0, j = 0; i < a.length && j < b.length; ) {
+        const x = a[i] ?? 0;
+        const y = b[j] ?? 0;
+        if (x < y) i++;
+        else if (x > y) j++;
+        else {
+          const idf = labelIdf[x] ?? 0;
+          labels += idf * idf;
+          if (shared) (this.labelKind[x] === LABEL_TAG ? shared.tags : shared.categories).push({ id: x, name: mine.labelNames[i] ?? '' });
+          i++;
+          j++;
+        }
       }
       const labelNorm = mine.labelNorm * theirs.labelNorm;
       sum += WEIGHTS.text * text + (labelNorm > 0 ? (WEIGHTS.labels * labels) / labelNorm : 0);
@@ -653,20 +564,19 @@ function distinct(values: string[]): string[] {
   return [...new Set(values)];
 }
 
-/** A shorter surface form displays a term better; equal lengths by code point order, so the choice never depends on input order. */
-function preferredForm(candidate: string, current: string): boolean {
-  return candidate.length < current.length || (candidate.length === current.length && candidate < current);
-}
-
 /** Indices of the `limit` largest of the first `length` weights, heaviest first; ties by term id. `work` is scratch space. */
 function heaviest(ids: Int32Array, weights: Float64Array, length: number, limit: number, work: Float64Array): number[] {
-  const chosen: number[] = [];
+  let chosen: number[] = [];
   if (length > limit) {
     work.set(weights.subarray(0, length));
     const threshold = kthLargest(work.subarray(0, length), limit);
-    for (let i = 0; i < length; i++) if ((weights[i] ?? 0) > threshold) chosen.push(i);
-    // ids are ascending, so ties at the threshold go to the lower ids.
-    for (let i = 0; i < length && chosen.length < limit; i++) if (weights[i] === threshold) chosen.push(i);
+    const tied: number[] = [];
+    for (let i = 0; i < length; i++) {
+      const weight = weights[i] ?? 0;
+      if (weight > threshold) chosen.push(i);
+      else if (weight === threshold) tied.push(i);
+    }
+    chosen = chosen.concat(tied.sort((a, b) => (ids[a] ?? 0) - (ids[b] ?? 0)).slice(0, limit - chosen.length));
   } else for (let i = 0; i < length; i++) chosen.push(i);
   return chosen.sort((a, b) => (weights[b] ?? 0) - (weights[a] ?? 0) || (ids[a] ?? 0) - (ids[b] ?? 0));
 }
@@ -720,44 +630,3 @@ function sortByImpact(start: Int32Array, articles: Int32Array, weights: Float32A
   }
 }
 
-/** Positions in `a` of the elements that are also in `b` (both ascending). */
-function intersect(a: Int32Array, b: Int32Array): number[] {
-  const out: number[] = [];
-  let i = 0;
-  let j = 0;
-  while (i < a.length && j < b.length) {
-    const x = a[i] ?? 0;
-    const y = b[j] ?? 0;
-    if (x === y) {
-      out.push(i);
-      i++;
-      j++;
-    } else if (x < y) i++;
-    else j++;
-  }
-  return out;
-}
-
-/** Rewrites a version's raw counts through `remap`, merging terms that became one. */
-function mergeRemapped(
-  entry: RawDoc,
-  remap: Int32Array,
-  scratch: Scratch,
-  ints: (values: ArrayLike<number>) => Int32Array,
-  counts: (values: ArrayLike<number>) => Uint8Array,
-): void {
-  let changed = false;
-  for (const id of entry.ids) if (remap[id] !== id) changed = true;
-  if (!changed) return;
-  const touched: number[] = [];
-  entry.ids.forEach((id, i) => {
-    const target = remap[id] ?? id;
-    scratch.ensure(target + 1);
-    if (scratch.counts[target] === 0) touched.push(target);
-    scratch.counts[target] = (scratch.counts[target] ?? 0) + (entry.counts[i] ?? 0);
-  });
-  touched.sort((a, b) => a - b);
-  entry.ids = ints(touched);
-  entry.counts = counts(touched.map((id) => Math.min(MAX_COUNT, scratch.counts[id] ?? 0)));
-  for (const id of touched) scratch.counts[id] = 0;
-}

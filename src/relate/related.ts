@@ -1,5 +1,6 @@
-import type { BodyOf, Post } from '../model.js';
+import type { Post } from '../model.js';
 import { RelatednessEngine } from './engine.js';
+import type { TermIndex } from './terms.js';
 
 /**
  * An article is a translation group: the posts of one `translationKey`, or a
@@ -39,8 +40,8 @@ export interface ExplainedRelation extends Relation {
 }
 
 export interface RelateOptions {
-  /** Reads a version's body back: the body is read once per version and let go. */
-  readonly bodyOf: BodyOf;
+  /** The term counts of every version, taken when the posts were loaded. */
+  readonly terms: TermIndex;
   /** Half-life of the preference for newer articles, in days (default 365; 0 or less turns recency off). */
   readonly halfLifeDays?: number;
   /** Ages are measured from this date; by default from the newest article of the set, so output never depends on the clock. */
@@ -96,7 +97,7 @@ export function relateArticles(articles: readonly Article[], count: number, opti
   engine.articles.forEach((article, index) => {
     result.set(
       article.key,
-      rankedFor(engine, index, count, options).map(({ other, pinned }) => ({ article: articleAt(engine, other), score: engine.pairScore(index, other), pinned })),
+      rankedFor(engine, index, count, options).map(({ other, score, pinned }) => ({ article: articleAt(engine, other), score, pinned })),
     );
   });
   return result;
@@ -117,14 +118,14 @@ export function explainRelated(articles: readonly Article[], key: string, count:
 function buildEngine(articles: readonly Article[], options: RelateOptions): RelatednessEngine<Article> {
   const newest = articles.reduce((latest, article) => Math.max(latest, article.newest.getTime()), Number.NEGATIVE_INFINITY);
   return new RelatednessEngine(articles, {
-    bodyOf: options.bodyOf,
+    terms: options.terms,
     halfLifeDays: options.halfLifeDays ?? DEFAULT_HALF_LIFE_DAYS,
     reference: options.now ?? new Date(newest),
   });
 }
 
-/** Pinned articles first, then the best scored, `count` in all. */
-function rankedFor(engine: RelatednessEngine<Article>, index: number, count: number, options: RelateOptions): { other: number; pinned: boolean }[] {
+/** Pinned articles first, then the best scored, `count` in all, with their scores. */
+function rankedFor(engine: RelatednessEngine<Article>, index: number, count: number, options: RelateOptions): { other: number; score: number; pinned: boolean }[] {
   if (count <= 0) return [];
   const article = articleAt(engine, index);
   const pinned: number[] = [];
@@ -132,9 +133,9 @@ function rankedFor(engine: RelatednessEngine<Article>, index: number, count: num
     const other = engine.indexOf(key);
     if (other >= 0 && other !== index && !pinned.includes(other)) pinned.push(other);
   }
-  const chosen = pinned.slice(0, count).map((other) => ({ other, pinned: true }));
-  const rest = engine.query(index, count - chosen.length, new Set(pinned));
-  return [...chosen, ...rest.map(({ other }) => ({ other, pinned: false }))];
+  const chosen = pinned.slice(0, count).map((other) => ({ other, score: engine.pairScore(index, other), pinned: true }));
+  const rest = engine.query(index, count - chosen.length, pinned.length > 0 ? new Set(pinned) : undefined);
+  return [...chosen, ...rest.map(({ other, score }) => ({ other, score, pinned: false }))];
 }
 
 function articleAt(engine: RelatednessEngine<Article>, index: number): Article {

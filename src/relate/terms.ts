@@ -1,0 +1,286 @@
+import type { Post } from '../model.js';
+import { arena } from './arena.js';
+import { analyseWord, scanWords, stripLetterPrefixes, withoutUrls, WordTable } from './normalize.js';
+
+/** How much an occurrence counts by where it is: a word of the title says more about the topic than one of the body. */
+export const PLACE_WEIGHTS = { title: 3, summary: 2, body: 1 } as const;
+
+/** Weighted occurrences of a term in one version are counted up to this: past it, 1 + ln(tf) hardly moves, and a byte per term keeps the counts small. */
+export const MAX_COUNT = 255;
+
+/** The terms of one version of an article, as counted from its title, summary and body. */
+export interface TermCounts {
+  /** Term ids, in the order the version first uses them. */
+  readonly ids: Int32Array;
+  /** Weighted occurrences of each term (see PLACE_WEIGHTS), at most MAX_COUNT. */
+  readonly counts: Uint8Array;
+  /** The Arabic terms of `ids` that this version writes with the definite article (ال). */
+  readonly definite: Int32Array;
+}
+
+/** The numbering of terms for ranking: see `canonicalTerms`. */
+export interface CanonicalTerms {
+  /** The canonical id of each term of the index, by its index id; -1 for terms that no version given uses. */
+  readonly canonicalOf: Int32Array;
+  /** How each term is shown (its shortest surface form), by canonical id. */
+  readonly forms: string[];
+}
+
+const EMPTY: TermCounts = { ids: new Int32Array(0), counts: new Uint8Array(0), definite: new Int32Array(0) };
+/** A word that is not a term (a stop word, a number); other table values are `id << 1 | definite`. */
+const NOT_A_TERM = -1;
+
+/**
+ * The term counts of every post, taken by the loader while it holds the body,
+ * so that relating never reads a body again. Words are normalised and stemmed
+ * once per distinct spelling (a hash table per language remembers them).
+ *
+ * Ids are handed out in the order words are first met, which depends on the
+ * order the files were read in: `canonicalTerms` renumbers them before
+ * anything is ranked, so results never do.
+ */
+export class TermIndex {
+  private readonly idOf = new Map<string, number>();
+  private readonly text: string[] = [];
+  private readonly lang: string[] = [];
+  private readonly arabic: boolean[] = [];
+  private readonly form: string[] = [];
+  private readonly words = new Map<string, WordTable>();
+  private readonly byPath = new Map<string, TermCounts>();
+
+  // Scratch space of `add`, indexed by term id or by position; every array is as long as `counts`.
+  private counts = new Int32Array(1 << 12);
+  private definiteSeen = new Uint8Array(1 << 12);
+  private touched = new Int32Array(1 << 12);
+  private definiteIds = new Int32Array(1 << 12);
+  private countBytes = new Uint8Array(1 << 12);
+  private readonly ints = arena((length) => new Int32Array(length));
+  private readonly bytes = arena((length) => new Uint8Array(length));
+
+  /** Counts the terms of a post's title, summary and `body`. */
+  add(post: Post, body: string): void {
+    const table = this.tableFor(post.lang);
+    // The scratch arrays in locals: this runs once per word of the archive.
+    let { counts, definiteSeen, touched } = this;
+    let touchedCount = 0;
+    let weight: number = PLACE_WEIGHTS.title;
+    const visit = (source: string, start: number, end: number, hash1: number, hash2: number): void => {
+      let value = table.get(hash1, hash2, end - start);
+      if (value === undefined) {
+        value = this.valueOf(source.slice(start, end), post.lang);
+        table.set(hash1, hash2, end - start, value);
+        if (this.text.length > counts.length) {
+          this.grow(this.text.length);
+          ({ counts, definiteSeen, touched } = this);
+        }
+      }
+      if (value === NOT_A_TERM) return;
+      const id = value >> 1;
+      const before = counts[id] ?? 0;
+      if (before === 0) touched[touchedCount++] = id;
+      counts[id] = before + weight;
+      if (value & 1) definiteSeen[id] = 1;
+    };
+    scanWords(withoutUrls(post.title), visit);
+    if (post.summaryMarkdown) {
+      weight = PLACE_WEIGHTS.summary;
+      scanWords(withoutUrls(post.summaryMarkdown), visit);
+    }
+    weight = PLACE_WEIGHTS.body;
+    scanWords(withoutUrls(body), visit);
+    this.byPath.set(post.sourcePath, this.take(touchedCount));
+  }
+
+  /** The counts of a post given to `add`; none for a post that was not. */
+  of(post: Post): TermCounts {
+    return this.byPath.get(post.sourcePath) ?? EMPTY;
+  }
+
+  get size(): number {
+    return this.text.length;
+  }
+
+  /** @internal for `canonicalTerms` */
+  termAt(id: number): { text: string; lang: string; arabic: boolean; form: string } {
+    return { text: this.text[id] ?? '', lang: this.lang[id] ?? '', arabic: this.arabic[id] ?? false, form: this.form[id] ?? '' };
+  }
+
+  /** @internal for `canonicalTerms` */
+  idFor(lang: string, term: string): number | undefined {
+    return this.idOf.get(`${lang}\u0000${term}`);
+  }
+
+  private tableFor(lang: string): WordTable {
+    let table = this.words.get(lang);
+    if (!table) {
+      table = new WordTable();
+      this.words.set(lang, table);
+    }
+    return table;
+  }
+
+  /** The table value of a spelling not met before in its language. */
+  private valueOf(word: string, lang: string): number {
+    const analysed = analyseWord(word);
+    if (!analysed) return NOT_A_TERM;
+    const key = `${lang}\u0000${analysed.term}`;
+    let id = this.idOf.get(key);
+    if (id === undefined) {
+      id = this.text.length;
+      this.idOf.set(key, id);
+      this.text.push(analysed.term);
+      this.lang.push(lang);
+      this.arabic.push(analysed.arabic);
+      this.form.push(analysed.form);
+    } else if (preferredForm(analysed.form, this.form[id] ?? analysed.form)) {
+      this.form[id] = analysed.form;
+    }
+    return (id << 1) | (analysed.definite ? 1 : 0);
+  }
+
+  /** The counts of the `length` terms gathered in the scratch space, which is left cleared. */
+  private take(length: number): TermCounts {
+    const { counts, definiteSeen, definiteIds } = this;
+    const ids = this.touched.subarray(0, length);
+    if (this.countBytes.length < length) this.countBytes = new Uint8Array(length * 2);
+    const bytes = this.countBytes;
+    let definiteCount = 0;
+    for (let i = 0; i < length; i++) {
+      const id = ids[i] ?? 0;
+      bytes[i] = Math.min(MAX_COUNT, counts[id] ?? 0);
+      if (definiteSeen[id] === 1) definiteIds[definiteCount++] = id;
+      counts[id] = 0;
+      definiteSeen[id] = 0;
+    }
+    return {
+      ids: this.ints(ids),
+      counts: this.bytes(bytes.subarray(0, length)),
+      definite: definiteCount > 0 ? this.ints(definiteIds.subarray(0, definiteCount)) : EMPTY.definite,
+    };
+  }
+
+  private grow(size: number): void {
+    const length = Math.max(size, this.counts.length * 2);
+    this.counts = resized(this.counts, length, Int32Array);
+    this.definiteSeen = resized(this.definiteSeen, length, Uint8Array);
+    this.touched = resized(this.touched, length, Int32Array);
+    this.definiteIds = resized(this.definiteIds, length, Int32Array);
+  }
+}
+
+/** A longer copy of `array`. */
+function resized<A extends Int32Array | Uint8Array>(array: A, length: number, make: new (length: number) => A): A {
+  const grown = new make(length);
+  grown.set(array);
+  return grown;
+}
+
+/**
+ * A numbering of the terms that `versions` use (the live ones: what is not
+ * published never shapes what is), by language and then by text, so that
+ * ties between terms are broken the same way whatever order the files were
+ * read in. Read a version under it with `CanonicalCounts`.
+ *
+ * One-letter Arabic prefixes (و ف ب ك ل) are resolved here, as they need the
+ * whole set: a stem loses its first letter when what remains is a stem some
+ * version writes with the definite article and the stem itself never is, so
+ * بمحاكم joins محاكم while لاجئ (from لاجئون, also seen as اللاجئون) stays whole.
+ */
+export function canonicalTerms(index: TermIndex, versions: readonly TermCounts[]): CanonicalTerms {
+  const size = index.size;
+  const used = new Uint8Array(size);
+  const definite = new Uint8Array(size);
+  for (const version of versions) {
+    for (const id of version.ids) used[id] = 1;
+    for (const id of version.definite) definite[id] = 1;
+  }
+
+  // The term each used term counts as, before renumbering.
+  const target = new Int32Array(size).fill(-1);
+  const targets: number[] = [];
+  for (let id = 0; id < size; id++) {
+    if (used[id] !== 1) continue;
+    target[id] = id;
+    const term = index.termAt(id);
+    if (term.arabic && definite[id] !== 1) {
+      const isDefiniteStem = (candidate: string): boolean => {
+        const other = index.idFor(term.lang, candidate);
+        return other !== undefined && definite[other] === 1;
+      };
+      const stem = stripLetterPrefixes(term.text, isDefiniteStem);
+      if (stem !== term.text) target[id] = index.idFor(term.lang, stem) ?? id;
+    }
+  }
+  for (let id = 0; id < size; id++) if (target[id] === id) targets.push(id);
+
+  const sortKey = targets.map((id) => index.termAt(id));
+  const order = targets.map((_, i) => i).sort((a, b) => compareTerms(sortKey[a], sortKey[b]));
+  const rank = new Int32Array(size).fill(-1);
+  order.forEach((position, canonicalId) => (rank[targets[position] ?? 0] = canonicalId));
+
+  const forms = new Array<string>(targets.length).fill('');
+  const canonicalOf = new Int32Array(size).fill(-1);
+  for (let id = 0; id < size; id++) {
+    const to = target[id] ?? -1;
+    if (to < 0) continue;
+    const canonicalId = rank[to] ?? 0;
+    canonicalOf[id] = canonicalId;
+    const form = index.termAt(id).form;
+    const current = forms[canonicalId] ?? '';
+    if (current === '' || preferredForm(form, current)) forms[canonicalId] = form;
+  }
+
+  return { canonicalOf, forms };
+}
+
+/**
+ * A version's counts under canonical ids, with the terms that became one
+ * merged. Ranking reads each version through one of these, rather than
+ * keeping a renumbered copy of every version beside the index.
+ */
+export class CanonicalCounts {
+  /** Canonical ids of the version last read, valid up to `length`. */
+  ids = new Int32Array(1024);
+  /** Their weighted occurrences, at most MAX_COUNT. */
+  counts = new Int32Array(1024);
+  length = 0;
+  private readonly sums: Int32Array;
+
+  constructor(private readonly canonical: CanonicalTerms) {
+    this.sums = new Int32Array(canonical.forms.length);
+  }
+
+  read(version: TermCounts): this {
+    if (this.ids.length < version.ids.length) {
+      this.ids = new Int32Array(version.ids.length * 2);
+      this.counts = new Int32Array(version.ids.length * 2);
+    }
+    const { ids, counts, sums } = this;
+    const { canonicalOf } = this.canonical;
+    let length = 0;
+    for (let i = 0; i < version.ids.length; i++) {
+      const id = canonicalOf[version.ids[i] ?? 0] ?? 0;
+      const before = sums[id] ?? 0;
+      if (before === 0) ids[length++] = id;
+      sums[id] = before + (version.counts[i] ?? 0);
+    }
+    for (let i = 0; i < length; i++) {
+      const id = ids[i] ?? 0;
+      counts[i] = Math.min(MAX_COUNT, sums[id] ?? 0);
+      sums[id] = 0;
+    }
+    this.length = length;
+    return this;
+  }
+}
+
+function compareTerms(a: { lang: string; text: string } | undefined, b: { lang: string; text: string } | undefined): number {
+  const [x, y] = [a ?? { lang: '', text: '' }, b ?? { lang: '', text: '' }];
+  if (x.lang !== y.lang) return x.lang < y.lang ? -1 : 1;
+  return x.text < y.text ? -1 : x.text > y.text ? 1 : 0;
+}
+
+/** A shorter surface form displays a term better; equal lengths by code point order, so the choice never depends on input order. */
+function preferredForm(candidate: string, current: string): boolean {
+  return candidate.length < current.length || (candidate.length === current.length && candidate < current);
+}

@@ -50,7 +50,7 @@ if (args.child === undefined) {
     // not Linux
   }
   console.log(`machine: ${model}, ${availableParallelism()} cores, ${(totalmem() / 1024 ** 3).toFixed(1)} GiB, Node ${process.version}`);
-  console.log('| input | articles | posts | words | relate s (wall) | CPU s | retained heap MB | peak RSS growth MB |');
+  console.log('| input | articles | posts | words | count + relate s (wall) | CPU s | retained heap MB | peak RSS growth MB |');
   console.log('|---|---:|---:|---:|---:|---:|---:|---:|');
   for (const job of jobs) {
     const child = spawnSync(process.execPath, ['--expose-gc', fileURLToPath(import.meta.url), '--child', job, '--seed', args.seed, '--count', args.count], {

@@ -3,9 +3,9 @@ import { postBody, sourceHash, type SourceFile } from './parsePost.js';
 
 /**
  * Where the pipeline gets its posts. The loader walks `files` once and keeps
- * only what each post needs besides its body; bodies, the bulk of an archive,
- * are read back one at a time when they are related or rendered, so a large
- * archive is never held in memory whole.
+ * only what later stages need of each body (summary, word count, term
+ * counts); bodies, the bulk of an archive, are read back one at a time when
+ * they are rendered in full, so a large archive is never held in memory whole.
  */
 export interface PostSource {
   /** Every post file, in any order; a disk source reads each as it is reached. */

@@ -91,9 +91,12 @@ export class TermIndex {
     this.byPath.set(post.sourcePath, this.take(touchedCount));
   }
 
-  /** The counts of a post given to `add`; none for a post that was not. */
+  /** The counts of a post given to `add`. */
   of(post: Post): TermCounts {
-    return this.byPath.get(post.sourcePath) ?? EMPTY;
+    const counts = this.byPath.get(post.sourcePath);
+    // A post relating without its terms would silently lose all text similarity.
+    if (!counts) throw new Error(`no term counts for ${post.sourcePath}: the loader counts every valid post`);
+    return counts;
   }
 
   get size(): number {

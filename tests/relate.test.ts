@@ -432,12 +432,12 @@ describe('rules', () => {
     expect(relate(all, 0).relations.get(articleKey(en))).toEqual([]);
   });
 
-  it('never compares all pairs: a large set stays fast', () => {
+  // Speed at scale is measured by scripts/bench-related-quality.mjs, not here.
+  it('relates a large set: every article gets a full list', () => {
     const posts = distractors(3000);
-    const started = performance.now();
     const { relations } = relate(posts);
     expect(relations.size).toBe(3000);
-    expect(performance.now() - started).toBeLessThan(20_000);
+    for (const list of relations.values()) expect(list).toHaveLength(5);
   });
 });
 

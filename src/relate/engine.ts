@@ -51,7 +51,6 @@ const SHORTLIST = 12;
 const NONE: ReadonlySet<number> = new Set();
 const EMPTY_INTS = new Int32Array(0);
 const EMPTY_FLOATS = new Float32Array(0);
-const EMPTY_COUNTS: TermCounts = { ids: EMPTY_INTS, counts: new Uint8Array(0), definite: EMPTY_INTS };
 
 const DAY_MS = 86_400_000;
 
@@ -188,8 +187,7 @@ export class RelatednessEngine<A extends EngineArticle = EngineArticle> {
   /** Each version's labels, and its term counts renumbered for ranking. */
   private analyse(terms: TermIndex): { raw: RawDoc[]; canonical: CanonicalTerms } {
     const n = this.articles.length;
-    const docs: Doc[] = [];
-    const counts: TermCounts[] = [];
+    const raw: RawDoc[] = [];
     for (let article = 0; article < n; article++) {
       const entry = this.articles[article];
       if (!entry) continue;
@@ -197,13 +195,12 @@ export class RelatednessEngine<A extends EngineArticle = EngineArticle> {
         const lang = this.languages.indexOf(langName);
         const doc: Doc = { article, lang, terms: EMPTY_INTS, weights: EMPTY_FLOATS, query: EMPTY_INTS, queryWeights: EMPTY_FLOATS, ...this.labelsOf(post, lang), labelNorm: 0 };
         this.docs[lang * n + article] = doc;
-        docs.push(doc);
-        counts.push(terms.of(post));
+        raw.push({ doc, counts: terms.of(post) });
       }
     }
-    const canonical = canonicalTerms(terms, counts);
+    const canonical = canonicalTerms(terms, raw.map((entry) => entry.counts));
     this.termForm = canonical.forms;
-    return { raw: docs.map((doc, i) => ({ doc, counts: counts[i] ?? EMPTY_COUNTS })), canonical };
+    return { raw, canonical };
   }
 
   /** Tag and category-level label ids of one version, ascending and distinct, with the names it gives them. */

@@ -166,8 +166,8 @@ function withoutTanwinAlef(word: string): string {
  * removed, keeping at least three letters. A one-letter prefix is removed
  * when `knownStems` (stems seen with the definite article, so known nouns)
  * contains what remains and not the word itself; without a lexicon, when at
- * least four letters remain. The relatedness index passes the stems of the
- * whole archive, so لاجئون stays لاجئ while بمحاكمة becomes محاكم.
+ * least four letters remain. (The relatedness index applies the same rule
+ * with the stems its published articles write with ال: see `canonicalTerms`.)
  */
 export function stemArabic(word: string, knownStems?: ReadonlySet<string>): string {
   const { core, definite } = arabicCore(normalizeArabic(withoutTanwinAlef(word)));

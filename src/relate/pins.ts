@@ -25,18 +25,19 @@ export function resolvePins(posts: readonly Post[]): ResolvedPins {
   const diagnostics: Diagnostic[] = [];
   for (const post of posts) {
     if (!post.relatedPins) continue;
-    const keys: string[] = [];
+    const own = articleKey(post);
+    // The versions of a pair share one list: this version's pins follow those of a version before it.
+    const keys = pins.get(own) ?? [];
     for (const pin of post.relatedPins) {
       const key = byTranslationKey.get(pin) ?? bySlug.get(`${post.lang} ${pin}`) ?? bySlug.get(`* ${pin}`);
       if (key === undefined) {
         const position = post.positions.related ?? { line: 1, column: 1 };
         diagnostics.push(diagnostic(post.sourcePath, position, 'warning', 'related', `related "${pin}" names no post (expected a slug or a translationKey); it is left out`));
-      } else if (key !== articleKey(post) && !keys.includes(key)) {
+      } else if (key !== own && !keys.includes(key)) {
         keys.push(key);
       }
     }
-    const own = articleKey(post);
-    pins.set(own, [...(pins.get(own) ?? []), ...keys.filter((key) => !(pins.get(own) ?? []).includes(key))]);
+    pins.set(own, keys);
   }
   return { pins, diagnostics };
 }

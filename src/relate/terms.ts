@@ -26,7 +26,7 @@ export interface CanonicalTerms {
   readonly forms: string[];
 }
 
-const EMPTY: TermCounts = { ids: new Int32Array(0), counts: new Uint8Array(0), definite: new Int32Array(0) };
+const NO_IDS = new Int32Array(0);
 /** A word that is not a term (a stop word, a number); other table values are `id << 1 | definite`. */
 const NOT_A_TERM = -1;
 
@@ -158,7 +158,7 @@ export class TermIndex {
     return {
       ids: this.ints(ids),
       counts: this.bytes(bytes.subarray(0, length)),
-      definite: definiteCount > 0 ? this.ints(definiteIds.subarray(0, definiteCount)) : EMPTY.definite,
+      definite: definiteCount > 0 ? this.ints(definiteIds.subarray(0, definiteCount)) : NO_IDS,
     };
   }
 

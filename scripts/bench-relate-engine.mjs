@@ -20,6 +20,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { availableParallelism, cpus, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { hashSeed, mulberry32, zipf } from './random.mjs';
 import { scriptArgs } from './script-args.mjs';
 
 const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
@@ -95,7 +96,7 @@ if (args.child.startsWith('corpus:')) {
   input = `synthetic ${args.child}`;
 }
 const bodies = posts.map((post) => bodyOf(post));
-const words = posts.reduce((sum, post) => sum + (post.wordCount ?? post.bodyMarkdown.split(/\s+/).length), 0);
+const words = posts.reduce((sum, post, i) => sum + (post.wordCount ?? bodies[i].split(/\s+/).length), 0);
 
 globalThis.gc?.();
 const heapBefore = process.memoryUsage().heapUsed;
@@ -128,31 +129,9 @@ console.log(
 // ---------------------------------------------------------------- synthetic articles
 
 function synthetic(n, seed) {
-  let state = [...String(seed)].reduce((h, c) => Math.imul(h ^ c.charCodeAt(0), 0x01000193) >>> 0, 0x811c9dc5);
-  const random = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const random = mulberry32(hashSeed(String(seed)));
   const int = (min, max) => min + Math.floor(random() * (max - min + 1));
-  const zipf = (size, s) => {
-    const cumulative = new Float64Array(size);
-    let total = 0;
-    for (let k = 0; k < size; k++) cumulative[k] = total += 1 / (k + 1) ** s;
-    return () => {
-      const r = random() * total;
-      let lo = 0;
-      let hi = size - 1;
-      while (lo < hi) {
-        const mid = (lo + hi) >> 1;
-        if (cumulative[mid] > r) hi = mid;
-        else lo = mid + 1;
-      }
-      return lo;
-    };
-  };
+  const sampler = (size, s) => zipf(random, size, s);
   const makeWord = (letters, min, max) => Array.from({ length: int(min, max) }, () => letters[int(0, letters.length - 1)]).join('');
   // Surface forms drawn once, so the number of distinct words grows like a real archive's (about
   // 100,000 per language), not with every token: 25,000 stems, each with a few inflected forms.
@@ -165,11 +144,11 @@ function synthetic(n, seed) {
     );
   const en = forms('abcdefghijklmnoprstuvwy', [''], enSuffixes);
   const ar = forms('ابتثجحخدذرزسشصضطظعغفقكلمنهوي', arPrefixes, arSuffixes);
-  const common = { en: zipf(en.length, 1.0), ar: zipf(ar.length, 1.0) };
+  const common = { en: sampler(en.length, 1.0), ar: sampler(ar.length, 1.0) };
   const topics = 600;
   const topicWords = Array.from({ length: topics }, () => Array.from({ length: 40 }, () => int(2000, 80_000)));
-  const topicOf = zipf(topics, 0.8);
-  const tagOf = zipf(400, 1.0);
+  const topicOf = sampler(topics, 0.8);
+  const tagOf = sampler(400, 1.0);
   const categories = [['News'], ['Statements'], ['Statements', 'Joint Statements'], ['Reports'], ['Reports', 'Research'], ['Campaigns']];
   const arCategories = [['أخبار'], ['بيانات'], ['بيانات', 'بيانات مشتركة'], ['تقارير'], ['تقارير', 'أبحاث'], ['حملات']];
   const day = 86_400_000;

@@ -104,7 +104,8 @@ await import(${JSON.stringify(pathToFileURL(CLI).href)});
 // ---------------------------------------------------------------- corpus
 
 function generatorHash() {
-  return createHash('sha256').update(readFileSync(GENERATOR)).digest('hex').slice(0, 16);
+  // The generator and its randomness: a change to either makes the corpus another one.
+  return createHash('sha256').update(readFileSync(GENERATOR)).update(readFileSync(join(ROOT, 'scripts', 'random.mjs'))).digest('hex').slice(0, 16);
 }
 
 function countPosts(postsDir) {

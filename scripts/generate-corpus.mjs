@@ -18,6 +18,7 @@
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { hashSeed, mulberry32, zipf } from './random.mjs';
 import { scriptArgs } from './script-args.mjs';
 
 // ---------------------------------------------------------------- arguments
@@ -40,29 +41,7 @@ const SEED = args.seed;
 
 // ---------------------------------------------------------------- PRNG
 
-/** 32-bit FNV-1a of the seed text, so that any string is a seed. */
-function hashSeed(text) {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return h >>> 0;
-}
-
-/** mulberry32: small, fast, good enough for test data. */
-function mulberry32(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const random = mulberry32(hashSeed(String(SEED)));
+const random = mulberry32(hashSeed(SEED));
 const int = (min, max) => min + Math.floor(random() * (max - min + 1));
 const chance = (p) => random() < p;
 const pick = (list) => list[Math.floor(random() * list.length)];
@@ -75,24 +54,6 @@ function weighted(pairs) {
     if (r < 0) return value;
   }
   return pairs[pairs.length - 1][1];
-}
-
-/** Zipf-like sampler over indices 0..n-1 with exponent s. */
-function zipf(n, s) {
-  const cumulative = [];
-  let total = 0;
-  for (let k = 1; k <= n; k++) cumulative.push((total += 1 / k ** s));
-  return () => {
-    const r = random() * total;
-    let lo = 0;
-    let hi = n - 1;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (cumulative[mid] > r) hi = mid;
-      else lo = mid + 1;
-    }
-    return lo;
-  };
 }
 
 /** `count` distinct indices from a sampler. */
@@ -171,7 +132,7 @@ const TAGS = [
   ['accountability', 'المساءلة'],
   ['training', 'التدريب'],
 ];
-const tagSampler = zipf(TAGS.length, 1.05);
+const tagSampler = zipf(random, TAGS.length, 1.05);
 
 const CATEGORIES = [
   [30, ['Statements', 'بيانات']],
@@ -652,7 +613,7 @@ if (args.planted) {
     process.exit(2);
   }
   const { plantedCorpus } = await import(pathToFileURL(compiled).href);
-  const corpus = plantedCorpus(ARTICLES, Number(hashSeed(String(SEED))));
+  const corpus = plantedCorpus(ARTICLES, hashSeed(SEED));
   for (const file of corpus.files) writeFileSync(join(OUT, file.path), file.text);
   writeFileSync(join(OUT, 'clusters.json'), `${JSON.stringify(Object.fromEntries(corpus.clusterOf), null, 0)}\n`);
   writeFileSync(join(OUT, 'nashra.config.yaml'), 'baseUrl: https://bench.example.org/\nlanguages:\n  en: { siteName: Bench }\n  ar: { siteName: مقياس }\n');

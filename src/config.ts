@@ -2,7 +2,7 @@ import { IANAZone } from 'luxon';
 import { validate as validateCron } from 'node-cron';
 import { z } from 'zod';
 import { diagnostic, type Diagnostic } from './diagnostics.js';
-import { translator, type Translate } from './i18n/index.js';
+import { RTL_LANGUAGES, translator, type Translate } from './i18n/index.js';
 import { schemaProblems } from './load/schemaIssues.js';
 import { parseYamlMapping } from './load/yamlData.js';
 
@@ -128,10 +128,10 @@ export function parseConfig(text: string, file: string): ConfigResult {
   return { diagnostics };
 }
 
-const RTL_LANGUAGES = new Set(['ar', 'he', 'fa', 'ur', 'ps', 'sd', 'ckb', 'yi', 'dv']);
+const RTL: ReadonlySet<string> = new Set(RTL_LANGUAGES);
 
 export function directionOf(config: SiteConfig, lang: string): 'ltr' | 'rtl' {
-  return config.languages[lang]?.direction ?? (RTL_LANGUAGES.has(lang.split('-')[0] ?? lang) ? 'rtl' : 'ltr');
+  return config.languages[lang]?.direction ?? (RTL.has(lang.split('-')[0] ?? lang) ? 'rtl' : 'ltr');
 }
 
 /** The interface text of one language of this site: bundled resources plus the config's `strings`. */

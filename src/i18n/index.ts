@@ -3,6 +3,9 @@ import { resources } from './resources.js';
 
 export type Translate = TFunction;
 
+/** Primary language subtags written right to left: the direction of a language that declares none. */
+export const RTL_LANGUAGES = ['ar', 'he', 'fa', 'ur', 'ps', 'sd', 'ckb', 'yi', 'dv'] as const;
+
 const instances = new Map<string, Translate>();
 
 /** Interface text a site adds or overrides for one language, in the shape of `resources.en.translation`. */

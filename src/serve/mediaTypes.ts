@@ -42,7 +42,7 @@ export function negotiatedMediaType(fileName: string, accept: string | undefined
 }
 
 /** The Content-Type of a file, from its name; anything unknown is opaque bytes. */
-export function mediaTypeFor(fileName: string): string {
+function mediaTypeFor(fileName: string): string {
   const name = fileName.toLowerCase();
   return BY_FILE_NAME.get(name) ?? BY_EXTENSION.get(extname(name)) ?? (contentType(name) || 'application/octet-stream');
 }

@@ -13,7 +13,7 @@ import { directionOf, languagesOf, siteTranslator, type SiteConfig } from '../co
 import { FEED_FORMATS } from '../feeds/formats.js';
 import { languageName, type Translate } from '../i18n/index.js';
 import { escapeHtml } from '../text.js';
-import type { FeedListing, FeedScope } from './listing.js';
+import { feedLinkTitle, formatLabel, type FeedListing, type FeedScope } from './listing.js';
 
 /** One feed (a language and a scope) in its formats, in FEED_FORMATS order. */
 interface FeedEntry {
@@ -45,7 +45,7 @@ const FORMAT_ORDER: ReadonlyMap<string, number> = new Map(FEED_FORMATS.map((form
 /** Parents before their children, siblings in the language's alphabetical order. */
 function compareCategoryPaths(a: readonly string[], b: readonly string[], collator: Intl.Collator): number {
   for (let i = 0; i < Math.min(a.length, b.length); i += 1) {
-    const order = collator.compare(a[i] ?? '', b[i] ?? '') || ((a[i] ?? '') < (b[i] ?? '') ? -1 : (a[i] ?? '') > (b[i] ?? '') ? 1 : 0);
+    const order = compareText(a[i] ?? '', b[i] ?? '', collator);
     if (order !== 0) return order;
   }
   return a.length - b.length;
@@ -53,6 +53,11 @@ function compareCategoryPaths(a: readonly string[], b: readonly string[], collat
 
 function compareText(a: string, b: string, collator: Intl.Collator): number {
   return collator.compare(a, b) || (a < b ? -1 : a > b ? 1 : 0);
+}
+
+/** A language tag as it may appear in an element id. */
+function anchorOf(lang: string): string {
+  return lang.replace(/[^A-Za-z0-9-]/g, '_');
 }
 
 /** Languages in the config's order, then any others a listing names, sorted. */
@@ -80,19 +85,14 @@ function groupByLanguage(listings: readonly FeedListing[], config: SiteConfig): 
     });
     const categoryPath = (entry: FeedEntry): readonly string[] => (entry.scope.kind === 'category' ? entry.scope.path : []);
     const tagName = (entry: FeedEntry): string => (entry.scope.kind === 'tag' ? entry.scope.tag : '');
-    const direction = listings.find((listing) => listing.lang === lang)?.direction ?? directionOf(config, lang);
     return {
       lang,
-      direction,
+      direction: directionOf(config, lang),
       main: feeds.filter((entry) => entry.scope.kind === 'main'),
       categories: feeds.filter((entry) => entry.scope.kind === 'category').sort((a, b) => compareCategoryPaths(categoryPath(a), categoryPath(b), collator)),
       tags: feeds.filter((entry) => entry.scope.kind === 'tag').sort((a, b) => compareText(tagName(a), tagName(b), collator)),
     };
   });
-}
-
-function formatLabel(t: Translate, listing: FeedListing): string {
-  return t(`page.formats.${listing.format}`);
 }
 
 /** The feed's name in a list: its title for the main feed, the category path or the tag otherwise. */
@@ -115,7 +115,7 @@ function feedName(entry: FeedEntry): string {
 function alternateLink(t: Translate, listing: FeedListing): { readonly before: string; readonly title: string; readonly after: string } {
   return {
     before: `<link rel="alternate" type="${escapeHtml(listing.mediaType)}" hreflang="${escapeHtml(listing.lang)}" title="`,
-    title: escapeHtml(t('page.index.linkTitle', { feed: listing.title, format: formatLabel(t, listing) })),
+    title: escapeHtml(feedLinkTitle(t, listing)),
     after: `" href="${escapeHtml(listing.url)}">`,
   };
 }
@@ -139,7 +139,7 @@ function withCode(text: string): string {
 
 /** Ids must be unique and stable: the section's language, the feed's number in it, the row's. */
 function idFor(lang: string, index: number, row: number): string {
-  return `feed-${lang.replace(/[^A-Za-z0-9-]/g, '_')}-${index}-${row + 1}`;
+  return `feed-${anchorOf(lang)}-${index}-${row + 1}`;
 }
 
 function renderEntry(t: Translate, lang: string, entry: FeedEntry, index: number): string {
@@ -170,7 +170,7 @@ function renderLanguage(feeds: LanguageFeeds, config: SiteConfig): string {
   const t = siteTranslator(config, feeds.lang);
   const site = config.languages[feeds.lang]?.siteName ?? feeds.lang;
   const counter = { next: 0 };
-  const sectionId = `feeds-${feeds.lang.replace(/[^A-Za-z0-9-]/g, '_')}`;
+  const sectionId = `feeds-${anchorOf(feeds.lang)}`;
   const snippet = feeds.main.flatMap((entry) => entry.formats.map((listing) => alternateLinkAsText(t, listing))).join('\n');
   return [
     `<section id="${sectionId}" lang="${escapeHtml(feeds.lang)}" dir="${feeds.direction}" aria-labelledby="${sectionId}-title">`,
@@ -258,7 +258,7 @@ export function renderIndexPage(listings: readonly FeedListing[], config: SiteCo
   const discovery = languages.flatMap((feeds) => feeds.main.flatMap((entry) => entry.formats.map((listing) => alternateLinkElement(siteTranslator(config, feeds.lang), listing))));
   const headings = languages.map((feeds) => `<span lang="${escapeHtml(feeds.lang)}" dir="${feeds.direction}">${escapeHtml(siteTranslator(config, feeds.lang)('page.index.heading'))}</span>`);
   const navigation = languages.map(
-    (feeds) => `<li><a href="#feeds-${feeds.lang.replace(/[^A-Za-z0-9-]/g, '_')}" lang="${escapeHtml(feeds.lang)}" dir="${feeds.direction}">${escapeHtml(languageName(feeds.lang))}</a></li>`,
+    (feeds) => `<li><a href="#feeds-${anchorOf(feeds.lang)}" lang="${escapeHtml(feeds.lang)}" dir="${feeds.direction}">${escapeHtml(languageName(feeds.lang))}</a></li>`,
   );
   return [
     '<!DOCTYPE html>',

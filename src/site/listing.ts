@@ -1,4 +1,5 @@
 import type { FeedFormatName } from '../feeds/formats.js';
+import type { Translate } from '../i18n/index.js';
 
 /** What a feed is about: the language's main feed, one category (any level), or one tag. */
 export type FeedScope =
@@ -19,4 +20,14 @@ export interface FeedListing {
   readonly url: string;
   /** Title in the feed's language, such as "Wahat Centre for Human Rights: Reports". */
   readonly title: string;
+}
+
+/** A format's name in the interface language, such as "JSON Feed". */
+export function formatLabel(t: Translate, listing: FeedListing): string {
+  return t(`page.formats.${listing.format}`);
+}
+
+/** How a feed file is titled where it is linked: "Wahat Centre for Human Rights (RSS)". */
+export function feedLinkTitle(t: Translate, listing: FeedListing): string {
+  return t('page.index.linkTitle', { feed: listing.title, format: formatLabel(t, listing) });
 }

@@ -1,11 +1,10 @@
-import type { SiteConfig } from '../config.js';
+import { siteTranslator, type SiteConfig } from '../config.js';
 import { languageName } from '../i18n/index.js';
 import { escapeHtml } from '../text.js';
 import { languageHomeUrl } from '../urls.js';
-import type { FeedListing } from './listing.js';
+import { feedLinkTitle, type FeedListing } from './listing.js';
 
 const VERSION: Record<FeedListing['format'], string> = { rss: 'RSS2', atom: 'ATOM', json: 'JSONFEED1.1' };
-const FORMAT_NAME: Record<FeedListing['format'], string> = { rss: 'RSS', atom: 'Atom', json: 'JSON Feed' };
 
 /**
  * OPML 2.0 subscription list of every feed (archive pages excepted), grouped
@@ -15,12 +14,14 @@ export function renderOpml(listings: readonly FeedListing[], config: SiteConfig)
   const languages = [...new Set(listings.map((listing) => listing.lang))];
   const attribute = (name: string, value: string) => ` ${name}="${escapeHtml(value)}"`;
   const groups = languages.map((lang) => {
+    const t = siteTranslator(config, lang);
+    const home = languageHomeUrl(config, lang);
     const outlines = listings
       .filter((listing) => listing.lang === lang)
-      .map(
-        (listing) =>
-          `      <outline${attribute('type', 'rss')}${attribute('text', `${listing.title} (${FORMAT_NAME[listing.format]})`)}${attribute('title', `${listing.title} (${FORMAT_NAME[listing.format]})`)}${attribute('xmlUrl', listing.url)}${attribute('htmlUrl', languageHomeUrl(config, lang))}${attribute('language', lang)}${attribute('version', VERSION[listing.format])}/>`,
-      );
+      .map((listing) => {
+        const label = feedLinkTitle(t, listing);
+        return `      <outline${attribute('type', 'rss')}${attribute('text', label)}${attribute('title', label)}${attribute('xmlUrl', listing.url)}${attribute('htmlUrl', home)}${attribute('language', lang)}${attribute('version', VERSION[listing.format])}/>`;
+      });
     return `    <outline${attribute('text', languageName(lang))}${attribute('title', languageName(lang))}${attribute('language', lang)}>\n${outlines.join('\n')}\n    </outline>`;
   });
   const title = Object.values(config.languages)

@@ -17,17 +17,10 @@
  * node), and only http(s) links become `href`s.
  */
 import { resources } from '../i18n/resources.js';
-import { translator } from '../i18n/index.js';
+import { RTL_LANGUAGES, translator } from '../i18n/index.js';
 
 /** The language whose text is used when the feed's language has no resources (i18next's fallbackLng). */
 const FALLBACK_LANGUAGE = 'en';
-
-/**
- * Primary language subtags written right to left. The same list as
- * `directionOf` in config.ts uses when a language sets no direction; the
- * stylesheet sees only the feed, not the config.
- */
-const RTL_LANGUAGES = ['ar', 'he', 'fa', 'ur', 'ps', 'sd', 'ckb', 'yi', 'dv'] as const;
 
 /** Interface strings of the page, under `page.feed.` in the resources. */
 const FEED_TEXT_KEYS = ['badge', 'whatIsThis', 'explanation', 'subscribe', 'howTo', 'visitSite', 'latest', 'empty', 'untitled'] as const;

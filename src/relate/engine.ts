@@ -1,5 +1,4 @@
 import type { Post } from '../model.js';
-import { arena } from './arena.js';
 import { normalizeLabel } from './normalize.js';
 import { CanonicalCounts, canonicalTerms, type CanonicalTerms, type TermCounts, type TermIndex } from './terms.js';
 import { TopK } from './topk.js';
@@ -49,8 +48,6 @@ export const POSTINGS_WALKED = 64;
 /** Candidates re-scored exactly (with every shared label) before the final cut, at least. */
 const SHORTLIST = 12;
 const NONE: ReadonlySet<number> = new Set();
-const EMPTY_INTS = new Int32Array(0);
-const EMPTY_FLOATS = new Float32Array(0);
 
 const DAY_MS = 86_400_000;
 
@@ -83,25 +80,11 @@ export interface PairReasons {
   readonly ageDays: number;
 }
 
-/** One language version of an article, as indexed. */
-interface Doc {
-  readonly article: number;
+/** One version of an article awaiting weighting: where it goes, and its raw counts. */
+interface RawVersion {
+  /** article × languages + lang: the versions of one article sit side by side. */
+  readonly slot: number;
   readonly lang: number;
-  /** Term ids, heaviest first (at most INDEXED_TERMS), with their cosine-normalised weights. */
-  terms: Int32Array;
-  weights: Float32Array;
-  /** The query: its heaviest terms that other articles share (at most QUERY_TERMS), weights normalised to unit length. */
-  query: Int32Array;
-  queryWeights: Float32Array;
-  /** Label ids (tags and category levels), ascending, and each as this version writes it. */
-  readonly labels: Int32Array;
-  readonly labelNames: readonly string[];
-  labelNorm: number;
-}
-
-/** Doc with its raw counts, before weighting. */
-interface RawDoc {
-  readonly doc: Doc;
   readonly counts: TermCounts;
 }
 
@@ -112,10 +95,25 @@ export class RelatednessEngine<A extends EngineArticle = EngineArticle> {
   /** Articles sorted by key: an article's index is its rank, so ties broken by index are broken by key. */
   readonly articles: readonly A[];
   private readonly languages: string[];
-  /** docs[lang * n + article], or undefined. */
-  private readonly docs: (Doc | undefined)[];
   private readonly recency: Float64Array;
   private readonly ageDays: Int32Array;
+
+  // Versions, in flat arrays indexed by slot (article × languages + lang): at archive scale a query
+  // visits thousands of scattered versions, and one object each would cost a cache miss each.
+  /** Label norm of each version, -1 where the article has no version in that language. */
+  private labelNorms = new Float64Array(0);
+  /** A version's indexed terms (at most INDEXED_TERMS, heaviest first) at slot × INDEXED_TERMS, with cosine-normalised weights. */
+  private termCount = new Uint8Array(0);
+  private slotTerms = new Int32Array(0);
+  private slotWeights = new Float32Array(0);
+  /** A version's query (at most QUERY_TERMS of its heaviest terms that other articles share) at slot × QUERY_TERMS, weights of unit length. */
+  private queryCount = new Uint8Array(0);
+  private slotQuery = new Int32Array(0);
+  private slotQueryWeights = new Float32Array(0);
+  /** A version's label ids (tags and category levels), ascending, from labelStart[slot]; each as the version writes it in labelNames. */
+  private labelStart = new Int32Array(1);
+  private slotLabels = new Int32Array(0);
+  private slotLabelNames: string[] = [];
 
   // terms
   private termForm: string[] = [];
@@ -125,36 +123,29 @@ export class RelatednessEngine<A extends EngineArticle = EngineArticle> {
 
   // labels
   private readonly labelIds = new Map<string, number>();
+  private readonly normalizedLabels = new Map<string, string>();
   private readonly labelKind: number[] = [];
   private readonly labelLang: number[] = [];
   private readonly labelIdf: number[] = [];
   private labelPostStart = new Int32Array(1);
   private labelPostArticle = new Int32Array(0);
 
-  /** Where the versions' small arrays live (see `arena`). */
-  private readonly ints = arena((length) => new Int32Array(length));
-  private readonly floats = arena((length) => new Float32Array(length));
-
   // query scratch
   /**
-   * Partial sums of the current query, article-major so that the versions of
-   * one article sit side by side: the text sum of (article, lang) at
-   * 2 × (article × languages + lang), its label sum just after.
+   * Partial sums of the current query, by slot: the text sum of a version at
+   * 2 × slot, its label sum just after.
    */
   private readonly acc: Float64Array;
   private readonly stamp: Int32Array;
   private readonly touched: Int32Array;
   private epoch = 0;
   private shortlist = new TopK(SHORTLIST);
-  /** Label norm of each version (article × languages + lang), -1 where the article has no version in that language. */
-  private labelNorms = new Float64Array(0);
   private queryWeight = new Float64Array(0);
 
   constructor(articles: readonly A[], options: EngineOptions) {
     this.articles = [...articles].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
     const n = this.articles.length;
     this.languages = [...new Set(this.articles.flatMap((article) => [...article.versions.keys()]))].sort();
-    this.docs = new Array<Doc | undefined>(this.languages.length * n).fill(undefined);
 
     const reference = options.reference.getTime();
     const halfLife = options.halfLifeDays > 0 ? options.halfLifeDays : Number.POSITIVE_INFINITY;
@@ -167,13 +158,12 @@ export class RelatednessEngine<A extends EngineArticle = EngineArticle> {
     });
 
     const { raw, canonical } = this.analyse(options.terms);
-    const perLanguage = this.languages.map((_, lang) => raw.filter((entry) => entry.doc.lang === lang).length);
+    const perLanguage = this.languages.map((_, lang) => raw.filter((version) => version.lang === lang).length);
     this.weighTerms(raw, perLanguage, new CanonicalCounts(canonical));
     this.indexLabels(perLanguage);
+    this.prepareQueries();
 
-    for (const doc of this.docs) if (doc) this.prepareQuery(doc);
-
-    this.acc = new Float64Array(2 * this.languages.length * n);
+    this.acc = new Float64Array(2 * this.labelNorms.length);
     this.stamp = new Int32Array(n);
     this.touched = new Int32Array(n);
   }
@@ -185,26 +175,34 @@ export class RelatednessEngine<A extends EngineArticle = EngineArticle> {
   // ------------------------------------------------------------ building
 
   /** Each version's labels, and its term counts renumbered for ranking. */
-  private analyse(terms: TermIndex): { raw: RawDoc[]; canonical: CanonicalTerms } {
-    const n = this.articles.length;
-    const raw: RawDoc[] = [];
-    for (let article = 0; article < n; article++) {
-      const entry = this.articles[article];
-      if (!entry) continue;
-      for (const [langName, post] of [...entry.versions.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
-        const lang = this.languages.indexOf(langName);
-        const doc: Doc = { article, lang, terms: EMPTY_INTS, weights: EMPTY_FLOATS, query: EMPTY_INTS, queryWeights: EMPTY_FLOATS, ...this.labelsOf(post, lang), labelNorm: 0 };
-        this.docs[lang * n + article] = doc;
-        raw.push({ doc, counts: terms.of(post) });
+  private analyse(terms: TermIndex): { raw: RawVersion[]; canonical: CanonicalTerms } {
+    const languages = this.languages.length;
+    const slots = this.articles.length * languages;
+    this.labelNorms = new Float64Array(slots).fill(-1);
+    const raw: RawVersion[] = [];
+    const labels: number[] = [];
+    const labelStart = new Int32Array(slots + 1);
+    this.articles.forEach((article, index) => {
+      for (let lang = 0; lang < languages; lang++) {
+        const slot = index * languages + lang;
+        const post = article.versions.get(this.languages[lang] ?? '');
+        if (post) {
+          this.labelNorms[slot] = 0;
+          this.labelsOf(post, lang, labels);
+          raw.push({ slot, lang, counts: terms.of(post) });
+        }
+        labelStart[slot + 1] = labels.length;
       }
-    }
-    const canonical = canonicalTerms(terms, raw.map((entry) => entry.counts));
+    });
+    this.labelStart = labelStart;
+    this.slotLabels = Int32Array.from(labels);
+    const canonical = canonicalTerms(terms, raw.map((version) => version.counts));
     this.termForm = canonical.forms;
     return { raw, canonical };
   }
 
-  /** Tag and category-level label ids of one version, ascending and distinct, with the names it gives them. */
-  private labelsOf(post: Post, lang: number): { labels: Int32Array; labelNames: string[] } {
+  /** Appends to `labels` the tag and category-level label ids of one version, ascending and distinct, and to slotLabelNames the names it gives them. */
+  private labelsOf(post: Post, lang: number, labels: number[]): void {
     const names = new Map<number, string>();
     const add = (kind: number, key: string, display: string): void => {
       const mapKey = `${lang}\u0000${kind}\u0000${key}`;
@@ -219,42 +217,60 @@ export class RelatednessEngine<A extends EngineArticle = EngineArticle> {
       if (!names.has(id)) names.set(id, display);
     };
     for (const tag of post.tags) {
-      const key = normalizeLabel(tag);
+      const key = this.normalizedLabel(tag);
       if (key) add(LABEL_TAG, key, tag);
     }
     for (const path of post.categories) {
       for (let depth = 1; depth <= path.length; depth++) {
         const levels = path.slice(0, depth);
-        add(LABEL_CATEGORY, levels.map(normalizeLabel).join('/'), levels.join('/'));
+        add(LABEL_CATEGORY, levels.map((level) => this.normalizedLabel(level)).join('/'), levels.join('/'));
       }
     }
-    const labels = this.ints([...names.keys()].sort((a, b) => a - b));
-    return { labels, labelNames: Array.from(labels, (id) => names.get(id) ?? '') };
+    for (const id of [...names.keys()].sort((a, b) => a - b)) {
+      labels.push(id);
+      this.slotLabelNames.push(names.get(id) ?? '');
+    }
+  }
+
+  /** `normalizeLabel`, remembered: an archive uses a few hundred labels tens of thousands of times. */
+  private normalizedLabel(label: string): string {
+    let normalized = this.normalizedLabels.get(label);
+    if (normalized === undefined) {
+      normalized = normalizeLabel(label);
+      this.normalizedLabels.set(label, normalized);
+    }
+    return normalized;
   }
 
   /** TF-IDF weights, cosine normalisation, pruning to INDEXED_TERMS, and the term postings. */
-  private weighTerms(raw: RawDoc[], perLanguage: number[], reader: CanonicalCounts): void {
+  private weighTerms(raw: RawVersion[], perLanguage: number[], reader: CanonicalCounts): void {
     const termCount = this.termForm.length;
     const df = new Int32Array(termCount);
     const termLang = new Int32Array(termCount);
-    for (const entry of raw) {
-      const { ids, length } = reader.read(entry.counts);
+    for (const version of raw) {
+      const { ids, length } = reader.read(version.counts);
       for (let i = 0; i < length; i++) {
         const id = ids[i] ?? 0;
         df[id] = (df[id] ?? 0) + 1;
-        termLang[id] = entry.doc.lang;
+        termLang[id] = version.lang;
       }
     }
     const idf = Float64Array.from(df, (documents, id) => (documents > 0 ? Math.log(1 + (perLanguage[termLang[id] ?? 0] ?? 1) / documents) : 0));
     const logTf = Float64Array.from({ length: 1024 }, (_, tf) => 1 + Math.log(Math.max(1, tf)));
+    const slots = this.labelNorms.length;
+    this.termCount = new Uint8Array(slots);
+    this.slotTerms = new Int32Array(slots * INDEXED_TERMS);
+    this.slotWeights = new Float32Array(slots * INDEXED_TERMS);
     const postingCount = new Int32Array(termCount + 1);
     let weights = new Float64Array(1024);
     let work = new Float64Array(1024);
-    for (const { doc, counts: versionCounts } of raw) {
+    let chosen = new Int32Array(1024);
+    for (const { slot, counts: versionCounts } of raw) {
       const { ids, counts, length } = reader.read(versionCounts);
       if (length > weights.length) {
         weights = new Float64Array(length * 2);
         work = new Float64Array(length * 2);
+        chosen = new Int32Array(length * 2);
       }
       let norm = 0;
       for (let i = 0; i < length; i++) {
@@ -264,25 +280,30 @@ export class RelatednessEngine<A extends EngineArticle = EngineArticle> {
         norm += weight * weight;
       }
       norm = Math.sqrt(norm) || 1;
-      const kept = heaviest(ids, weights, length, INDEXED_TERMS, work);
-      const terms = kept.map((i) => ids[i] ?? 0);
-      for (const id of terms) postingCount[id + 1] = (postingCount[id + 1] ?? 0) + 1;
-      doc.terms = this.ints(terms);
-      doc.weights = this.floats(kept.map((i) => (weights[i] ?? 0) / norm));
+      const kept = heaviest(ids, weights, length, INDEXED_TERMS, work, chosen);
+      this.termCount[slot] = kept;
+      for (let k = 0, at = slot * INDEXED_TERMS; k < kept; k++, at++) {
+        const i = chosen[k] ?? 0;
+        const id = ids[i] ?? 0;
+        this.slotTerms[at] = id;
+        this.slotWeights[at] = (weights[i] ?? 0) / norm;
+        postingCount[id + 1] = (postingCount[id + 1] ?? 0) + 1;
+      }
     }
     for (let id = 0; id < termCount; id++) postingCount[id + 1] = (postingCount[id + 1] ?? 0) + (postingCount[id] ?? 0);
     const total = postingCount[termCount] ?? 0;
     const cursor = postingCount.slice(0, termCount);
     this.termPostArticle = new Int32Array(total);
     this.termPostWeight = new Float32Array(total);
-    for (const doc of this.docs) {
-      if (!doc) continue;
-      for (let i = 0; i < doc.terms.length; i++) {
-        const id = doc.terms[i] ?? 0;
-        const at = cursor[id] ?? 0;
-        this.termPostArticle[at] = doc.article;
-        this.termPostWeight[at] = doc.weights[i] ?? 0;
-        cursor[id] = at + 1;
+    const languages = this.languages.length;
+    for (let slot = 0; slot < slots; slot++) {
+      const article = Math.floor(slot / languages);
+      for (let at = slot * INDEXED_TERMS, end = at + (this.termCount[slot] ?? 0); at < end; at++) {
+        const id = this.slotTerms[at] ?? 0;
+        const to = cursor[id] ?? 0;
+        this.termPostArticle[to] = article;
+        this.termPostWeight[to] = this.slotWeights[at] ?? 0;
+        cursor[id] = to + 1;
       }
     }
     this.termPostStart = postingCount;
@@ -293,8 +314,10 @@ export class RelatednessEngine<A extends EngineArticle = EngineArticle> {
   /** Label idf, each version's label norm, and the label postings. */
   private indexLabels(perLanguage: number[]): void {
     const labelCount = this.labelKind.length;
+    const { labelStart, slotLabels, labelNorms } = this;
+    const languages = this.languages.length;
     const start = new Int32Array(labelCount + 1);
-    for (const doc of this.docs) if (doc) for (const id of doc.labels) start[id + 1] = (start[id + 1] ?? 0) + 1;
+    for (const id of slotLabels) start[id + 1] = (start[id + 1] ?? 0) + 1;
     for (let id = 0; id < labelCount; id++) {
       const df = start[id + 1] ?? 0;
       this.labelIdf[id] = df > 0 ? Math.log(1 + (perLanguage[this.labelLang[id] ?? 0] ?? 1) / df) : 0;
@@ -302,22 +325,19 @@ export class RelatednessEngine<A extends EngineArticle = EngineArticle> {
     }
     const cursor = start.slice(0, labelCount);
     this.labelPostArticle = new Int32Array(start[labelCount] ?? 0);
-    for (const doc of this.docs) {
-      if (!doc) continue;
+    for (let slot = 0; slot < labelNorms.length; slot++) {
+      if ((labelNorms[slot] ?? -1) < 0) continue;
       let norm = 0;
-      for (const id of doc.labels) {
+      for (let at = labelStart[slot] ?? 0, end = labelStart[slot + 1] ?? 0; at < end; at++) {
+        const id = slotLabels[at] ?? 0;
         const idf = this.labelIdf[id] ?? 0;
         norm += idf * idf;
-        const at = cursor[id] ?? 0;
-        this.labelPostArticle[at] = doc.article;
-        cursor[id] = at + 1;
+        const to = cursor[id] ?? 0;
+        this.labelPostArticle[to] = Math.floor(slot / languages);
+        cursor[id] = to + 1;
       }
-      doc.labelNorm = Math.sqrt(norm);
+      labelNorms[slot] = Math.sqrt(norm);
     }
-    const languages = this.languages.length;
-    const n = this.articles.length;
-    this.labelNorms = new Float64Array(languages * n).fill(-1);
-    for (const doc of this.docs) if (doc) this.labelNorms[doc.article * languages + doc.lang] = doc.labelNorm;
     this.labelPostStart = start;
     // Newest first, then by key: sort ranks in that order, then map them back to articles.
     const byDate = Array.from(this.articles, (_, index) => index).sort(
@@ -328,6 +348,32 @@ export class RelatednessEngine<A extends EngineArticle = EngineArticle> {
     const ranks = Int32Array.from(this.labelPostArticle, (article) => rank[article] ?? 0);
     for (let id = 0; id < labelCount; id++) ranks.subarray(start[id] ?? 0, start[id + 1] ?? 0).sort();
     ranks.forEach((position, p) => (this.labelPostArticle[p] = byDate[position] ?? 0));
+  }
+
+  /** Chooses each version's query: its heaviest terms that other articles share. */
+  private prepareQueries(): void {
+    const slots = this.labelNorms.length;
+    this.queryCount = new Uint8Array(slots);
+    this.slotQuery = new Int32Array(slots * QUERY_TERMS);
+    this.slotQueryWeights = new Float32Array(slots * QUERY_TERMS);
+    for (let slot = 0; slot < slots; slot++) {
+      const first = slot * QUERY_TERMS;
+      let count = 0;
+      let norm = 0;
+      for (let at = slot * INDEXED_TERMS, end = at + (this.termCount[slot] ?? 0); at < end && count < QUERY_TERMS; at++) {
+        const id = this.slotTerms[at] ?? 0;
+        const postings = (this.termPostStart[id + 1] ?? 0) - (this.termPostStart[id] ?? 0);
+        if (postings <= 1) continue;
+        const weight = this.slotWeights[at] ?? 0;
+        this.slotQuery[first + count] = id;
+        this.slotQueryWeights[first + count] = weight;
+        norm += weight * weight;
+        count++;
+      }
+      norm = Math.sqrt(norm) || 1;
+      for (let q = first; q < first + count; q++) this.slotQueryWeights[q] = (this.slotQueryWeights[q] ?? 0) / norm;
+      this.queryCount[slot] = count;
+    }
   }
 
   // ------------------------------------------------------------ querying
@@ -355,20 +401,20 @@ export class RelatednessEngine<A extends EngineArticle = EngineArticle> {
    */
   query(index: number, count: number, exclude: ReadonlySet<number> = NONE): ScoredPair[] {
     if (count <= 0) return [];
-    const n = this.articles.length;
     const languages = this.languages.length;
     const epoch = ++this.epoch;
-    const { stamp, touched, acc, termPostStart, termPostArticle, termPostWeight, labelPostStart, labelPostArticle } = this;
+    const { stamp, touched, acc, termPostStart, termPostArticle, termPostWeight, labelPostStart, labelPostArticle, labelStart, slotLabels } = this;
+    const { queryCount, slotQuery, slotQueryWeights } = this;
     let touchedCount = 0;
     for (let lang = 0; lang < languages; lang++) {
-      const doc = this.docs[lang * n + index];
-      if (!doc) continue;
-      for (let q = 0; q < doc.query.length; q++) {
-        const id = doc.query[q] ?? 0;
-        const weight = doc.queryWeights[q] ?? 0;
+      const mine = index * languages + lang;
+      if ((this.labelNorms[mine] ?? -1) < 0) continue;
+      for (let q = mine * QUERY_TERMS, end = q + (queryCount[mine] ?? 0); q < end; q++) {
+        const id = slotQuery[q] ?? 0;
+        const weight = slotQueryWeights[q] ?? 0;
         const start = termPostStart[id] ?? 0;
-        const end = Math.min(termPostStart[id + 1] ?? 0, start + POSTINGS_WALKED);
-        for (let p = start; p < end; p++) {
+        const stop = Math.min(termPostStart[id + 1] ?? 0, start + POSTINGS_WALKED);
+        for (let p = start; p < stop; p++) {
           const other = termPostArticle[p] ?? 0;
           const at = 2 * (other * languages + lang);
           acc[at] = (acc[at] ?? 0) + weight * (termPostWeight[p] ?? 0);
@@ -378,12 +424,13 @@ export class RelatednessEngine<A extends EngineArticle = EngineArticle> {
           }
         }
       }
-      for (const id of doc.labels) {
+      for (let l = labelStart[mine] ?? 0, end = labelStart[mine + 1] ?? 0; l < end; l++) {
+        const id = slotLabels[l] ?? 0;
         const start = labelPostStart[id] ?? 0;
-        const end = Math.min(labelPostStart[id + 1] ?? 0, start + POSTINGS_WALKED);
+        const stop = Math.min(labelPostStart[id + 1] ?? 0, start + POSTINGS_WALKED);
         const idf = this.labelIdf[id] ?? 0;
         const square = idf * idf;
-        for (let p = start; p < end; p++) {
+        for (let p = start; p < stop; p++) {
           const other = labelPostArticle[p] ?? 0;
           const at = 2 * (other * languages + lang) + 1;
           acc[at] = (acc[at] ?? 0) + square;
@@ -394,8 +441,6 @@ export class RelatednessEngine<A extends EngineArticle = EngineArticle> {
         }
       }
     }
-    // Flat per-version arrays here, not the Doc objects: at archive scale the touched articles are
-    // thousands of scattered objects, and fetching them would cost a cache miss each.
     const { labelNorms, recency } = this;
     const mineNorms = labelNorms.subarray(index * languages, (index + 1) * languages);
     const excluding = exclude.size > 0;
@@ -431,25 +476,6 @@ export class RelatednessEngine<A extends EngineArticle = EngineArticle> {
     return this.shortlist;
   }
 
-  /** Chooses a version's query: its heaviest terms that other articles share and that are not too common. */
-  private prepareQuery(doc: Doc): void {
-    const ids: number[] = [];
-    const weights: number[] = [];
-    let norm = 0;
-    for (let i = 0; i < doc.terms.length && ids.length < QUERY_TERMS; i++) {
-      const id = doc.terms[i] ?? 0;
-      const postings = (this.termPostStart[id + 1] ?? 0) - (this.termPostStart[id] ?? 0);
-      if (postings <= 1) continue;
-      const weight = doc.weights[i] ?? 0;
-      ids.push(id);
-      weights.push(weight);
-      norm += weight * weight;
-    }
-    norm = Math.sqrt(norm) || 1;
-    doc.query = this.ints(ids);
-    doc.queryWeights = this.floats(weights.map((weight) => weight / norm));
-  }
-
   /** The score of `other` as related to `index`. */
   pairScore(index: number, other: number): number {
     return this.withQueryOf(index, () => this.pair(index, other, undefined));
@@ -480,59 +506,63 @@ export class RelatednessEngine<A extends EngineArticle = EngineArticle> {
 
   /** Runs `score` with the query weights of `index` (every language) spread over `queryWeight`, and clears them after. */
   private withQueryOf<T>(index: number, score: () => T): T {
-    const n = this.articles.length;
-    for (let lang = 0; lang < this.languages.length; lang++) {
-      const mine = this.docs[lang * n + index];
-      if (mine) for (let q = 0; q < mine.query.length; q++) this.queryWeight[mine.query[q] ?? 0] = mine.queryWeights[q] ?? 0;
+    const languages = this.languages.length;
+    const first = index * languages * QUERY_TERMS;
+    const { queryWeight, slotQuery, slotQueryWeights, queryCount } = this;
+    const queryEnd = (lang: number): number => first + lang * QUERY_TERMS + (queryCount[index * languages + lang] ?? 0);
+    for (let lang = 0; lang < languages; lang++) {
+      for (let q = first + lang * QUERY_TERMS; q < queryEnd(lang); q++) queryWeight[slotQuery[q] ?? 0] = slotQueryWeights[q] ?? 0;
     }
     try {
       return score();
     } finally {
-      for (let lang = 0; lang < this.languages.length; lang++) for (const id of this.docs[lang * n + index]?.query ?? EMPTY_INTS) this.queryWeight[id] = 0;
+      for (let lang = 0; lang < languages; lang++) for (let q = first + lang * QUERY_TERMS; q < queryEnd(lang); q++) queryWeight[slotQuery[q] ?? 0] = 0;
     }
   }
 
   /** The exact score of `other` for `index`, within `withQueryOf(index)`; what they share goes into `shared` if given. */
   private pair(index: number, other: number, shared: Shared | undefined): number {
-    const n = this.articles.length;
-    const { queryWeight, labelIdf } = this;
+    const languages = this.languages.length;
+    const { queryWeight, labelIdf, labelNorms, labelStart, slotLabels, slotTerms, slotWeights, termCount } = this;
     let sum = 0;
-    let languages = 0;
-    for (let lang = 0; lang < this.languages.length; lang++) {
-      const mine = this.docs[lang * n + index];
-      const theirs = this.docs[lang * n + other];
-      if (!mine || !theirs) continue;
-      languages++;
+    let sharedLanguages = 0;
+    for (let lang = 0; lang < languages; lang++) {
+      const mine = index * languages + lang;
+      const theirs = other * languages + lang;
+      const mineNorm = labelNorms[mine] ?? -1;
+      const theirNorm = labelNorms[theirs] ?? -1;
+      if (mineNorm < 0 || theirNorm < 0) continue;
+      sharedLanguages++;
       let text = 0;
-      for (let i = 0; i < theirs.terms.length; i++) {
-        const id = theirs.terms[i] ?? 0;
+      for (let at = theirs * INDEXED_TERMS, end = at + (termCount[theirs] ?? 0); at < end; at++) {
+        const id = slotTerms[at] ?? 0;
         const weight = queryWeight[id] ?? 0;
         if (weight > 0) {
-          const contribution = weight * (theirs.weights[i] ?? 0);
+          const contribution = weight * (slotWeights[at] ?? 0);
           text += contribution;
           shared?.terms.push({ id, contribution });
         }
       }
       // Labels both carry: a merge of the two ascending lists.
       let labels = 0;
-      const [a, b] = [mine.labels, theirs.labels];
-      for (let i = 0, j = 0; i < a.length && j < b.length; ) {
-        const x = a[i] ?? 0;
-        const y = b[j] ?? 0;
+      const [aEnd, bEnd] = [labelStart[mine + 1] ?? 0, labelStart[theirs + 1] ?? 0];
+      for (let i = labelStart[mine] ?? 0, j = labelStart[theirs] ?? 0; i < aEnd && j < bEnd; ) {
+        const x = slotLabels[i] ?? 0;
+        const y = slotLabels[j] ?? 0;
         if (x < y) i++;
         else if (x > y) j++;
         else {
           const idf = labelIdf[x] ?? 0;
           labels += idf * idf;
-          if (shared) (this.labelKind[x] === LABEL_TAG ? shared.tags : shared.categories).push({ id: x, name: mine.labelNames[i] ?? '' });
+          if (shared) (this.labelKind[x] === LABEL_TAG ? shared.tags : shared.categories).push({ id: x, name: this.slotLabelNames[i] ?? '' });
           i++;
           j++;
         }
       }
-      const labelNorm = mine.labelNorm * theirs.labelNorm;
+      const labelNorm = mineNorm * theirNorm;
       sum += WEIGHTS.text * text + (labelNorm > 0 ? (WEIGHTS.labels * labels) / labelNorm : 0);
     }
-    return languages > 0 ? round((sum / languages) * (this.recency[other] ?? 1)) : 0;
+    return sharedLanguages > 0 ? round((sum / sharedLanguages) * (this.recency[other] ?? 1)) : 0;
   }
 }
 
@@ -561,21 +591,42 @@ function distinct(values: string[]): string[] {
   return [...new Set(values)];
 }
 
-/** Indices of the `limit` largest of the first `length` weights, heaviest first; ties by term id. `work` is scratch space. */
-function heaviest(ids: Int32Array, weights: Float64Array, length: number, limit: number, work: Float64Array): number[] {
-  let chosen: number[] = [];
+/**
+ * Puts into `chosen` the indices of the `limit` largest of the first `length`
+ * weights, heaviest first, ties by term id, and returns how many. `work` is
+ * scratch space as long as `weights`. Allocates nothing: it runs once per version.
+ */
+function heaviest(ids: Int32Array, weights: Float64Array, length: number, limit: number, work: Float64Array, chosen: Int32Array): number {
+  let count = 0;
   if (length > limit) {
     work.set(weights.subarray(0, length));
     const threshold = kthLargest(work.subarray(0, length), limit);
-    const tied: number[] = [];
-    for (let i = 0; i < length; i++) {
-      const weight = weights[i] ?? 0;
-      if (weight > threshold) chosen.push(i);
-      else if (weight === threshold) tied.push(i);
+    for (let i = 0; i < length; i++) if ((weights[i] ?? 0) > threshold) chosen[count++] = i;
+    // Terms at the threshold fill the places left in id order (the sort below puts them so).
+    let ties = 0;
+    for (let i = 0; i < length; i++) if (weights[i] === threshold) chosen[count + ties++] = i;
+    sortHeaviestFirst(chosen, count, count + ties, ids, weights);
+    count = Math.min(limit, count + ties);
+  } else for (let i = 0; i < length; i++) chosen[count++] = i;
+  sortHeaviestFirst(chosen, 0, count, ids, weights);
+  return count;
+}
+
+/** Sorts `indices[from, to)` by weight, heaviest first, then by term id: an insertion sort, as the ranges are a few dozen long. */
+function sortHeaviestFirst(indices: Int32Array, from: number, to: number, ids: Int32Array, weights: Float64Array): void {
+  for (let i = from + 1; i < to; i++) {
+    const index = indices[i] ?? 0;
+    const weight = weights[index] ?? 0;
+    const id = ids[index] ?? 0;
+    let j = i - 1;
+    for (; j >= from; j--) {
+      const before = indices[j] ?? 0;
+      const beforeWeight = weights[before] ?? 0;
+      if (beforeWeight > weight || (beforeWeight === weight && (ids[before] ?? 0) < id)) break;
+      indices[j + 1] = before;
     }
-    chosen = chosen.concat(tied.sort((a, b) => (ids[a] ?? 0) - (ids[b] ?? 0)).slice(0, limit - chosen.length));
-  } else for (let i = 0; i < length; i++) chosen.push(i);
-  return chosen.sort((a, b) => (weights[b] ?? 0) - (weights[a] ?? 0) || (ids[a] ?? 0) - (ids[b] ?? 0));
+    indices[j + 1] = index;
+  }
 }
 
 /** The k-th largest value (k >= 1) by quickselect; reorders `values`. */

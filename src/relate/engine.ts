@@ -42,7 +42,8 @@ export const QUERY_TERMS = 12;
  * Entries walked per query term and per label. Term postings are ordered by
  * weight (impact order) and label postings newest first, so a query visits
  * the articles where a term weighs most, and the newest articles of a common
- * label: bounded work per query whatever the archive size.
+ * label: bounded work per query whatever the archive size. A term keeps no
+ * more postings than this in the index.
  */
 export const POSTINGS_WALKED = 64;
 /** Candidates re-scored exactly (with every shared label) before the final cut, at least. */
@@ -117,9 +118,9 @@ export class RelatednessEngine<A extends EngineArticle = EngineArticle> {
 
   // terms
   private termForm: string[] = [];
-  private termPostStart = new Int32Array(1);
-  private termPostArticle = new Int32Array(0);
-  private termPostWeight = new Float32Array(0);
+  private termPostStart: Int32Array = new Int32Array(1);
+  private termPostArticle: Int32Array = new Int32Array(0);
+  private termPostWeight: Float32Array = new Float32Array(0);
 
   // labels
   private readonly labelIds = new Map<string, number>();
@@ -293,21 +294,22 @@ export class RelatednessEngine<A extends EngineArticle = EngineArticle> {
     for (let id = 0; id < termCount; id++) postingCount[id + 1] = (postingCount[id + 1] ?? 0) + (postingCount[id] ?? 0);
     const total = postingCount[termCount] ?? 0;
     const cursor = postingCount.slice(0, termCount);
-    this.termPostArticle = new Int32Array(total);
-    this.termPostWeight = new Float32Array(total);
+    const all = { start: postingCount, articles: new Int32Array(total), weights: new Float32Array(total) };
     const languages = this.languages.length;
     for (let slot = 0; slot < slots; slot++) {
       const article = Math.floor(slot / languages);
       for (let at = slot * INDEXED_TERMS, end = at + (this.termCount[slot] ?? 0); at < end; at++) {
         const id = this.slotTerms[at] ?? 0;
         const to = cursor[id] ?? 0;
-        this.termPostArticle[to] = article;
-        this.termPostWeight[to] = this.slotWeights[at] ?? 0;
+        all.articles[to] = article;
+        all.weights[to] = this.slotWeights[at] ?? 0;
         cursor[id] = to + 1;
       }
     }
-    this.termPostStart = postingCount;
-    sortByImpact(postingCount, this.termPostArticle, this.termPostWeight);
+    const postings = heaviestPostings(all, POSTINGS_WALKED);
+    this.termPostStart = postings.start;
+    this.termPostArticle = postings.articles;
+    this.termPostWeight = postings.weights;
     this.queryWeight = new Float64Array(termCount);
   }
 
@@ -658,23 +660,63 @@ function kthLargest(values: Float64Array, k: number): number {
 
 const ARTICLE_BITS = 2 ** 21;
 
-/**
- * Orders each term's postings by weight, heaviest first, then by article: one
- * native numeric sort per term of keys (inverted float32 bits of the weight,
- * article) packed exactly into a float64.
- */
-function sortByImpact(start: Int32Array, articles: Int32Array, weights: Float32Array): void {
-  const bits = new Uint32Array(weights.buffer, weights.byteOffset, weights.length);
-  const keys = new Float64Array(articles.length);
-  for (let p = 0; p < articles.length; p++) {
-    if ((articles[p] ?? 0) >= ARTICLE_BITS) throw new Error('relatedness index: too many articles');
-    keys[p] = (0xffffffff - (bits[p] ?? 0)) * ARTICLE_BITS + (articles[p] ?? 0);
-  }
-  for (let id = 0; id + 1 < start.length; id++) keys.subarray(start[id] ?? 0, start[id + 1] ?? 0).sort();
-  for (let p = 0; p < keys.length; p++) {
-    const key = keys[p] ?? 0;
-    articles[p] = key % ARTICLE_BITS;
-    bits[p] = 0xffffffff - Math.floor(key / ARTICLE_BITS);
-  }
+/** Postings of every term: term `id`'s are at [start[id], start[id + 1]). */
+interface Postings {
+  readonly start: Int32Array;
+  readonly articles: Int32Array;
+  readonly weights: Float32Array;
 }
 
+/**
+ * Each term's `keep` heaviest postings, heaviest first, then by article: the
+ * only ones a query walks, so the rest are neither sorted nor kept. A posting
+ * is keyed by (inverted float32 bits of its weight, article), packed exactly
+ * into a float64, so that one numeric order is the impact order.
+ */
+function heaviestPostings(all: Postings, keep: number): Postings {
+  const bits = new Uint32Array(all.weights.buffer, all.weights.byteOffset, all.weights.length);
+  const keys = new Float64Array(all.articles.length);
+  for (let p = 0; p < keys.length; p++) {
+    const article = all.articles[p] ?? 0;
+    if (article >= ARTICLE_BITS) throw new Error('relatedness index: too many articles');
+    keys[p] = (0xffffffff - (bits[p] ?? 0)) * ARTICLE_BITS + article;
+  }
+  const terms = all.start.length - 1;
+  const start = new Int32Array(terms + 1);
+  for (let id = 0; id < terms; id++) start[id + 1] = (start[id] ?? 0) + Math.min(keep, (all.start[id + 1] ?? 0) - (all.start[id] ?? 0));
+  const kept = new Float64Array(start[terms] ?? 0);
+  for (let id = 0; id < terms; id++) {
+    const from = all.start[id] ?? 0;
+    const to = all.start[id + 1] ?? 0;
+    const at = start[id] ?? 0;
+    if (to - from <= keep) kept.set(keys.subarray(from, to), at);
+    else {
+      // Keys are distinct (the article is part of each), so exactly `keep` are at or below the threshold.
+      const threshold = kthLargest(keys.subarray(from, to), to - from - keep + 1);
+      for (let p = from, k = at; p < to; p++) if ((keys[p] ?? 0) <= threshold) kept[k++] = keys[p] ?? 0;
+    }
+    const end = start[id + 1] ?? 0;
+    // Most terms have a posting or two: a native sort per term would cost more in calls than in sorting.
+    if (end - at > 16) kept.subarray(at, end).sort();
+    else insertionSort(kept, at, end);
+  }
+  const articles = new Int32Array(kept.length);
+  const weights = new Float32Array(kept.length);
+  const weightBits = new Uint32Array(weights.buffer);
+  for (let p = 0; p < kept.length; p++) {
+    const key = kept[p] ?? 0;
+    articles[p] = key % ARTICLE_BITS;
+    weightBits[p] = 0xffffffff - Math.floor(key / ARTICLE_BITS);
+  }
+  return { start, articles, weights };
+}
+
+/** Sorts `values[from, to)` ascending in place. */
+function insertionSort(values: Float64Array, from: number, to: number): void {
+  for (let i = from + 1; i < to; i++) {
+    const value = values[i] ?? 0;
+    let j = i - 1;
+    for (; j >= from && (values[j] ?? 0) > value; j--) values[j + 1] = values[j] ?? 0;
+    values[j + 1] = value;
+  }
+}

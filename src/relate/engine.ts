@@ -1,55 +1,15 @@
 import type { Post } from '../model.js';
 import { normalizeLabel } from './normalize.js';
+import { INDEXED_TERMS, POSTINGS_WALKED, QUERY_TERMS, type ScoredPair, Searcher, type SearchIndex, type Shared, WEIGHTS } from './search.js';
+import { sharedArray, sharedCopy } from './shared.js';
 import { CanonicalCounts, canonicalTerms, type CanonicalTerms, type TermCounts, type TermIndex } from './terms.js';
-import { TopK } from './topk.js';
 
 /**
  * The relatedness engine: an inverted index over the terms, tags and
  * categories of every article, queried with each article's most distinctive
- * terms. Never compares all pairs; memory is a few typed arrays.
- *
- * Model, per language that two articles share (an English word and an Arabic
- * word are different terms, so languages are compared separately and the
- * results averaged):
- *
- *   text      cosine of TF-IDF vectors, tf = 3 × title + 2 × summary + body
- *             occurrences, weight (1 + ln tf) × ln(1 + N / df); each article
- *             keeps its `INDEXED_TERMS` heaviest terms and is queried with its
- *             `QUERY_TERMS` heaviest distinctive ones
- *   labels    cosine of tag and category vectors (every level of a category
- *             path), each weighted by rarity ln(1 + N / df)
- *   sim       WEIGHTS.text × text + WEIGHTS.labels × labels
- *   score     mean sim over shared languages
- *             × (1 − WEIGHTS.recency + WEIGHTS.recency × 2^(−age / halfLife))
- *
- * so recency breaks ties between equally similar articles but can take at most
- * WEIGHTS.recency of a score away: a strongly similar old article still beats
- * a weakly similar new one. Age is measured from a reference date (the newest
- * article by default), never from the clock. Articles without a language in
- * common are not compared: their words and labels are different terms.
+ * terms. Never compares all pairs; memory is a few typed arrays. The model
+ * and the queries are in `search.ts`; this builds the index.
  */
-export const WEIGHTS = {
-  text: 0.6,
-  labels: 0.4,
-  recency: 0.2,
-} as const;
-
-/** Terms kept per article version in the index. */
-export const INDEXED_TERMS = 48;
-/** Terms an article is queried with, per version. */
-export const QUERY_TERMS = 12;
-/**
- * Entries walked per query term and per label. Term postings are ordered by
- * weight (impact order) and label postings newest first, so a query visits
- * the articles where a term weighs most, and the newest articles of a common
- * label: bounded work per query whatever the archive size. A term keeps no
- * more postings than this in the index.
- */
-export const POSTINGS_WALKED = 64;
-/** Candidates re-scored exactly (with every shared label) before the final cut, at least. */
-const SHORTLIST = 12;
-const NONE: ReadonlySet<number> = new Set();
-
 const DAY_MS = 86_400_000;
 
 /** What the engine needs to know of an article: its versions, in any order, and its date. */
@@ -66,12 +26,6 @@ export interface EngineOptions {
   readonly halfLifeDays: number;
   /** Ages are measured from here. */
   readonly reference: Date;
-}
-
-export interface ScoredPair {
-  /** Index of the other article in the engine's order. */
-  readonly other: number;
-  readonly score: number;
 }
 
 export interface PairReasons {
@@ -96,52 +50,39 @@ export class RelatednessEngine<A extends EngineArticle = EngineArticle> {
   /** Articles sorted by key: an article's index is its rank, so ties broken by index are broken by key. */
   readonly articles: readonly A[];
   private readonly languages: string[];
-  private readonly recency: Float64Array;
   private readonly ageDays: Int32Array;
+  /** The index queries read, in memory that worker threads can share. */
+  readonly index: SearchIndex;
+  private readonly searcher: Searcher;
 
-  // Versions, in flat arrays indexed by slot (article × languages + lang): at archive scale a query
-  // visits thousands of scattered versions, and one object each would cost a cache miss each.
-  /** Label norm of each version, -1 where the article has no version in that language. */
-  private labelNorms = new Float64Array(0);
-  /** A version's indexed terms (at most INDEXED_TERMS, heaviest first) at slot × INDEXED_TERMS, with cosine-normalised weights. */
-  private termCount = new Uint8Array(0);
-  private slotTerms = new Int32Array(0);
-  private slotWeights = new Float32Array(0);
-  /** A version's query (at most QUERY_TERMS of its heaviest terms that other articles share) at slot × QUERY_TERMS, weights of unit length. */
-  private queryCount = new Uint8Array(0);
-  private slotQuery = new Int32Array(0);
-  private slotQueryWeights = new Float32Array(0);
-  /** A version's label ids (tags and category levels), ascending, from labelStart[slot]; each as the version writes it in labelNames. */
-  private labelStart = new Int32Array(1);
-  private slotLabels = new Int32Array(0);
-  private slotLabelNames: string[] = [];
-
-  // terms
-  private termForm: string[] = [];
+  // Built here, and handed over to `index`.
+  private readonly recency: Float64Array;
+  private labelNorms: Float64Array = new Float64Array(0);
+  private termCount: Uint8Array = new Uint8Array(0);
+  private slotTerms: Int32Array = new Int32Array(0);
+  private slotWeights: Float32Array = new Float32Array(0);
+  private queryCount: Uint8Array = new Uint8Array(0);
+  private slotQuery: Int32Array = new Int32Array(0);
+  private slotQueryWeights: Float32Array = new Float32Array(0);
+  private labelStart: Int32Array = new Int32Array(1);
+  private slotLabels: Int32Array = new Int32Array(0);
   private termPostStart: Int32Array = new Int32Array(1);
   private termPostArticle: Int32Array = new Int32Array(0);
   private termPostWeight: Float32Array = new Float32Array(0);
+  private labelIdf: Float64Array = new Float64Array(0);
+  private labelPostStart: Int32Array = new Int32Array(1);
+  private labelPostArticle: Int32Array = new Int32Array(0);
 
-  // labels
+  // Only for explaining.
+  /** Each label of `slotLabels` as its version writes it. */
+  private readonly slotLabelNames: string[] = [];
+  private termForm: string[] = [];
+
+  // labels, while building
   private readonly labelIds = new Map<string, number>();
   private readonly normalizedLabels = new Map<string, string>();
   private readonly labelKind: number[] = [];
   private readonly labelLang: number[] = [];
-  private readonly labelIdf: number[] = [];
-  private labelPostStart = new Int32Array(1);
-  private labelPostArticle = new Int32Array(0);
-
-  // query scratch
-  /**
-   * Partial sums of the current query, by slot: the text sum of a version at
-   * 2 × slot, its label sum just after.
-   */
-  private readonly acc: Float64Array;
-  private readonly stamp: Int32Array;
-  private readonly touched: Int32Array;
-  private epoch = 0;
-  private shortlist = new TopK(SHORTLIST);
-  private queryWeight = new Float64Array(0);
 
   constructor(articles: readonly A[], options: EngineOptions) {
     this.articles = [...articles].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
@@ -150,7 +91,7 @@ export class RelatednessEngine<A extends EngineArticle = EngineArticle> {
 
     const reference = options.reference.getTime();
     const halfLife = options.halfLifeDays > 0 ? options.halfLifeDays : Number.POSITIVE_INFINITY;
-    this.recency = new Float64Array(n);
+    this.recency = sharedArray(Float64Array, n);
     this.ageDays = new Int32Array(n);
     this.articles.forEach((article, index) => {
       const age = Math.max(0, (reference - article.newest.getTime()) / DAY_MS);
@@ -164,9 +105,27 @@ export class RelatednessEngine<A extends EngineArticle = EngineArticle> {
     this.indexLabels(perLanguage);
     this.prepareQueries();
 
-    this.acc = new Float64Array(2 * this.labelNorms.length);
-    this.stamp = new Int32Array(n);
-    this.touched = new Int32Array(n);
+    this.index = {
+      articles: n,
+      languages: this.languages.length,
+      recency: this.recency,
+      labelNorms: this.labelNorms,
+      termCount: this.termCount,
+      slotTerms: this.slotTerms,
+      slotWeights: this.slotWeights,
+      queryCount: this.queryCount,
+      slotQuery: this.slotQuery,
+      slotQueryWeights: this.slotQueryWeights,
+      labelStart: this.labelStart,
+      slotLabels: this.slotLabels,
+      labelIdf: this.labelIdf,
+      termPostStart: this.termPostStart,
+      termPostArticle: this.termPostArticle,
+      termPostWeight: this.termPostWeight,
+      labelPostStart: this.labelPostStart,
+      labelPostArticle: this.labelPostArticle,
+    };
+    this.searcher = new Searcher(this.index);
   }
 
   get size(): number {
@@ -179,10 +138,10 @@ export class RelatednessEngine<A extends EngineArticle = EngineArticle> {
   private analyse(terms: TermIndex): { raw: RawVersion[]; canonical: CanonicalTerms } {
     const languages = this.languages.length;
     const slots = this.articles.length * languages;
-    this.labelNorms = new Float64Array(slots).fill(-1);
+    this.labelNorms = sharedArray(Float64Array, slots).fill(-1);
     const raw: RawVersion[] = [];
     const labels: number[] = [];
-    const labelStart = new Int32Array(slots + 1);
+    const labelStart = sharedArray(Int32Array, slots + 1);
     this.articles.forEach((article, index) => {
       for (let lang = 0; lang < languages; lang++) {
         const slot = index * languages + lang;
@@ -196,7 +155,7 @@ export class RelatednessEngine<A extends EngineArticle = EngineArticle> {
       }
     });
     this.labelStart = labelStart;
-    this.slotLabels = Int32Array.from(labels);
+    this.slotLabels = sharedCopy(Int32Array, labels);
     const canonical = canonicalTerms(terms, raw.map((version) => version.counts));
     this.termForm = canonical.forms;
     return { raw, canonical };
@@ -213,7 +172,6 @@ export class RelatednessEngine<A extends EngineArticle = EngineArticle> {
         this.labelIds.set(mapKey, id);
         this.labelKind.push(kind);
         this.labelLang.push(lang);
-        this.labelIdf.push(0);
       }
       if (!names.has(id)) names.set(id, display);
     };
@@ -259,9 +217,9 @@ export class RelatednessEngine<A extends EngineArticle = EngineArticle> {
     const idf = Float64Array.from(df, (documents, id) => (documents > 0 ? Math.log(1 + (perLanguage[termLang[id] ?? 0] ?? 1) / documents) : 0));
     const logTf = Float64Array.from({ length: 1024 }, (_, tf) => 1 + Math.log(Math.max(1, tf)));
     const slots = this.labelNorms.length;
-    this.termCount = new Uint8Array(slots);
-    this.slotTerms = new Int32Array(slots * INDEXED_TERMS);
-    this.slotWeights = new Float32Array(slots * INDEXED_TERMS);
+    this.termCount = sharedArray(Uint8Array, slots);
+    this.slotTerms = sharedArray(Int32Array, slots * INDEXED_TERMS);
+    this.slotWeights = sharedArray(Float32Array, slots * INDEXED_TERMS);
     const postingCount = new Int32Array(termCount + 1);
     let weights = new Float64Array(1024);
     let work = new Float64Array(1024);
@@ -310,7 +268,6 @@ export class RelatednessEngine<A extends EngineArticle = EngineArticle> {
     this.termPostStart = postings.start;
     this.termPostArticle = postings.articles;
     this.termPostWeight = postings.weights;
-    this.queryWeight = new Float64Array(termCount);
   }
 
   /** Label idf, each version's label norm, and the label postings. */
@@ -318,15 +275,16 @@ export class RelatednessEngine<A extends EngineArticle = EngineArticle> {
     const labelCount = this.labelKind.length;
     const { labelStart, slotLabels, labelNorms } = this;
     const languages = this.languages.length;
-    const start = new Int32Array(labelCount + 1);
+    const start = sharedArray(Int32Array, labelCount + 1);
     for (const id of slotLabels) start[id + 1] = (start[id + 1] ?? 0) + 1;
+    this.labelIdf = sharedArray(Float64Array, labelCount);
     for (let id = 0; id < labelCount; id++) {
       const df = start[id + 1] ?? 0;
       this.labelIdf[id] = df > 0 ? Math.log(1 + (perLanguage[this.labelLang[id] ?? 0] ?? 1) / df) : 0;
       start[id + 1] = (start[id + 1] ?? 0) + (start[id] ?? 0);
     }
     const cursor = start.slice(0, labelCount);
-    this.labelPostArticle = new Int32Array(start[labelCount] ?? 0);
+    this.labelPostArticle = sharedArray(Int32Array, start[labelCount] ?? 0);
     for (let slot = 0; slot < labelNorms.length; slot++) {
       if ((labelNorms[slot] ?? -1) < 0) continue;
       let norm = 0;
@@ -355,9 +313,9 @@ export class RelatednessEngine<A extends EngineArticle = EngineArticle> {
   /** Chooses each version's query: its heaviest terms that other articles share. */
   private prepareQueries(): void {
     const slots = this.labelNorms.length;
-    this.queryCount = new Uint8Array(slots);
-    this.slotQuery = new Int32Array(slots * QUERY_TERMS);
-    this.slotQueryWeights = new Float32Array(slots * QUERY_TERMS);
+    this.queryCount = sharedArray(Uint8Array, slots);
+    this.slotQuery = sharedArray(Int32Array, slots * QUERY_TERMS);
+    this.slotQueryWeights = sharedArray(Float32Array, slots * QUERY_TERMS);
     for (let slot = 0; slot < slots; slot++) {
       const first = slot * QUERY_TERMS;
       let count = 0;
@@ -394,108 +352,32 @@ export class RelatednessEngine<A extends EngineArticle = EngineArticle> {
     return -1;
   }
 
-  /**
-   * The `count` articles most related to article `index`, best first, never
-   * itself, without those in `exclude`. Candidates come only from the
-   * postings of its query terms and of its labels (the first
-   * POSTINGS_WALKED of each); the best of them by that partial score are
-   * scored exactly and ranked by score, then by key.
-   */
-  query(index: number, count: number, exclude: ReadonlySet<number> = NONE): ScoredPair[] {
-    if (count <= 0) return [];
-    const languages = this.languages.length;
-    const epoch = ++this.epoch;
-    const { stamp, touched, acc, termPostStart, termPostArticle, termPostWeight, labelPostStart, labelPostArticle, labelStart, slotLabels } = this;
-    const { queryCount, slotQuery, slotQueryWeights } = this;
-    let touchedCount = 0;
-    for (let lang = 0; lang < languages; lang++) {
-      const mine = index * languages + lang;
-      if ((this.labelNorms[mine] ?? -1) < 0) continue;
-      for (let q = mine * QUERY_TERMS, end = q + (queryCount[mine] ?? 0); q < end; q++) {
-        const id = slotQuery[q] ?? 0;
-        const weight = slotQueryWeights[q] ?? 0;
-        const start = termPostStart[id] ?? 0;
-        const stop = Math.min(termPostStart[id + 1] ?? 0, start + POSTINGS_WALKED);
-        for (let p = start; p < stop; p++) {
-          const other = termPostArticle[p] ?? 0;
-          const at = 2 * (other * languages + lang);
-          acc[at] = (acc[at] ?? 0) + weight * (termPostWeight[p] ?? 0);
-          if (stamp[other] !== epoch) {
-            stamp[other] = epoch;
-            touched[touchedCount++] = other;
-          }
-        }
-      }
-      for (let l = labelStart[mine] ?? 0, end = labelStart[mine + 1] ?? 0; l < end; l++) {
-        const id = slotLabels[l] ?? 0;
-        const start = labelPostStart[id] ?? 0;
-        const stop = Math.min(labelPostStart[id + 1] ?? 0, start + POSTINGS_WALKED);
-        const idf = this.labelIdf[id] ?? 0;
-        const square = idf * idf;
-        for (let p = start; p < stop; p++) {
-          const other = labelPostArticle[p] ?? 0;
-          const at = 2 * (other * languages + lang) + 1;
-          acc[at] = (acc[at] ?? 0) + square;
-          if (stamp[other] !== epoch) {
-            stamp[other] = epoch;
-            touched[touchedCount++] = other;
-          }
-        }
-      }
-    }
-    const { labelNorms, recency } = this;
-    const mineNorms = labelNorms.subarray(index * languages, (index + 1) * languages);
-    const excluding = exclude.size > 0;
-    const shortlist = this.shortlistFor(count);
-    for (let t = 0; t < touchedCount; t++) {
-      const other = touched[t] ?? 0;
-      let sum = 0;
-      let shared = 0;
-      for (let lang = 0; lang < languages; lang++) {
-        const slot = other * languages + lang;
-        const mine = mineNorms[lang] ?? -1;
-        const theirs = labelNorms[slot] ?? -1;
-        if (mine >= 0 && theirs >= 0) {
-          const labelNorm = mine * theirs;
-          sum += WEIGHTS.text * (acc[2 * slot] ?? 0) + (labelNorm > 0 ? (WEIGHTS.labels * (acc[2 * slot + 1] ?? 0)) / labelNorm : 0);
-          shared++;
-        }
-        acc[2 * slot] = 0;
-        acc[2 * slot + 1] = 0;
-      }
-      if (shared > 0 && other !== index && !(excluding && exclude.has(other))) shortlist.push((sum / shared) * (recency[other] ?? 1), other);
-    }
-    // Exact scores (common labels included) for the shortlist, then the final cut.
-    const scored = this.withQueryOf(index, () => shortlist.sortedIds().map((other) => ({ other, score: this.pair(index, other, undefined) })));
-    scored.sort((a, b) => b.score - a.score || a.other - b.other);
-    return scored.slice(0, count);
-  }
-
-  private shortlistFor(count: number): TopK {
-    const capacity = Math.max(SHORTLIST, count * 2);
-    if (this.shortlist.capacity !== capacity) this.shortlist = new TopK(capacity);
-    this.shortlist.clear();
-    return this.shortlist;
+  /** The `count` articles most related to article `index`, best first, never itself, without those in `exclude` (see `Searcher.query`). */
+  query(index: number, count: number, exclude?: ReadonlySet<number>): ScoredPair[] {
+    return this.searcher.query(index, count, exclude);
   }
 
   /** The score of `other` as related to `index`. */
   pairScore(index: number, other: number): number {
-    return this.withQueryOf(index, () => this.pair(index, other, undefined));
+    return this.searcher.score(index, other);
   }
 
   /** The score of `other` as related to `index`, with what the two share. */
   explain(index: number, other: number): { score: number; reasons: PairReasons } {
-    const shared: Shared = { terms: [], tags: [], categories: [] };
-    const score = this.withQueryOf(index, () => this.pair(index, other, shared));
+    const shared: Shared = { terms: [], labels: [] };
+    const score = this.searcher.score(index, other, shared);
+    const labels = shared.labels.map((at) => ({ id: this.slotLabels[at] ?? 0, name: this.slotLabelNames[at] ?? '' }));
+    const tags = labels.filter((label) => this.labelKind[label.id] === LABEL_TAG);
+    const categories = labels.filter((label) => this.labelKind[label.id] === LABEL_CATEGORY);
     const byIdf = (a: SharedLabel, b: SharedLabel): number => (this.labelIdf[b.id] ?? 0) - (this.labelIdf[a.id] ?? 0) || compareText(a.name, b.name);
-    const paths = shared.categories.map((label) => label.name);
+    const paths = categories.map((label) => label.name);
     return {
       score,
       reasons: {
-        sharedTags: distinct(shared.tags.sort(byIdf).map((label) => label.name)),
+        sharedTags: distinct(tags.sort(byIdf).map((label) => label.name)),
         // A shared "Statements/Joint Statements" says more than the "Statements" it implies.
         sharedCategories: distinct(
-          shared.categories
+          categories
             .sort(byIdf)
             .filter((label) => !paths.some((path) => path.startsWith(`${label.name}/`)))
             .map((label) => label.name),
@@ -505,84 +387,12 @@ export class RelatednessEngine<A extends EngineArticle = EngineArticle> {
       },
     };
   }
-
-  /** Runs `score` with the query weights of `index` (every language) spread over `queryWeight`, and clears them after. */
-  private withQueryOf<T>(index: number, score: () => T): T {
-    const languages = this.languages.length;
-    const first = index * languages * QUERY_TERMS;
-    const { queryWeight, slotQuery, slotQueryWeights, queryCount } = this;
-    const queryEnd = (lang: number): number => first + lang * QUERY_TERMS + (queryCount[index * languages + lang] ?? 0);
-    for (let lang = 0; lang < languages; lang++) {
-      for (let q = first + lang * QUERY_TERMS; q < queryEnd(lang); q++) queryWeight[slotQuery[q] ?? 0] = slotQueryWeights[q] ?? 0;
-    }
-    try {
-      return score();
-    } finally {
-      for (let lang = 0; lang < languages; lang++) for (let q = first + lang * QUERY_TERMS; q < queryEnd(lang); q++) queryWeight[slotQuery[q] ?? 0] = 0;
-    }
-  }
-
-  /** The exact score of `other` for `index`, within `withQueryOf(index)`; what they share goes into `shared` if given. */
-  private pair(index: number, other: number, shared: Shared | undefined): number {
-    const languages = this.languages.length;
-    const { queryWeight, labelIdf, labelNorms, labelStart, slotLabels, slotTerms, slotWeights, termCount } = this;
-    let sum = 0;
-    let sharedLanguages = 0;
-    for (let lang = 0; lang < languages; lang++) {
-      const mine = index * languages + lang;
-      const theirs = other * languages + lang;
-      const mineNorm = labelNorms[mine] ?? -1;
-      const theirNorm = labelNorms[theirs] ?? -1;
-      if (mineNorm < 0 || theirNorm < 0) continue;
-      sharedLanguages++;
-      let text = 0;
-      for (let at = theirs * INDEXED_TERMS, end = at + (termCount[theirs] ?? 0); at < end; at++) {
-        const id = slotTerms[at] ?? 0;
-        const weight = queryWeight[id] ?? 0;
-        if (weight > 0) {
-          const contribution = weight * (slotWeights[at] ?? 0);
-          text += contribution;
-          shared?.terms.push({ id, contribution });
-        }
-      }
-      // Labels both carry: a merge of the two ascending lists.
-      let labels = 0;
-      const [aEnd, bEnd] = [labelStart[mine + 1] ?? 0, labelStart[theirs + 1] ?? 0];
-      for (let i = labelStart[mine] ?? 0, j = labelStart[theirs] ?? 0; i < aEnd && j < bEnd; ) {
-        const x = slotLabels[i] ?? 0;
-        const y = slotLabels[j] ?? 0;
-        if (x < y) i++;
-        else if (x > y) j++;
-        else {
-          const idf = labelIdf[x] ?? 0;
-          labels += idf * idf;
-          if (shared) (this.labelKind[x] === LABEL_TAG ? shared.tags : shared.categories).push({ id: x, name: this.slotLabelNames[i] ?? '' });
-          i++;
-          j++;
-        }
-      }
-      const labelNorm = mineNorm * theirNorm;
-      sum += WEIGHTS.text * text + (labelNorm > 0 ? (WEIGHTS.labels * labels) / labelNorm : 0);
-    }
-    return sharedLanguages > 0 ? round((sum / sharedLanguages) * (this.recency[other] ?? 1)) : 0;
-  }
 }
 
 interface SharedLabel {
   readonly id: number;
   /** As the article being related writes it. */
   readonly name: string;
-}
-
-interface Shared {
-  readonly terms: { id: number; contribution: number }[];
-  readonly tags: SharedLabel[];
-  readonly categories: SharedLabel[];
-}
-
-/** Rounded to 4 decimals, the precision of the output, so that ranking and output agree. */
-function round(score: number): number {
-  return Math.round(score * 10_000) / 10_000;
 }
 
 function compareText(a: string, b: string): number {
@@ -682,7 +492,7 @@ function heaviestPostings(all: Postings, keep: number): Postings {
     keys[p] = (0xffffffff - (bits[p] ?? 0)) * ARTICLE_BITS + article;
   }
   const terms = all.start.length - 1;
-  const start = new Int32Array(terms + 1);
+  const start = sharedArray(Int32Array, terms + 1);
   for (let id = 0; id < terms; id++) start[id + 1] = (start[id] ?? 0) + Math.min(keep, (all.start[id + 1] ?? 0) - (all.start[id] ?? 0));
   const kept = new Float64Array(start[terms] ?? 0);
   for (let id = 0; id < terms; id++) {
@@ -700,8 +510,8 @@ function heaviestPostings(all: Postings, keep: number): Postings {
     if (end - at > 16) kept.subarray(at, end).sort();
     else insertionSort(kept, at, end);
   }
-  const articles = new Int32Array(kept.length);
-  const weights = new Float32Array(kept.length);
+  const articles = sharedArray(Int32Array, kept.length);
+  const weights = sharedArray(Float32Array, kept.length);
   const weightBits = new Uint32Array(weights.buffer);
   for (let p = 0; p < kept.length; p++) {
     const key = kept[p] ?? 0;

@@ -1,5 +1,6 @@
 import type { Post } from '../model.js';
 import { normalizeLabel } from './normalize.js';
+import { queryAll } from './parallel.js';
 import { INDEXED_TERMS, POSTINGS_WALKED, QUERY_TERMS, type ScoredPair, Searcher, type SearchIndex, type Shared, WEIGHTS } from './search.js';
 import { sharedArray, sharedCopy } from './shared.js';
 import { CanonicalCounts, canonicalTerms, type CanonicalTerms, type TermCounts, type TermIndex } from './terms.js';
@@ -355,6 +356,14 @@ export class RelatednessEngine<A extends EngineArticle = EngineArticle> {
   /** The `count` articles most related to article `index`, best first, never itself, without those in `exclude` (see `Searcher.query`). */
   query(index: number, count: number, exclude?: ReadonlySet<number>): ScoredPair[] {
     return this.searcher.query(index, count, exclude);
+  }
+
+  /**
+   * The lists of every article, as `query` gives them: article i asks for
+   * `wanted[i]` and leaves out `exclude[i]`; on `threads` threads.
+   */
+  queryAll(wanted: readonly number[], exclude: readonly (readonly number[])[], threads: number): ScoredPair[][] {
+    return queryAll(this.index, this.searcher, wanted, exclude, { threads }).lists;
   }
 
   /** The score of `other` as related to `index`. */

@@ -1,5 +1,7 @@
 import type { Post } from '../model.js';
 import { RelatednessEngine } from './engine.js';
+import { defaultThreads } from './parallel.js';
+import type { ScoredPair } from './search.js';
 import type { TermIndex } from './terms.js';
 
 /**
@@ -52,6 +54,12 @@ export interface RelateOptions {
    * itself and repeats are ignored; pins count towards `count`.
    */
   readonly pins?: ReadonlyMap<string, readonly string[]>;
+  /**
+   * Threads to rank on, the calling one included. By default one below
+   * PARALLEL_FROM articles and as many as the machine has (at most four)
+   * above; the lists are the same whatever the number.
+   */
+  readonly threads?: number;
 }
 
 export const DEFAULT_HALF_LIFE_DAYS = 365;
@@ -94,10 +102,13 @@ export function relateArticles(articles: readonly Article[], count: number, opti
     return result;
   }
   const engine = buildEngine(articles, options);
+  const pinned = engine.articles.map((_, index) => pinnedOf(engine, index, options));
+  const wanted = pinned.map((list) => count - Math.min(count, list.length));
+  const rest = engine.queryAll(wanted, pinned, options.threads ?? defaultThreads(engine.size));
   engine.articles.forEach((article, index) => {
     result.set(
       article.key,
-      rankedFor(engine, index, count, options).map(({ other, score, pinned }) => ({ article: articleAt(engine, other), score, pinned })),
+      ranked(engine, index, count, pinned[index] ?? [], rest[index] ?? []).map(({ other, score, pinned }) => ({ article: articleAt(engine, other), score, pinned })),
     );
   });
   return result;
@@ -125,17 +136,33 @@ function buildEngine(articles: readonly Article[], options: RelateOptions): Rela
 }
 
 /** Pinned articles first, then the best scored, `count` in all, with their scores. */
-function rankedFor(engine: RelatednessEngine<Article>, index: number, count: number, options: RelateOptions): { other: number; score: number; pinned: boolean }[] {
+function rankedFor(engine: RelatednessEngine<Article>, index: number, count: number, options: RelateOptions): RankedEntry[] {
   if (count <= 0) return [];
-  const article = articleAt(engine, index);
+  const pinned = pinnedOf(engine, index, options);
+  const rest = engine.query(index, count - Math.min(count, pinned.length), pinned.length > 0 ? new Set(pinned) : undefined);
+  return ranked(engine, index, count, pinned, rest);
+}
+
+interface RankedEntry {
+  readonly other: number;
+  readonly score: number;
+  readonly pinned: boolean;
+}
+
+/** The first `count` of `pinned`, scored, then `rest`. */
+function ranked(engine: RelatednessEngine<Article>, index: number, count: number, pinned: readonly number[], rest: readonly ScoredPair[]): RankedEntry[] {
+  const chosen = pinned.slice(0, count).map((other) => ({ other, score: engine.pairScore(index, other), pinned: true }));
+  return [...chosen, ...rest.map(({ other, score }) => ({ other, score, pinned: false }))];
+}
+
+/** The articles pinned to article `index`, in order, without unknown ones, itself and repeats. */
+function pinnedOf(engine: RelatednessEngine<Article>, index: number, options: RelateOptions): number[] {
   const pinned: number[] = [];
-  for (const key of options.pins?.get(article.key) ?? []) {
+  for (const key of options.pins?.get(articleAt(engine, index).key) ?? []) {
     const other = engine.indexOf(key);
     if (other >= 0 && other !== index && !pinned.includes(other)) pinned.push(other);
   }
-  const chosen = pinned.slice(0, count).map((other) => ({ other, score: engine.pairScore(index, other), pinned: true }));
-  const rest = engine.query(index, count - chosen.length, pinned.length > 0 ? new Set(pinned) : undefined);
-  return [...chosen, ...rest.map(({ other, score }) => ({ other, score, pinned: false }))];
+  return pinned;
 }
 
 function articleAt(engine: RelatednessEngine<Article>, index: number): Article {

@@ -1,0 +1,76 @@
+/**
+ * Ranking related articles on worker threads. A worker runs compiled
+ * JavaScript, so these tests relate through dist/, which `npm test` builds
+ * before it runs them; run `npm run build:ts` first when running them alone.
+ */
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import type * as PlantedModule from '../src/bench/plantedCorpus.js';
+import type * as SourceModule from '../src/load/source.js';
+import type * as PipelineModule from '../src/pipeline.js';
+import type * as EngineModule from '../src/relate/engine.js';
+import type * as ParallelModule from '../src/relate/parallel.js';
+import { queryAll as queryAllFromSource } from '../src/relate/parallel.js';
+import type * as RelatedModule from '../src/relate/related.js';
+import type * as SearchModule from '../src/relate/search.js';
+import { testConfig } from './support/site.js';
+
+const built = (path: string): string => {
+  const file = fileURLToPath(new URL(`../dist/${path}`, import.meta.url));
+  if (!existsSync(file)) throw new Error(`${file} is missing: run npm run build:ts first`);
+  return file;
+};
+
+const [planted, source, pipeline, engineModule, parallel, related, search] = [
+  (await import(built('bench/plantedCorpus.js'))) as typeof PlantedModule,
+  (await import(built('load/source.js'))) as typeof SourceModule,
+  (await import(built('pipeline.js'))) as typeof PipelineModule,
+  (await import(built('relate/engine.js'))) as typeof EngineModule,
+  (await import(built('relate/parallel.js'))) as typeof ParallelModule,
+  (await import(built('relate/related.js'))) as typeof RelatedModule,
+  (await import(built('relate/search.js'))) as typeof SearchModule,
+];
+built('relate/queryWorker.js');
+
+const corpus = planted.plantedCorpus(700, 3);
+const loaded = pipeline.loadPosts(source.memorySource(corpus.files).files, testConfig());
+const articles = related.groupArticles(loaded.posts);
+/** Every fifth article pins the next two: pinned articles are left out of what is ranked. */
+const pins = new Map(articles.flatMap((article, index) => (index % 5 === 0 ? [[article.key, [1, 2].map((step) => articles[(index + step) % articles.length]?.key ?? '')]] : [])));
+
+const listsOf = (relations: Map<string, RelatedModule.Relation[]>): string[] =>
+  [...relations].map(([key, list]) => `${key}: ${list.map((relation) => `${relation.article.key} ${relation.score}${relation.pinned ? ' pinned' : ''}`).join(', ')}`);
+
+describe('ranking related articles on worker threads', () => {
+  it('gives every article the same list, pins included, on two threads as on one', () => {
+    const options = { terms: loaded.terms, pins };
+    const alone = listsOf(related.relateArticles(articles, 5, { ...options, threads: 1 }));
+    const shared = listsOf(related.relateArticles(articles, 5, { ...options, threads: 2 }));
+    expect(alone).toHaveLength(700);
+    expect(alone.filter((line) => line.includes('pinned'))).toHaveLength(140);
+    expect(shared).toEqual(alone);
+  });
+
+  it('ranks every chunk on a worker when the calling thread leaves them all to it', () => {
+    const engine = new engineModule.RelatednessEngine(articles, { terms: loaded.terms, halfLifeDays: 365, reference: new Date('2026-11-25') });
+    const wanted = engine.articles.map((_, index) => 3 + (index % 4));
+    const exclude = engine.articles.map((_, index) => (index % 3 === 0 ? [(index + 1) % engine.size] : []));
+    const { lists, chunks, workerChunks } = parallel.queryAll(engine.index, new search.Searcher(engine.index), wanted, exclude, { threads: 2, callerRanks: false, stallMs: 60_000 });
+    expect(chunks).toBeGreaterThan(1);
+    expect(workerChunks).toBe(chunks);
+    const one = new search.Searcher(engine.index);
+    expect(lists).toEqual(engine.articles.map((_, index) => one.query(index, wanted[index] ?? 0, new Set(exclude[index]))));
+    expect(lists.every((list, index) => list.length === wanted[index])).toBe(true);
+  });
+});
+
+describe('ranking without a compiled worker to start', () => {
+  it('ranks everything on the calling thread', () => {
+    const engine = new engineModule.RelatednessEngine(articles, { terms: loaded.terms, halfLifeDays: 365, reference: new Date('2026-11-25') });
+    // From the TypeScript sources there is no queryWorker.js beside parallel.ts.
+    const { lists, workerChunks } = queryAllFromSource(engine.index, new search.Searcher(engine.index), [5, 5], [[], []], { threads: 2 });
+    expect(workerChunks).toBe(0);
+    expect(lists.map((list) => list.length)).toEqual([5, 5]);
+  });
+});

@@ -12,7 +12,8 @@ import { bodyReader, memorySource, type PostSource } from './load/source.js';
 import type { BodyOf, Post } from './model.js';
 import { renderBody } from './render/article.js';
 import { resolvePins } from './relate/pins.js';
-import { TermIndex } from './relate/terms.js';
+import { type TermCounter, termCounter } from './relate/counting.js';
+import type { TermIndex } from './relate/terms.js';
 import { isLive } from './schedule/embargo.js';
 import type { FeedListing } from './site/listing.js';
 import { renderIndexPage } from './site/indexPage.js';
@@ -79,24 +80,29 @@ export interface LoadResult {
  * later stages need of a body (summary, word count, term counts) is taken
  * while it is at hand.
  */
-export function loadPosts(files: Iterable<SourceFile>, config: SiteConfig, onLoad?: (done: number) => void): LoadResult {
+export function loadPosts(files: Iterable<SourceFile>, config: SiteConfig, onLoad?: (done: number) => void, counter: TermCounter = termCounter()): LoadResult {
   const diagnostics: Diagnostic[] = [];
   const valid: Post[] = [];
-  const terms = new TermIndex();
   let done = 0;
-  for (const file of files) {
-    onLoad?.(++done);
-    if (!(file.lang in config.languages)) {
-      diagnostics.push({ file: file.path, line: 1, column: 1, severity: 'error', field: 'language', message: `language "${file.lang}" is not configured (languages: ${Object.keys(config.languages).join(', ')}); this post is skipped` });
-      continue;
+  try {
+    for (const file of files) {
+      onLoad?.(++done);
+      if (!(file.lang in config.languages)) {
+        diagnostics.push({ file: file.path, line: 1, column: 1, severity: 'error', field: 'language', message: `language "${file.lang}" is not configured (languages: ${Object.keys(config.languages).join(', ')}); this post is skipped` });
+        continue;
+      }
+      const parsed = parsePost(file, config);
+      diagnostics.push(...parsed.diagnostics);
+      if (parsed.post) {
+        valid.push(parsed.post);
+        counter.add(parsed.post, parsed.body ?? '');
+      }
     }
-    const parsed = parsePost(file, config);
-    diagnostics.push(...parsed.diagnostics);
-    if (parsed.post) {
-      valid.push(parsed.post);
-      terms.add(parsed.post, parsed.body ?? '');
-    }
+  } catch (error) {
+    counter.close();
+    throw error;
   }
+  const terms = counter.finish();
   const collection = assembleCollection(valid);
   diagnostics.push(...collection.diagnostics, ...resolvePins(collection.posts).diagnostics);
   const sorted = sortDiagnostics(diagnostics);

@@ -1,5 +1,5 @@
-import type { Post } from '../model.js';
 import { arena } from './arena.js';
+import { sharedArray } from './shared.js';
 import { analyseWord, scanWords, stripLetterPrefixes, withoutUrls, WordTable } from './normalize.js';
 
 /** How much an occurrence counts by where it is: a word of the title says more about the topic than one of the body. */
@@ -24,6 +24,28 @@ export interface CanonicalTerms {
   readonly canonicalOf: Int32Array;
   /** How each term is shown (its shortest surface form), by canonical id. */
   readonly forms: string[];
+}
+
+/** What counting reads of a post besides its body: a `Post` is one. */
+export interface CountedText {
+  /** Where its counts are kept, and found again by `of`. */
+  readonly sourcePath: string;
+  readonly lang: string;
+  readonly title: string;
+  readonly summaryMarkdown?: string | undefined;
+}
+
+/**
+ * A term index as plain data, for handing from one thread to another; its
+ * count arrays are in shared memory, so nothing large is copied.
+ */
+export interface TermSnapshot {
+  readonly text: readonly string[];
+  readonly lang: readonly string[];
+  readonly arabic: readonly boolean[];
+  readonly form: readonly string[];
+  readonly paths: readonly string[];
+  readonly counts: readonly TermCounts[];
 }
 
 const NO_IDS = new Int32Array(0);
@@ -54,11 +76,12 @@ export class TermIndex {
   private touched = new Int32Array(1 << 12);
   private definiteIds = new Int32Array(1 << 12);
   private countBytes = new Uint8Array(1 << 12);
-  private readonly ints = arena((length) => new Int32Array(length));
-  private readonly bytes = arena((length) => new Uint8Array(length));
+  // Shared memory, so that a snapshot moves between threads without copying.
+  private readonly ints = arena((length) => sharedArray(Int32Array, length));
+  private readonly bytes = arena((length) => sharedArray(Uint8Array, length));
 
   /** Counts the terms of a post's title, summary and `body`. */
-  add(post: Post, body: string): void {
+  add(post: CountedText, body: string): void {
     const table = this.tableFor(post.lang);
     // The scratch arrays in locals: this runs once per word of the archive.
     let { counts, definiteSeen, touched } = this;
@@ -91,8 +114,32 @@ export class TermIndex {
     this.byPath.set(post.sourcePath, this.take(touchedCount));
   }
 
+  /** The index as plain data (see `TermSnapshot`). */
+  snapshot(): TermSnapshot {
+    return { text: this.text, lang: this.lang, arabic: this.arabic, form: this.form, paths: [...this.byPath.keys()], counts: [...this.byPath.values()] };
+  }
+
+  /** An index with the terms and counts of `snapshot`; words added to it later are numbered on from there. */
+  static fromSnapshot(snapshot: TermSnapshot): TermIndex {
+    const index = new TermIndex();
+    snapshot.text.forEach((term, id) => {
+      const lang = snapshot.lang[id] ?? '';
+      index.text.push(term);
+      index.lang.push(lang);
+      index.arabic.push(snapshot.arabic[id] ?? false);
+      index.form.push(snapshot.form[id] ?? '');
+      index.idOf.set(`${lang}\u0000${term}`, id);
+    });
+    snapshot.paths.forEach((path, i) => {
+      const counts = snapshot.counts[i];
+      if (counts) index.byPath.set(path, counts);
+    });
+    index.grow(index.text.length);
+    return index;
+  }
+
   /** The counts of a post given to `add`. */
-  of(post: Post): TermCounts {
+  of(post: Pick<CountedText, 'sourcePath'>): TermCounts {
     const counts = this.byPath.get(post.sourcePath);
     // A post relating without its terms would silently lose all text similarity.
     if (!counts) throw new Error(`no term counts for ${post.sourcePath}: the loader counts every valid post`);

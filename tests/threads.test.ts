@@ -1,19 +1,23 @@
 /**
- * Ranking related articles on worker threads. A worker runs compiled
- * JavaScript, so these tests relate through dist/, which `npm test` builds
- * before it runs them; run `npm run build:ts` first when running them alone.
+ * Counting terms and ranking related articles on worker threads. A worker
+ * runs compiled JavaScript, so these tests go through dist/, which `npm test`
+ * builds before it runs them; run `npm run build:ts` first when running them alone.
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type * as PlantedModule from '../src/bench/plantedCorpus.js';
+import type * as ParseModule from '../src/load/parsePost.js';
 import type * as SourceModule from '../src/load/source.js';
 import type * as PipelineModule from '../src/pipeline.js';
+import type * as CountingModule from '../src/relate/counting.js';
+import { termCounter as termCounterFromSource } from '../src/relate/counting.js';
 import type * as EngineModule from '../src/relate/engine.js';
 import type * as ParallelModule from '../src/relate/parallel.js';
 import { queryAll as queryAllFromSource } from '../src/relate/parallel.js';
 import type * as RelatedModule from '../src/relate/related.js';
 import type * as SearchModule from '../src/relate/search.js';
+import type * as TermsModule from '../src/relate/terms.js';
 import { testConfig } from './support/site.js';
 
 const built = (path: string): string => {
@@ -22,16 +26,20 @@ const built = (path: string): string => {
   return file;
 };
 
-const [planted, source, pipeline, engineModule, parallel, related, search] = [
+const [planted, parse, source, pipeline, counting, terms, engineModule, parallel, related, search] = [
   (await import(built('bench/plantedCorpus.js'))) as typeof PlantedModule,
+  (await import(built('load/parsePost.js'))) as typeof ParseModule,
   (await import(built('load/source.js'))) as typeof SourceModule,
   (await import(built('pipeline.js'))) as typeof PipelineModule,
+  (await import(built('relate/counting.js'))) as typeof CountingModule,
+  (await import(built('relate/terms.js'))) as typeof TermsModule,
   (await import(built('relate/engine.js'))) as typeof EngineModule,
   (await import(built('relate/parallel.js'))) as typeof ParallelModule,
   (await import(built('relate/related.js'))) as typeof RelatedModule,
   (await import(built('relate/search.js'))) as typeof SearchModule,
 ];
 built('relate/queryWorker.js');
+built('relate/countWorker.js');
 
 const corpus = planted.plantedCorpus(700, 3);
 const loaded = pipeline.loadPosts(source.memorySource(corpus.files).files, testConfig());
@@ -41,6 +49,50 @@ const pins = new Map(articles.flatMap((article, index) => (index % 5 === 0 ? [[a
 
 const listsOf = (relations: Map<string, RelatedModule.Relation[]>): string[] =>
   [...relations].map(([key, list]) => `${key}: ${list.map((relation) => `${relation.article.key} ${relation.score}${relation.pinned ? ' pinned' : ''}`).join(', ')}`);
+
+/** Every post's terms, spelt out, with their counts: what relating reads of a term index. */
+const countsOf = (index: TermsModule.TermIndex): string[] =>
+  loaded.posts.map((post) => {
+    const { ids, counts, definite } = index.of(post);
+    const spelt = (id: number): string => `${index.termAt(id).lang}:${index.termAt(id).text}`;
+    return `${post.sourcePath} ${Array.from(ids, (id, i) => `${spelt(id)}=${counts[i] ?? 0}`).join(' ')} | ${Array.from(definite, spelt).join(' ')}`;
+  });
+
+describe('counting terms on a worker thread while the posts load', () => {
+  const parsed = corpus.files.map((file) => parse.parsePost(file, testConfig()));
+
+  it('counts every post as the calling thread does, and hands the counts back', () => {
+    const counter = counting.termCounter({ threadFrom: 100 });
+    for (const { post, body } of parsed) if (post) counter.add(post, body ?? '');
+    expect(counter.onThread).toBe(true);
+    const counted = counter.finish();
+    const alone = new terms.TermIndex();
+    for (const { post, body } of parsed) if (post) alone.add(post, body ?? '');
+    expect(counted.size).toBe(alone.size);
+    expect(countsOf(counted)).toEqual(countsOf(alone));
+    expect(countsOf(counted).filter((line) => line.includes('='))).toHaveLength(loaded.posts.length);
+  });
+
+  it('loads a large archive with the counting on a worker thread', () => {
+    const counter = counting.termCounter({ threadFrom: 100 });
+    const threaded = pipeline.loadPosts(source.memorySource(corpus.files).files, testConfig(), undefined, counter);
+    expect(counter.onThread).toBe(true);
+    expect(countsOf(threaded.terms)).toEqual(countsOf(loaded.terms));
+  });
+
+  it('counts on the calling thread below the threshold, and without a compiled worker', () => {
+    const small = counting.termCounter({ threadFrom: 10_000 });
+    const fromSource = termCounterFromSource({ threadFrom: 0 });
+    for (const { post, body } of parsed) {
+      if (!post) continue;
+      small.add(post, body ?? '');
+      fromSource.add(post, body ?? '');
+    }
+    expect([small.onThread, fromSource.onThread]).toEqual([false, false]);
+    expect(countsOf(small.finish())).toEqual(countsOf(loaded.terms));
+    expect(countsOf(fromSource.finish())).toEqual(countsOf(loaded.terms));
+  });
+});
 
 describe('ranking related articles on worker threads', () => {
   it('gives every article the same list, pins included, on two threads as on one', () => {

@@ -4,7 +4,7 @@ import { type CountMessage, type CountWorkerInput, DONE, FAILED, FINISH } from '
 import { TermIndex } from './terms.js';
 
 const { signal, port } = workerData as CountWorkerInput;
-const index = new TermIndex();
+const index = new TermIndex({ shared: true });
 
 /** Sets the state the calling thread waits on; what it reads goes on the port first. */
 function settle(state: number, reply: unknown): void {

@@ -76,9 +76,14 @@ export class TermIndex {
   private touched = new Int32Array(1 << 12);
   private definiteIds = new Int32Array(1 << 12);
   private countBytes = new Uint8Array(1 << 12);
-  // Shared memory, so that a snapshot moves between threads without copying.
-  private readonly ints = arena((length) => sharedArray(Int32Array, length));
-  private readonly bytes = arena((length) => sharedArray(Uint8Array, length));
+  private readonly ints: (values: ArrayLike<number>) => Int32Array;
+  private readonly bytes: (values: ArrayLike<number>) => Uint8Array;
+
+  /** `shared`: counts in shared memory, so that a snapshot moves between threads without copying (see `counting.ts`). */
+  constructor({ shared = false }: { shared?: boolean } = {}) {
+    this.ints = arena((length) => (shared ? sharedArray(Int32Array, length) : new Int32Array(length)));
+    this.bytes = arena((length) => (shared ? sharedArray(Uint8Array, length) : new Uint8Array(length)));
+  }
 
   /** Counts the terms of a post's title, summary and `body`. */
   add(post: CountedText, body: string): void {

@@ -93,6 +93,8 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
         event: 'build',
         message: `build (${reason}): posts ${posts}; ${feedsChanged.length} feeds changed; ${outcome.skippedFiles.length} skipped; ${durationMs} ms`,
         reason,
+        // The moment the build published for, which the log line's own time follows by the build's duration.
+        at: now.toISOString(),
         ok: !outcome.failed,
         posts: outcome.livePerLanguage,
         feedsChanged,

@@ -8,7 +8,7 @@ import { FEED_FORMATS, STYLESHEET_FILE, type FeedFormatName } from './feeds/form
 import { planFeeds } from './feeds/plan.js';
 import { assembleCollection } from './load/collection.js';
 import { parsePost, type SourceFile } from './load/parsePost.js';
-import { bodyReader, memorySource, type PostSource } from './load/source.js';
+import { bodyReader, knownCount, memorySource, type PostSource, type SourceFiles } from './load/source.js';
 import type { BodyOf, Post } from './model.js';
 import { renderBody } from './render/article.js';
 import { resolvePins } from './relate/pins.js';
@@ -80,7 +80,12 @@ export interface LoadResult {
  * later stages need of a body (summary, word count, term counts) is taken
  * while it is at hand.
  */
-export function loadPosts(files: Iterable<SourceFile>, config: SiteConfig, onLoad?: (done: number) => void, counter: TermCounter = termCounter()): LoadResult {
+export function loadPosts(
+  files: SourceFiles,
+  config: SiteConfig,
+  onLoad?: (done: number) => void,
+  counter: TermCounter = termCounter({ expectedPosts: knownCount(files) }),
+): LoadResult {
   const diagnostics: Diagnostic[] = [];
   const valid: Post[] = [];
   let done = 0;

@@ -9,7 +9,7 @@
 import type { SiteConfig } from '../config.js';
 import { relatedItems, relateLivePosts, type Relatedness } from '../feeds/compose.js';
 import { parsePost, readFrontMatter, type SourceFile } from '../load/parsePost.js';
-import type { PostSource } from '../load/source.js';
+import { knownCount, type PostSource } from '../load/source.js';
 import type { Post } from '../model.js';
 import { loadPosts } from '../pipeline.js';
 import { articleKey } from '../relate/related.js';
@@ -122,7 +122,7 @@ export function measureQuality(source: PostSource, clusterOf: ReadonlyMap<string
   const [, frontMatterMs] = timed(() => {
     for (const file of source.files) readFrontMatter(file, config);
   });
-  const counter = timedCounter(termCounter());
+  const counter = timedCounter(termCounter({ expectedPosts: knownCount(source.files) }));
   const [loaded, loadMs] = timed(() => loadPosts(source.files, config, undefined, counter));
   const { posts, diagnostics, terms } = loaded;
   if (diagnostics.some((d) => d.severity === 'error')) throw new Error(`planted corpus has errors: ${diagnostics[0]?.message ?? ''}`);

@@ -33,6 +33,7 @@ export function diskSource(postsDir: string, cwd: string): DiskSource {
   return {
     count: listing.length,
     files: {
+      count: listing.length,
       *[Symbol.iterator](): Generator<SourceFile> {
         for (const file of listing) yield { path: file.path, lang: file.lang, text: readFileSync(file.absolute, 'utf8') };
       },

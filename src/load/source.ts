@@ -8,10 +8,18 @@ import { postBody, sourceHash, type SourceFile } from './parsePost.js';
  * they are rendered in full, so a large archive is never held in memory whole.
  */
 export interface PostSource {
-  /** Every post file, in any order; a disk source reads each as it is reached. */
-  readonly files: Iterable<SourceFile>;
+  /** Every post file, in any order; a disk source reads each as it is reached, and says how many there are. */
+  readonly files: SourceFiles;
   /** The text of one file again, by its path. */
   read(path: string): string;
+}
+
+/** Post files, with how many there are when that is known before reading them. */
+export type SourceFiles = Iterable<SourceFile> & { readonly count?: number };
+
+/** How many files `files` holds, when that is known before reading them (an array, or a disk source's listing). */
+export function knownCount(files: SourceFiles): number | undefined {
+  return Array.isArray(files) ? files.length : files.count;
 }
 
 /** Posts already in memory: tests and small sites. */

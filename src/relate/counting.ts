@@ -1,8 +1,7 @@
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
-import { sharedArray } from './shared.js';
-import { type CountedText, TermIndex, type TermSnapshot } from './terms.js';
+import { MessageChannel, type MessagePort, receiveMessageOnPort, type Worker } from 'node:worker_threads';
+import { COUNTED, type CountItem, type CountMessage, type CountReply, type CountWorkerInput, DONE, FAILED, FINISH, READY, STARTING, STATE } from './countProtocol.js';
+import { type CountedText, TermIndex } from './terms.js';
+import { sharedArray, startWorker } from './threads.js';
 
 /**
  * Counting terms while the loader reads the archive. The loader parses one
@@ -10,7 +9,8 @@ import { type CountedText, TermIndex, type TermSnapshot } from './terms.js';
  * twentieth of that work and needs nothing else, so on a large archive it
  * runs on a worker thread at the same time, and the related stage finds the
  * counts done when the load ends. Small archives count on the calling thread,
- * where starting a thread would cost more than it saves.
+ * where starting a thread would cost more than it saves, and so does any
+ * archive when no worker can start.
  */
 export interface TermCounter {
   /** Counts the terms of a post's title, summary and `body`. */
@@ -19,59 +19,56 @@ export interface TermCounter {
   finish(): TermIndex;
   /** Stops the worker thread, if there is one, without waiting for counts (after a failure). */
   close(): void;
-  /** Whether the counting went to a worker thread. */
+  /** Whether the counts came back from a worker thread (rather than being counted here, from the start or after a worker failed to start). */
   readonly onThread: boolean;
 }
 
 export interface CounterOptions {
-  /** Posts from which counting moves to a worker thread (default THREAD_FROM); the posts before are handed over then. */
+  /** How many posts are coming, when that is known: below `threadFrom` they are counted here from the first. */
+  readonly expectedPosts?: number | undefined;
+  /** Posts from which counting moves to a worker thread (default THREAD_FROM). */
   readonly threadFrom?: number;
 }
-
-/** A text to count, as sent to the worker. */
-export interface CountItem extends CountedText {
-  readonly body: string;
-}
-
-/** What the worker gets to start with. */
-export interface CountWorkerInput {
-  /** [state, batches counted]: state is WORKING, DONE or FAILED. */
-  readonly signal: Int32Array;
-  /** Where the worker sends the snapshot, or its error. */
-  readonly port: MessagePort;
-}
-
-/** Messages to the worker: a batch of items, or FINISH. */
-export type CountMessage = readonly CountItem[] | typeof FINISH;
-
-export const FINISH = 'finish';
-export const WORKING = 0;
-export const DONE = 1;
-export const FAILED = 2;
 
 /** Below this many posts, counting stays on the calling thread. */
 export const THREAD_FROM = 1000;
 /** Posts sent to the worker at a time: fewer messages, each still small. */
 const BATCH = 128;
-/** The longest the calling thread waits for the worker to count one more batch before giving up. */
+/** The longest the loader waits for the worker to start, at the end, before counting the posts it kept itself. */
+const START_TIMEOUT_MS = 10_000;
+/** The longest the loader waits for the worker to count one more batch before giving up. */
 const STALL_MS = 30_000;
 
 const WORKER_SCRIPT = new URL('./countWorker.js', import.meta.url);
 
 export function termCounter(options: CounterOptions = {}): TermCounter {
-  return new Counter(options.threadFrom ?? THREAD_FROM);
+  return new Counter(options.threadFrom ?? THREAD_FROM, options.expectedPosts);
+}
+
+interface CountingThread {
+  readonly worker: Worker;
+  readonly port: MessagePort;
+  readonly signal: Int32Array;
+  /** Whether posts went to it: after that, its failure loses them. */
+  sent: boolean;
 }
 
 class Counter implements TermCounter {
+  /** Posts not yet counted: until the thread starts and says it is ready, then between batches. */
   private pending: CountItem[] = [];
-  private thread: { worker: Worker; port: MessagePort; signal: Int32Array } | undefined;
+  private thread: CountingThread | undefined;
   private local: TermIndex | undefined;
-  private started = false;
+  private countedOnThread = false;
 
-  constructor(private readonly threadFrom: number) {}
+  constructor(
+    private readonly threadFrom: number,
+    expectedPosts: number | undefined,
+  ) {
+    if (expectedPosts !== undefined && expectedPosts < threadFrom) this.local = new TermIndex();
+  }
 
   get onThread(): boolean {
-    return this.started;
+    return this.countedOnThread;
   }
 
   add(post: CountedText, body: string): void {
@@ -85,20 +82,21 @@ class Counter implements TermCounter {
   }
 
   finish(): TermIndex {
-    if (!this.thread) {
-      const index = this.local ?? new TermIndex();
-      for (const item of this.pending) index.add(item, item.body);
-      this.pending = [];
-      return index;
-    }
-    this.send();
-    const { worker, port, signal } = this.thread;
-    worker.postMessage(FINISH satisfies CountMessage);
+    const thread = this.thread;
     try {
-      awaitWorker(signal);
-      const reply = receiveMessageOnPort(port)?.message as TermSnapshot | { error: string } | undefined;
-      if (!reply || 'error' in reply) throw new Error(`counting terms failed: ${reply?.error ?? 'no reply from the worker thread'}`);
-      return TermIndex.fromSnapshot(reply);
+      if (thread && this.ready(thread, START_TIMEOUT_MS)) {
+        this.send();
+        thread.worker.postMessage(FINISH satisfies CountMessage);
+        awaitWorker(thread.signal);
+        const reply = receiveMessageOnPort(thread.port)?.message as CountReply | undefined;
+        if (reply && 'snapshot' in reply) {
+          this.countedOnThread = true;
+          return TermIndex.fromSnapshot(reply.snapshot);
+        }
+        throw new Error(`counting terms failed on the worker thread: ${reply?.error ?? 'no reply'}`);
+      }
+      this.countHere();
+      return this.local ?? new TermIndex();
     } finally {
       this.close();
     }
@@ -111,39 +109,60 @@ class Counter implements TermCounter {
     this.thread = undefined;
   }
 
-  /** Moves counting to a worker thread, or keeps it here for good when there is no compiled worker (running from the TypeScript sources). */
+  /** Starts the worker; without one, counting stays here for good. */
   private start(): void {
-    if (!existsSync(fileURLToPath(WORKER_SCRIPT))) {
-      this.local = new TermIndex();
-      for (const item of this.pending) this.local.add(item, item.body);
-      this.pending = [];
-      return;
-    }
     const signal = sharedArray(Int32Array, 2);
     const { port1, port2 } = new MessageChannel();
-    const worker = new Worker(WORKER_SCRIPT, { workerData: { signal, port: port2 } satisfies CountWorkerInput, transferList: [port2] });
-    // Never keeps the process alive; its failures reach `finish` through the signal.
-    worker.unref();
-    worker.on('error', () => undefined);
-    this.thread = { worker, port: port1, signal };
-    this.started = true;
+    const worker = startWorker(WORKER_SCRIPT, { signal, port: port2 } satisfies CountWorkerInput, [port2]);
+    if (!worker) {
+      port1.close();
+      this.countHere();
+      return;
+    }
+    this.thread = { worker, port: port1, signal, sent: false };
   }
 
+  /** Sends the pending posts, once the worker is ready; a worker that failed before taking any leaves them to be counted here. */
   private send(): void {
-    if (!this.thread || this.pending.length === 0) return;
-    this.thread.worker.postMessage(this.pending satisfies CountMessage);
+    const thread = this.thread;
+    if (!thread || this.pending.length === 0 || !this.ready(thread, 0)) return;
+    thread.worker.postMessage(this.pending satisfies CountMessage);
+    thread.sent = true;
+    this.pending = [];
+  }
+
+  /**
+   * Whether the worker is ready for posts, waiting up to `timeoutMs` while it
+   * starts. A worker that failed or never started, before it was sent any,
+   * is given up: counting comes back here.
+   */
+  private ready(thread: CountingThread, timeoutMs: number): boolean {
+    if (Atomics.load(thread.signal, STATE) === STARTING) Atomics.wait(thread.signal, STATE, STARTING, timeoutMs);
+    const state = Atomics.load(thread.signal, STATE);
+    if (state === READY || (state !== STARTING && thread.sent)) return true;
+    if (state === STARTING && timeoutMs === 0) return false;
+    this.close();
+    this.countHere();
+    return false;
+  }
+
+  /** Counts the pending posts here, and every later one. */
+  private countHere(): void {
+    this.local ??= new TermIndex();
+    for (const item of this.pending) this.local.add(item, item.body);
     this.pending = [];
   }
 }
 
-/** Blocks until the worker is done or failed; throws when it stops making progress (it died, or never started). */
+/** Blocks until the worker is done or failed; throws when it stops making progress (it died). */
 function awaitWorker(signal: Int32Array): void {
-  let progress = Atomics.load(signal, 1);
-  while (Atomics.load(signal, 0) === WORKING) {
-    if (Atomics.wait(signal, 0, WORKING, STALL_MS) === 'timed-out') {
-      const now = Atomics.load(signal, 1);
-      if (now === progress) throw new Error(`counting terms failed: the worker thread counted nothing for ${STALL_MS / 1000} s`);
-      progress = now;
+  let counted = Atomics.load(signal, COUNTED);
+  while (Atomics.load(signal, STATE) === READY) {
+    if (Atomics.wait(signal, STATE, READY, STALL_MS) === 'timed-out') {
+      const now = Atomics.load(signal, COUNTED);
+      if (now === counted) throw new Error(`counting terms failed: the worker thread counted nothing for ${STALL_MS / 1000} s`);
+      counted = now;
     }
   }
+  if (Atomics.load(signal, STATE) !== DONE && Atomics.load(signal, STATE) !== FAILED) throw new Error('counting terms failed: the worker thread is in an unknown state');
 }

@@ -1,9 +1,7 @@
-import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { type ScoredPair, Searcher, type SearchIndex } from './search.js';
-import { sharedArray, sharedCopy } from './shared.js';
+import { sharedArray, sharedCopy, startWorker } from './threads.js';
 
 /**
  * Every article's query, spread over worker threads that share the index.
@@ -22,10 +20,12 @@ const MAX_THREADS = 4;
 /** How long the calling thread waits for a worker's progress before doing the worker's chunks itself. */
 const STALL_MS = 2000;
 
-// Slots of the control array.
+// The control words. The calling thread sleeps on EVENTS, which every finished chunk and every
+// failure moves on, so that a wake-up between its look at the others and its sleep is never lost.
 const NEXT_CHUNK = 0;
 const DONE_CHUNKS = 1;
 const FAILED = 2;
+const EVENTS = 3;
 
 /** Thread numbers in `chunkDone`: workers are numbered from 2. */
 const NOBODY = 0;
@@ -43,7 +43,7 @@ export interface QueryJob {
   readonly width: number;
   readonly others: Int32Array;
   readonly scores: Float64Array;
-  /** NEXT_CHUNK, DONE_CHUNKS and FAILED. */
+  /** NEXT_CHUNK, DONE_CHUNKS, FAILED and EVENTS. */
   readonly control: Int32Array;
   /** Per chunk: the thread that wrote its results (CALLER or a worker's number), NOBODY until then. */
   readonly chunkDone: Int32Array;
@@ -86,7 +86,7 @@ export interface QueryAllResult {
  */
 export function queryAll(index: SearchIndex, searcher: Searcher, wanted: readonly number[], exclude: readonly (readonly number[])[], options: QueryAllOptions): QueryAllResult {
   const job = newJob(wanted, exclude);
-  const workers = options.threads > 1 && existsSync(fileURLToPath(WORKER_SCRIPT)) ? startWorkers(options.threads - 1, { index, job }) : [];
+  const workers = startWorkers(options.threads - 1, { index, job });
   try {
     if (options.callerRanks !== false || workers.length === 0) takeChunks(searcher, job, CALLER);
     awaitChunks(searcher, job, options.stallMs ?? STALL_MS);
@@ -110,27 +110,28 @@ export function takeChunks(searcher: Searcher, job: QueryJob, thread: number): v
 const WORKER_SCRIPT = new URL('./queryWorker.js', import.meta.url);
 
 function startWorkers(count: number, input: Omit<WorkerInput, 'thread'>): Worker[] {
-  return Array.from({ length: count }, (_, number) => {
-    const worker = new Worker(WORKER_SCRIPT, { workerData: { ...input, thread: CALLER + 1 + number } satisfies WorkerInput });
-    // A worker never keeps the process alive, and its failures reach the job through FAILED.
-    worker.unref();
-    worker.on('error', () => undefined);
-    return worker;
-  });
+  const workers: Worker[] = [];
+  for (let number = 0; number < count; number++) {
+    const worker = startWorker(WORKER_SCRIPT, { ...input, thread: CALLER + 1 + number } satisfies WorkerInput);
+    if (!worker) break;
+    workers.push(worker);
+  }
+  return workers;
 }
 
 /**
  * Blocks until every chunk is done. Chunks a worker took and did not finish,
- * because it failed or stalled, are done here: results are the same whoever
- * writes them, so writing one twice does no harm.
+ * because it failed or stalled, are ranked here; the worker may still be
+ * writing them meanwhile, which is harmless only because every thread writes
+ * the same results for the same article.
  */
 function awaitChunks(searcher: Searcher, job: QueryJob, stallMs: number): void {
   const chunks = job.chunkDone.length;
   for (;;) {
-    const done = Atomics.load(job.control, DONE_CHUNKS);
-    if (done >= chunks) return;
+    const events = Atomics.load(job.control, EVENTS);
+    if (Atomics.load(job.control, DONE_CHUNKS) >= chunks) return;
     const failed = Atomics.load(job.control, FAILED) !== 0;
-    if (failed || Atomics.wait(job.control, DONE_CHUNKS, done, stallMs) === 'timed-out') {
+    if (failed || Atomics.wait(job.control, EVENTS, events, stallMs) === 'timed-out') {
       for (let chunk = 0; chunk < chunks; chunk++) if (Atomics.load(job.chunkDone, chunk) === NOBODY) runChunk(searcher, job, chunk, CALLER);
       return;
     }
@@ -151,13 +152,18 @@ function runChunk(searcher: Searcher, job: QueryJob, chunk: number, thread: numb
   }
   // A chunk ranked twice (see awaitChunks) counts once.
   if (Atomics.compareExchange(job.chunkDone, chunk, NOBODY, thread) === NOBODY) Atomics.add(job.control, DONE_CHUNKS, 1);
-  Atomics.notify(job.control, DONE_CHUNKS);
+  signalEvent(job);
 }
 
 /** Tells the calling thread that a worker failed, so that it stops waiting and ranks what is left itself. */
 export function fail(job: QueryJob): void {
   Atomics.store(job.control, FAILED, 1);
-  Atomics.notify(job.control, DONE_CHUNKS);
+  signalEvent(job);
+}
+
+function signalEvent(job: QueryJob): void {
+  Atomics.add(job.control, EVENTS, 1);
+  Atomics.notify(job.control, EVENTS);
 }
 
 function newJob(wanted: readonly number[], exclude: readonly (readonly number[])[]): QueryJob {
@@ -173,7 +179,7 @@ function newJob(wanted: readonly number[], exclude: readonly (readonly number[])
     width,
     others: sharedArray(Int32Array, articles * width),
     scores: sharedArray(Float64Array, articles * width),
-    control: sharedArray(Int32Array, 3),
+    control: sharedArray(Int32Array, 4),
     chunkDone: sharedArray(Int32Array, Math.ceil(articles / CHUNK)),
   };
 }

@@ -1,5 +1,5 @@
 import { arena } from './arena.js';
-import { sharedArray } from './shared.js';
+import { sharedArray } from './threads.js';
 import { analyseWord, scanWords, stripLetterPrefixes, withoutUrls, WordTable } from './normalize.js';
 
 /** How much an occurrence counts by where it is: a word of the title says more about the topic than one of the body. */
@@ -139,6 +139,7 @@ export class TermIndex {
       const counts = snapshot.counts[i];
       if (counts) index.byPath.set(path, counts);
     });
+    // The scratch space of `add` is indexed by term id: it must cover the ids the snapshot brought.
     index.grow(index.text.length);
     return index;
   }

@@ -51,7 +51,7 @@ const pins = new Map(articles.flatMap((article, index) => (index % 5 === 0 ? [[a
 const countsOf = (index: TermsModule.TermIndex): string[] =>
   loaded.posts.map((post) => {
     const { ids, counts, definite } = index.of(post);
-    const spelt = (id: number): string => `${index.termAt(id).lang}:${index.termAt(id).text}`;
+    const spelt = (id: number): string => `${index.langOf(id)}:${index.textOf(id)}`;
     return `${post.sourcePath} ${Array.from(ids, (id, i) => `${spelt(id)}=${counts[i] ?? 0}`).join(' ')} | ${Array.from(definite, spelt).join(' ')}`;
   });
 

@@ -253,19 +253,21 @@ export class RelatednessEngine<A extends EngineArticle = EngineArticle> {
     for (let id = 0; id < termCount; id++) postingCount[id + 1] = (postingCount[id + 1] ?? 0) + (postingCount[id] ?? 0);
     const total = postingCount[termCount] ?? 0;
     const cursor = postingCount.slice(0, termCount);
-    const all = { start: postingCount, articles: new Int32Array(total), weights: new Float32Array(total) };
+    // Each posting as its impact key (see `impactKey`), so that the postings are sorted and cut in place.
+    const keys = new Float64Array(total);
+    const weightBits = new Uint32Array(this.slotWeights.buffer, this.slotWeights.byteOffset, this.slotWeights.length);
     const languages = this.languages.length;
     for (let slot = 0; slot < slots; slot++) {
       const article = Math.floor(slot / languages);
+      if (article >= ARTICLE_BITS) throw new Error('relatedness index: too many articles');
       for (let at = slot * INDEXED_TERMS, end = at + (this.termCount[slot] ?? 0); at < end; at++) {
         const id = this.slotTerms[at] ?? 0;
         const to = cursor[id] ?? 0;
-        all.articles[to] = article;
-        all.weights[to] = this.slotWeights[at] ?? 0;
+        keys[to] = impactKey(weightBits[at] ?? 0, article);
         cursor[id] = to + 1;
       }
     }
-    const postings = heaviestPostings(all, POSTINGS_WALKED);
+    const postings = heaviestPostings(postingCount, keys, POSTINGS_WALKED);
     this.termPostStart = postings.start;
     this.termPostArticle = postings.articles;
     this.termPostWeight = postings.weights;
@@ -487,47 +489,46 @@ interface Postings {
 }
 
 /**
- * Each term's `keep` heaviest postings, heaviest first, then by article: the
- * only ones a query walks, so the rest are neither sorted nor kept. A posting
- * is keyed by (inverted float32 bits of its weight, article), packed exactly
- * into a float64, so that one numeric order is the impact order.
+ * A posting's sort key: (inverted float32 bits of its weight, article),
+ * packed exactly into a float64, so that one ascending numeric order is the
+ * impact order, heaviest first, then by article.
  */
-function heaviestPostings(all: Postings, keep: number): Postings {
-  const bits = new Uint32Array(all.weights.buffer, all.weights.byteOffset, all.weights.length);
-  const keys = new Float64Array(all.articles.length);
-  for (let p = 0; p < keys.length; p++) {
-    const article = all.articles[p] ?? 0;
-    if (article >= ARTICLE_BITS) throw new Error('relatedness index: too many articles');
-    keys[p] = (0xffffffff - (bits[p] ?? 0)) * ARTICLE_BITS + article;
-  }
-  const terms = all.start.length - 1;
-  const start = sharedArray(Int32Array, terms + 1);
-  for (let id = 0; id < terms; id++) start[id + 1] = (start[id] ?? 0) + Math.min(keep, (all.start[id + 1] ?? 0) - (all.start[id] ?? 0));
-  const kept = new Float64Array(start[terms] ?? 0);
-  for (let id = 0; id < terms; id++) {
-    const from = all.start[id] ?? 0;
-    const to = all.start[id + 1] ?? 0;
-    const at = start[id] ?? 0;
-    if (to - from <= keep) kept.set(keys.subarray(from, to), at);
-    else {
-      // Keys are distinct (the article is part of each), so exactly `keep` are at or below the threshold.
-      const threshold = kthLargest(keys.subarray(from, to), to - from - keep + 1);
-      for (let p = from, k = at; p < to; p++) if ((keys[p] ?? 0) <= threshold) kept[k++] = keys[p] ?? 0;
-    }
-    const end = start[id + 1] ?? 0;
-    // Most terms have a posting or two: a native sort per term would cost more in calls than in sorting.
-    if (end - at > 16) kept.subarray(at, end).sort();
-    else insertionSort(kept, at, end);
-  }
-  const articles = sharedArray(Int32Array, kept.length);
-  const weights = sharedArray(Float32Array, kept.length);
+function impactKey(weightBits: number, article: number): number {
+  return (0xffffffff - weightBits) * ARTICLE_BITS + article;
+}
+
+/**
+ * Each term's `keep` heaviest postings, heaviest first, then by article: the
+ * only ones a query walks, so the rest are neither sorted nor kept. `keys`
+ * holds every posting's impact key, term by term as `start` says, and is
+ * reordered.
+ */
+function heaviestPostings(start: Int32Array, keys: Float64Array, keep: number): Postings {
+  const terms = start.length - 1;
+  const keptStart = sharedArray(Int32Array, terms + 1);
+  for (let id = 0; id < terms; id++) keptStart[id + 1] = (keptStart[id] ?? 0) + Math.min(keep, (start[id + 1] ?? 0) - (start[id] ?? 0));
+  const articles = sharedArray(Int32Array, keptStart[terms] ?? 0);
+  const weights = sharedArray(Float32Array, articles.length);
   const weightBits = new Uint32Array(weights.buffer);
-  for (let p = 0; p < kept.length; p++) {
-    const key = kept[p] ?? 0;
-    articles[p] = key % ARTICLE_BITS;
-    weightBits[p] = 0xffffffff - Math.floor(key / ARTICLE_BITS);
+  for (let id = 0; id < terms; id++) {
+    const from = start[id] ?? 0;
+    const to = start[id + 1] ?? 0;
+    if (to - from > keep) {
+      // Keys are distinct (the article is part of each), so exactly `keep` are at or below the threshold: moved to the front.
+      const threshold = kthLargest(keys.subarray(from, to), to - from - keep + 1);
+      for (let p = from, k = from; p < to; p++) if ((keys[p] ?? 0) <= threshold) keys[k++] = keys[p] ?? 0;
+    }
+    const end = from + Math.min(keep, to - from);
+    // Most terms have a posting or two: a native sort per term would cost more in calls than in sorting.
+    if (end - from > 16) keys.subarray(from, end).sort();
+    else insertionSort(keys, from, end);
+    for (let p = from, at = keptStart[id] ?? 0; p < end; p++, at++) {
+      const key = keys[p] ?? 0;
+      articles[at] = key % ARTICLE_BITS;
+      weightBits[at] = 0xffffffff - Math.floor(key / ARTICLE_BITS);
+    }
   }
-  return { start, articles, weights };
+  return { start: keptStart, articles, weights };
 }
 
 /** Sorts `values[from, to)` ascending in place. */

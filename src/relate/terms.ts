@@ -156,12 +156,26 @@ export class TermIndex {
     return this.text.length;
   }
 
-  /** @internal for `canonicalTerms` */
-  termAt(id: number): { text: string; lang: string; arabic: boolean; form: string } {
-    return { text: this.text[id] ?? '', lang: this.lang[id] ?? '', arabic: this.arabic[id] ?? false, form: this.form[id] ?? '' };
+  // One accessor per field rather than an object per term: ranking reads hundreds of thousands of them.
+  /** A term's text: its stem. */
+  textOf(id: number): string {
+    return this.text[id] ?? '';
   }
 
-  /** @internal for `canonicalTerms` */
+  langOf(id: number): string {
+    return this.lang[id] ?? '';
+  }
+
+  /** How the term is shown: its shortest surface form. */
+  formOf(id: number): string {
+    return this.form[id] ?? '';
+  }
+
+  isArabic(id: number): boolean {
+    return this.arabic[id] ?? false;
+  }
+
+  /** The id of a term, by language and text. */
   idFor(lang: string, term: string): number | undefined {
     return this.idOf.get(`${lang}\u0000${term}`);
   }
@@ -257,22 +271,21 @@ export function canonicalTerms(index: TermIndex, versions: readonly TermCounts[]
   for (let id = 0; id < size; id++) {
     if (used[id] !== 1) continue;
     target[id] = id;
-    const term = index.termAt(id);
-    if (term.arabic && definite[id] !== 1) {
+    if (index.isArabic(id) && definite[id] !== 1) {
+      const [lang, text] = [index.langOf(id), index.textOf(id)];
       const isDefiniteStem = (candidate: string): boolean => {
-        const other = index.idFor(term.lang, candidate);
+        const other = index.idFor(lang, candidate);
         return other !== undefined && definite[other] === 1;
       };
-      const stem = stripLetterPrefixes(term.text, isDefiniteStem);
-      if (stem !== term.text) target[id] = index.idFor(term.lang, stem) ?? id;
+      const stem = stripLetterPrefixes(text, isDefiniteStem);
+      if (stem !== text) target[id] = index.idFor(lang, stem) ?? id;
     }
   }
   for (let id = 0; id < size; id++) if (target[id] === id) targets.push(id);
 
-  const sortKey = targets.map((id) => index.termAt(id));
-  const order = targets.map((_, i) => i).sort((a, b) => compareTerms(sortKey[a], sortKey[b]));
+  targets.sort((a, b) => compareTerms(index, a, b));
   const rank = new Int32Array(size).fill(-1);
-  order.forEach((position, canonicalId) => (rank[targets[position] ?? 0] = canonicalId));
+  targets.forEach((id, canonicalId) => (rank[id] = canonicalId));
 
   const forms = new Array<string>(targets.length).fill('');
   const canonicalOf = new Int32Array(size).fill(-1);
@@ -281,7 +294,7 @@ export function canonicalTerms(index: TermIndex, versions: readonly TermCounts[]
     if (to < 0) continue;
     const canonicalId = rank[to] ?? 0;
     canonicalOf[id] = canonicalId;
-    const form = index.termAt(id).form;
+    const form = index.formOf(id);
     const current = forms[canonicalId] ?? '';
     if (current === '' || preferredForm(form, current)) forms[canonicalId] = form;
   }
@@ -330,10 +343,12 @@ export class CanonicalCounts {
   }
 }
 
-function compareTerms(a: { lang: string; text: string } | undefined, b: { lang: string; text: string } | undefined): number {
-  const [x, y] = [a ?? { lang: '', text: '' }, b ?? { lang: '', text: '' }];
-  if (x.lang !== y.lang) return x.lang < y.lang ? -1 : 1;
-  return x.text < y.text ? -1 : x.text > y.text ? 1 : 0;
+/** By language, then by text. */
+function compareTerms(index: TermIndex, a: number, b: number): number {
+  const [x, y] = [index.langOf(a), index.langOf(b)];
+  if (x !== y) return x < y ? -1 : 1;
+  const [p, q] = [index.textOf(a), index.textOf(b)];
+  return p < q ? -1 : p > q ? 1 : 0;
 }
 
 /** A shorter surface form displays a term better; equal lengths by code point order, so the choice never depends on input order. */

@@ -196,7 +196,9 @@ describe('OPML', () => {
     it('lists every feed once, with its language', () => {
       const opml = join(dir, 'opml.xml');
       expect(xpath(opml, '//outline/@xmlUrl').sort()).toEqual(feedUrls);
-      expect(xpath(opml, "//outline[@xmlUrl][@language='ar']/@xmlUrl").every((url) => url.includes('/feeds/ar/'))).toBe(true);
+      const arabic = xpath(opml, "//outline[@xmlUrl][@language='ar']/@xmlUrl");
+      expect(arabic.sort()).toEqual(feedUrls.filter((url) => url.includes('/feeds/ar/')));
+      expect(arabic.length).toBeGreaterThan(0);
       expect(xpath(opml, 'string(/opml/@version)')).toEqual(['2.0']);
     });
   });

@@ -391,7 +391,7 @@ describe('rules', () => {
     expect(slugsOf(list, 'ar')[0]).toBe('visit-ar');
     // An article with no version in the reader's language is listed in its own.
     const onlyArabic = list.find((relation) => !relation.article.versions.has('en'));
-    if (onlyArabic) expect(versionFor(onlyArabic.article, 'en').lang).toBe('ar');
+    expect(onlyArabic && versionFor(onlyArabic.article, 'en').lang).toBe('ar');
   });
 
   it('places pins first in the given order, ignoring unknown keys, itself and repeats', () => {

@@ -44,6 +44,12 @@ interface RawVersion {
   readonly counts: TermCounts;
 }
 
+// The parts of the index, as the building steps make them.
+type VersionArrays = Pick<SearchIndex, 'labelNorms' | 'labelStart' | 'slotLabels'>;
+type TermArrays = Pick<SearchIndex, 'termCount' | 'slotTerms' | 'slotWeights' | 'termPostStart' | 'termPostArticle' | 'termPostWeight'>;
+type LabelArrays = Pick<SearchIndex, 'labelIdf' | 'labelPostStart' | 'labelPostArticle'>;
+type QueryArrays = Pick<SearchIndex, 'queryCount' | 'slotQuery' | 'slotQueryWeights'>;
+
 const LABEL_TAG = 0;
 const LABEL_CATEGORY = 1;
 
@@ -56,23 +62,7 @@ export class RelatednessEngine<A extends EngineArticle = EngineArticle> {
   readonly index: SearchIndex;
   private readonly searcher: Searcher;
 
-  // Built here, and handed over to `index`.
   private readonly recency: Float64Array;
-  private labelNorms: Float64Array = new Float64Array(0);
-  private termCount: Uint8Array = new Uint8Array(0);
-  private slotTerms: Int32Array = new Int32Array(0);
-  private slotWeights: Float32Array = new Float32Array(0);
-  private queryCount: Uint8Array = new Uint8Array(0);
-  private slotQuery: Int32Array = new Int32Array(0);
-  private slotQueryWeights: Float32Array = new Float32Array(0);
-  private labelStart: Int32Array = new Int32Array(1);
-  private slotLabels: Int32Array = new Int32Array(0);
-  private termPostStart: Int32Array = new Int32Array(1);
-  private termPostArticle: Int32Array = new Int32Array(0);
-  private termPostWeight: Float32Array = new Float32Array(0);
-  private labelIdf: Float64Array = new Float64Array(0);
-  private labelPostStart: Int32Array = new Int32Array(1);
-  private labelPostArticle: Int32Array = new Int32Array(0);
 
   // Only for explaining.
   /** Each label of `slotLabels` as its version writes it. */
@@ -100,32 +90,12 @@ export class RelatednessEngine<A extends EngineArticle = EngineArticle> {
       this.recency[index] = 1 - WEIGHTS.recency + WEIGHTS.recency * 2 ** (-age / halfLife);
     });
 
-    const { raw, canonical } = this.analyse(options.terms);
+    const { raw, canonical, versions } = this.analyse(options.terms);
     const perLanguage = this.languages.map((_, lang) => raw.filter((version) => version.lang === lang).length);
-    this.weighTerms(raw, perLanguage, new CanonicalCounts(canonical));
-    this.indexLabels(perLanguage);
-    this.prepareQueries();
-
-    this.index = {
-      articles: n,
-      languages: this.languages.length,
-      recency: this.recency,
-      labelNorms: this.labelNorms,
-      termCount: this.termCount,
-      slotTerms: this.slotTerms,
-      slotWeights: this.slotWeights,
-      queryCount: this.queryCount,
-      slotQuery: this.slotQuery,
-      slotQueryWeights: this.slotQueryWeights,
-      labelStart: this.labelStart,
-      slotLabels: this.slotLabels,
-      labelIdf: this.labelIdf,
-      termPostStart: this.termPostStart,
-      termPostArticle: this.termPostArticle,
-      termPostWeight: this.termPostWeight,
-      labelPostStart: this.labelPostStart,
-      labelPostArticle: this.labelPostArticle,
-    };
+    const terms = this.weighTerms(raw, perLanguage, new CanonicalCounts(canonical), versions.labelNorms.length);
+    const labels = this.indexLabels(versions, perLanguage);
+    const queries = prepareQueries(terms);
+    this.index = { articles: n, languages: this.languages.length, recency: this.recency, ...versions, ...terms, ...labels, ...queries };
     this.searcher = new Searcher(this.index);
   }
 
@@ -136,10 +106,10 @@ export class RelatednessEngine<A extends EngineArticle = EngineArticle> {
   // ------------------------------------------------------------ building
 
   /** Each version's labels, and its term counts renumbered for ranking. */
-  private analyse(terms: TermIndex): { raw: RawVersion[]; canonical: CanonicalTerms } {
+  private analyse(terms: TermIndex): { raw: RawVersion[]; canonical: CanonicalTerms; versions: VersionArrays } {
     const languages = this.languages.length;
     const slots = this.articles.length * languages;
-    this.labelNorms = sharedArray(Float64Array, slots).fill(-1);
+    const labelNorms = sharedArray(Float64Array, slots).fill(-1);
     const raw: RawVersion[] = [];
     const labels: number[] = [];
     const labelStart = sharedArray(Int32Array, slots + 1);
@@ -148,18 +118,16 @@ export class RelatednessEngine<A extends EngineArticle = EngineArticle> {
         const slot = index * languages + lang;
         const post = article.versions.get(this.languages[lang] ?? '');
         if (post) {
-          this.labelNorms[slot] = 0;
+          labelNorms[slot] = 0;
           this.labelsOf(post, lang, labels);
           raw.push({ slot, lang, counts: terms.of(post) });
         }
         labelStart[slot + 1] = labels.length;
       }
     });
-    this.labelStart = labelStart;
-    this.slotLabels = sharedCopy(Int32Array, labels);
     const canonical = canonicalTerms(terms, raw.map((version) => version.counts));
     this.termForm = canonical.forms;
-    return { raw, canonical };
+    return { raw, canonical, versions: { labelNorms, labelStart, slotLabels: sharedCopy(Int32Array, labels) } };
   }
 
   /** Appends to `labels` the tag and category-level label ids of one version, ascending and distinct, and to slotLabelNames the names it gives them. */
@@ -203,10 +171,10 @@ export class RelatednessEngine<A extends EngineArticle = EngineArticle> {
   }
 
   /** TF-IDF weights, cosine normalisation, pruning to INDEXED_TERMS, and the term postings. */
-  private weighTerms(raw: RawVersion[], perLanguage: number[], reader: CanonicalCounts): void {
-    const termCount = this.termForm.length;
-    const df = new Int32Array(termCount);
-    const termLang = new Int32Array(termCount);
+  private weighTerms(raw: RawVersion[], perLanguage: number[], reader: CanonicalCounts, slots: number): TermArrays {
+    const terms = this.termForm.length;
+    const df = new Int32Array(terms);
+    const termLang = new Int32Array(terms);
     for (const version of raw) {
       const { ids, length } = reader.read(version.counts);
       for (let i = 0; i < length; i++) {
@@ -217,11 +185,10 @@ export class RelatednessEngine<A extends EngineArticle = EngineArticle> {
     }
     const idf = Float64Array.from(df, (documents, id) => (documents > 0 ? Math.log(1 + (perLanguage[termLang[id] ?? 0] ?? 1) / documents) : 0));
     const logTf = Float64Array.from({ length: 1024 }, (_, tf) => 1 + Math.log(Math.max(1, tf)));
-    const slots = this.labelNorms.length;
-    this.termCount = sharedArray(Uint8Array, slots);
-    this.slotTerms = sharedArray(Int32Array, slots * INDEXED_TERMS);
-    this.slotWeights = sharedArray(Float32Array, slots * INDEXED_TERMS);
-    const postingCount = new Int32Array(termCount + 1);
+    const termCount = sharedArray(Uint8Array, slots);
+    const slotTerms = sharedArray(Int32Array, slots * INDEXED_TERMS);
+    const slotWeights = sharedArray(Float32Array, slots * INDEXED_TERMS);
+    const postingCount = new Int32Array(terms + 1);
     let weights = new Float64Array(1024);
     let work = new Float64Array(1024);
     let chosen = new Int32Array(1024);
@@ -241,102 +208,74 @@ export class RelatednessEngine<A extends EngineArticle = EngineArticle> {
       }
       norm = Math.sqrt(norm) || 1;
       const kept = heaviest(ids, weights, length, INDEXED_TERMS, work, chosen);
-      this.termCount[slot] = kept;
+      termCount[slot] = kept;
       for (let k = 0, at = slot * INDEXED_TERMS; k < kept; k++, at++) {
         const i = chosen[k] ?? 0;
         const id = ids[i] ?? 0;
-        this.slotTerms[at] = id;
-        this.slotWeights[at] = (weights[i] ?? 0) / norm;
+        slotTerms[at] = id;
+        slotWeights[at] = (weights[i] ?? 0) / norm;
         postingCount[id + 1] = (postingCount[id + 1] ?? 0) + 1;
       }
     }
-    for (let id = 0; id < termCount; id++) postingCount[id + 1] = (postingCount[id + 1] ?? 0) + (postingCount[id] ?? 0);
-    const total = postingCount[termCount] ?? 0;
-    const cursor = postingCount.slice(0, termCount);
+    for (let id = 0; id < terms; id++) postingCount[id + 1] = (postingCount[id + 1] ?? 0) + (postingCount[id] ?? 0);
+    const total = postingCount[terms] ?? 0;
+    const cursor = postingCount.slice(0, terms);
     // Each posting as its impact key (see `impactKey`), so that the postings are sorted and cut in place.
     const keys = new Float64Array(total);
-    const weightBits = new Uint32Array(this.slotWeights.buffer, this.slotWeights.byteOffset, this.slotWeights.length);
+    const weightBits = new Uint32Array(slotWeights.buffer, slotWeights.byteOffset, slotWeights.length);
     const languages = this.languages.length;
     for (let slot = 0; slot < slots; slot++) {
       const article = Math.floor(slot / languages);
       if (article >= ARTICLE_BITS) throw new Error('relatedness index: too many articles');
-      for (let at = slot * INDEXED_TERMS, end = at + (this.termCount[slot] ?? 0); at < end; at++) {
-        const id = this.slotTerms[at] ?? 0;
+      for (let at = slot * INDEXED_TERMS, end = at + (termCount[slot] ?? 0); at < end; at++) {
+        const id = slotTerms[at] ?? 0;
         const to = cursor[id] ?? 0;
         keys[to] = impactKey(weightBits[at] ?? 0, article);
         cursor[id] = to + 1;
       }
     }
     const postings = heaviestPostings(postingCount, keys, POSTINGS_WALKED);
-    this.termPostStart = postings.start;
-    this.termPostArticle = postings.articles;
-    this.termPostWeight = postings.weights;
+    return { termCount, slotTerms, slotWeights, termPostStart: postings.start, termPostArticle: postings.articles, termPostWeight: postings.weights };
   }
 
-  /** Label idf, each version's label norm, and the label postings. */
-  private indexLabels(perLanguage: number[]): void {
+  /** Label idf, each version's label norm (set in `versions.labelNorms`), and the label postings. */
+  private indexLabels(versions: VersionArrays, perLanguage: number[]): LabelArrays {
     const labelCount = this.labelKind.length;
-    const { labelStart, slotLabels, labelNorms } = this;
+    const { labelStart, slotLabels, labelNorms } = versions;
     const languages = this.languages.length;
     const start = sharedArray(Int32Array, labelCount + 1);
     for (const id of slotLabels) start[id + 1] = (start[id + 1] ?? 0) + 1;
-    this.labelIdf = sharedArray(Float64Array, labelCount);
+    const labelIdf = sharedArray(Float64Array, labelCount);
     for (let id = 0; id < labelCount; id++) {
       const df = start[id + 1] ?? 0;
-      this.labelIdf[id] = df > 0 ? Math.log(1 + (perLanguage[this.labelLang[id] ?? 0] ?? 1) / df) : 0;
+      labelIdf[id] = df > 0 ? Math.log(1 + (perLanguage[this.labelLang[id] ?? 0] ?? 1) / df) : 0;
       start[id + 1] = (start[id + 1] ?? 0) + (start[id] ?? 0);
     }
     const cursor = start.slice(0, labelCount);
-    this.labelPostArticle = sharedArray(Int32Array, start[labelCount] ?? 0);
+    const labelPostArticle = sharedArray(Int32Array, start[labelCount] ?? 0);
     for (let slot = 0; slot < labelNorms.length; slot++) {
       if ((labelNorms[slot] ?? -1) < 0) continue;
       let norm = 0;
       for (let at = labelStart[slot] ?? 0, end = labelStart[slot + 1] ?? 0; at < end; at++) {
         const id = slotLabels[at] ?? 0;
-        const idf = this.labelIdf[id] ?? 0;
+        const idf = labelIdf[id] ?? 0;
         norm += idf * idf;
         const to = cursor[id] ?? 0;
-        this.labelPostArticle[to] = Math.floor(slot / languages);
+        labelPostArticle[to] = Math.floor(slot / languages);
         cursor[id] = to + 1;
       }
       labelNorms[slot] = Math.sqrt(norm);
     }
-    this.labelPostStart = start;
     // Newest first, then by key: sort ranks in that order, then map them back to articles.
     const byDate = Array.from(this.articles, (_, index) => index).sort(
       (a, b) => (this.articles[b]?.newest.getTime() ?? 0) - (this.articles[a]?.newest.getTime() ?? 0) || a - b,
     );
     const rank = new Int32Array(this.articles.length);
     byDate.forEach((article, position) => (rank[article] = position));
-    const ranks = Int32Array.from(this.labelPostArticle, (article) => rank[article] ?? 0);
+    const ranks = Int32Array.from(labelPostArticle, (article) => rank[article] ?? 0);
     for (let id = 0; id < labelCount; id++) ranks.subarray(start[id] ?? 0, start[id + 1] ?? 0).sort();
-    ranks.forEach((position, p) => (this.labelPostArticle[p] = byDate[position] ?? 0));
-  }
-
-  /** Chooses each version's query: its heaviest terms that other articles share. */
-  private prepareQueries(): void {
-    const slots = this.labelNorms.length;
-    this.queryCount = sharedArray(Uint8Array, slots);
-    this.slotQuery = sharedArray(Int32Array, slots * QUERY_TERMS);
-    this.slotQueryWeights = sharedArray(Float32Array, slots * QUERY_TERMS);
-    for (let slot = 0; slot < slots; slot++) {
-      const first = slot * QUERY_TERMS;
-      let count = 0;
-      let norm = 0;
-      for (let at = slot * INDEXED_TERMS, end = at + (this.termCount[slot] ?? 0); at < end && count < QUERY_TERMS; at++) {
-        const id = this.slotTerms[at] ?? 0;
-        const postings = (this.termPostStart[id + 1] ?? 0) - (this.termPostStart[id] ?? 0);
-        if (postings <= 1) continue;
-        const weight = this.slotWeights[at] ?? 0;
-        this.slotQuery[first + count] = id;
-        this.slotQueryWeights[first + count] = weight;
-        norm += weight * weight;
-        count++;
-      }
-      norm = Math.sqrt(norm) || 1;
-      for (let q = first; q < first + count; q++) this.slotQueryWeights[q] = (this.slotQueryWeights[q] ?? 0) / norm;
-      this.queryCount[slot] = count;
-    }
+    ranks.forEach((position, p) => (labelPostArticle[p] = byDate[position] ?? 0));
+    return { labelIdf, labelPostStart: start, labelPostArticle };
   }
 
   // ------------------------------------------------------------ querying
@@ -377,10 +316,10 @@ export class RelatednessEngine<A extends EngineArticle = EngineArticle> {
   explain(index: number, other: number): { score: number; reasons: PairReasons } {
     const shared: Shared = { terms: [], labels: [] };
     const score = this.searcher.score(index, other, shared);
-    const labels = shared.labels.map((at) => ({ id: this.slotLabels[at] ?? 0, name: this.slotLabelNames[at] ?? '' }));
+    const labels = shared.labels.map((at) => ({ id: this.index.slotLabels[at] ?? 0, name: this.slotLabelNames[at] ?? '' }));
     const tags = labels.filter((label) => this.labelKind[label.id] === LABEL_TAG);
     const categories = labels.filter((label) => this.labelKind[label.id] === LABEL_CATEGORY);
-    const byIdf = (a: SharedLabel, b: SharedLabel): number => (this.labelIdf[b.id] ?? 0) - (this.labelIdf[a.id] ?? 0) || compareText(a.name, b.name);
+    const byIdf = (a: SharedLabel, b: SharedLabel): number => (this.index.labelIdf[b.id] ?? 0) - (this.index.labelIdf[a.id] ?? 0) || compareText(a.name, b.name);
     const paths = categories.map((label) => label.name);
     return {
       score,
@@ -398,6 +337,34 @@ export class RelatednessEngine<A extends EngineArticle = EngineArticle> {
       },
     };
   }
+}
+
+/** Chooses each version's query: its heaviest terms that other articles share. */
+function prepareQueries(terms: TermArrays): QueryArrays {
+  const { termCount, slotTerms, slotWeights, termPostStart } = terms;
+  const slots = termCount.length;
+  const queryCount = sharedArray(Uint8Array, slots);
+  const slotQuery = sharedArray(Int32Array, slots * QUERY_TERMS);
+  const slotQueryWeights = sharedArray(Float32Array, slots * QUERY_TERMS);
+  for (let slot = 0; slot < slots; slot++) {
+    const first = slot * QUERY_TERMS;
+    let count = 0;
+    let norm = 0;
+    for (let at = slot * INDEXED_TERMS, end = at + (termCount[slot] ?? 0); at < end && count < QUERY_TERMS; at++) {
+      const id = slotTerms[at] ?? 0;
+      const postings = (termPostStart[id + 1] ?? 0) - (termPostStart[id] ?? 0);
+      if (postings <= 1) continue;
+      const weight = slotWeights[at] ?? 0;
+      slotQuery[first + count] = id;
+      slotQueryWeights[first + count] = weight;
+      norm += weight * weight;
+      count++;
+    }
+    norm = Math.sqrt(norm) || 1;
+    for (let q = first; q < first + count; q++) slotQueryWeights[q] = (slotQueryWeights[q] ?? 0) / norm;
+    queryCount[slot] = count;
+  }
+  return { queryCount, slotQuery, slotQueryWeights };
 }
 
 interface SharedLabel {

@@ -5,17 +5,21 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseConfig, type SiteConfig } from './config.js';
-import { hasErrors, type Diagnostic } from './diagnostics.js';
+import { diagnostic, hasErrors, type Diagnostic } from './diagnostics.js';
 import { diskSource, type DiskSource } from './load/readPosts.js';
-import { SourceChangedError } from './load/source.js';
+import { SourceChangedError, type PostSource } from './load/source.js';
 import type { Post } from './model.js';
 import { planSite } from './pipeline.js';
+import { shrinkRefusals, type ShrinkRefusal } from './state/published.js';
+import { openPrevious, recordPublished, stateDirProblem } from './state/store.js';
 import { writeOutputs, type WriteReport } from './write/output.js';
 
 export interface BuildPaths {
   readonly config: string;
   readonly posts: string;
   readonly out: string;
+  /** The private state directory (see state/store.ts), already resolved. */
+  readonly state: string;
 }
 
 /** A problem that stops a build before any output: an unreadable or invalid config, a missing posts directory. */
@@ -34,9 +38,18 @@ export interface BuildOutcome {
   readonly posts: Post[];
   readonly livePerLanguage: Record<string, number>;
   readonly skippedFiles: string[];
-  /** Undefined when nothing was written (`--strict` with errors). */
+  /** Undefined when nothing was written (`--strict` with errors, or a refused shrink). */
   readonly report?: WriteReport;
   readonly failed: boolean;
+  /** Languages the build would have emptied or shrunk by lost files; nothing was written. */
+  readonly refusals: readonly ShrinkRefusal[];
+}
+
+export interface BuildOptions {
+  readonly strict?: boolean;
+  /** Publish even when files vanished from the posts folder in numbers (see shrinkRefusals). */
+  readonly allowShrink?: boolean;
+  readonly onLoad?: (done: number, total: number) => void;
 }
 
 export async function loadConfigFile(path: string): Promise<SiteConfig> {
@@ -57,19 +70,36 @@ export function openPostsDir(path: string): DiskSource {
   }
 }
 
-export async function runBuild(
-  paths: BuildPaths,
-  now: Date,
-  options: { strict?: boolean; onLoad?: (done: number, total: number) => void } = {},
-): Promise<BuildOutcome> {
+/**
+ * One build: what the last build published (from the state directory) and
+ * the posts in, the feeds written and the new record kept. The caller holds
+ * the lock.
+ */
+export async function runBuild(paths: BuildPaths, now: Date, options: BuildOptions = {}): Promise<BuildOutcome> {
   const config = await loadConfigFile(paths.config);
+  const misplaced = stateDirProblem(paths.state, paths.out);
+  if (misplaced) throw new BuildSetupError(misplaced);
+  const { previous, problem } = openPrevious(paths.state);
   const source = openPostsDir(paths.posts);
-  const result = planSite(source, config, now, (done) => options.onLoad?.(done, source.count));
-  const failed = hasErrors(result.diagnostics);
-  const report = failed && options.strict ? undefined : await writeOutputs(resolve(paths.out), result.outputs).catch((error: unknown) => {
+  const result = planSite(source, config, now, (done) => options.onLoad?.(done, source.count), previous);
+  const diagnostics = problem ? [diagnostic(paths.state, { line: 1, column: 1 }, 'warning', 'state', problem), ...result.diagnostics] : result.diagnostics;
+  const failed = hasErrors(diagnostics);
+  const refusals = options.allowShrink ? [] : shrinkRefusals(previous, result.listedPaths, config.maxShrink);
+  const outcome = { config, diagnostics, posts: result.posts, livePerLanguage: result.livePerLanguage, skippedFiles: result.skippedFiles, failed, refusals };
+  if (refusals.length > 0 || (failed && options.strict)) return outcome;
+  const report = await writeOutputs(resolve(paths.out), result.outputs).catch((error: unknown) => {
     // Raised before the first file is written (see generateOutputs), so the previous feeds stand.
     if (error instanceof SourceChangedError) throw new BuildSetupError(error.message);
     throw error;
   });
-  return { config, diagnostics: result.diagnostics, posts: result.posts, livePerLanguage: result.livePerLanguage, skippedFiles: result.skippedFiles, report, failed };
+  await recordPublished(paths.state, result.live, now, (post) => readOrUndefined(source, post.sourcePath));
+  return { ...outcome, report };
+}
+
+function readOrUndefined(source: PostSource, path: string): string | undefined {
+  try {
+    return source.read(path);
+  } catch {
+    return undefined;
+  }
 }

@@ -2,7 +2,8 @@
 import { resolve } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { BuildSetupError, loadConfigFile, openPostsDir, runBuild } from './build.js';
+import { mkdir } from 'node:fs/promises';
+import { BuildSetupError, loadConfigFile, openPostsDir, runBuild, type BuildPaths } from './build.js';
 import { DEFAULT_CONFIG_FILE } from './config.js';
 import { formatDiagnostic, type Diagnostic } from './diagnostics.js';
 import { translator } from './i18n/index.js';
@@ -12,19 +13,29 @@ import { loadPosts } from './pipeline.js';
 import { versionFor } from './relate/related.js';
 import { isLive } from './schedule/embargo.js';
 import { runDaemon, type LogFormat } from './schedule/daemon.js';
-import { formatStatus, readStatus } from './schedule/status.js';
+import { acquireLock } from './schedule/lock.js';
+import { formatStatus, readStatus, writeStatus, type LastBuild, type LastError } from './schedule/status.js';
+import { explainRefusal } from './state/published.js';
+import { resolveStateDir } from './state/store.js';
 import { DEFAULT_HOST, DEFAULT_PORT, startServer } from './serve/server.js';
 
 /** Exit codes, documented in the README. */
-export const EXIT = { ok: 0, postErrors: 1, usage: 2, io: 3 } as const;
+export const EXIT = { ok: 0, postErrors: 1, usage: 2, io: 3, locked: 4, refused: 5 } as const;
 
 interface CommonOptions {
   config: string;
   posts: string;
   out: string;
+  stateDir?: string;
   now?: string;
   strict?: boolean;
+  allowShrink?: boolean;
 }
+
+function buildPaths(options: CommonOptions): BuildPaths {
+  return { config: options.config, posts: options.posts, out: options.out, state: resolveStateDir(options.stateDir, options.config) };
+}
+
 
 const uiLanguage = (process.env.NASHRA_LANG ?? process.env.LANG ?? 'en').slice(0, 2) === 'ar' ? 'ar' : 'en';
 const t = translator(uiLanguage);
@@ -49,24 +60,56 @@ function countPosts(perLanguage: Record<string, number>): string {
 }
 
 async function build(options: CommonOptions): Promise<number> {
-  const started = performance.now();
+  const paths = buildPaths(options);
   const now = options.now ? parseNow(options.now, (await loadConfigFile(options.config)).timeZone) : new Date();
+  await mkdir(paths.state, { recursive: true });
+  const lock = await acquireLock(paths.state, 'build');
+  if (!lock.acquired) {
+    process.stderr.write(`nashra: another nashra ${lock.holder.command ?? 'process'} (pid ${lock.holder.pid}) is publishing this site; nothing was written\n`);
+    return EXIT.locked;
+  }
+  try {
+    return await buildLocked(options, paths, now);
+  } finally {
+    await lock.lock.release();
+  }
+}
+
+async function buildLocked(options: CommonOptions, paths: BuildPaths, now: Date): Promise<number> {
+  const started = performance.now();
   const showProgress = process.stderr.isTTY === true;
+  const record = (lastBuild: Omit<LastBuild, 'durationMs' | 'reason' | 'at'>, lastError?: Omit<LastError, 'at'>) =>
+    writeStatus(paths.state, {
+      lastBuild: { at: now.toISOString(), reason: 'build', durationMs: Math.round(performance.now() - started), ...lastBuild },
+      ...(lastError ? { lastError: { at: now.toISOString(), ...lastError } } : {}),
+    }).catch(() => undefined);
   let outcome;
   try {
-    outcome = await runBuild(options, now, {
+    outcome = await runBuild(paths, now, {
       strict: options.strict,
+      allowShrink: options.allowShrink,
       onLoad: (done, total) => {
         if (showProgress && total > 500 && done % 100 === 0) process.stderr.write(`\r${t('cli.progress', { done, total })}`);
       },
     });
   } catch (error) {
+    const message = error instanceof BuildSetupError ? error.message : `cannot write feeds to ${options.out}: ${error instanceof Error ? error.message : String(error)}`;
+    await record({ ok: false, posts: {}, feedsChanged: [], skipped: [] }, { message, diagnostics: error instanceof BuildSetupError ? error.diagnostics.map(formatDiagnostic) : [] });
     if (error instanceof BuildSetupError) throw error;
-    process.stderr.write(`cannot write feeds to ${options.out}: ${String(error)}\n`);
+    process.stderr.write(`${message}\n`);
     return EXIT.io;
   }
   if (showProgress) process.stderr.write('\r\u001b[K');
   printDiagnostics(outcome.diagnostics);
+  const diagnostics = outcome.diagnostics.map(formatDiagnostic);
+  const summary = { ok: !outcome.failed && outcome.report !== undefined, posts: outcome.livePerLanguage, feedsChanged: outcome.report?.written ?? [], skipped: outcome.skippedFiles };
+  if (outcome.refusals.length > 0) {
+    const reasons = outcome.refusals.map(explainRefusal);
+    for (const reason of reasons) process.stderr.write(`nashra: ${reason}\n`);
+    await record({ ...summary, ok: false }, { message: reasons.join('\n'), diagnostics });
+    return EXIT.refused;
+  }
+  await record(summary, outcome.failed ? { message: `${outcome.skippedFiles.length} posts with errors`, diagnostics } : undefined);
   if (!outcome.report) {
     process.stderr.write(`${t('cli.nothingWritten')}\n`);
     return EXIT.postErrors;
@@ -140,6 +183,10 @@ function withCommonOptions(command: Command): Command {
     .option('-o, --out <dir>', 'output directory for feeds', 'feeds');
 }
 
+function withStateOption(command: Command): Command {
+  return command.option('--state-dir <dir>', 'private state (what was published, status, lock); default .nashra/ beside the config');
+}
+
 function validIsoArgument(value: string): string {
   if (!/^\d{4}-\d{2}-\d{2}/.test(value)) throw new InvalidArgumentError('expected an ISO 8601 date such as 2026-03-14T09:00:00+03:00');
   return value;
@@ -157,13 +204,14 @@ const program = new Command()
   .description('Bilingual English/Arabic feed publishing: Markdown posts in, RSS 2.0, Atom 1.0 and JSON Feed 1.1 out.')
   .addHelpText(
     'after',
-    `\nExit codes:\n  0  success (schedule: stopped by SIGTERM or SIGINT)\n  1  some posts have errors (they were skipped; with --strict nothing was written)\n  2  usage or config error\n  3  the output could not be written\n  4  schedule: another instance is already publishing to that output directory`,
+    `\nExit codes:\n  0  success (schedule: stopped by SIGTERM or SIGINT)\n  1  some posts have errors (they were skipped, or kept in their last published version; with --strict nothing was written)\n  2  usage or config error\n  3  the output could not be written (the previous feeds stay)\n  4  another nashra build or schedule is publishing this site\n  5  refused: files vanished from the posts folder would empty or shrink a language (see --allow-shrink)`,
   )
   .exitOverride();
 
-withCommonOptions(program.command('build').description('build the feeds from the posts'))
+withStateOption(withCommonOptions(program.command('build').description('build the feeds from the posts')))
   .option('--now <iso-date>', 'the clock against which publishAt and expires are judged', validIsoArgument)
   .option('--strict', 'write nothing when any post has an error')
+  .option('--allow-shrink', 'publish even when files vanished from the posts folder would empty or shrink a language beyond maxShrink')
   .action(async (options: CommonOptions) => {
     process.exitCode = await build(options);
   });
@@ -190,7 +238,8 @@ function parsePort(value: string): number {
 }
 
 withServeOptions(
-  withCommonOptions(program.command('schedule').description('keep the feeds up to date: rebuild on the config\'s cron schedule, on changes, and at each publishAt/expires'))
+  withStateOption(withCommonOptions(program.command('schedule').description('keep the feeds up to date: rebuild on the config\'s cron schedule, on changes, and at each publishAt/expires')))
+    .option('--allow-shrink', 'publish even when files vanished from the posts folder would empty or shrink a language beyond maxShrink')
     .addOption(new Option('--log-format <format>', 'log lines for people or for machines').choices(['human', 'json']).default('human'))
     .option('--serve', 'also serve the output directory over HTTP'),
 ).action(async (options: CommonOptions & ServeFlags & { logFormat: LogFormat; serve?: boolean }) => {
@@ -200,7 +249,7 @@ withServeOptions(
     process.stderr.write(`serving ${options.out} at ${server.url}\n`);
     companions.push(server);
   }
-  process.exitCode = await runDaemon({ paths: options, logFormat: options.logFormat, companions });
+  process.exitCode = await runDaemon({ paths: buildPaths(options), logFormat: options.logFormat, companions, allowShrink: options.allowShrink });
 });
 
 withServeOptions(program.command('serve').description('serve the output directory over HTTP (ETag, 304, gzip/brotli) for monitors and local preview'))
@@ -223,14 +272,14 @@ withCommonOptions(program.command('related <slug>').description('list the articl
     process.exitCode = await related(slug, options);
   });
 
-program
-  .command('status')
-  .description('print what the scheduler last did and what it will do next')
-  .option('-o, --out <dir>', 'output directory the scheduler writes to', 'feeds')
-  .action(async (options: { out: string }) => {
-    const status = await readStatus(resolve(options.out));
+withStateOption(program.command('status'))
+  .description('print what the last build did, its errors, and what the scheduler will do next')
+  .option('-c, --config <file>', 'site config file (the state directory is beside it)', DEFAULT_CONFIG_FILE)
+  .action(async (options: { config: string; stateDir?: string }) => {
+    const stateDir = resolveStateDir(options.stateDir, options.config);
+    const status = await readStatus(stateDir);
     if (!status) {
-      process.stderr.write(`nashra: no status in ${options.out}: is nashra schedule running there?\n`);
+      process.stderr.write(`nashra: no status in ${stateDir}: nothing has been built with this state directory yet\n`);
       process.exitCode = EXIT.postErrors;
       return;
     }

@@ -101,6 +101,12 @@ export const ConfigSchema = z
     schedule: ScheduleSettings.default(ScheduleSettings.parse({})),
     related: RelatedSettings.default(RelatedSettings.parse({})),
     websub: WebSubSettings.optional(),
+    /**
+     * The largest share of a language's published posts that one build may
+     * drop because their files vanished from the posts folder; a build that
+     * would drop more, or all of them, writes nothing (`--allow-shrink` overrides).
+     */
+    maxShrink: z.number().min(0).max(1).default(0.5),
   })
   .strict();
 

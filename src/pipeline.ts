@@ -1,5 +1,5 @@
 import type { SiteConfig } from './config.js';
-import { hasErrors, sortDiagnostics, type Diagnostic } from './diagnostics.js';
+import { diagnostic, hasErrors, sortDiagnostics, type Diagnostic } from './diagnostics.js';
 import { composeFeeds, relateLivePosts, type Renderer } from './feeds/compose.js';
 import { RELATED_FILE, renderRelatedIndex } from './feeds/relatedIndex.js';
 import type { FeedDocument } from './feeds/document.js';
@@ -7,7 +7,7 @@ import { renderAtom, renderJsonFeed, renderRss } from './feeds/feedAdapter.js';
 import { FEED_FORMATS, STYLESHEET_FILE, type FeedFormatName } from './feeds/formats.js';
 import { planFeeds } from './feeds/plan.js';
 import { assembleCollection } from './load/collection.js';
-import { parsePost, type SourceFile } from './load/parsePost.js';
+import { parsePost, type ParsedPost, type SourceFile } from './load/parsePost.js';
 import { bodyReader, knownCount, memorySource, type PostSource, type SourceFiles } from './load/source.js';
 import type { BodyOf, Post } from './model.js';
 import { renderBody } from './render/article.js';
@@ -15,6 +15,7 @@ import { resolvePins } from './relate/pins.js';
 import { type TermCounter, termCounter } from './relate/counting.js';
 import type { TermIndex } from './relate/terms.js';
 import { isLive } from './schedule/embargo.js';
+import { NOTHING_PUBLISHED, type Previous } from './state/published.js';
 import type { FeedListing } from './site/listing.js';
 import { renderIndexPage } from './site/indexPage.js';
 import { renderOpml } from './site/opml.js';
@@ -72,6 +73,8 @@ export interface LoadResult {
   readonly terms: TermIndex;
   readonly diagnostics: Diagnostic[];
   readonly skippedFiles: string[];
+  /** Every post file the source listed, valid or not. */
+  readonly listedPaths: ReadonlySet<string>;
 }
 
 /**
@@ -85,18 +88,21 @@ export function loadPosts(
   config: SiteConfig,
   onLoad?: (done: number) => void,
   counter: TermCounter = termCounter({ expectedPosts: knownCount(files) }),
+  previous: Previous = NOTHING_PUBLISHED,
 ): LoadResult {
   const diagnostics: Diagnostic[] = [];
   const valid: Post[] = [];
+  const listedPaths = new Set<string>();
   let done = 0;
   try {
     for (const file of files) {
       onLoad?.(++done);
+      listedPaths.add(file.path);
       if (!(file.lang in config.languages)) {
         diagnostics.push({ file: file.path, line: 1, column: 1, severity: 'error', field: 'language', message: `language "${file.lang}" is not configured (languages: ${Object.keys(config.languages).join(', ')}); this post is skipped` });
         continue;
       }
-      const parsed = parsePost(file, config);
+      const parsed = parseOrKeepPublished(file, config, previous);
       diagnostics.push(...parsed.diagnostics);
       if (parsed.post) {
         valid.push(parsed.post);
@@ -108,14 +114,37 @@ export function loadPosts(
     throw error;
   }
   const terms = counter.finish();
-  const collection = assembleCollection(valid);
+  const collection = assembleCollection(valid, (post) => previous.byPath(post.sourcePath) !== undefined);
   diagnostics.push(...collection.diagnostics, ...resolvePins(collection.posts).diagnostics);
   const sorted = sortDiagnostics(diagnostics);
   const failed = new Set(sorted.filter((d) => d.severity === 'error').map((d) => d.file));
-  return { posts: collection.posts, terms, diagnostics: sorted, skippedFiles: [...failed].sort() };
+  return { posts: collection.posts, terms, diagnostics: sorted, skippedFiles: [...failed].sort(), listedPaths };
+}
+
+/**
+ * Parses a post file; when it fails and the last build published it, the
+ * text that build published is parsed instead, so a typo never unpublishes a
+ * live statement. The file's own errors are still reported, with a line
+ * saying which version stays published.
+ */
+function parseOrKeepPublished(file: SourceFile, config: SiteConfig, previous: Previous): ParsedPost {
+  const parsed = parsePost(file, config);
+  if (parsed.post) return parsed;
+  const published = previous.byPath(file.path);
+  const text = published && published.lang === file.lang ? previous.textOf(published.hash) : undefined;
+  if (text === undefined) return parsed;
+  const kept = parsePost({ ...file, text }, config);
+  if (!kept.post) return parsed;
+  const since = previous.at ? ` by the build of ${previous.at}` : '';
+  const note = diagnostic(file.path, { line: 1, column: 1 }, 'error', 'published', `the version published${since} stays published until this file is fixed`);
+  return { ...kept, diagnostics: [...parsed.diagnostics, note] };
 }
 
 export interface SitePlan extends Omit<BuildResult, 'outputs'> {
+  /** The posts this plan publishes. */
+  readonly live: readonly Post[];
+  /** Every post file the source listed, valid or not. */
+  readonly listedPaths: ReadonlySet<string>;
   /**
    * The files to write, produced one at a time as they are consumed, so a
    * large archive never holds every output in memory at once.
@@ -127,12 +156,14 @@ export interface SitePlan extends Omit<BuildResult, 'outputs'> {
  * The whole pipeline, pure: source files, config and the build's clock in;
  * diagnostics at once and feed files on demand out. No disk, no real clock.
  */
-export function planSite(source: PostSource, config: SiteConfig, now: Date, onLoad?: (done: number) => void): SitePlan {
-  const loaded = loadPosts(source.files, config, onLoad);
+export function planSite(source: PostSource, config: SiteConfig, now: Date, onLoad?: (done: number) => void, previous: Previous = NOTHING_PUBLISHED): SitePlan {
+  const loaded = loadPosts(source.files, config, onLoad, undefined, previous);
   const live = loaded.posts.filter((post) => isLive(post, now));
   const livePerLanguage = Object.fromEntries(Object.keys(config.languages).map((lang) => [lang, live.filter((post) => post.lang === lang).length]));
   return {
-    outputs: { [Symbol.iterator]: () => generateOutputs(live, config, bodyReader(source), loaded.terms) },
+    outputs: { [Symbol.iterator]: () => generateOutputs(live, config, bodyReader(source, previous.textOf), loaded.terms) },
+    live,
+    listedPaths: loaded.listedPaths,
     diagnostics: loaded.diagnostics,
     posts: loaded.posts,
     livePerLanguage,

@@ -62,7 +62,7 @@ describe('nashra schedule', () => {
     const before = daemon.lines.length;
     await writeFile(join(site, 'posts/en/broken.md'), post('title: Broken\ndate: 2026-02-30'));
     await daemon.waitFor((line) => line.event === 'build' && line.ok === false, 5000, before);
-    const status = JSON.parse(await readFile(join(site, 'feeds/status.json'), 'utf8')) as { lastError?: { diagnostics: string[] }; lastBuild?: { ok: boolean } };
+    const status = JSON.parse(await readFile(join(site, '.nashra/status.json'), 'utf8')) as { lastError?: { diagnostics: string[] }; lastBuild?: { ok: boolean } };
     expect(status.lastBuild?.ok).toBe(false);
     expect(status.lastError?.diagnostics).toEqual([expect.stringMatching(/^posts\/en\/broken\.md:3:7 error date "2026-02-30" is not a valid date/)]);
     expect((await titles(site)).sort()).toEqual(['Embargoed', 'First', 'Second']);
@@ -76,7 +76,7 @@ describe('nashra schedule', () => {
 
     daemon.signal('SIGTERM');
     expect(await daemon.exited).toBe(0);
-    expect(await listFiles(join(site, 'feeds'))).not.toContain('.nashra.lock');
+    expect(await listFiles(join(site, '.nashra'))).not.toContain('lock');
   }, 40_000);
 
   it('finishes the build in progress on SIGTERM, and recovers after SIGKILL mid-write', async () => {
@@ -103,7 +103,7 @@ describe('nashra schedule', () => {
     await second.exited;
     // Whatever moment the kill hit, every feed file is whole.
     for (const lang of ['en', 'ar']) expect(await readFeed(site, lang)).toBeDefined();
-    await unlink(join(site, 'feeds/.nashra.lock')).catch(() => undefined); // not required: a stale lock is taken over
+    await unlink(join(site, '.nashra/lock')).catch(() => undefined); // not required: a stale lock is taken over
     await writeFile(join(site, 'feeds/en/feed.json.0123456789ab.tmp'), '{"half": '); // what a kill mid-write leaves
 
     const third = start(site);
@@ -131,7 +131,7 @@ describe('nashra schedule', () => {
   it('takes over a stale lock left by a process that no longer exists', async () => {
     const site = await siteOnDisk({ 'en/a.md': post('title: A\ndate: 2026-01-01') }, fastSchedule);
     await runCli(['build'], site);
-    await writeFile(join(site, 'feeds/.nashra.lock'), JSON.stringify({ pid: 2 ** 22 + 12345, startedAt: '2026-01-01T00:00:00Z' }));
+    await writeFile(join(site, '.nashra/lock'), JSON.stringify({ pid: 2 ** 22 + 12345, startedAt: '2026-01-01T00:00:00Z' }));
     const daemon = start(site);
     await daemon.waitFor((line) => line.event === 'build');
     daemon.signal('SIGINT');

@@ -9,11 +9,15 @@ export interface Collection {
 
 /**
  * Checks what only the whole set of posts can show: two posts at one URL or
- * with one id, two posts of one language sharing a translation key. The first
- * post by path keeps its place; the later one is reported and skipped.
+ * with one id, two posts of one language sharing a translation key. A post
+ * the last build published keeps its place, so a copied file can never push
+ * out the article it copied; between two newcomers the first by path wins.
+ * The loser is reported, naming both files, and skipped.
  */
-export function assembleCollection(posts: readonly Post[]): Collection {
-  const sorted = [...posts].sort((a, b) => compare(a.lang, b.lang) || compare(a.sourcePath, b.sourcePath));
+export function assembleCollection(posts: readonly Post[], wasPublished: (post: Post) => boolean = () => false): Collection {
+  const byPath = (a: Post, b: Post) => compare(a.lang, b.lang) || compare(a.sourcePath, b.sourcePath);
+  const established = new Set(posts.filter(wasPublished));
+  const sorted = [...posts].sort((a, b) => Number(established.has(b)) - Number(established.has(a)) || byPath(a, b));
   const diagnostics: Diagnostic[] = [];
   const owners = new Map<string, Post>();
   const kept: Post[] = [];
@@ -34,13 +38,14 @@ export function assembleCollection(posts: readonly Post[]): Collection {
       const [key, field, describe] = clash;
       const other = owners.get(key) as Post;
       const position = post.positions[field] ?? { line: 1, column: 1 };
-      diagnostics.push(diagnostic(post.sourcePath, position, 'error', field, `${describe(other)}; this post is skipped`));
+      const why = established.has(other) ? ', which is published' : '';
+      diagnostics.push(diagnostic(post.sourcePath, position, 'error', field, `${describe(other)}${why}; this post is skipped`));
       continue;
     }
     for (const [key] of claims) owners.set(key, post);
     kept.push(post);
   }
-  return { posts: kept, diagnostics };
+  return { posts: kept.sort(byPath), diagnostics };
 }
 
 function compare(a: string, b: string): number {

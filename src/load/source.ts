@@ -45,17 +45,23 @@ export class SourceChangedError extends Error {
   }
 }
 
-/** Reads bodies back from the source, refusing a file that is no longer the text its post was loaded from. */
-export function bodyReader(source: PostSource): BodyOf {
+/**
+ * Reads bodies back from the source, refusing a file that is no longer the
+ * text its post was loaded from. A post kept in its last published version
+ * (its file broke) is read from `stored`, by the hash of that version.
+ */
+export function bodyReader(source: PostSource, stored: (hash: string) => string | undefined = () => undefined): BodyOf {
   return (post: Post): string => {
-    let text: string;
+    let text: string | undefined;
+    let problem: string | undefined;
     try {
       text = source.read(post.sourcePath);
     } catch (error) {
       if (error instanceof SourceChangedError) throw error;
-      throw new SourceChangedError(post.sourcePath, (error as NodeJS.ErrnoException).code ?? String(error));
+      problem = (error as NodeJS.ErrnoException).code ?? String(error);
     }
-    if (sourceHash(text) !== post.sourceHash) throw new SourceChangedError(post.sourcePath, 'its text is not the one that was loaded');
+    if (text === undefined || sourceHash(text) !== post.sourceHash) text = stored(post.sourceHash);
+    if (text === undefined || sourceHash(text) !== post.sourceHash) throw new SourceChangedError(post.sourcePath, problem ?? 'its text is not the one that was loaded');
     return postBody(text);
   };
 }

@@ -11,12 +11,11 @@ import { BuildSetupError, loadConfigFile, runBuild, type BuildPaths } from '../b
 import type { SiteConfig } from '../config.js';
 import { formatDiagnostic } from '../diagnostics.js';
 import { FEED_FORMATS } from '../feeds/formats.js';
-import type { PlannedOutput } from '../pipeline.js';
 import { outputUrl } from '../urls.js';
-import { writeOutputs } from '../write/output.js';
+import { explainRefusal } from '../state/published.js';
 import { acquireLock } from './lock.js';
 import { Scheduler, systemClock, type BuildReason } from './scheduler.js';
-import { STATUS_FILE, type DaemonStatus } from './status.js';
+import { writeStatus, type SiteStatus } from './status.js';
 import { notifyHub } from './websub.js';
 
 export type LogFormat = 'human' | 'json';
@@ -27,6 +26,8 @@ export interface DaemonOptions {
   /** Extra work started with the daemon and stopped with it, such as the HTTP server. */
   readonly companions?: readonly { close(): Promise<void> }[];
   readonly write?: (line: string) => void;
+  /** See `BuildOptions.allowShrink`. */
+  readonly allowShrink?: boolean;
 }
 
 export const EXIT_LOCKED = 4;
@@ -45,10 +46,13 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
   const write = options.write ?? ((line: string) => process.stdout.write(`${line}\n`));
   const log = logger(options.logFormat, write);
   const outDir = resolve(options.paths.out);
+  const stateDir = options.paths.state;
   await mkdir(outDir, { recursive: true });
-  const lock = await acquireLock(outDir);
+  await mkdir(stateDir, { recursive: true });
+  const lock = await acquireLock(stateDir, 'schedule');
   if (!lock.acquired) {
-    log({ event: 'refused', message: `another nashra schedule (pid ${lock.holder}) is publishing to ${outDir}; not starting`, holder: lock.holder });
+    const holder = `nashra ${lock.holder.command ?? 'process'} (pid ${lock.holder.pid})`;
+    log({ event: 'refused', message: `another ${holder} is publishing this site (${outDir}); not starting`, holder: lock.holder.pid });
     return EXIT_LOCKED;
   }
   // Listen before the first build: a signal during it must still end the process cleanly.
@@ -66,20 +70,20 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
     throw error;
   }
 
-  let status: DaemonStatus = { pid: process.pid, startedAt: new Date().toISOString() };
+  let status: SiteStatus = { pid: process.pid, startedAt: new Date().toISOString() };
   let cronTask: ScheduledTask | undefined;
   const notifications = new Set<Promise<unknown>>();
-  const saveStatus = async (update: Partial<DaemonStatus>) => {
+  const saveStatus = async (update: Partial<SiteStatus>) => {
     status = { ...status, ...update, nextTick: cronTask?.getNextRun()?.toISOString() };
-    const file: PlannedOutput = { path: STATUS_FILE, chunks: [`${JSON.stringify(status, null, 2)}\n`] };
-    await writeOutputs(outDir, [file]);
+    await writeStatus(stateDir, status);
   };
 
   const build = async (now: Date, reason: BuildReason) => {
     const started = performance.now();
     try {
-      const outcome = await runBuild(options.paths, now);
+      const outcome = await runBuild(options.paths, now, { allowShrink: options.allowShrink });
       config = outcome.config;
+      if (outcome.refusals.length > 0) throw new BuildSetupError(outcome.refusals.map(explainRefusal).join('; '), outcome.diagnostics);
       const feedsChanged = outcome.report?.written ?? [];
       const durationMs = Math.round(performance.now() - started);
       const diagnostics = outcome.diagnostics.map(formatDiagnostic);
@@ -87,7 +91,8 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
       // The status file first: once the log line is out, the build is fully recorded.
       await saveStatus({
         lastBuild: { at: now.toISOString(), reason, ok: !outcome.failed, durationMs, posts: outcome.livePerLanguage, feedsChanged, skipped: outcome.skippedFiles },
-        ...(outcome.failed ? { lastError: { at: now.toISOString(), message: `${outcome.skippedFiles.length} posts skipped`, diagnostics } } : {}),
+        // Shown exactly while a post has an error: the first good build clears it.
+        lastError: outcome.failed ? { at: now.toISOString(), message: `${outcome.skippedFiles.length} posts with errors`, diagnostics } : undefined,
       });
       log({
         event: 'build',
@@ -107,7 +112,8 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       const diagnostics = error instanceof BuildSetupError ? error.diagnostics.map(formatDiagnostic) : [];
-      await saveStatus({ lastError: { at: now.toISOString(), message, diagnostics } }).catch(() => undefined);
+      const lastBuild = { at: now.toISOString(), reason, ok: false, durationMs: Math.round(performance.now() - started), posts: {}, feedsChanged: [], skipped: [] };
+      await saveStatus({ lastBuild, lastError: { at: now.toISOString(), message, diagnostics } }).catch(() => undefined);
       log({ event: 'build-failed', message: `build failed (${reason}): ${message}; the previous feeds stay in place`, reason, error: message });
       for (const line of diagnostics) log({ event: 'diagnostic', message: line });
       throw error;
@@ -170,6 +176,7 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
   log({ event: 'stopped', message: 'stopped' });
   return 0;
 }
+
 
 /** Watches the posts tree and the config's directory (editors replace files by rename). */
 function watchInputs(paths: BuildPaths, onChange: () => void, onError: (message: string) => void): FSWatcher[] {

@@ -1,0 +1,89 @@
+/**
+ * What the last build published, as the next build needs it: which post
+ * files were live, in which language, from which exact text. Pure: the record
+ * is read and written by `store.ts`.
+ *
+ * It lets a build keep its promises across builds: a post whose file broke
+ * stays published in its last good version, a copy cannot push out the
+ * article it copied, and a vanished folder cannot empty the feeds.
+ */
+import { z } from 'zod';
+import type { Post } from '../model.js';
+
+export const PUBLISHED_RECORD_VERSION = 1;
+
+const PublishedPostSchema = z.object({ path: z.string().min(1), lang: z.string().min(1), hash: z.string().min(1) }).strict();
+
+export const PublishedRecordSchema = z
+  .object({
+    version: z.literal(PUBLISHED_RECORD_VERSION),
+    /** The moment the build published for (its `now`). */
+    at: z.string(),
+    posts: z.array(PublishedPostSchema),
+  })
+  .strict();
+
+export type PublishedRecord = z.infer<typeof PublishedRecordSchema>;
+export type PublishedPost = z.infer<typeof PublishedPostSchema>;
+
+/** The record of a build that published `live` at `now`, in a stable order. */
+export function publishedRecord(live: readonly Post[], now: Date): PublishedRecord {
+  const posts = live
+    .map((post) => ({ path: post.sourcePath, lang: post.lang, hash: post.sourceHash }))
+    .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return { version: PUBLISHED_RECORD_VERSION, at: now.toISOString(), posts };
+}
+
+/** The last build's record, looked up the way the loader asks. */
+export interface Previous {
+  readonly at?: string;
+  /** The published post that came from this file, if any. */
+  byPath(path: string): PublishedPost | undefined;
+  /** The exact text a published post was built from, when it is still stored. */
+  textOf(hash: string): string | undefined;
+  readonly posts: readonly PublishedPost[];
+}
+
+/** No earlier build: the first build of a site, or a state directory that was removed. */
+export const NOTHING_PUBLISHED: Previous = { byPath: () => undefined, textOf: () => undefined, posts: [] };
+
+export function previousOf(record: PublishedRecord, textOf: (hash: string) => string | undefined): Previous {
+  const byPath = new Map(record.posts.map((post) => [post.path, post]));
+  return { at: record.at, byPath: (path) => byPath.get(path), textOf, posts: record.posts };
+}
+
+export interface ShrinkRefusal {
+  readonly lang: string;
+  readonly before: number;
+  /** Published posts whose file is gone from the posts folder. */
+  readonly vanished: readonly string[];
+}
+
+/**
+ * Languages the build would shrink by losing files rather than by anything
+ * written in a post: published posts whose file is no longer in the posts
+ * folder, when they are all of the language's posts or more than
+ * `maxShare` of them. An expiry, a draft or a withdrawal is written in the
+ * post itself and never counts; a file that broke stays published in its
+ * last good version, so it does not count either.
+ */
+export function shrinkRefusals(previous: Previous, listedPaths: ReadonlySet<string>, maxShare: number): ShrinkRefusal[] {
+  const byLang = new Map<string, { before: number; vanished: string[] }>();
+  for (const post of previous.posts) {
+    const entry = byLang.get(post.lang) ?? { before: 0, vanished: [] };
+    entry.before++;
+    if (!listedPaths.has(post.path)) entry.vanished.push(post.path);
+    byLang.set(post.lang, entry);
+  }
+  return [...byLang.entries()]
+    .filter(([, { before, vanished }]) => vanished.length > 0 && (vanished.length === before || vanished.length > maxShare * before))
+    .map(([lang, { before, vanished }]) => ({ lang, before, vanished }))
+    .sort((a, b) => (a.lang < b.lang ? -1 : 1));
+}
+
+/** One sentence for a refusal, naming the first few vanished files. */
+export function explainRefusal(refusal: ShrinkRefusal): string {
+  const after = refusal.before - refusal.vanished.length;
+  const more = refusal.vanished.length > 5 ? `, and ${refusal.vanished.length - 5} more` : '';
+  return `refusing to publish: ${refusal.lang} would go from ${refusal.before} published posts to ${after} because ${refusal.vanished.length} files are gone from the posts folder (${refusal.vanished.slice(0, 5).join(', ')}${more}); the published feeds are unchanged. If this is intended, build with --allow-shrink`;
+}

@@ -1,0 +1,103 @@
+/**
+ * The private state directory (`.nashra/` beside the config by default,
+ * `--state-dir` otherwise): what the last build published and the exact texts
+ * it published them from, the daemon's status, the lock. Never inside the
+ * published output, so nothing here is ever served. A build cache can live
+ * here too, under a folder of its own.
+ *
+ *   published.json        what the last build published (see published.ts)
+ *   sources/<hash>.md     the text of every published post, by content
+ *   status.json           the last build, the last error, the next publication
+ *   lock                  the process publishing now
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { dirname, join, relative, resolve, isAbsolute } from 'node:path';
+import { sourceHash } from '../load/parsePost.js';
+import type { Post } from '../model.js';
+import { writeOutputs } from '../write/output.js';
+import { NOTHING_PUBLISHED, previousOf, publishedRecord, PublishedRecordSchema, type Previous } from './published.js';
+
+export const STATE_DIR_NAME = '.nashra';
+const PUBLISHED_FILE = 'published.json';
+const SOURCES_DIR = 'sources';
+
+/** `--state-dir` when given, else `.nashra/` in the config file's directory. */
+export function resolveStateDir(option: string | undefined, configFile: string): string {
+  return option !== undefined ? resolve(option) : join(dirname(resolve(configFile)), STATE_DIR_NAME);
+}
+
+/** Why a state directory cannot be used with this output directory, if it cannot. */
+export function stateDirProblem(stateDir: string, outDir: string): string | undefined {
+  const inside = relative(resolve(outDir), resolve(stateDir));
+  if (inside === '' || (!inside.startsWith('..') && !isAbsolute(inside))) {
+    return `the state directory ${stateDir} is inside the output directory ${outDir}, where it would be published; choose another --state-dir`;
+  }
+  return undefined;
+}
+
+/** A stored text's file name: the hash in base64url, which is safe in a path. */
+function textFile(stateDir: string, hash: string): string {
+  return join(stateDir, SOURCES_DIR, `${Buffer.from(hash, 'base64').toString('base64url')}.md`);
+}
+
+export interface OpenedState {
+  readonly previous: Previous;
+  /** Why the record of the last build could not be used, when it could not. */
+  readonly problem?: string;
+}
+
+/**
+ * The last build's record. A missing record means nothing was published yet;
+ * an unreadable or invalid one is reported and treated the same way, never
+ * trusted. Stored texts are checked against their hash when read.
+ */
+export function openPrevious(stateDir: string): OpenedState {
+  const path = join(stateDir, PUBLISHED_FILE);
+  if (!existsSync(path)) return { previous: NOTHING_PUBLISHED };
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    return { previous: NOTHING_PUBLISHED, problem: `${path} is unreadable (${error instanceof Error ? error.message : String(error)}); the last build's record is ignored` };
+  }
+  const record = PublishedRecordSchema.safeParse(parsed);
+  if (!record.success) return { previous: NOTHING_PUBLISHED, problem: `${path} is not a record this nashra can read; the last build's record is ignored` };
+  const textOf = (hash: string): string | undefined => {
+    try {
+      const text = readFileSync(textFile(stateDir, hash), 'utf8');
+      return sourceHash(text) === hash ? text : undefined;
+    } catch {
+      return undefined;
+    }
+  };
+  return { previous: previousOf(record.data, textOf) };
+}
+
+/**
+ * Records what a build published: first the text of every live post not yet
+ * stored, then the record (atomically), then the texts no record names any
+ * more. A crash at any point leaves a record whose texts are all stored.
+ * `textOf` gives a live post's text, or undefined when its file changed
+ * since it was loaded (that text is then not kept).
+ */
+export async function recordPublished(stateDir: string, live: readonly Post[], now: Date, textOf: (post: Post) => string | undefined): Promise<void> {
+  await mkdir(join(stateDir, SOURCES_DIR), { recursive: true });
+  const wanted = new Set<string>();
+  for (const post of live) {
+    const file = textFile(stateDir, post.sourceHash);
+    wanted.add(file);
+    if (existsSync(file)) continue;
+    const text = textOf(post);
+    if (text === undefined || sourceHash(text) !== post.sourceHash) continue;
+    // Not fsynced: a text cut by a crash fails its hash check when read and is simply not used.
+    const temporary = `${file}.tmp`;
+    await writeFile(temporary, text);
+    await rename(temporary, file);
+  }
+  await writeOutputs(stateDir, [{ path: PUBLISHED_FILE, content: `${JSON.stringify(publishedRecord(live, now), null, 1)}\n` }]);
+  for (const name of await readdir(join(stateDir, SOURCES_DIR))) {
+    const file = join(stateDir, SOURCES_DIR, name);
+    if (!wanted.has(file)) await rm(file, { force: true });
+  }
+}

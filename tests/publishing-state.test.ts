@@ -1,0 +1,177 @@
+/**
+ * What one build promises the next: a published statement stays published
+ * through a typo, a copied file or a vanished folder; one writer at a time;
+ * the status and the state stay private.
+ */
+import { spawn } from 'node:child_process';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { processStart } from '../src/schedule/lock.js';
+import { listFiles, post, runCli, siteOnDisk } from './support/site.js';
+
+interface JsonFeed {
+  items: { title: string; id: string }[];
+}
+
+const titles = async (site: string, lang = 'en'): Promise<string[]> =>
+  ((JSON.parse(await readFile(join(site, 'feeds', lang, 'feed.json'), 'utf8')) as JsonFeed).items.map((item) => item.title)).sort();
+
+const threePosts = {
+  'en/hearing.md': post('title: Hearing postponed\ndate: 2026-01-01T00:00:00Z\ntranslationKey: hearing'),
+  'en/report.md': post('title: Annual report\ndate: 2026-01-02T00:00:00Z\ntranslationKey: report'),
+  'en/release.md': post('title: Journalists released\ndate: 2026-01-03T00:00:00Z\ntranslationKey: release'),
+  'ar/hearing.md': post('title: تأجيل الجلسة\ndate: 2026-01-01T00:00:00Z\ntranslationKey: hearing'),
+};
+
+describe('a typo in a published post', () => {
+  it('keeps the last published version live, fails the build, and shows the error in status until it is fixed', async () => {
+    const site = await siteOnDisk(threePosts);
+    expect((await runCli(['build'], site)).code).toBe(0);
+    const before = await readFile(join(site, 'feeds/en/rss.xml'), 'utf8');
+
+    await writeFile(join(site, 'posts/en/hearing.md'), '---\ntitle: Hearing postponed again\ndate: 2026-01-01T00:00:00Z\ntranslationKey: [hearing\n---\n\nEdited.\n');
+    const broken = await runCli(['build'], site);
+    expect(broken.code).toBe(1);
+    expect(broken.stderr).toMatch(/^posts\/en\/hearing\.md:\d+:\d+ error .*\n/m);
+    expect(broken.stderr).toMatch(/posts\/en\/hearing\.md:1:1 error the version published by the build of \S+ stays published until this file is fixed \[published\]/);
+    expect(await titles(site)).toEqual(['Annual report', 'Hearing postponed', 'Journalists released']);
+    expect(await readFile(join(site, 'feeds/en/rss.xml'), 'utf8')).toBe(before);
+    // The Arabic version still links to its English translation.
+    expect(await readFile(join(site, 'feeds/ar/feed.json'), 'utf8')).toContain('/en/posts/hearing/');
+
+    // Still broken at the next build, and still published; status shows why.
+    expect((await runCli(['build'], site)).code).toBe(1);
+    expect(await titles(site)).toContain('Hearing postponed');
+    const status = await runCli(['status'], site);
+    expect(status.code).toBe(0);
+    expect(status.stdout).toMatch(/last error: .*\n {2}posts\/en\/hearing\.md:/);
+
+    await writeFile(join(site, 'posts/en/hearing.md'), post('title: Hearing postponed again\ndate: 2026-01-01T00:00:00Z\ntranslationKey: hearing'));
+    expect((await runCli(['build'], site)).code).toBe(0);
+    expect(await titles(site)).toContain('Hearing postponed again');
+    expect((await runCli(['status'], site)).stdout).not.toContain('last error');
+  });
+
+  it('keeps nothing of a post that was never published', async () => {
+    const site = await siteOnDisk(threePosts);
+    await writeFile(join(site, 'posts/en/draft.md'), '---\ntitle: [unfinished\n---\n');
+    expect((await runCli(['build'], site)).code).toBe(1);
+    expect(await titles(site)).toEqual(['Annual report', 'Hearing postponed', 'Journalists released']);
+  });
+});
+
+describe('a copied file', () => {
+  it('cannot push out the published article whose translationKey it reuses: the newcomer is reported, naming both files', async () => {
+    const site = await siteOnDisk(threePosts);
+    expect((await runCli(['build'], site)).code).toBe(0);
+    // Sorts before the original, which used to make it win.
+    await writeFile(join(site, 'posts/en/a-copy.md'), post('title: Copy of the hearing\ndate: 2026-01-05T00:00:00Z\ntranslationKey: hearing'));
+    const run = await runCli(['build'], site);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/posts\/en\/a-copy\.md:4:\d+ error translationKey "hearing" is already used by posts\/en\/hearing\.md in the same language, which is published; this post is skipped \[translationKey\]/);
+    expect(await titles(site)).toEqual(['Annual report', 'Hearing postponed', 'Journalists released']);
+  });
+});
+
+describe('a vanished or emptied folder', () => {
+  it('refuses to empty a language (exit 5, nothing written) unless --allow-shrink', async () => {
+    const site = await siteOnDisk(threePosts);
+    expect((await runCli(['build'], site)).code).toBe(0);
+    const before = await readFile(join(site, 'feeds/en/feed.json'), 'utf8');
+    await rename(join(site, 'posts/en'), join(site, 'elsewhere'));
+
+    const refused = await runCli(['build'], site);
+    expect(refused.code).toBe(5);
+    expect(refused.stderr).toContain('refusing to publish: en would go from 3 published posts to 0 because 3 files are gone from the posts folder');
+    expect(await readFile(join(site, 'feeds/en/feed.json'), 'utf8')).toBe(before);
+    expect((await runCli(['status'], site)).stdout).toContain('refusing to publish');
+
+    expect((await runCli(['build', '--allow-shrink'], site)).code).toBe(0);
+    expect(await titles(site)).toEqual([]);
+  });
+
+  it('refuses an empty posts folder, but lets one post go, and lets posts expire', async () => {
+    const site = await siteOnDisk({ ...threePosts, 'en/later.md': post('title: Short-lived\ndate: 2026-01-04T00:00:00Z\nexpires: 2026-06-01T00:00:00Z') });
+    expect((await runCli(['build', '--now', '2026-05-01T00:00:00Z'], site)).code).toBe(0);
+    expect(await titles(site)).toHaveLength(4);
+    // An expiry is written in the post: not a loss.
+    await rm(join(site, 'posts/en/report.md'));
+    const run = await runCli(['build', '--now', '2026-07-01T00:00:00Z'], site);
+    expect(run.code).toBe(0);
+    expect(await titles(site)).toEqual(['Hearing postponed', 'Journalists released']);
+
+    await rm(join(site, 'posts'), { recursive: true });
+    await mkdir(join(site, 'posts'));
+    expect((await runCli(['build', '--now', '2026-07-01T00:00:00Z'], site)).code).toBe(5);
+    expect(await titles(site)).toEqual(['Hearing postponed', 'Journalists released']);
+    expect(await titles(site, 'ar')).toEqual(['تأجيل الجلسة']);
+  });
+
+  it('refuses to lose more than maxShrink of a language at once', async () => {
+    const posts = Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`en/p${i}.md`, post(`title: Post ${i}\ndate: 2026-01-0${(i % 9) + 1}T00:00:00Z`)]));
+    const site = await siteOnDisk(posts, { maxShrink: 0.3 });
+    expect((await runCli(['build'], site)).code).toBe(0);
+    for (const i of [0, 1, 2]) await rm(join(site, `posts/en/p${i}.md`));
+    expect((await runCli(['build'], site)).code).toBe(0);
+    for (const i of [3, 4, 5]) await rm(join(site, `posts/en/p${i}.md`));
+    const refused = await runCli(['build'], site);
+    expect(refused.code).toBe(5);
+    expect(refused.stderr).toContain('en would go from 7 published posts to 4');
+  });
+});
+
+describe('one writer at a time', () => {
+  it('build refuses while another nashra holds the lock, and takes over a lock whose pid was reused or is gone', async () => {
+    const site = await siteOnDisk(threePosts);
+    await mkdir(join(site, '.nashra'));
+    const lock = join(site, '.nashra/lock');
+
+    // A live process that is the lock's owner: this test runner.
+    await writeFile(lock, JSON.stringify({ pid: process.pid, processStart: processStart(process.pid), command: 'schedule' }));
+    const refused = await runCli(['build'], site);
+    expect(refused.code).toBe(4);
+    expect(refused.stderr).toContain(`another nashra schedule (pid ${process.pid}) is publishing this site`);
+    expect(await listFiles(join(site, 'feeds'))).toEqual([]);
+
+    // The same pid, now an unrelated process that started at another moment.
+    const other = spawn('sleep', ['30']);
+    try {
+      const pid = other.pid as number;
+      await writeFile(lock, JSON.stringify({ pid, processStart: `${processStart(pid)}-earlier`, command: 'schedule' }));
+      expect((await runCli(['build'], site)).code).toBe(0);
+      // A lock of an older nashra (no start moment) naming a process that started after it was written.
+      await writeFile(lock, JSON.stringify({ pid, startedAt: '2001-01-01T00:00:00Z' }));
+      expect((await runCli(['build'], site)).code).toBe(0);
+    } finally {
+      other.kill();
+    }
+    expect(await listFiles(join(site, '.nashra'))).not.toContain('lock');
+  });
+});
+
+describe('the state directory', () => {
+  it('lives beside the config, never in the output; status reads it there', async () => {
+    const site = await siteOnDisk(threePosts);
+    await mkdir(join(site, 'site'));
+    await rename(join(site, 'nashra.config.yaml'), join(site, 'site/config.yaml'));
+    expect((await runCli(['build', '-c', 'site/config.yaml'], site)).code).toBe(0);
+    expect(await listFiles(join(site, 'site/.nashra'))).toEqual(expect.arrayContaining(['published.json', 'status.json']));
+    expect((await listFiles(join(site, 'feeds'))).filter((file) => /status|nashra|lock/.test(file))).toEqual([]);
+    expect((await runCli(['status', '-c', 'site/config.yaml'], site)).stdout).toMatch(/last build: \S+ \(build\) ok; posts en 3, ar 1/);
+
+    const inside = await runCli(['build', '-c', 'site/config.yaml', '--state-dir', 'feeds/state'], site);
+    expect(inside.code).toBe(2);
+    expect(inside.stderr).toContain('is inside the output directory');
+  });
+
+  it('treats a corrupt record as no record, with a warning, and repairs it', async () => {
+    const site = await siteOnDisk(threePosts);
+    expect((await runCli(['build'], site)).code).toBe(0);
+    await writeFile(join(site, '.nashra/published.json'), '{"version": 1, "posts": [');
+    const run = await runCli(['build'], site);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toContain('published.json is unreadable');
+    expect((await runCli(['build'], site)).stderr).not.toContain('published.json');
+  });
+});

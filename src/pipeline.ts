@@ -128,7 +128,9 @@ export function loadPosts(
  * saying which version stays published.
  */
 function parseOrKeepPublished(file: SourceFile, config: SiteConfig, previous: Previous): ParsedPost {
-  const parsed = parsePost(file, config);
+  const parsed: ParsedPost = file.unreadable === undefined
+    ? parsePost(file, config)
+    : { diagnostics: [diagnostic(file.path, { line: 1, column: 1 }, 'error', 'file', `cannot read this file (${file.unreadable})`)] };
   if (parsed.post) return parsed;
   const published = previous.byPath(file.path);
   const text = published && published.lang === file.lang ? previous.textOf(published.hash) : undefined;

@@ -4,7 +4,7 @@
  * the status and the state stay private.
  */
 import { spawn } from 'node:child_process';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { processStart } from '../src/schedule/lock.js';
@@ -51,6 +51,18 @@ describe('a typo in a published post', () => {
     expect((await runCli(['build'], site)).code).toBe(0);
     expect(await titles(site)).toContain('Hearing postponed again');
     expect((await runCli(['status'], site)).stdout).not.toContain('last error');
+  });
+
+  it('keeps it when its file cannot be read at all (a dangling link), and the other posts still publish', async () => {
+    const site = await siteOnDisk(threePosts);
+    expect((await runCli(['build'], site)).code).toBe(0);
+    await rm(join(site, 'posts/en/report.md'));
+    await symlink(join(site, 'nowhere.md'), join(site, 'posts/en/report.md'));
+    await writeFile(join(site, 'posts/en/new.md'), post('title: New statement\ndate: 2026-01-09T00:00:00Z'));
+    const run = await runCli(['build'], site);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('posts/en/report.md:1:1 error cannot read this file (ENOENT) [file]');
+    expect(await titles(site)).toEqual(['Annual report', 'Hearing postponed', 'Journalists released', 'New statement']);
   });
 
   it('keeps nothing of a post that was never published', async () => {

@@ -18,6 +18,8 @@ export interface SourceFile {
   /** Language from the directory the file lives in. */
   readonly lang: string;
   readonly text: string;
+  /** Why the file could not be read (an errno code such as EACCES); `text` is then empty. */
+  readonly unreadable?: string;
 }
 
 export interface ParsedPost {

@@ -35,11 +35,20 @@ export function diskSource(postsDir: string, cwd: string): DiskSource {
     files: {
       count: listing.length,
       *[Symbol.iterator](): Generator<SourceFile> {
-        for (const file of listing) yield { path: file.path, lang: file.lang, text: readFileSync(file.absolute, 'utf8') };
+        for (const file of listing) yield readListed(file);
       },
     },
     read: (path) => readFileSync(absoluteOf.get(path) ?? resolve(cwd, path), 'utf8'),
   };
+}
+
+/** A listed file's text; a file that cannot be read is that post's problem, not the build's. */
+function readListed(file: { path: string; absolute: string; lang: string }): SourceFile {
+  try {
+    return { path: file.path, lang: file.lang, text: readFileSync(file.absolute, 'utf8') };
+  } catch (error) {
+    return { path: file.path, lang: file.lang, text: '', unreadable: (error as NodeJS.ErrnoException).code ?? String(error) };
+  }
 }
 
 /** Every post file read into memory: for tests and tools that want the texts themselves. */

@@ -154,7 +154,7 @@ for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
 function runBuild(target) {
   const out = mkdtempSync(join(tmpdir(), 'nashra-bench-out-'));
   const measure = join(out, 'peak-rss.txt');
-  const cliArgs = ['build', '--config', target.config, '--posts', target.posts, '--out', join(out, 'feeds'), '--now', NOW];
+  const cliArgs = ['build', '--config', target.config, '--posts', target.posts, '--out', join(out, 'feeds'), '--state-dir', join(out, 'state'), '--now', NOW];
   let command;
   let commandArgs;
   if (rssMethod === 'time') {

@@ -52,7 +52,8 @@ function createFrontMatterSchema(timeZone: string) {
     image: z
       .object({
         url: linkUrl,
-        alt: text,
+        /** Missing alt text is a warning, not a lost article: the image is published with an empty alt. */
+        alt: text.nullish(),
         type: nonEmptyText.regex(/^image\/[a-z0-9.+-]+$/i, 'must be an image media type such as image/jpeg').optional(),
         size: z.number().int().nonnegative().optional(),
       })

@@ -63,7 +63,7 @@ export function postBody(fileText: string): string {
  */
 export function readFrontMatter(file: SourceFile, config: SiteConfig): { frontMatter?: ValidFrontMatter; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
-  const report = (position: { line: number; column: number }, severity: 'error' | 'warning', field: string, message: string) =>
+  const report: Report = (position, severity, field, message) =>
     diagnostics.push(diagnostic(file.path, position, severity, field, message));
 
   let text = file.text;
@@ -115,7 +115,17 @@ export function readFrontMatter(file: SourceFile, config: SiteConfig): { frontMa
   if (fm.updated && fm.updated < fm.date) {
     report(source.positionOf(['updated']), 'warning', 'updated', 'updated is earlier than date; date is used as the update time');
   }
+  warnAboutMissingAltText(fm, source, report);
   return { frontMatter: { data: fm, yaml: source, body }, diagnostics };
+}
+
+type Report = (position: { line: number; column: number }, severity: 'error' | 'warning', field: string, message: string) => void;
+
+function warnAboutMissingAltText(fm: FrontMatter, source: YamlData, report: Report): void {
+  if (!fm.image || typeof fm.image.alt === 'string') return;
+  // The `image:` line itself: for a block mapping the value starts on the line below.
+  const imageLine = source.keys.find((key) => key.name === 'image')?.position ?? source.positionOf(['image']);
+  report(imageLine, 'warning', 'image.alt', 'image.alt is missing: the image is published with an empty text alternative; describe it for readers who cannot see it');
 }
 
 /** Validates one post file. Pure: no disk, no clock. */
@@ -143,7 +153,7 @@ export function parsePost(file: SourceFile, config: SiteConfig): ParsedPost {
     categories,
     tags: uniqueInOrder(fm.tags ?? []),
     authors: fm.author ?? [],
-    image: fm.image,
+    image: fm.image ? { ...fm.image, alt: fm.image.alt ?? '' } : undefined,
     draft: fm.draft,
     publishAt: fm.publishAt,
     expires: fm.expires,

@@ -49,6 +49,10 @@ export interface Post {
   readonly authors: readonly Author[];
   readonly image?: PostImage;
   readonly draft: boolean;
+  /**
+   * Not seen before this moment: the later of `publishAt`
+   * and, unless the site sets `publishFuture`, the post's `date`.
+   */
   readonly publishAt?: Date;
   readonly expires?: Date;
   readonly canonical?: string;

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { formatDiagnostic } from '../src/diagnostics.js';
 import { parsePost } from '../src/load/parsePost.js';
 import type { BuildResult } from '../src/pipeline.js';
+import { isLive, nextPublicationChange } from '../src/schedule/embargo.js';
 import { jsonFeedErrors } from './support/consumers.js';
 import { buildInMemory, outputOf, post, sourceFiles, testConfig } from './support/site.js';
 
@@ -20,7 +21,71 @@ interface JsonFeed {
 const build = (posts: Record<string, string>, now = BEFORE, config = testConfig()) => buildInMemory(sourceFiles(posts), config, now);
 const titles = (result: BuildResult, lang = 'en') => (JSON.parse(outputOf(result, `${lang}/feed.json`)) as JsonFeed).items.map((item) => item.title);
 const messages = (text: string, config = testConfig()) => parsePost({ path: 'posts/en/example.md', lang: 'en', text }, config).diagnostics.map(formatDiagnostic);
+const parsed = (text: string) => parsePost({ path: 'posts/en/example.md', lang: 'en', text }, testConfig()).post;
+/** Whether any output file mentions `text`: feeds, archives, related index, OPML, index page. */
+const anyOutputMentions = (result: BuildResult, text: string) => result.outputs.filter((output) => output.content.includes(text)).map((output) => output.path);
 
+const today = post('title: Published today\ndate: 2026-10-30T09:00:00Z');
+const tomorrow = post('title: Dated tomorrow\ndate: 2026-12-01T09:00:00+02:00');
+
+describe('a post dated in the future', () => {
+  it('waits for its date, then appears from that second', () => {
+    const posts = { 'en/today.md': today, 'en/tomorrow.md': tomorrow };
+    expect(titles(build(posts))).toEqual(['Published today']);
+    expect(titles(build(posts, new Date('2026-12-01T06:59:59Z')))).toEqual(['Published today']);
+    expect(titles(build(posts, new Date('2026-12-01T07:00:00Z')))).toEqual(['Dated tomorrow', 'Published today']);
+  });
+
+  it('does not move the feeds\' dates ahead to its own', () => {
+    const result = build({ 'en/today.md': today, 'en/tomorrow.md': tomorrow });
+    expect(outputOf(result, 'en/rss.xml')).toContain('<lastBuildDate>Fri, 30 Oct 2026 09:00:00 GMT</lastBuildDate>');
+    expect(outputOf(result, 'en/atom.xml')).toMatch(/<feed[^>]*>[\s\S]*?<updated>2026-10-30T09:00:00Z<\/updated>/);
+    expect(anyOutputMentions(result, '2026-12-01')).toEqual([]);
+  });
+
+  it('wakes the daemon at its date, as an embargo does', () => {
+    const result = build({ 'en/today.md': today, 'en/tomorrow.md': tomorrow });
+    expect(nextPublicationChange(result.posts, BEFORE)?.toISOString()).toBe('2026-12-01T07:00:00.000Z');
+  });
+
+  it('goes live at the later of its date and its publishAt', () => {
+    const dateLater = parsed(post('title: T\ndate: 2026-12-01T09:00:00Z\npublishAt: 2026-11-15T09:00:00Z'));
+    const publishAtLater = parsed(post('title: T\ndate: 2026-12-01T09:00:00Z\npublishAt: 2026-12-05T09:00:00Z'));
+    expect(dateLater?.publishAt?.toISOString()).toBe('2026-12-01T09:00:00.000Z');
+    expect(publishAtLater?.publishAt?.toISOString()).toBe('2026-12-05T09:00:00.000Z');
+    expect(dateLater && isLive(dateLater, new Date('2026-11-20T00:00:00Z'))).toBe(false);
+  });
+
+  it('is published at once when the site sets publishFuture', () => {
+    const config = testConfig({ publishFuture: true });
+    expect(titles(build({ 'en/today.md': today, 'en/tomorrow.md': tomorrow }, BEFORE, config))).toEqual(['Dated tomorrow', 'Published today']);
+    const embargoed = parsePost({ path: 'posts/en/x.md', lang: 'en', text: post('title: T\ndate: 2026-12-01\npublishAt: 2026-12-05T09:00:00Z') }, config).post;
+    expect(embargoed?.publishAt?.toISOString()).toBe('2026-12-05T09:00:00.000Z');
+  });
+
+  it('leaves its translation alone until then: no "Available in", no related link, no mention anywhere', () => {
+    const posts = {
+      'ar/statement.md': post('title: بيان اليوم\ndate: 2026-10-30T09:00:00Z\ntranslationKey: statement\ntags: [detention]'),
+      'en/statement.md': post('title: The statement in English\ndate: 2026-12-01T09:00:00Z\ntranslationKey: statement\ntags: [detention]'),
+      'en/other.md': post('title: Another statement\ndate: 2026-10-01T09:00:00Z\ntags: [detention]'),
+    };
+    const held = build(posts);
+    const arabic = JSON.parse(outputOf(held, 'ar/feed.json')) as JsonFeed;
+    expect(arabic.items.map((item) => item.title)).toEqual(['بيان اليوم']);
+    expect(arabic.items[0]?._nashra.translations).toEqual([]);
+    expect(anyOutputMentions(held, 'The statement in English')).toEqual([]);
+    expect(anyOutputMentions(held, '/en/statement/')).toEqual([]);
+
+    const live = build(posts, new Date('2026-12-01T09:00:00Z'));
+    expect((JSON.parse(outputOf(live, 'ar/feed.json')) as JsonFeed).items[0]?._nashra.translations).toHaveLength(1);
+    expect(anyOutputMentions(live, 'The statement in English')).not.toEqual([]);
+  });
+
+  it('keeps a future updated as written: it does not hold the post (as Hugo\'s lastmod does not)', () => {
+    const result = build({ 'en/revised.md': post('title: Revised\ndate: 2026-10-30T09:00:00Z\nupdated: 2026-12-24T09:00:00Z') });
+    expect(titles(result)).toEqual(['Revised']);
+  });
+});
 
 describe('an image without alt text', () => {
   const withImage = post('title: Vigil\ndate: 2026-10-01T09:00:00Z\nimage:\n  url: /images/vigil.jpg\n  type: image/jpeg');

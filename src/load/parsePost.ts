@@ -30,6 +30,7 @@ export interface ParsedPost {
 /** Front matter that passed validation, with what a post is built from. */
 export interface ValidFrontMatter {
   readonly data: FrontMatter;
+  readonly intent: PublicationIntent;
   readonly yaml: YamlData;
   readonly body: string;
 }
@@ -107,19 +108,41 @@ export function readFrontMatter(file: SourceFile, config: SiteConfig): { frontMa
     }
     return { diagnostics };
   }
-  const fm = result.data;
-  if (fm.publishAt && fm.expires && fm.expires <= fm.publishAt) {
-    report(source.positionOf(['expires']), 'error', 'expires', 'expires must be later than publishAt');
-    return { diagnostics };
+  const intent = publicationIntent(result.data, config, source, report);
+  if (!intent) return { diagnostics };
+  warnAboutMissingAltText(result.data, source, report);
+  return { frontMatter: { data: result.data, intent, yaml: source, body }, diagnostics };
+}
+
+/** Whether and when the author means the post to be seen. */
+export interface PublicationIntent {
+  readonly hidden: boolean;
+  /** The first moment the post may be seen; see `Post.publishAt`. */
+  readonly publishAt?: Date;
+  readonly expires?: Date;
+  /** Later than `date`, else absent. */
+  readonly updated?: Date;
+}
+
+type Report = (position: { line: number; column: number }, severity: 'error' | 'warning', field: string, message: string) => void;
+
+/**
+ * Reads the fields that decide when a post is seen. Anything doubtful (an
+ * expiry before the post could appear) refuses the post.
+ */
+function publicationIntent(fm: FrontMatter, config: SiteConfig, source: YamlData, report: Report): PublicationIntent | undefined {
+  // Like Hugo (buildFuture: false) and Jekyll (future: false), a post dated in the future waits for its date.
+  const heldUntilDate = !config.publishFuture && (!fm.publishAt || fm.date > fm.publishAt);
+  const publishAt = heldUntilDate ? fm.date : fm.publishAt;
+  if (publishAt && fm.expires && fm.expires <= publishAt) {
+    report(source.positionOf(['expires']), 'error', 'expires', `expires must be later than ${heldUntilDate ? 'date' : 'publishAt'}`);
+    return undefined;
   }
   if (fm.updated && fm.updated < fm.date) {
     report(source.positionOf(['updated']), 'warning', 'updated', 'updated is earlier than date; date is used as the update time');
   }
-  warnAboutMissingAltText(fm, source, report);
-  return { frontMatter: { data: fm, yaml: source, body }, diagnostics };
+  return { hidden: fm.draft, publishAt, expires: fm.expires, updated: fm.updated && fm.updated > fm.date ? fm.updated : undefined };
 }
-
-type Report = (position: { line: number; column: number }, severity: 'error' | 'warning', field: string, message: string) => void;
 
 function warnAboutMissingAltText(fm: FrontMatter, source: YamlData, report: Report): void {
   if (!fm.image || typeof fm.image.alt === 'string') return;
@@ -132,7 +155,7 @@ function warnAboutMissingAltText(fm: FrontMatter, source: YamlData, report: Repo
 export function parsePost(file: SourceFile, config: SiteConfig): ParsedPost {
   const { frontMatter, diagnostics } = readFrontMatter(file, config);
   if (!frontMatter) return { diagnostics };
-  const { data: fm, yaml: source, body } = frontMatter;
+  const { data: fm, intent, yaml: source, body } = frontMatter;
   const slug = fm.slug ?? fileSlug(file.path);
   const categories = (fm.categories ?? []).filter((path) => path.length > 0);
   const url = articleUrl(config, { lang: file.lang, slug, topCategory: categories[0]?.[0], date: fm.date });
@@ -144,7 +167,7 @@ export function parsePost(file: SourceFile, config: SiteConfig): ParsedPost {
     url,
     title: fm.title,
     date: fm.date,
-    updated: fm.updated && fm.updated > fm.date ? fm.updated : undefined,
+    updated: intent.updated,
     translationKey: fm.translationKey,
     summaryMarkdown: fm.summary || undefined,
     summaryHtml: renderSummary({ summaryMarkdown: fm.summary || undefined, bodyMarkdown: body, url, lang: file.lang }, config),
@@ -154,9 +177,9 @@ export function parsePost(file: SourceFile, config: SiteConfig): ParsedPost {
     tags: uniqueInOrder(fm.tags ?? []),
     authors: fm.author ?? [],
     image: fm.image ? { ...fm.image, alt: fm.image.alt ?? '' } : undefined,
-    draft: fm.draft,
-    publishAt: fm.publishAt,
-    expires: fm.expires,
+    draft: intent.hidden,
+    publishAt: intent.publishAt,
+    expires: intent.expires,
     canonical: fm.canonical,
     relatedPins: fm.related,
     positions: Object.fromEntries(

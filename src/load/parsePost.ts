@@ -7,7 +7,7 @@ import type { Post } from '../model.js';
 import { countWords, renderSummary } from '../render/article.js';
 import { detachedCopy, indexOfForbiddenCharacter, stripForbiddenCharacters } from '../text.js';
 import { articleUrl } from '../urls.js';
-import { frontMatterSchema, KNOWN_FIELDS, type FrontMatter } from './frontMatter.js';
+import { frontMatterSchema, KNOWN_FIELDS, resolveDateAliases, type FrontMatter } from './frontMatter.js';
 import { schemaProblems } from './schemaIssues.js';
 import { parseYamlMapping, type YamlData } from './yamlData.js';
 
@@ -116,6 +116,7 @@ export function readFrontMatter(file: SourceFile, config: SiteConfig): { frontMa
 
 /** Whether and when the author means the post to be seen. */
 export interface PublicationIntent {
+  /** `draft: true` or Jekyll's `published: false`: either one hides the post. */
   readonly hidden: boolean;
   /** The first moment the post may be seen; see `Post.publishAt`. */
   readonly publishAt?: Date;
@@ -127,21 +128,33 @@ export interface PublicationIntent {
 type Report = (position: { line: number; column: number }, severity: 'error' | 'warning', field: string, message: string) => void;
 
 /**
- * Reads the fields that decide when a post is seen. Anything doubtful (an
- * expiry before the post could appear) refuses the post.
+ * Reads the fields that decide when a post is seen, from ours and their Hugo
+ * and Jekyll names. Anything doubtful (two values for one date, an expiry
+ * before the post could appear) refuses the post: never show what was hidden.
  */
 function publicationIntent(fm: FrontMatter, config: SiteConfig, source: YamlData, report: Report): PublicationIntent | undefined {
+  const { dates, writtenAs, conflicts } = resolveDateAliases(fm);
+  for (const { field, alias } of conflicts) {
+    report(source.positionOf([alias]), 'error', alias, `${alias} and ${field} give different times; keep one of them, so the post appears when its author means`);
+  }
+  if (conflicts.length > 0) return undefined;
   // Like Hugo (buildFuture: false) and Jekyll (future: false), a post dated in the future waits for its date.
-  const heldUntilDate = !config.publishFuture && (!fm.publishAt || fm.date > fm.publishAt);
-  const publishAt = heldUntilDate ? fm.date : fm.publishAt;
-  if (publishAt && fm.expires && fm.expires <= publishAt) {
-    report(source.positionOf(['expires']), 'error', 'expires', `expires must be later than ${heldUntilDate ? 'date' : 'publishAt'}`);
+  const heldUntilDate = !config.publishFuture && (!dates.publishAt || fm.date > dates.publishAt);
+  const publishAt = heldUntilDate ? fm.date : dates.publishAt;
+  if (publishAt && dates.expires && dates.expires <= publishAt) {
+    const start = heldUntilDate ? 'date' : writtenAs.publishAt;
+    report(source.positionOf([writtenAs.expires]), 'error', writtenAs.expires, `${writtenAs.expires} must be later than ${start}`);
     return undefined;
   }
-  if (fm.updated && fm.updated < fm.date) {
-    report(source.positionOf(['updated']), 'warning', 'updated', 'updated is earlier than date; date is used as the update time');
+  if (dates.updated && dates.updated < fm.date) {
+    report(source.positionOf([writtenAs.updated]), 'warning', writtenAs.updated, `${writtenAs.updated} is earlier than date; date is used as the update time`);
   }
-  return { hidden: fm.draft, publishAt, expires: fm.expires, updated: fm.updated && fm.updated > fm.date ? fm.updated : undefined };
+  return {
+    hidden: fm.draft || fm.published === false,
+    publishAt,
+    expires: dates.expires,
+    updated: dates.updated && dates.updated > fm.date ? dates.updated : undefined,
+  };
 }
 
 function warnAboutMissingAltText(fm: FrontMatter, source: YamlData, report: Report): void {

@@ -125,6 +125,22 @@ describe('posts hidden the Hugo or Jekyll way', () => {
     expect(messages(post('title: T\ndate: 2026-01-01\npublishdate: 2026-01-02\nexpirydate: 2026-02-01'))).toEqual([]);
   });
 
+  it('refuses a post whose hiding field is misspelt, rather than publish it with a warning', () => {
+    const misspelt = {
+      'en/draft.md': post('title: Draft\ndate: 2026-01-01\nDraft: true'),
+      'en/hugo.md': post('title: Hugo\ndate: 2026-01-01\nPublishDate: 2030-01-01'),
+      'en/embargo.md': post('title: Embargo\ndate: 2026-01-01\npublisAt: 2030-01-01'),
+      'en/jekyll.md': post('title: Jekyll\ndate: 2026-01-01\nPublished: false'),
+      'en/expiry.md': post('title: Expiry\ndate: 2026-01-01\nexpire: 2026-02-01'),
+    };
+    const result = build(misspelt);
+    expect(titles(result)).toEqual([]);
+    expect(result.skippedFiles).toHaveLength(5);
+    expect(messages(misspelt['en/hugo.md'])).toEqual([
+      'posts/en/example.md:4:1 error unknown field "PublishDate": did you mean "publishDate"? The post is not published until the name is fixed, as it may be meant to stay hidden [PublishDate]',
+    ]);
+  });
+
   it('refuses a post whose date is given twice with different values, at the alias\'s line', () => {
     expect(messages(post('title: T\ndate: 2026-01-01\npublishAt: 2026-03-01\npublishDate: 2026-02-01'))).toEqual([
       'posts/en/example.md:5:14 error publishDate and publishAt give different times; keep one of them, so the post appears when its author means [publishDate]',

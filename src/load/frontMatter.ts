@@ -96,6 +96,12 @@ export const KNOWN_FIELDS = [
   'published', ...Object.values(DATE_ALIASES).flat(),
 ] as const;
 
+/**
+ * Fields that hide a post or hold it back. A misspelt one would publish what
+ * its author hid, so a near miss of these refuses the post rather than warns.
+ */
+export const HIDING_FIELDS: readonly string[] = ['draft', 'published', 'publishAt', 'expires', ...DATE_ALIASES.publishAt, ...DATE_ALIASES.expires];
+
 /** A date given twice, under our name and another tool's, with different values. */
 export interface AliasConflict {
   /** The field as written first: ours when present. */

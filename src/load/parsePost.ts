@@ -7,7 +7,7 @@ import type { Post } from '../model.js';
 import { countWords, renderSummary } from '../render/article.js';
 import { detachedCopy, indexOfForbiddenCharacter, stripForbiddenCharacters } from '../text.js';
 import { articleUrl } from '../urls.js';
-import { frontMatterSchema, KNOWN_FIELDS, resolveDateAliases, type FrontMatter } from './frontMatter.js';
+import { frontMatterSchema, HIDING_FIELDS, KNOWN_FIELDS, resolveDateAliases, type FrontMatter } from './frontMatter.js';
 import { schemaProblems } from './schemaIssues.js';
 import { parseYamlMapping, type YamlData } from './yamlData.js';
 
@@ -98,7 +98,7 @@ export function readFrontMatter(file: SourceFile, config: SiteConfig): { frontMa
   for (const problem of source.problems) report(problem.position, 'error', problem.field, problem.message);
   if (source.problems.length > 0) return { diagnostics };
 
-  warnAboutNearMissKeys(source, report);
+  const namesAreSafe = checkNearMissKeys(source, report);
 
   const result = frontMatterSchema(config.timeZone).safeParse(source.data);
   if (!result.success) {
@@ -108,9 +108,9 @@ export function readFrontMatter(file: SourceFile, config: SiteConfig): { frontMa
     }
     return { diagnostics };
   }
-  const intent = publicationIntent(result.data, config, source, report);
-  if (!intent) return { diagnostics };
   warnAboutMissingAltText(result.data, source, report);
+  const intent = publicationIntent(result.data, config, source, report);
+  if (!intent || !namesAreSafe) return { diagnostics };
   return { frontMatter: { data: result.data, intent, yaml: source, body }, diagnostics };
 }
 
@@ -204,19 +204,26 @@ export function parsePost(file: SourceFile, config: SiteConfig): ParsedPost {
   return { post: detachedCopy(stripUndefined(post)), body, diagnostics };
 }
 
-function warnAboutNearMissKeys(
-  yaml: YamlData,
-  report: (position: { line: number; column: number }, severity: 'warning', field: string, message: string) => void,
-): void {
+/**
+ * Warns about keys that look like a known field, so a typo is not silently
+ * ignored. Returns false when one looks like a field that hides the post.
+ */
+function checkNearMissKeys(yaml: YamlData, report: Report): boolean {
   const known: readonly string[] = KNOWN_FIELDS;
+  let safe = true;
   for (const key of yaml.keys) {
     if (known.includes(key.name)) continue;
     const suggestion = closest(key.name, [...known]);
     const limit = Math.max(1, Math.min(2, Math.floor(suggestion.length / 4)));
-    if (distance(key.name.toLowerCase(), suggestion.toLowerCase()) <= limit || key.name.toLowerCase() === suggestion.toLowerCase()) {
+    if (distance(key.name.toLowerCase(), suggestion.toLowerCase()) > limit && key.name.toLowerCase() !== suggestion.toLowerCase()) continue;
+    if (HIDING_FIELDS.includes(suggestion)) {
+      safe = false;
+      report(key.position, 'error', key.name, `unknown field "${key.name}": did you mean "${suggestion}"? The post is not published until the name is fixed, as it may be meant to stay hidden`);
+    } else {
       report(key.position, 'warning', key.name, `unknown field "${key.name}" is ignored; did you mean "${suggestion}"?`);
     }
   }
+  return safe;
 }
 
 function fileSlug(path: string): string {

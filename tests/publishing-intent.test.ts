@@ -81,9 +81,11 @@ describe('a post dated in the future', () => {
     expect(anyOutputMentions(live, 'The statement in English')).not.toEqual([]);
   });
 
-  it('keeps a future updated as written: it does not hold the post (as Hugo\'s lastmod does not)', () => {
+  it('keeps a future updated as written, as Hugo keeps lastmod: the post is not held and the dates are not clamped to the clock', () => {
     const result = build({ 'en/revised.md': post('title: Revised\ndate: 2026-10-30T09:00:00Z\nupdated: 2026-12-24T09:00:00Z') });
     expect(titles(result)).toEqual(['Revised']);
+    expect((JSON.parse(outputOf(result, 'en/feed.json')) as JsonFeed).items[0]?.date_modified).toBe('2026-12-24T09:00:00Z');
+    expect(outputOf(result, 'en/rss.xml')).toContain('<lastBuildDate>Thu, 24 Dec 2026 09:00:00 GMT</lastBuildDate>');
   });
 });
 

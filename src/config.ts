@@ -91,6 +91,12 @@ export const ConfigSchema = z
     feedsPath: z.string().default('feeds/'),
     /** Time zone in which a date or date-time without an offset is read. */
     timeZone: z.string().default('UTC').refine((zone) => IANAZone.isValidZone(zone), 'must be an IANA time zone such as "Asia/Amman"'),
+    /**
+     * Whether a post dated in the future is published at once. Off, as in Hugo
+     * (`buildFuture`) and Jekyll (`future`): it waits for its date, and
+     * `nashra schedule` publishes it at that second.
+     */
+    publishFuture: z.boolean().default(false),
     languages: z.record(LanguageTag, LanguageSettings).refine((value) => Object.keys(value).length > 0, 'must list at least one language'),
     feeds: FeedSettings.default(FeedSettings.parse({})),
     /** Stable URL slugs for category names, so that retyping a title never changes a URL. */

@@ -48,7 +48,12 @@ export interface Post {
   readonly tags: readonly string[];
   readonly authors: readonly Author[];
   readonly image?: PostImage;
+  /** Hidden for good: `draft: true` or Jekyll's `published: false`. */
   readonly draft: boolean;
+  /**
+   * Not seen before this moment: the later of `publishAt` (Hugo's `publishDate`)
+   * and, unless the site sets `publishFuture`, the post's `date`.
+   */
   readonly publishAt?: Date;
   readonly expires?: Date;
   readonly canonical?: string;

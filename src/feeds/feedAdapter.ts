@@ -89,7 +89,7 @@ function jsonItem(entry: FeedEntry) {
     ...(entry.categories.length + entry.tags.length > 0 ? { tags: [...entry.categories, ...entry.tags].map((category) => category.term) } : {}),
     language: entry.lang,
     ...(entry.image
-      ? { attachments: [{ url: entry.image.url, mime_type: entry.image.type, title: entry.image.alt, ...(entry.image.size === undefined ? {} : { size_in_bytes: entry.image.size }) }] }
+      ? { attachments: [{ url: entry.image.url, mime_type: entry.image.type, ...(entry.image.alt ? { title: entry.image.alt } : {}), ...(entry.image.size === undefined ? {} : { size_in_bytes: entry.image.size }) }] }
       : {}),
     _nashra: {
       summary_html: entry.summaryHtml,
@@ -211,7 +211,7 @@ function fixAtomEntry(element: Element, entry: FeedEntry): void {
   }
   if (entry.image) {
     const { url, type, size, alt } = entry.image;
-    appendElement(element, 'link', { rel: 'enclosure', href: url, type, ...(size === undefined ? {} : { length: String(size) }), title: alt }, NS.atom);
+    appendElement(element, 'link', { rel: 'enclosure', href: url, type, ...(size === undefined ? {} : { length: String(size) }), ...(alt ? { title: alt } : {}) }, NS.atom);
     appendMediaContent(element, entry);
   }
 }
@@ -224,7 +224,8 @@ function appendMediaContent(parent: Element, entry: FeedEntry): void {
   if (!entry.image) return;
   const { url, type, size } = entry.image;
   const media = appendElement(parent, 'media:content', { url, medium: 'image', type, ...(size === undefined ? {} : { fileSize: String(size) }) }, NS.media);
-  appendElement(media, 'media:description', { type: 'plain' }, NS.media, entry.image.alt);
+  // An image without alt text has no description to give.
+  if (entry.image.alt) appendElement(media, 'media:description', { type: 'plain' }, NS.media, entry.image.alt);
 }
 
 // --- DOM helpers -----------------------------------------------------------

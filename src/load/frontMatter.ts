@@ -52,15 +52,24 @@ function createFrontMatterSchema(timeZone: string) {
     image: z
       .object({
         url: linkUrl,
-        alt: text,
+        /** Missing alt text is a warning, not a lost article: the image is published with an empty alt. */
+        alt: text.nullish(),
         type: nonEmptyText.regex(/^image\/[a-z0-9.+-]+$/i, 'must be an image media type such as image/jpeg').optional(),
         size: z.number().int().nonnegative().optional(),
       })
       .strict()
       .optional(),
     draft: z.boolean({ error: 'must be true or false' }).default(false),
+    /** Jekyll's way to hide a post: `published: false` is `draft: true`. */
+    published: z.boolean({ error: 'must be true or false' }).optional(),
     publishAt: isoDate.optional(),
     expires: isoDate.optional(),
+    // Hugo's names for publishAt, expires and updated (see DATE_ALIASES).
+    publishDate: isoDate.optional(),
+    publishdate: isoDate.optional(),
+    expiryDate: isoDate.optional(),
+    expirydate: isoDate.optional(),
+    lastmod: isoDate.optional(),
     canonical: absoluteUrl.optional(),
     /** Articles to list first among the related ones: slugs or translation keys. */
     related: oneOrMany(nonEmptyText).optional(),
@@ -69,9 +78,69 @@ function createFrontMatterSchema(timeZone: string) {
 
 export type FrontMatter = z.output<FrontMatterSchema>;
 
+/**
+ * Hugo's front-matter keys that mean one of our dates. Hugo reads keys in any
+ * case, so the lower-case spellings people copy from its docs count too. A
+ * site moved from Hugo keeps its hidden posts hidden.
+ */
+export const DATE_ALIASES = {
+  publishAt: ['publishDate', 'publishdate'],
+  expires: ['expiryDate', 'expirydate'],
+  updated: ['lastmod'],
+} as const satisfies Record<string, readonly (keyof FrontMatter)[]>;
+
+export type AliasedField = keyof typeof DATE_ALIASES;
+
 export const KNOWN_FIELDS = [
   'title', 'date', 'updated', 'translationKey', 'slug', 'id', 'summary', 'categories', 'tags', 'author', 'image', 'draft', 'publishAt', 'expires', 'canonical', 'related',
+  'published', ...Object.values(DATE_ALIASES).flat(),
 ] as const;
+
+/**
+ * Fields that hide a post or hold it back. A misspelt one would publish what
+ * its author hid, so a near miss of these refuses the post rather than warns.
+ */
+export const HIDING_FIELDS: readonly string[] = ['draft', 'published', 'publishAt', 'expires', ...DATE_ALIASES.publishAt, ...DATE_ALIASES.expires];
+
+/** A date given twice, under our name and another tool's, with different values. */
+export interface AliasConflict {
+  /** The field as written first: ours when present. */
+  readonly field: string;
+  /** The key that disagrees with it. */
+  readonly alias: string;
+}
+
+export interface ResolvedDates {
+  readonly dates: Partial<Record<AliasedField, Date>>;
+  /** The key each date was read from, so a diagnostic names what the author wrote. */
+  readonly writtenAs: Record<AliasedField, string>;
+  readonly conflicts: readonly AliasConflict[];
+}
+
+/**
+ * Our dates, each from our key or its Hugo alias. Two keys that give one date
+ * different values are a conflict: the post is refused rather than published
+ * at a moment its author may not have meant.
+ */
+export function resolveDateAliases(fm: FrontMatter): ResolvedDates {
+  const dates: Partial<Record<AliasedField, Date>> = {};
+  const writtenAs = { publishAt: 'publishAt', expires: 'expires', updated: 'updated' };
+  const conflicts: AliasConflict[] = [];
+  for (const field of Object.keys(DATE_ALIASES) as AliasedField[]) {
+    for (const key of [field, ...DATE_ALIASES[field]]) {
+      const value = fm[key];
+      if (value === undefined) continue;
+      const first = dates[field];
+      if (first === undefined) {
+        dates[field] = value;
+        writtenAs[field] = key;
+      } else if (first.getTime() !== value.getTime()) {
+        conflicts.push({ field: writtenAs[field], alias: key });
+      }
+    }
+  }
+  return { dates, writtenAs, conflicts };
+}
 
 /** Whether `value`, resolved against any http(s) page, is an http(s) URL. */
 export function isWebUrl(value: string, base = 'https://site.invalid/'): boolean {

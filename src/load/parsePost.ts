@@ -7,7 +7,7 @@ import type { Post } from '../model.js';
 import { countWords, renderSummary } from '../render/article.js';
 import { detachedCopy, indexOfForbiddenCharacter, stripForbiddenCharacters } from '../text.js';
 import { articleUrl } from '../urls.js';
-import { frontMatterSchema, KNOWN_FIELDS, type FrontMatter } from './frontMatter.js';
+import { frontMatterSchema, HIDING_FIELDS, KNOWN_FIELDS, resolveDateAliases, type FrontMatter } from './frontMatter.js';
 import { schemaProblems } from './schemaIssues.js';
 import { parseYamlMapping, type YamlData } from './yamlData.js';
 
@@ -32,6 +32,7 @@ export interface ParsedPost {
 /** Front matter that passed validation, with what a post is built from. */
 export interface ValidFrontMatter {
   readonly data: FrontMatter;
+  readonly intent: PublicationIntent;
   readonly yaml: YamlData;
   readonly body: string;
 }
@@ -65,7 +66,7 @@ export function postBody(fileText: string): string {
  */
 export function readFrontMatter(file: SourceFile, config: SiteConfig): { frontMatter?: ValidFrontMatter; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
-  const report = (position: { line: number; column: number }, severity: 'error' | 'warning', field: string, message: string) =>
+  const report: Report = (position, severity, field, message) =>
     diagnostics.push(diagnostic(file.path, position, severity, field, message));
 
   let text = file.text;
@@ -99,7 +100,7 @@ export function readFrontMatter(file: SourceFile, config: SiteConfig): { frontMa
   for (const problem of source.problems) report(problem.position, 'error', problem.field, problem.message);
   if (source.problems.length > 0) return { diagnostics };
 
-  warnAboutNearMissKeys(source, report);
+  const namesAreSafe = checkNearMissKeys(source, report);
 
   const result = frontMatterSchema(config.timeZone).safeParse(source.data);
   if (!result.success) {
@@ -109,22 +110,67 @@ export function readFrontMatter(file: SourceFile, config: SiteConfig): { frontMa
     }
     return { diagnostics };
   }
-  const fm = result.data;
-  if (fm.publishAt && fm.expires && fm.expires <= fm.publishAt) {
-    report(source.positionOf(['expires']), 'error', 'expires', 'expires must be later than publishAt');
-    return { diagnostics };
+  warnAboutMissingAltText(result.data, source, report);
+  const intent = publicationIntent(result.data, config, source, report);
+  if (!intent || !namesAreSafe) return { diagnostics };
+  return { frontMatter: { data: result.data, intent, yaml: source, body }, diagnostics };
+}
+
+/** Whether and when the author means the post to be seen. */
+export interface PublicationIntent {
+  /** `draft: true` or Jekyll's `published: false`: either one hides the post. */
+  readonly hidden: boolean;
+  /** The first moment the post may be seen; see `Post.publishAt`. */
+  readonly publishAt?: Date;
+  readonly expires?: Date;
+  /** Later than `date`, else absent. */
+  readonly updated?: Date;
+}
+
+type Report = (position: { line: number; column: number }, severity: 'error' | 'warning', field: string, message: string) => void;
+
+/**
+ * Reads the fields that decide when a post is seen, from ours and their Hugo
+ * and Jekyll names. Anything doubtful (two values for one date, an expiry
+ * before the post could appear) refuses the post: never show what was hidden.
+ */
+function publicationIntent(fm: FrontMatter, config: SiteConfig, source: YamlData, report: Report): PublicationIntent | undefined {
+  const { dates, writtenAs, conflicts } = resolveDateAliases(fm);
+  for (const { field, alias } of conflicts) {
+    report(source.positionOf([alias]), 'error', alias, `${alias} and ${field} give different times; keep one of them, so the post appears when its author means`);
   }
-  if (fm.updated && fm.updated < fm.date) {
-    report(source.positionOf(['updated']), 'warning', 'updated', 'updated is earlier than date; date is used as the update time');
+  if (conflicts.length > 0) return undefined;
+  // Like Hugo (buildFuture: false) and Jekyll (future: false), a post dated in the future waits for its date.
+  const heldUntilDate = !config.publishFuture && (!dates.publishAt || fm.date > dates.publishAt);
+  const publishAt = heldUntilDate ? fm.date : dates.publishAt;
+  if (publishAt && dates.expires && dates.expires <= publishAt) {
+    const start = heldUntilDate ? 'date' : writtenAs.publishAt;
+    report(source.positionOf([writtenAs.expires]), 'error', writtenAs.expires, `${writtenAs.expires} must be later than ${start}`);
+    return undefined;
   }
-  return { frontMatter: { data: fm, yaml: source, body }, diagnostics };
+  if (dates.updated && dates.updated < fm.date) {
+    report(source.positionOf([writtenAs.updated]), 'warning', writtenAs.updated, `${writtenAs.updated} is earlier than date; date is used as the update time`);
+  }
+  return {
+    hidden: fm.draft || fm.published === false,
+    publishAt,
+    expires: dates.expires,
+    updated: dates.updated && dates.updated > fm.date ? dates.updated : undefined,
+  };
+}
+
+function warnAboutMissingAltText(fm: FrontMatter, source: YamlData, report: Report): void {
+  if (!fm.image || typeof fm.image.alt === 'string') return;
+  // The `image:` line itself: for a block mapping the value starts on the line below.
+  const imageLine = source.keys.find((key) => key.name === 'image')?.position ?? source.positionOf(['image']);
+  report(imageLine, 'warning', 'image.alt', 'image.alt is missing: the image is published with an empty text alternative; describe it for readers who cannot see it');
 }
 
 /** Validates one post file. Pure: no disk, no clock. */
 export function parsePost(file: SourceFile, config: SiteConfig): ParsedPost {
   const { frontMatter, diagnostics } = readFrontMatter(file, config);
   if (!frontMatter) return { diagnostics };
-  const { data: fm, yaml: source, body } = frontMatter;
+  const { data: fm, intent, yaml: source, body } = frontMatter;
   const slug = fm.slug ?? fileSlug(file.path);
   const categories = (fm.categories ?? []).filter((path) => path.length > 0);
   const url = articleUrl(config, { lang: file.lang, slug, topCategory: categories[0]?.[0], date: fm.date });
@@ -136,7 +182,7 @@ export function parsePost(file: SourceFile, config: SiteConfig): ParsedPost {
     url,
     title: fm.title,
     date: fm.date,
-    updated: fm.updated && fm.updated > fm.date ? fm.updated : undefined,
+    updated: intent.updated,
     translationKey: fm.translationKey,
     summaryMarkdown: fm.summary || undefined,
     summaryHtml: renderSummary({ summaryMarkdown: fm.summary || undefined, bodyMarkdown: body, url, lang: file.lang }, config),
@@ -145,10 +191,10 @@ export function parsePost(file: SourceFile, config: SiteConfig): ParsedPost {
     categories,
     tags: uniqueInOrder(fm.tags ?? []),
     authors: fm.author ?? [],
-    image: fm.image,
-    draft: fm.draft,
-    publishAt: fm.publishAt,
-    expires: fm.expires,
+    image: fm.image ? { ...fm.image, alt: fm.image.alt ?? '' } : undefined,
+    draft: intent.hidden,
+    publishAt: intent.publishAt,
+    expires: intent.expires,
     canonical: fm.canonical,
     relatedPins: fm.related,
     positions: Object.fromEntries(
@@ -160,19 +206,26 @@ export function parsePost(file: SourceFile, config: SiteConfig): ParsedPost {
   return { post: detachedCopy(stripUndefined(post)), body, diagnostics };
 }
 
-function warnAboutNearMissKeys(
-  yaml: YamlData,
-  report: (position: { line: number; column: number }, severity: 'warning', field: string, message: string) => void,
-): void {
+/**
+ * Warns about keys that look like a known field, so a typo is not silently
+ * ignored. Returns false when one looks like a field that hides the post.
+ */
+function checkNearMissKeys(yaml: YamlData, report: Report): boolean {
   const known: readonly string[] = KNOWN_FIELDS;
+  let safe = true;
   for (const key of yaml.keys) {
     if (known.includes(key.name)) continue;
     const suggestion = closest(key.name, [...known]);
     const limit = Math.max(1, Math.min(2, Math.floor(suggestion.length / 4)));
-    if (distance(key.name.toLowerCase(), suggestion.toLowerCase()) <= limit || key.name.toLowerCase() === suggestion.toLowerCase()) {
+    if (distance(key.name.toLowerCase(), suggestion.toLowerCase()) > limit && key.name.toLowerCase() !== suggestion.toLowerCase()) continue;
+    if (HIDING_FIELDS.includes(suggestion)) {
+      safe = false;
+      report(key.position, 'error', key.name, `unknown field "${key.name}": did you mean "${suggestion}"? The post is not published until the name is fixed, as it may be meant to stay hidden`);
+    } else {
       report(key.position, 'warning', key.name, `unknown field "${key.name}" is ignored; did you mean "${suggestion}"?`);
     }
   }
+  return safe;
 }
 
 function fileSlug(path: string): string {

@@ -209,7 +209,7 @@ const program = new Command()
   .exitOverride();
 
 withStateOption(withCommonOptions(program.command('build').description('build the feeds from the posts')))
-  .option('--now <iso-date>', 'the clock against which publishAt and expires are judged', validIsoArgument)
+  .option('--now <iso-date>', 'the clock against which date, publishAt and expires are judged', validIsoArgument)
   .option('--strict', 'write nothing when any post has an error')
   .option('--allow-shrink', 'publish even when files vanished from the posts folder would empty or shrink a language beyond maxShrink')
   .action(async (options: CommonOptions) => {
@@ -238,7 +238,7 @@ function parsePort(value: string): number {
 }
 
 withServeOptions(
-  withStateOption(withCommonOptions(program.command('schedule').description('keep the feeds up to date: rebuild on the config\'s cron schedule, on changes, and at each publishAt/expires')))
+  withStateOption(withCommonOptions(program.command('schedule').description('keep the feeds up to date: rebuild on the config\'s cron schedule, on changes, and at each date, publishAt and expires that comes due')))
     .option('--allow-shrink', 'publish even when files vanished from the posts folder would empty or shrink a language beyond maxShrink')
     .addOption(new Option('--log-format <format>', 'log lines for people or for machines').choices(['human', 'json']).default('human'))
     .option('--serve', 'also serve the output directory over HTTP'),
@@ -267,7 +267,7 @@ withServeOptions(program.command('serve').description('serve the output director
 
 withCommonOptions(program.command('related <slug>').description('list the articles related to a post, with the reasons (slug or translationKey)'))
   .option('--lang <lang>', 'the language of the post (default: the first that has it)')
-  .option('--now <iso-date>', 'the clock against which publishAt and expires are judged', validIsoArgument)
+  .option('--now <iso-date>', 'the clock against which date, publishAt and expires are judged', validIsoArgument)
   .action(async (slug: string, options: CommonOptions & { lang?: string }) => {
     process.exitCode = await related(slug, options);
   });

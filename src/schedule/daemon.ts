@@ -6,7 +6,7 @@
 import { mkdir, readdir, rm } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import cron, { type ScheduledTask } from 'node-cron';
-import { BuildSetupError, loadConfigFile, runBuild, type BuildPaths } from '../build.js';
+import { BuildSetupError, loadConfigFile, metChangingFile, runBuild, type BuildPaths } from '../build.js';
 import type { SiteConfig } from '../config.js';
 import { formatDiagnostic } from '../diagnostics.js';
 import { FEED_FORMATS } from '../feeds/formats.js';
@@ -130,6 +130,7 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
     clock: systemClock,
     build,
     debounceMs: config.schedule.debounceMs,
+    retryable: metChangingFile,
     onPlanned: (next) => {
       status = { ...status, nextPublication: next?.toISOString() };
     },

@@ -27,9 +27,20 @@ export class BuildSetupError extends Error {
   constructor(
     message: string,
     readonly diagnostics: readonly Diagnostic[] = [],
+    options?: ErrorOptions,
   ) {
-    super(message);
+    super(message, options);
   }
+}
+
+/**
+ * Whether a failed build met a post changing or vanishing between being
+ * listed, loaded and rendered: building again once the files are quiet reads
+ * them whole, so the daemon retries such a build rather than wait for a tick.
+ */
+export function metChangingFile(error: unknown): boolean {
+  if (error instanceof BuildSetupError) return error.cause instanceof SourceChangedError;
+  return (error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT';
 }
 
 export interface BuildOutcome {
@@ -89,7 +100,7 @@ export async function runBuild(paths: BuildPaths, now: Date, options: BuildOptio
   if (refusals.length > 0 || (failed && options.strict)) return outcome;
   const report = await writeOutputs(resolve(paths.out), result.outputs).catch((error: unknown) => {
     // Raised before the first file is written (see generateOutputs), so the previous feeds stand.
-    if (error instanceof SourceChangedError) throw new BuildSetupError(error.message);
+    if (error instanceof SourceChangedError) throw new BuildSetupError(error.message, [], { cause: error });
     throw error;
   });
   await recordPublished(paths.state, result.live, now, (post) => readOrUndefined(source, post.sourcePath));

@@ -177,6 +177,80 @@ describe('the scheduler', () => {
     expect(builds).toEqual(['start', 'tick (failed)', 'publication']);
   });
 
+  describe('a build that met a file changing under it', () => {
+    class FileChanged extends Error {}
+    /** A scheduler whose builds fail with `FileChanged` while `failures` lasts, then succeed. */
+    function changingFiles(failures: number, retryable: (error: unknown) => boolean = (error) => error instanceof FileChanged) {
+      const clock = new FakeClock(Date.parse('2026-03-01T00:00:00Z'));
+      const builds: string[] = [];
+      let left = failures;
+      const scheduler = new Scheduler({
+        clock,
+        debounceMs: 300,
+        retryable,
+        build: async (now, reason) => {
+          const fails = left-- > 0;
+          builds.push(`${reason}@${now.toISOString().slice(11, 23)}${fails ? ' (failed)' : ''}`);
+          if (fails) throw new FileChanged('posts/en/a.md changed during the build');
+          return [];
+        },
+      });
+      return { clock, builds, scheduler };
+    }
+
+    it('is built again after the debounce, with no further change seen', async () => {
+      const { clock, builds, scheduler } = changingFiles(1);
+      await scheduler.request('start');
+      await clock.advanceTo('2026-03-01T00:01:00Z');
+      expect(builds).toEqual(['start@00:00:00.000 (failed)', 'retry@00:00:00.300']);
+    });
+
+    it('is built again a bounded number of times, then waits for the next change', async () => {
+      const { clock, builds, scheduler } = changingFiles(Infinity);
+      await scheduler.request('start');
+      await clock.advanceTo('2026-03-01T01:00:00Z');
+      expect(builds).toEqual(['start@00:00:00.000 (failed)', 'retry@00:00:00.300 (failed)', 'retry@00:00:00.600 (failed)', 'retry@00:00:00.900 (failed)']);
+      scheduler.changed();
+      await clock.advanceTo('2026-03-01T02:00:00Z');
+      expect(builds.slice(4)).toEqual([
+        'change@01:00:00.300 (failed)',
+        'retry@01:00:00.600 (failed)',
+        'retry@01:00:00.900 (failed)',
+        'retry@01:00:01.200 (failed)',
+      ]);
+    });
+
+    it('is not retried for other failures, such as an invalid config', async () => {
+      const { clock, builds, scheduler } = changingFiles(1, () => false);
+      await scheduler.request('start');
+      await clock.advanceTo('2026-03-01T01:00:00Z');
+      expect(builds).toEqual(['start@00:00:00.000 (failed)']);
+    });
+  });
+
+  it('builds once more after a build during which a change was seen', async () => {
+    const clock = new FakeClock(Date.parse('2026-03-01T00:00:00Z'));
+    const reasons: BuildReason[] = [];
+    let release: () => void = () => undefined;
+    const scheduler = new Scheduler({
+      clock,
+      debounceMs: 300,
+      build: async (_now, reason) => {
+        reasons.push(reason);
+        if (reason === 'start') await new Promise<void>((resolve) => (release = resolve));
+        return [];
+      },
+    });
+    const first = scheduler.request('start');
+    await settle();
+    scheduler.changed();
+    await clock.advanceTo('2026-03-01T00:00:01Z'); // the debounce ends while the build still runs
+    release();
+    await first;
+    await clock.advanceTo('2026-03-01T00:00:02Z');
+    expect(reasons).toEqual(['start', 'change']);
+  });
+
   it('stops planning once stopped, after the build in progress', async () => {
     const { clock, builds, scheduler } = harness('2026-03-01T00:00:00Z', site({ 'en/a.md': embargoed('2026-03-01T06:00:00Z') }));
     await scheduler.request('start');

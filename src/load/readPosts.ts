@@ -8,6 +8,9 @@ export interface DiskSource extends PostSource {
   readonly count: number;
 }
 
+/** The names the loader reads as posts: what a file watcher must not miss. */
+export const POST_FILE = /\.(md|markdown)$/i;
+
 /**
  * The posts under `<postsDir>/<lang>/**\/*.md`; the language is the first
  * directory under `postsDir`. The directory is listed now (so a missing one
@@ -24,7 +27,7 @@ export function diskSource(postsDir: string, cwd: string): DiskSource {
     if (!entry.isDirectory() || entry.name.startsWith('.')) continue;
     const lang = entry.name;
     const names = readdirSync(join(postsDir, lang), { recursive: true, encoding: 'utf8' });
-    for (const name of names.filter((n) => /\.(md|markdown)$/i.test(n)).sort()) {
+    for (const name of names.filter((n) => POST_FILE.test(n)).sort()) {
       const absolute = join(postsDir, lang, name);
       listing.push({ path: relative(cwd, absolute) || absolute, absolute, lang });
     }

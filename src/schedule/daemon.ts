@@ -3,11 +3,10 @@
  * lock, the cron task, the file watcher, signals, logs, the status file and
  * WebSub notifications; everything it decides is delegated to pure code.
  */
-import { watch, type FSWatcher } from 'node:fs';
 import { mkdir, readdir, rm } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import cron, { type ScheduledTask } from 'node-cron';
-import { BuildSetupError, loadConfigFile, runBuild, type BuildPaths } from '../build.js';
+import { BuildSetupError, loadConfigFile, metChangingFile, runBuild, type BuildPaths } from '../build.js';
 import type { SiteConfig } from '../config.js';
 import { formatDiagnostic } from '../diagnostics.js';
 import { FEED_FORMATS } from '../feeds/formats.js';
@@ -16,6 +15,7 @@ import { explainRefusal } from '../state/published.js';
 import { acquireLock } from './lock.js';
 import { Scheduler, systemClock, type BuildReason } from './scheduler.js';
 import { writeStatus, type SiteStatus } from './status.js';
+import { watchInputs } from './watch.js';
 import { notifyHub } from './websub.js';
 
 export type LogFormat = 'human' | 'json';
@@ -136,6 +136,7 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
     clock: systemClock,
     build,
     debounceMs: config.schedule.debounceMs,
+    retryable: metChangingFile,
     onPlanned: (next) => {
       status = { ...status, nextPublication: next?.toISOString() };
     },
@@ -147,7 +148,7 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
   };
   startCron(config.schedule.cron, config.timeZone);
 
-  const watchers = watchInputs(options.paths, () => scheduler.changed(), (message) => log({ event: 'watch-error', message }));
+  const watcher = await watchInputs(options.paths, { changed: () => scheduler.changed(), notice: (event, message) => log({ event, message }) });
   log({ event: 'start', message: `nashra schedule started (pid ${process.pid}): rebuilding on "${config.schedule.cron}" and at each publishAt/expires`, cron: config.schedule.cron });
 
   const firstBuild = scheduler.request('start').then(() => saveStatus({}));
@@ -168,34 +169,13 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
   log({ event: 'stop', message: `${signal}: finishing the build in progress, then stopping` });
   clearInterval(refreshCron);
   void cronTask?.destroy();
-  for (const watcher of watchers) watcher.close();
+  await watcher.close();
   await scheduler.stop();
   await Promise.race([Promise.allSettled([...notifications]), new Promise((r) => setTimeout(r, 2000))]);
   for (const companion of options.companions ?? []) await companion.close();
   await lock.lock.release();
   log({ event: 'stopped', message: 'stopped' });
   return 0;
-}
-
-
-/** Watches the posts tree and the config's directory (editors replace files by rename). */
-function watchInputs(paths: BuildPaths, onChange: () => void, onError: (message: string) => void): FSWatcher[] {
-  const watchers: FSWatcher[] = [];
-  const add = (target: string, recursive: boolean, accept: (name: string | null) => boolean) => {
-    try {
-      const watcher = watch(target, { recursive }, (_event, name) => {
-        if (accept(name)) onChange();
-      });
-      watcher.on('error', (error) => onError(`watching ${target}: ${error.message}`));
-      watchers.push(watcher);
-    } catch (error) {
-      onError(`cannot watch ${target}: ${error instanceof Error ? error.message : String(error)}`);
-    }
-  };
-  add(resolve(paths.posts), true, (name) => name === null || !/(^|[\\/])\.|~$|\.swp$/.test(name));
-  const configFile = resolve(paths.config);
-  add(dirname(configFile), false, (name) => name === null || name === basename(configFile));
-  return watchers;
 }
 
 /** A process killed mid-write leaves its temporary file behind; the real file was never touched. */

@@ -18,7 +18,7 @@ export const systemClock: Clock = {
   },
 };
 
-export type BuildReason = 'start' | 'tick' | 'change' | 'publication';
+export type BuildReason = 'start' | 'tick' | 'change' | 'retry' | 'publication';
 
 export interface SchedulerOptions {
   readonly clock: Clock;
@@ -26,8 +26,13 @@ export interface SchedulerOptions {
   readonly build: (now: Date, reason: BuildReason) => Promise<readonly Post[]>;
   /** Quiet time after a change before rebuilding. */
   readonly debounceMs: number;
+  /** Whether a failed build met a file changing under it, so that building again shortly may succeed. */
+  readonly retryable?: (error: unknown) => boolean;
   readonly onPlanned?: (nextPublication: Date | undefined) => void;
 }
+
+/** How often a build that met a changing file is tried again before waiting for the next change. */
+export const RETRIES = 3;
 
 /** setTimeout's limit; longer waits are re-armed when they fire. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -36,7 +41,9 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
  * When to build. Builds never overlap: a request during a build runs once
  * more after it. After every build the scheduler wakes at the exact time of
  * the next `publishAt` or `expires`, so a post appears or leaves on time
- * rather than at the next tick; a change re-plans that wake-up.
+ * rather than at the next tick; a change re-plans that wake-up. A build that
+ * met a file changing under it is tried again after the debounce, so a save
+ * is never left to the next tick.
  */
 export class Scheduler {
   private current: Promise<void> | undefined;
@@ -46,6 +53,7 @@ export class Scheduler {
   private posts: readonly Post[] = [];
   private stopped = false;
   private wakeAt: Date | undefined;
+  private retriesLeft = RETRIES;
 
   constructor(private readonly options: SchedulerOptions) {}
 
@@ -64,11 +72,8 @@ export class Scheduler {
   /** A file changed: build once things are quiet for `debounceMs`. */
   changed(): void {
     if (this.stopped) return;
-    this.cancelDebounce?.();
-    this.cancelDebounce = this.options.clock.setTimer(this.options.debounceMs, () => {
-      this.cancelDebounce = undefined;
-      void this.request('change');
-    });
+    this.retriesLeft = RETRIES;
+    this.afterDebounce('change');
   }
 
   nextWake(): Date | undefined {
@@ -86,17 +91,37 @@ export class Scheduler {
 
   private async runLoop(first: BuildReason): Promise<void> {
     let reason: BuildReason | undefined = first;
+    let metChangingFile = false;
     while (reason && !this.stopped) {
       try {
         this.posts = await this.options.build(this.options.clock.now(), reason);
-      } catch {
+        metChangingFile = false;
+        this.retriesLeft = RETRIES;
+      } catch (error) {
         // The build reported its own failure; plan from the posts of the last good build.
+        metChangingFile = this.options.retryable?.(error) ?? false;
       }
       reason = this.pending;
       this.pending = undefined;
     }
     this.current = undefined;
     this.plan();
+    if (metChangingFile) this.retry();
+  }
+
+  /** Builds again once the files are quiet, unless a change already has a build coming or the retries are spent. */
+  private retry(): void {
+    if (this.stopped || this.cancelDebounce || this.retriesLeft === 0) return;
+    this.retriesLeft--;
+    this.afterDebounce('retry');
+  }
+
+  private afterDebounce(reason: 'change' | 'retry'): void {
+    this.cancelDebounce?.();
+    this.cancelDebounce = this.options.clock.setTimer(this.options.debounceMs, () => {
+      this.cancelDebounce = undefined;
+      void this.request(reason);
+    });
   }
 
   private plan(): void {

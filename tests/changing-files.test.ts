@@ -1,0 +1,55 @@
+/**
+ * A build that meets a post changing or vanishing under it fails without
+ * writing, and says so in a way the daemon recognises, so it builds again
+ * once the files are quiet instead of leaving the feeds stale until a tick.
+ */
+import { rmSync, writeFileSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { BuildSetupError, loadConfigFile, metChangingFile, runBuild } from '../src/build.js';
+import { post, siteOnDisk } from './support/site.js';
+
+const posts = {
+  'en/a.md': post('title: A\ndate: 2026-01-01T00:00:00Z'),
+  'en/b.md': post('title: B\ndate: 2026-01-02T00:00:00Z'),
+};
+
+async function buildWhile(edit: (site: string) => void): Promise<unknown> {
+  const site = await siteOnDisk(posts);
+  const paths = { config: join(site, 'nashra.config.yaml'), posts: join(site, 'posts'), out: join(site, 'feeds') };
+  let edited = false;
+  return runBuild(paths, new Date('2026-02-01T00:00:00Z'), {
+    onLoad: () => {
+      if (edited) return;
+      edited = true;
+      edit(site);
+    },
+  }).then(
+    () => 'built',
+    (error: unknown) => error,
+  );
+}
+
+describe('a build that meets a changing post', () => {
+  it('is retried when a post it loaded was saved again before it was rendered', async () => {
+    const error = await buildWhile((site) => writeFileSync(join(site, 'posts/en/a.md'), post('title: A, saved again\ndate: 2026-01-01T00:00:00Z')));
+    expect(error).toBeInstanceOf(BuildSetupError);
+    expect(String(error)).toContain('changed during the build');
+    expect(metChangingFile(error)).toBe(true);
+  });
+
+  it('is retried when a post listed for it vanished before it was read', async () => {
+    const error = await buildWhile((site) => rmSync(join(site, 'posts/en/b.md')));
+    expect(String(error)).toContain('ENOENT');
+    expect(metChangingFile(error)).toBe(true);
+  });
+
+  it('is not retried for an invalid config, which only a new save can mend', async () => {
+    const site = await siteOnDisk(posts);
+    await writeFile(join(site, 'nashra.config.yaml'), '{ "baseUrl": 3 }');
+    const error = await loadConfigFile(join(site, 'nashra.config.yaml')).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(BuildSetupError);
+    expect(metChangingFile(error)).toBe(false);
+  });
+});

@@ -1,0 +1,138 @@
+/**
+ * The real `nashra schedule` sees every save, however the editor makes it, and
+ * publishes it within the debounce plus a build. The cron here fires once a
+ * year, so only the file watcher can publish what these tests save.
+ */
+import { cp, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { Daemon, waitUntil } from './support/daemon.js';
+import { post, siteOnDisk } from './support/site.js';
+
+const onceAYear = '0 0 0 1 1 *';
+const daemons: Daemon[] = [];
+
+afterAll(() => {
+  for (const daemon of daemons) daemon.signal('SIGKILL');
+});
+
+async function startedSite(posts: Record<string, string>, debounceMs = 100): Promise<{ site: string; daemon: Daemon }> {
+  const site = await siteOnDisk(posts, { schedule: { cron: onceAYear, debounceMs }, feeds: { relatedCount: 0 } });
+  const daemon = new Daemon(site);
+  daemons.push(daemon);
+  await daemon.waitFor((line) => line.event === 'build' && line.reason === 'start', 30_000);
+  return { site, daemon };
+}
+
+async function englishTitles(site: string): Promise<string[]> {
+  try {
+    const feed = JSON.parse(await readFile(join(site, 'feeds/en/feed.json'), 'utf8')) as { items: { title: string }[] };
+    return feed.items.map((item) => item.title);
+  } catch {
+    return [];
+  }
+}
+
+/** Resolves once the English feed lists `title`; a generous timeout, yet far short of the yearly tick. */
+const published = (site: string, title: string) =>
+  waitUntil(async () => ((await englishTitles(site)).includes(title) ? true : undefined), 10_000, () => `"${title}" was never published`);
+
+const stopped = async (daemon: Daemon) => {
+  daemon.signal('SIGTERM');
+  expect(await daemon.exited).toBe(0);
+};
+
+const titled = (title: string) => post(`title: ${title}\ndate: 2026-01-01T00:00:00Z`);
+
+/** Saves `text` as editors do that write a temporary file and rename it onto the post. */
+async function saveByRename(file: string, text: string, temporaryName: string): Promise<void> {
+  const temporary = join(file, '..', temporaryName);
+  await writeFile(temporary, text);
+  await rename(temporary, file);
+}
+
+describe('the watcher of nashra schedule', () => {
+  it('sees an in-place save after the post was once replaced by rename', async () => {
+    const { site, daemon } = await startedSite({ 'en/x.md': titled('First') });
+    const file = join(site, 'posts/en/x.md');
+    await saveByRename(file, titled('Renamed'), 'x.md.tmp');
+    await published(site, 'Renamed');
+    await writeFile(file, titled('In place'));
+    await published(site, 'In place');
+    await stopped(daemon);
+  }, 40_000);
+
+  it('sees saves made through hidden temporary files (vim, gedit, VS Code)', async () => {
+    const { site, daemon } = await startedSite({ 'en/x.md': titled('First') });
+    const file = join(site, 'posts/en/x.md');
+    await saveByRename(file, titled('Through a swap file'), '.x.md.swp');
+    await published(site, 'Through a swap file');
+    await saveByRename(file, titled('Through an output stream'), '.goutputstream-Q2V7X1');
+    await published(site, 'Through an output stream');
+    await stopped(daemon);
+  }, 40_000);
+
+  it('keeps watching a language folder deleted and restored from a backup', async () => {
+    const { site, daemon } = await startedSite({ 'en/x.md': titled('First') });
+    await cp(join(site, 'posts/en'), join(site, 'backup'), { recursive: true });
+    await rm(join(site, 'posts/en'), { recursive: true });
+    await cp(join(site, 'backup'), join(site, 'posts/en'), { recursive: true });
+    await published(site, 'First');
+    await writeFile(join(site, 'posts/en/x.md'), titled('After the restore'));
+    await published(site, 'After the restore');
+    await stopped(daemon);
+  }, 40_000);
+
+  it('keeps watching the whole posts folder deleted and restored, and says so in the log', async () => {
+    const { site, daemon } = await startedSite({ 'en/x.md': titled('First') });
+    await cp(join(site, 'posts'), join(site, 'backup'), { recursive: true });
+    await rm(join(site, 'posts'), { recursive: true });
+    await daemon.waitFor((line) => line.event === 'watch-error' && String(line.message).includes('posts'));
+    await cp(join(site, 'backup'), join(site, 'posts'), { recursive: true });
+    await daemon.waitFor((line) => line.event === 'watch' && String(line.message).includes('posts'));
+    await writeFile(join(site, 'posts/en/x.md'), titled('After the restore'));
+    await published(site, 'After the restore');
+    await stopped(daemon);
+  }, 40_000);
+
+  it('rebuilds when the config is saved, in place or by rename', async () => {
+    const { site, daemon } = await startedSite({ 'en/x.md': titled('First') });
+    const configFile = join(site, 'nashra.config.yaml');
+    const renamedSite = (name: string) => readFile(configFile, 'utf8').then((text) => text.replace(/"siteName": "[^"]*"/, `"siteName": "${name}"`));
+    const siteName = async () => {
+      const feed = JSON.parse(await readFile(join(site, 'feeds/en/feed.json'), 'utf8')) as { title: string };
+      return feed.title;
+    };
+    await saveByRename(configFile, await renamedSite('Renamed Centre'), '.nashra.config.yaml.swp');
+    await waitUntil(async () => ((await siteName()).includes('Renamed Centre') ? true : undefined), 10_000);
+    await writeFile(configFile, await renamedSite('Edited Centre'));
+    await waitUntil(async () => ((await siteName()).includes('Edited Centre') ? true : undefined), 10_000);
+    await stopped(daemon);
+  }, 40_000);
+
+  it('publishes the last of 200 saves through temporary files made while builds run', async () => {
+    // Enough other posts that a build takes a while, so saves land in the middle of builds.
+    const others = Object.fromEntries(
+      Array.from({ length: 150 }, (_, i) => [`en/other-${i}.md`, post(`title: Other ${i}\ndate: 2025-01-01T00:00:00Z`, `${'Monitors reported on the detention of journalists. '.repeat(60)}\n`)]),
+    );
+    const { site, daemon } = await startedSite({ ...others, 'en/x.md': titled('Save 0') }, 40);
+    const file = join(site, 'posts/en/x.md');
+    const random = seeded(13);
+    for (let n = 1; n <= 200; n++) {
+      await saveByRename(file, titled(`Save ${n}`), n % 2 === 0 ? `.x.md.${n}.swp` : `x.md.${n}.tmp`);
+      await new Promise((resolve) => setTimeout(resolve, Math.floor(random() * 60)));
+    }
+    await published(site, 'Save 200');
+    expect(daemon.lines.filter((line) => line.event === 'build').map((line) => line.reason)).not.toContain('tick');
+    await stopped(daemon);
+  }, 90_000);
+});
+
+/** A small deterministic random number generator, so a failing run can be repeated. */
+function seeded(seed: number): () => number {
+  let state = seed;
+  return () => {
+    state = (state * 1_103_515_245 + 12_345) % 2 ** 31;
+    return state / 2 ** 31;
+  };
+}

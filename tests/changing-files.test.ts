@@ -17,7 +17,7 @@ const posts = {
 
 async function buildWhile(edit: (site: string) => void): Promise<unknown> {
   const site = await siteOnDisk(posts);
-  const paths = { config: join(site, 'nashra.config.yaml'), posts: join(site, 'posts'), out: join(site, 'feeds') };
+  const paths = { config: join(site, 'nashra.config.yaml'), posts: join(site, 'posts'), out: join(site, 'feeds'), state: join(site, '.nashra') };
   let edited = false;
   return runBuild(paths, new Date('2026-02-01T00:00:00Z'), {
     onLoad: () => {
@@ -39,8 +39,12 @@ describe('a build that meets a changing post', () => {
     expect(metChangingFile(error)).toBe(true);
   });
 
-  it('is retried when a post listed for it vanished before it was read', async () => {
-    const error = await buildWhile((site) => rmSync(join(site, 'posts/en/b.md')));
+  it('publishes without a post deleted after the listing and before it was read, as a deletion', async () => {
+    expect(await buildWhile((site) => rmSync(join(site, 'posts/en/b.md')))).toBe('built');
+  });
+
+  it('is retried when a post vanished after it was loaded, before its body was read back', async () => {
+    const error = await buildWhile((site) => rmSync(join(site, 'posts/en/a.md')));
     expect(String(error)).toContain('ENOENT');
     expect(metChangingFile(error)).toBe(true);
   });

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { lstatSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import type { SourceFile } from './parsePost.js';
 import type { PostSource } from './source.js';
@@ -38,19 +38,28 @@ export function diskSource(postsDir: string, cwd: string): DiskSource {
     files: {
       count: listing.length,
       *[Symbol.iterator](): Generator<SourceFile> {
-        for (const file of listing) yield readListed(file);
+        for (const file of listing) {
+          const read = readListed(file);
+          if (read) yield read;
+        }
       },
     },
     read: (path) => readFileSync(absoluteOf.get(path) ?? resolve(cwd, path), 'utf8'),
   };
 }
 
-/** A listed file's text; a file that cannot be read is that post's problem, not the build's. */
-function readListed(file: { path: string; absolute: string; lang: string }): SourceFile {
+/**
+ * A listed file's text. A file that cannot be read is that post's problem,
+ * not the build's; a file deleted since the listing is simply gone, as if the
+ * listing had been made a moment later.
+ */
+function readListed(file: { path: string; absolute: string; lang: string }): SourceFile | undefined {
   try {
     return { path: file.path, lang: file.lang, text: readFileSync(file.absolute, 'utf8') };
   } catch (error) {
-    return { path: file.path, lang: file.lang, text: '', unreadable: (error as NodeJS.ErrnoException).code ?? String(error) };
+    const code = (error as NodeJS.ErrnoException).code ?? String(error);
+    if (code === 'ENOENT' && !lstatSync(file.absolute, { throwIfNoEntry: false })) return undefined;
+    return { path: file.path, lang: file.lang, text: '', unreadable: code };
   }
 }
 

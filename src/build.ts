@@ -11,8 +11,8 @@ import { SourceChangedError, type PostSource } from './load/source.js';
 import type { Post } from './model.js';
 import { planSite } from './pipeline.js';
 import { shrinkRefusals, type ShrinkRefusal } from './state/published.js';
-import { openPrevious, recordPublished, stateDirProblem } from './state/store.js';
-import { writeOutputs, type WriteReport } from './write/output.js';
+import { manifestPath, openPrevious, recordPublished, stateDirProblem } from './state/store.js';
+import { removeStaleTemporaryFiles, writeOutputs, type WriteReport } from './write/output.js';
 
 export interface BuildPaths {
   readonly config: string;
@@ -90,6 +90,8 @@ export async function runBuild(paths: BuildPaths, now: Date, options: BuildOptio
   const config = await loadConfigFile(paths.config);
   const misplaced = stateDirProblem(paths.state, paths.out);
   if (misplaced) throw new BuildSetupError(misplaced);
+  // Left by a build killed mid-write; the caller holds the lock, so none is another process's.
+  await removeStaleTemporaryFiles(resolve(paths.out));
   const { previous, problem } = openPrevious(paths.state);
   const source = openPostsDir(paths.posts);
   const result = planSite(source, config, now, (done) => options.onLoad?.(done, source.count), previous);
@@ -98,7 +100,7 @@ export async function runBuild(paths: BuildPaths, now: Date, options: BuildOptio
   const refusals = options.allowShrink ? [] : shrinkRefusals(previous, result.listedPaths, config.maxShrink);
   const outcome = { config, diagnostics, posts: result.posts, livePerLanguage: result.livePerLanguage, skippedFiles: result.skippedFiles, failed, refusals };
   if (refusals.length > 0 || (failed && options.strict)) return outcome;
-  const report = await writeOutputs(resolve(paths.out), result.outputs).catch((error: unknown) => {
+  const report = await writeOutputs(resolve(paths.out), result.outputs, { manifestPath: manifestPath(paths.state) }).catch((error: unknown) => {
     // Raised before the first file is written (see generateOutputs), so the previous feeds stand.
     if (error instanceof SourceChangedError) throw new BuildSetupError(error.message, [], { cause: error });
     throw error;

@@ -31,6 +31,21 @@ export interface OutputFile {
 export interface PlannedOutput {
   readonly path: string;
   readonly chunks: Iterable<string>;
+  /**
+   * When the writer renames it into place among the changed files: lower
+   * tiers first, so a file is in place before any file that links to it
+   * (the stylesheet before the feeds, archive pages before the current feed,
+   * every feed before the OPML and the index page).
+   */
+  readonly tier?: number;
+}
+
+/** The commit tiers of `PlannedOutput.tier`. */
+const TIER = { stylesheet: 0, archivePage: 1, scopedFeed: 2, mainFeed: 3, discovery: 4 } as const;
+
+function tierOf(document: FeedDocument): number {
+  if (document.archive?.role === 'page') return TIER.archivePage;
+  return document.scope.kind === 'main' ? TIER.mainFeed : TIER.scopedFeed;
 }
 
 export interface BuildResult {
@@ -204,12 +219,12 @@ function* generateOutputs(live: readonly Post[], config: SiteConfig, bodyOf: Bod
   const listings: FeedListing[] = [];
   for (const document of composeFeeds(plans, config, render, relatedness)) {
     if (document.archive?.role !== 'page') listings.push(...listingsOf(document));
-    for (const format of FEED_FORMATS) yield { path: document.basePath + format.fileName, chunks: [SERIALIZERS[format.name](document)] };
+    for (const format of FEED_FORMATS) yield { path: document.basePath + format.fileName, chunks: [SERIALIZERS[format.name](document)], tier: tierOf(document) };
   }
-  for (const lang of Object.keys(config.languages)) yield { path: `${lang}/${RELATED_FILE}`, chunks: renderRelatedIndex(lang, live, relatedness) };
-  yield { path: OPML_FILE, chunks: [renderOpml(listings, config)] };
-  yield { path: INDEX_FILE, chunks: [renderIndexPage(listings, config)] };
-  yield { path: STYLESHEET_FILE, chunks: [renderFeedStylesheet()] };
+  for (const lang of Object.keys(config.languages)) yield { path: `${lang}/${RELATED_FILE}`, chunks: renderRelatedIndex(lang, live, relatedness), tier: TIER.mainFeed };
+  yield { path: OPML_FILE, chunks: [renderOpml(listings, config)], tier: TIER.discovery };
+  yield { path: INDEX_FILE, chunks: [renderIndexPage(listings, config)], tier: TIER.discovery };
+  yield { path: STYLESHEET_FILE, chunks: [renderFeedStylesheet()], tier: TIER.stylesheet };
 }
 
 export { hasErrors };

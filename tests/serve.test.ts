@@ -106,6 +106,8 @@ beforeAll(async () => {
   await put('style.css', 'body { direction: rtl; }\n');
   await put('logo.png', PNG);
   await put('.hidden', SECRET);
+  await put('.nashra/status.json', SECRET);
+  await put('en/rss.xml.0123456789ab.tmp', SECRET); // a file being written, or left by a killed build
   await put('changing.json', '{"version":1}\n');
   await put('dated.xml', '<dated/>\n');
   await utimes(join(root, 'dated.xml'), MTIME, MTIME);
@@ -203,7 +205,7 @@ describe('content types', () => {
 });
 
 describe('not found', () => {
-  it.each(['/nope.xml', '/en/nope.json', '/ar/', '/ar', '/en/rss.xml/', '/.hidden', '/pipe.xml', '/evil-index/', '/fr/rss.xml'])(
+  it.each(['/nope.xml', '/en/nope.json', '/ar/', '/ar', '/en/rss.xml/', '/.hidden', '/.nashra/status.json', '/en/rss.xml.0123456789ab.tmp', '/pipe.xml', '/evil-index/', '/fr/rss.xml'])(
     '%s is 404 with a short text body',
     async (path) => {
       const reply = await send(path);

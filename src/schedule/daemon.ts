@@ -3,8 +3,8 @@
  * lock, the cron task, the file watcher, signals, logs, the status file and
  * WebSub notifications; everything it decides is delegated to pure code.
  */
-import { mkdir, readdir, rm } from 'node:fs/promises';
-import { basename, join, resolve } from 'node:path';
+import { mkdir } from 'node:fs/promises';
+import { basename, resolve } from 'node:path';
 import cron, { type ScheduledTask } from 'node-cron';
 import { BuildSetupError, loadConfigFile, metChangingFile, runBuild, type BuildPaths } from '../build.js';
 import type { SiteConfig } from '../config.js';
@@ -60,7 +60,6 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
     process.once('SIGTERM', () => resolveSignal('SIGTERM'));
     process.once('SIGINT', () => resolveSignal('SIGINT'));
   });
-  await removeStaleTemporaryFiles(outDir);
 
   let config: SiteConfig;
   try {
@@ -176,12 +175,4 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
   await lock.lock.release();
   log({ event: 'stopped', message: 'stopped' });
   return 0;
-}
-
-/** A process killed mid-write leaves its temporary file behind; the real file was never touched. */
-async function removeStaleTemporaryFiles(outDir: string): Promise<void> {
-  const entries = await readdir(outDir, { recursive: true, withFileTypes: true });
-  for (const entry of entries) {
-    if (entry.isFile() && /\.[0-9a-f]{12}\.tmp$/.test(entry.name)) await rm(join(entry.parentPath, entry.name), { force: true });
-  }
 }

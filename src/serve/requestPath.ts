@@ -3,6 +3,8 @@
  * is refused. Pure: nothing here touches the disk, so every spelling of a
  * traversal is settled before a file name is built.
  */
+import { isTemporaryFile } from '../write/temporary.js';
+
 export type RequestPath =
   | { readonly kind: 'path'; readonly segments: readonly string[]; readonly trailingSlash: boolean }
   | { readonly kind: 'refused'; readonly status: 400 | 404; readonly reason: string };
@@ -22,7 +24,8 @@ function refuse(reason: string, status: 400 | 404 = 400): RequestPath {
  * Parses an origin-form request target such as `/ar/feed.json?x=1`. The query
  * is ignored; empty segments (`//`) are skipped; each segment is decoded once
  * and must then be a plain name: not `.` or `..`, no separator, no `%`, no
- * control character. Hidden names (a leading dot) are not served.
+ * control character. Hidden names (a leading dot) and the writer's temporary
+ * files are not served.
  */
 export function parseRequestPath(target: string | undefined): RequestPath {
   if (target === undefined || !target.startsWith('/')) return refuse('not an origin-form path');
@@ -41,6 +44,8 @@ export function parseRequestPath(target: string | undefined): RequestPath {
     if (name === '.' || name === '..') return refuse('dot segment');
     if (FORBIDDEN_IN_NAME.test(name)) return refuse('forbidden character in a path segment');
     if (name.startsWith('.')) return refuse('hidden file', 404);
+    // A file being written, or left by a killed build: never a published file.
+    if (isTemporaryFile(name)) return refuse('temporary file', 404);
     segments.push(name);
   }
   return { kind: 'path', segments, trailingSlash: raw.endsWith('/') };

@@ -7,6 +7,7 @@
  *
  *   published.json        what the last build published (see published.ts)
  *   sources/<hash>.md     the text of every published post, by content
+ *   manifest.json         the files nashra owns in the output, to remove those no longer planned
  *   status.json           the last build, the last error, the next publication
  *   lock                  the process publishing now
  */
@@ -20,6 +21,12 @@ import { NOTHING_PUBLISHED, previousOf, publishedRecord, PublishedRecordSchema, 
 
 export const STATE_DIR_NAME = '.nashra';
 const PUBLISHED_FILE = 'published.json';
+const MANIFEST_FILE = 'manifest.json';
+
+/** The files nashra owns in the output directory (see `WriteOptions.manifestPath`). */
+export function manifestPath(stateDir: string): string {
+  return join(stateDir, MANIFEST_FILE);
+}
 const SOURCES_DIR = 'sources';
 
 /** `--state-dir` when given, else `.nashra/` in the config file's directory. */

@@ -1,51 +1,162 @@
-import { createHash, randomBytes, type Hash } from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, rm, rmdir, stat, type FileHandle } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { OutputFile, PlannedOutput } from '../pipeline.js';
+import { isTemporaryFile, temporaryNameFor } from './temporary.js';
 
 export interface WriteReport {
   readonly written: string[];
   readonly unchanged: string[];
+  /** Files of an earlier build that this build no longer plans, removed from the output. */
+  readonly removed: string[];
+}
+
+/**
+ * The file operations a build's fate depends on, injectable so tests can give
+ * short writes, a full disk, or watch the order of renames.
+ */
+export interface WriteIo {
+  /** Writes up to `length` bytes from `offset`; returns how many were taken. */
+  writeSome(handle: FileHandle, bytes: Uint8Array, offset: number, length: number): Promise<number>;
+  rename(from: string, to: string): Promise<void>;
+}
+
+const systemIo: WriteIo = {
+  writeSome: async (handle, bytes, offset, length) => (await handle.write(bytes, offset, length)).bytesWritten,
+  rename,
+};
+
+export interface WriteOptions {
+  /**
+   * The list of files nashra owns in the output (JSON, kept in the private
+   * state directory). With it, files an earlier build wrote and this one no
+   * longer plans are removed; a file nobody listed is never touched.
+   */
+  readonly manifestPath?: string;
+  readonly io?: Partial<WriteIo>;
 }
 
 /** Chunks are gathered into writes of about this size. */
 const WRITE_SIZE = 1 << 20;
 
-/**
- * Writes each file atomically (a temporary file in the same directory, then a
- * rename), and only when its bytes changed, so a reader polling mid-build sees
- * either the old file or the new one, never half of one, and an unchanged
- * rebuild touches nothing. Content arrives in chunks and is never held whole,
- * so a file larger than memory would allow still writes.
- */
-export async function writeOutputs(outDir: string, files: Iterable<PlannedOutput | OutputFile>): Promise<WriteReport> {
-  const written: string[] = [];
-  const unchanged: string[] = [];
-  for (const file of files) {
-    const target = join(outDir, file.path);
-    await mkdir(dirname(target), { recursive: true });
-    const temporary = `${target}.${randomBytes(6).toString('hex')}.tmp`;
-    try {
-      const { size, digest } = await writeChunks(temporary, 'chunks' in file ? file.chunks : [file.content]);
-      if (await hasContent(target, size, digest)) {
-        await rm(temporary, { force: true });
-        unchanged.push(file.path);
-        continue;
-      }
-      await flushToDisk(temporary);
-      await rename(temporary, target);
-    } catch (error) {
-      await rm(temporary, { force: true });
-      throw error;
-    }
-    written.push(file.path);
-  }
-  return { written, unchanged };
+interface Staged {
+  readonly path: string;
+  readonly target: string;
+  readonly temporary: string;
+  readonly existed: boolean;
+  readonly tier: number;
 }
 
-/** Writes the chunks to `path`; returns the size and SHA-256 of what was written. */
-async function writeChunks(path: string, chunks: Iterable<string>): Promise<{ size: number; digest: string }> {
+/**
+ * Publishes the files in two steps, so the output never holds a cut, mixed
+ * or dangling file:
+ *
+ * 1. Stage: every file whose bytes changed is written in full beside its
+ *    target (a temporary name) and flushed to disk. Any failure here (a full
+ *    disk, a short write that cannot finish, a post changing under the
+ *    build) removes what was staged and leaves the old output untouched.
+ * 2. Commit: the staged files are renamed into place, new files first, then
+ *    by tier (a file after those it links to), and their directories are
+ *    flushed. Then files of earlier builds that are no longer planned are
+ *    removed, once nothing links to them.
+ *
+ * Content arrives in chunks and is never held whole; an unchanged file is
+ * not touched.
+ */
+export async function writeOutputs(outDir: string, files: Iterable<PlannedOutput | OutputFile>, options: WriteOptions = {}): Promise<WriteReport> {
+  const io: WriteIo = { ...systemIo, ...options.io };
+  const staged: Staged[] = [];
+  const unchanged: string[] = [];
+  const planned: string[] = [];
+  let current = '';
+  try {
+    for (const file of files) {
+      current = file.path;
+      planned.push(file.path);
+      const target = join(outDir, file.path);
+      await mkdir(dirname(target), { recursive: true });
+      const temporary = temporaryNameFor(target);
+      const existing = await stat(target).catch(() => undefined);
+      const entry = { path: file.path, target, temporary, existed: existing !== undefined, tier: 'tier' in file ? (file.tier ?? 0) : 0 };
+      staged.push(entry); // before writing, so a failure mid-file removes it too
+      const { size, digest } = await writeChunks(temporary, 'chunks' in file ? file.chunks : [file.content], io);
+      if (existing?.isFile() && existing.size === size && (await digestOf(target, createHash('sha256'))) === digest) {
+        staged.pop();
+        await rm(temporary, { force: true });
+        unchanged.push(file.path);
+      }
+    }
+  } catch (error) {
+    await Promise.all(staged.map((entry) => rm(entry.temporary, { force: true })));
+    throw isSystemError(error) ? new WriteError(current, error) : error;
+  }
+
+  const owned = options.manifestPath ? await readManifest(options.manifestPath) : [];
+  // Owned before it is in place: a process killed right after a rename still knows the file is its own.
+  if (options.manifestPath) await writeManifest(options.manifestPath, [...new Set([...owned, ...planned])]);
+  const written = await commit(staged, io);
+  const plannedSet = new Set(planned);
+  const removed = await removeFiles(outDir, owned.filter((path) => !plannedSet.has(path)));
+  if (options.manifestPath) await writeManifest(options.manifestPath, planned);
+  return { written, unchanged, removed };
+}
+
+/** A file of the output could not be written; the old output is untouched. */
+export class WriteError extends Error {
+  constructor(
+    readonly path: string,
+    override readonly cause: NodeJS.ErrnoException,
+  ) {
+    super(`cannot write ${path}: ${cause.code ?? cause.message}${cause.code === 'ENOSPC' ? ' (the disk is full)' : ''}; the published files are unchanged`);
+  }
+}
+
+function isSystemError(error: unknown): error is NodeJS.ErrnoException {
+  return error instanceof Error && typeof (error as NodeJS.ErrnoException).code === 'string';
+}
+
+/** Renames the staged files into place in an order that keeps every link valid, then flushes their directories. */
+async function commit(staged: readonly Staged[], io: WriteIo): Promise<string[]> {
+  const order = [...staged].sort((a, b) => Number(a.existed) - Number(b.existed) || a.tier - b.tier);
+  const written: string[] = [];
+  try {
+    for (const entry of order) {
+      await io.rename(entry.temporary, entry.target);
+      written.push(entry.path);
+    }
+  } catch (error) {
+    const done = new Set(written);
+    await Promise.all(order.filter((entry) => !done.has(entry.path)).map((entry) => rm(entry.temporary, { force: true })));
+    throw error;
+  }
+  for (const directory of new Set(order.map((entry) => dirname(entry.target)))) await flushDirectory(directory);
+  return written;
+}
+
+/** Removes files the manifest owned and the build no longer plans, and the directories they leave empty. */
+async function removeFiles(outDir: string, paths: readonly string[]): Promise<string[]> {
+  const removed: string[] = [];
+  const touched = new Set<string>();
+  for (const path of paths) {
+    const target = join(outDir, path);
+    const current = await stat(target).catch(() => undefined);
+    if (current?.isFile()) {
+      await rm(target, { force: true });
+      removed.push(path);
+    }
+    touched.add(dirname(target));
+  }
+  for (const directory of [...touched].sort((a, b) => b.length - a.length)) {
+    let current = directory;
+    while (current.startsWith(outDir) && current !== outDir && (await rmdir(current).then(() => true, () => false))) current = dirname(current);
+    await flushDirectory(current).catch(() => undefined);
+  }
+  return removed;
+}
+
+/** Writes every chunk to a new file at `path` and flushes it to disk; returns the size and SHA-256 of what was written. */
+async function writeChunks(path: string, chunks: Iterable<string>, io: WriteIo): Promise<{ size: number; digest: string }> {
   const handle = await open(path, 'w');
   const hash = createHash('sha256');
   let size = 0;
@@ -59,7 +170,7 @@ async function writeChunks(path: string, chunks: Iterable<string>): Promise<{ si
       pendingLength = 0;
       hash.update(bytes);
       size += bytes.length;
-      await handle.write(bytes);
+      await writeFully(handle, bytes, io, path);
     };
     for (const chunk of chunks) {
       pending.push(chunk);
@@ -67,15 +178,27 @@ async function writeChunks(path: string, chunks: Iterable<string>): Promise<{ si
       if (pendingLength >= WRITE_SIZE) await flush();
     }
     await flush();
+    // Durable before it can replace the old file, so a crash cannot leave an empty feed behind the rename.
+    await handle.sync();
   } finally {
     await handle.close();
   }
   return { size, digest: hash.digest('hex') };
 }
 
-/** Makes a new file durable before it replaces the old one, so a crash cannot leave an empty feed behind the rename. */
-async function flushToDisk(path: string): Promise<void> {
-  const handle = await open(path, 'r+');
+/** A write may take fewer bytes than offered (a nearly full disk, a signal): offer the rest until all are taken. */
+async function writeFully(handle: FileHandle, bytes: Uint8Array, io: WriteIo, path: string): Promise<void> {
+  let offset = 0;
+  while (offset < bytes.length) {
+    const taken = await io.writeSome(handle, bytes, offset, bytes.length - offset);
+    if (taken <= 0) throw Object.assign(new Error(`cannot write ${path}: the disk took no more bytes`), { code: 'ENOSPC' });
+    offset += taken;
+  }
+}
+
+/** Makes a rename or a removal in `directory` durable. */
+async function flushDirectory(directory: string): Promise<void> {
+  const handle = await open(directory, 'r');
   try {
     await handle.sync();
   } finally {
@@ -83,14 +206,41 @@ async function flushToDisk(path: string): Promise<void> {
   }
 }
 
-/** Whether the file at `path` exists with exactly this size and SHA-256. */
-async function hasContent(path: string, size: number, digest: string): Promise<boolean> {
-  const current = await stat(path).catch(() => undefined);
-  if (!current?.isFile() || current.size !== size) return false;
-  return (await digestOf(path, createHash('sha256'))) === digest;
-}
-
 async function digestOf(path: string, hash: Hash): Promise<string> {
   for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
   return hash.digest('hex');
+}
+
+/** The files a manifest names; none when it is missing or unreadable (then nothing is removed). */
+async function readManifest(path: string): Promise<string[]> {
+  try {
+    const value = JSON.parse(await readFile(path, 'utf8')) as unknown;
+    const files = (value as { files?: unknown }).files;
+    return Array.isArray(files) ? files.filter((file): file is string => typeof file === 'string' && isSafeRelative(file)) : [];
+  } catch {
+    return [];
+  }
+}
+
+/** A manifest names paths inside the output only: a tampered one cannot remove anything elsewhere. */
+function isSafeRelative(path: string): boolean {
+  return path.length > 0 && !path.startsWith('/') && !path.split(/[\\/]/).some((part) => part === '..' || part === '');
+}
+
+async function writeManifest(path: string, files: readonly string[]): Promise<void> {
+  const sorted = [...files].sort();
+  await writeOutputs(dirname(path), [{ path: path.slice(dirname(path).length + 1), content: `${JSON.stringify({ files: sorted }, null, 1)}\n` }]);
+}
+
+/** A process killed mid-build leaves its temporary files behind; the real files were never touched. Run with the lock held. */
+export async function removeStaleTemporaryFiles(outDir: string): Promise<string[]> {
+  const entries = await readdir(outDir, { recursive: true, withFileTypes: true }).catch(() => []);
+  const removed: string[] = [];
+  for (const entry of entries) {
+    if (entry.isFile() && isTemporaryFile(entry.name)) {
+      await rm(join(entry.parentPath, entry.name), { force: true });
+      removed.push(join(entry.parentPath, entry.name));
+    }
+  }
+  return removed;
 }

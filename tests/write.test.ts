@@ -1,0 +1,150 @@
+/**
+ * The write stage publishes every byte or nothing, in an order that never
+ * shows a reader a dangling link, and removes exactly the files it no longer
+ * plans.
+ */
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rename, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { planSite } from '../src/pipeline.js';
+import { memorySource } from '../src/load/source.js';
+import { WriteError, writeOutputs, type WriteIo } from '../src/write/output.js';
+import { danglingLinks, entryFiles } from './support/links.js';
+import { listFiles, post, runCli, siteOnDisk, sourceFiles, testConfig } from './support/site.js';
+
+const NOW = new Date('2026-11-01T00:00:00Z');
+const config = testConfig({ feeds: { limit: 2, relatedCount: 0 } });
+const FEEDS_URL = 'https://rights.example.org/feeds/';
+
+function site(count: number, edited = '') {
+  const posts = Object.fromEntries(
+    Array.from({ length: count }, (_, i) => [
+      `en/p${String(i).padStart(2, '0')}.md`,
+      post(`title: Post ${i}${edited}\ndate: 2026-01-${String(i + 1).padStart(2, '0')}T00:00:00Z\ncategories: [${i % 2 ? 'News' : 'Reports'}]`, `Body of post ${i}${edited}. `.repeat(40)),
+    ]),
+  );
+  return planSite(memorySource(sourceFiles(posts)), config, NOW).outputs;
+}
+
+async function snapshot(dir: string): Promise<Record<string, string>> {
+  const files = await listFiles(dir);
+  return Object.fromEntries(await Promise.all(files.map(async (file) => [file, await readFile(join(dir, file), 'utf8')] as const)));
+}
+
+const scratch = () => mkdtemp(join(tmpdir(), 'nashra-write-'));
+
+describe('every byte or nothing', () => {
+  it('finishes a file the disk takes a few bytes at a time', async () => {
+    const out = await scratch();
+    const reference = await scratch();
+    await writeOutputs(reference, site(7));
+    const trickle: Partial<WriteIo> = { writeSome: async (handle, bytes, offset, length) => (await handle.write(bytes, offset, Math.min(length, 997))).bytesWritten };
+    await writeOutputs(out, site(7), { io: trickle });
+    expect(await snapshot(out)).toEqual(await snapshot(reference));
+  });
+
+  it('on a full disk fails naming the file and errno, and leaves every old file as it was, with no temporary file', async () => {
+    const out = await scratch();
+    await writeOutputs(out, site(7));
+    const before = await snapshot(out);
+    let budget = 20_000;
+    const filling: Partial<WriteIo> = {
+      async writeSome(handle, bytes, offset, length) {
+        if (budget <= 0) throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+        const taken = Math.min(length, budget); // the last write before the disk is full is a short one
+        budget -= taken;
+        return (await handle.write(bytes, offset, taken)).bytesWritten;
+      },
+    };
+    const failure = await writeOutputs(out, site(9, ' (corrected)'), { io: filling }).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(WriteError);
+    expect(String(failure)).toMatch(/cannot write \S+: ENOSPC \(the disk is full\); the published files are unchanged/);
+    expect(await snapshot(out)).toEqual(before);
+  });
+
+  it('refuses a disk that takes no bytes at all rather than spinning', async () => {
+    const out = await scratch();
+    const stuck: Partial<WriteIo> = { writeSome: async () => 0 };
+    await expect(writeOutputs(out, site(3), { io: stuck })).rejects.toThrow(/cannot write en\/rss.xml: ENOSPC/);
+    expect(await listFiles(out)).toEqual([]);
+  });
+});
+
+describe('the order of renames', () => {
+  it('never lets a reader starting from a current feed, the index or the OPML meet a link to a missing file', async () => {
+    const out = await scratch();
+    await writeOutputs(out, site(5));
+    const seen: string[][] = [];
+    const watching: Partial<WriteIo> = {
+      async rename(from, to) {
+        await rename(from, to);
+        seen.push(danglingLinks(out, FEEDS_URL, entryFiles(['en', 'ar'])));
+      },
+    };
+    // New archive pages appear, old pages gain a link to them, a category grows.
+    await writeOutputs(out, site(12), { io: watching });
+    expect(seen.length).toBeGreaterThan(10);
+    expect(seen.flat()).toEqual([]);
+  });
+});
+
+describe('files no longer planned', () => {
+  it('are removed when the manifest says nashra wrote them; a file a person put there is never touched', async () => {
+    const out = await scratch();
+    const manifestPath = join(await scratch(), 'manifest.json');
+    await writeOutputs(out, site(6), { manifestPath });
+    await mkdir(join(out, 'en/categories/reports/notes'), { recursive: true });
+    await writeFile(join(out, 'en/categories/reports/notes/mine.txt'), 'kept');
+    await writeFile(join(out, 'robots.txt'), 'User-agent: *\n');
+
+    // Every Reports post gone (the even ones): its category feed and its archive pages are no longer planned.
+    const remaining = Object.fromEntries(
+      [1, 3].map((i) => [`en/p${i}.md`, post(`title: Post ${i}\ndate: 2026-01-0${i + 1}T00:00:00Z\ncategories: [News]`)]),
+    );
+    const report = await writeOutputs(out, planSite(memorySource(sourceFiles(remaining)), config, NOW).outputs, { manifestPath });
+    expect(report.removed.sort()).toEqual(
+      ['en/archive/1/atom.xml', 'en/archive/1/feed.json', 'en/archive/1/rss.xml', 'en/archive/2/atom.xml', 'en/archive/2/feed.json', 'en/archive/2/rss.xml', 'en/categories/reports/atom.xml', 'en/categories/reports/feed.json', 'en/categories/reports/rss.xml'],
+    );
+    const files = await listFiles(out);
+    expect(files.filter((file) => file.includes('reports') || file.includes('archive'))).toEqual(['en/categories/reports/notes/mine.txt']);
+    expect(files).toContain('robots.txt');
+    expect(existsSync(join(out, 'en/archive'))).toBe(false);
+    expect(JSON.parse(await readFile(manifestPath, 'utf8'))).toEqual({ files: files.filter((file) => file !== 'robots.txt' && !file.endsWith('mine.txt')) });
+  });
+
+  it('ignores manifest entries that point outside the output', async () => {
+    const out = await scratch();
+    const outside = await scratch();
+    await writeFile(join(outside, 'precious.txt'), 'x');
+    const manifestPath = join(await scratch(), 'manifest.json');
+    await writeFile(manifestPath, JSON.stringify({ files: [`../${outside.split('/').pop() ?? ''}/precious.txt`, '/etc/hostname'] }));
+    await writeOutputs(out, site(2), { manifestPath });
+    expect(existsSync(join(outside, 'precious.txt'))).toBe(true);
+  });
+});
+
+describe('nashra build, retracted posts and leftovers', () => {
+  it('removes a category feed that only a retracted post filled, and the OPML stops listing it', async () => {
+    const dir = await siteOnDisk({
+      'en/a.md': post('title: A\ndate: 2026-01-01T00:00:00Z\ncategories: [News]'),
+      'en/b.md': post('title: B\ndate: 2026-01-02T00:00:00Z\ncategories: [Statements]'),
+      'en/c.md': post('title: C\ndate: 2026-01-03T00:00:00Z\ncategories: [News]'),
+    });
+    expect((await runCli(['build'], dir)).code).toBe(0);
+    expect(await listFiles(join(dir, 'feeds/en/categories'))).toContain('statements/rss.xml');
+    await writeFile(join(dir, 'posts/en/b.md'), post('title: B\ndate: 2026-01-02T00:00:00Z\ncategories: [Statements]\ndraft: true'));
+    expect((await runCli(['build'], dir)).code).toBe(0);
+    expect((await listFiles(join(dir, 'feeds/en/categories'))).filter((file) => file.startsWith('statements'))).toEqual([]);
+    expect(await readFile(join(dir, 'feeds/opml.xml'), 'utf8')).not.toContain('categories/statements');
+  });
+
+  it('removes the temporary files a killed build left before it writes', async () => {
+    const dir = await siteOnDisk({ 'en/a.md': post('title: A\ndate: 2026-01-01T00:00:00Z') });
+    expect((await runCli(['build'], dir)).code).toBe(0);
+    await writeFile(join(dir, 'feeds/en/rss.xml.0123456789ab.tmp'), '<rss><channel><title>half');
+    expect((await runCli(['build'], dir)).code).toBe(0);
+    expect((await listFiles(join(dir, 'feeds'))).filter((file) => file.endsWith('.tmp'))).toEqual([]);
+  });
+});

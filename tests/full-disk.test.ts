@@ -1,0 +1,91 @@
+/**
+ * A full disk, for real: the output directory on a 4 MB tmpfs with 16 KB
+ * left. The build fails with exit 3, names the file and the cause, and every
+ * published file stays as it was; the daemon records the failure.
+ */
+import { execFileSync } from 'node:child_process';
+import { statfsSync } from 'node:fs';
+import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Daemon } from './support/daemon.js';
+import { listFiles, ROOT, runCli } from './support/site.js';
+
+const isRoot = process.getuid?.() === 0;
+const inCi = process.env.CI === 'true';
+
+async function snapshot(dir: string): Promise<Record<string, string>> {
+  const files = await listFiles(dir);
+  return Object.fromEntries(await Promise.all(files.map(async (file) => [file, await readFile(join(dir, file), 'utf8')] as const)));
+}
+
+/** Fills the file system holding `dir` until `leave` bytes are free. */
+async function fillUntil(dir: string, leave: number): Promise<void> {
+  const { bavail, bsize } = statfsSync(dir);
+  await writeFile(join(dir, 'filler.bin'), Buffer.alloc(Math.max(0, bavail * bsize - leave)));
+}
+
+describe.runIf(isRoot || inCi)('a full disk under the output directory', () => {
+  let site = '';
+  let out = '';
+
+  beforeAll(async () => {
+    if (!isRoot) throw new Error('this test mounts a tmpfs and needs root; under CI=true it must not be skipped');
+    site = await mkdtemp(join(tmpdir(), 'nashra-full-disk-'));
+    await cp(join(ROOT, 'posts'), join(site, 'posts'), { recursive: true });
+    await cp(join(ROOT, 'nashra.config.yaml'), join(site, 'nashra.config.yaml'));
+    out = join(site, 'feeds');
+    await mkdir(out);
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=4m', 'tmpfs', out]);
+  });
+
+  afterAll(() => {
+    if (out) execFileSync('umount', [out]);
+  });
+
+  it('fails the build with exit 3, naming the file, and leaves every published file as it was', async () => {
+    expect((await runCli(['build', '--now', '2026-11-01T00:00:00Z'], site)).code).toBe(0);
+    const before = await snapshot(out);
+    const edited = join(site, 'posts/en/annual-report-2025.md');
+    await writeFile(edited, `${await readFile(edited, 'utf8')}\nA correction was added to this report.\n`);
+
+    await fillUntil(out, 16 * 1024);
+    const failed = await runCli(['build', '--now', '2026-11-01T00:00:00Z'], site);
+    expect(failed.code).toBe(3);
+    expect(failed.stderr).toMatch(/cannot write \S+: ENOSPC \(the disk is full\); the published files are unchanged/);
+    const after = await snapshot(out);
+    delete after['filler.bin'];
+    expect(after).toEqual(before);
+    const status = await runCli(['status'], site);
+    expect(status.stdout).toMatch(/last build: \S+ \(build\) with errors/);
+    expect(status.stdout).toContain('ENOSPC');
+
+    await rm(join(out, 'filler.bin'));
+    const recovered = await runCli(['build', '--now', '2026-11-01T00:00:00Z'], site);
+    expect(recovered.code).toBe(0);
+    expect(await readFile(join(out, 'en/feed.json'), 'utf8')).toContain('A correction was added to this report.');
+  });
+
+  it('under schedule, logs the failed build and records it, never "ok"', async () => {
+    const edited = join(site, 'posts/en/annual-report-2025.md');
+    await writeFile(edited, `${await readFile(edited, 'utf8')}\nA second correction.\n`);
+    await fillUntil(out, 16 * 1024);
+    try {
+      const daemon = new Daemon(site);
+      try {
+        const line = await daemon.waitFor((entry) => entry.event === 'build-failed' || entry.event === 'build', 30_000);
+        expect(line.event).toBe('build-failed');
+        expect(line.message).toContain('ENOSPC');
+        const status = JSON.parse(await readFile(join(site, '.nashra/status.json'), 'utf8')) as { lastBuild?: { ok: boolean }; lastError?: { message: string } };
+        expect(status.lastBuild?.ok).toBe(false);
+        expect(status.lastError?.message).toContain('ENOSPC');
+      } finally {
+        daemon.signal('SIGTERM');
+        await daemon.exited;
+      }
+    } finally {
+      await rm(join(out, 'filler.bin'), { force: true });
+    }
+  }, 60_000);
+});

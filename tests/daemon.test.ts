@@ -69,6 +69,12 @@ describe('nashra schedule', () => {
     const statusText = await runCli(['status'], site);
     expect(statusText.stdout).toContain('last error:');
 
+    // Fixed: the next build clears the error from the status.
+    const beforeFix = daemon.lines.length;
+    await unlink(join(site, 'posts/en/broken.md'));
+    await daemon.waitFor((line) => line.event === 'build' && line.ok === true, 5000, beforeFix);
+    expect((await runCli(['status'], site)).stdout).not.toContain('last error:');
+
     // A second daemon on the same output directory refuses to start.
     const twin = await runCli(['schedule'], site);
     expect(twin.code).toBe(4);

@@ -10,15 +10,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Daemon } from './support/daemon.js';
-import { listFiles, ROOT, runCli } from './support/site.js';
+import { ROOT, runCli, snapshot } from './support/site.js';
 
 const isRoot = process.getuid?.() === 0;
 const inCi = process.env.CI === 'true';
-
-async function snapshot(dir: string): Promise<Record<string, string>> {
-  const files = await listFiles(dir);
-  return Object.fromEntries(await Promise.all(files.map(async (file) => [file, await readFile(join(dir, file), 'utf8')] as const)));
-}
 
 /** Fills the file system holding `dir` until `leave` bytes are free. */
 async function fillUntil(dir: string, leave: number): Promise<void> {

@@ -12,7 +12,7 @@ import { planSite } from '../src/pipeline.js';
 import { memorySource } from '../src/load/source.js';
 import { WriteError, writeOutputs, type WriteIo } from '../src/write/output.js';
 import { danglingLinks, entryFiles } from './support/links.js';
-import { listFiles, post, runCli, siteOnDisk, sourceFiles, testConfig } from './support/site.js';
+import { listFiles, post, runCli, siteOnDisk, snapshot, sourceFiles, testConfig } from './support/site.js';
 
 const NOW = new Date('2026-11-01T00:00:00Z');
 const config = testConfig({ feeds: { limit: 2, relatedCount: 0 } });
@@ -26,11 +26,6 @@ function site(count: number, edited = '') {
     ]),
   );
   return planSite(memorySource(sourceFiles(posts)), config, NOW).outputs;
-}
-
-async function snapshot(dir: string): Promise<Record<string, string>> {
-  const files = await listFiles(dir);
-  return Object.fromEntries(await Promise.all(files.map(async (file) => [file, await readFile(join(dir, file), 'utf8')] as const)));
 }
 
 const scratch = () => mkdtemp(join(tmpdir(), 'nashra-write-'));

@@ -108,3 +108,9 @@ export async function listFiles(dir: string): Promise<string[]> {
 export function post(frontMatter: string, body = 'A paragraph of text about the work of the centre.\n'): string {
   return `---\n${frontMatter.trim()}\n---\n${body}`;
 }
+
+/** Every file under a directory with its text, for comparing whole outputs. */
+export async function snapshot(dir: string): Promise<Record<string, string>> {
+  const files = await listFiles(dir);
+  return Object.fromEntries(await Promise.all(files.map(async (file) => [file, await readFile(join(dir, file), 'utf8')] as const)));
+}

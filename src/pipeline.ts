@@ -6,7 +6,7 @@ import type { FeedDocument } from './feeds/document.js';
 import { renderAtom, renderJsonFeed, renderRss } from './feeds/feedAdapter.js';
 import { FEED_FORMATS, STYLESHEET_FILE, type FeedFormatName } from './feeds/formats.js';
 import { planFeeds } from './feeds/plan.js';
-import { assembleCollection } from './load/collection.js';
+import { assembleCollection, type Collection, type Standing } from './load/collection.js';
 import { parsePost, type ParsedPost, type SourceFile } from './load/parsePost.js';
 import { bodyReader, knownCount, memorySource, type PostSource, type SourceFiles } from './load/source.js';
 import type { BodyOf, Post } from './model.js';
@@ -108,6 +108,7 @@ export function loadPosts(
   const diagnostics: Diagnostic[] = [];
   const valid: Post[] = [];
   const listedPaths = new Set<string>();
+  let collection: Collection;
   let done = 0;
   try {
     for (const file of files) {
@@ -124,16 +125,69 @@ export function loadPosts(
         counter.add(parsed.post, parsed.body ?? '');
       }
     }
+    collection = assembleWithPublished(valid, config, previous, counter, diagnostics);
   } catch (error) {
     counter.close();
     throw error;
   }
   const terms = counter.finish();
-  const collection = assembleCollection(valid, (post) => previous.byPath(post.sourcePath) !== undefined);
-  diagnostics.push(...collection.diagnostics, ...resolvePins(collection.posts).diagnostics);
+  diagnostics.push(...resolvePins(collection.posts).diagnostics);
   const sorted = sortDiagnostics(diagnostics);
   const failed = new Set(sorted.filter((d) => d.severity === 'error').map((d) => d.file));
   return { posts: collection.posts, terms, diagnostics: sorted, skippedFiles: [...failed].sort(), listedPaths };
+}
+
+/**
+ * Who keeps a contested URL, id or translation key: a post exactly as the
+ * last build published it, then a published post since edited, then a
+ * newcomer. So neither a copy nor an edit of one post can push out another
+ * that was published and left alone.
+ */
+function standingOf(previous: Previous): Standing {
+  return (post) => {
+    const published = previous.byPath(post.sourcePath);
+    return published === undefined ? 2 : published.hash === post.sourceHash ? 0 : 1;
+  };
+}
+
+/**
+ * The set check, with the same promise as parsing: a published post whose
+ * edit now clashes with another post is reported, and its published version
+ * takes its place when that version clashes with nothing.
+ */
+function assembleWithPublished(valid: readonly Post[], config: SiteConfig, previous: Previous, counter: TermCounter, diagnostics: Diagnostic[]): Collection {
+  const standing = standingOf(previous);
+  const first = assembleCollection(valid, standing);
+  const restored = first.rejected.flatMap((post) => {
+    const kept = publishedVersion(post.sourcePath, post.lang, config, previous);
+    return kept && kept.post.sourceHash !== post.sourceHash ? [{ rejected: post, ...kept }] : [];
+  });
+  if (restored.length === 0) {
+    diagnostics.push(...first.diagnostics);
+    return first;
+  }
+  for (const { post, body } of restored) counter.add(post, body);
+  const replaced = new Set(restored.map((entry) => entry.rejected));
+  const second = assembleCollection([...valid.filter((post) => !replaced.has(post)), ...restored.map((entry) => entry.post)], standing);
+  const restoredPaths = new Set(restored.map((entry) => entry.post.sourcePath));
+  diagnostics.push(
+    ...first.diagnostics.filter((d) => restoredPaths.has(d.file)),
+    ...restored.map((entry) => entry.note),
+    ...second.diagnostics,
+  );
+  return second;
+}
+
+/** The version of a post file that the last build published, parsed again, with the note that says it stays. */
+function publishedVersion(path: string, lang: string, config: SiteConfig, previous: Previous): { post: Post; body: string; note: Diagnostic } | undefined {
+  const published = previous.byPath(path);
+  const text = published && published.lang === lang ? previous.textOf(published.hash) : undefined;
+  if (text === undefined) return undefined;
+  const parsed = parsePost({ path, lang, text }, config);
+  if (!parsed.post) return undefined;
+  const since = previous.at ? ` by the build of ${previous.at}` : '';
+  const note = diagnostic(path, { line: 1, column: 1 }, 'error', 'published', `the version published${since} stays published until this file is fixed`);
+  return { post: parsed.post, body: parsed.body ?? '', note };
 }
 
 /**
@@ -147,14 +201,9 @@ function parseOrKeepPublished(file: SourceFile, config: SiteConfig, previous: Pr
     ? parsePost(file, config)
     : { diagnostics: [diagnostic(file.path, { line: 1, column: 1 }, 'error', 'file', `cannot read this file (${file.unreadable})`)] };
   if (parsed.post) return parsed;
-  const published = previous.byPath(file.path);
-  const text = published && published.lang === file.lang ? previous.textOf(published.hash) : undefined;
-  if (text === undefined) return parsed;
-  const kept = parsePost({ ...file, text }, config);
-  if (!kept.post) return parsed;
-  const since = previous.at ? ` by the build of ${previous.at}` : '';
-  const note = diagnostic(file.path, { line: 1, column: 1 }, 'error', 'published', `the version published${since} stays published until this file is fixed`);
-  return { ...kept, diagnostics: [...parsed.diagnostics, note] };
+  const kept = publishedVersion(file.path, file.lang, config, previous);
+  if (!kept) return parsed;
+  return { post: kept.post, body: kept.body, diagnostics: [...parsed.diagnostics, kept.note] };
 }
 
 export interface SitePlan extends Omit<BuildResult, 'outputs'> {

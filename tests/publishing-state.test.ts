@@ -86,6 +86,23 @@ describe('a copied file', () => {
   });
 });
 
+describe('an edit that clashes with another published post', () => {
+  it('cannot push out the untouched post; the edited one stays in its published version', async () => {
+    const site = await siteOnDisk({
+      'en/alpha.md': post('title: Alpha statement\ndate: 2026-01-01T00:00:00Z'),
+      'en/zulu.md': post('title: Zulu statement\ndate: 2026-01-02T00:00:00Z'),
+    });
+    expect((await runCli(['build'], site)).code).toBe(0);
+    // alpha.md sorts first, which used to let it take zulu's URL and drop zulu.
+    await writeFile(join(site, 'posts/en/alpha.md'), post('title: Alpha statement, revised\ndate: 2026-01-01T00:00:00Z\nslug: zulu'));
+    const run = await runCli(['build'], site);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/posts\/en\/alpha\.md:4:7 error URL \S+\/zulu\/ is already used by posts\/en\/zulu\.md, which is published; this post is skipped \[slug\]/);
+    expect(run.stderr).toContain('posts/en/alpha.md:1:1 error the version published by the build of');
+    expect(await titles(site)).toEqual(['Alpha statement', 'Zulu statement']);
+  });
+});
+
 describe('a vanished or emptied folder', () => {
   it('refuses to empty a language (exit 5, nothing written) unless --allow-shrink', async () => {
     const site = await siteOnDisk(threePosts);

@@ -5,19 +5,29 @@ export interface Collection {
   /** Valid posts, sorted by language then source path, whatever order the files were read in. */
   readonly posts: Post[];
   readonly diagnostics: Diagnostic[];
+  /** Posts that lost a clash and were skipped. */
+  readonly rejected: Post[];
 }
 
 /**
- * Checks what only the whole set of posts can show: two posts at one URL or
- * with one id, two posts of one language sharing a translation key. A post
- * the last build published keeps its place, so a copied file can never push
- * out the article it copied; between two newcomers the first by path wins.
- * The loser is reported, naming both files, and skipped.
+ * Which post keeps a contested URL, id or translation key: the lower standing
+ * wins, then the first by path. See `standingOf` in the pipeline.
  */
-export function assembleCollection(posts: readonly Post[], wasPublished: (post: Post) => boolean = () => false): Collection {
+export type Standing = (post: Post) => number;
+
+/**
+ * Checks what only the whole set of posts can show: two posts at one URL or
+ * with one id, two posts of one language sharing a translation key. The post
+ * of lower standing keeps its place (a published post before a newcomer, so
+ * a copied file can never push out the article it copied); between equals
+ * the first by path wins. The loser is reported, naming both files, and
+ * skipped.
+ */
+export function assembleCollection(posts: readonly Post[], standing: Standing = () => 0): Collection {
   const byPath = (a: Post, b: Post) => compare(a.lang, b.lang) || compare(a.sourcePath, b.sourcePath);
-  const established = new Set(posts.filter(wasPublished));
-  const sorted = [...posts].sort((a, b) => Number(established.has(b)) - Number(established.has(a)) || byPath(a, b));
+  const rank = new Map(posts.map((post) => [post, standing(post)]));
+  const sorted = [...posts].sort((a, b) => (rank.get(a) ?? 0) - (rank.get(b) ?? 0) || byPath(a, b));
+  const rejected: Post[] = [];
   const diagnostics: Diagnostic[] = [];
   const owners = new Map<string, Post>();
   const kept: Post[] = [];
@@ -38,14 +48,15 @@ export function assembleCollection(posts: readonly Post[], wasPublished: (post: 
       const [key, field, describe] = clash;
       const other = owners.get(key) as Post;
       const position = post.positions[field] ?? { line: 1, column: 1 };
-      const why = established.has(other) ? ', which is published' : '';
+      const why = (rank.get(other) ?? 0) < (rank.get(post) ?? 0) ? ', which is published' : '';
       diagnostics.push(diagnostic(post.sourcePath, position, 'error', field, `${describe(other)}${why}; this post is skipped`));
+      rejected.push(post);
       continue;
     }
     for (const [key] of claims) owners.set(key, post);
     kept.push(post);
   }
-  return { posts: kept.sort(byPath), diagnostics };
+  return { posts: kept.sort(byPath), diagnostics, rejected };
 }
 
 function compare(a: string, b: string): number {

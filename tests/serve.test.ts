@@ -99,7 +99,10 @@ beforeAll(async () => {
   await put('en/index.html', '<!doctype html><title>English feeds</title>\n');
   await put('ar/rss.xml', RSS.replace('<title>Example</title>', '<title>مثال</title>'));
   await put('index.html', '<!doctype html><title>nashra</title>\n');
-  await put('status.json', '{"ok":true}\n');
+  await put('en/related.json', '{"ok":true}\n');
+  await put('status.json', SECRET); // left by versions that kept the daemon's status in the output
+  await put('.nashra.lock', SECRET);
+  await put('en/feeds.lock', SECRET);
   await put('opml.xml', '<?xml version="1.0"?>\n<opml version="2.0"><head/><body/></opml>\n');
   await put('sitemap.xml', '<?xml version="1.0"?>\n<urlset/>\n');
   await put('rss.xsl', '<?xml version="1.0"?>\n<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform"/>\n');
@@ -138,7 +141,7 @@ describe('binding', () => {
   it('closes promptly while a client holds a keep-alive connection', async () => {
     const other = await startServer({ root, port: 0 });
     const agent = new Agent({ keepAlive: true });
-    const reply = await send('/status.json', { agent }, new URL(other.url));
+    const reply = await send('/en/related.json', { agent }, new URL(other.url));
     expect(reply.status).toBe(200);
     const started = performance.now();
     await other.close();
@@ -161,7 +164,7 @@ describe('content types', () => {
     ['/en/rss.xml', 'application/rss+xml; charset=utf-8'],
     ['/en/atom.xml', 'application/atom+xml; charset=utf-8'],
     ['/en/feed.json', 'application/feed+json; charset=utf-8'],
-    ['/status.json', 'application/json; charset=utf-8'],
+    ['/en/related.json', 'application/json; charset=utf-8'],
     ['/opml.xml', 'text/x-opml; charset=utf-8'],
     ['/sitemap.xml', 'application/xml; charset=utf-8'],
     ['/rss.xsl', 'application/xslt+xml; charset=utf-8'],
@@ -205,7 +208,7 @@ describe('content types', () => {
 });
 
 describe('not found', () => {
-  it.each(['/nope.xml', '/en/nope.json', '/ar/', '/ar', '/en/rss.xml/', '/.hidden', '/.nashra/status.json', '/en/rss.xml.0123456789ab.tmp', '/pipe.xml', '/evil-index/', '/fr/rss.xml'])(
+  it.each(['/nope.xml', '/en/nope.json', '/ar/', '/ar', '/en/rss.xml/', '/.hidden', '/.nashra/status.json', '/en/rss.xml.0123456789ab.tmp', '/status.json', '/.nashra.lock', '/en/feeds.lock', '/pipe.xml', '/evil-index/', '/fr/rss.xml'])(
     '%s is 404 with a short text body',
     async (path) => {
       const reply = await send(path);
@@ -342,7 +345,7 @@ describe('compression', () => {
     ['/en/rss.xml', 'br;q=0, gzip;q=0'],
     ['/en/rss.xml', ''],
     ['/logo.png', 'gzip, br'],
-    ['/status.json', 'gzip, br'],
+    ['/en/related.json', 'gzip, br'],
   ])('%s with Accept-Encoding %j is sent as it is', async (path, accept) => {
     const reply = await send(path, { headers: accept === '' ? {} : { 'accept-encoding': accept } });
     expect(reply.status).toBe(200);

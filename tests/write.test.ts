@@ -4,7 +4,7 @@
  * plans.
  */
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -26,6 +26,13 @@ function site(count: number, edited = '') {
     ]),
   );
   return planSite(memorySource(sourceFiles(posts)), config, NOW).outputs;
+}
+
+async function emptyDirectories(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  const directories = entries.filter((entry) => entry.isDirectory()).map((entry) => join(entry.parentPath, entry.name));
+  const empty = await Promise.all(directories.map(async (path) => ((await readdir(path)).length === 0 ? [path] : [])));
+  return empty.flat();
 }
 
 const scratch = () => mkdtemp(join(tmpdir(), 'nashra-write-'));
@@ -57,6 +64,24 @@ describe('every byte or nothing', () => {
     expect(failure).toBeInstanceOf(WriteError);
     expect(String(failure)).toMatch(/cannot write \S+: ENOSPC \(the disk is full\); the published files are unchanged/);
     expect(await snapshot(out)).toEqual(before);
+  });
+
+  it('removes the folders it made for a build that failed, so a new category is not left as an empty folder', async () => {
+    const out = await scratch();
+    await writeOutputs(out, site(4));
+    const appeal = { 'en/appeal.md': post('title: Urgent appeal\ndate: 2026-02-01T00:00:00Z\ncategories: [Urgent Appeals]') };
+    const files = () => planSite(memorySource([...sourceFiles(appeal), ...sourceFiles(Object.fromEntries(Array.from({ length: 4 }, (_, i) => [`en/p0${i}.md`, post(`title: Post ${i}\ndate: 2026-01-0${i + 1}T00:00:00Z\ncategories: [${i % 2 ? 'News' : 'Reports'}]`, `Body of post ${i}. `.repeat(40))])))]), config, NOW).outputs;
+    const failAt = [...files()].findIndex((file) => file.path.startsWith('en/categories/urgent-appeals/'));
+    expect(failAt).toBeGreaterThan(0);
+    let calls = 0;
+    const full: Partial<WriteIo> = {
+      async writeSome(handle, bytes, offset, length) {
+        if (calls++ === failAt) throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+        return (await handle.write(bytes, offset, length)).bytesWritten;
+      },
+    };
+    await expect(writeOutputs(out, files(), { io: full })).rejects.toThrow(/cannot write en\/categories\/urgent-appeals\/\S+: ENOSPC/);
+    expect(await emptyDirectories(out)).toEqual([]);
   });
 
   it('refuses a disk that takes no bytes at all rather than spinning', async () => {

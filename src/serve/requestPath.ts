@@ -5,6 +5,8 @@
  */
 import { isTemporaryFile } from '../write/temporary.js';
 
+const LEGACY_STATUS_FILE = 'status.json';
+
 export type RequestPath =
   | { readonly kind: 'path'; readonly segments: readonly string[]; readonly trailingSlash: boolean }
   | { readonly kind: 'refused'; readonly status: 400 | 404; readonly reason: string };
@@ -24,8 +26,8 @@ function refuse(reason: string, status: 400 | 404 = 400): RequestPath {
  * Parses an origin-form request target such as `/ar/feed.json?x=1`. The query
  * is ignored; empty segments (`//`) are skipped; each segment is decoded once
  * and must then be a plain name: not `.` or `..`, no separator, no `%`, no
- * control character. Hidden names (a leading dot) and the writer's temporary
- * files are not served.
+ * control character. Hidden names (a leading dot), the writer's temporary
+ * files, lock files and a status file at the root are not served.
  */
 export function parseRequestPath(target: string | undefined): RequestPath {
   if (target === undefined || !target.startsWith('/')) return refuse('not an origin-form path');
@@ -46,7 +48,10 @@ export function parseRequestPath(target: string | undefined): RequestPath {
     if (name.startsWith('.')) return refuse('hidden file', 404);
     // A file being written, or left by a killed build: never a published file.
     if (isTemporaryFile(name)) return refuse('temporary file', 404);
+    if (name.endsWith('.lock')) return refuse('lock file', 404);
     segments.push(name);
   }
+  // Where versions before the state directory kept the daemon's status (pid, paths, errors).
+  if (segments.length === 1 && segments[0] === LEGACY_STATUS_FILE) return refuse('status file', 404);
   return { kind: 'path', segments, trailingSlash: raw.endsWith('/') };
 }

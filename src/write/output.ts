@@ -70,12 +70,15 @@ export async function writeOutputs(outDir: string, files: Iterable<PlannedOutput
   const unchanged: string[] = [];
   const planned: string[] = [];
   let current = '';
+  /** The first directory each staged file made, so a failed build leaves no empty folder behind. */
+  const madeDirectories: string[] = [];
   try {
     for (const file of files) {
       current = file.path;
       planned.push(file.path);
       const target = join(outDir, file.path);
-      await mkdir(dirname(target), { recursive: true });
+      const made = await mkdir(dirname(target), { recursive: true });
+      if (made !== undefined) madeDirectories.push(made);
       const temporary = temporaryNameFor(target);
       const existing = await stat(target).catch(() => undefined);
       const entry = { path: file.path, target, temporary, existed: existing !== undefined, tier: 'tier' in file ? (file.tier ?? 0) : 0 };
@@ -89,6 +92,7 @@ export async function writeOutputs(outDir: string, files: Iterable<PlannedOutput
     }
   } catch (error) {
     await Promise.all(staged.map((entry) => rm(entry.temporary, { force: true })));
+    for (const directory of madeDirectories.reverse()) await rm(directory, { recursive: true, force: true });
     throw isSystemError(error) ? new WriteError(current, error) : error;
   }
 

@@ -92,6 +92,7 @@ export async function runBuild(paths: BuildPaths, now: Date, options: BuildOptio
   if (misplaced) throw new BuildSetupError(misplaced);
   // Left by a build killed mid-write; the caller holds the lock, so none is another process's.
   await removeStaleTemporaryFiles(resolve(paths.out));
+  await removeStaleTemporaryFiles(paths.state);
   const { previous, problem } = openPrevious(paths.state);
   const source = openPostsDir(paths.posts);
   const result = planSite(source, config, now, (done) => options.onLoad?.(done, source.count), previous);

@@ -17,6 +17,7 @@ import { dirname, join, relative, resolve, isAbsolute } from 'node:path';
 import { sourceHash } from '../load/parsePost.js';
 import type { Post } from '../model.js';
 import { writeOutputs } from '../write/output.js';
+import { temporaryNameFor } from '../write/temporary.js';
 import { NOTHING_PUBLISHED, previousOf, publishedRecord, PublishedRecordSchema, type Previous } from './published.js';
 
 export const STATE_DIR_NAME = '.nashra';
@@ -98,7 +99,7 @@ export async function recordPublished(stateDir: string, live: readonly Post[], n
     const text = textOf(post);
     if (text === undefined || sourceHash(text) !== post.sourceHash) continue;
     // Not fsynced: a text cut by a crash fails its hash check when read and is simply not used.
-    const temporary = `${file}.tmp`;
+    const temporary = temporaryNameFor(file);
     await writeFile(temporary, text);
     await rename(temporary, file);
   }

@@ -65,6 +65,20 @@ describe('a typo in a published post', () => {
     expect(await titles(site)).toEqual(['Annual report', 'Hearing postponed', 'Journalists released', 'New statement']);
   });
 
+  it('treats a file saved in another encoding as unreadable, never publishing it with replacement characters', async () => {
+    const site = await siteOnDisk(threePosts);
+    expect((await runCli(['build'], site)).code).toBe(0);
+    // "Hearing postponed — again", saved as Windows-1252 (the dash is the single byte 0x97).
+    const latin = Buffer.concat([Buffer.from('---\ntitle: Hearing postponed '), Buffer.from([0x97]), Buffer.from(' again\ndate: 2026-01-01T00:00:00Z\ntranslationKey: hearing\n---\n\nEdited.\n')]);
+    await writeFile(join(site, 'posts/en/hearing.md'), latin);
+    const run = await runCli(['build'], site);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('posts/en/hearing.md:1:1 error cannot read this file (it is not UTF-8 text; save it as UTF-8) [file]');
+    expect(run.stderr).toContain('posts/en/hearing.md:1:1 error the version published by the build of');
+    expect(await titles(site)).toEqual(['Annual report', 'Hearing postponed', 'Journalists released']);
+    expect(await readFile(join(site, 'feeds/en/rss.xml'), 'utf8')).not.toContain('\uFFFD');
+  });
+
   it('keeps nothing of a post that was never published', async () => {
     const site = await siteOnDisk(threePosts);
     await writeFile(join(site, 'posts/en/draft.md'), '---\ntitle: [unfinished\n---\n');

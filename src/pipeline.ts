@@ -6,7 +6,7 @@ import type { FeedDocument } from './feeds/document.js';
 import { renderAtom, renderJsonFeed, renderRss } from './feeds/feedAdapter.js';
 import { FEED_FORMATS, STYLESHEET_FILE, type FeedFormatName } from './feeds/formats.js';
 import { planFeeds } from './feeds/plan.js';
-import { assembleCollection } from './load/collection.js';
+import { assembleCollection, type Standing } from './load/collection.js';
 import { parsePost, type ParsedPost, type SourceFile } from './load/parsePost.js';
 import { bodyReader, knownCount, memorySource, type PostSource, type SourceFiles } from './load/source.js';
 import type { BodyOf, Post } from './model.js';
@@ -129,11 +129,17 @@ export function loadPosts(
     throw error;
   }
   const terms = counter.finish();
-  const collection = assembleCollection(valid, (post) => previous.byPath(post.sourcePath) !== undefined);
+  const collection = assembleCollection(valid, (post) => standingOf(post, previous));
   diagnostics.push(...collection.diagnostics, ...resolvePins(collection.posts).diagnostics);
   const sorted = sortDiagnostics(diagnostics);
   const failed = new Set(sorted.filter((d) => d.severity === 'error').map((d) => d.file));
   return { posts: collection.posts, terms, diagnostics: sorted, skippedFiles: [...failed].sort(), listedPaths };
+}
+
+function standingOf(post: Post, previous: Previous): Standing {
+  const published = previous.byPath(post.sourcePath);
+  if (published === undefined) return 'new';
+  return published.hash === post.sourceHash ? 'published' : 'edited';
 }
 
 /**

@@ -100,6 +100,19 @@ describe('a copied file', () => {
   });
 });
 
+describe('an edited published post claiming another published post\'s translationKey', () => {
+  it('cannot push out that post, which did not change: the edited file is the one reported', async () => {
+    const site = await siteOnDisk(threePosts);
+    expect((await runCli(['build'], site)).code).toBe(0);
+    // hearing.md sorts before release.md; its edit copies release's key by mistake.
+    await writeFile(join(site, 'posts/en/hearing.md'), post('title: Hearing postponed again\ndate: 2026-01-01T00:00:00Z\ntranslationKey: release'));
+    const run = await runCli(['build'], site);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/posts\/en\/hearing\.md:4:\d+ error translationKey "release" is already used by posts\/en\/release\.md in the same language, which is published; this post is skipped/);
+    expect(await titles(site)).toContain('Journalists released');
+  });
+});
+
 describe('a vanished or emptied folder', () => {
   it('refuses to empty a language (exit 5, nothing written) unless --allow-shrink', async () => {
     const site = await siteOnDisk(threePosts);

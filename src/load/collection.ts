@@ -7,17 +7,26 @@ export interface Collection {
   readonly diagnostics: Diagnostic[];
 }
 
+/** How a post stands against the last build: published with this very text, published from this file since edited, or new. */
+export type Standing = 'published' | 'edited' | 'new';
+
+const STANDING_RANK: Record<Standing, number> = { published: 2, edited: 1, new: 0 };
+
 /**
  * Checks what only the whole set of posts can show: two posts at one URL or
  * with one id, two posts of one language sharing a translation key. A post
  * the last build published keeps its place, so a copied file can never push
- * out the article it copied; between two newcomers the first by path wins.
- * The loser is reported, naming both files, and skipped.
+ * out the article it copied; a published post published exactly as it is
+ * now outranks one whose file was edited since, so an edit that copies
+ * another article's key or URL cannot push that article out either; between
+ * equals the first by path wins. The loser is reported, naming both files,
+ * and skipped.
  */
-export function assembleCollection(posts: readonly Post[], wasPublished: (post: Post) => boolean = () => false): Collection {
+export function assembleCollection(posts: readonly Post[], standingOf: (post: Post) => Standing = () => 'new'): Collection {
   const byPath = (a: Post, b: Post) => compare(a.lang, b.lang) || compare(a.sourcePath, b.sourcePath);
-  const established = new Set(posts.filter(wasPublished));
-  const sorted = [...posts].sort((a, b) => Number(established.has(b)) - Number(established.has(a)) || byPath(a, b));
+  const rank = new Map(posts.map((post) => [post, STANDING_RANK[standingOf(post)]]));
+  const established = new Set(posts.filter((post) => (rank.get(post) ?? 0) > 0));
+  const sorted = [...posts].sort((a, b) => (rank.get(b) ?? 0) - (rank.get(a) ?? 0) || byPath(a, b));
   const diagnostics: Diagnostic[] = [];
   const owners = new Map<string, Post>();
   const kept: Post[] = [];

@@ -202,6 +202,18 @@ describe('the state directory', () => {
     const inside = await runCli(['build', '-c', 'site/config.yaml', '--state-dir', 'feeds/state'], site);
     expect(inside.code).toBe(2);
     expect(inside.stderr).toContain('is inside the output directory');
+    // Refused before anything is written there: no status naming paths and errors is published.
+    expect((await listFiles(join(site, 'feeds'))).filter((file) => file.startsWith('state/'))).toEqual([]);
+  });
+
+  it('is refused inside the posts directory, where its stored texts would be read as posts', async () => {
+    const site = await siteOnDisk(threePosts);
+    for (const stateDir of ['posts', 'posts/en', 'posts/en/.state']) {
+      const run = await runCli(['build', '--state-dir', stateDir], site);
+      expect(run.code, stateDir).toBe(2);
+      expect(run.stderr).toContain('is inside the posts directory');
+    }
+    expect(await listFiles(join(site, 'posts'))).toEqual(['ar/hearing.md', 'en/hearing.md', 'en/release.md', 'en/report.md']);
   });
 
   it('treats a corrupt record as no record, with a warning, and repairs it', async () => {

@@ -4,11 +4,12 @@
  * the status and the state stay private.
  */
 import { spawn } from 'node:child_process';
-import { mkdir, readFile, rename, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rename, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { processStart } from '../src/schedule/lock.js';
-import { listFiles, post, runCli, siteOnDisk } from './support/site.js';
+import { listFiles, post, ROOT, runCli, siteOnDisk } from './support/site.js';
 
 interface JsonFeed {
   items: { title: string; id: string }[];
@@ -186,6 +187,34 @@ describe('one writer at a time', () => {
       other.kill();
     }
     expect(await listFiles(join(site, '.nashra'))).not.toContain('lock');
+  });
+});
+
+describe('one writer at a time, when several start at once', () => {
+  /** Four processes race for the lock in `stateDir`, each holding what it gets for a moment; how many got it. */
+  const race = async (stateDir: string): Promise<number> => {
+    const contender = `import { acquireLock } from ${JSON.stringify(join(ROOT, 'dist/schedule/lock.js'))};
+      const result = await acquireLock(${JSON.stringify(stateDir)}, 'build');
+      process.stdout.write(result.acquired ? 'held' : 'refused');
+      await new Promise((done) => setTimeout(done, 800));`;
+    const outputs = await Promise.all(
+      Array.from({ length: 4 }, () => new Promise<string>((done) => {
+        const child = spawn(process.execPath, ['--input-type=module', '-e', contender]);
+        let stdout = '';
+        child.stdout.on('data', (data: Buffer) => (stdout += data.toString()));
+        child.on('close', () => done(stdout));
+      })),
+    );
+    return outputs.filter((output) => output === 'held').length;
+  };
+
+  it('lets exactly one take a free lock or a stale one', async () => {
+    for (let round = 0; round < 8; round++) {
+      const stateDir = await mkdtemp(join(tmpdir(), 'nashra-lock-'));
+      // Every other round starts from a lock left by a process that is gone.
+      if (round % 2 === 1) await writeFile(join(stateDir, 'lock'), JSON.stringify({ pid: 2 ** 22 + 1, processStart: 'gone', command: 'build' }));
+      expect(await race(stateDir), `round ${round}`).toBe(1);
+    }
   });
 });
 

@@ -88,7 +88,7 @@ export function openPostsDir(path: string): DiskSource {
  */
 export async function runBuild(paths: BuildPaths, now: Date, options: BuildOptions = {}): Promise<BuildOutcome> {
   const config = await loadConfigFile(paths.config);
-  const misplaced = stateDirProblem(paths.state, paths.out);
+  const misplaced = stateDirProblem(paths.state, paths.out, paths.posts);
   if (misplaced) throw new BuildSetupError(misplaced);
   // Left by a build killed mid-write; the caller holds the lock, so none is another process's.
   await removeStaleTemporaryFiles(resolve(paths.out));

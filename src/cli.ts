@@ -16,7 +16,7 @@ import { runDaemon, type LogFormat } from './schedule/daemon.js';
 import { acquireLock } from './schedule/lock.js';
 import { formatStatus, readStatus, writeStatus, type LastBuild, type LastError } from './schedule/status.js';
 import { explainRefusal } from './state/published.js';
-import { resolveStateDir } from './state/store.js';
+import { resolveStateDir, stateDirProblem } from './state/store.js';
 import { DEFAULT_HOST, DEFAULT_PORT, startServer } from './serve/server.js';
 
 /** Exit codes, documented in the README. */
@@ -32,8 +32,12 @@ interface CommonOptions {
   allowShrink?: boolean;
 }
 
+/** The paths of a build, refused before anything (a lock, a status) is written to a misplaced state directory. */
 function buildPaths(options: CommonOptions): BuildPaths {
-  return { config: options.config, posts: options.posts, out: options.out, state: resolveStateDir(options.stateDir, options.config) };
+  const paths = { config: options.config, posts: options.posts, out: options.out, state: resolveStateDir(options.stateDir, options.config) };
+  const misplaced = stateDirProblem(paths.state, paths.out, paths.posts);
+  if (misplaced) throw new BuildSetupError(misplaced);
+  return paths;
 }
 
 
@@ -243,13 +247,14 @@ withServeOptions(
     .addOption(new Option('--log-format <format>', 'log lines for people or for machines').choices(['human', 'json']).default('human'))
     .option('--serve', 'also serve the output directory over HTTP'),
 ).action(async (options: CommonOptions & ServeFlags & { logFormat: LogFormat; serve?: boolean }) => {
+  const paths = buildPaths(options);
   const companions = [];
   if (options.serve) {
     const server = await startServer({ root: resolve(options.out), host: options.host, port: options.port, log: (line) => process.stderr.write(`${line}\n`) });
     process.stderr.write(`serving ${options.out} at ${server.url}\n`);
     companions.push(server);
   }
-  process.exitCode = await runDaemon({ paths: buildPaths(options), logFormat: options.logFormat, companions, allowShrink: options.allowShrink });
+  process.exitCode = await runDaemon({ paths, logFormat: options.logFormat, companions, allowShrink: options.allowShrink });
 });
 
 withServeOptions(program.command('serve').description('serve the output directory over HTTP (ETag, 304, gzip/brotli) for monitors and local preview'))

@@ -4,11 +4,12 @@
  * the status and the state stay private.
  */
 import { spawn } from 'node:child_process';
-import { mkdir, readFile, rename, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rename, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { processStart } from '../src/schedule/lock.js';
-import { listFiles, post, runCli, siteOnDisk } from './support/site.js';
+import { listFiles, post, ROOT, runCli, siteOnDisk } from './support/site.js';
 
 interface JsonFeed {
   items: { title: string; id: string }[];
@@ -65,6 +66,20 @@ describe('a typo in a published post', () => {
     expect(await titles(site)).toEqual(['Annual report', 'Hearing postponed', 'Journalists released', 'New statement']);
   });
 
+  it('treats a file saved in another encoding as unreadable, never publishing it with replacement characters', async () => {
+    const site = await siteOnDisk(threePosts);
+    expect((await runCli(['build'], site)).code).toBe(0);
+    // "Hearing postponed — again", saved as Windows-1252 (the dash is the single byte 0x97).
+    const latin = Buffer.concat([Buffer.from('---\ntitle: Hearing postponed '), Buffer.from([0x97]), Buffer.from(' again\ndate: 2026-01-01T00:00:00Z\ntranslationKey: hearing\n---\n\nEdited.\n')]);
+    await writeFile(join(site, 'posts/en/hearing.md'), latin);
+    const run = await runCli(['build'], site);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('posts/en/hearing.md:1:1 error cannot read this file (it is not UTF-8 text; save it as UTF-8) [file]');
+    expect(run.stderr).toContain('posts/en/hearing.md:1:1 error the version published by the build of');
+    expect(await titles(site)).toEqual(['Annual report', 'Hearing postponed', 'Journalists released']);
+    expect(await readFile(join(site, 'feeds/en/rss.xml'), 'utf8')).not.toContain('\uFFFD');
+  });
+
   it('keeps nothing of a post that was never published', async () => {
     const site = await siteOnDisk(threePosts);
     await writeFile(join(site, 'posts/en/draft.md'), '---\ntitle: [unfinished\n---\n');
@@ -100,6 +115,18 @@ describe('an edit that clashes with another published post', () => {
     expect(run.stderr).toMatch(/posts\/en\/alpha\.md:4:7 error URL \S+\/zulu\/ is already used by posts\/en\/zulu\.md, which is published; this post is skipped \[slug\]/);
     expect(run.stderr).toContain('posts/en/alpha.md:1:1 error the version published by the build of');
     expect(await titles(site)).toEqual(['Alpha statement', 'Zulu statement']);
+  });
+
+  it('cannot take another published post\'s translationKey either; the edited file is the one reported', async () => {
+    const site = await siteOnDisk(threePosts);
+    expect((await runCli(['build'], site)).code).toBe(0);
+    // hearing.md sorts before release.md; its edit copies release's key by mistake.
+    await writeFile(join(site, 'posts/en/hearing.md'), post('title: Hearing postponed again\ndate: 2026-01-01T00:00:00Z\ntranslationKey: release'));
+    const run = await runCli(['build'], site);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/posts\/en\/hearing\.md:4:\d+ error translationKey "release" is already used by posts\/en\/release\.md in the same language, which is published; this post is skipped/);
+    expect(await titles(site)).toContain('Journalists released');
+    expect(await titles(site)).toContain('Hearing postponed');
   });
 });
 
@@ -179,6 +206,34 @@ describe('one writer at a time', () => {
   });
 });
 
+describe('one writer at a time, when several start at once', () => {
+  /** Four processes race for the lock in `stateDir`, each holding what it gets for a moment; how many got it. */
+  const race = async (stateDir: string): Promise<number> => {
+    const contender = `import { acquireLock } from ${JSON.stringify(join(ROOT, 'dist/schedule/lock.js'))};
+      const result = await acquireLock(${JSON.stringify(stateDir)}, 'build');
+      process.stdout.write(result.acquired ? 'held' : 'refused');
+      await new Promise((done) => setTimeout(done, 800));`;
+    const outputs = await Promise.all(
+      Array.from({ length: 4 }, () => new Promise<string>((done) => {
+        const child = spawn(process.execPath, ['--input-type=module', '-e', contender]);
+        let stdout = '';
+        child.stdout.on('data', (data: Buffer) => (stdout += data.toString()));
+        child.on('close', () => done(stdout));
+      })),
+    );
+    return outputs.filter((output) => output === 'held').length;
+  };
+
+  it('lets exactly one take a free lock or a stale one', async () => {
+    for (let round = 0; round < 8; round++) {
+      const stateDir = await mkdtemp(join(tmpdir(), 'nashra-lock-'));
+      // Every other round starts from a lock left by a process that is gone.
+      if (round % 2 === 1) await writeFile(join(stateDir, 'lock'), JSON.stringify({ pid: 2 ** 22 + 1, processStart: 'gone', command: 'build' }));
+      expect(await race(stateDir), `round ${round}`).toBe(1);
+    }
+  });
+});
+
 describe('the state directory', () => {
   it('lives beside the config, never in the output; status reads it there', async () => {
     const site = await siteOnDisk(threePosts);
@@ -192,6 +247,18 @@ describe('the state directory', () => {
     const inside = await runCli(['build', '-c', 'site/config.yaml', '--state-dir', 'feeds/state'], site);
     expect(inside.code).toBe(2);
     expect(inside.stderr).toContain('is inside the output directory');
+    // Refused before anything is written there: no status naming paths and errors is published.
+    expect((await listFiles(join(site, 'feeds'))).filter((file) => file.startsWith('state/'))).toEqual([]);
+  });
+
+  it('is refused inside the posts directory, where its stored texts would be read as posts', async () => {
+    const site = await siteOnDisk(threePosts);
+    for (const stateDir of ['posts', 'posts/en', 'posts/en/.state']) {
+      const run = await runCli(['build', '--state-dir', stateDir], site);
+      expect(run.code, stateDir).toBe(2);
+      expect(run.stderr).toContain('is inside the posts directory');
+    }
+    expect(await listFiles(join(site, 'posts'))).toEqual(['ar/hearing.md', 'en/hearing.md', 'en/release.md', 'en/report.md']);
   });
 
   it('treats a corrupt record as no record, with a warning, and repairs it', async () => {

@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { lstatSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import type { SourceFile } from './parsePost.js';
@@ -54,13 +55,17 @@ export function diskSource(postsDir: string, cwd: string): DiskSource {
  * listing had been made a moment later.
  */
 function readListed(file: { path: string; absolute: string; lang: string }): SourceFile | undefined {
+  let bytes: Buffer;
   try {
-    return { path: file.path, lang: file.lang, text: readFileSync(file.absolute, 'utf8') };
+    bytes = readFileSync(file.absolute);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? String(error);
     if (code === 'ENOENT' && !lstatSync(file.absolute, { throwIfNoEntry: false })) return undefined;
     return { path: file.path, lang: file.lang, text: '', unreadable: code };
   }
+  // A file saved as Windows-1252 or -1256 would otherwise be published with U+FFFD in place of its letters.
+  if (!isUtf8(bytes)) return { path: file.path, lang: file.lang, text: '', unreadable: 'it is not UTF-8 text; save it as UTF-8' };
+  return { path: file.path, lang: file.lang, text: bytes.toString('utf8') };
 }
 
 /** Every post file read into memory: for tests and tools that want the texts themselves. */

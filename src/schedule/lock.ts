@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { open, readFile, rm } from 'node:fs/promises';
+import { link, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { temporaryNameFor } from '../write/temporary.js';
 
 /** In the state directory: one writer at a time per site, `build` and `schedule` alike. */
 export const LOCK_FILE = 'lock';
@@ -36,27 +37,61 @@ interface LockContent {
  */
 export async function acquireLock(stateDir: string, command: string, pid = process.pid): Promise<LockResult> {
   const path = join(stateDir, LOCK_FILE);
-  for (let attempt = 0; attempt < 3; attempt++) {
-    try {
-      const handle = await open(path, 'wx');
-      const content: LockContent = { pid, processStart: processStart(pid), startedAt: new Date().toISOString(), command };
-      await handle.writeFile(`${JSON.stringify(content)}\n`);
-      await handle.sync();
-      await handle.close();
-      return { acquired: true, lock: { path, release: () => rm(path, { force: true }) } };
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      const holder = await lockHolder(path);
-      if (holder !== undefined && holder.pid !== pid && isAlive(holder)) return { acquired: false, holder: { pid: holder.pid, command: holder.command } };
-      await rm(path, { force: true });
-    }
+  const content: LockContent = { pid, processStart: processStart(pid), startedAt: new Date().toISOString(), command };
+  for (let attempt = 0; attempt < 10; attempt++) {
+    if (await createComplete(path, `${JSON.stringify(content)}\n`)) return { acquired: true, lock: { path, release: () => rm(path, { force: true }) } };
+    const text = await readFile(path, 'utf8').catch(() => undefined);
+    if (text === undefined) continue; // released in between: try again
+    const holder = lockHolder(text);
+    if (holder !== undefined && holder.pid !== pid && isAlive(holder)) return { acquired: false, holder: { pid: holder.pid, command: holder.command } };
+    await removeIfStill(path, text);
   }
   throw new Error(`could not take the lock ${path}`);
 }
 
-async function lockHolder(path: string): Promise<LockContent | undefined> {
+/**
+ * Creates `path` holding `text`, or returns false when it exists. The text is
+ * written beside it and linked into place, so no other process can ever read
+ * the lock empty or half-written and take it for a stale one.
+ */
+async function createComplete(path: string, text: string): Promise<boolean> {
+  const temporary = temporaryNameFor(path);
   try {
-    const content = JSON.parse(await readFile(path, 'utf8')) as Partial<LockContent>;
+    await writeFile(temporary, text, { flush: true });
+    await link(temporary, path);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw error;
+  } finally {
+    await rm(temporary, { force: true });
+  }
+}
+
+/**
+ * Removes a stale lock only if it still holds `stale`. Two processes may find
+ * the same stale lock; if the first has replaced it with its own by the time
+ * the second removes it, a plain removal would delete a live lock. Moving it
+ * aside first lets the second see what it took and put a live lock back.
+ */
+async function removeIfStill(path: string, stale: string): Promise<void> {
+  const aside = temporaryNameFor(path);
+  try {
+    await rename(path, aside);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw error;
+  }
+  try {
+    if ((await readFile(aside, 'utf8')) !== stale) await link(aside, path).catch(() => undefined);
+  } finally {
+    await rm(aside, { force: true });
+  }
+}
+
+function lockHolder(text: string): LockContent | undefined {
+  try {
+    const content = JSON.parse(text) as Partial<LockContent>;
     const { pid } = content;
     if (typeof pid !== 'number' || !Number.isInteger(pid) || pid <= 0) return undefined;
     return {
@@ -66,7 +101,7 @@ async function lockHolder(path: string): Promise<LockContent | undefined> {
       ...(typeof content.command === 'string' ? { command: content.command } : {}),
     };
   } catch {
-    return undefined; // unreadable or half-written: stale
+    return undefined; // locks are linked into place whole, so an unreadable one is from a crash or another program: stale
   }
 }
 

@@ -35,13 +35,20 @@ export function resolveStateDir(option: string | undefined, configFile: string):
   return option !== undefined ? resolve(option) : join(dirname(resolve(configFile)), STATE_DIR_NAME);
 }
 
-/** Why a state directory cannot be used with this output directory, if it cannot. */
-export function stateDirProblem(stateDir: string, outDir: string): string | undefined {
-  const inside = relative(resolve(outDir), resolve(stateDir));
-  if (inside === '' || (!inside.startsWith('..') && !isAbsolute(inside))) {
-    return `the state directory ${stateDir} is inside the output directory ${outDir}, where it would be published; choose another --state-dir`;
-  }
+/**
+ * Why a state directory cannot be used with these output and posts
+ * directories, if it cannot: in the output it would be published; in the
+ * posts its stored texts would be read back as posts.
+ */
+export function stateDirProblem(stateDir: string, outDir: string, postsDir: string): string | undefined {
+  if (isWithin(stateDir, outDir)) return `the state directory ${stateDir} is inside the output directory ${outDir}, where it would be published; choose another --state-dir`;
+  if (isWithin(stateDir, postsDir)) return `the state directory ${stateDir} is inside the posts directory ${postsDir}, where its stored texts would be read as posts; choose another --state-dir`;
   return undefined;
+}
+
+function isWithin(path: string, directory: string): boolean {
+  const inside = relative(resolve(directory), resolve(path));
+  return inside === '' || (!inside.startsWith('..') && !isAbsolute(inside));
 }
 
 /** A stored text's file name: the hash in base64url, which is safe in a path. */

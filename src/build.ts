@@ -98,7 +98,7 @@ export async function runBuild(paths: BuildPaths, now: Date, options: BuildOptio
   const result = planSite(source, config, now, (done) => options.onLoad?.(done, source.count), previous);
   const diagnostics = problem ? [diagnostic(paths.state, { line: 1, column: 1 }, 'warning', 'state', problem), ...result.diagnostics] : result.diagnostics;
   const failed = hasErrors(diagnostics);
-  const refusals = options.allowShrink ? [] : shrinkRefusals(previous, result.listedPaths, config.maxShrink);
+  const refusals = options.allowShrink ? [] : shrinkRefusals(previous, { listedPaths: result.listedPaths, posts: result.posts }, config.maxShrink);
   const outcome = { config, diagnostics, posts: result.posts, livePerLanguage: result.livePerLanguage, skippedFiles: result.skippedFiles, failed, refusals };
   if (refusals.length > 0 || (failed && options.strict)) return outcome;
   const report = await writeOutputs(resolve(paths.out), result.outputs, { manifestPath: manifestPath(paths.state) }).catch((error: unknown) => {

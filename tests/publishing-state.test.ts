@@ -164,6 +164,18 @@ describe('a vanished or emptied folder', () => {
     expect(await titles(site, 'ar')).toEqual(['تأجيل الجلسة']);
   });
 
+  it('does not count files moved into a subfolder, whose texts are all still there', async () => {
+    const site = await siteOnDisk(threePosts);
+    expect((await runCli(['build'], site)).code).toBe(0);
+    await rename(join(site, 'posts/en'), join(site, 'moved'));
+    await mkdir(join(site, 'posts/en'));
+    await rename(join(site, 'moved'), join(site, 'posts/en/2026'));
+    const run = await runCli(['build'], site);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(await titles(site)).toEqual(['Annual report', 'Hearing postponed', 'Journalists released']);
+  });
+
   it('refuses to lose more than maxShrink of a language at once', async () => {
     const posts = Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`en/p${i}.md`, post(`title: Post ${i}\ndate: 2026-01-0${(i % 9) + 1}T00:00:00Z`)]));
     const site = await siteOnDisk(posts, { maxShrink: 0.3 });
@@ -259,6 +271,17 @@ describe('the state directory', () => {
       expect(run.stderr).toContain('is inside the posts directory');
     }
     expect(await listFiles(join(site, 'posts'))).toEqual(['ar/hearing.md', 'en/hearing.md', 'en/release.md', 'en/report.md']);
+  });
+
+  it('removes only the stored texts it wrote, never a file a person put in the state directory', async () => {
+    const site = await siteOnDisk(threePosts);
+    expect((await runCli(['build'], site)).code).toBe(0);
+    await writeFile(join(site, '.nashra/sources/notes.txt'), 'mine');
+    await rm(join(site, 'posts/en/report.md'));
+    expect((await runCli(['build'], site)).code).toBe(0);
+    const stored = await listFiles(join(site, '.nashra/sources'));
+    expect(stored).toContain('notes.txt');
+    expect(stored.filter((name) => name.endsWith('.md'))).toHaveLength(3);
   });
 
   it('treats a corrupt record as no record, with a warning, and repairs it', async () => {

@@ -4,7 +4,7 @@
  * plans.
  */
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rename, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -132,6 +132,18 @@ describe('files no longer planned', () => {
     expect(files).toContain('robots.txt');
     expect(existsSync(join(out, 'en/archive'))).toBe(false);
     expect(JSON.parse(await readFile(manifestPath, 'utf8'))).toEqual({ files: files.filter((file) => file !== 'robots.txt' && !file.endsWith('mine.txt')) });
+  });
+
+  it('never removes a file outside the output through a symbolic link', async () => {
+    const out = await scratch();
+    const outside = await scratch();
+    await writeFile(join(outside, 'rss.xml'), 'not ours');
+    await mkdir(join(out, 'en/categories'), { recursive: true });
+    await symlink(outside, join(out, 'en/categories/linked'));
+    const manifestPath = join(await scratch(), 'manifest.json');
+    await writeFile(manifestPath, JSON.stringify({ files: ['en/categories/linked/rss.xml'] }));
+    await writeOutputs(out, site(2), { manifestPath });
+    expect(await readFile(join(outside, 'rss.xml'), 'utf8')).toBe('not ours');
   });
 
   it('ignores manifest entries that point outside the output', async () => {

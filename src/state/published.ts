@@ -62,17 +62,19 @@ export interface ShrinkRefusal {
 /**
  * Languages the build would shrink by losing files rather than by anything
  * written in a post: published posts whose file is no longer in the posts
- * folder, when they are all of the language's posts or more than
+ * folder (and whose text is nowhere else in it), when they are all of the language's posts or more than
  * `maxShare` of them. An expiry, a draft or a withdrawal is written in the
  * post itself and never counts; a file that broke stays published in its
  * last good version, so it does not count either.
  */
-export function shrinkRefusals(previous: Previous, listedPaths: ReadonlySet<string>, maxShare: number): ShrinkRefusal[] {
+export function shrinkRefusals(previous: Previous, current: { readonly listedPaths: ReadonlySet<string>; readonly posts: readonly Post[] }, maxShare: number): ShrinkRefusal[] {
+  // A file moved or renamed with its text unchanged has not vanished.
+  const present = new Set(current.posts.map((post) => `${post.lang} ${post.sourceHash}`));
   const byLang = new Map<string, { before: number; vanished: string[] }>();
   for (const post of previous.posts) {
     const entry = byLang.get(post.lang) ?? { before: 0, vanished: [] };
     entry.before++;
-    if (!listedPaths.has(post.path)) entry.vanished.push(post.path);
+    if (!current.listedPaths.has(post.path) && !present.has(`${post.lang} ${post.hash}`)) entry.vanished.push(post.path);
     byLang.set(post.lang, entry);
   }
   return [...byLang.entries()]

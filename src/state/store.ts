@@ -51,6 +51,9 @@ function isWithin(path: string, directory: string): boolean {
   return inside === '' || (!inside.startsWith('..') && !isAbsolute(inside));
 }
 
+/** The name of a stored text: a SHA-1 in base64url (27 characters), `.md`. */
+const STORED_TEXT = /^[A-Za-z0-9_-]{27}\.md$/;
+
 /** A stored text's file name: the hash in base64url, which is safe in a path. */
 function textFile(stateDir: string, hash: string): string {
   return join(stateDir, SOURCES_DIR, `${Buffer.from(hash, 'base64').toString('base64url')}.md`);
@@ -113,6 +116,7 @@ export async function recordPublished(stateDir: string, live: readonly Post[], n
   await writeOutputs(stateDir, [{ path: PUBLISHED_FILE, content: `${JSON.stringify(publishedRecord(live, now), null, 1)}\n` }]);
   for (const name of await readdir(join(stateDir, SOURCES_DIR))) {
     const file = join(stateDir, SOURCES_DIR, name);
-    if (!wanted.has(file)) await rm(file, { force: true });
+    // Only what this function wrote: a file a person keeps there is not ours to remove.
+    if (!wanted.has(file) && STORED_TEXT.test(name)) await rm(file, { force: true });
   }
 }

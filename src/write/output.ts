@@ -1,7 +1,7 @@
 import { createHash, type Hash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, open, readdir, readFile, rename, rm, rmdir, stat, type FileHandle } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { lstat, mkdir, open, readdir, readFile, realpath, rename, rm, rmdir, stat, type FileHandle } from 'node:fs/promises';
+import { dirname, join, sep } from 'node:path';
 import type { OutputFile, PlannedOutput } from '../pipeline.js';
 import { isTemporaryFile, temporaryNameFor } from './temporary.js';
 
@@ -142,9 +142,13 @@ async function commit(staged: readonly Staged[], io: WriteIo): Promise<string[]>
 async function removeFiles(outDir: string, paths: readonly string[]): Promise<string[]> {
   const removed: string[] = [];
   const touched = new Set<string>();
+  const realOut = await realpath(outDir);
   for (const path of paths) {
     const target = join(outDir, path);
-    const current = await stat(target).catch(() => undefined);
+    // Through a symbolic link a listed path could name a file outside the output: never remove that.
+    const folder = await realpath(dirname(target)).catch(() => undefined);
+    if (folder === undefined || (folder !== realOut && !folder.startsWith(`${realOut}${sep}`))) continue;
+    const current = await lstat(target).catch(() => undefined);
     if (current?.isFile()) {
       await rm(target, { force: true });
       removed.push(path);

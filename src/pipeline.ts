@@ -224,17 +224,40 @@ export interface SitePlan extends Omit<BuildResult, 'outputs'> {
  */
 export function planSite(source: PostSource, config: SiteConfig, now: Date, onLoad?: (done: number) => void, previous: Previous = NOTHING_PUBLISHED): SitePlan {
   const loaded = loadPosts(source.files, config, onLoad, undefined, previous);
-  const live = loaded.posts.filter((post) => isLive(post, now));
+  const { posts, diagnostics } = keepPostsPushedIntoTheFuture(loaded.posts, config, now, previous);
+  const live = posts.filter((post) => isLive(post, now));
   const livePerLanguage = Object.fromEntries(Object.keys(config.languages).map((lang) => [lang, live.filter((post) => post.lang === lang).length]));
+  const allDiagnostics = diagnostics.length > 0 ? sortDiagnostics([...loaded.diagnostics, ...diagnostics]) : loaded.diagnostics;
+  const skipped = new Set([...loaded.skippedFiles, ...diagnostics.map((d) => d.file)]);
   return {
     outputs: { [Symbol.iterator]: () => generateOutputs(live, config, bodyReader(source, previous.textOf), loaded.terms) },
     live,
     listedPaths: loaded.listedPaths,
-    diagnostics: loaded.diagnostics,
-    posts: loaded.posts,
+    diagnostics: allDiagnostics,
+    posts,
     livePerLanguage,
-    skippedFiles: loaded.skippedFiles,
+    skippedFiles: [...skipped].sort(),
   };
+}
+
+/**
+ * A published article whose `date` was edited into the future would vanish
+ * until then: almost always a typo (2052 for 2025). Its published version
+ * stays, with an error that says how to withdraw or re-schedule it on purpose.
+ */
+function keepPostsPushedIntoTheFuture(posts: readonly Post[], config: SiteConfig, now: Date, previous: Previous): { posts: Post[]; diagnostics: Diagnostic[] } {
+  const diagnostics: Diagnostic[] = [];
+  const kept = posts.map((post) => {
+    const heldByDateAlone = !post.draft && post.date > now && post.publishAt?.getTime() === post.date.getTime();
+    if (!heldByDateAlone || !previous.byPath(post.sourcePath)) return post;
+    const published = publishedVersion(post.sourcePath, post.lang, config, previous);
+    if (!published || !isLive(published.post, now)) return post;
+    diagnostics.push(
+      diagnostic(post.sourcePath, { line: 1, column: 1 }, 'error', 'date', `date ${post.date.toISOString()} is in the future, which would withdraw this published article until then; the published version stays. To withdraw it, set draft: true; to hold it until a moment, set publishAt`),
+    );
+    return published.post;
+  });
+  return { posts: kept, diagnostics };
 }
 
 /** `planSite` with every output produced: for tests and small sites. */

@@ -80,6 +80,20 @@ describe('a typo in a published post', () => {
     expect(await readFile(join(site, 'feeds/en/rss.xml'), 'utf8')).not.toContain('\uFFFD');
   });
 
+  it('keeps it when its date is edited into the future by mistake, with an error saying how to withdraw it on purpose', async () => {
+    const site = await siteOnDisk(threePosts);
+    expect((await runCli(['build', '--now', '2026-11-01T00:00:00Z'], site)).code).toBe(0);
+    await writeFile(join(site, 'posts/en/report.md'), post('title: Annual report, corrected\ndate: 2062-01-02T00:00:00Z\ntranslationKey: report'));
+    const run = await runCli(['build', '--now', '2026-11-01T00:00:00Z'], site);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('posts/en/report.md:1:1 error date 2062-01-02T00:00:00.000Z is in the future, which would withdraw this published article until then; the published version stays.');
+    expect(await titles(site)).toEqual(['Annual report', 'Hearing postponed', 'Journalists released']);
+    // Withdrawn on purpose: gone.
+    await writeFile(join(site, 'posts/en/report.md'), post('title: Annual report\ndate: 2026-01-02T00:00:00Z\ntranslationKey: report\ndraft: true'));
+    expect((await runCli(['build', '--now', '2026-11-01T00:00:00Z'], site)).code).toBe(0);
+    expect(await titles(site)).toEqual(['Hearing postponed', 'Journalists released']);
+  });
+
   it('keeps nothing of a post that was never published', async () => {
     const site = await siteOnDisk(threePosts);
     await writeFile(join(site, 'posts/en/draft.md'), '---\ntitle: [unfinished\n---\n');

@@ -3,7 +3,7 @@
  * time, survives bad posts, stops cleanly and recovers from being killed.
  */
 import { createServer, type Server } from 'node:http';
-import { readFile, writeFile, unlink } from 'node:fs/promises';
+import { readFile, rename, writeFile, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { notifyHub } from '../src/schedule/websub.js';
@@ -60,7 +60,9 @@ describe('nashra schedule', () => {
 
     // A broken post: reported in the status file, the other posts still published, feeds still valid.
     const before = daemon.lines.length;
-    await writeFile(join(site, 'posts/en/broken.md'), post('title: Broken\ndate: 2026-02-30'));
+    // Saved whole (by rename), so the once-a-second tick cannot catch it half-written.
+    await writeFile(join(site, 'posts/en/broken.tmp'), post('title: Broken\ndate: 2026-02-30'));
+    await rename(join(site, 'posts/en/broken.tmp'), join(site, 'posts/en/broken.md'));
     await daemon.waitFor((line) => line.event === 'build' && line.ok === false, 5000, before);
     const status = JSON.parse(await readFile(join(site, '.nashra/status.json'), 'utf8')) as { lastError?: { diagnostics: string[] }; lastBuild?: { ok: boolean } };
     expect(status.lastBuild?.ok).toBe(false);

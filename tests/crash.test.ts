@@ -15,7 +15,7 @@ import { mkdtemp, readdir, readFile, rename, rm, writeFile } from 'node:fs/promi
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { isTemporaryFile } from '../src/write/temporary.js';
 import { skipWithout } from './support/consumers.js';
 import { danglingLinks, entryFiles } from './support/links.js';
@@ -244,6 +244,16 @@ describe('nashra build killed with SIGKILL at random moments', () => {
     await site.use('B');
     changingBuildMs = await buildToTheEnd(site);
   }, 120_000);
+
+  // Some ten megabytes of posts and outputs, kept when a test fails so they can be looked at.
+  let keep = false;
+  afterEach(({ task }) => {
+    if (task.result?.state === 'fail') keep = true;
+  });
+  afterAll(async () => {
+    if (keep) console.warn(`crash test site kept in ${site.dir}`);
+    else await rm(site.dir, { recursive: true, force: true });
+  });
 
   it('makes versions that differ in the ways that matter: pages shift, appear and disappear, categories come and go', () => {
     const [a, b] = [references.A, references.B];

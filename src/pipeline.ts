@@ -159,7 +159,7 @@ function assembleWithPublished(valid: readonly Post[], config: SiteConfig, previ
   const standing = standingOf(previous);
   const first = assembleCollection(valid, standing);
   const restored = first.rejected.flatMap((post) => {
-    const kept = publishedVersion(post.sourcePath, post.lang, config, previous);
+    const kept = publishedVersion(post.sourcePath, post.lang, config, previous, first.diagnostics);
     return kept && kept.post.sourceHash !== post.sourceHash ? [{ rejected: post, ...kept }] : [];
   });
   if (restored.length === 0) {
@@ -178,15 +178,20 @@ function assembleWithPublished(valid: readonly Post[], config: SiteConfig, previ
   return second;
 }
 
-/** The version of a post file that the last build published, parsed again, with the note that says it stays. */
-function publishedVersion(path: string, lang: string, config: SiteConfig, previous: Previous): { post: Post; body: string; note: Diagnostic } | undefined {
+/**
+ * The version of a post file that the last build published, parsed again,
+ * with the note that says it stays, placed right after the file's last error
+ * among `problems` so it is read after its cause.
+ */
+function publishedVersion(path: string, lang: string, config: SiteConfig, previous: Previous, problems: readonly Diagnostic[] = []): { post: Post; body: string; note: Diagnostic } | undefined {
   const published = previous.byPath(path);
   const text = published && published.lang === lang ? previous.textOf(published.hash) : undefined;
   if (text === undefined) return undefined;
   const parsed = parsePost({ path, lang, text }, config);
   if (!parsed.post) return undefined;
   const since = previous.at ? ` by the build of ${previous.at}` : '';
-  const note = diagnostic(path, { line: 1, column: 1 }, 'error', 'published', `the version published${since} stays published until this file is fixed`);
+  const cause = problems.filter((d) => d.file === path && d.severity === 'error').at(-1) ?? { line: 1, column: 1 };
+  const note = diagnostic(path, cause, 'error', 'published', `the version published${since} stays published until this file is fixed`);
   return { post: parsed.post, body: parsed.body ?? '', note };
 }
 
@@ -201,7 +206,7 @@ function parseOrKeepPublished(file: SourceFile, config: SiteConfig, previous: Pr
     ? parsePost(file, config)
     : { diagnostics: [diagnostic(file.path, { line: 1, column: 1 }, 'error', 'file', `cannot read this file (${file.unreadable})`)] };
   if (parsed.post) return parsed;
-  const kept = publishedVersion(file.path, file.lang, config, previous);
+  const kept = publishedVersion(file.path, file.lang, config, previous, parsed.diagnostics);
   if (!kept) return parsed;
   return { post: kept.post, body: kept.body, diagnostics: [...parsed.diagnostics, kept.note] };
 }

@@ -35,7 +35,8 @@ describe('a typo in a published post', () => {
     const broken = await runCli(['build'], site);
     expect(broken.code).toBe(1);
     expect(broken.stderr).toMatch(/^posts\/en\/hearing\.md:\d+:\d+ error .*\n/m);
-    expect(broken.stderr).toMatch(/posts\/en\/hearing\.md:1:1 error the version published by the build of \S+ stays published until this file is fixed \[published\]/);
+    // The cause first, then what stays published.
+    expect(broken.stderr).toMatch(/posts\/en\/hearing\.md:(\d+:\d+) error .*\[yaml\]\nposts\/en\/hearing\.md:\1 error the version published by the build of \S+ stays published until this file is fixed \[published\]/);
     expect(await titles(site)).toEqual(['Annual report', 'Hearing postponed', 'Journalists released']);
     expect(await readFile(join(site, 'feeds/en/rss.xml'), 'utf8')).toBe(before);
     // The Arabic version still links to its English translation.
@@ -62,7 +63,7 @@ describe('a typo in a published post', () => {
     await writeFile(join(site, 'posts/en/new.md'), post('title: New statement\ndate: 2026-01-09T00:00:00Z'));
     const run = await runCli(['build'], site);
     expect(run.code).toBe(1);
-    expect(run.stderr).toContain('posts/en/report.md:1:1 error cannot read this file (ENOENT) [file]');
+    expect(run.stderr).toContain('posts/en/report.md:1:1 error cannot read this file (ENOENT) [file]\nposts/en/report.md:1:1 error the version published');
     expect(await titles(site)).toEqual(['Annual report', 'Hearing postponed', 'Journalists released', 'New statement']);
   });
 
@@ -127,7 +128,7 @@ describe('an edit that clashes with another published post', () => {
     const run = await runCli(['build'], site);
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/posts\/en\/alpha\.md:4:7 error URL \S+\/zulu\/ is already used by posts\/en\/zulu\.md, which is published; this post is skipped \[slug\]/);
-    expect(run.stderr).toContain('posts/en/alpha.md:1:1 error the version published by the build of');
+    expect(run.stderr).toContain('posts/en/alpha.md:4:7 error the version published by the build of');
     expect(await titles(site)).toEqual(['Alpha statement', 'Zulu statement']);
   });
 

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Daemon, waitUntil } from './support/daemon.js';
 import { post, siteOnDisk } from './support/site.js';
+import { seededRandom } from './support/random.js';
 
 const onceAYear = '0 0 0 1 1 *';
 const daemons: Daemon[] = [];
@@ -117,7 +118,7 @@ describe('the watcher of nashra schedule', () => {
     );
     const { site, daemon } = await startedSite({ ...others, 'en/x.md': titled('Save 0') }, 40);
     const file = join(site, 'posts/en/x.md');
-    const random = seeded(13);
+    const random = seededRandom(13);
     for (let n = 1; n <= 200; n++) {
       await saveByRename(file, titled(`Save ${n}`), n % 2 === 0 ? `.x.md.${n}.swp` : `x.md.${n}.tmp`);
       await new Promise((resolve) => setTimeout(resolve, Math.floor(random() * 60)));
@@ -127,12 +128,3 @@ describe('the watcher of nashra schedule', () => {
     await stopped(daemon);
   }, 90_000);
 });
-
-/** A small deterministic random number generator, so a failing run can be repeated. */
-function seeded(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state * 1_103_515_245 + 12_345) % 2 ** 31;
-    return state / 2 ** 31;
-  };
-}

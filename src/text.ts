@@ -16,6 +16,15 @@ export function indexOfForbiddenCharacter(text: string): number {
   return text.search(FORBIDDEN_CHARACTERS);
 }
 
+/**
+ * A file's text with LF line breaks and no byte-order mark, as its editor
+ * shows it: Windows editors save CRLF and a BOM, old Mac ones a lone CR.
+ * Each break stays one break, so lines and columns are those of the file.
+ */
+export function normaliseLineBreaks(text: string): string {
+  return text.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n');
+}
+
 const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
 /** Escapes text for use in HTML content or a quoted attribute. */

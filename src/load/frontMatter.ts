@@ -31,7 +31,12 @@ function createFrontMatterSchema(timeZone: string) {
   const absoluteUrl = nonEmptyText.refine((value) => /^https?:\/\//i.test(value) && URL.canParse(value), 'must be an absolute http(s) URL');
   /** Relative to the article page, or absolute http(s); resolved as a browser would, so no trick yields a script URL. */
   const linkUrl = nonEmptyText.refine((value) => isWebUrl(value), 'must be an http(s) or relative URL');
-  const oneOrMany = <T extends z.ZodType>(item: T) => z.union([z.array(item), item.transform((value): z.output<T>[] => [value])]);
+  /** `tags:`, `tags: ""` and `tags: []` all mean no tags, as the editor who cleared the list means; so does a blank entry. */
+  const oneOrMany = <T extends z.ZodType>(item: T) =>
+    z.preprocess(
+      (value) => (isBlank(value) ? [] : Array.isArray(value) ? value.filter((entry) => !isBlank(entry)) : value),
+      z.union([z.array(item), item.transform((value): z.output<T>[] => [value])]),
+    );
   const author = z.union([
     nonEmptyText.transform((name) => ({ name })),
     z.object({ name: nonEmptyText, url: absoluteUrl.optional() }).strict(),
@@ -140,6 +145,10 @@ export function resolveDateAliases(fm: FrontMatter): ResolvedDates {
     }
   }
   return { dates, writtenAs, conflicts };
+}
+
+function isBlank(value: unknown): boolean {
+  return value === null || (typeof value === 'string' && value.trim() === '');
 }
 
 /** Whether `value`, resolved against any http(s) page, is an http(s) URL. */

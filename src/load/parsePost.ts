@@ -5,7 +5,7 @@ import type { SiteConfig } from '../config.js';
 import { diagnostic, type Diagnostic } from '../diagnostics.js';
 import type { Post } from '../model.js';
 import { countWords, renderSummary } from '../render/article.js';
-import { detachedCopy, indexOfForbiddenCharacter, stripForbiddenCharacters } from '../text.js';
+import { detachedCopy, indexOfForbiddenCharacter, normaliseLineBreaks, stripForbiddenCharacters } from '../text.js';
 import { articleUrl } from '../urls.js';
 import { frontMatterSchema, HIDING_FIELDS, KNOWN_FIELDS, resolveDateAliases, type FrontMatter } from './frontMatter.js';
 import { schemaProblems } from './schemaIssues.js';
@@ -57,7 +57,7 @@ export function sourceHash(text: string): string {
 
 /** The Markdown body of a post file, exactly as `parsePost` saw it when it loaded the file. */
 export function postBody(fileText: string): string {
-  return splitFrontMatter(stripForbiddenCharacters(fileText), () => ({}));
+  return splitFrontMatter(stripForbiddenCharacters(normaliseLineBreaks(fileText)), () => ({}));
 }
 
 /**
@@ -69,13 +69,13 @@ export function readFrontMatter(file: SourceFile, config: SiteConfig): { frontMa
   const report: Report = (position, severity, field, message) =>
     diagnostics.push(diagnostic(file.path, position, severity, field, message));
 
-  let text = file.text;
+  let text = normaliseLineBreaks(file.text);
   const forbiddenAt = indexOfForbiddenCharacter(text);
   if (forbiddenAt >= 0) {
     report(positionOfIndex(text, forbiddenAt), 'warning', 'encoding', 'control characters that cannot appear in a feed were removed');
     text = stripForbiddenCharacters(text);
   }
-  if (!/^\uFEFF?---/.test(text)) {
+  if (!text.startsWith('---')) {
     report(START, 'error', 'front-matter', 'missing front matter: start the file with a --- line, then title and date');
     return { diagnostics };
   }

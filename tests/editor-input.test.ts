@@ -1,0 +1,71 @@
+/**
+ * What editors write, read as they mean it: files saved by Windows and old
+ * Mac editors, lists left empty, invisible direction characters pasted from
+ * elsewhere, and item ids that must be identifiers, not links to run.
+ */
+import { describe, expect, it } from 'vitest';
+import { formatDiagnostic } from '../src/diagnostics.js';
+import { parsePost } from '../src/load/parsePost.js';
+import type { Post } from '../src/model.js';
+import { buildInMemory, outputOf, sourceFiles, testConfig } from './support/site.js';
+
+const config = testConfig();
+const parse = (text: string) => parsePost({ path: 'posts/en/example.md', lang: 'en', text }, config);
+const messages = (text: string) => parse(text).diagnostics.map(formatDiagnostic);
+const valid = (text: string): Post => {
+  const result = parse(text);
+  if (!result.post) throw new Error(`expected a valid post, got ${result.diagnostics.map(formatDiagnostic).join('\n')}`);
+  return result.post;
+};
+/** A post file written line by line, joined by `lineBreak`. */
+const lines = (lineBreak: string, ...text: string[]) => text.join(lineBreak) + lineBreak;
+
+describe('line breaks and byte-order marks', () => {
+  const windowsFile = '\uFEFF' + lines('\r\n', '---', 'title: "Quoted: a Windows title"', 'date: 2026-03-14', 'tags: ["detention"]', '---', 'First paragraph.', '', 'Second paragraph.');
+  const oldMacFile = lines('\r', '---', 'title: "Quoted: an old Mac title"', 'date: 2026-03-14', '---', 'First paragraph.', '', 'Second paragraph.');
+
+  it('reads a file saved with a byte-order mark and CRLF line endings as its editor wrote it', () => {
+    expect(messages(windowsFile)).toEqual([]);
+    expect(valid(windowsFile)).toMatchObject({ title: 'Quoted: a Windows title', tags: ['detention'] });
+  });
+
+  it('reads a file with lone CR line endings as its editor wrote it', () => {
+    expect(messages(oldMacFile)).toEqual([]);
+    expect(valid(oldMacFile).title).toBe('Quoted: an old Mac title');
+  });
+
+  it('publishes such a body with its paragraphs and no stray carriage returns', () => {
+    const result = buildInMemory(sourceFiles({ 'en/windows.md': windowsFile, 'en/mac.md': oldMacFile }), config);
+    expect(result.skippedFiles).toEqual([]);
+    const feed = JSON.parse(outputOf(result, 'en/feed.json')) as { items: { title: string; content_html: string }[] };
+    for (const item of feed.items) {
+      expect(item.content_html).toContain('<p>First paragraph.</p>');
+      expect(item.content_html).toContain('<p>Second paragraph.</p>');
+      expect(item.content_html).not.toContain('\r');
+    }
+  });
+
+  it('points at the line and column of the file, whatever its line endings', () => {
+    const broken = (lineBreak: string, bom = '') => bom + lines(lineBreak, '---', 'title: Hello', 'date: 2026-03-14', 'slug: "not a slug"', '---', 'Body.');
+    const expected = ['posts/en/example.md:4:7 error slug must be letters, digits, hyphens, dots or underscores (no slashes or spaces) [slug]'];
+    expect(messages(broken('\n'))).toEqual(expected);
+    expect(messages(broken('\r\n', '\uFEFF'))).toEqual(expected);
+    expect(messages(broken('\r'))).toEqual(expected);
+  });
+});
+
+describe('empty taxonomies', () => {
+  const withField = (field: string) => lines('\n', '---', 'title: Hello', 'date: 2026-03-14', field, '---', 'Body.');
+
+  it.each(['categories', 'tags', 'author', 'related'])('reads an empty, blank or cleared %s as none', (name) => {
+    for (const value of ['', ' ~', ' ""', ' []', ' [""]', ' [ "", " " ]']) {
+      expect(messages(withField(`${name}:${value}`)), `${name}:${value}`).toEqual([]);
+    }
+    const post = valid(withField(`${name}: []`));
+    expect({ categories: post.categories, tags: post.tags, authors: post.authors, related: post.relatedPins ?? [] }).toEqual({ categories: [], tags: [], authors: [], related: [] });
+  });
+
+  it('keeps the entries that are not blank', () => {
+    expect(valid(withField('tags: ["", detention, " "]')).tags).toEqual(['detention']);
+  });
+});

@@ -69,3 +69,53 @@ describe('empty taxonomies', () => {
     expect(valid(withField('tags: ["", detention, " "]')).tags).toEqual(['detention']);
   });
 });
+
+describe('item ids', () => {
+  const withId = (id: string) => lines('\n', '---', 'title: Hello', 'date: 2026-03-14', `id: '${id}'`, '---', 'Body.');
+
+  it.each([
+    'https://rights.example.org/en/statements/12/',
+    'http://rights.example.org/?p=12',
+    'urn:uuid:6f1c1d4e-8a57-4a53-9d1e-0c1b2b8e7a10',
+    'urn:isbn:978-0-13-468599-1',
+    'urn:example:a/b?+r?=q#f',
+    'tag:rights.example.org,2026:statement-12',
+    'tag:rights.example.org,2026-03-14:/statements/12?x#part',
+    'tag:press@rights.example.org,2026-03:statement-12',
+    'TAG:Example.org,2026:Mixed-Case',
+  ])('accepts %s as the item id', (id) => {
+    expect(valid(withId(id)).id).toBe(id);
+  });
+
+  it.each([
+    ['javascript:alert(1)', 'must be an http(s) URL, a urn: URN or a tag: URI'],
+    ['JavaScript:alert(1)', 'must be an http(s) URL, a urn: URN or a tag: URI'],
+    ['data:text/html,<script>alert(1)</script>', 'must be an http(s) URL, a urn: URN or a tag: URI'],
+    ['file:///etc/passwd', 'must be an http(s) URL, a urn: URN or a tag: URI'],
+    ['mailto:press@example.org', 'must be an http(s) URL, a urn: URN or a tag: URI'],
+    ['https://', 'is not a valid http(s) URL'],
+    ['urn:uuid', 'is not a valid URN'],
+    ['urn:x:', 'is not a valid URN'],
+    ['urn:-bad:thing', 'is not a valid URN'],
+    ['urn:uuid:<script>', 'is not a valid URN'],
+    ['tag:example.org:no-date', 'is not a valid tag URI'],
+    ['tag:example.org,26:short-year', 'is not a valid tag URI'],
+    ['tag:example.org,2026-13:no-such-month', 'is not a valid tag URI'],
+    ['tag:,2026:no-authority', 'is not a valid tag URI'],
+    ['tag:example.org,2026:"quoted"', 'is not a valid tag URI'],
+  ])('refuses %s at the id line, naming the field', (id, reason) => {
+    const result = parse(withId(id));
+    expect(result.post).toBeUndefined();
+    expect(result.diagnostics).toEqual([expect.objectContaining({ line: 4, column: 5, severity: 'error', field: 'id', message: expect.stringContaining(`id ${reason}`) as unknown })]);
+  });
+
+  it('keeps a refused id out of every feed while the other posts publish', () => {
+    const good = lines('\n', '---', 'title: Good', 'date: 2026-03-14', '---', 'Body.');
+    const result = buildInMemory(sourceFiles({ 'en/good.md': good, 'en/script-id.md': withId('javascript:alert(1)') }), config);
+    expect(result.skippedFiles).toEqual(['posts/en/script-id.md']);
+    for (const feed of ['en/rss.xml', 'en/atom.xml', 'en/feed.json']) {
+      expect(outputOf(result, feed)).toContain('Good');
+      expect(outputOf(result, feed)).not.toContain('javascript:');
+    }
+  });
+});

@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon';
 import { z } from 'zod';
+import { itemIdProblem } from './itemId.js';
 
 /**
  * The one schema of a post's front matter. Dates are strings in YAML's core
@@ -49,7 +50,12 @@ function createFrontMatterSchema(timeZone: string) {
     updated: isoDate.optional(),
     translationKey: z.union([nonEmptyText, z.number().transform(String)]).optional(),
     slug: nonEmptyText.regex(/^[\p{L}\p{N}][\p{L}\p{N}\p{M}_.-]*$/u, 'must be letters, digits, hyphens, dots or underscores (no slashes or spaces)').optional(),
-    id: nonEmptyText.regex(/^[a-z][a-z0-9+.-]*:\S+$/i, 'must be a URI such as "urn:uuid:..." or "tag:example.org,2026:..."').optional(),
+    id: nonEmptyText
+      .check((ctx) => {
+        const problem = itemIdProblem(ctx.value);
+        if (problem) ctx.issues.push({ code: 'custom', message: problem, input: ctx.value });
+      })
+      .optional(),
     summary: text.optional(),
     categories: oneOrMany(category).optional(),
     tags: oneOrMany(nonEmptyText).optional(),

@@ -4,13 +4,13 @@
  * elsewhere, and item ids that must be identifiers, not links to run.
  */
 import { describe, expect, it } from 'vitest';
-import { formatDiagnostic } from '../src/diagnostics.js';
+import { formatDiagnostic, sortDiagnostics } from '../src/diagnostics.js';
 import { parsePost } from '../src/load/parsePost.js';
 import type { Post } from '../src/model.js';
 import { buildInMemory, outputOf, sourceFiles, testConfig } from './support/site.js';
 
 const config = testConfig();
-const parse = (text: string) => parsePost({ path: 'posts/en/example.md', lang: 'en', text }, config);
+const parse = (text: string, lang = 'en') => parsePost({ path: `posts/${lang}/example.md`, lang, text }, config);
 const messages = (text: string) => parse(text).diagnostics.map(formatDiagnostic);
 const valid = (text: string): Post => {
   const result = parse(text);
@@ -117,5 +117,89 @@ describe('item ids', () => {
       expect(outputOf(result, feed)).toContain('Good');
       expect(outputOf(result, feed)).not.toContain('javascript:');
     }
+  });
+});
+
+describe('bidi controls', () => {
+  const RLO = '\u202E';
+  const payload = `Invoice ${RLO}fdp.exe`;
+  /** Overrides and embeddings in every field and the body, some as characters, some as YAML escapes. */
+  const spoofed = lines(
+    '\n',
+    '---',
+    `title: "${payload}"`,
+    'date: 2026-03-14',
+    `summary: "Summary \\u202Dof the\\u202A case"`,
+    `categories: ["Statements/${payload}"]`,
+    `tags: ["${payload}", "\\u202Bembedded\\u202C"]`,
+    'author:',
+    `  - name: "${payload}"`,
+    `image: { url: /images/a.jpg, alt: "${payload}" }`,
+    '---',
+    `Body ${payload} and [a link](https://example.org/) to ${payload}.`,
+  );
+  const arabic = lines(
+    '\n',
+    '---',
+    // An RLM, an ALM and a balanced isolate (an English name inside Arabic): all meant, all kept.
+    'title: "بيان\u200F رقم\u061C 12 عن \u2066Amnesty\u2069"',
+    'date: 2026-03-14',
+    // An isolate opened and never closed, and an end that closes nothing.
+    'tags: ["\u2067غير مغلق", "\u2069زائد"]',
+    '---',
+    'فقرة \u2066open without end',
+    '',
+    'Second paragraph.',
+  );
+
+  it('removes overrides and embeddings from every field and the body, naming file, line and field', () => {
+    const result = parse(spoofed);
+    expect(result.post).toMatchObject({
+      title: 'Invoice fdp.exe',
+      summaryMarkdown: 'Summary of the case',
+      categories: [['Statements', 'Invoice fdp.exe']],
+      tags: ['Invoice fdp.exe', 'embedded'],
+      authors: [{ name: 'Invoice fdp.exe' }],
+      image: { alt: 'Invoice fdp.exe' },
+    });
+    expect(result.diagnostics.map(formatDiagnostic)).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^posts\/en\/example\.md:2:\d+ warning bidi override .* were removed \[title\]$/),
+        expect.stringMatching(/^posts\/en\/example\.md:4:\d+ warning bidi override .* were removed \[summary\]$/),
+        expect.stringMatching(/^posts\/en\/example\.md:5:\d+ warning bidi override .* were removed \[categories\]$/),
+        expect.stringMatching(/^posts\/en\/example\.md:6:\d+ warning bidi override .* were removed \[tags(\.1)?\]$/),
+        expect.stringMatching(/^posts\/en\/example\.md:8:\d+ warning bidi override .* were removed \[author\]$/),
+        expect.stringMatching(/^posts\/en\/example\.md:9:\d+ warning bidi override .* were removed \[image\]$/),
+        expect.stringMatching(/^posts\/en\/example\.md:11:\d+ warning bidi override .* were removed \[body\]$/),
+      ]),
+    );
+    expect(result.diagnostics.every((d) => d.severity === 'warning')).toBe(true);
+  });
+
+  it('lets no override or embedding reach any output, in any format', () => {
+    const result = buildInMemory(sourceFiles({ 'en/spoofed.md': spoofed, 'ar/spoofed.md': spoofed.replace('Body', 'Arabic &#x202E;body&#8237;') }), config);
+    expect(result.skippedFiles).toEqual([]);
+    for (const output of result.outputs) {
+      expect(output.content, output.path).not.toMatch(/[\u202A-\u202E]|&#x0*202[a-e];|&#0*82(3[4-8]);/i);
+    }
+    const json = JSON.parse(outputOf(result, 'en/feed.json')) as { items: { title: string; tags: string[]; authors: { name: string }[]; content_html: string }[] };
+    expect(json.items[0]).toMatchObject({ title: 'Invoice fdp.exe', authors: [{ name: 'Invoice fdp.exe' }] });
+    expect(json.items[0]?.content_html).toContain('Body Invoice fdp.exe');
+    expect(outputOf(result, 'en/rss.xml')).toContain('<title>Invoice fdp.exe</title>');
+    expect(outputOf(result, 'en/atom.xml')).toContain('<title>Invoice fdp.exe</title>');
+  });
+
+  it('keeps marks and balanced isolates, closes an open isolate and drops a stray end of isolate', () => {
+    const result = parse(arabic, 'ar');
+    expect(result.post?.title).toBe('بيان\u200F رقم\u061C 12 عن \u2066Amnesty\u2069');
+    expect(result.post?.tags).toEqual(['\u2067غير مغلق\u2069', 'زائد']);
+    expect(sortDiagnostics(result.diagnostics).map(formatDiagnostic)).toEqual([
+      expect.stringMatching(/^posts\/ar\/example\.md:4:\d+ warning an unbalanced direction isolate .* \[tags\.0\]$/),
+      expect.stringMatching(/^posts\/ar\/example\.md:4:\d+ warning an unbalanced direction isolate .* \[tags\.1\]$/),
+      expect.stringMatching(/^posts\/ar\/example\.md:6:1 warning an unbalanced direction isolate .* \[body\]$/),
+    ]);
+    const built = buildInMemory(sourceFiles({ 'ar/isolates.md': arabic }), config);
+    const item = (JSON.parse(outputOf(built, 'ar/feed.json')) as { items: { content_html: string }[] }).items[0];
+    expect(item?.content_html).toContain('<p>فقرة \u2066open without end\u2069</p>');
   });
 });

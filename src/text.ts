@@ -1,19 +1,80 @@
 /**
  * Characters that XML 1.0 forbids (C0 controls other than tab, LF and CR,
  * lone surrogates, U+FFFE and U+FFFF) plus C1 controls and DEL, which are
- * legal but never intended in an article and break some readers.
+ * legal but never intended in an article and break some readers; and the
+ * bidi embeddings and overrides (U+202A-U+202E), which make text display in
+ * another order than it reads (`Invoice \u202Efdp.exe` shows as
+ * `Invoice exe.pdf`). Marks (LRM, RLM, ALM) and isolates, which Arabic text
+ * needs, are not among them.
  */
 const FORBIDDEN_CHARACTERS =
-  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u202A-\u202E\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
-/** Removes characters that cannot appear in an XML document or a clean JSON string. */
+const BIDI_OVERRIDES = /[\u202A-\u202E]/;
+
+/** Removes characters that cannot appear in an XML document or a clean JSON string, and bidi overrides. */
 export function stripForbiddenCharacters(text: string): string {
   return text.replace(FORBIDDEN_CHARACTERS, '');
+}
+
+/** A forbidden character found in a text, with what kind of harm it does. */
+export interface ForbiddenCharacter {
+  readonly index: number;
+  /** `bidi` reorders what a reader sees; `control` cannot appear in a feed at all. */
+  readonly kind: 'bidi' | 'control';
+}
+
+/** Every forbidden character of `text`, in order. */
+export function forbiddenCharacters(text: string): ForbiddenCharacter[] {
+  return [...text.matchAll(FORBIDDEN_CHARACTERS)].map((match) => ({ index: match.index, kind: BIDI_OVERRIDES.test(match[0]) ? 'bidi' : 'control' }));
+}
+
+const ISOLATE_START = /[\u2066-\u2068]/; // LRI, RLI, FSI
+const ISOLATE_END = '\u2069'; // PDI
+
+/**
+ * `text` with its direction isolates balanced: a PDI that closes nothing is
+ * removed, and an isolate still open at the end is closed there (before any
+ * trailing white space), so it cannot reorder the text shown after it, such
+ * as the rest of a reader's list of titles.
+ */
+export function closeIsolates(text: string): string {
+  if (!/[\u2066-\u2069]/.test(text)) return text;
+  let open = 0;
+  let balanced = '';
+  for (const character of text) {
+    if (ISOLATE_START.test(character)) open++;
+    else if (character === ISOLATE_END) {
+      if (open === 0) continue;
+      open--;
+    }
+    balanced += character;
+  }
+  const content = balanced.trimEnd();
+  return content + ISOLATE_END.repeat(open) + balanced.slice(content.length);
+}
+
+/** Markdown with the isolates of each paragraph (block between blank lines) balanced, as the bidi algorithm ends them there. */
+export function closeIsolatesPerParagraph(markdown: string): string {
+  if (!/[\u2066-\u2069]/.test(markdown)) return markdown;
+  return markdown
+    .split(/(\n[ \t]*\n)/)
+    .map((part) => closeIsolates(part))
+    .join('');
 }
 
 /** Index of the first forbidden character, or -1. */
 export function indexOfForbiddenCharacter(text: string): number {
   return text.search(FORBIDDEN_CHARACTERS);
+}
+
+/**
+ * A file's text with LF line breaks and no byte-order mark, as its editor
+ * shows it: Windows editors save CRLF and a BOM, old Mac ones a lone CR.
+ * Each break stays one break, so lines and columns are those of the file.
+ */
+export function normaliseLineBreaks(text: string): string {
+  return text.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n');
 }
 
 const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };

@@ -83,7 +83,7 @@ const EXPECTED: Record<string, { problem: string; lines: readonly (string | RegE
   },
   'posts/en/id-not-uri.md': {
     problem: 'an id that is not a URI',
-    lines: ['posts/en/id-not-uri.md:4:5 error id must be a URI such as "urn:uuid:..." or "tag:example.org,2026:..." [id]'],
+    lines: ['posts/en/id-not-uri.md:4:5 error id must be an http(s) URL, a urn: URN or a tag: URI, such as "urn:uuid:..." or "tag:example.org,2026:..." [id]'],
   },
   'posts/en/invalid-date.md': {
     problem: 'the date 2026-02-30, at the column where the value starts',

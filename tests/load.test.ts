@@ -130,7 +130,7 @@ describe('diagnostics', () => {
   });
 
   it('rejects an id that is not a URI and an expiry before the embargo', () => {
-    expect(messages(post('title: T\ndate: 2026-01-01\nid: abc123'))[0]).toContain(':4:5 error id must be a URI');
+    expect(messages(post('title: T\ndate: 2026-01-01\nid: abc123'))[0]).toContain(':4:5 error id must be an http(s) URL, a urn: URN or a tag: URI');
     expect(messages(post('title: T\ndate: 2026-01-01\npublishAt: 2026-02-01\nexpires: 2026-01-15'))).toEqual([
       'posts/en/example.md:5:10 error expires must be later than publishAt [expires]',
     ]);

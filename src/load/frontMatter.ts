@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon';
 import { z } from 'zod';
+import { itemIdProblem } from './itemId.js';
 
 /**
  * The one schema of a post's front matter. Dates are strings in YAML's core
@@ -31,7 +32,12 @@ function createFrontMatterSchema(timeZone: string) {
   const absoluteUrl = nonEmptyText.refine((value) => /^https?:\/\//i.test(value) && URL.canParse(value), 'must be an absolute http(s) URL');
   /** Relative to the article page, or absolute http(s); resolved as a browser would, so no trick yields a script URL. */
   const linkUrl = nonEmptyText.refine((value) => isWebUrl(value), 'must be an http(s) or relative URL');
-  const oneOrMany = <T extends z.ZodType>(item: T) => z.union([z.array(item), item.transform((value): z.output<T>[] => [value])]);
+  /** `tags:`, `tags: ""` and `tags: []` all mean no tags, as the editor who cleared the list means; so does a blank entry. */
+  const oneOrMany = <T extends z.ZodType>(item: T) =>
+    z.preprocess(
+      (value) => (isBlank(value) ? [] : Array.isArray(value) ? value.filter((entry) => !isBlank(entry)) : value),
+      z.union([z.array(item), item.transform((value): z.output<T>[] => [value])]),
+    );
   const author = z.union([
     nonEmptyText.transform((name) => ({ name })),
     z.object({ name: nonEmptyText, url: absoluteUrl.optional() }).strict(),
@@ -44,7 +50,12 @@ function createFrontMatterSchema(timeZone: string) {
     updated: isoDate.optional(),
     translationKey: z.union([nonEmptyText, z.number().transform(String)]).optional(),
     slug: nonEmptyText.regex(/^[\p{L}\p{N}][\p{L}\p{N}\p{M}_.-]*$/u, 'must be letters, digits, hyphens, dots or underscores (no slashes or spaces)').optional(),
-    id: nonEmptyText.regex(/^[a-z][a-z0-9+.-]*:\S+$/i, 'must be a URI such as "urn:uuid:..." or "tag:example.org,2026:..."').optional(),
+    id: nonEmptyText
+      .check((ctx) => {
+        const problem = itemIdProblem(ctx.value);
+        if (problem) ctx.issues.push({ code: 'custom', message: problem, input: ctx.value });
+      })
+      .optional(),
     summary: text.optional(),
     categories: oneOrMany(category).optional(),
     tags: oneOrMany(nonEmptyText).optional(),
@@ -140,6 +151,10 @@ export function resolveDateAliases(fm: FrontMatter): ResolvedDates {
     }
   }
   return { dates, writtenAs, conflicts };
+}
+
+function isBlank(value: unknown): boolean {
+  return value === null || (typeof value === 'string' && value.trim() === '');
 }
 
 /** Whether `value`, resolved against any http(s) page, is an http(s) URL. */

@@ -5,11 +5,11 @@ import type { SiteConfig } from '../config.js';
 import { diagnostic, type Diagnostic } from '../diagnostics.js';
 import type { Post } from '../model.js';
 import { countWords, renderSummary } from '../render/article.js';
-import { detachedCopy, indexOfForbiddenCharacter, stripForbiddenCharacters } from '../text.js';
+import { closeIsolatesPerParagraph, detachedCopy, forbiddenCharacters, normaliseLineBreaks, stripForbiddenCharacters, type ForbiddenCharacter } from '../text.js';
 import { articleUrl } from '../urls.js';
 import { frontMatterSchema, HIDING_FIELDS, KNOWN_FIELDS, resolveDateAliases, type FrontMatter } from './frontMatter.js';
 import { schemaProblems } from './schemaIssues.js';
-import { parseYamlMapping, type YamlData } from './yamlData.js';
+import { BIDI_REMOVED, ISOLATES_CLOSED, parseYamlMapping, type YamlData } from './yamlData.js';
 
 /** One post file as read from disk: the only input of the load stage. */
 export interface SourceFile {
@@ -57,7 +57,7 @@ export function sourceHash(text: string): string {
 
 /** The Markdown body of a post file, exactly as `parsePost` saw it when it loaded the file. */
 export function postBody(fileText: string): string {
-  return splitFrontMatter(stripForbiddenCharacters(fileText), () => ({}));
+  return closeIsolatesPerParagraph(splitFrontMatter(stripForbiddenCharacters(normaliseLineBreaks(fileText)), () => ({})));
 }
 
 /**
@@ -69,13 +69,10 @@ export function readFrontMatter(file: SourceFile, config: SiteConfig): { frontMa
   const report: Report = (position, severity, field, message) =>
     diagnostics.push(diagnostic(file.path, position, severity, field, message));
 
-  let text = file.text;
-  const forbiddenAt = indexOfForbiddenCharacter(text);
-  if (forbiddenAt >= 0) {
-    report(positionOfIndex(text, forbiddenAt), 'warning', 'encoding', 'control characters that cannot appear in a feed were removed');
-    text = stripForbiddenCharacters(text);
-  }
-  if (!/^\uFEFF?---/.test(text)) {
+  const normalised = normaliseLineBreaks(file.text);
+  reportForbiddenCharacters(normalised, forbiddenCharacters(normalised), report);
+  const text = stripForbiddenCharacters(normalised);
+  if (!text.startsWith('---')) {
     report(START, 'error', 'front-matter', 'missing front matter: start the file with a --- line, then title and date');
     return { diagnostics };
   }
@@ -83,10 +80,12 @@ export function readFrontMatter(file: SourceFile, config: SiteConfig): { frontMa
   let yaml: YamlData | undefined;
   let body = '';
   try {
-    body = splitFrontMatter(text, (source) => {
+    const written = splitFrontMatter(text, (source) => {
       yaml = parseYamlMapping(source);
       return yaml.data;
     });
+    body = closeIsolatesPerParagraph(written);
+    if (body !== written) report(positionOfIndex(text, Math.max(0, text.length - written.length)), 'warning', 'body', ISOLATES_CLOSED);
   } catch (error) {
     const message = error instanceof FrontMatterRefused ? error.message : `unreadable front matter: ${String(error)}`;
     report(START, 'error', 'front-matter', message);
@@ -98,6 +97,7 @@ export function readFrontMatter(file: SourceFile, config: SiteConfig): { frontMa
   }
   const source = yaml;
   for (const problem of source.problems) report(problem.position, 'error', problem.field, problem.message);
+  for (const repair of source.repairs) report(repair.position, 'warning', repair.field, repair.message);
   if (source.problems.length > 0) return { diagnostics };
 
   const namesAreSafe = checkNearMissKeys(source, report);
@@ -226,6 +226,37 @@ function checkNearMissKeys(yaml: YamlData, report: Report): boolean {
     }
   }
   return safe;
+}
+
+/**
+ * Warns about the characters removed from a file: control characters once
+ * for the file, bidi overrides once for each field (or the body) they were in.
+ */
+function reportForbiddenCharacters(text: string, found: readonly ForbiddenCharacter[], report: Report): void {
+  const control = found.find((character) => character.kind === 'control');
+  if (control) report(positionOfIndex(text, control.index), 'warning', 'encoding', 'control characters that cannot appear in a feed were removed');
+  const fields = new Set<string>();
+  for (const { index } of found.filter((character) => character.kind === 'bidi')) {
+    const field = fieldAt(text, index);
+    if (fields.has(field)) continue;
+    fields.add(field);
+    report(positionOfIndex(text, index), 'warning', field, BIDI_REMOVED);
+  }
+}
+
+/**
+ * The front-matter field whose lines hold `index` (the last top-level key at
+ * or above its line), or `body` past the closing --- line.
+ */
+function fieldAt(text: string, index: number): string {
+  const lines = text.slice(0, index).split('\n');
+  let field = 'front-matter';
+  for (const line of lines.slice(1)) {
+    if (/^(---|\.\.\.)\s*$/.test(line)) return 'body';
+    const key = /^([^\s#:-][^:]*):(\s|$)/.exec(line)?.[1];
+    if (key) field = key.trim().replace(/^["']|["']$/g, '');
+  }
+  return field;
 }
 
 function fileSlug(path: string): string {

@@ -1,5 +1,5 @@
 import { isMap, isNode, isScalar, LineCounter, parseDocument, visit, type Document } from 'yaml';
-import { stripForbiddenCharacters } from '../text.js';
+import { closeIsolates, forbiddenCharacters, stripForbiddenCharacters } from '../text.js';
 
 export interface Position {
   readonly line: number;
@@ -20,6 +20,8 @@ export interface YamlData {
   /** Keys of the top-level mapping in source order, with their positions. */
   readonly keys: readonly { name: string; position: Position }[];
   readonly problems: readonly YamlProblem[];
+  /** Values that were cleaned as they were read: bidi overrides written as escapes removed, isolates closed. */
+  readonly repairs: readonly YamlProblem[];
 }
 
 /** Only the plain data types of the YAML core schema: no functions, no binary, no custom objects. */
@@ -73,15 +75,18 @@ export function parseYamlMapping(text: string, lineOffset = 0): YamlData {
     }
   }
   let data: Record<string, unknown> = {};
+  const repairs: YamlProblem[] = [];
   if (problems.length === 0) {
-    // YAML escapes such as "\u0001" decode to characters no feed may carry.
-    const value: unknown = withoutForbiddenCharacters(document.toJS({ maxAliasCount: 50 }));
+    // YAML escapes such as "\u0001" or "\u202E" decode to characters no feed may carry.
+    const repaired = (path: readonly (string | number)[], message: string) =>
+      repairs.push({ position: positionOf(path), field: path.map(String).join('.'), message });
+    const value: unknown = cleanValue(document.toJS({ maxAliasCount: 50 }), [], repaired);
     if (value !== null && value !== undefined) {
       if (typeof value === 'object' && !Array.isArray(value)) data = value as Record<string, unknown>;
       else problems.push({ position: start, field: 'yaml', message: 'front matter must be a mapping of fields' });
     }
   }
-  return { data, positionOf, keys, problems };
+  return { data, positionOf, keys, problems, repairs };
 }
 
 function disallowedTags(document: Document, text: string, at: (offset: number) => Position): YamlProblem[] {
@@ -98,14 +103,30 @@ function disallowedTags(document: Document, text: string, at: (offset: number) =
   return problems;
 }
 
-function withoutForbiddenCharacters(value: unknown): unknown {
-  if (typeof value === 'string') return stripForbiddenCharacters(value);
-  if (Array.isArray(value)) return value.map(withoutForbiddenCharacters);
+type Repaired = (path: readonly (string | number)[], message: string) => void;
+
+/** `value` without forbidden characters and with its isolates closed, each change of a text reported where it was written. */
+function cleanValue(value: unknown, path: readonly (string | number)[], repaired: Repaired): unknown {
+  if (typeof value === 'string') return cleanText(value, path, repaired);
+  if (Array.isArray(value)) return value.map((item, index) => cleanValue(item, [...path, index], repaired));
   if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([key, item]) => [stripForbiddenCharacters(key), withoutForbiddenCharacters(item)]));
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [stripForbiddenCharacters(key), cleanValue(item, [...path, key], repaired)]));
   }
   return value;
 }
+
+function cleanText(text: string, path: readonly (string | number)[], repaired: Repaired): string {
+  const removed = forbiddenCharacters(text);
+  if (removed.some((character) => character.kind === 'bidi')) repaired(path, BIDI_REMOVED);
+  const balanced = closeIsolates(stripForbiddenCharacters(text));
+  if (balanced !== stripForbiddenCharacters(text)) repaired(path, ISOLATES_CLOSED);
+  return balanced;
+}
+
+/** What an editor is told when bidi overrides were removed. */
+export const BIDI_REMOVED = 'bidi override or embedding characters (U+202A-U+202E), which make text display in another order than it reads, were removed';
+/** What an editor is told when direction isolates were balanced. */
+export const ISOLATES_CLOSED = 'an unbalanced direction isolate (U+2066-U+2069) was closed, or a stray end of isolate removed';
 
 /** Where the tag written before a node's value starts (the node's own range begins after it). */
 function tagOffset(text: string, valueOffset: number): number {

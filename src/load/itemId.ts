@@ -1,0 +1,35 @@
+/**
+ * The item ids a post may give itself. An id ends up as an Atom `<id>` and a
+ * JSON Feed `id`, which readers may show or follow as a link, so only
+ * identifiers are accepted: web addresses, URNs and tag URIs, each checked
+ * against its own grammar.
+ */
+
+/** RFC 3986 `pchar`: unreserved, percent-encoded, sub-delims, ":" and "@". */
+const PCHAR = "(?:[A-Za-z0-9\\-._~!$&'()*+,;=:@]|%[0-9A-Fa-f]{2})";
+/** RFC 8141 section 2: `urn:NID:NSS`, then optional `?+r-component`, `?=q-component` and `#f-component`. */
+const URN = new RegExp(
+  `^urn:[A-Za-z0-9][A-Za-z0-9-]{0,30}[A-Za-z0-9]:${PCHAR}(?:${PCHAR}|/)*` +
+    `(?:\\?\\+${PCHAR}(?:${PCHAR}|[/?])*)?(?:\\?=${PCHAR}(?:${PCHAR}|[/?])*)?(?:#(?:${PCHAR}|[/?])*)?$`,
+  'i',
+);
+/** RFC 4151 section 2.1: `tag:authority,date:specific[#fragment]`; the authority is a DNS name or an email address. */
+const DNS_NAME = '[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*';
+const TAG_DATE = '\\d{4}(?:-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12]\\d|3[01]))?)?';
+const TAG = new RegExp(`^tag:(?:[A-Za-z0-9._-]+@)?${DNS_NAME},${TAG_DATE}:(?:${PCHAR}|[/?])*(?:#(?:${PCHAR}|[/?])*)?$`, 'i');
+
+/** Why `id` cannot be an item id, or undefined when it can. */
+export function itemIdProblem(id: string): string | undefined {
+  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(id)?.[1]?.toLowerCase();
+  switch (scheme) {
+    case 'http':
+    case 'https':
+      return URL.canParse(id) && !/\s/.test(id) ? undefined : 'is not a valid http(s) URL';
+    case 'urn':
+      return URN.test(id) ? undefined : 'is not a valid URN (RFC 8141: urn:NID:NSS, such as "urn:uuid:6f1c1d4e-8a57-4a53-9d1e-0c1b2b8e7a10")';
+    case 'tag':
+      return TAG.test(id) ? undefined : 'is not a valid tag URI (RFC 4151: tag:authority,date:specific, such as "tag:example.org,2026:statement-12")';
+    default:
+      return 'must be an http(s) URL, a urn: URN or a tag: URI, such as "urn:uuid:..." or "tag:example.org,2026:..."';
+  }
+}

@@ -87,9 +87,9 @@ const EXPECTED: Record<(typeof LANGUAGES)[number], Record<string, Expectation>> 
       summaryKeeps: ['A summary with a form feed inside.'],
     },
     'bidi-override.md': {
-      title: 'Invoice \u202Efdp.exe\u202C for review',
-      keeps: ['Body text with an override \u202Egnp.exe\u202C and an isolate reversed still reads.'],
-      summaryKeeps: ['Right-to-left override \u202Ein a summary\u202C ends here.'],
+      title: 'Invoice fdp.exe for review',
+      keeps: ['Body text with an override gnp.exe and an isolate reversed still reads.'],
+      summaryKeeps: ['Right-to-left override in a summary ends here.'],
     },
     'data-images.md': {
       title: 'Images that are scripts',
@@ -113,11 +113,11 @@ const EXPECTED: Record<(typeof LANGUAGES)[number], Record<string, Expectation>> 
     },
     'cdata-and-bidi.md': {
       title: 'بيان ]]> أول ]]> ثانٍ و<![CDATA[ في العنوان',
-      keeps: ['نص فيه ]]> في الوسط و]]> مرة أخرى.', 'تجاوز الاتجاه \u202Eمعكوس\u202C ثم نص عادي.', 'هذه الفقرة الأخيرة من المقال.'],
-      summaryKeeps: ['ملخص فيه ]]> مرتين ]]> ونص \u202Eمعكوس\u202C.'],
+      keeps: ['نص فيه ]]> في الوسط و]]> مرة أخرى.', 'تجاوز الاتجاه معكوس ثم نص عادي.', 'هذه الفقرة الأخيرة من المقال.'],
+      summaryKeeps: ['ملخص فيه ]]> مرتين ]]> ونص معكوس.'],
     },
     'controls.md': {
-      title: 'عنوان فيه جرس و\u202E تجاوز اتجاه',
+      title: 'عنوان فيه جرس و تجاوز اتجاه',
       keeps: ['أحرف التحكم في النص تُزال.'],
     },
   },

@@ -844,6 +844,15 @@ describe('plain-text fields (titles, summaries, names, categories, tags, alt tex
     expect(item?.authors).toEqual([{ name: 'Rana Khoury' }]);
   });
 
+  it('prints titles as plain text on the command line too (nashra related)', async () => {
+    const site = await siteOnDisk({ 'en/markup-0.md': markupPost(0, 'en'), 'en/markup-1.md': markupPost(1, 'en'), 'en/code-first.md': CODE_FIRST_POST });
+    const run = await runCli(['related', 'markup-0', '--now', NOW], site);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('related to "Detention title 0 report"');
+    expect(run.stdout).toContain('Detention title 1 report');
+    expect(run.stdout).not.toMatch(/<[a-z!/?]|&lt;|&#/i);
+  });
+
   it('refuses a field that is nothing but markup, naming the field', () => {
     const refused = buildInMemory(sourceFiles({ 'en/only-markup.md': post('title: "<script>alert(1)</script>"\ndate: 2026-03-01') }), config);
     expect(refused.diagnostics.map((d) => `${d.severity} ${d.field}: ${d.message}`)).toContain('error title: title has no text once its markup is removed');

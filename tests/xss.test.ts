@@ -841,7 +841,10 @@ describe('plain-text fields (titles, summaries, names, categories, tags, alt tex
     const item = items.find((candidate) => candidate.title === 'Code first');
     expect(item?.summary).toBe('The statement on detention follows the example.');
     expect(item?._nashra?.summary_html).not.toMatch(/alert/);
-    expect(item?.authors).toEqual([{ name: 'Rana Khoury' }]);
+  });
+
+  it('keeps the name of an author written with markup', () => {
+    expect(englishItems().find((candidate) => candidate.title === 'Code first')?.authors).toEqual([{ name: 'Rana Khoury' }]);
   });
 
   it('prints titles as plain text on the command line too (nashra related)', async () => {

@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { plainText } from '../src/render/plainText.js';
 import { htmlToText } from '../src/render/summary.js';
+import { markupRemoved } from '../src/load/plainFields.js';
 
 describe('plainText', () => {
   it('keeps ordinary text as it is, Arabic and its direction marks included', () => {
@@ -60,5 +61,28 @@ describe('plainText', () => {
 describe('the plain-text summary of summary HTML', () => {
   it('holds no markup even when the HTML shows markup as text', () => {
     expect(htmlToText('<p>Written as &lt;img src=x onerror=alert(1)&gt; in the text.</p>')).toBe('Written as in the text.');
+  });
+});
+
+describe('the warning that markup was removed from a front-matter field', () => {
+  it('names each plain-text field that held markup, with what is published instead', () => {
+    const data = {
+      title: 'Report <em>2026</em>',
+      author: [{ name: 'Lina &lt;b&gt;Haddad&lt;/b&gt;' }, 'Omar Saleh'],
+      categories: 'News/<script>x</script>',
+      tags: ['ok', '<svg onload=alert(1)>'],
+      image: { url: '/a.jpg', alt: 'A <b>photo</b>' },
+    };
+    expect(markupRemoved(data).map(({ field, message }) => `${field}: ${message}`)).toEqual([
+      'title: title holds markup, which is removed: published as "Report 2026"',
+      'author.0.name: author.0.name holds markup, which is removed: published as "Lina Haddad"',
+      'categories: categories holds markup, which is removed: published as "News/"',
+      'tags.1: tags.1 is only markup and is left out',
+      'image.alt: image.alt holds markup, which is removed: published as "A photo"',
+    ]);
+  });
+
+  it('says nothing about text that only uses references or a lone less-than sign', () => {
+    expect(markupRemoved({ title: 'Fish &amp; chips: 3 &lt; 4 and 5 < 6', tags: ['AT&T'] })).toEqual([]);
   });
 });

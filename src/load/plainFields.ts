@@ -6,8 +6,8 @@ interface PlainField {
   readonly raw: string;
 }
 
-/** Markup as written, or written as character references (`&lt;b&gt;`, `&#60;b&#62;`). */
-const LOOKS_LIKE_MARKUP = /<[a-z!/?]|&(lt|#0*60|#x0*3c);/i;
+/** Markup as written, or written as character references (`&lt;b&gt;`, `&#60;b&#62;`); not a lone `3 &lt; 4`. */
+const LOOKS_LIKE_MARKUP = /(<|&(lt|#0*60|#x0*3c);)[a-z!/?]/i;
 
 export interface MarkupRemoved {
   readonly path: readonly (string | number)[];

@@ -31,7 +31,7 @@ const NS = {
 // --- What the fixtures say, and what must come back ---------------------------
 
 interface Expectation {
-  /** The title exactly as a reader must show it (control characters written raw in the file are removed). */
+  /** The title exactly as a reader must show it: the author's text without its markup (and without control characters written raw in the file). */
   readonly title: string;
   /** Sentences of the article that must survive the sanitiser, as visible text. */
   readonly keeps: readonly string[];
@@ -44,7 +44,7 @@ interface Expectation {
 const EXPECTED: Record<(typeof LANGUAGES)[number], Record<string, Expectation>> = {
   en: {
     'script-and-handlers.md': {
-      title: "<script>alert('title')</script> Curfew lifted in Wadi Safi",
+      title: 'Curfew lifted in Wadi Safi',
       keeps: [
         "The curfew imposed on Wadi Safi in January was lifted on Sunday, the governor's office announced.",
         'Residents returned to the market by mid-morning.',
@@ -77,7 +77,8 @@ const EXPECTED: Record<(typeof LANGUAGES)[number], Record<string, Expectation>> 
       summaryKeeps: ['Summary with ]]> once and ]]> twice, then <![CDATA[ opened.'],
     },
     'title-markup.md': {
-      title: "</title><script>alert('title tag')</script><title> and <![CDATA[ in a title",
+      // The script goes with its content; the CDATA opener left unclosed loses its "<" and keeps its words.
+      title: 'and ![CDATA[ in a title',
       keeps: ['A title may contain markup-like text, which readers must show as text.'],
       summaryKeeps: ['Closing tags in a summary stay text.'],
     },
@@ -103,7 +104,7 @@ const EXPECTED: Record<(typeof LANGUAGES)[number], Record<string, Expectation>> 
   },
   ar: {
     'script-and-handlers.md': {
-      title: "<script>alert('عنوان')</script> رفع حظر التجول في وادي صافي",
+      title: 'رفع حظر التجول في وادي صافي',
       keeps: [
         'أعلن مكتب المحافظ يوم الأحد رفع حظر التجول المفروض على وادي صافي منذ يناير/كانون الثاني.',
         'عادت المحلات إلى العمل في الشارع الرئيسي.',
@@ -112,7 +113,7 @@ const EXPECTED: Record<(typeof LANGUAGES)[number], Record<string, Expectation>> 
       summaryKeeps: ['انتهى حظر التجول.', 'عاد السكان إلى السوق.'],
     },
     'cdata-and-bidi.md': {
-      title: 'بيان ]]> أول ]]> ثانٍ و<![CDATA[ في العنوان',
+      title: 'بيان ]]> أول ]]> ثانٍ و![CDATA[ في العنوان',
       keeps: ['نص فيه ]]> في الوسط و]]> مرة أخرى.', 'تجاوز الاتجاه معكوس ثم نص عادي.', 'هذه الفقرة الأخيرة من المقال.'],
       summaryKeeps: ['ملخص فيه ]]> مرتين ]]> ونص معكوس.'],
     },
@@ -394,6 +395,18 @@ describe('a site whose every field is an attack', () => {
     ]);
   });
 
+  it('warns, with file, line and field, where markup was removed from a plain-text field, and says what is published instead', () => {
+    const warnings = build.stderr.split('\n').filter((line) => / (holds markup|is only markup)/.test(line));
+    expect(warnings).toEqual(
+      expect.arrayContaining([
+        'posts/en/script-and-handlers.md:2:8 warning title holds markup, which is removed: published as "Curfew lifted in Wadi Safi" [title]',
+        'posts/en/script-and-handlers.md:7:8 warning tags.0 is only markup and is left out [tags.0]',
+        'posts/en/script-and-handlers.md:10:11 warning author.1.name holds markup, which is removed: published as "Omar Saleh" [author.1.name]',
+        'posts/ar/script-and-handlers.md:9:5 warning author.0 holds markup, which is removed: published as "ليلى حداد" [author.0]',
+      ]),
+    );
+  });
+
   it('no feed contains a character that XML 1.0 forbids', () => {
     for (const path of ALL_FEEDS) expect(FORBIDDEN_IN_XML.test(feedText(path)), path).toBe(false);
   });
@@ -413,7 +426,7 @@ describe('a site whose every field is an attack', () => {
       expect(result.bozo).toBe(false);
     });
 
-    it.each(XML_FEEDS)('reads every title of %s back as the literal text the author wrote', (path) => {
+    it.each(XML_FEEDS)('reads every title of %s back as the text the author wrote, markup removed', (path) => {
       feedText(path);
       const lang = path.startsWith('ar/') ? 'ar' : 'en';
       const titles = feedparser(feedFile(path)).entries.map((entry) => entry.title);
@@ -458,7 +471,7 @@ describe('a site whose every field is an attack', () => {
       expect(hazardReport(fields)).toEqual([]);
     });
 
-    it.each(JSON_FEEDS)('%s: titles are the literal text the author wrote', (path) => {
+    it.each(JSON_FEEDS)('%s: titles are the text the author wrote, markup removed', (path) => {
       const lang = path.startsWith('ar/') ? 'ar' : 'en';
       const titles = parseJsonFeed(feedText(path)).items.map((item) => item.title ?? '');
       expect(titles.sort()).toEqual(Object.values(EXPECTED[lang]).map((expected) => expected.title).sort());
@@ -469,24 +482,25 @@ describe('a site whose every field is an attack', () => {
       expect(missingText(lang, jsonHtmlFields(path, feedText(path)))).toEqual([]);
     });
 
-    it.each(JSON_FEEDS)('%s: tags, author names and image descriptions are carried as plain text', (path) => {
+    it.each(JSON_FEEDS)('%s: tags, author names and image descriptions are plain text, their markup removed and a tag of nothing but markup left out', (path) => {
       const items = parseJsonFeed(feedText(path)).items;
       const tags = items.flatMap((item) => item.tags ?? []);
       const authors = items.flatMap((item) => (item.authors ?? []).map((author) => author.name ?? ''));
+      expect(tags.filter((tag) => tag.includes('svg'))).toEqual([]);
       if (path.startsWith('en/')) {
-        expect(tags).toEqual(expect.arrayContaining(['<svg onload=alert(\'tag\')>', '"><script>alert(\'tag quote\')</script>', ']]>', '<![CDATA[']));
-        expect(authors).toEqual(expect.arrayContaining(["<script>alert('author')</script> Lina Haddad", "Omar <img src=x onerror=alert('author img')> Saleh", 'Name ]]> with ]]> brackets']));
+        expect(tags).toEqual(expect.arrayContaining(['">', ']]>', '![CDATA[']));
+        expect(authors).toEqual(expect.arrayContaining(['Lina Haddad', 'Omar Saleh', 'Name ]]> with ]]> brackets']));
         const alts = items.flatMap((item) => (item.attachments ?? []).map((attachment) => attachment.title ?? ''));
-        expect(alts).toContain('" onerror="alert(\'alt\')"><script>alert(\'alt script\')</script> Market street in Wadi Safi');
+        expect(alts).toContain('" onerror="alert(\'alt\')"> Market street in Wadi Safi');
       } else {
-        expect(tags).toEqual(expect.arrayContaining(["<svg onload=alert('وسم')>", ']]>']));
-        expect(authors).toContain("<img src=x onerror=alert('كاتب')> ليلى حداد");
+        expect(tags).toEqual(expect.arrayContaining([']]>', 'حقوق']));
+        expect(authors).toContain('ليلى حداد');
       }
     });
   });
 
   describe('other consumers', () => {
-    it.each(XML_FEEDS)('rss-parser reads every title of %s as the literal text', async (path) => {
+    it.each(XML_FEEDS)('rss-parser reads every title of %s as the text the author wrote, markup removed', async (path) => {
       const lang = path.startsWith('ar/') ? 'ar' : 'en';
       const feed = await parseWithRssParser(feedText(path));
       expect(feed.items.map((item) => item.title ?? '').sort()).toEqual(Object.values(EXPECTED[lang]).map((expected) => expected.title).sort());
@@ -671,4 +685,179 @@ describe('URLs an author gives in front matter', () => {
       if (!/^https?:/.test(url)) expect(result.diagnostics.some((d) => d.severity === 'error' && d.field.startsWith('author'))).toBe(true);
     },
   );
+});
+
+// --- Plain-text fields: tag-free in every output --------------------------------
+
+/** Markup an editor may paste into a text field, raw and written as character references. */
+const MARKUP_PAYLOADS = [
+  "<img src=x onerror=alert('img')>",
+  "<script>alert('script')</script>",
+  '<a href="javascript:alert(\'link\')">link</a>',
+  "&lt;script&gt;alert('escaped')&lt;/script&gt;",
+  "&#x3C;img src=x onerror=alert('hex')&#x3E;",
+  "&#60;a href=javascript:alert('decimal')&#62;decimal&#60;/a&#62;",
+  "<svg onload=alert('svg')>",
+] as const;
+
+/** A post whose every plain-text field carries `payload`, between ordinary words that must survive. */
+function markupPost(index: number, lang: 'en' | 'ar'): string {
+  const payload = MARKUP_PAYLOADS[index % MARKUP_PAYLOADS.length] ?? '';
+  const words = lang === 'en' ? ['Detention', 'report'] : ['تقرير', 'الاحتجاز'];
+  const field = (name: string) => JSON.stringify(`${words[0]} ${payload} ${name} ${words[1]}`);
+  return post(
+    [
+      `title: ${field(`title ${index}`)}`,
+      `date: 2026-0${(index % 9) + 1}-10`,
+      `summary: ${field('summary')}`,
+      `author: ${field('author')}`,
+      `categories: [${field('category')}, ${JSON.stringify(`Statements/${payload} Joint`)}]`,
+      `tags: [${field('tag')}, detention]`,
+      'image:',
+      '  url: /images/photo.jpg',
+      `  alt: ${field('alt')}`,
+    ].join('\n'),
+    `${words[0]} body text about detention and the ${words[1]}.\n`,
+  );
+}
+
+/** A post without a summary whose body opens with code: the derived summary leaves the code out. */
+const CODE_FIRST_POST = post(
+  'title: Code first\ndate: 2026-02-20\nauthor:\n  name: "<b>Rana</b> Khoury"\ncategories: [Statements]\ntags: [detention]',
+  "```html\n<script>alert('code block')</script>\n```\n\n    <img src=x onerror=alert('indented code')>\n\nThe statement on detention follows the example.\n",
+);
+
+/** One JSDOM for every string: each is parsed as a careless partner page would, by assigning it as HTML. */
+const partnerPage = parseHtml('<!doctype html><body></body>');
+function markupIn(text: string): string[] {
+  const template = partnerPage.window.document.createElement('template');
+  template.innerHTML = text;
+  const found = [...template.content.querySelectorAll('*')].map((element) => `<${element.localName}>`);
+  if (/javascript:/i.test(text)) found.push('javascript:');
+  return found;
+}
+
+interface PlainString {
+  readonly where: string;
+  readonly text: string;
+}
+
+/** Keys of JSON outputs whose values are HTML by definition; every other string is plain text. */
+const JSON_HTML_KEYS = new Set(['content_html', 'summary_html']);
+
+function jsonStrings(file: string, value: unknown, path = ''): PlainString[] {
+  if (typeof value === 'string') return [{ where: `${file} ${path}`, text: value }];
+  if (Array.isArray(value)) return value.flatMap((item, index) => jsonStrings(file, item, `${path}[${index}]`));
+  if (value !== null && typeof value === 'object') {
+    return Object.entries(value).flatMap(([key, item]) => (JSON_HTML_KEYS.has(key) ? [] : jsonStrings(file, item, path === '' ? key : `${path}.${key}`)));
+  }
+  return [];
+}
+
+/** Elements of XML outputs that carry HTML: RSS item descriptions and content, Atom html constructs. */
+function carriesHtml(element: Element): boolean {
+  if (element.localName === 'encoded') return true;
+  if (element.localName === 'description' && element.parentElement?.localName === 'item') return true;
+  return element.namespaceURI === NS.atom && ['summary', 'content', 'title', 'rights', 'subtitle'].includes(element.localName) && element.getAttribute('type') === 'html';
+}
+
+function xmlStrings(file: string, xml: string): PlainString[] {
+  const strings: PlainString[] = [];
+  for (const element of parseXmlDocument(xml).getElementsByTagName('*')) {
+    for (const attribute of element.attributes) strings.push({ where: `${file} <${element.tagName} ${attribute.name}>`, text: attribute.value });
+    if (element.children.length === 0 && !carriesHtml(element)) strings.push({ where: `${file} <${element.tagName}>`, text: element.textContent ?? '' });
+  }
+  return strings;
+}
+
+/** The index page's own text and attributes; the discovery snippet shows `<link>` markup as code on purpose, so only its titles count. */
+function indexPageStrings(html: string): PlainString[] {
+  const dom = parseHtml(html);
+  const strings: PlainString[] = [];
+  const walker = dom.window.document.createTreeWalker(dom.window.document, dom.window.NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const parent = node.parentElement;
+    if (parent && !parent.closest('script, style, code')) strings.push({ where: `index.html <${parent.localName}>`, text: node.textContent ?? '' });
+  }
+  for (const element of dom.window.document.querySelectorAll('*')) {
+    if (element.localName === 'bdi') strings.push({ where: 'index.html <bdi>', text: element.textContent ?? '' });
+    for (const attribute of element.attributes) strings.push({ where: `index.html <${element.localName} ${attribute.name}>`, text: attribute.value });
+  }
+  dom.window.close();
+  return strings;
+}
+
+function plainStringsOf(path: string, content: string): PlainString[] {
+  if (path.endsWith('.json')) return jsonStrings(path, JSON.parse(content));
+  if (path.endsWith('.xml')) return xmlStrings(path, content);
+  if (path.endsWith('.html')) return indexPageStrings(content);
+  return [];
+}
+
+describe('plain-text fields (titles, summaries, names, categories, tags, alt texts) whose every value carries markup', () => {
+  const config = testConfig({ feeds: { limit: 2, tagFeeds: 'all' } });
+  const files = sourceFiles({
+    ...Object.fromEntries(MARKUP_PAYLOADS.map((_payload, index) => [`en/markup-${index}.md`, markupPost(index, 'en')])),
+    ...Object.fromEntries(MARKUP_PAYLOADS.map((_payload, index) => [`ar/markup-${index}.md`, markupPost(index, 'ar')])),
+    'en/code-first.md': CODE_FIRST_POST,
+  });
+  const result = buildInMemory(files, config);
+  const outputs = result.outputs.filter((output) => /\.(json|xml|html)$/.test(output.path));
+  /** Every English item, from the subscription feed and its archive pages. */
+  const englishItems = () => outputs.filter((output) => /^en\/(archive\/\d+\/)?feed\.json$/.test(output.path)).flatMap((output) => parseJsonFeed(output.content).items);
+
+  it('publishes every post: the markup goes, the article stays', () => {
+    expect(result.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    const titles = parseJsonFeed(outputOf(result, 'en/archive/1/feed.json')).items.map((item) => item.title);
+    expect(titles.length).toBeGreaterThan(0);
+  });
+
+  it('reaches feeds in three formats, archives, category and tag feeds, related lists, OPML and the index page', () => {
+    const paths = outputs.map((output) => output.path);
+    for (const expected of ['en/rss.xml', 'en/atom.xml', 'en/feed.json', 'en/archive/1/atom.xml', 'en/related.json', 'ar/related.json', 'opml.xml', 'index.html']) expect(paths).toContain(expected);
+    expect(paths.some((path) => path.startsWith('en/categories/'))).toBe(true);
+    expect(paths.some((path) => path.startsWith('ar/tags/'))).toBe(true);
+    const related = JSON.parse(outputOf(result, 'en/related.json')) as { articles: { related: unknown[] }[] };
+    expect(related.articles.some((article) => article.related.length > 0)).toBe(true);
+  });
+
+  it('no plain-text string of any output becomes an element or a script URL when a page inserts it as HTML', () => {
+    const found = outputs.flatMap((output) => plainStringsOf(output.path, output.content).flatMap((string) => markupIn(string.text).map((markup) => `${string.where}: ${markup} in ${JSON.stringify(string.text)}`)));
+    expect(found).toEqual([]);
+  });
+
+  it('keeps the words around the markup, in the order written', () => {
+    const items = englishItems();
+    const item = items.find((candidate) => candidate.id.endsWith('/markup-2/'));
+    expect(item?.title).toBe('Detention link title 2 report');
+    expect(item?.summary).toBe('Detention link summary report');
+    expect(item?.authors).toEqual([{ name: 'Detention link author report' }]);
+    expect(item?.tags).toEqual(expect.arrayContaining(['Detention link category report', 'Detention link tag report']));
+    expect(item?.attachments?.[0]?.title).toBe('Detention link alt report');
+  });
+
+  it('leaves code blocks out of a summary derived from the body', () => {
+    const items = englishItems();
+    const item = items.find((candidate) => candidate.title === 'Code first');
+    expect(item?.summary).toBe('The statement on detention follows the example.');
+    expect(item?._nashra?.summary_html).not.toMatch(/alert/);
+  });
+
+  it('keeps the name of an author written with markup', () => {
+    expect(englishItems().find((candidate) => candidate.title === 'Code first')?.authors).toEqual([{ name: 'Rana Khoury' }]);
+  });
+
+  it('prints titles as plain text on the command line too (nashra related)', async () => {
+    const site = await siteOnDisk({ 'en/markup-0.md': markupPost(0, 'en'), 'en/markup-1.md': markupPost(1, 'en'), 'en/code-first.md': CODE_FIRST_POST });
+    const run = await runCli(['related', 'markup-0', '--now', NOW], site);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('related to "Detention title 0 report"');
+    expect(run.stdout).toContain('Detention title 1 report');
+    expect(run.stdout).not.toMatch(/<[a-z!/?]|&lt;|&#/i);
+  });
+
+  it('refuses a field that is nothing but markup, naming the field', () => {
+    const refused = buildInMemory(sourceFiles({ 'en/only-markup.md': post('title: "<script>alert(1)</script>"\ndate: 2026-03-01') }), config);
+    expect(refused.diagnostics.map((d) => `${d.severity} ${d.field}: ${d.message}`)).toContain('error title: title has no text once its markup is removed');
+  });
 });

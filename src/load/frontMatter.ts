@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon';
 import { z } from 'zod';
+import { plainText } from '../render/plainText.js';
 import { itemIdProblem } from './itemId.js';
 
 /**
@@ -32,6 +33,14 @@ function createFrontMatterSchema(timeZone: string) {
   const absoluteUrl = nonEmptyText.refine((value) => /^https?:\/\//i.test(value) && URL.canParse(value), 'must be an absolute http(s) URL');
   /** Relative to the article page, or absolute http(s); resolved as a browser would, so no trick yields a script URL. */
   const linkUrl = nonEmptyText.refine((value) => isWebUrl(value), 'must be an http(s) or relative URL');
+  /**
+   * Fields shown as text (title, name, category, tag, alt text): markup pasted
+   * into them is removed here, once for every output (see `plainText`). A tag
+   * or category that was only markup is left out (the loader warns); a title
+   * or a name must keep some text.
+   */
+  const plain = text.transform(plainText);
+  const nonEmptyPlain = nonEmptyText.transform(plainText).pipe(z.string().min(1, 'has no text once its markup is removed'));
   /** `tags:`, `tags: ""` and `tags: []` all mean no tags, as the editor who cleared the list means; so does a blank entry. */
   const oneOrMany = <T extends z.ZodType>(item: T) =>
     z.preprocess(
@@ -39,13 +48,13 @@ function createFrontMatterSchema(timeZone: string) {
       z.union([z.array(item), item.transform((value): z.output<T>[] => [value])]),
     );
   const author = z.union([
-    nonEmptyText.transform((name) => ({ name })),
-    z.object({ name: nonEmptyText, url: absoluteUrl.optional() }).strict(),
+    nonEmptyPlain.transform((name) => ({ name })),
+    z.object({ name: nonEmptyPlain, url: absoluteUrl.optional() }).strict(),
   ]);
-  const category = nonEmptyText.transform((value) => value.split('/').map((part) => part.trim()).filter((part) => part.length > 0));
+  const category = nonEmptyText.transform((value) => plainText(value).split('/').map((part) => part.trim()).filter((part) => part.length > 0));
 
   return z.object({
-    title: nonEmptyText.max(500, 'must be at most 500 characters'),
+    title: nonEmptyText.max(500, 'must be at most 500 characters').pipe(nonEmptyPlain),
     date: isoDate,
     updated: isoDate.optional(),
     translationKey: z.union([nonEmptyText, z.number().transform(String)]).optional(),
@@ -58,13 +67,15 @@ function createFrontMatterSchema(timeZone: string) {
       .optional(),
     summary: text.optional(),
     categories: oneOrMany(category).optional(),
-    tags: oneOrMany(nonEmptyText).optional(),
+    tags: oneOrMany(nonEmptyText.transform(plainText))
+      .transform((tags) => tags.filter((tag) => tag.length > 0))
+      .optional(),
     author: oneOrMany(author).optional(),
     image: z
       .object({
         url: linkUrl,
         /** Missing alt text is a warning, not a lost article: the image is published with an empty alt. */
-        alt: text.nullish(),
+        alt: plain.nullish(),
         type: nonEmptyText.regex(/^image\/[a-z0-9.+-]+$/i, 'must be an image media type such as image/jpeg').optional(),
         size: z.number().int().nonnegative().optional(),
       })

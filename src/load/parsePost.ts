@@ -8,6 +8,7 @@ import { countWords, renderSummary } from '../render/article.js';
 import { closeIsolatesPerParagraph, detachedCopy, forbiddenCharacters, normaliseLineBreaks, stripForbiddenCharacters, type ForbiddenCharacter } from '../text.js';
 import { articleUrl } from '../urls.js';
 import { frontMatterSchema, HIDING_FIELDS, KNOWN_FIELDS, resolveDateAliases, type FrontMatter } from './frontMatter.js';
+import { markupRemoved } from './plainFields.js';
 import { schemaProblems } from './schemaIssues.js';
 import { BIDI_REMOVED, ISOLATES_CLOSED, parseYamlMapping, type YamlData } from './yamlData.js';
 
@@ -111,6 +112,7 @@ export function readFrontMatter(file: SourceFile, config: SiteConfig): { frontMa
     return { diagnostics };
   }
   warnAboutMissingAltText(result.data, source, report);
+  for (const removed of markupRemoved(source.data)) report(source.positionOf(removed.path), 'warning', removed.field, removed.message);
   const intent = publicationIntent(result.data, config, source, report);
   if (!intent || !namesAreSafe) return { diagnostics };
   return { frontMatter: { data: result.data, intent, yaml: source, body }, diagnostics };

@@ -1,5 +1,6 @@
 import { Parser } from 'htmlparser2';
 import { escapeHtml } from '../text.js';
+import { plainText } from './plainText.js';
 
 /** Elements whose content is not prose: never part of a summary. */
 const SKIPPED = new Set(['img', 'figure', 'table', 'pre', 'hr', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'nav', 'aside', 'section', 'script', 'style']);
@@ -105,11 +106,10 @@ function wordSegmenter(lang: string): Intl.Segmenter {
   return segmenter;
 }
 
-/** Visible text of HTML, whitespace collapsed: for plain-text uses such as search and relatedness. */
+/**
+ * Visible text of HTML as plain text (see `plainText`): the JSON Feed and
+ * related-list `summary`, which partners paste into pages as HTML.
+ */
 export function htmlToText(html: string): string {
-  const parts: string[] = [];
-  const parser = new Parser({ ontext: (text) => parts.push(text), onclosetag: () => parts.push(' ') }, { decodeEntities: true });
-  parser.write(html);
-  parser.end();
-  return parts.join('').replace(/\s+/g, ' ').trim();
+  return plainText(html);
 }

@@ -1,7 +1,7 @@
 /**
  * Every feed document nashra writes passes the strict validators: each Atom
  * document is valid against RFC 4287's RELAX NG schema (Appendix B, applied by
- * jing), each RSS document follows the RSS Advisory Board's RSS Profile. Checked
+ * jing, and its two embedded Schematron rules), each RSS document follows the RSS Advisory Board's RSS Profile. Checked
  * on the sample site and on a generated corpus whose small `feeds.limit` makes
  * RFC 5005 archive pages, with category feeds, a licence and a WebSub hub.
  */
@@ -13,7 +13,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readPostFiles } from '../src/load/readPosts.js';
 import { writeOutputs } from '../src/write/output.js';
-import { atomSchemaErrors } from './support/atomSchema.js';
+import { atomSchemaErrors, atomSchematronProblems } from './support/atomSchema.js';
 import { skipWithout } from './support/consumers.js';
 import { isRfc822, rssProfileProblems } from './support/rssProfile.js';
 import { buildInMemory, listFiles, projectConfig, ROOT, samplePosts, testConfig } from './support/site.js';
@@ -80,6 +80,24 @@ describe.skipIf(skipWithout('jing'))('RFC 4287 RELAX NG schema (jing)', () => {
     const text = await readFile(atom, 'utf8');
     await writeFile(misplaced, text.replace('</feed>', '<link rel="license" href="https://example.org/"/></feed>'));
     expect(atomSchemaErrors([misplaced]).get(misplaced)).toEqual([expect.stringContaining('element "link" not allowed here')]);
+  });
+});
+
+describe("RFC 4287's Schematron rules", () => {
+  it('hold in every Atom document: an author for every entry, an alternate link or content in each', async () => {
+    const problems: string[] = [];
+    for (const file of documents('atom.xml')) {
+      for (const problem of atomSchematronProblems(await readFile(file, 'utf8'))) problems.push(`${file.slice(workDir.length + 1)}: ${problem}`);
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it('are checked: a feed without authors whose entry has none either fails', () => {
+    const entry = '<entry><id>urn:uuid:2</id><title>E</title><updated>2026-01-01T00:00:00Z</updated></entry>';
+    expect(atomSchematronProblems(`<feed xmlns="http://www.w3.org/2005/Atom"><id>urn:uuid:1</id>${entry}</feed>`)).toEqual([
+      'entry 1 has neither an alternate link nor content',
+      'entry 1 has no author and neither has the feed',
+    ]);
   });
 });
 

@@ -2,8 +2,9 @@
  * Every feed document nashra writes passes the strict validators: each Atom
  * document is valid against RFC 4287's RELAX NG schema (Appendix B, applied by
  * jing, and its two embedded Schematron rules), each RSS document follows the RSS Advisory Board's RSS Profile. Checked
- * on the sample site and on a generated corpus whose small `feeds.limit` makes
- * RFC 5005 archive pages, with category feeds, a licence and a WebSub hub.
+ * on the sample site, on a generated corpus whose small `feeds.limit` makes
+ * RFC 5005 archive pages, with category and tag feeds, a licence and a WebSub
+ * hub, and on the hostile posts of tests/fixtures/xss and tests/fixtures/bad.
  */
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -11,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseConfig, type SiteConfig } from '../src/config.js';
 import { readPostFiles } from '../src/load/readPosts.js';
 import { writeOutputs } from '../src/write/output.js';
 import { atomSchemaErrors, atomSchematronProblems } from './support/atomSchema.js';
@@ -29,8 +31,9 @@ interface Site {
 const sites: Site[] = [];
 let workDir: string;
 
-async function writeSite(name: string, build: ReturnType<typeof buildInMemory>): Promise<Site> {
-  expect(build.diagnostics.filter((diagnostic) => diagnostic.severity === 'error')).toEqual([]);
+/** Writes a build's outputs; `expectErrors` for the hostile fixtures, whose bad posts are skipped with errors. */
+async function writeSite(name: string, build: ReturnType<typeof buildInMemory>, expectErrors = false): Promise<Site> {
+  if (!expectErrors) expect(build.diagnostics.filter((diagnostic) => diagnostic.severity === 'error')).toEqual([]);
   const outDir = join(workDir, name);
   await writeOutputs(outDir, build.outputs);
   return { name, outDir, files: await listFiles(outDir) };
@@ -47,11 +50,25 @@ beforeAll(async () => {
     feeds: { limit: 5, tagFeeds: 'all' },
   });
   sites.push(await writeSite('generated', buildInMemory(await readPostFiles(join(corpus, 'posts'), corpus), config)));
+  // The hostile posts of the XSS and bad-input suites, whose payloads must not break a document's validity either.
+  for (const fixture of ['xss', 'bad']) {
+    const dir = join(ROOT, 'tests/fixtures', fixture);
+    sites.push(await writeSite(fixture, buildInMemory(await readPostFiles(join(dir, 'posts'), dir), await fixtureConfig(dir)), true));
+  }
 }, 120_000);
 
 afterAll(async () => {
   if (workDir) await rm(workDir, { recursive: true, force: true });
 });
+
+/** A fixture's own nashra.config.yaml when it has one, else the test config, with a feed for every tag. */
+async function fixtureConfig(dir: string): Promise<SiteConfig> {
+  const text = await readFile(join(dir, 'nashra.config.yaml'), 'utf8').catch(() => undefined);
+  if (text === undefined) return testConfig({ feeds: { tagFeeds: 'all' } });
+  const { config, diagnostics } = parseConfig(text, 'nashra.config.yaml');
+  if (!config) throw new Error(`fixture config invalid: ${JSON.stringify(diagnostics)}`);
+  return config;
+}
 
 const documents = (suffix: string) => sites.flatMap((site) => site.files.filter((file) => file.endsWith(suffix)).map((file) => join(site.outDir, file)));
 
@@ -59,7 +76,7 @@ describe('the documents checked', () => {
   it('include archive pages, category feeds, tag feeds and both languages, in both XML formats', () => {
     for (const format of ['atom.xml', 'rss.xml']) {
       const paths = documents(format).map((path) => path.slice(workDir.length + 1));
-      for (const kind of [/^generated\/(en|ar)\/archive\/1\//, /^sample\/en\/categories\//, /^sample\/ar\/categories\//, /^generated\/en\/tags\//, /^generated\/ar\/[^/]+$/]) {
+      for (const kind of [/^xss\/en\//, /^bad\/en\//, /^generated\/(en|ar)\/archive\/1\//, /^sample\/en\/categories\//, /^sample\/ar\/categories\//, /^generated\/en\/tags\//, /^generated\/ar\/[^/]+$/]) {
         expect(paths.some((path) => kind.test(path)), `${format} documents matching ${kind}`).toBe(true);
       }
     }

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the tests need when it is missing: npm packages, and the
-# Debian packages of the real feed consumers (feedparser, xmllint, newsboat, chromium).
+# Debian packages of the real feed consumers (feedparser, xmllint, newsboat, chromium)
+# and of jing, the RELAX NG validator that checks every Atom document against RFC 4287.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -14,6 +15,7 @@ missing=()
 command -v xmllint >/dev/null 2>&1 || missing+=(libxml2-utils)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 command -v newsboat >/dev/null 2>&1 || missing+=(newsboat)
+command -v jing >/dev/null 2>&1 || missing+=(jing)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
     echo "installing Debian packages: ${missing[*]}"

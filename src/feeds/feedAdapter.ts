@@ -8,6 +8,8 @@
  * - RSS `guid` is a permalink when the id is the URL (feed always says false);
  * - RSS authors become `dc:creator` (RSS `author` must be an e-mail address);
  * - Atom gets `xml:lang`, `hreflang` alternates for translations, a license link;
+ * - feed-level elements added here go before the first item or entry, where
+ *   RFC 4287's schema and the RSS Profile want them;
  * - JSON Feed output is upgraded from feed's 1.0 to 1.1 (`authors`, `language`,
  *   required ids) with a `_nashra` extension for translations and related articles.
  * The DOM serialiser escapes every value, so no input can make the XML ill-formed.
@@ -36,8 +38,10 @@ export function renderRss(document: FeedDocument): string {
   const channel = firstChild(root, 'channel');
   setText(firstChild(channel, 'title'), document.title);
   setText(firstChild(channel, 'description'), document.description);
-  if (document.licenseUrl) appendElement(channel, 'atom:link', { rel: 'license', href: document.licenseUrl }, NS.atom);
-  addHistory(channel, document, 'rss', (attributes) => appendElement(channel, 'atom:link', attributes, NS.atom));
+  // Channel elements go before the first item: the RSS Profile and the W3C validator ("Misplaced Item") want them there.
+  const addToChannel = (name: string, attributes: Record<string, string>, namespace: string) => insertBeforeFirst(channel, 'item', name, attributes, namespace);
+  if (document.licenseUrl) addToChannel('atom:link', { rel: 'license', href: document.licenseUrl }, NS.atom);
+  addHistory(document, 'rss', addToChannel, (attributes) => addToChannel('atom:link', attributes, NS.atom));
   children(channel, 'item').forEach((item, index) => fixRssItem(item, entryAt(document, index)));
   return serialize(dom);
 }
@@ -50,8 +54,10 @@ export function renderAtom(document: FeedDocument): string {
   root.setAttributeNS(NS.xmlns, 'xmlns:fh', NS.fh);
   setText(firstChild(root, 'title'), document.title);
   setText(firstChild(root, 'updated'), rfc3339(document.updated));
-  if (document.licenseUrl) appendElement(root, 'link', { rel: 'license', href: document.licenseUrl }, NS.atom);
-  addHistory(root, document, 'atom', (attributes) => appendElement(root, 'link', attributes, NS.atom));
+  // RFC 4287 section 4.1.1 (and its schema, Appendix B): the feed's metadata, extensions included, precedes its entries.
+  const addToFeed = (name: string, attributes: Record<string, string>, namespace: string) => insertBeforeFirst(root, 'entry', name, attributes, namespace);
+  if (document.licenseUrl) addToFeed('link', { rel: 'license', href: document.licenseUrl }, NS.atom);
+  addHistory(document, 'atom', addToFeed, (attributes) => addToFeed('link', attributes, NS.atom));
   children(root, 'entry').forEach((entry, index) => fixAtomEntry(entry, entryAt(document, index)));
   return serialize(dom);
 }
@@ -153,13 +159,18 @@ function toFeedItem(entry: FeedEntry): Item {
  * archives links to the newest archive page; an archive page says it is one
  * and links to the subscription feed and its older and newer neighbours.
  */
-function addHistory(parent: Element, document: FeedDocument, format: 'rss' | 'atom', link: (attributes: Record<string, string>) => void): void {
+function addHistory(
+  document: FeedDocument,
+  format: 'rss' | 'atom',
+  add: (name: string, attributes: Record<string, string>, namespace: string) => void,
+  link: (attributes: Record<string, string>) => void,
+): void {
   const type = format === 'rss' ? 'application/rss+xml' : 'application/atom+xml';
-  if (document.complete) appendElement(parent, 'fh:complete', {}, NS.fh);
+  if (document.complete) add('fh:complete', {}, NS.fh);
   const archive = document.archive;
   if (!archive) return;
   if (archive.role === 'page') {
-    appendElement(parent, 'fh:archive', {}, NS.fh);
+    add('fh:archive', {}, NS.fh);
     link({ rel: 'current', type, href: archive.current[format] });
   }
   if (archive.older) link({ rel: 'prev-archive', type, href: archive.older[format] });
@@ -271,6 +282,15 @@ function depthOf(element: Element): number {
 /** Appends a child element, indented like `feed`'s own output so the file stays readable. */
 function appendElement(parent: Element, name: string, attributes: Record<string, string>, namespace?: string, text?: string): Element {
   return insertElement(parent, name, attributes, namespace, text);
+}
+
+/** Adds a child element after the others but before the first `<entryName>` (and its indent), or last when there is none. */
+function insertBeforeFirst(parent: Element, entryName: string, name: string, attributes: Record<string, string>, namespace: string): Element {
+  const [firstEntry] = children(parent, entryName);
+  if (!firstEntry) return appendElement(parent, name, attributes, namespace);
+  const indent = firstEntry.previousSibling;
+  const before = indent && indent.nodeType === indent.TEXT_NODE && /^\s*$/.test(indent.nodeValue ?? '') ? indent : firstEntry;
+  return insertElement(parent, name, attributes, namespace, undefined, before);
 }
 
 /** Inserts a child element before `before` (a whitespace node), or last; indented like `feed`'s own output. */

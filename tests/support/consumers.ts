@@ -1,6 +1,6 @@
 /**
  * Real feed consumers, run on the files nashra writes: Python feedparser,
- * xmllint, and npm parsers. A consumer that is missing fails the test under
+ * xmllint, jing, and npm parsers. A consumer that is missing fails the test under
  * CI=true; elsewhere the tests that need it are skipped with a note.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -21,6 +21,11 @@ function available(command: string, args: string[]): boolean {
   return spawnSync(command, args, { stdio: 'ignore' }).status === 0;
 }
 
+/** Whether a command can be started at all (for tools such as jing that exit non-zero without input). */
+function onPath(command: string): boolean {
+  return spawnSync(command, [], { stdio: 'ignore' }).error === undefined;
+}
+
 function executable(path: string): boolean {
   try {
     accessSync(path, constants.X_OK);
@@ -35,6 +40,7 @@ export const tools = {
   xmllint: available('xmllint', ['--version']),
   newsboat: available('newsboat', ['--version']),
   chromium: executable(CHROMIUM),
+  jing: onPath('jing'),
 };
 
 /** Whether to skip tests needing `tool`: never under CI, where a missing tool must fail. */

@@ -1,0 +1,111 @@
+/**
+ * The rules of the RSS Advisory Board's RSS Profile (https://www.rssboard.org/rss-profile)
+ * that feed parsers depend on, checked on one RSS 2.0 document:
+ * one channel; its required elements, each once; every channel element before
+ * the first item; RFC 822 dates with a four-digit year; a guid that claims to be
+ * a permalink (isPermaLink "true" or absent) is an http(s) URL; an
+ * `atom:link rel="self"` naming the feed. Returns the problems found, empty when none.
+ */
+import { DOMParser, type Element } from '@xmldom/xmldom';
+
+const ATOM = 'http://www.w3.org/2005/Atom';
+const REQUIRED_CHANNEL = ['title', 'link', 'description'];
+/** Channel and item elements that the RSS 2.0 specification allows at most once. */
+const SINGLE_CHANNEL = [...REQUIRED_CHANNEL, 'language', 'copyright', 'managingEditor', 'webMaster', 'pubDate', 'lastBuildDate', 'docs', 'generator', 'ttl', 'image', 'rating', 'textInput', 'skipHours', 'skipDays', 'cloud'];
+const SINGLE_ITEM = ['title', 'link', 'description', 'guid', 'pubDate', 'comments', 'source', 'enclosure'];
+const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+/** RFC 822 section 5, with the Profile's four-digit year: `Tue, 06 Oct 2026 09:00:00 GMT`. */
+const RFC822 = /^(?:(Sun|Mon|Tue|Wed|Thu|Fri|Sat), )?(\d{1,2}) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) (\d{4}) (\d{2}):(\d{2})(?::(\d{2}))? (GMT|UT|EST|EDT|CST|CDT|MST|MDT|PST|PDT|[+-]\d{4})$/;
+
+export function rssProfileProblems(xml: string): string[] {
+  const problems: string[] = [];
+  const root = new DOMParser({ onError: (level, message) => void (level !== 'warning' && problems.push(`not well-formed: ${message}`)) }).parseFromString(xml, 'text/xml')
+    .documentElement as Element | null;
+  if (!root || root.tagName !== 'rss' || root.getAttribute('version') !== '2.0') return [...problems, 'the root element is not <rss version="2.0">'];
+  const channels = childElements(root).filter((element) => element.tagName === 'channel');
+  if (channels.length !== 1) return [...problems, `${channels.length} channels where the profile wants exactly one`];
+  const channel = channels[0] as Element;
+  problems.push(...channelProblems(channel));
+  childElements(channel)
+    .filter((element) => element.tagName === 'item')
+    .forEach((item, index) => problems.push(...itemProblems(item).map((problem) => `item ${index + 1}: ${problem}`)));
+  return problems;
+}
+
+function channelProblems(channel: Element): string[] {
+  const problems: string[] = [];
+  const elements = childElements(channel);
+  for (const name of REQUIRED_CHANNEL) if (!elements.some((element) => element.tagName === name)) problems.push(`the channel has no <${name}>`);
+  problems.push(...repeated(elements, SINGLE_CHANNEL, 'the channel'));
+  const firstItem = elements.findIndex((element) => element.tagName === 'item');
+  if (firstItem >= 0) {
+    for (const misplaced of elements.slice(firstItem).filter((element) => element.tagName !== 'item')) {
+      problems.push(`<${misplaced.tagName}${describeRel(misplaced)}> comes after the first item`);
+    }
+  }
+  const self = elements.filter((element) => element.namespaceURI === ATOM && element.localName === 'link' && element.getAttribute('rel') === 'self');
+  if (self.length !== 1) problems.push(`${self.length} atom:link rel="self" where the profile wants one`);
+  else if (!isHttpUrl(self[0]?.getAttribute('href') ?? '') || self[0]?.getAttribute('type') !== 'application/rss+xml') problems.push('atom:link rel="self" lacks an http(s) href or type="application/rss+xml"');
+  problems.push(...dateProblems(elements, 'the channel'));
+  return problems;
+}
+
+function itemProblems(item: Element): string[] {
+  const problems: string[] = [];
+  const elements = childElements(item);
+  if (!elements.some((element) => element.tagName === 'title' || element.tagName === 'description')) problems.push('neither <title> nor <description>');
+  problems.push(...repeated(elements, SINGLE_ITEM, 'the item'));
+  for (const guid of elements.filter((element) => element.tagName === 'guid')) problems.push(...guidProblems(guid));
+  for (const enclosure of elements.filter((element) => element.tagName === 'enclosure')) {
+    if (!isHttpUrl(enclosure.getAttribute('url') ?? '') || !/^\d+$/.test(enclosure.getAttribute('length') ?? '') || !/.+\/.+/.test(enclosure.getAttribute('type') ?? '')) {
+      problems.push('an <enclosure> without an http(s) url, a byte length and a MIME type');
+    }
+  }
+  problems.push(...dateProblems(elements, 'the item'));
+  return problems;
+}
+
+/** isPermaLink "true" (the default) promises a URL a reader can open. */
+function guidProblems(guid: Element): string[] {
+  const permaLink = guid.getAttribute('isPermaLink');
+  if (guid.hasAttribute('isPermaLink') && permaLink !== 'true' && permaLink !== 'false') return [`guid isPermaLink="${permaLink ?? ''}" is neither true nor false`];
+  const text = guid.textContent ?? '';
+  if (text.trim() === '') return ['an empty <guid>'];
+  if (permaLink !== 'false' && !isHttpUrl(text)) return [`guid "${text}" is a permalink but not an http(s) URL`];
+  return [];
+}
+
+function dateProblems(elements: Element[], where: string): string[] {
+  return elements
+    .filter((element) => element.namespaceURI === null && (element.tagName === 'pubDate' || element.tagName === 'lastBuildDate'))
+    .flatMap((element) => (isRfc822(element.textContent ?? '') ? [] : [`${where}'s <${element.tagName}> "${element.textContent ?? ''}" is not an RFC 822 date`]));
+}
+
+/** An RFC 822 date that names a real moment, whose weekday (when given) is that date's. */
+export function isRfc822(text: string): boolean {
+  const match = RFC822.exec(text);
+  if (!match) return false;
+  const [, day, date, month, year, hours, minutes, seconds] = match;
+  const moment = new Date(Date.UTC(Number(year), MONTHS.indexOf(month ?? ''), Number(date), Number(hours), Number(minutes), Number(seconds ?? 0)));
+  const real = moment.getUTCDate() === Number(date) && moment.getUTCHours() === Number(hours) && moment.getUTCMinutes() === Number(minutes) && Number(seconds ?? 0) < 60;
+  return real && (day === undefined || DAYS[moment.getUTCDay()] === day);
+}
+
+function repeated(elements: Element[], single: readonly string[], where: string): string[] {
+  return single.filter((name) => elements.filter((element) => element.namespaceURI === null && element.tagName === name).length > 1).map((name) => `${where} has more than one <${name}>`);
+}
+
+function describeRel(element: Element): string {
+  return element.hasAttribute('rel') ? ` rel="${element.getAttribute('rel') ?? ''}"` : '';
+}
+
+function isHttpUrl(text: string): boolean {
+  return URL.canParse(text) && /^https?:$/.test(new URL(text).protocol);
+}
+
+function childElements(parent: Element): Element[] {
+  const found: Element[] = [];
+  for (let node = parent.firstChild; node; node = node.nextSibling) if (node.nodeType === node.ELEMENT_NODE) found.push(node as Element);
+  return found;
+}

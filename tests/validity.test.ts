@@ -1,0 +1,172 @@
+/**
+ * Every feed document nashra writes passes the strict validators: each Atom
+ * document is valid against RFC 4287's RELAX NG schema (Appendix B, applied by
+ * jing, and its two embedded Schematron rules), each RSS document follows the RSS Advisory Board's RSS Profile. Checked
+ * on the sample site, on a generated corpus whose small `feeds.limit` makes
+ * RFC 5005 archive pages, with category and tag feeds, a licence and a WebSub
+ * hub, and on the hostile posts of tests/fixtures/xss and tests/fixtures/bad.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseConfig, type SiteConfig } from '../src/config.js';
+import { readPostFiles } from '../src/load/readPosts.js';
+import { writeOutputs } from '../src/write/output.js';
+import { atomSchemaErrors, atomSchematronProblems } from './support/atomSchema.js';
+import { skipWithout } from './support/consumers.js';
+import { isRfc822, rssProfileProblems } from './support/rssProfile.js';
+import { buildInMemory, listFiles, projectConfig, ROOT, samplePosts, testConfig } from './support/site.js';
+
+const GENERATED_ARTICLES = 40;
+
+interface Site {
+  readonly name: string;
+  readonly outDir: string;
+  readonly files: string[];
+}
+
+const sites: Site[] = [];
+let workDir: string;
+
+/** Writes a build's outputs; `expectErrors` for the hostile fixtures, whose bad posts are skipped with errors. */
+async function writeSite(name: string, build: ReturnType<typeof buildInMemory>, expectErrors = false): Promise<Site> {
+  if (!expectErrors) expect(build.diagnostics.filter((diagnostic) => diagnostic.severity === 'error')).toEqual([]);
+  const outDir = join(workDir, name);
+  await writeOutputs(outDir, build.outputs);
+  return { name, outDir, files: await listFiles(outDir) };
+}
+
+beforeAll(async () => {
+  workDir = await mkdtemp(join(tmpdir(), 'nashra-validity-'));
+  sites.push(await writeSite('sample', buildInMemory(await samplePosts(), await projectConfig())));
+  const corpus = join(workDir, 'corpus');
+  await promisify(execFile)(process.execPath, [join(ROOT, 'scripts/generate-corpus.mjs'), '--articles', String(GENERATED_ARTICLES), '--out', corpus, '--seed', 'validity']);
+  const config = testConfig({
+    licenseUrl: 'https://creativecommons.org/licenses/by/4.0/',
+    websub: { hub: 'https://hub.example.org/' },
+    feeds: { limit: 5, tagFeeds: 'all' },
+  });
+  sites.push(await writeSite('generated', buildInMemory(await readPostFiles(join(corpus, 'posts'), corpus), config)));
+  // The hostile posts of the XSS and bad-input suites, whose payloads must not break a document's validity either.
+  for (const fixture of ['xss', 'bad']) {
+    const dir = join(ROOT, 'tests/fixtures', fixture);
+    sites.push(await writeSite(fixture, buildInMemory(await readPostFiles(join(dir, 'posts'), dir), await fixtureConfig(dir)), true));
+  }
+}, 120_000);
+
+afterAll(async () => {
+  if (workDir) await rm(workDir, { recursive: true, force: true });
+});
+
+/** A fixture's own nashra.config.yaml when it has one, else the test config, with a feed for every tag. */
+async function fixtureConfig(dir: string): Promise<SiteConfig> {
+  const text = await readFile(join(dir, 'nashra.config.yaml'), 'utf8').catch(() => undefined);
+  if (text === undefined) return testConfig({ feeds: { tagFeeds: 'all' } });
+  const { config, diagnostics } = parseConfig(text, 'nashra.config.yaml');
+  if (!config) throw new Error(`fixture config invalid: ${JSON.stringify(diagnostics)}`);
+  return config;
+}
+
+const documents = (suffix: string) => sites.flatMap((site) => site.files.filter((file) => file.endsWith(suffix)).map((file) => join(site.outDir, file)));
+
+describe('the documents checked', () => {
+  it('include archive pages, category feeds, tag feeds and both languages, in both XML formats', () => {
+    for (const format of ['atom.xml', 'rss.xml']) {
+      const paths = documents(format).map((path) => path.slice(workDir.length + 1));
+      for (const kind of [/^xss\/en\//, /^bad\/en\//, /^generated\/(en|ar)\/archive\/1\//, /^sample\/en\/categories\//, /^sample\/ar\/categories\//, /^generated\/en\/tags\//, /^generated\/ar\/[^/]+$/]) {
+        expect(paths.some((path) => kind.test(path)), `${format} documents matching ${kind}`).toBe(true);
+      }
+    }
+  });
+});
+
+describe.skipIf(skipWithout('jing'))('RFC 4287 RELAX NG schema (jing)', () => {
+  it('accepts every Atom document, feed-level elements before the first entry', () => {
+    const errors = atomSchemaErrors(documents('atom.xml'));
+    const invalid = [...errors].filter(([, list]) => list.length > 0).map(([file, list]) => `${file.slice(workDir.length + 1)}: ${list.join('; ')}`);
+    expect(invalid).toEqual([]);
+  });
+
+  it('rejects an Atom document with a link after its entries (the schema can fail)', async () => {
+    const [atom] = documents('atom.xml');
+    if (!atom) throw new Error('no Atom document');
+    const misplaced = join(workDir, 'misplaced-atom.xml');
+    const text = await readFile(atom, 'utf8');
+    await writeFile(misplaced, text.replace('</feed>', '<link rel="license" href="https://example.org/"/></feed>'));
+    expect(atomSchemaErrors([misplaced]).get(misplaced)).toEqual([expect.stringContaining('element "link" not allowed here')]);
+  });
+});
+
+describe("RFC 4287's Schematron rules", () => {
+  it('hold in every Atom document: an author for every entry, an alternate link or content in each', async () => {
+    const problems: string[] = [];
+    for (const file of documents('atom.xml')) {
+      for (const problem of atomSchematronProblems(await readFile(file, 'utf8'))) problems.push(`${file.slice(workDir.length + 1)}: ${problem}`);
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it('are checked: a feed without authors whose entry has none either fails', () => {
+    const entry = '<entry><id>urn:uuid:2</id><title>E</title><updated>2026-01-01T00:00:00Z</updated></entry>';
+    expect(atomSchematronProblems(`<feed xmlns="http://www.w3.org/2005/Atom"><id>urn:uuid:1</id>${entry}</feed>`)).toEqual([
+      'entry 1 has neither an alternate link nor content',
+      'entry 1 has no author and neither has the feed',
+    ]);
+  });
+});
+
+describe('RSS Advisory Board profile', () => {
+  it('finds no problem in any RSS document', async () => {
+    const problems: string[] = [];
+    for (const file of documents('rss.xml')) {
+      for (const problem of rssProfileProblems(await readFile(file, 'utf8'))) problems.push(`${file.slice(workDir.length + 1)}: ${problem}`);
+    }
+    expect(problems).toEqual([]);
+  });
+});
+
+describe('the RSS profile checker', () => {
+  const channel = (inside: string) =>
+    `<rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom"><channel><title>T</title><link>https://example.org/</link><description>D</description>${inside}</channel></rss>`;
+  const self = '<atom:link rel="self" type="application/rss+xml" href="https://example.org/rss.xml"/>';
+  const item = (inside: string) => `<item><title>A</title>${inside}</item>`;
+
+  it('accepts a minimal valid channel', () => {
+    expect(rssProfileProblems(channel(`${self}${item('<guid>https://example.org/a</guid><pubDate>Tue, 06 Oct 2026 09:00:00 GMT</pubDate>')}`))).toEqual([]);
+  });
+
+  it('names a channel element that comes after an item', () => {
+    expect(rssProfileProblems(channel(`${self}${item('')}<atom:link rel="license" href="https://example.org/l"/>`))).toEqual(['<atom:link rel="license"> comes after the first item']);
+  });
+
+  it('wants one atom:link rel="self" and the required channel elements', () => {
+    expect(rssProfileProblems('<rss version="2.0"><channel><title>T</title></channel></rss>')).toEqual([
+      'the channel has no <link>',
+      'the channel has no <description>',
+      '0 atom:link rel="self" where the profile wants one',
+    ]);
+  });
+
+  it('wants exactly one channel', () => {
+    expect(rssProfileProblems('<rss version="2.0"><channel/><channel/></rss>')).toEqual(['2 channels where the profile wants exactly one']);
+  });
+
+  it('wants a permalink guid to be an http(s) URL, and accepts any guid marked isPermaLink="false"', () => {
+    expect(rssProfileProblems(channel(`${self}${item('<guid>urn:uuid:1</guid>')}`))).toEqual(['item 1: guid "urn:uuid:1" is a permalink but not an http(s) URL']);
+    expect(rssProfileProblems(channel(`${self}${item('<guid isPermaLink="true">tag:example.org,2026:1</guid>')}`))).toHaveLength(1);
+    expect(rssProfileProblems(channel(`${self}${item('<guid isPermaLink="false">urn:uuid:1</guid>')}`))).toEqual([]);
+  });
+
+  it('wants RFC 822 dates with a four-digit year and the right weekday', () => {
+    expect(isRfc822('Tue, 06 Oct 2026 09:00:00 GMT')).toBe(true);
+    expect(isRfc822('6 Oct 2026 09:00 +0300')).toBe(true);
+    expect(isRfc822('Mon, 06 Oct 2026 09:00:00 GMT')).toBe(false);
+    expect(isRfc822('Tue, 06 Oct 26 09:00:00 GMT')).toBe(false);
+    expect(isRfc822('2026-10-06T09:00:00Z')).toBe(false);
+    expect(isRfc822('Sat, 31 Feb 2026 09:00:00 GMT')).toBe(false);
+    expect(rssProfileProblems(channel(`${self}<pubDate>2026-10-06</pubDate>`))).toEqual([`the channel's <pubDate> "2026-10-06" is not an RFC 822 date`]);
+  });
+});

@@ -83,6 +83,21 @@ const RelatedSettings = z
   })
   .strict();
 
+const LimitSettings = z
+  .object({
+    /** Largest post file read, in bytes; a larger file is skipped with an error. */
+    fileBytes: z.number().int().positive().default(2 * 1024 * 1024),
+    /**
+     * Deepest nesting of quotes and lists rendered; deeper markers are
+     * flattened into the deepest level (with a warning), since thousands of
+     * levels would overflow the Markdown parser's call stack.
+     */
+    nestingDepth: z.number().int().min(1).max(500).default(50),
+  })
+  .strict();
+
+export type Limits = z.infer<typeof LimitSettings>;
+
 export const ConfigSchema = z
   .object({
     /** Root of the site; article URLs and feed URLs are built under it. */
@@ -113,6 +128,8 @@ export const ConfigSchema = z
      * would drop more, or all of them, writes nothing (`--allow-shrink` overrides).
      */
     maxShrink: z.number().min(0).max(1).default(0.5),
+    /** What one post may ask of a build; past a limit the post is shortened with a warning or skipped with an error. */
+    limits: LimitSettings.default(LimitSettings.parse({})),
   })
   .strict();
 

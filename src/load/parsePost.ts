@@ -5,6 +5,8 @@ import type { SiteConfig } from '../config.js';
 import { diagnostic, type Diagnostic } from '../diagnostics.js';
 import type { Post } from '../model.js';
 import { countWords, renderSummary } from '../render/article.js';
+import { renderFailureReason } from '../render/failure.js';
+import { flattenNesting } from '../render/nesting.js';
 import { detachedCopy, indexOfForbiddenCharacter, stripForbiddenCharacters } from '../text.js';
 import { articleUrl } from '../urls.js';
 import { frontMatterSchema, HIDING_FIELDS, KNOWN_FIELDS, resolveDateAliases, type FrontMatter } from './frontMatter.js';
@@ -174,6 +176,8 @@ export function parsePost(file: SourceFile, config: SiteConfig): ParsedPost {
   const slug = fm.slug ?? fileSlug(file.path);
   const categories = (fm.categories ?? []).filter((path) => path.length > 0);
   const url = articleUrl(config, { lang: file.lang, slug, topCategory: categories[0]?.[0], date: fm.date });
+  const derived = deriveFromBody(file, body, { summaryMarkdown: fm.summary || undefined, url }, config, diagnostics);
+  if (!derived) return { diagnostics };
   const post: Post = {
     sourcePath: file.path,
     lang: file.lang,
@@ -185,8 +189,8 @@ export function parsePost(file: SourceFile, config: SiteConfig): ParsedPost {
     updated: intent.updated,
     translationKey: fm.translationKey,
     summaryMarkdown: fm.summary || undefined,
-    summaryHtml: renderSummary({ summaryMarkdown: fm.summary || undefined, bodyMarkdown: body, url, lang: file.lang }, config),
-    wordCount: countWords(body),
+    summaryHtml: derived.summaryHtml,
+    wordCount: derived.wordCount,
     sourceHash: sourceHash(file.text),
     categories,
     tags: uniqueInOrder(fm.tags ?? []),
@@ -204,6 +208,38 @@ export function parsePost(file: SourceFile, config: SiteConfig): ParsedPost {
   // A copy whose strings share nothing with the file text: a title or a tag cut from the file
   // would otherwise keep the whole file, body included, in memory for the rest of the build.
   return { post: detachedCopy(stripUndefined(post)), body, diagnostics };
+}
+
+/**
+ * The summary and word count, rendered from the body now while it is at hand.
+ * A body that cannot be rendered skips its post with an error at the body's
+ * first line, so one hostile or broken file never stops the others.
+ */
+function deriveFromBody(
+  file: SourceFile,
+  body: string,
+  summary: { summaryMarkdown?: string; url: string },
+  config: SiteConfig,
+  diagnostics: Diagnostic[],
+): { summaryHtml: string; wordCount: number } | undefined {
+  const bodyLine = bodyStartLine(file.text, body);
+  const flattenedAt = flattenNesting(body, config.limits.nestingDepth).firstFlattenedLine;
+  if (flattenedAt !== undefined) {
+    const message = `quotes or lists nested deeper than ${config.limits.nestingDepth} levels (limits.nestingDepth) are flattened to that depth`;
+    diagnostics.push(diagnostic(file.path, { line: bodyLine + flattenedAt - 1, column: 1 }, 'warning', 'body', message));
+  }
+  try {
+    return { summaryHtml: renderSummary({ ...summary, bodyMarkdown: body, lang: file.lang }, config), wordCount: countWords(body) };
+  } catch (error) {
+    diagnostics.push(diagnostic(file.path, { line: bodyLine, column: 1 }, 'error', 'body', `${renderFailureReason(error)}; this post is skipped`));
+    return undefined;
+  }
+}
+
+/** The line of the file on which the body begins: the body is the file's tail. */
+function bodyStartLine(fileText: string, body: string): number {
+  if (!fileText.endsWith(body)) return 1;
+  return positionOfIndex(fileText, fileText.length - body.length).line;
 }
 
 /**

@@ -1,6 +1,7 @@
-import type { SiteConfig } from '../config.js';
+import type { Limits, SiteConfig } from '../config.js';
 import type { Post } from '../model.js';
 import { markdownToHtml } from './markdown.js';
+import { flattenNesting } from './nesting.js';
 import { sanitizeHtml } from './sanitize.js';
 import { summarizeHtml } from './summary.js';
 
@@ -10,8 +11,13 @@ const AUTHORED_SUMMARY_FACTOR = 3;
 const OPENING_FACTOR = 4;
 
 /** The full body as safe HTML with absolute URLs. Pure, so results can be cached by content hash. */
-export function renderBody(post: Post, bodyMarkdown: string): string {
-  return sanitizeHtml(markdownToHtml(bodyMarkdown), post.url);
+export function renderBody(post: Post, bodyMarkdown: string, limits: Limits): string {
+  return sanitizeHtml(boundedMarkdownToHtml(bodyMarkdown, limits), post.url);
+}
+
+/** Markdown to unsanitised HTML, its nesting first cut to the configured depth so the parser's stack holds. */
+function boundedMarkdownToHtml(markdown: string, limits: Limits): string {
+  return markdownToHtml(flattenNesting(markdown, limits.nestingDepth).markdown);
 }
 
 /** What a summary is made from. */
@@ -32,9 +38,9 @@ export interface SummarySource {
 export function renderSummary(source: SummarySource, config: SiteConfig): string {
   const limit = config.feeds.summaryLength;
   if (source.summaryMarkdown !== undefined) {
-    return summarizeHtml(sanitizeHtml(markdownToHtml(source.summaryMarkdown), source.url), limit * AUTHORED_SUMMARY_FACTOR, source.lang);
+    return summarizeHtml(sanitizeHtml(boundedMarkdownToHtml(source.summaryMarkdown, config.limits), source.url), limit * AUTHORED_SUMMARY_FACTOR, source.lang);
   }
-  return summarizeHtml(sanitizeHtml(markdownToHtml(openingBlocks(source.bodyMarkdown, limit * OPENING_FACTOR)), source.url), limit, source.lang);
+  return summarizeHtml(sanitizeHtml(boundedMarkdownToHtml(openingBlocks(source.bodyMarkdown, limit * OPENING_FACTOR), config.limits), source.url), limit, source.lang);
 }
 
 /**

@@ -87,6 +87,10 @@ const LimitSettings = z
   .object({
     /** Largest post file read, in bytes; a larger file is skipped with an error. */
     fileBytes: z.number().int().positive().default(2 * 1024 * 1024),
+    /** Longest title, in characters; a longer one is an error rather than a title cut short without its author's word. */
+    titleLength: z.number().int().positive().default(500),
+    /** Most tags on one post; more is an error, as each tag may carry a feed of its own. */
+    tags: z.number().int().positive().default(100),
     /**
      * Deepest nesting of quotes and lists rendered; deeper markers are
      * flattened into the deepest level (with a warning), since thousands of

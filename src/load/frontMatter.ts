@@ -39,7 +39,8 @@ function createFrontMatterSchema(timeZone: string) {
   const category = nonEmptyText.transform((value) => value.split('/').map((part) => part.trim()).filter((part) => part.length > 0));
 
   return z.object({
-    title: nonEmptyText.max(500, 'must be at most 500 characters'),
+    /** Its longest length is a site setting, `limits.titleLength`, checked by the loader. */
+    title: nonEmptyText,
     date: isoDate,
     updated: isoDate.optional(),
     translationKey: z.union([nonEmptyText, z.number().transform(String)]).optional(),

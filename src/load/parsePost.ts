@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import matter from 'gray-matter';
 import { closest, distance } from 'fastest-levenshtein';
-import type { SiteConfig } from '../config.js';
+import type { Limits, SiteConfig } from '../config.js';
 import { diagnostic, type Diagnostic } from '../diagnostics.js';
 import type { Post } from '../model.js';
 import { countWords, renderSummary } from '../render/article.js';
@@ -71,6 +71,11 @@ export function readFrontMatter(file: SourceFile, config: SiteConfig): { frontMa
   const report: Report = (position, severity, field, message) =>
     diagnostics.push(diagnostic(file.path, position, severity, field, message));
 
+  const bytes = Buffer.byteLength(file.text, 'utf8');
+  if (bytes > config.limits.fileBytes) {
+    report(START, 'error', 'file', `the file is ${bytes} bytes, more than limits.fileBytes (${config.limits.fileBytes}); this post is skipped`);
+    return { diagnostics };
+  }
   let text = file.text;
   const forbiddenAt = indexOfForbiddenCharacter(text);
   if (forbiddenAt >= 0) {
@@ -112,6 +117,7 @@ export function readFrontMatter(file: SourceFile, config: SiteConfig): { frontMa
     }
     return { diagnostics };
   }
+  if (!withinLimits(result.data, config.limits, source, report)) return { diagnostics };
   warnAboutMissingAltText(result.data, source, report);
   const intent = publicationIntent(result.data, config, source, report);
   if (!intent || !namesAreSafe) return { diagnostics };
@@ -159,6 +165,16 @@ function publicationIntent(fm: FrontMatter, config: SiteConfig, source: YamlData
     expires: dates.expires,
     updated: dates.updated && dates.updated > fm.date ? dates.updated : undefined,
   };
+}
+
+/** Whether the title and tags are within the site's limits; each one past its limit is an error at its line. */
+function withinLimits(fm: FrontMatter, limits: Limits, source: YamlData, report: Report): boolean {
+  const problems: [field: string, message: string][] = [];
+  if (fm.title.length > limits.titleLength) problems.push(['title', `title must be at most ${limits.titleLength} characters (limits.titleLength); it has ${fm.title.length}`]);
+  const tags = fm.tags?.length ?? 0;
+  if (tags > limits.tags) problems.push(['tags', `tags must be at most ${limits.tags} (limits.tags); there are ${tags}`]);
+  for (const [field, message] of problems) report(source.positionOf([field]), 'error', field, message);
+  return problems.length === 0;
 }
 
 function warnAboutMissingAltText(fm: FrontMatter, source: YamlData, report: Report): void {

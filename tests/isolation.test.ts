@@ -8,6 +8,7 @@ import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import type { Diagnostic } from '../src/diagnostics.js';
+import { countWords, renderSummary } from '../src/render/article.js';
 import { flattenNesting } from '../src/render/nesting.js';
 import { buildInMemory, outputOf, post, runCli, siteOnDisk, sourceFiles, testConfig } from './support/site.js';
 
@@ -175,5 +176,19 @@ describe('nashra build on the hostile posts of issue 14 beside ordinary ones', (
     expect(titlesIn(rss)).toEqual(['Growing', 'An ordinary statement']);
     expect(rss).toContain('The published text.');
     await rm(site, { recursive: true });
+  });
+});
+
+describe('text shaped to make the loader backtrack', () => {
+  it('counts the words of a text of half a million unclosed < or ](', () => {
+    expect(countWords(`${'<'.repeat(500_000)} two words`)).toBe(2);
+    expect(countWords(`${']('.repeat(250_000)} two words`)).toBe(2);
+    expect(countWords('a <b>bold</b> [link](https://example.org/) here')).toBe(4);
+  });
+
+  it('summarises one paragraph of 200,000 characters of emphasis markers from its start alone', () => {
+    const bodyMarkdown = `Opening words. ${'_a'.repeat(100_000)}`;
+    const summary = renderSummary({ bodyMarkdown, url: 'https://rights.example.org/en/x/', lang: 'en' }, testConfig());
+    expect(summary).toBe('<p>Opening words. <em>…</em></p>');
   });
 });

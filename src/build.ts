@@ -9,7 +9,7 @@ import { diagnostic, hasErrors, type Diagnostic } from './diagnostics.js';
 import { diskSource, type DiskSource } from './load/readPosts.js';
 import { SourceChangedError, type PostSource } from './load/source.js';
 import type { Post } from './model.js';
-import { planSite } from './pipeline.js';
+import { planSite, withRenderDiagnostics } from './pipeline.js';
 import { shrinkRefusals, type ShrinkRefusal } from './state/published.js';
 import { manifestPath, openPrevious, recordPublished, stateDirProblem } from './state/store.js';
 import { removeStaleTemporaryFiles, writeOutputs, type WriteReport } from './write/output.js';
@@ -107,7 +107,8 @@ export async function runBuild(paths: BuildPaths, now: Date, options: BuildOptio
     throw error;
   });
   await recordPublished(paths.state, result.live, now, (post) => readOrUndefined(source, post.sourcePath));
-  return { ...outcome, report };
+  const all = withRenderDiagnostics(diagnostics, result.renderDiagnostics);
+  return { ...outcome, diagnostics: all, failed: hasErrors(all), report };
 }
 
 function readOrUndefined(source: PostSource, path: string): string | undefined {

@@ -83,6 +83,25 @@ const RelatedSettings = z
   })
   .strict();
 
+const LimitSettings = z
+  .object({
+    /** Largest post file read, in bytes; a larger file is skipped with an error. */
+    fileBytes: z.number().int().positive().default(2 * 1024 * 1024),
+    /** Longest title, in characters; a longer one is an error rather than a title cut short without its author's word. */
+    titleLength: z.number().int().positive().default(500),
+    /** Most tags on one post; more is an error, as each tag may carry a feed of its own. */
+    tags: z.number().int().positive().default(100),
+    /**
+     * Deepest nesting of quotes and lists rendered; deeper markers are
+     * flattened into the deepest level (with a warning), since thousands of
+     * levels would overflow the Markdown parser's call stack.
+     */
+    nestingDepth: z.number().int().min(1).max(500).default(50),
+  })
+  .strict();
+
+export type Limits = z.infer<typeof LimitSettings>;
+
 export const ConfigSchema = z
   .object({
     /** Root of the site; article URLs and feed URLs are built under it. */
@@ -113,6 +132,8 @@ export const ConfigSchema = z
      * would drop more, or all of them, writes nothing (`--allow-shrink` overrides).
      */
     maxShrink: z.number().min(0).max(1).default(0.5),
+    /** What one post may ask of a build; past a limit the post is shortened with a warning or skipped with an error. */
+    limits: LimitSettings.default(LimitSettings.parse({})),
   })
   .strict();
 

@@ -11,6 +11,7 @@ import { parsePost, type ParsedPost, type SourceFile } from './load/parsePost.js
 import { bodyReader, knownCount, memorySource, type PostSource, type SourceFiles } from './load/source.js';
 import type { BodyOf, Post } from './model.js';
 import { renderBody } from './render/article.js';
+import { renderFailureReason } from './render/failure.js';
 import { resolvePins } from './relate/pins.js';
 import { type TermCounter, termCounter } from './relate/counting.js';
 import type { TermIndex } from './relate/terms.js';
@@ -221,6 +222,12 @@ export interface SitePlan extends Omit<BuildResult, 'outputs'> {
    * large archive never holds every output in memory at once.
    */
   readonly outputs: Iterable<PlannedOutput>;
+  /**
+   * Problems met while the outputs were produced: a body that rendered for
+   * its summary at load but not in full. Complete once `outputs` has been
+   * consumed; read it after writing.
+   */
+  readonly renderDiagnostics: readonly Diagnostic[];
 }
 
 /**
@@ -234,8 +241,10 @@ export function planSite(source: PostSource, config: SiteConfig, now: Date, onLo
   const livePerLanguage = Object.fromEntries(Object.keys(config.languages).map((lang) => [lang, live.filter((post) => post.lang === lang).length]));
   const allDiagnostics = diagnostics.length > 0 ? sortDiagnostics([...loaded.diagnostics, ...diagnostics]) : loaded.diagnostics;
   const skipped = new Set([...loaded.skippedFiles, ...diagnostics.map((d) => d.file)]);
+  const renderDiagnostics: Diagnostic[] = [];
   return {
-    outputs: { [Symbol.iterator]: () => generateOutputs(live, config, bodyReader(source, previous.textOf), loaded.terms) },
+    outputs: { [Symbol.iterator]: () => generateOutputs(live, config, bodyReader(source, previous.textOf), loaded.terms, renderDiagnostics) },
+    renderDiagnostics,
     live,
     listedPaths: loaded.listedPaths,
     diagnostics: allDiagnostics,
@@ -268,7 +277,13 @@ function keepPostsPushedIntoTheFuture(posts: readonly Post[], config: SiteConfig
 /** `planSite` with every output produced: for tests and small sites. */
 export function buildSite(files: readonly SourceFile[], config: SiteConfig, now: Date): BuildResult {
   const plan = planSite(memorySource(files), config, now);
-  return { ...plan, outputs: [...plan.outputs].map((output) => ({ path: output.path, content: [...output.chunks].join('') })) };
+  const outputs = [...plan.outputs].map((output) => ({ path: output.path, content: [...output.chunks].join('') }));
+  return { ...plan, outputs, diagnostics: withRenderDiagnostics(plan.diagnostics, plan.renderDiagnostics) };
+}
+
+/** The load diagnostics with those met while rendering the outputs, in file order. */
+export function withRenderDiagnostics(diagnostics: readonly Diagnostic[], renderDiagnostics: readonly Diagnostic[]): Diagnostic[] {
+  return renderDiagnostics.length === 0 ? [...diagnostics] : sortDiagnostics([...diagnostics, ...renderDiagnostics]);
 }
 
 /**
@@ -277,13 +292,13 @@ export function buildSite(files: readonly SourceFile[], config: SiteConfig, now:
  * the first file is handed out, so a post file that changed mid-build stops
  * the build before anything is written.
  */
-function* generateOutputs(live: readonly Post[], config: SiteConfig, bodyOf: BodyOf, terms: TermIndex): Generator<PlannedOutput> {
+function* generateOutputs(live: readonly Post[], config: SiteConfig, bodyOf: BodyOf, terms: TermIndex, problems: Diagnostic[]): Generator<PlannedOutput> {
   const bodies = new Map<Post, string>();
   const render: Renderer = {
     body(post) {
       let html = bodies.get(post);
       if (html === undefined) {
-        html = renderBody(post, bodyOf(post));
+        html = fullContentOrSummary(post, bodyOf(post), config, problems);
         bodies.set(post, html);
       }
       return html;
@@ -302,6 +317,22 @@ function* generateOutputs(live: readonly Post[], config: SiteConfig, bodyOf: Bod
   yield { path: OPML_FILE, chunks: [renderOpml(listings, config)], tier: TIER.discovery };
   yield { path: INDEX_FILE, chunks: [renderIndexPage(listings, config)], tier: TIER.discovery };
   yield { path: STYLESHEET_FILE, chunks: [renderFeedStylesheet()], tier: TIER.stylesheet };
+}
+
+/**
+ * The post's full content; when the full body cannot be rendered (its
+ * summary, rendered at load, could), the summary stands in for it and an
+ * error says so. The post is live already, and other posts link to it, so
+ * it keeps its place rather than stopping the build.
+ */
+function fullContentOrSummary(post: Post, bodyMarkdown: string, config: SiteConfig, problems: Diagnostic[]): string {
+  try {
+    return renderBody(post, bodyMarkdown, config.limits);
+  } catch (error) {
+    const message = `${renderFailureReason(error)}; its feed items carry the summary instead of the full text until this file is fixed`;
+    problems.push(diagnostic(post.sourcePath, { line: 1, column: 1 }, 'error', 'body', message));
+    return post.summaryHtml;
+  }
 }
 
 export { hasErrors };

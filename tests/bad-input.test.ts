@@ -79,7 +79,7 @@ const EXPECTED: Record<string, { problem: string; lines: readonly (string | RegE
   },
   'posts/en/huge-title.md': {
     problem: 'a title longer than 500 characters',
-    lines: ['posts/en/huge-title.md:2:8 error title must be at most 500 characters [title]'],
+    lines: ['posts/en/huge-title.md:2:8 error title must be at most 500 characters (limits.titleLength); it has 538 [title]'],
   },
   'posts/en/id-not-uri.md': {
     problem: 'an id that is not a URI',

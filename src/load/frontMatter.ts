@@ -54,7 +54,8 @@ function createFrontMatterSchema(timeZone: string) {
   const category = nonEmptyText.transform((value) => plainText(value).split('/').map((part) => part.trim()).filter((part) => part.length > 0));
 
   return z.object({
-    title: nonEmptyText.max(500, 'must be at most 500 characters').pipe(nonEmptyPlain),
+    /** Plain text; its longest length is a site setting, `limits.titleLength`, checked by the loader on the text that is published. */
+    title: nonEmptyText.pipe(nonEmptyPlain),
     date: isoDate,
     updated: isoDate.optional(),
     translationKey: z.union([nonEmptyText, z.number().transform(String)]).optional(),

@@ -1,11 +1,13 @@
 import { createHash } from 'node:crypto';
 import matter from 'gray-matter';
 import { closest, distance } from 'fastest-levenshtein';
-import type { SiteConfig } from '../config.js';
+import type { Limits, SiteConfig } from '../config.js';
 import { diagnostic, type Diagnostic } from '../diagnostics.js';
 import type { Post } from '../model.js';
 import { countWords, renderSummary } from '../render/article.js';
 import { closeIsolatesPerParagraph, detachedCopy, forbiddenCharacters, normaliseLineBreaks, stripForbiddenCharacters, type ForbiddenCharacter } from '../text.js';
+import { renderFailureReason } from '../render/failure.js';
+import { flattenNesting } from '../render/nesting.js';
 import { articleUrl } from '../urls.js';
 import { frontMatterSchema, HIDING_FIELDS, KNOWN_FIELDS, resolveDateAliases, type FrontMatter } from './frontMatter.js';
 import { markupRemoved } from './plainFields.js';
@@ -70,6 +72,11 @@ export function readFrontMatter(file: SourceFile, config: SiteConfig): { frontMa
   const report: Report = (position, severity, field, message) =>
     diagnostics.push(diagnostic(file.path, position, severity, field, message));
 
+  const bytes = Buffer.byteLength(file.text, 'utf8');
+  if (bytes > config.limits.fileBytes) {
+    report(START, 'error', 'file', `the file is ${bytes} bytes, more than limits.fileBytes (${config.limits.fileBytes}); this post is skipped`);
+    return { diagnostics };
+  }
   const normalised = normaliseLineBreaks(file.text);
   reportForbiddenCharacters(normalised, forbiddenCharacters(normalised), report);
   const text = stripForbiddenCharacters(normalised);
@@ -111,6 +118,7 @@ export function readFrontMatter(file: SourceFile, config: SiteConfig): { frontMa
     }
     return { diagnostics };
   }
+  if (!withinLimits(result.data, config.limits, source, report)) return { diagnostics };
   warnAboutMissingAltText(result.data, source, report);
   for (const removed of markupRemoved(source.data)) report(source.positionOf(removed.path), 'warning', removed.field, removed.message);
   const intent = publicationIntent(result.data, config, source, report);
@@ -161,6 +169,16 @@ function publicationIntent(fm: FrontMatter, config: SiteConfig, source: YamlData
   };
 }
 
+/** Whether the title and tags are within the site's limits; each one past its limit is an error at its line. */
+function withinLimits(fm: FrontMatter, limits: Limits, source: YamlData, report: Report): boolean {
+  const problems: [field: string, message: string][] = [];
+  if (fm.title.length > limits.titleLength) problems.push(['title', `title must be at most ${limits.titleLength} characters (limits.titleLength); it has ${fm.title.length}`]);
+  const tags = fm.tags?.length ?? 0;
+  if (tags > limits.tags) problems.push(['tags', `tags must be at most ${limits.tags} (limits.tags); there are ${tags}`]);
+  for (const [field, message] of problems) report(source.positionOf([field]), 'error', field, message);
+  return problems.length === 0;
+}
+
 function warnAboutMissingAltText(fm: FrontMatter, source: YamlData, report: Report): void {
   if (!fm.image || typeof fm.image.alt === 'string') return;
   // The `image:` line itself: for a block mapping the value starts on the line below.
@@ -176,6 +194,8 @@ export function parsePost(file: SourceFile, config: SiteConfig): ParsedPost {
   const slug = fm.slug ?? fileSlug(file.path);
   const categories = (fm.categories ?? []).filter((path) => path.length > 0);
   const url = articleUrl(config, { lang: file.lang, slug, topCategory: categories[0]?.[0], date: fm.date });
+  const derived = deriveFromBody(file, body, { summaryMarkdown: fm.summary || undefined, url }, config, diagnostics);
+  if (!derived) return { diagnostics };
   const post: Post = {
     sourcePath: file.path,
     lang: file.lang,
@@ -187,8 +207,8 @@ export function parsePost(file: SourceFile, config: SiteConfig): ParsedPost {
     updated: intent.updated,
     translationKey: fm.translationKey,
     summaryMarkdown: fm.summary || undefined,
-    summaryHtml: renderSummary({ summaryMarkdown: fm.summary || undefined, bodyMarkdown: body, url, lang: file.lang }, config),
-    wordCount: countWords(body),
+    summaryHtml: derived.summaryHtml,
+    wordCount: derived.wordCount,
     sourceHash: sourceHash(file.text),
     categories,
     tags: uniqueInOrder(fm.tags ?? []),
@@ -206,6 +226,38 @@ export function parsePost(file: SourceFile, config: SiteConfig): ParsedPost {
   // A copy whose strings share nothing with the file text: a title or a tag cut from the file
   // would otherwise keep the whole file, body included, in memory for the rest of the build.
   return { post: detachedCopy(stripUndefined(post)), body, diagnostics };
+}
+
+/**
+ * The summary and word count, rendered from the body now while it is at hand.
+ * A body that cannot be rendered skips its post with an error at the body's
+ * first line, so one hostile or broken file never stops the others.
+ */
+function deriveFromBody(
+  file: SourceFile,
+  body: string,
+  summary: { summaryMarkdown?: string; url: string },
+  config: SiteConfig,
+  diagnostics: Diagnostic[],
+): { summaryHtml: string; wordCount: number } | undefined {
+  const bodyLine = bodyStartLine(file.text, body);
+  const flattenedAt = flattenNesting(body, config.limits.nestingDepth).firstFlattenedLine;
+  if (flattenedAt !== undefined) {
+    const message = `quotes or lists nested deeper than ${config.limits.nestingDepth} levels (limits.nestingDepth) are flattened to that depth`;
+    diagnostics.push(diagnostic(file.path, { line: bodyLine + flattenedAt - 1, column: 1 }, 'warning', 'body', message));
+  }
+  try {
+    return { summaryHtml: renderSummary({ ...summary, bodyMarkdown: body, lang: file.lang }, config), wordCount: countWords(body) };
+  } catch (error) {
+    diagnostics.push(diagnostic(file.path, { line: bodyLine, column: 1 }, 'error', 'body', `${renderFailureReason(error)}; this post is skipped`));
+    return undefined;
+  }
+}
+
+/** The line of the file on which the body begins: the body is the file's tail. */
+function bodyStartLine(fileText: string, body: string): number {
+  if (!fileText.endsWith(body)) return 1;
+  return positionOfIndex(fileText, fileText.length - body.length).line;
 }
 
 /**

@@ -1,6 +1,7 @@
-import type { SiteConfig } from '../config.js';
+import type { Limits, SiteConfig } from '../config.js';
 import type { Post } from '../model.js';
 import { markdownToHtml } from './markdown.js';
+import { flattenNesting } from './nesting.js';
 import { sanitizeHtml } from './sanitize.js';
 import { summarizeHtml } from './summary.js';
 
@@ -10,8 +11,13 @@ const AUTHORED_SUMMARY_FACTOR = 3;
 const OPENING_FACTOR = 4;
 
 /** The full body as safe HTML with absolute URLs. Pure, so results can be cached by content hash. */
-export function renderBody(post: Post, bodyMarkdown: string): string {
-  return sanitizeHtml(markdownToHtml(bodyMarkdown), post.url);
+export function renderBody(post: Post, bodyMarkdown: string, limits: Limits): string {
+  return sanitizeHtml(boundedMarkdownToHtml(bodyMarkdown, limits), post.url);
+}
+
+/** Markdown to unsanitised HTML, its nesting first cut to the configured depth so the parser's stack holds. */
+function boundedMarkdownToHtml(markdown: string, limits: Limits): string {
+  return markdownToHtml(flattenNesting(markdown, limits.nestingDepth).markdown);
 }
 
 /** What a summary is made from. */
@@ -32,9 +38,9 @@ export interface SummarySource {
 export function renderSummary(source: SummarySource, config: SiteConfig): string {
   const limit = config.feeds.summaryLength;
   if (source.summaryMarkdown !== undefined) {
-    return summarizeHtml(sanitizeHtml(markdownToHtml(source.summaryMarkdown), source.url), limit * AUTHORED_SUMMARY_FACTOR, source.lang);
+    return summarizeHtml(sanitizeHtml(boundedMarkdownToHtml(source.summaryMarkdown, config.limits), source.url), limit * AUTHORED_SUMMARY_FACTOR, source.lang);
   }
-  return summarizeHtml(sanitizeHtml(markdownToHtml(openingBlocks(source.bodyMarkdown, limit * OPENING_FACTOR)), source.url), limit, source.lang);
+  return summarizeHtml(sanitizeHtml(boundedMarkdownToHtml(openingBlocks(source.bodyMarkdown, limit * OPENING_FACTOR), config.limits), source.url), limit, source.lang);
 }
 
 /**
@@ -49,7 +55,7 @@ export function openingBlocks(markdown: string, chars: number): string {
   let length = 0;
   for (const block of blocks) {
     if (length >= chars) break;
-    opening.push(block);
+    opening.push(startOf(block, chars * 2));
     if (!/^ {0,3}(#|!\[|```|~~~|\|)/.test(block)) length += block.length;
   }
   const fences = opening.join('\n').match(/^ {0,3}(```|~~~)/gm)?.length ?? 0;
@@ -58,12 +64,25 @@ export function openingBlocks(markdown: string, chars: number): string {
 }
 
 /**
+ * A block cut to about `chars` characters at a space: one huge paragraph
+ * would cost as much to render as the whole body, and its start is all a
+ * summary shows. Never cut between the halves of a surrogate pair.
+ */
+function startOf(block: string, chars: number): string {
+  if (block.length <= chars) return block;
+  const space = block.lastIndexOf(' ', chars);
+  const end = space > chars / 2 ? space : chars;
+  return block.slice(0, /[\uD800-\uDBFF]/.test(block[end - 1] ?? '') ? end - 1 : end);
+}
+
+/**
  * Words as runs of letters and digits. Both English and Arabic separate words
  * with spaces, so this matches Intl.Segmenter's count closely at a fraction of
  * its cost; counted on the Markdown, so no rendering is needed.
  */
 export function countWords(markdown: string): number {
-  return markdown.replace(/\]\([^)]*\)|<[^>]*>/g, ' ').match(/[\p{L}\p{N}][\p{L}\p{N}\p{M}'’-]*/gu)?.length ?? 0;
+  // A link target or tag never spans another `(` or `<`: a text of thousands of unclosed `<` is read once, not once per `<`.
+  return markdown.replace(/\]\([^()]*\)|<[^<>]*>/g, ' ').match(/[\p{L}\p{N}][\p{L}\p{N}\p{M}'’-]*/gu)?.length ?? 0;
 }
 
 /** Minutes to read at about 200 words a minute (a common newsroom figure), at least one. */

@@ -19,7 +19,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { isTemporaryFile } from '../src/write/temporary.js';
 import { skipWithout } from './support/consumers.js';
 import { danglingLinks, entryFiles } from './support/links.js';
-import { seededRandom } from './support/random.js';
+import { seededRandom } from '../src/random.js';
 import { CLI, listFiles, ROOT, runCli } from './support/site.js';
 
 /** Enough articles for about twenty archive pages per language at five items a page, few enough for twenty kills in a minute. */

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Daemon, waitUntil } from './support/daemon.js';
 import { post, siteOnDisk } from './support/site.js';
-import { seededRandom } from './support/random.js';
+import { seededRandom } from '../src/random.js';
 
 const onceAYear = '0 0 0 1 1 *';
 const daemons: Daemon[] = [];

@@ -15,6 +15,7 @@ import { loadPosts } from '../pipeline.js';
 import { articleKey } from '../relate/related.js';
 import { type TermCounter, termCounter } from '../relate/counting.js';
 import { TermIndex } from '../relate/terms.js';
+import { seededRandom } from '../random.js';
 
 export interface PlantedCorpus {
   readonly files: SourceFile[];
@@ -22,23 +23,13 @@ export interface PlantedCorpus {
   readonly clusterOf: ReadonlyMap<string, number>;
 }
 
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const LATIN = ['ka', 'lo', 'mi', 'ra', 'ten', 'vo', 'sul', 'dar', 'ne', 'pri', 'gor', 'ba', 'tis', 'mun', 'fel', 'cor'];
 const ARABIC = ['ب', 'ت', 'ج', 'د', 'ر', 'س', 'ش', 'ع', 'ف', 'ق', 'ك', 'م', 'ن', 'ه', 'ح', 'ط'];
 const DIACRITICS = ['\u064E', '\u064F', '\u0650', '\u0652'];
 
 export function plantedCorpus(articles: number, seed = 1, clusterSize = 20): PlantedCorpus {
-  const next = random(seed);
+  const next = seededRandom(seed);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)] as T;
   const englishWord = () => Array.from({ length: 2 + Math.floor(next() * 2) }, () => pick(LATIN)).join('');
   const arabicWord = () => Array.from({ length: 3 + Math.floor(next() * 2) }, () => pick(ARABIC)).join('');

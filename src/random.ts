@@ -1,6 +1,8 @@
-/** Seeded randomness for tests, so a failing run can be repeated with the same draws. */
-
-/** mulberry32 (as in scripts/random.mjs): numbers in [0, 1), the same sequence for the same seed. */
+/**
+ * Seeded randomness for generated corpora and tests, so a run can be repeated
+ * with the same draws. mulberry32, as in scripts/random.mjs (which the plain
+ * JavaScript scripts use before anything is compiled).
+ */
 export function seededRandom(seed: number): () => number {
   let state = seed >>> 0;
   return () => {

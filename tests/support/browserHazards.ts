@@ -33,6 +33,15 @@ export function isScriptUrl(value: string, element: string, attribute: string): 
   );
 }
 
+/** Closes a parsed page; jsdom's close() recurses, and a page nested a few thousand elements deep is left to the garbage collector. */
+export function closeWindow(dom: JSDOM): void {
+  try {
+    dom.window.close();
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error;
+  }
+}
+
 export function parseHtml(html: string): JSDOM {
   // A silent virtual console: jsdom's CSS and resource complaints are not findings.
   return new JSDOM(html, { virtualConsole: new VirtualConsole() });
@@ -42,7 +51,7 @@ export function parseHtml(html: string): JSDOM {
 export function browserHazards(html: string): string[] {
   const dom = parseHtml(html);
   const hazards: string[] = [];
-  for (const element of dom.window.document.querySelectorAll('*')) {
+  for (const element of elementsOf(dom.window.document)) {
     const name = element.localName.toLowerCase();
     if (DANGEROUS_ELEMENTS.has(name)) hazards.push(`<${name}> element`);
     for (const attribute of element.attributes) {
@@ -59,6 +68,24 @@ export function browserHazards(html: string): string[] {
       }
     }
   }
-  dom.window.close();
+  closeWindow(dom);
   return hazards;
+}
+
+/**
+ * Every element of a document in document order, walked without recursion:
+ * jsdom's querySelectorAll('*') recurses and overflows the stack on a few
+ * thousand nested elements, which a browser parses without complaint.
+ */
+export function* elementsOf(document: Document): Generator<Element> {
+  let element: Element | null = document.documentElement;
+  while (element) {
+    yield element;
+    let next: Element | null = element.firstElementChild;
+    while (!next && element) {
+      next = element.nextElementSibling;
+      if (!next) element = element.parentElement;
+    }
+    element = next;
+  }
 }

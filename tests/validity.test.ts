@@ -167,6 +167,8 @@ describe('the RSS profile checker', () => {
     expect(isRfc822('Tue, 06 Oct 26 09:00:00 GMT')).toBe(false);
     expect(isRfc822('2026-10-06T09:00:00Z')).toBe(false);
     expect(isRfc822('Sat, 31 Feb 2026 09:00:00 GMT')).toBe(false);
+    expect(isRfc822('Sun, 03 May 0099 21:36:16 GMT')).toBe(true);
+    expect(isRfc822('Mon, 03 May 0099 21:36:16 GMT')).toBe(false);
     expect(rssProfileProblems(channel(`${self}<pubDate>2026-10-06</pubDate>`))).toEqual([`the channel's <pubDate> "2026-10-06" is not an RFC 822 date`]);
   });
 });

@@ -9,14 +9,14 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { JSDOM, VirtualConsole } from 'jsdom';
+import { JSDOM } from 'jsdom';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { feedparser, jsonFeedErrors, parseWithFeedExtractor, parseWithRssParser, skipWithout, xmllint, type FeedparserEntry } from './support/consumers.js';
+import { browserHazards, normalisedUrls, parseHtml } from './support/browserHazards.js';
 import { markdownToHtml } from '../src/render/markdown.js';
 import { buildInMemory, outputOf, post, ROOT, runCli, siteOnDisk, sourceFiles, testConfig, type CliRun } from './support/site.js';
 
 const FIXTURES = join(ROOT, 'tests/fixtures/xss');
-const BASE = 'https://rights.example.org/';
 const NOW = '2026-11-01T00:00:00Z';
 const LANGUAGES = ['en', 'ar'] as const;
 const XML_FEEDS = LANGUAGES.flatMap((lang) => [`${lang}/rss.xml`, `${lang}/atom.xml`]);
@@ -124,62 +124,7 @@ const EXPECTED: Record<(typeof LANGUAGES)[number], Record<string, Expectation>> 
   },
 };
 
-// --- Reading HTML "as a browser would" ---------------------------------------
-
-/** Elements that run script, load or embed other documents, submit data, restyle or redirect the page. */
-const DANGEROUS_ELEMENTS = new Set([
-  'script', 'iframe', 'frame', 'frameset', 'object', 'embed', 'applet', 'form', 'input', 'button', 'textarea', 'select',
-  'meta', 'base', 'style', 'link', 'svg', 'math', 'template', 'noscript', 'portal',
-]);
-/** Attributes a browser follows or fetches as URLs. */
-const URL_ATTRIBUTES = new Set(['href', 'src', 'action', 'formaction', 'xlink:href', 'cite', 'poster', 'background', 'data', 'lowsrc', 'dynsrc', 'longdesc', 'ping', 'manifest', 'codebase']);
-const SCRIPT_SCHEMES = ['javascript:', 'vbscript:', 'data:'];
-/** The only data: URLs allowed: raster images as an img's source. */
-const RASTER_DATA_IMAGE = /^data:image\/(png|jpeg|gif|webp|avif)[;,]/;
-
-/** The URL as a browser would use it, reduced so that no spelling hides its scheme. */
-function normalisedUrls(value: string): string[] {
-  const squash = (text: string) => text.replace(/[\u0000-\u0020\u007f-\u009f\u00a0\u2028\u2029\ufeff]/g, '').toLowerCase();
-  const forms = [squash(value)];
-  if (URL.canParse(value, BASE)) forms.push(squash(new URL(value, BASE).href));
-  return forms;
-}
-
-function isScriptUrl(value: string, element: string, attribute: string): boolean {
-  return normalisedUrls(value).some(
-    (url) => SCRIPT_SCHEMES.some((scheme) => url.startsWith(scheme)) && !(element === 'img' && attribute === 'src' && RASTER_DATA_IMAGE.test(url)),
-  );
-}
-
-function parseHtml(html: string): JSDOM {
-  // A silent virtual console: jsdom's CSS and resource complaints are not findings.
-  return new JSDOM(html, { virtualConsole: new VirtualConsole() });
-}
-
-/** Everything in `html` that a browser would run, fetch as script, submit, or restyle the page with. */
-function browserHazards(html: string): string[] {
-  const dom = parseHtml(html);
-  const hazards: string[] = [];
-  for (const element of dom.window.document.querySelectorAll('*')) {
-    const name = element.localName.toLowerCase();
-    if (DANGEROUS_ELEMENTS.has(name)) hazards.push(`<${name}> element`);
-    for (const attribute of element.attributes) {
-      const attr = attribute.name.toLowerCase();
-      if (attr.startsWith('on')) hazards.push(`${attr}="${attribute.value}" on <${name}>`);
-      if (attr === 'style') hazards.push(`style="${attribute.value}" on <${name}>`);
-      if (attr === 'srcdoc') hazards.push(`srcdoc on <${name}>`);
-      if (URL_ATTRIBUTES.has(attr) && isScriptUrl(attribute.value, name, attr)) hazards.push(`${attr}="${attribute.value}" on <${name}>`);
-      if (attr === 'srcset') {
-        for (const candidate of attribute.value.split(',')) {
-          const url = candidate.trim().split(/\s+/)[0] ?? '';
-          if (isScriptUrl(url, name, 'srcset')) hazards.push(`srcset candidate "${url}" on <${name}>`);
-        }
-      }
-    }
-  }
-  dom.window.close();
-  return hazards;
-}
+// --- Reading HTML "as a browser would" (browserHazards in tests/support) -----
 
 /** Visible text of an HTML fragment, whitespace collapsed. */
 function visibleText(html: string): string {

@@ -87,7 +87,9 @@ export function isRfc822(text: string): boolean {
   const match = RFC822.exec(text);
   if (!match) return false;
   const [, day, date, month, year, hours, minutes, seconds] = match;
-  const moment = new Date(Date.UTC(Number(year), MONTHS.indexOf(month ?? ''), Number(date), Number(hours), Number(minutes), Number(seconds ?? 0)));
+  const moment = new Date(Date.UTC(2000, MONTHS.indexOf(month ?? ''), Number(date), Number(hours), Number(minutes), Number(seconds ?? 0)));
+  // Set apart: Date.UTC reads the years 0-99 as 1900-1999, which would give year 0099 the weekday of 1999.
+  moment.setUTCFullYear(Number(year), MONTHS.indexOf(month ?? ''), Number(date));
   const real = moment.getUTCDate() === Number(date) && moment.getUTCHours() === Number(hours) && moment.getUTCMinutes() === Number(minutes) && Number(seconds ?? 0) < 60;
   return real && (day === undefined || DAYS[moment.getUTCDay()] === day);
 }

@@ -97,6 +97,14 @@ const LimitSettings = z
      * levels would overflow the Markdown parser's call stack.
      */
     nestingDepth: z.number().int().min(1).max(500).default(50),
+    /**
+     * Longest time, in milliseconds, that rendering one post's full text may
+     * take; a post over it is published with its summary in place of the full
+     * text, with an error. Ordinary posts take a few milliseconds; Markdown
+     * shaped to make the parser's work grow with the square of its length
+     * would otherwise hold the build for minutes.
+     */
+    renderMs: z.number().int().positive().default(2000),
   })
   .strict();
 

@@ -1,6 +1,6 @@
 import type { SiteConfig } from './config.js';
 import { diagnostic, hasErrors, sortDiagnostics, type Diagnostic } from './diagnostics.js';
-import { composeFeeds, relateLivePosts, type Renderer } from './feeds/compose.js';
+import { composeFeeds, type Relatedness, relateLivePosts, type Renderer } from './feeds/compose.js';
 import { RELATED_FILE, renderRelatedIndex } from './feeds/relatedIndex.js';
 import type { FeedDocument } from './feeds/document.js';
 import { renderAtom, renderJsonFeed, renderRss } from './feeds/feedAdapter.js';
@@ -11,6 +11,7 @@ import { parsePost, type ParsedPost, type SourceFile } from './load/parsePost.js
 import { bodyReader, knownCount, memorySource, type PostSource, type SourceFiles } from './load/source.js';
 import type { BodyOf, Post } from './model.js';
 import { renderBody } from './render/article.js';
+import { type RenderThreads, startRenderThreads } from './render/bounded.js';
 import { renderFailureReason } from './render/failure.js';
 import { resolvePins } from './relate/pins.js';
 import { type TermCounter, termCounter } from './relate/counting.js';
@@ -293,20 +294,18 @@ export function withRenderDiagnostics(diagnostics: readonly Diagnostic[], render
  * the build before anything is written.
  */
 function* generateOutputs(live: readonly Post[], config: SiteConfig, bodyOf: BodyOf, terms: TermIndex, problems: Diagnostic[]): Generator<PlannedOutput> {
-  const bodies = new Map<Post, string>();
-  const render: Renderer = {
-    body(post) {
-      let html = bodies.get(post);
-      if (html === undefined) {
-        html = fullContentOrSummary(post, bodyOf(post), config, problems);
-        bodies.set(post, html);
-      }
-      return html;
-    },
-  };
-  const relatedness = relateLivePosts(live, config, terms);
   const plans = planFeeds(live, config);
-  for (const plan of plans) if (plan.fullContent) for (const post of plan.posts) render.body(post);
+  const fullText = [...new Set(plans.filter((plan) => plan.fullContent).flatMap((plan) => plan.posts))];
+  // Started now, the render threads load their parser while the related lists are computed.
+  const threads = startRenderThreads(config.limits, { expected: fullText.length });
+  let render: Renderer;
+  let relatedness: Relatedness;
+  try {
+    relatedness = relateLivePosts(live, config, terms);
+    render = fullTextRenderer(fullText, threads, config, bodyOf, problems);
+  } finally {
+    threads.close();
+  }
 
   const listings: FeedListing[] = [];
   for (const document of composeFeeds(plans, config, render, relatedness)) {
@@ -320,19 +319,41 @@ function* generateOutputs(live: readonly Post[], config: SiteConfig, bodyOf: Bod
 }
 
 /**
- * The post's full content; when the full body cannot be rendered (its
- * summary, rendered at load, could), the summary stands in for it and an
- * error says so. The post is live already, and other posts link to it, so
- * it keeps its place rather than stopping the build.
+ * The full text of every post that a full-content feed carries, rendered at
+ * once on the render threads within the time budget of `limits.renderMs`.
+ * When a body cannot be rendered (its summary, rendered at load, could), the
+ * summary stands in for it and an error says so. The post is live already,
+ * and other posts link to it, so it keeps its place rather than stopping the build.
  */
-function fullContentOrSummary(post: Post, bodyMarkdown: string, config: SiteConfig, problems: Diagnostic[]): string {
+function fullTextRenderer(posts: readonly Post[], threads: RenderThreads, config: SiteConfig, bodyOf: BodyOf, problems: Diagnostic[]): Renderer {
+  const bodies = new Map<Post, string>();
+  const jobs = posts.map((post) => ({ key: post, read: () => ({ markdown: bodyOf(post), pageUrl: post.url }) }));
+  threads.renderAll(jobs, (post, outcome) => bodies.set(post, 'html' in outcome ? outcome.html : summaryInstead(post, outcome.failure, problems)));
+  return {
+    body(post) {
+      let html = bodies.get(post);
+      if (html === undefined) {
+        html = fullTextOrSummary(post, bodyOf(post), config, problems);
+        bodies.set(post, html);
+      }
+      return html;
+    },
+  };
+}
+
+/** A body no full-content feed asked for in advance, rendered here. */
+function fullTextOrSummary(post: Post, bodyMarkdown: string, config: SiteConfig, problems: Diagnostic[]): string {
   try {
-    return renderBody(post, bodyMarkdown, config.limits);
+    return renderBody(post.url, bodyMarkdown, config.limits);
   } catch (error) {
-    const message = `${renderFailureReason(error)}; its feed items carry the summary instead of the full text until this file is fixed`;
-    problems.push(diagnostic(post.sourcePath, { line: 1, column: 1 }, 'error', 'body', message));
-    return post.summaryHtml;
+    return summaryInstead(post, renderFailureReason(error), problems);
   }
+}
+
+function summaryInstead(post: Post, reason: string, problems: Diagnostic[]): string {
+  const message = `${reason}; its feed items carry the summary instead of the full text until this file is fixed`;
+  problems.push(diagnostic(post.sourcePath, { line: 1, column: 1 }, 'error', 'body', message));
+  return post.summaryHtml;
 }
 
 export { hasErrors };

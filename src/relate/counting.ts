@@ -1,7 +1,7 @@
 import { MessageChannel, type MessagePort, receiveMessageOnPort, type Worker } from 'node:worker_threads';
 import { COUNTED, type CountItem, type CountMessage, type CountReply, type CountWorkerInput, DONE, FAILED, FINISH, READY, STARTING, STATE } from './countProtocol.js';
 import { type CountedText, TermIndex } from './terms.js';
-import { sharedArray, startWorker } from './threads.js';
+import { sharedArray, startWorker } from '../threads.js';
 
 /**
  * Counting terms while the loader reads the archive. The loader parses one

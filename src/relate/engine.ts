@@ -2,7 +2,7 @@ import type { Post } from '../model.js';
 import { normalizeLabel } from './normalize.js';
 import { queryAll } from './parallel.js';
 import { INDEXED_TERMS, POSTINGS_WALKED, QUERY_TERMS, type ScoredPair, Searcher, type SearchIndex, type Shared, WEIGHTS } from './search.js';
-import { sharedArray, sharedCopy } from './threads.js';
+import { sharedArray, sharedCopy } from '../threads.js';
 import { CanonicalCounts, canonicalTerms, type CanonicalTerms, type TermCounts, type TermIndex } from './terms.js';
 
 /**

@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
 import { type ScoredPair, Searcher, type SearchIndex } from './search.js';
-import { sharedArray, sharedCopy, startWorker } from './threads.js';
+import { sharedArray, sharedCopy, startWorker } from '../threads.js';
 
 /**
  * Every article's query, spread over worker threads that share the index.

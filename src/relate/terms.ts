@@ -1,5 +1,5 @@
 import { arena } from './arena.js';
-import { sharedArray } from './threads.js';
+import { sharedArray } from '../threads.js';
 import { analyseWord, scanWords, stripLetterPrefixes, withoutUrls, WordTable } from './normalize.js';
 
 /** How much an occurrence counts by where it is: a word of the title says more about the topic than one of the body. */

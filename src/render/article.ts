@@ -1,5 +1,4 @@
 import type { Limits, SiteConfig } from '../config.js';
-import type { Post } from '../model.js';
 import { markdownToHtml } from './markdown.js';
 import { flattenNesting } from './nesting.js';
 import { sanitizeHtml } from './sanitize.js';
@@ -10,9 +9,9 @@ const AUTHORED_SUMMARY_FACTOR = 3;
 /** Markdown characters of the body's opening rendered for a derived summary: ample for any cut. */
 const OPENING_FACTOR = 4;
 
-/** The full body as safe HTML with absolute URLs. Pure, so results can be cached by content hash. */
-export function renderBody(post: Post, bodyMarkdown: string, limits: Limits): string {
-  return sanitizeHtml(boundedMarkdownToHtml(bodyMarkdown, limits), post.url);
+/** The full body as safe HTML with URLs made absolute against the article's `pageUrl`. Pure, so results can be cached by content hash. */
+export function renderBody(pageUrl: string, bodyMarkdown: string, limits: Limits): string {
+  return sanitizeHtml(boundedMarkdownToHtml(bodyMarkdown, limits), pageUrl);
 }
 
 /** Markdown to unsanitised HTML, its nesting first cut to the configured depth so the parser's stack holds. */

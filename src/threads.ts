@@ -1,4 +1,4 @@
-/** What the relate stage's worker threads share: memory, and how they are started. */
+/** What the worker threads of the relate and render stages share: memory, and how they are started. */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { type TransferListItem, Worker } from 'node:worker_threads';

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { SiteConfig } from './config.js';
 import { diagnostic, hasErrors, sortDiagnostics, type Diagnostic } from './diagnostics.js';
 import { composeFeeds, type Relatedness, relateLivePosts, type Renderer } from './feeds/compose.js';
@@ -22,6 +23,7 @@ import type { FeedListing } from './site/listing.js';
 import { renderIndexPage } from './site/indexPage.js';
 import { renderOpml } from './site/opml.js';
 import { renderFeedStylesheet } from './site/stylesheet.js';
+import { codeFingerprint } from './version.js';
 
 /** A file to write, relative to the output directory. */
 export interface OutputFile {
@@ -40,6 +42,13 @@ export interface PlannedOutput {
    * every feed before the OPML and the index page).
    */
   readonly tier?: number;
+  /**
+   * What the file is made from, as a digest (the feed document and the code
+   * that serialises it). When the file in place was written from the same
+   * fingerprint and is untouched since, the writer keeps it without asking
+   * for its chunks: an unchanged feed is not serialised again.
+   */
+  readonly fingerprint?: string;
 }
 
 /** The commit tiers of `PlannedOutput.tier`. */
@@ -310,12 +319,33 @@ function* generateOutputs(live: readonly Post[], config: SiteConfig, bodyOf: Bod
   const listings: FeedListing[] = [];
   for (const document of composeFeeds(plans, config, render, relatedness)) {
     if (document.archive?.role !== 'page') listings.push(...listingsOf(document));
-    for (const format of FEED_FORMATS) yield { path: document.basePath + format.fileName, chunks: [SERIALIZERS[format.name](document)], tier: tierOf(document) };
+    const source = documentFingerprint(document);
+    for (const format of FEED_FORMATS) {
+      yield { path: document.basePath + format.fileName, chunks: lazily(() => SERIALIZERS[format.name](document)), tier: tierOf(document), fingerprint: `${format.name}:${source}` };
+    }
   }
   for (const lang of Object.keys(config.languages)) yield { path: `${lang}/${RELATED_FILE}`, chunks: renderRelatedIndex(lang, live, relatedness), tier: TIER.mainFeed };
   yield { path: OPML_FILE, chunks: [renderOpml(listings, config)], tier: TIER.discovery };
   yield { path: INDEX_FILE, chunks: [renderIndexPage(listings, config)], tier: TIER.discovery };
   yield { path: STYLESHEET_FILE, chunks: [renderFeedStylesheet()], tier: TIER.stylesheet };
+}
+
+/** One chunk, produced only when the writer asks for it. */
+function lazily(produce: () => string): Iterable<string> {
+  return {
+    *[Symbol.iterator]() {
+      yield produce();
+    },
+  };
+}
+
+/**
+ * A digest of everything a feed document's files are made from: the document
+ * itself (plain data) and the code that serialises it, so a new version of
+ * nashra writes every feed again.
+ */
+function documentFingerprint(document: FeedDocument): string {
+  return createHash('sha256').update(codeFingerprint()).update(JSON.stringify(document)).digest('base64url');
 }
 
 /**

@@ -1,5 +1,6 @@
 import { createHash, type Hash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
+import type { Stats } from 'node:fs';
 import { lstat, mkdir, open, readdir, readFile, realpath, rename, rm, rmdir, stat, type FileHandle } from 'node:fs/promises';
 import { dirname, join, sep } from 'node:path';
 import type { OutputFile, PlannedOutput } from '../pipeline.js';
@@ -46,7 +47,34 @@ interface Staged {
   readonly temporary: string;
   readonly existed: boolean;
   readonly tier: number;
+  readonly digest: string;
+  readonly size: number;
+  readonly fingerprint?: string;
 }
+
+/**
+ * What the manifest remembers of a file it wrote: its digest, and the file's
+ * size, modification time and inode then, so that a later build can trust the
+ * digest without reading the file while those are unchanged (as git's index
+ * does). `fingerprint` is what the file was produced from (see
+ * `PlannedOutput.fingerprint`).
+ */
+export interface FileRecord {
+  readonly digest: string;
+  readonly size: number;
+  readonly mtimeMs: number;
+  readonly ino: number;
+  readonly fingerprint?: string;
+}
+
+interface Manifest {
+  readonly files: readonly string[];
+  readonly records: Readonly<Record<string, FileRecord>>;
+  /** The manifest file's own modification time: a file changed no earlier than this may have changed unseen. */
+  readonly mtimeMs: number;
+}
+
+const NO_MANIFEST: Manifest = { files: [], records: {}, mtimeMs: 0 };
 
 /**
  * Publishes the files in two steps, so the output never holds a cut, mixed
@@ -66,9 +94,11 @@ interface Staged {
  */
 export async function writeOutputs(outDir: string, files: Iterable<PlannedOutput | OutputFile>, options: WriteOptions = {}): Promise<WriteReport> {
   const io: WriteIo = { ...systemIo, ...options.io };
+  const manifest = options.manifestPath ? await readManifest(options.manifestPath) : NO_MANIFEST;
   const staged: Staged[] = [];
   const unchanged: string[] = [];
   const planned: string[] = [];
+  const records: Record<string, FileRecord> = {};
   let current = '';
   /** The first directory each staged file made, so a failed build leaves no empty folder behind. */
   const madeDirectories: string[] = [];
@@ -77,18 +107,31 @@ export async function writeOutputs(outDir: string, files: Iterable<PlannedOutput
       current = file.path;
       planned.push(file.path);
       const target = join(outDir, file.path);
+      const existing = await stat(target).catch(() => undefined);
+      const recorded = trustedRecord(manifest, file.path, existing);
+      const fingerprint = 'fingerprint' in file ? file.fingerprint : undefined;
+      // Made from the same inputs as the file in place, which is as it was written: not even produced again.
+      if (recorded && fingerprint !== undefined && recorded.fingerprint === fingerprint) {
+        unchanged.push(file.path);
+        records[file.path] = recorded;
+        continue;
+      }
       const made = await mkdir(dirname(target), { recursive: true });
       if (made !== undefined) madeDirectories.push(made);
       const temporary = temporaryNameFor(target);
-      const existing = await stat(target).catch(() => undefined);
       const entry = { path: file.path, target, temporary, existed: existing !== undefined, tier: 'tier' in file ? (file.tier ?? 0) : 0 };
-      staged.push(entry); // before writing, so a failure mid-file removes it too
+      staged.push({ ...entry, digest: '', size: 0 }); // before writing, so a failure mid-file removes it too
       const { size, digest } = await writeChunks(temporary, 'chunks' in file ? file.chunks : [file.content], io);
-      if (existing?.isFile() && existing.size === size && (await digestOf(target, createHash('sha256'))) === digest) {
+      if (existing?.isFile() && existing.size === size && (recorded?.digest ?? (await digestOf(target, createHash('sha256')))) === digest) {
         staged.pop();
         await rm(temporary, { force: true });
         unchanged.push(file.path);
+        records[file.path] = { digest, size, mtimeMs: existing.mtimeMs, ino: existing.ino, ...(fingerprint === undefined ? {} : { fingerprint }) };
+        continue;
       }
+      // Durable before it can replace the old file, so a crash cannot leave an empty feed behind the rename.
+      await syncFile(temporary);
+      staged[staged.length - 1] = { ...entry, digest, size, ...(fingerprint === undefined ? {} : { fingerprint }) };
     }
   } catch (error) {
     await Promise.all(staged.map((entry) => rm(entry.temporary, { force: true })));
@@ -96,14 +139,36 @@ export async function writeOutputs(outDir: string, files: Iterable<PlannedOutput
     throw isSystemError(error) ? new WriteError(current, error) : error;
   }
 
-  const owned = options.manifestPath ? await readManifest(options.manifestPath) : [];
   // Owned before it is in place: a process killed right after a rename still knows the file is its own.
-  if (options.manifestPath) await writeManifest(options.manifestPath, [...new Set([...owned, ...planned])]);
+  if (options.manifestPath) await writeManifest(options.manifestPath, [...new Set([...manifest.files, ...planned])], manifest.records);
   const written = await commit(staged, io);
   const plannedSet = new Set(planned);
-  const removed = await removeFiles(outDir, owned.filter((path) => !plannedSet.has(path)));
-  if (options.manifestPath) await writeManifest(options.manifestPath, planned);
+  const removed = await removeFiles(outDir, manifest.files.filter((path) => !plannedSet.has(path)));
+  if (options.manifestPath) await writeManifest(options.manifestPath, planned, { ...records, ...(await recordsOf(staged)) });
   return { written, unchanged, removed };
+}
+
+/**
+ * The manifest's record of a file, when the file on disk is still the one it
+ * describes: same size, modification time and inode, and modified before the
+ * manifest was written (a change within the clock's granularity of that
+ * moment could otherwise go unseen).
+ */
+function trustedRecord(manifest: Manifest, path: string, existing: Stats | undefined): FileRecord | undefined {
+  const record = manifest.records[path];
+  if (!record || !existing?.isFile()) return undefined;
+  const same = existing.size === record.size && existing.mtimeMs === record.mtimeMs && existing.ino === record.ino;
+  return same && record.mtimeMs < manifest.mtimeMs ? record : undefined;
+}
+
+/** The records of the files just renamed into place. */
+async function recordsOf(staged: readonly Staged[]): Promise<Record<string, FileRecord>> {
+  const records: Record<string, FileRecord> = {};
+  for (const entry of staged) {
+    const now = await stat(entry.target).catch(() => undefined);
+    if (now) records[entry.path] = { digest: entry.digest, size: entry.size, mtimeMs: now.mtimeMs, ino: now.ino, ...(entry.fingerprint === undefined ? {} : { fingerprint: entry.fingerprint }) };
+  }
+  return records;
 }
 
 /** A file of the output could not be written; the old output is untouched. */
@@ -163,7 +228,7 @@ async function removeFiles(outDir: string, paths: readonly string[]): Promise<st
   return removed;
 }
 
-/** Writes every chunk to a new file at `path` and flushes it to disk; returns the size and SHA-256 of what was written. */
+/** Writes every chunk to a new file at `path`; returns the size and SHA-256 of what was written. */
 async function writeChunks(path: string, chunks: Iterable<string>, io: WriteIo): Promise<{ size: number; digest: string }> {
   const handle = await open(path, 'w');
   const hash = createHash('sha256');
@@ -186,8 +251,6 @@ async function writeChunks(path: string, chunks: Iterable<string>, io: WriteIo):
       if (pendingLength >= WRITE_SIZE) await flush();
     }
     await flush();
-    // Durable before it can replace the old file, so a crash cannot leave an empty feed behind the rename.
-    await handle.sync();
   } finally {
     await handle.close();
   }
@@ -201,6 +264,16 @@ async function writeFully(handle: FileHandle, bytes: Uint8Array, io: WriteIo, pa
     const taken = await io.writeSome(handle, bytes, offset, bytes.length - offset);
     if (taken <= 0) throw Object.assign(new Error(`cannot write ${path}: the disk took no more bytes`), { code: 'ENOSPC' });
     offset += taken;
+  }
+}
+
+/** Flushes a written file's data to disk. */
+async function syncFile(path: string): Promise<void> {
+  const handle = await open(path, 'r+');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
   }
 }
 
@@ -219,15 +292,28 @@ async function digestOf(path: string, hash: Hash): Promise<string> {
   return hash.digest('hex');
 }
 
-/** The files a manifest names; none when it is missing or unreadable (then nothing is removed). */
-async function readManifest(path: string): Promise<string[]> {
+/** The files a manifest names and what it recorded of them; none when it is missing or unreadable (then nothing is removed). */
+async function readManifest(path: string): Promise<Manifest> {
   try {
-    const value = JSON.parse(await readFile(path, 'utf8')) as unknown;
-    const files = (value as { files?: unknown }).files;
-    return Array.isArray(files) ? files.filter((file): file is string => typeof file === 'string' && isSafeRelative(file)) : [];
+    const [text, info] = await Promise.all([readFile(path, 'utf8'), stat(path)]);
+    const value = JSON.parse(text) as { files?: unknown; records?: unknown };
+    const files = Array.isArray(value.files) ? value.files.filter((file): file is string => typeof file === 'string' && isSafeRelative(file)) : [];
+    return { files, records: validRecords(value.records, new Set(files)), mtimeMs: info.mtimeMs };
   } catch {
-    return [];
+    return NO_MANIFEST;
   }
+}
+
+/** The well-formed records of listed files: a damaged entry is simply not trusted. */
+function validRecords(value: unknown, files: ReadonlySet<string>): Record<string, FileRecord> {
+  if (typeof value !== 'object' || value === null) return {};
+  const records: Record<string, FileRecord> = {};
+  for (const [path, record] of Object.entries(value as Record<string, unknown>)) {
+    const r = record as Partial<FileRecord> | null;
+    const wellFormed = files.has(path) && typeof r?.digest === 'string' && typeof r.size === 'number' && typeof r.mtimeMs === 'number' && typeof r.ino === 'number';
+    if (wellFormed && (r.fingerprint === undefined || typeof r.fingerprint === 'string')) records[path] = r as FileRecord;
+  }
+  return records;
 }
 
 /** A manifest names paths inside the output only: a tampered one cannot remove anything elsewhere. */
@@ -235,9 +321,13 @@ function isSafeRelative(path: string): boolean {
   return path.length > 0 && !path.startsWith('/') && !path.split(/[\\/]/).some((part) => part === '..' || part === '');
 }
 
-async function writeManifest(path: string, files: readonly string[]): Promise<void> {
+async function writeManifest(path: string, files: readonly string[], records: Readonly<Record<string, FileRecord>>): Promise<void> {
   const sorted = [...files].sort();
-  await writeOutputs(dirname(path), [{ path: path.slice(dirname(path).length + 1), content: `${JSON.stringify({ files: sorted }, null, 1)}\n` }]);
+  const kept = Object.fromEntries(sorted.flatMap((file) => (records[file] ? [[file, records[file]]] : [])));
+  // The moment makes every manifest new bytes, so it is always written again: its own modification time
+  // is what tells a file recorded now from one changed later within the clock's granularity.
+  const content = `${JSON.stringify({ written: new Date().toISOString(), files: sorted, records: kept }, null, 1)}\n`;
+  await writeOutputs(dirname(path), [{ path: path.slice(dirname(path).length + 1), content }]);
 }
 
 /** A process killed mid-build leaves its temporary files behind; the real files were never touched. Run with the lock held. */

@@ -133,13 +133,38 @@ describe('the RSS profile checker', () => {
     `<rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom"><channel><title>T</title><link>https://example.org/</link><description>D</description>${inside}</channel></rss>`;
   const self = '<atom:link rel="self" type="application/rss+xml" href="https://example.org/rss.xml"/>';
   const item = (inside: string) => `<item><title>A</title>${inside}</item>`;
+  const guid = '<guid>https://example.org/a</guid>';
 
   it('accepts a minimal valid channel', () => {
     expect(rssProfileProblems(channel(`${self}${item('<guid>https://example.org/a</guid><pubDate>Tue, 06 Oct 2026 09:00:00 GMT</pubDate>')}`))).toEqual([]);
   });
 
   it('names a channel element that comes after an item', () => {
-    expect(rssProfileProblems(channel(`${self}${item('')}<atom:link rel="license" href="https://example.org/l"/>`))).toEqual(['<atom:link rel="license"> comes after the first item']);
+    expect(rssProfileProblems(channel(`${self}${item(guid)}<atom:link rel="license" href="https://example.org/l"/>`))).toEqual(['<atom:link rel="license"> comes after the first item']);
+  });
+
+  it('wants a guid in every item, each guid once in the document', () => {
+    expect(rssProfileProblems(channel(`${self}${item('')}`))).toEqual(['item 1: no <guid>']);
+    expect(rssProfileProblems(channel(`${self}${item(guid)}${item(guid)}`))).toEqual(['guid "https://example.org/a" is given to more than one item']);
+  });
+
+  it('wants the channel and item links to be absolute http(s) URLs', () => {
+    const relative = '<rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom"><channel><title>T</title><link>/en/</link><description>D</description>';
+    expect(rssProfileProblems(`${relative}${self}${item(`${guid}<link>javascript:alert(1)</link>`)}</channel></rss>`)).toEqual([
+      `the channel's <link> "/en/" is not an absolute http(s) URL`,
+      `item 1: the item's <link> "javascript:alert(1)" is not an absolute http(s) URL`,
+    ]);
+  });
+
+  it('wants the description before content:encoded, and no relative URL in either', () => {
+    const encoded = (html: string) => `<content:encoded xmlns:content="http://purl.org/rss/1.0/modules/content/"><![CDATA[${html}]]></content:encoded>`;
+    const absolute = '<p><a href="https://example.org/b">b</a> <img src="https://example.org/i.png" alt=""></p>';
+    expect(rssProfileProblems(channel(`${self}${item(`${guid}<description>d</description>${encoded(absolute)}`)}`))).toEqual([]);
+    expect(rssProfileProblems(channel(`${self}${item(`${guid}${encoded(absolute)}<description>d</description>`)}`))).toEqual(['item 1: <content:encoded> without a <description> before it']);
+    expect(rssProfileProblems(channel(`${self}${item(`${guid}<description>&lt;a href="../b"&gt;b&lt;/a&gt;</description>${encoded('<img src="/i.png" alt="">')}`)}`))).toEqual([
+      'item 1: <description> links to the relative URL "../b"',
+      'item 1: <content:encoded> links to the relative URL "/i.png"',
+    ]);
   });
 
   it('wants one atom:link rel="self" and the required channel elements', () => {

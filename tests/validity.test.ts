@@ -11,6 +11,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { DOMParser } from '@xmldom/xmldom';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig, type SiteConfig } from '../src/config.js';
 import { readPostFiles } from '../src/load/readPosts.js';
@@ -124,6 +125,31 @@ describe('RSS Advisory Board profile', () => {
     for (const file of documents('rss.xml')) {
       for (const problem of rssProfileProblems(await readFile(file, 'utf8'))) problems.push(`${file.slice(workDir.length + 1)}: ${problem}`);
     }
+    expect(problems).toEqual([]);
+  });
+});
+
+/**
+ * OPML 2.0 (opml.org/spec2.opml, "Subscription lists"): an outline with `type="rss"`
+ * may carry `version`, whose known values are RSS, RSS1 and scriptingNews (none for
+ * Atom); an outline without a type is a folder, described by its text alone.
+ */
+function opmlProblems(xml: string): string[] {
+  const outlines = Array.from(new DOMParser().parseFromString(xml, 'text/xml').getElementsByTagName('outline'));
+  return outlines.flatMap((outline) => {
+    const label = outline.getAttribute('text') ?? '';
+    const version = outline.getAttribute('version');
+    if (outline.getAttribute('type') === 'rss') return version === null || ['RSS', 'RSS1', 'scriptingNews'].includes(version) ? [] : [`"${label}": version="${version}" is not an OPML 2.0 value`];
+    const extra = Array.from(outline.attributes).map((attribute) => attribute.name).filter((name) => name !== 'text');
+    return extra.length === 0 ? [] : [`"${label}": a folder outline with ${extra.join(', ')} but no type`];
+  });
+}
+
+describe('OPML subscription list', () => {
+  it('uses only what OPML 2.0 defines for feed and folder outlines', async () => {
+    const problems: string[] = [];
+    for (const file of documents('opml.xml')) for (const problem of opmlProblems(await readFile(file, 'utf8'))) problems.push(`${file.slice(workDir.length + 1)}: ${problem}`);
+    expect(documents('opml.xml')).not.toEqual([]);
     expect(problems).toEqual([]);
   });
 });

@@ -16,7 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig, type SiteConfig } from '../src/config.js';
 import { readPostFiles } from '../src/load/readPosts.js';
 import { writeOutputs } from '../src/write/output.js';
-import { atomSchemaErrors, atomSchematronProblems } from './support/atomSchema.js';
+import { atomSchemaErrors, atomSchematronProblems, atomTextProblems } from './support/atomSchema.js';
 import { skipWithout } from './support/consumers.js';
 import { isRfc822, rssProfileProblems } from './support/rssProfile.js';
 import { buildInMemory, listFiles, projectConfig, ROOT, samplePosts, testConfig } from './support/site.js';
@@ -115,6 +115,25 @@ describe("RFC 4287's Schematron rules", () => {
     expect(atomSchematronProblems(`<feed xmlns="http://www.w3.org/2005/Atom"><id>urn:uuid:1</id>${entry}</feed>`)).toEqual([
       'entry 1 has neither an alternate link nor content',
       'entry 1 has no author and neither has the feed',
+    ]);
+  });
+});
+
+describe("RFC 4287's text, where the schema is silent", () => {
+  it('holds in every Atom document: RFC 3339 dates, one alternate link per type and language', async () => {
+    const problems: string[] = [];
+    for (const file of documents('atom.xml')) {
+      for (const problem of atomTextProblems(await readFile(file, 'utf8'))) problems.push(`${file.slice(workDir.length + 1)}: ${problem}`);
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it('is checked: a date without an offset and two alternates of one type and language fail', () => {
+    const alternate = '<link href="https://example.org/a" type="text/html" hreflang="en"/>';
+    const entry = `<entry><id>urn:uuid:2</id><title>E</title><updated>2026-01-01T00:00:00</updated>${alternate}<link rel="alternate" href="https://example.org/b" type="text/html" hreflang="en"/></entry>`;
+    expect(atomTextProblems(`<feed xmlns="http://www.w3.org/2005/Atom"><id>urn:uuid:1</id><updated>2026-01-01T00:00:00Z</updated>${entry}</feed>`)).toEqual([
+      'atom:updated "2026-01-01T00:00:00" is not an RFC 3339 date-time',
+      'entry 1 has more than one alternate link with type="text/html" hreflang="en"',
     ]);
   });
 });

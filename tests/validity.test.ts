@@ -1,7 +1,9 @@
 /**
  * Every feed document nashra writes passes the strict validators: each Atom
  * document is valid against RFC 4287's RELAX NG schema (Appendix B, applied by
- * jing, and its two embedded Schematron rules), each RSS document follows the RSS Advisory Board's RSS Profile. Checked
+ * jing, its two embedded Schematron rules, and the rules of the RFC's text that
+ * the schema leaves out), each RSS document follows the RSS Advisory Board's RSS
+ * Profile, and the OPML list uses only what OPML 2.0 defines. Checked
  * on the sample site, on a generated corpus whose small `feeds.limit` makes
  * RFC 5005 archive pages, with category and tag feeds, a licence and a WebSub
  * hub, and on the hostile posts of tests/fixtures/xss and tests/fixtures/bad.

@@ -1,7 +1,9 @@
 /**
  * Every feed document nashra writes passes the strict validators: each Atom
  * document is valid against RFC 4287's RELAX NG schema (Appendix B, applied by
- * jing, and its two embedded Schematron rules), each RSS document follows the RSS Advisory Board's RSS Profile. Checked
+ * jing, its two embedded Schematron rules, and the rules of the RFC's text that
+ * the schema leaves out), each RSS document follows the RSS Advisory Board's RSS
+ * Profile, and the OPML list uses only what OPML 2.0 defines. Checked
  * on the sample site, on a generated corpus whose small `feeds.limit` makes
  * RFC 5005 archive pages, with category and tag feeds, a licence and a WebSub
  * hub, and on the hostile posts of tests/fixtures/xss and tests/fixtures/bad.
@@ -11,11 +13,12 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { DOMParser } from '@xmldom/xmldom';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig, type SiteConfig } from '../src/config.js';
 import { readPostFiles } from '../src/load/readPosts.js';
 import { writeOutputs } from '../src/write/output.js';
-import { atomSchemaErrors, atomSchematronProblems } from './support/atomSchema.js';
+import { atomSchemaErrors, atomSchematronProblems, atomTextProblems } from './support/atomSchema.js';
 import { skipWithout } from './support/consumers.js';
 import { isRfc822, rssProfileProblems } from './support/rssProfile.js';
 import { buildInMemory, listFiles, projectConfig, ROOT, samplePosts, testConfig } from './support/site.js';
@@ -118,6 +121,25 @@ describe("RFC 4287's Schematron rules", () => {
   });
 });
 
+describe("RFC 4287's text, where the schema is silent", () => {
+  it('holds in every Atom document: RFC 3339 dates, one alternate link per type and language', async () => {
+    const problems: string[] = [];
+    for (const file of documents('atom.xml')) {
+      for (const problem of atomTextProblems(await readFile(file, 'utf8'))) problems.push(`${file.slice(workDir.length + 1)}: ${problem}`);
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it('is checked: a date without an offset and two alternates of one type and language fail', () => {
+    const alternate = '<link href="https://example.org/a" type="text/html" hreflang="en"/>';
+    const entry = `<entry><id>urn:uuid:2</id><title>E</title><updated>2026-01-01T00:00:00</updated>${alternate}<link rel="alternate" href="https://example.org/b" type="text/html" hreflang="en"/></entry>`;
+    expect(atomTextProblems(`<feed xmlns="http://www.w3.org/2005/Atom"><id>urn:uuid:1</id><updated>2026-01-01T00:00:00Z</updated>${entry}</feed>`)).toEqual([
+      'atom:updated "2026-01-01T00:00:00" is not an RFC 3339 date-time',
+      'entry 1 has more than one alternate link with type="text/html" hreflang="en"',
+    ]);
+  });
+});
+
 describe('RSS Advisory Board profile', () => {
   it('finds no problem in any RSS document', async () => {
     const problems: string[] = [];
@@ -128,18 +150,68 @@ describe('RSS Advisory Board profile', () => {
   });
 });
 
+/**
+ * OPML 2.0 (opml.org/spec2.opml, "Subscription lists"): an outline with `type="rss"`
+ * may carry `version`, whose known values are RSS, RSS1 and scriptingNews (none for
+ * Atom); an outline without a type is a folder, described by its text alone.
+ */
+function opmlProblems(xml: string): string[] {
+  const outlines = Array.from(new DOMParser().parseFromString(xml, 'text/xml').getElementsByTagName('outline'));
+  return outlines.flatMap((outline) => {
+    const label = outline.getAttribute('text') ?? '';
+    const version = outline.getAttribute('version');
+    if (outline.getAttribute('type') === 'rss') return version === null || ['RSS', 'RSS1', 'scriptingNews'].includes(version) ? [] : [`"${label}": version="${version}" is not an OPML 2.0 value`];
+    const extra = Array.from(outline.attributes).map((attribute) => attribute.name).filter((name) => name !== 'text');
+    return extra.length === 0 ? [] : [`"${label}": a folder outline with ${extra.join(', ')} but no type`];
+  });
+}
+
+describe('OPML subscription list', () => {
+  it('uses only what OPML 2.0 defines for feed and folder outlines', async () => {
+    const problems: string[] = [];
+    for (const file of documents('opml.xml')) for (const problem of opmlProblems(await readFile(file, 'utf8'))) problems.push(`${file.slice(workDir.length + 1)}: ${problem}`);
+    expect(documents('opml.xml')).not.toEqual([]);
+    expect(problems).toEqual([]);
+  });
+});
+
 describe('the RSS profile checker', () => {
   const channel = (inside: string) =>
     `<rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom"><channel><title>T</title><link>https://example.org/</link><description>D</description>${inside}</channel></rss>`;
   const self = '<atom:link rel="self" type="application/rss+xml" href="https://example.org/rss.xml"/>';
   const item = (inside: string) => `<item><title>A</title>${inside}</item>`;
+  const guid = '<guid>https://example.org/a</guid>';
 
   it('accepts a minimal valid channel', () => {
     expect(rssProfileProblems(channel(`${self}${item('<guid>https://example.org/a</guid><pubDate>Tue, 06 Oct 2026 09:00:00 GMT</pubDate>')}`))).toEqual([]);
   });
 
   it('names a channel element that comes after an item', () => {
-    expect(rssProfileProblems(channel(`${self}${item('')}<atom:link rel="license" href="https://example.org/l"/>`))).toEqual(['<atom:link rel="license"> comes after the first item']);
+    expect(rssProfileProblems(channel(`${self}${item(guid)}<atom:link rel="license" href="https://example.org/l"/>`))).toEqual(['<atom:link rel="license"> comes after the first item']);
+  });
+
+  it('wants a guid in every item, each guid once in the document', () => {
+    expect(rssProfileProblems(channel(`${self}${item('')}`))).toEqual(['item 1: no <guid>']);
+    expect(rssProfileProblems(channel(`${self}${item(guid)}${item(guid)}`))).toEqual(['guid "https://example.org/a" is given to more than one item']);
+  });
+
+  it('wants the channel and item links to be absolute http(s) URLs', () => {
+    const relative = '<rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom"><channel><title>T</title><link>/en/</link><description>D</description>';
+    expect(rssProfileProblems(`${relative}${self}${item(`${guid}<link>javascript:alert(1)</link>`)}</channel></rss>`)).toEqual([
+      `the channel's <link> "/en/" is not an absolute http(s) URL`,
+      `item 1: the item's <link> "javascript:alert(1)" is not an absolute http(s) URL`,
+    ]);
+  });
+
+  it('wants the description before content:encoded, and no relative URL in either', () => {
+    const encoded = (html: string) => `<content:encoded xmlns:content="http://purl.org/rss/1.0/modules/content/"><![CDATA[${html}]]></content:encoded>`;
+    const absolute = '<p><a href="https://example.org/b">b</a> <img src="https://example.org/i.png" alt=""></p>';
+    expect(rssProfileProblems(channel(`${self}${item(`${guid}<description>d</description>${encoded(absolute)}`)}`))).toEqual([]);
+    expect(rssProfileProblems(channel(`${self}${item(`${guid}${encoded(absolute)}<description>d</description>`)}`))).toEqual(['item 1: <content:encoded> without a <description> before it']);
+    expect(rssProfileProblems(channel(`${self}${item(`${guid}<description>&lt;a href="../b"&gt;b&lt;/a&gt;</description>${encoded('<img src="/i.png" alt="">')}`)}`))).toEqual([
+      'item 1: <description> links to the relative URL "../b"',
+      'item 1: <content:encoded> links to the relative URL "/i.png"',
+    ]);
   });
 
   it('wants one atom:link rel="self" and the required channel elements', () => {

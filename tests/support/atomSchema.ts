@@ -44,6 +44,33 @@ export function atomSchematronProblems(xml: string): string[] {
   });
 }
 
+/** RFC 3339 `date-time` with the uppercase T and Z that RFC 4287 section 3.3 asks for; xsd:dateTime, the schema's type, also lets the offset go. */
+const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})$/;
+
+/**
+ * Rules of RFC 4287's text that its informative schema does not express:
+ * Date constructs are RFC 3339 date-times with an offset (section 3.3), and a
+ * feed or entry has at most one alternate link per type and hreflang
+ * (sections 4.1.1 and 4.1.2; a link without rel is an alternate one).
+ */
+export function atomTextProblems(xml: string): string[] {
+  const feed = new DOMParser().parseFromString(xml, 'text/xml').documentElement as Element | null;
+  if (!feed || feed.namespaceURI !== ATOM || feed.localName !== 'feed') return ['the root element is not atom:feed'];
+  const entries = atomChildren(feed, 'entry');
+  const dates = Array.from(feed.getElementsByTagNameNS(ATOM, 'updated')).concat(Array.from(feed.getElementsByTagNameNS(ATOM, 'published')));
+  return [
+    ...dates.filter((date) => !RFC3339.test(date.textContent ?? '')).map((date) => `atom:${date.localName} "${date.textContent ?? ''}" is not an RFC 3339 date-time`),
+    ...duplicateAlternates(feed, 'the feed'),
+    ...entries.flatMap((entry, index) => duplicateAlternates(entry, `entry ${index + 1}`)),
+  ];
+}
+
+function duplicateAlternates(parent: Element, where: string): string[] {
+  const alternates = atomChildren(parent, 'link').filter((link) => (link.getAttribute('rel') ?? 'alternate') === 'alternate');
+  const keys = alternates.map((link) => `type="${link.getAttribute('type') ?? ''}" hreflang="${link.getAttribute('hreflang') ?? ''}"`);
+  return [...new Set(keys.filter((key, index) => keys.indexOf(key) !== index))].map((key) => `${where} has more than one alternate link with ${key}`);
+}
+
 function atomChildren(parent: Element, localName: string): Element[] {
   const found: Element[] = [];
   for (let node = parent.firstChild; node; node = node.nextSibling) {

@@ -9,10 +9,10 @@ import { diagnostic, hasErrors, type Diagnostic } from './diagnostics.js';
 import { diskSource, type DiskSource } from './load/readPosts.js';
 import { SourceChangedError, type PostSource } from './load/source.js';
 import type { Post } from './model.js';
-import { planSite, withRenderDiagnostics } from './pipeline.js';
+import { planSite, type PlannedOutput, withRenderDiagnostics } from './pipeline.js';
 import { shrinkRefusals, type ShrinkRefusal } from './state/published.js';
 import { manifestPath, openPrevious, recordPublished, stateDirProblem } from './state/store.js';
-import { removeStaleTemporaryFiles, writeOutputs, type WriteReport } from './write/output.js';
+import { keptFiles, removeStaleTemporaryFiles, writeOutputs, type WriteReport } from './write/output.js';
 
 export interface BuildPaths {
   readonly config: string;
@@ -87,6 +87,35 @@ export function openPostsDir(path: string): DiskSource {
  * the lock.
  */
 export async function runBuild(paths: BuildPaths, now: Date, options: BuildOptions = {}): Promise<BuildOutcome> {
+  return (await prepareBuild(paths, now, options)).commit();
+}
+
+/** A build planned and checked, its changed files produced when it was prepared ahead; nothing written yet. */
+export interface PreparedBuild {
+  /** The moment the build publishes for. */
+  readonly at: Date;
+  /** Writes the files and keeps the record; the caller holds the lock and has written nothing since. */
+  commit(): Promise<BuildOutcome>;
+}
+
+export interface PrepareOptions extends BuildOptions {
+  /**
+   * Produce now, in memory, every file that will change (at most this many
+   * bytes in all), so that `commit` only writes: a build prepared before an
+   * embargo publishes at its second, however long the build takes. Over the
+   * limit, the preparation is given up (undefined).
+   */
+  readonly aheadBytes?: number;
+}
+
+/**
+ * Everything of a build up to writing: the config and posts read, the plan
+ * made for `now`, the refusals checked. With `aheadBytes`, the files that
+ * will change are produced too.
+ */
+export async function prepareBuild(paths: BuildPaths, now: Date, options: PrepareOptions & { aheadBytes: number }): Promise<PreparedBuild | undefined>;
+export async function prepareBuild(paths: BuildPaths, now: Date, options?: BuildOptions): Promise<PreparedBuild>;
+export async function prepareBuild(paths: BuildPaths, now: Date, options: PrepareOptions = {}): Promise<PreparedBuild | undefined> {
   const config = await loadConfigFile(paths.config);
   const misplaced = stateDirProblem(paths.state, paths.out, paths.posts);
   if (misplaced) throw new BuildSetupError(misplaced);
@@ -100,15 +129,51 @@ export async function runBuild(paths: BuildPaths, now: Date, options: BuildOptio
   const failed = hasErrors(diagnostics);
   const refusals = options.allowShrink ? [] : shrinkRefusals(previous, { listedPaths: result.listedPaths, posts: result.posts }, config.maxShrink);
   const outcome = { config, diagnostics, posts: result.posts, livePerLanguage: result.livePerLanguage, skippedFiles: result.skippedFiles, failed, refusals };
-  if (refusals.length > 0 || (failed && options.strict)) return outcome;
-  const report = await writeOutputs(resolve(paths.out), result.outputs, { manifestPath: manifestPath(paths.state) }).catch((error: unknown) => {
-    // Raised before the first file is written (see generateOutputs), so the previous feeds stand.
-    if (error instanceof SourceChangedError) throw new BuildSetupError(error.message, [], { cause: error });
-    throw error;
-  });
-  await recordPublished(paths.state, result.live, now, (post) => readOrUndefined(source, post.sourcePath));
-  const all = withRenderDiagnostics(diagnostics, result.renderDiagnostics);
-  return { ...outcome, diagnostics: all, failed: hasErrors(all), report };
+  const nothingToWrite = refusals.length > 0 || (failed && options.strict === true);
+  let outputs: Iterable<PlannedOutput> = result.outputs;
+  if (options.aheadBytes !== undefined && !nothingToWrite) {
+    const produced = await produceAhead(paths, result.outputs, options.aheadBytes).catch(rethrowSourceChange);
+    if (!produced) return undefined;
+    outputs = produced;
+  }
+  return {
+    at: now,
+    commit: async () => {
+      if (nothingToWrite) return outcome;
+      const report = await writeOutputs(resolve(paths.out), outputs, { manifestPath: manifestPath(paths.state) }).catch(rethrowSourceChange);
+      await recordPublished(paths.state, result.live, now, (post) => readOrUndefined(source, post.sourcePath));
+      const all = withRenderDiagnostics(diagnostics, result.renderDiagnostics);
+      return { ...outcome, diagnostics: all, failed: hasErrors(all), report };
+    },
+  };
+}
+
+/** A post that changed under the build is raised before the first file is written (see generateOutputs), so the previous feeds stand. */
+function rethrowSourceChange(error: unknown): never {
+  if (error instanceof SourceChangedError) throw new BuildSetupError(error.message, [], { cause: error });
+  throw error;
+}
+
+/**
+ * The planned files with the content of every one that will change produced
+ * now; undefined when that is more than `limit` bytes. A file kept as it is
+ * stays lazy, should it be changed by hand before the commit.
+ */
+async function produceAhead(paths: BuildPaths, outputs: Iterable<PlannedOutput>, limit: number): Promise<PlannedOutput[] | undefined> {
+  const kept = await keptFiles(resolve(paths.out), manifestPath(paths.state));
+  const produced: PlannedOutput[] = [];
+  let bytes = 0;
+  for (const output of outputs) {
+    if (await kept(output)) {
+      produced.push(output);
+      continue;
+    }
+    const content = [...output.chunks].join('');
+    bytes += Buffer.byteLength(content);
+    if (bytes > limit) return undefined;
+    produced.push({ ...output, chunks: [content] });
+  }
+  return produced;
 }
 
 function readOrUndefined(source: PostSource, path: string): string | undefined {

@@ -3,7 +3,7 @@
  * time, survives bad posts, stops cleanly and recovers from being killed.
  */
 import { createServer, type Server } from 'node:http';
-import { readFile, rename, writeFile, unlink } from 'node:fs/promises';
+import { readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { notifyHub } from '../src/schedule/websub.js';
@@ -56,6 +56,8 @@ describe('nashra schedule', () => {
     expect(builds.filter((line) => Date.parse(String(line.at)) < due.getTime()).map((line) => (line.posts as { en?: number }).en)).not.toContain(3);
     expect(Date.parse(String(publishing.at))).toBeGreaterThanOrEqual(due.getTime());
     expect(Date.parse(String(publishing.at)) - due.getTime()).toBeLessThan(1000);
+    // The build for the moment is prepared ahead (a once-a-second tick may still publish it first).
+    expect(daemon.lines.slice(beforeEmbargo).find((line) => line.event === 'prepared')?.at).toBe(due.toISOString());
     await waitUntil(async () => ((await titles(site)).includes('Embargoed') ? true : undefined), 5000);
 
     // A broken post: reported in the status file, the other posts still published, feeds still valid.
@@ -86,6 +88,30 @@ describe('nashra schedule', () => {
     expect(await daemon.exited).toBe(0);
     expect(await listFiles(join(site, '.nashra'))).not.toContain('lock');
   }, 40_000);
+
+  it('prepares the build for an embargo ahead and writes it at the second, not before', async () => {
+    // Large enough that a whole build takes a noticeable time; the cron never fires during the test.
+    const posts = Object.fromEntries(
+      Array.from({ length: 200 }, (_, i) => [`en/p${i}.md`, post(`title: Post ${i}\ndate: 2026-01-01T00:00:00Z\ntags: [t${i % 7}]`, `${'A sentence about rights and the work of monitors. '.repeat(100)}\n`)]),
+    );
+    const site = await siteOnDisk(posts, { schedule: { cron: '0 0 1 1 *', debounceMs: 100 }, feeds: { relatedCount: 0 } });
+    const daemon = start(site);
+    const started = await daemon.waitFor((line) => line.event === 'build' && line.reason === 'start', 30_000);
+    const due = new Date(Math.ceil((Date.now() + 2 * Number(started.durationMs) + 4000) / 1000) * 1000);
+    const before = daemon.lines.length;
+    await writeFile(join(site, 'posts/en/embargoed.md'), post(`title: Embargoed\ndate: 2026-01-03T00:00:00Z\npublishAt: ${due.toISOString()}`));
+    const prepared = await daemon.waitFor((line) => line.event === 'prepared', 20_000, before);
+    expect(prepared.at).toBe(due.toISOString());
+    expect(await titles(site)).not.toContain('Embargoed');
+
+    const publishing = await daemon.waitFor((line) => line.event === 'build' && line.reason === 'publication', 20_000, before);
+    expect(publishing).toMatchObject({ at: due.toISOString(), preparedMs: expect.any(Number), ok: true });
+    expect(await titles(site)).toContain('Embargoed');
+    // Written at the moment, not when it was prepared.
+    expect((await stat(join(site, 'feeds/en/feed.json'))).mtimeMs).toBeGreaterThanOrEqual(due.getTime());
+    daemon.signal('SIGTERM');
+    expect(await daemon.exited).toBe(0);
+  }, 60_000);
 
   it('finishes the build in progress on SIGTERM, and recovers after SIGKILL mid-write', async () => {
     // Big enough that a build takes a noticeable time, so signals land mid-build.

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { SiteConfig } from '../src/config.js';
 import type { Post } from '../src/model.js';
 import { loadPosts } from '../src/pipeline.js';
-import { Scheduler, type BuildReason, type Cancel, type Clock } from '../src/schedule/scheduler.js';
+import { preparationLeadMs, Scheduler, type BuildReason, type Cancel, type Clock, type Prepared } from '../src/schedule/scheduler.js';
 import { post, sourceFiles, testConfig } from './support/site.js';
 
 class FakeClock implements Clock {
@@ -19,6 +19,10 @@ class FakeClock implements Clock {
     return () => {
       this.timers = this.timers.filter((timer) => timer.id !== id);
     };
+  }
+  /** Time passing during a build: timers due meanwhile fire at the next `advanceTo`. */
+  elapse(ms: number): void {
+    this.time += ms;
   }
   /** Moves time forward, firing due timers in order and letting their work settle. */
   async advanceTo(iso: string): Promise<void> {
@@ -257,5 +261,124 @@ describe('the scheduler', () => {
     await scheduler.stop();
     await clock.advanceTo('2026-03-02T00:00:00Z');
     expect(builds.map((b) => b.reason)).toEqual(['start']);
+  });
+
+  it('builds at once for a moment that passed while a build ran', async () => {
+    const clock = new FakeClock(Date.parse('2026-03-01T05:59:59Z'));
+    const builds: string[] = [];
+    const posts = site({ 'en/a.md': embargoed('2026-03-01T06:00:00Z') });
+    const scheduler = new Scheduler({
+      clock,
+      debounceMs: 300,
+      build: async (now, reason) => {
+        builds.push(`${reason}@${now.toISOString()}`);
+        clock.elapse(2000);
+        return posts;
+      },
+    });
+    await scheduler.request('start');
+    await clock.advanceTo('2026-03-01T07:00:00Z');
+    expect(builds).toEqual(['start@2026-03-01T05:59:59.000Z', 'publication@2026-03-01T06:00:01.000Z']);
+  });
+
+  describe('with builds prepared ahead of a publication moment', () => {
+    /** A scheduler whose builds take `buildMs` of the fake clock, and whose preparations can be made to fail. */
+    function preparing(start: string, initial: Post[], buildMs: number) {
+      const clock = new FakeClock(new Date(start).getTime());
+      const events: string[] = [];
+      let prepareFails = false;
+      let commitFails = false;
+      let changesWhilePreparing = 0;
+      const scheduler: Scheduler = new Scheduler({
+        clock,
+        debounceMs: 300,
+        build: async (now, reason) => {
+          events.push(`${reason}@${now.toISOString()}`);
+          clock.elapse(buildMs);
+          return initial;
+        },
+        prepare: async (at) => {
+          events.push(`prepare for ${at.toISOString()} @${clock.now().toISOString()}`);
+          clock.elapse(buildMs);
+          // A watcher's event arriving while the preparation runs (once).
+          if (changesWhilePreparing-- > 0) scheduler.changed();
+          if (prepareFails) return undefined;
+          const build: Prepared = {
+            commit: async () => {
+              events.push(`commit for ${at.toISOString()} @${clock.now().toISOString()}`);
+              if (commitFails) throw new Error('disk full');
+              return initial;
+            },
+          };
+          return build;
+        },
+      });
+      return { clock, events, scheduler, failPreparations: () => (prepareFails = true), failCommits: () => (commitFails = true), changeWhilePreparing: () => (changesWhilePreparing = 1) };
+    }
+
+    it('prepares the build before the moment, by twice the last build time plus two seconds, and only writes it at the moment', async () => {
+      const { clock, events, scheduler } = preparing('2026-03-01T05:00:00Z', site({ 'en/a.md': embargoed('2026-03-01T06:00:00Z') }), 10_000);
+      await scheduler.request('start');
+      expect(preparationLeadMs(10_000)).toBe(22_000);
+      await clock.advanceTo('2026-03-01T07:00:00Z');
+      expect(events).toEqual([
+        'start@2026-03-01T05:00:00.000Z',
+        'prepare for 2026-03-01T06:00:00.000Z @2026-03-01T05:59:38.000Z',
+        'commit for 2026-03-01T06:00:00.000Z @2026-03-01T06:00:00.000Z',
+      ]);
+    });
+
+    it('sets a preparation aside when a change is seen after it, and builds at the moment instead', async () => {
+      const { clock, events, scheduler } = preparing('2026-03-01T05:00:00Z', site({ 'en/a.md': embargoed('2026-03-01T06:00:00Z') }), 1000);
+      await scheduler.request('start');
+      await clock.advanceTo('2026-03-01T05:59:59Z');
+      expect(events.at(-1)).toMatch(/^prepare for 2026-03-01T06:00:00.000Z/);
+      scheduler.changed();
+      await clock.advanceTo('2026-03-01T07:00:00Z');
+      // The change's build, made for a moment before 06:00, ends after it: the moment is due at once.
+      expect(events.slice(2)).toEqual(['change@2026-03-01T05:59:59.300Z', 'publication@2026-03-01T06:00:00.300Z']);
+    });
+
+    it('sets a preparation aside when a change is seen while it runs', async () => {
+      const { clock, events, scheduler, changeWhilePreparing } = preparing('2026-03-01T05:00:00Z', site({ 'en/a.md': embargoed('2026-03-01T06:00:00Z') }), 1000);
+      changeWhilePreparing();
+      await scheduler.request('start');
+      await clock.advanceTo('2026-03-01T07:00:00Z');
+      expect(events.slice(1)).toEqual([
+        'prepare for 2026-03-01T06:00:00.000Z @2026-03-01T05:59:56.000Z',
+        'change@2026-03-01T05:59:57.300Z',
+        'prepare for 2026-03-01T06:00:00.000Z @2026-03-01T05:59:58.300Z',
+        'commit for 2026-03-01T06:00:00.000Z @2026-03-01T06:00:00.000Z',
+      ]);
+    });
+
+    it('builds at the moment when the preparation could not be made, without trying it again in a loop', async () => {
+      const { clock, events, scheduler, failPreparations } = preparing('2026-03-01T05:00:00Z', site({ 'en/a.md': embargoed('2026-03-01T06:00:00Z') }), 1000);
+      failPreparations();
+      await scheduler.request('start');
+      await clock.advanceTo('2026-03-01T07:00:00Z');
+      expect(events).toEqual(['start@2026-03-01T05:00:00.000Z', 'prepare for 2026-03-01T06:00:00.000Z @2026-03-01T05:59:56.000Z', 'publication@2026-03-01T06:00:00.000Z']);
+    });
+
+    it('builds at the moment when writing the prepared build fails', async () => {
+      const { clock, events, scheduler, failCommits } = preparing('2026-03-01T05:00:00Z', site({ 'en/a.md': embargoed('2026-03-01T06:00:00Z') }), 1000);
+      failCommits();
+      await scheduler.request('start');
+      await clock.advanceTo('2026-03-01T07:00:00Z');
+      expect(events.slice(2)).toEqual(['commit for 2026-03-01T06:00:00.000Z @2026-03-01T06:00:00.000Z', 'publication@2026-03-01T06:00:00.000Z']);
+    });
+
+    it('keeps a preparation across a tick build made in between, when no change was seen', async () => {
+      const { clock, events, scheduler } = preparing('2026-03-01T05:00:00Z', site({ 'en/a.md': embargoed('2026-03-01T06:00:00Z') }), 1000);
+      await scheduler.request('start');
+      await clock.advanceTo('2026-03-01T05:59:57Z');
+      await scheduler.request('tick');
+      await clock.advanceTo('2026-03-01T07:00:00Z');
+      expect(events.slice(1)).toEqual([
+        'prepare for 2026-03-01T06:00:00.000Z @2026-03-01T05:59:56.000Z',
+        'tick@2026-03-01T05:59:57.000Z',
+        'commit for 2026-03-01T06:00:00.000Z @2026-03-01T06:00:00.000Z',
+      ]);
+    });
   });
 });

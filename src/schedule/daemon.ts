@@ -6,14 +6,14 @@
 import { mkdir } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import cron, { type ScheduledTask } from 'node-cron';
-import { BuildSetupError, loadConfigFile, metChangingFile, runBuild, type BuildPaths } from '../build.js';
+import { BuildSetupError, loadConfigFile, metChangingFile, prepareBuild, runBuild, type BuildOutcome, type BuildPaths, type PreparedBuild } from '../build.js';
 import type { SiteConfig } from '../config.js';
 import { formatDiagnostic } from '../diagnostics.js';
 import { FEED_FORMATS } from '../feeds/formats.js';
 import { outputUrl } from '../urls.js';
 import { explainRefusal } from '../state/published.js';
 import { acquireLock } from './lock.js';
-import { Scheduler, systemClock, type BuildReason } from './scheduler.js';
+import { Scheduler, systemClock, type BuildReason, type Prepared } from './scheduler.js';
 import { writeStatus, type SiteStatus } from './status.js';
 import { watchInputs } from './watch.js';
 import { notifyHub } from './websub.js';
@@ -31,6 +31,12 @@ export interface DaemonOptions {
 }
 
 export const EXIT_LOCKED = 4;
+
+/**
+ * The most feed content held in memory by a build prepared ahead of a
+ * publication moment; a build that changes more is made at the moment itself.
+ */
+const AHEAD_BYTES = 64 * 2 ** 20;
 
 type LogRecord = { event: string; message: string } & Record<string, unknown>;
 
@@ -77,46 +83,86 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
     await writeStatus(stateDir, status);
   };
 
+  /** Records a finished build in the status file, the log and the WebSub hub; returns its posts. */
+  const reportBuild = async (now: Date, reason: BuildReason, started: number, outcome: BuildOutcome, preparedMs?: number) => {
+    config = outcome.config;
+    if (outcome.refusals.length > 0) throw new BuildSetupError(outcome.refusals.map(explainRefusal).join('; '), outcome.diagnostics);
+    const feedsChanged = outcome.report?.written ?? [];
+    const durationMs = Math.round(performance.now() - started);
+    const diagnostics = outcome.diagnostics.map(formatDiagnostic);
+    const posts = Object.entries(outcome.livePerLanguage).map(([lang, count]) => `${lang} ${count}`).join(', ');
+    const prepared = preparedMs === undefined ? '' : ` (prepared ahead in ${preparedMs} ms)`;
+    // The status file first: once the log line is out, the build is fully recorded.
+    await saveStatus({
+      lastBuild: { at: now.toISOString(), reason, ok: !outcome.failed, durationMs, posts: outcome.livePerLanguage, feedsChanged, skipped: outcome.skippedFiles },
+      // Shown exactly while a post has an error: the first good build clears it.
+      lastError: outcome.failed ? { at: now.toISOString(), message: `${outcome.skippedFiles.length} posts with errors`, diagnostics } : undefined,
+    });
+    log({
+      event: 'build',
+      message: `build (${reason}): posts ${posts}; ${feedsChanged.length} feeds changed; ${outcome.skippedFiles.length} skipped; ${durationMs} ms${prepared}`,
+      reason,
+      // The moment the build published for, which the log line's own time follows by the build's duration.
+      at: now.toISOString(),
+      ok: !outcome.failed,
+      posts: outcome.livePerLanguage,
+      feedsChanged,
+      skipped: outcome.skippedFiles,
+      durationMs,
+      ...(preparedMs === undefined ? {} : { preparedMs }),
+    });
+    for (const line of diagnostics) log({ event: 'diagnostic', message: line });
+    announce(config, feedsChanged);
+    return outcome.posts;
+  };
+
+  /** Records a failed build; throws the error on. */
+  const reportFailure = async (now: Date, reason: BuildReason, started: number, error: unknown): Promise<never> => {
+    const message = error instanceof Error ? error.message : String(error);
+    const diagnostics = error instanceof BuildSetupError ? error.diagnostics.map(formatDiagnostic) : [];
+    const lastBuild = { at: now.toISOString(), reason, ok: false, durationMs: Math.round(performance.now() - started), posts: {}, feedsChanged: [], skipped: [] };
+    await saveStatus({ lastBuild, lastError: { at: now.toISOString(), message, diagnostics } }).catch(() => undefined);
+    log({ event: 'build-failed', message: `build failed (${reason}): ${message}; the previous feeds stay in place`, reason, error: message });
+    for (const line of diagnostics) log({ event: 'diagnostic', message: line });
+    throw error;
+  };
+
   const build = async (now: Date, reason: BuildReason) => {
     const started = performance.now();
     try {
-      const outcome = await runBuild(options.paths, now, { allowShrink: options.allowShrink });
-      config = outcome.config;
-      if (outcome.refusals.length > 0) throw new BuildSetupError(outcome.refusals.map(explainRefusal).join('; '), outcome.diagnostics);
-      const feedsChanged = outcome.report?.written ?? [];
-      const durationMs = Math.round(performance.now() - started);
-      const diagnostics = outcome.diagnostics.map(formatDiagnostic);
-      const posts = Object.entries(outcome.livePerLanguage).map(([lang, count]) => `${lang} ${count}`).join(', ');
-      // The status file first: once the log line is out, the build is fully recorded.
-      await saveStatus({
-        lastBuild: { at: now.toISOString(), reason, ok: !outcome.failed, durationMs, posts: outcome.livePerLanguage, feedsChanged, skipped: outcome.skippedFiles },
-        // Shown exactly while a post has an error: the first good build clears it.
-        lastError: outcome.failed ? { at: now.toISOString(), message: `${outcome.skippedFiles.length} posts with errors`, diagnostics } : undefined,
-      });
-      log({
-        event: 'build',
-        message: `build (${reason}): posts ${posts}; ${feedsChanged.length} feeds changed; ${outcome.skippedFiles.length} skipped; ${durationMs} ms`,
-        reason,
-        // The moment the build published for, which the log line's own time follows by the build's duration.
-        at: now.toISOString(),
-        ok: !outcome.failed,
-        posts: outcome.livePerLanguage,
-        feedsChanged,
-        skipped: outcome.skippedFiles,
-        durationMs,
-      });
-      for (const line of diagnostics) log({ event: 'diagnostic', message: line });
-      announce(config, feedsChanged);
-      return outcome.posts;
+      return await reportBuild(now, reason, started, await runBuild(options.paths, now, { allowShrink: options.allowShrink }));
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      const diagnostics = error instanceof BuildSetupError ? error.diagnostics.map(formatDiagnostic) : [];
-      const lastBuild = { at: now.toISOString(), reason, ok: false, durationMs: Math.round(performance.now() - started), posts: {}, feedsChanged: [], skipped: [] };
-      await saveStatus({ lastBuild, lastError: { at: now.toISOString(), message, diagnostics } }).catch(() => undefined);
-      log({ event: 'build-failed', message: `build failed (${reason}): ${message}; the previous feeds stay in place`, reason, error: message });
-      for (const line of diagnostics) log({ event: 'diagnostic', message: line });
-      throw error;
+      return reportFailure(now, reason, started, error);
     }
+  };
+
+  /** The build for a publication moment, made now and written at that moment. */
+  const prepare = async (at: Date): Promise<Prepared | undefined> => {
+    const started = performance.now();
+    let prepared: PreparedBuild | undefined;
+    try {
+      prepared = await prepareBuild(options.paths, at, { allowShrink: options.allowShrink, aheadBytes: AHEAD_BYTES });
+    } catch (error) {
+      log({ event: 'prepare-failed', message: `could not prepare the build for ${at.toISOString()} (${error instanceof Error ? error.message : String(error)}); it will be built then`, at: at.toISOString() });
+      return undefined;
+    }
+    const preparedMs = Math.round(performance.now() - started);
+    if (!prepared) {
+      log({ event: 'prepare-skipped', message: `the build for ${at.toISOString()} changes more than ${AHEAD_BYTES / 2 ** 20} MiB of feeds; it will be built then`, at: at.toISOString() });
+      return undefined;
+    }
+    log({ event: 'prepared', message: `build for ${at.toISOString()} prepared in ${preparedMs} ms; it is written at that moment`, at: at.toISOString(), durationMs: preparedMs });
+    const ready = prepared;
+    return {
+      commit: async () => {
+        const committing = performance.now();
+        try {
+          return await reportBuild(at, 'publication', committing, await ready.commit(), preparedMs);
+        } catch (error) {
+          return reportFailure(at, 'publication', committing, error);
+        }
+      },
+    };
   };
 
   const announce = (current: SiteConfig, written: readonly string[]) => {
@@ -136,6 +182,7 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
     build,
     debounceMs: config.schedule.debounceMs,
     retryable: metChangingFile,
+    prepare,
     onPlanned: (next) => {
       status = { ...status, nextPublication: next?.toISOString() };
     },

@@ -171,6 +171,20 @@ async function recordsOf(staged: readonly Staged[]): Promise<Record<string, File
   return records;
 }
 
+/**
+ * Which planned files the writer would keep without asking for their content
+ * (same fingerprint, file untouched), as it stands now: for preparing a
+ * build ahead of its moment, when only the other files need be produced.
+ */
+export async function keptFiles(outDir: string, manifestPath: string): Promise<(output: PlannedOutput) => Promise<boolean>> {
+  const manifest = await readManifest(manifestPath);
+  return async (output) => {
+    if (output.fingerprint === undefined) return false;
+    const existing = await stat(join(outDir, output.path)).catch(() => undefined);
+    return trustedRecord(manifest, output.path, existing)?.fingerprint === output.fingerprint;
+  };
+}
+
 /** A file of the output could not be written; the old output is untouched. */
 export class WriteError extends Error {
   constructor(

@@ -61,6 +61,8 @@ export interface BuildOptions {
   /** Publish even when files vanished from the posts folder in numbers (see shrinkRefusals). */
   readonly allowShrink?: boolean;
   readonly onLoad?: (done: number, total: number) => void;
+  /** See `WriteOptions.beforeCommit`. */
+  readonly beforeCommit?: () => void;
 }
 
 export async function loadConfigFile(path: string): Promise<SiteConfig> {
@@ -140,7 +142,7 @@ export async function prepareBuild(paths: BuildPaths, now: Date, options: Prepar
     at: now,
     commit: async () => {
       if (nothingToWrite) return outcome;
-      const report = await writeOutputs(resolve(paths.out), outputs, { manifestPath: manifestPath(paths.state) }).catch(rethrowSourceChange);
+      const report = await writeOutputs(resolve(paths.out), outputs, { manifestPath: manifestPath(paths.state), beforeCommit: options.beforeCommit }).catch(rethrowSourceChange);
       await recordPublished(paths.state, result.live, now, (post) => readOrUndefined(source, post.sourcePath));
       const all = withRenderDiagnostics(diagnostics, result.renderDiagnostics);
       return { ...outcome, diagnostics: all, failed: hasErrors(all), report };

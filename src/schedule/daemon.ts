@@ -6,7 +6,8 @@
 import { mkdir } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import cron, { type ScheduledTask } from 'node-cron';
-import { BuildSetupError, loadConfigFile, metChangingFile, prepareBuild, runBuild, type BuildOutcome, type BuildPaths, type PreparedBuild } from '../build.js';
+import { BuildSetupError, loadConfigFile, metChangingFile, prepareBuild, runBuild, type BuildOutcome, type BuildPaths } from '../build.js';
+import { BuildStoppedError, BuildThread } from './buildThread.js';
 import type { SiteConfig } from '../config.js';
 import { formatDiagnostic } from '../diagnostics.js';
 import { FEED_FORMATS } from '../feeds/formats.js';
@@ -37,6 +38,9 @@ export const EXIT_LOCKED = 4;
  * publication moment; a build that changes more is made at the moment itself.
  */
 const AHEAD_BYTES = 64 * 2 ** 20;
+
+/** The longest a stop waits for a build that is renaming its files into place. */
+const STOP_GRACE_MS = 1500;
 
 type LogRecord = { event: string; message: string } & Record<string, unknown>;
 
@@ -119,6 +123,10 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
   /** Records a failed build; throws the error on. */
   const reportFailure = async (now: Date, reason: BuildReason, started: number, error: unknown): Promise<never> => {
     const message = error instanceof Error ? error.message : String(error);
+    if (error instanceof BuildStoppedError) {
+      log({ event: 'build-stopped', message: `build (${reason}) ${message}`, reason });
+      throw error;
+    }
     const diagnostics = error instanceof BuildSetupError ? error.diagnostics.map(formatDiagnostic) : [];
     const lastBuild = { at: now.toISOString(), reason, ok: false, durationMs: Math.round(performance.now() - started), posts: {}, feedsChanged: [], skipped: [] };
     await saveStatus({ lastBuild, lastError: { at: now.toISOString(), message, diagnostics } }).catch(() => undefined);
@@ -127,10 +135,13 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
     throw error;
   };
 
+  const thread = BuildThread.start(options.paths, { allowShrink: options.allowShrink ?? false, aheadBytes: AHEAD_BYTES });
+
   const build = async (now: Date, reason: BuildReason) => {
     const started = performance.now();
     try {
-      return await reportBuild(now, reason, started, await runBuild(options.paths, now, { allowShrink: options.allowShrink }));
+      const outcome = thread ? await thread.build(now) : await runBuild(options.paths, now, { allowShrink: options.allowShrink });
+      return await reportBuild(now, reason, started, outcome);
     } catch (error) {
       return reportFailure(now, reason, started, error);
     }
@@ -139,25 +150,30 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
   /** The build for a publication moment, made now and written at that moment. */
   const prepare = async (at: Date): Promise<Prepared | undefined> => {
     const started = performance.now();
-    let prepared: PreparedBuild | undefined;
+    let commit: (() => Promise<BuildOutcome>) | undefined;
     try {
-      prepared = await prepareBuild(options.paths, at, { allowShrink: options.allowShrink, aheadBytes: AHEAD_BYTES });
+      if (thread) {
+        if (await thread.prepare(at)) commit = () => thread.commit();
+      } else {
+        const prepared = await prepareBuild(options.paths, at, { allowShrink: options.allowShrink, aheadBytes: AHEAD_BYTES });
+        if (prepared) commit = () => prepared.commit();
+      }
     } catch (error) {
       log({ event: 'prepare-failed', message: `could not prepare the build for ${at.toISOString()} (${error instanceof Error ? error.message : String(error)}); it will be built then`, at: at.toISOString() });
       return undefined;
     }
     const preparedMs = Math.round(performance.now() - started);
-    if (!prepared) {
+    if (!commit) {
       log({ event: 'prepare-skipped', message: `the build for ${at.toISOString()} changes more than ${AHEAD_BYTES / 2 ** 20} MiB of feeds; it will be built then`, at: at.toISOString() });
       return undefined;
     }
     log({ event: 'prepared', message: `build for ${at.toISOString()} prepared in ${preparedMs} ms; it is written at that moment`, at: at.toISOString(), durationMs: preparedMs });
-    const ready = prepared;
+    const write = commit;
     return {
       commit: async () => {
         const committing = performance.now();
         try {
-          return await reportBuild(at, 'publication', committing, await ready.commit(), preparedMs);
+          return await reportBuild(at, 'publication', committing, await write(), preparedMs);
         } catch (error) {
           return reportFailure(at, 'publication', committing, error);
         }
@@ -212,11 +228,14 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
   }, 1000);
 
   const signal = await stopSignal;
-  log({ event: 'stop', message: `${signal}: finishing the build in progress, then stopping` });
+  log({ event: 'stop', message: `${signal}: stopping (a build that is putting files in place finishes first)` });
   clearInterval(refreshCron);
   void cronTask?.destroy();
   await watcher.close();
-  await scheduler.stop();
+  const stopping = scheduler.stop();
+  // A build that has not begun putting files in place is stopped now rather than waited for.
+  await thread?.stop(STOP_GRACE_MS);
+  await stopping;
   await Promise.race([Promise.allSettled([...notifications]), new Promise((r) => setTimeout(r, 2000))]);
   for (const companion of options.companions ?? []) await companion.close();
   await lock.lock.release();

@@ -36,6 +36,8 @@ export interface WriteOptions {
    */
   readonly manifestPath?: string;
   readonly io?: Partial<WriteIo>;
+  /** Called once every file is staged, right before the first rename: from here on, stopping leaves a mix of old and new files. */
+  readonly beforeCommit?: () => void;
 }
 
 /** Chunks are gathered into writes of about this size. */
@@ -141,6 +143,7 @@ export async function writeOutputs(outDir: string, files: Iterable<PlannedOutput
 
   // Owned before it is in place: a process killed right after a rename still knows the file is its own.
   if (options.manifestPath) await writeManifest(options.manifestPath, [...new Set([...manifest.files, ...planned])], manifest.records);
+  options.beforeCommit?.();
   const written = await commit(staged, io);
   const plannedSet = new Set(planned);
   const removed = await removeFiles(outDir, manifest.files.filter((path) => !plannedSet.has(path)));

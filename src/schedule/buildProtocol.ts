@@ -1,0 +1,37 @@
+/**
+ * How the daemon's thread and its build thread (`buildThread.ts`) talk.
+ * Nothing here is imported at run time.
+ */
+import type { BuildOutcome, BuildPaths } from '../build.js';
+import type { Diagnostic } from '../diagnostics.js';
+
+export interface BuildWorkerInput {
+  readonly paths: BuildPaths;
+  readonly allowShrink: boolean;
+  /** Most bytes of feeds a prepared build holds (see `PrepareOptions.aheadBytes`). */
+  readonly aheadBytes: number;
+  /** [phase]: COMMITTING from the first rename to the end of the build, else IDLE. */
+  readonly phase: Int32Array;
+}
+
+export const IDLE = 0;
+export const COMMITTING = 1;
+
+export type BuildAsk = { readonly kind: 'build'; readonly now: Date } | { readonly kind: 'prepare'; readonly at: Date } | { readonly kind: 'commit' };
+
+export type BuildRequest = BuildAsk & { readonly id: number };
+
+/** An error as it crosses threads: classes do not, so what the daemon decides on is spelled out. */
+export interface FailureDescription {
+  readonly message: string;
+  /** A problem before any output (a BuildSetupError), with its diagnostics. */
+  readonly setup: boolean;
+  readonly diagnostics: readonly Diagnostic[];
+  /** The build met a post changing under it (see `metChangingFile`). */
+  readonly changingFile: boolean;
+}
+
+export type BuildReply =
+  | { readonly id: number; readonly outcome: BuildOutcome }
+  | { readonly id: number; readonly prepared: boolean }
+  | { readonly id: number; readonly failure: FailureDescription };

@@ -327,7 +327,9 @@ function* generateOutputs(live: readonly Post[], config: SiteConfig, bodyOf: Bod
  */
 function fullContentOrSummary(post: Post, bodyMarkdown: string, config: SiteConfig, problems: Diagnostic[]): string {
   try {
-    return renderBody(post, bodyMarkdown, config.limits);
+    const { html, warnings } = renderBody(post, bodyMarkdown, config.limits);
+    for (const message of warnings) problems.push(diagnostic(post.sourcePath, { line: 1, column: 1 }, 'warning', 'body', message));
+    return html;
   } catch (error) {
     const message = `${renderFailureReason(error)}; its feed items carry the summary instead of the full text until this file is fixed`;
     problems.push(diagnostic(post.sourcePath, { line: 1, column: 1 }, 'error', 'body', message));

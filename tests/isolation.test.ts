@@ -203,6 +203,6 @@ describe('text shaped to make the loader backtrack', () => {
   it('summarises one paragraph of 200,000 characters of emphasis markers from its start alone', () => {
     const bodyMarkdown = `Opening words. ${'_a'.repeat(100_000)}`;
     const summary = renderSummary({ bodyMarkdown, url: 'https://rights.example.org/en/x/', lang: 'en' }, testConfig());
-    expect(summary).toBe('<p>Opening words. <em>…</em></p>');
+    expect(summary.html).toBe('<p>Opening words. <em>…</em></p>');
   });
 });

@@ -6,7 +6,7 @@ import { sanitizeHtml } from '../src/render/sanitize.js';
 import { cutAtWordBoundary, htmlToText, summarizeHtml } from '../src/render/summary.js';
 
 const PAGE = 'https://rights.example.org/en/statements/release-them/';
-const render = (markdown: string) => sanitizeHtml(markdownToHtml(markdown), PAGE);
+const render = (markdown: string) => sanitizeHtml(markdownToHtml(markdown), PAGE, 100).html;
 const dom = (html: string) => new JSDOM(`<body>${html}</body>`).window.document.body;
 
 describe('sanitising', () => {

@@ -194,7 +194,8 @@ export function parsePost(file: SourceFile, config: SiteConfig): ParsedPost {
   const slug = fm.slug ?? fileSlug(file.path);
   const categories = (fm.categories ?? []).filter((path) => path.length > 0);
   const url = articleUrl(config, { lang: file.lang, slug, topCategory: categories[0]?.[0], date: fm.date });
-  const derived = deriveFromBody(file, body, { summaryMarkdown: fm.summary || undefined, url }, config, diagnostics);
+  const summary = { summaryMarkdown: fm.summary || undefined, url, position: source.positionOf(['summary']) };
+  const derived = deriveFromBody(file, body, summary, config, diagnostics);
   if (!derived) return { diagnostics };
   const post: Post = {
     sourcePath: file.path,
@@ -236,7 +237,7 @@ export function parsePost(file: SourceFile, config: SiteConfig): ParsedPost {
 function deriveFromBody(
   file: SourceFile,
   body: string,
-  summary: { summaryMarkdown?: string; url: string },
+  summary: { summaryMarkdown?: string; url: string; position: { line: number; column: number } },
   config: SiteConfig,
   diagnostics: Diagnostic[],
 ): { summaryHtml: string; wordCount: number } | undefined {
@@ -247,7 +248,9 @@ function deriveFromBody(
     diagnostics.push(diagnostic(file.path, { line: bodyLine + flattenedAt - 1, column: 1 }, 'warning', 'body', message));
   }
   try {
-    return { summaryHtml: renderSummary({ ...summary, bodyMarkdown: body, lang: file.lang }, config), wordCount: countWords(body) };
+    const { html, warnings } = renderSummary({ ...summary, bodyMarkdown: body, lang: file.lang }, config);
+    for (const message of warnings) diagnostics.push(diagnostic(file.path, summary.position, 'warning', 'summary', message));
+    return { summaryHtml: html, wordCount: countWords(body) };
   } catch (error) {
     diagnostics.push(diagnostic(file.path, { line: bodyLine, column: 1 }, 'error', 'body', `${renderFailureReason(error)}; this post is skipped`));
     return undefined;

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import matter from 'gray-matter';
+import { isMap, isNode, isScalar, isSeq, parseDocument } from 'yaml';
 import { closest, distance } from 'fastest-levenshtein';
 import type { Limits, SiteConfig } from '../config.js';
 import { diagnostic, type Diagnostic } from '../diagnostics.js';
@@ -302,18 +303,35 @@ function reportForbiddenCharacters(text: string, found: readonly ForbiddenCharac
 }
 
 /**
- * The front-matter field whose lines hold `index` (the last top-level key at
- * or above its line), or `body` past the closing --- line.
+ * The front-matter field that holds `index`, named as schema errors name it
+ * (`title`, `tags.0`, `author.1.name`, `image.alt`), or `body` past the
+ * closing --- line. Only read for a file that holds a removed character.
  */
 function fieldAt(text: string, index: number): string {
-  const lines = text.slice(0, index).split('\n');
-  let field = 'front-matter';
-  for (const line of lines.slice(1)) {
-    if (/^(---|\.\.\.)\s*$/.test(line)) return 'body';
-    const key = /^([^\s#:-][^:]*):(\s|$)/.exec(line)?.[1];
-    if (key) field = key.trim().replace(/^["']|["']$/g, '');
+  const start = text.indexOf('\n') + 1;
+  const closing = /^(---|\.\.\.)[ \t]*$/m.exec(text.slice(start));
+  const end = closing ? start + closing.index : text.length;
+  if (index >= end) return 'body';
+  const path = pathAt(parseDocument(text.slice(start, end)).contents, index - start);
+  return path.length > 0 ? path.join('.') : 'front-matter';
+}
+
+/** The keys and indices leading from `node` to the innermost value or key written across `offset`. */
+function pathAt(node: unknown, offset: number): (string | number)[] {
+  const covers = (item: unknown) => isNode(item) && item.range !== null && item.range !== undefined && offset >= item.range[0] && offset < item.range[2];
+  if (isMap(node)) {
+    for (const pair of node.items) {
+      const name = isScalar(pair.key) ? String(pair.key.value) : undefined;
+      if (name === undefined) continue;
+      if (covers(pair.value)) return [name, ...pathAt(pair.value, offset)];
+      if (covers(pair.key)) return [name];
+    }
   }
-  return field;
+  if (isSeq(node)) {
+    const index = node.items.findIndex(covers);
+    if (index >= 0) return [index, ...pathAt(node.items[index], offset)];
+  }
+  return [];
 }
 
 function fileSlug(path: string): string {

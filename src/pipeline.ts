@@ -9,6 +9,7 @@ import { planFeeds } from './feeds/plan.js';
 import { assembleCollection, type Collection, type Standing } from './load/collection.js';
 import { parsePost, type ParsedPost, type SourceFile } from './load/parsePost.js';
 import { bodyReader, knownCount, memorySource, type PostSource, type SourceFiles } from './load/source.js';
+import { farFutureDates } from './load/plausibleDates.js';
 import type { BodyOf, Post } from './model.js';
 import { renderBody } from './render/article.js';
 import { renderFailureReason } from './render/failure.js';
@@ -239,7 +240,8 @@ export function planSite(source: PostSource, config: SiteConfig, now: Date, onLo
   const { posts, diagnostics } = keepPostsPushedIntoTheFuture(loaded.posts, config, now, previous);
   const live = posts.filter((post) => isLive(post, now));
   const livePerLanguage = Object.fromEntries(Object.keys(config.languages).map((lang) => [lang, live.filter((post) => post.lang === lang).length]));
-  const allDiagnostics = diagnostics.length > 0 ? sortDiagnostics([...loaded.diagnostics, ...diagnostics]) : loaded.diagnostics;
+  const noticed = [...diagnostics, ...farFutureDates(posts, now)];
+  const allDiagnostics = noticed.length > 0 ? sortDiagnostics([...loaded.diagnostics, ...noticed]) : loaded.diagnostics;
   const skipped = new Set([...loaded.skippedFiles, ...diagnostics.map((d) => d.file)]);
   const renderDiagnostics: Diagnostic[] = [];
   return {

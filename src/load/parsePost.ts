@@ -4,13 +4,14 @@ import { isMap, isNode, isScalar, isSeq, parseDocument } from 'yaml';
 import { closest, distance } from 'fastest-levenshtein';
 import type { Limits, SiteConfig } from '../config.js';
 import { diagnostic, type Diagnostic } from '../diagnostics.js';
-import type { Post } from '../model.js';
+import type { Post, WrittenDate } from '../model.js';
 import { countWords, renderSummary } from '../render/article.js';
 import { closeIsolatesPerParagraph, detachedCopy, forbiddenCharacters, normaliseLineBreaks, stripForbiddenCharacters, type ForbiddenCharacter } from '../text.js';
 import { renderFailureReason } from '../render/failure.js';
 import { flattenNesting } from '../render/nesting.js';
 import { articleUrl } from '../urls.js';
-import { frontMatterSchema, HIDING_FIELDS, KNOWN_FIELDS, resolveDateAliases, type FrontMatter } from './frontMatter.js';
+import { frontMatterSchema, HIDING_FIELDS, KNOWN_FIELDS, resolveDateAliases, type AliasedField, type FrontMatter } from './frontMatter.js';
+import { datesOutOfRange } from './plausibleDates.js';
 import { markupRemoved } from './plainFields.js';
 import { schemaProblems } from './schemaIssues.js';
 import { BIDI_REMOVED, ISOLATES_CLOSED, parseYamlMapping, type YamlData } from './yamlData.js';
@@ -39,6 +40,7 @@ export interface ValidFrontMatter {
   readonly intent: PublicationIntent;
   readonly yaml: YamlData;
   readonly body: string;
+  readonly dates: readonly WrittenDate[];
 }
 
 const START = { line: 1, column: 1 };
@@ -123,8 +125,11 @@ export function readFrontMatter(file: SourceFile, config: SiteConfig): { frontMa
   warnAboutMissingAltText(result.data, source, report);
   for (const removed of markupRemoved(source.data)) report(source.positionOf(removed.path), 'warning', removed.field, removed.message);
   const intent = publicationIntent(result.data, config, source, report);
-  if (!intent || !namesAreSafe) return { diagnostics };
-  return { frontMatter: { data: result.data, intent, yaml: source, body }, diagnostics };
+  const dates = writtenDates(result.data, source);
+  const dateProblems = datesOutOfRange(dates);
+  for (const { written, severity, message } of dateProblems) report(written.position, severity, written.field, message);
+  if (!intent || !namesAreSafe || dateProblems.some((problem) => problem.severity === 'error')) return { diagnostics };
+  return { frontMatter: { data: result.data, intent, yaml: source, body, dates }, diagnostics };
 }
 
 /** Whether and when the author means the post to be seen. */
@@ -170,6 +175,13 @@ function publicationIntent(fm: FrontMatter, config: SiteConfig, source: YamlData
   };
 }
 
+/** Every date field the author wrote, under the key they wrote it with. */
+function writtenDates(fm: FrontMatter, source: YamlData): WrittenDate[] {
+  const { dates, writtenAs } = resolveDateAliases(fm);
+  const fields: [string, Date | undefined][] = [['date', fm.date], ...(Object.keys(dates) as AliasedField[]).map((field): [string, Date | undefined] => [writtenAs[field], dates[field]])];
+  return fields.flatMap(([field, date]) => (date ? [{ field, date, text: String(source.data[field]), position: source.positionOf([field]) }] : []));
+}
+
 /** Whether the title and tags are within the site's limits; each one past its limit is an error at its line. */
 function withinLimits(fm: FrontMatter, limits: Limits, source: YamlData, report: Report): boolean {
   const problems: [field: string, message: string][] = [];
@@ -191,7 +203,7 @@ function warnAboutMissingAltText(fm: FrontMatter, source: YamlData, report: Repo
 export function parsePost(file: SourceFile, config: SiteConfig): ParsedPost {
   const { frontMatter, diagnostics } = readFrontMatter(file, config);
   if (!frontMatter) return { diagnostics };
-  const { data: fm, intent, yaml: source, body } = frontMatter;
+  const { data: fm, intent, yaml: source, body, dates } = frontMatter;
   const slug = fm.slug ?? fileSlug(file.path);
   const categories = (fm.categories ?? []).filter((path) => path.length > 0);
   const url = articleUrl(config, { lang: file.lang, slug, topCategory: categories[0]?.[0], date: fm.date });
@@ -221,6 +233,7 @@ export function parsePost(file: SourceFile, config: SiteConfig): ParsedPost {
     expires: intent.expires,
     canonical: fm.canonical,
     relatedPins: fm.related,
+    writtenDates: dates,
     positions: Object.fromEntries(
       (['slug', 'id', 'translationKey', 'related'] as const).filter((field) => fm[field] !== undefined).map((field) => [field, source.positionOf([field])]),
     ),

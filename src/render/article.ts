@@ -74,7 +74,7 @@ export function renderSummary(source: SummarySource, config: SiteConfig): Render
   const { html, flattened } = renderSafely(openingBlocks(source.summaryMarkdown, shown * OPENING_FACTOR), source.url, config.limits);
   const summary = summarizeHtmlReporting(html, shown, source.lang);
   const warnings = [
-    ...(summary.truncated ? [`summary is longer than the ${shown} characters shown (3 × feeds.summaryLength); it is cut at a word`] : []),
+    ...(summary.truncated ? [`summary is longer than the ${shown} characters shown (${AUTHORED_SUMMARY_FACTOR} × feeds.summaryLength); it is cut at a word`] : []),
     ...(flattened ? [deepHtmlWarning(config.limits)] : []),
   ];
   return { html: summary.html, warnings };

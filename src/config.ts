@@ -94,7 +94,10 @@ const LimitSettings = z
     /**
      * Deepest nesting of quotes and lists rendered; deeper markers are
      * flattened into the deepest level (with a warning), since thousands of
-     * levels would overflow the Markdown parser's call stack.
+     * levels would overflow the Markdown parser's call stack. HTML elements
+     * are held to what that depth renders to (twice it, a list level being
+     * `<ul><li>`, plus ten for a paragraph's inline markup): deeper raw HTML
+     * elements are unwrapped, their text kept, with a warning.
      */
     nestingDepth: z.number().int().min(1).max(500).default(50),
     /**

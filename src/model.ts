@@ -61,6 +61,16 @@ export interface Post {
   readonly relatedPins?: readonly string[];
   /** Where the fields that must be unique across posts were written, for diagnostics about clashes. */
   readonly positions: Readonly<Partial<Record<UniqueField, SourcePosition>>>;
+  /** Every date as its author wrote it, for checks that need the build's clock. */
+  readonly writtenDates?: readonly WrittenDate[];
+}
+
+/** A date field as written: its key (ours or Hugo's), its text, its value and where it is. */
+export interface WrittenDate {
+  readonly field: string;
+  readonly text: string;
+  readonly date: Date;
+  readonly position: SourcePosition;
 }
 
 export type UniqueField = 'slug' | 'id' | 'translationKey' | 'related';

@@ -10,6 +10,7 @@ import { planFeeds } from './feeds/plan.js';
 import { assembleCollection, type Collection, type Standing } from './load/collection.js';
 import { parsePost, type ParsedPost, type SourceFile } from './load/parsePost.js';
 import { bodyReader, knownCount, memorySource, type PostSource, type SourceFiles } from './load/source.js';
+import { farFutureDates } from './load/plausibleDates.js';
 import type { BodyOf, Post } from './model.js';
 import { renderBody } from './render/article.js';
 import { type RenderThreads, startRenderThreads } from './render/bounded.js';
@@ -249,7 +250,8 @@ export function planSite(source: PostSource, config: SiteConfig, now: Date, onLo
   const { posts, diagnostics } = keepPostsPushedIntoTheFuture(loaded.posts, config, now, previous);
   const live = posts.filter((post) => isLive(post, now));
   const livePerLanguage = Object.fromEntries(Object.keys(config.languages).map((lang) => [lang, live.filter((post) => post.lang === lang).length]));
-  const allDiagnostics = diagnostics.length > 0 ? sortDiagnostics([...loaded.diagnostics, ...diagnostics]) : loaded.diagnostics;
+  const noticed = [...diagnostics, ...farFutureDates(posts, now)];
+  const allDiagnostics = noticed.length > 0 ? sortDiagnostics([...loaded.diagnostics, ...noticed]) : loaded.diagnostics;
   const skipped = new Set([...loaded.skippedFiles, ...diagnostics.map((d) => d.file)]);
   const renderDiagnostics: Diagnostic[] = [];
   return {
@@ -358,7 +360,14 @@ function documentFingerprint(document: FeedDocument): string {
 function fullTextRenderer(posts: readonly Post[], threads: RenderThreads, config: SiteConfig, bodyOf: BodyOf, problems: Diagnostic[]): Renderer {
   const bodies = new Map<Post, string>();
   const jobs = posts.map((post) => ({ key: post, read: () => ({ markdown: bodyOf(post), pageUrl: post.url }) }));
-  threads.renderAll(jobs, (post, outcome) => bodies.set(post, 'html' in outcome ? outcome.html : summaryInstead(post, outcome.failure, problems)));
+  threads.renderAll(jobs, (post, outcome) => {
+    if ('failure' in outcome) {
+      bodies.set(post, summaryInstead(post, outcome.failure, problems));
+      return;
+    }
+    reportRenderWarnings(post, outcome.warnings, problems);
+    bodies.set(post, outcome.html);
+  });
   return {
     body(post) {
       let html = bodies.get(post);
@@ -374,10 +383,16 @@ function fullTextRenderer(posts: readonly Post[], threads: RenderThreads, config
 /** A body no full-content feed asked for in advance, rendered here. */
 function fullTextOrSummary(post: Post, bodyMarkdown: string, config: SiteConfig, problems: Diagnostic[]): string {
   try {
-    return renderBody(post.url, bodyMarkdown, config.limits);
+    const { html, warnings } = renderBody(post.url, bodyMarkdown, config.limits);
+    reportRenderWarnings(post, warnings, problems);
+    return html;
   } catch (error) {
     return summaryInstead(post, renderFailureReason(error), problems);
   }
+}
+
+function reportRenderWarnings(post: Post, warnings: readonly string[], problems: Diagnostic[]): void {
+  for (const message of warnings) problems.push(diagnostic(post.sourcePath, { line: 1, column: 1 }, 'warning', 'body', message));
 }
 
 function summaryInstead(post: Post, reason: string, problems: Diagnostic[]): string {

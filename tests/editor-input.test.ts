@@ -152,7 +152,7 @@ describe('bidi controls', () => {
     'Second paragraph.',
   );
 
-  it('removes overrides and embeddings from every field and the body, naming file, line and field', () => {
+  it('removes overrides and embeddings from every field and the body, naming file, line and field (a list item or key as schema errors name it)', () => {
     const result = parse(spoofed);
     expect(result.post).toMatchObject({
       title: 'Invoice fdp.exe',
@@ -166,10 +166,11 @@ describe('bidi controls', () => {
       expect.arrayContaining([
         expect.stringMatching(/^posts\/en\/example\.md:2:\d+ warning bidi override .* were removed \[title\]$/),
         expect.stringMatching(/^posts\/en\/example\.md:4:\d+ warning bidi override .* were removed \[summary\]$/),
-        expect.stringMatching(/^posts\/en\/example\.md:5:\d+ warning bidi override .* were removed \[categories\]$/),
-        expect.stringMatching(/^posts\/en\/example\.md:6:\d+ warning bidi override .* were removed \[tags(\.1)?\]$/),
-        expect.stringMatching(/^posts\/en\/example\.md:8:\d+ warning bidi override .* were removed \[author\]$/),
-        expect.stringMatching(/^posts\/en\/example\.md:9:\d+ warning bidi override .* were removed \[image\]$/),
+        expect.stringMatching(/^posts\/en\/example\.md:5:\d+ warning bidi override .* were removed \[categories\.0\]$/),
+        expect.stringMatching(/^posts\/en\/example\.md:6:\d+ warning bidi override .* were removed \[tags\.0\]$/),
+        expect.stringMatching(/^posts\/en\/example\.md:6:\d+ warning bidi override .* were removed \[tags\.1\]$/),
+        expect.stringMatching(/^posts\/en\/example\.md:8:\d+ warning bidi override .* were removed \[author\.0\.name\]$/),
+        expect.stringMatching(/^posts\/en\/example\.md:9:\d+ warning bidi override .* were removed \[image\.alt\]$/),
         expect.stringMatching(/^posts\/en\/example\.md:11:\d+ warning bidi override .* were removed \[body\]$/),
       ]),
     );

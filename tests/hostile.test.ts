@@ -14,6 +14,7 @@ import { DOMParser, type Node as XmlNode } from '@xmldom/xmldom';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { atomSchemaErrors, atomSchematronProblems } from './support/atomSchema.js';
 import { browserHazards, isScriptUrl } from './support/browserHazards.js';
+import { elementNesting } from './support/htmlNesting.js';
 import { jsonFeedErrors, skipWithout, xmllint } from './support/consumers.js';
 import { rssProfileProblems } from './support/rssProfile.js';
 import { listFiles, ROOT, runCli, siteOnDisk, type CliRun } from './support/site.js';
@@ -47,6 +48,8 @@ const GENERATED: Record<string, () => string> = {
   'en/large-title.md': () => frontMatter([`title: "${'Long title '.repeat(60).trim()}"`, 'date: 2026-05-04'], 'A title of six hundred characters.\n'),
   'en/large-tags.md': () =>
     frontMatter(['title: "One hundred and fifty tags"', 'date: 2026-05-04', `tags: [${Array.from({ length: 150 }, (_, index) => `tag-${index + 1}`).join(', ')}]`], 'Too many tags.\n'),
+  'en/large-summary-emphasis.md': () =>
+    frontMatter(['title: "A summary of emphasis markers"', 'date: 2026-05-04', `summary: "Opening words. ${'_a'.repeat(0.75 * MIB)}"`], 'A short body.\n'),
   'ar/large-body.md': () => frontMatter(['title: "تقرير بحجم ميبيبايت"', 'date: 2026-05-04'], paragraphs('زار الوفد مركز الاحتجاز وتحدث إلى العائلات.', MIB)),
 };
 
@@ -146,6 +149,21 @@ describe('nashra build over ordinary and hostile posts together', () => {
       expect(named, `stderr names ${path} line ${expected.line} field ${expected.field}:\n${build.stderr}`).toHaveLength(1);
       if (expected.message) expect(named[0]).toContain(expected.message);
     }
+  });
+
+  it('cuts raw HTML nested thousands of elements deep to the depth limits.nestingDepth allows, and warns at each such post', () => {
+    const deepest = LANGUAGES.flatMap((lang) => items(lang)).map((item) => [item.url, elementNesting(item.content_html ?? '').deepest] as const);
+    // The body's 110 levels (twice nestingDepth 50, plus 10), in the <div lang dir> that wraps each item's content.
+    const allowed = 2 * 50 + 10 + 1;
+    expect(deepest.filter(([, depth]) => depth > allowed)).toEqual([]);
+    expect(Math.max(...deepest.map(([, depth]) => depth))).toBe(allowed);
+    for (const path of ['en/nesting-html-divs-2000.md', 'en/nesting-unclosed-spans.md', 'en/nesting-html-blockquotes.md', 'en/nesting-html-list.md', 'ar/nesting-html-divs.md']) {
+      expect(build.stderr, path).toMatch(new RegExp(`^posts/${path}:1:1 warning .*deeper than 110 levels.*limits\\.nestingDepth`, 'm'));
+    }
+  });
+
+  it("cuts an author's summary longer than what is shown, with a warning at its line", () => {
+    expect(build.stderr).toMatch(/^posts\/en\/large-summary-emphasis\.md:4:\d+ warning .*summary is longer than the 900 characters shown.*\[summary\]$/m);
   });
 
   it('publishes every post of the XSS suite, and either publishes each post of the bad-input suite or names it in an error', () => {

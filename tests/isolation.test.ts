@@ -49,8 +49,8 @@ describe('deep nesting', () => {
     'thousands of nested quotes': { body: `${'> '.repeat(5000)}deep\n`, line: 5 },
     'thousands of nested list items': { body: `${'- '.repeat(5000)}deep\n`, line: 5 },
     'quotes and lists nested in turn': { body: `${'> - '.repeat(3000)}deep\n`, line: 5 },
-    // Two columns a level: level 101 is the first indented past 50 levels of four columns.
-    'a list nested by indentation alone': { body: `${Array.from({ length: 2000 }, (_, level) => `${'  '.repeat(level)}- deep`).join('\n')}\n`, line: 5 + 101 },
+    // Two columns a level: the item on the body's 51st line is the first past 50 levels.
+    'a list nested by indentation alone': { body: `${Array.from({ length: 2000 }, (_, level) => `${'  '.repeat(level)}- deep`).join('\n')}\n`, line: 5 + 50 },
   };
   for (const [shape, { body, line }] of Object.entries(shapes)) {
     it(`publishes a post of ${shape} flattened, with a warning at its body's line, beside the other posts`, () => {
@@ -69,6 +69,20 @@ describe('deep nesting', () => {
     expect(flattenNesting('> > > three', 3)).toEqual({ markdown: '> > > three' });
     expect(flattenNesting('intro\n> > > > four', 3)).toEqual({ markdown: 'intro\n> > > four', firstFlattenedLine: 2 });
     expect(flattenNesting('- - - - - x', 2).markdown).toBe('- - x');
+  });
+
+  it('counts the levels of a list nested by indentation, and names the first item past the limit', () => {
+    const list = ['Intro.', '', '- one', '  - two', '    - three', '      - four', '        text of four', '    - three again', '- one again'].join('\n');
+    expect(flattenNesting(list, 3)).toEqual({
+      markdown: ['Intro.', '', '- one', '  - two', '    - three', '      four', '      text of four', '    - three again', '- one again'].join('\n'),
+      firstFlattenedLine: 6,
+    });
+    expect(flattenNesting(list, 4)).toEqual({ markdown: list });
+  });
+
+  it('counts list items nested by indentation and by markers on one line together', () => {
+    expect(flattenNesting('- one\n  - - - four', 3)).toEqual({ markdown: '- one\n  - - four', firstFlattenedLine: 2 });
+    expect(flattenNesting('1. one\n   10. two\n       - three', 2)).toEqual({ markdown: '1. one\n   10. two\n       three', firstFlattenedLine: 3 });
   });
 
   it('leaves code blocks as written', () => {
@@ -189,6 +203,6 @@ describe('text shaped to make the loader backtrack', () => {
   it('summarises one paragraph of 200,000 characters of emphasis markers from its start alone', () => {
     const bodyMarkdown = `Opening words. ${'_a'.repeat(100_000)}`;
     const summary = renderSummary({ bodyMarkdown, url: 'https://rights.example.org/en/x/', lang: 'en' }, testConfig());
-    expect(summary).toBe('<p>Opening words. <em>…</em></p>');
+    expect(summary.html).toBe('<p>Opening words. <em>…</em></p>');
   });
 });

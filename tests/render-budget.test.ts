@@ -45,14 +45,14 @@ describe('rendering full texts within a time budget', () => {
   it('gives up a body that overruns the budget and renders every other body in full', () => {
     const outcomes = renderAll({ first: ORDINARY_BODY, slow: QUADRATIC_BODY, after: ORDINARY_BODY, last: ORDINARY_BODY }, 1500);
     expect(outcomes.get('slow')).toEqual({ failure: 'rendering its full text took longer than 1500 ms (limits.renderMs)' });
-    for (const key of ['first', 'after', 'last']) expect(outcomes.get(key)).toEqual({ html: '<p>The centre documented <strong>forty</strong> cases this year.</p>\n' });
+    for (const key of ['first', 'after', 'last']) expect(outcomes.get(key)).toEqual({ html: '<p>The centre documented <strong>forty</strong> cases this year.</p>\n', warnings: [] });
   });
 
   it('renders with more jobs than threads, each once, with links made absolute against its page', () => {
     const bodies = Object.fromEntries(Array.from({ length: 30 }, (_, i) => [`post-${i}`, `Post ${i} links [a report](../reports/${i}/).`]));
     const outcomes = renderAll(bodies, 10_000);
     expect(outcomes.size).toBe(30);
-    expect(outcomes.get('post-7')).toEqual({ html: '<p>Post 7 links <a href="https://rights.example.org/en/news/reports/7/">a report</a>.</p>\n' });
+    expect(outcomes.get('post-7')).toEqual({ html: '<p>Post 7 links <a href="https://rights.example.org/en/news/reports/7/">a report</a>.</p>\n', warnings: [] });
   });
 
   it('stops and passes on an error from reading a body (a file that changed during the build)', () => {
@@ -67,7 +67,7 @@ describe('rendering full texts within a time budget', () => {
 
   it('renders on the calling thread, without a budget, where no compiled worker exists', () => {
     const outcomes = renderAll({ only: ORDINARY_BODY }, 1, startRenderThreadsFromSource);
-    expect(outcomes.get('only')).toEqual({ html: '<p>The centre documented <strong>forty</strong> cases this year.</p>\n' });
+    expect(outcomes.get('only')).toEqual({ html: '<p>The centre documented <strong>forty</strong> cases this year.</p>\n', warnings: [] });
   });
 });
 

@@ -6,7 +6,7 @@ import { sanitizeHtml } from '../src/render/sanitize.js';
 import { cutAtWordBoundary, htmlToText, summarizeHtml } from '../src/render/summary.js';
 
 const PAGE = 'https://rights.example.org/en/statements/release-them/';
-const render = (markdown: string) => sanitizeHtml(markdownToHtml(markdown), PAGE);
+const render = (markdown: string) => sanitizeHtml(markdownToHtml(markdown), PAGE, 100).html;
 const dom = (html: string) => new JSDOM(`<body>${html}</body>`).window.document.body;
 
 describe('sanitising', () => {
@@ -47,6 +47,13 @@ describe('sanitising', () => {
     const body = dom(render('![ok](data:image/png;base64,iVBORw0KGgo=) <img src="data:image/svg+xml;base64,PHN2Zz4=" alt="svg"> [x](data:text/html,<script>alert(1)</script>)'));
     expect([...body.querySelectorAll('img')].map((img) => img.getAttribute('src'))).toEqual(['data:image/png;base64,iVBORw0KGgo=']);
     expect(body.querySelector('a')?.hasAttribute('href') ?? false).toBe(false);
+  });
+
+  it('removes <bdo>, the markup form of a direction override, and keeps its text; <bdi> isolates stay', () => {
+    const body = dom(render('Invoice <bdo dir="rtl">fdp.exe</bdo> from <bdi>مركز</bdi>.'));
+    expect(body.querySelector('bdo')).toBeNull();
+    expect(body.querySelector('bdi')?.textContent).toBe('مركز');
+    expect(body.textContent).toContain('Invoice fdp.exe from');
   });
 });
 

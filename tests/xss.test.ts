@@ -89,7 +89,7 @@ const EXPECTED: Record<(typeof LANGUAGES)[number], Record<string, Expectation>> 
     },
     'bidi-override.md': {
       title: 'Invoice fdp.exe for review',
-      keeps: ['Body text with an override gnp.exe and an isolate reversed still reads.'],
+      keeps: ['Body text with an override gnp.exe and a markup override reversed still reads.'],
       summaryKeeps: ['Right-to-left override in a summary ends here.'],
     },
     'data-images.md': {

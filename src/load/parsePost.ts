@@ -1,15 +1,17 @@
 import { createHash } from 'node:crypto';
 import matter from 'gray-matter';
+import { isMap, isNode, isScalar, isSeq, parseDocument } from 'yaml';
 import { closest, distance } from 'fastest-levenshtein';
 import type { Limits, SiteConfig } from '../config.js';
 import { diagnostic, type Diagnostic } from '../diagnostics.js';
-import type { Post } from '../model.js';
+import type { Post, WrittenDate } from '../model.js';
 import { countWords, renderSummary } from '../render/article.js';
 import { closeIsolatesPerParagraph, detachedCopy, forbiddenCharacters, normaliseLineBreaks, stripForbiddenCharacters, type ForbiddenCharacter } from '../text.js';
 import { renderFailureReason } from '../render/failure.js';
 import { flattenNesting } from '../render/nesting.js';
 import { articleUrl } from '../urls.js';
-import { frontMatterSchema, HIDING_FIELDS, KNOWN_FIELDS, resolveDateAliases, type FrontMatter } from './frontMatter.js';
+import { frontMatterSchema, HIDING_FIELDS, KNOWN_FIELDS, resolveDateAliases, type AliasedField, type FrontMatter } from './frontMatter.js';
+import { datesOutOfRange } from './plausibleDates.js';
 import { markupRemoved } from './plainFields.js';
 import { schemaProblems } from './schemaIssues.js';
 import { BIDI_REMOVED, ISOLATES_CLOSED, parseYamlMapping, type YamlData } from './yamlData.js';
@@ -38,6 +40,7 @@ export interface ValidFrontMatter {
   readonly intent: PublicationIntent;
   readonly yaml: YamlData;
   readonly body: string;
+  readonly dates: readonly WrittenDate[];
 }
 
 const START = { line: 1, column: 1 };
@@ -122,8 +125,11 @@ export function readFrontMatter(file: SourceFile, config: SiteConfig): { frontMa
   warnAboutMissingAltText(result.data, source, report);
   for (const removed of markupRemoved(source.data)) report(source.positionOf(removed.path), 'warning', removed.field, removed.message);
   const intent = publicationIntent(result.data, config, source, report);
-  if (!intent || !namesAreSafe) return { diagnostics };
-  return { frontMatter: { data: result.data, intent, yaml: source, body }, diagnostics };
+  const dates = writtenDates(result.data, source);
+  const dateProblems = datesOutOfRange(dates);
+  for (const { written, severity, message } of dateProblems) report(written.position, severity, written.field, message);
+  if (!intent || !namesAreSafe || dateProblems.some((problem) => problem.severity === 'error')) return { diagnostics };
+  return { frontMatter: { data: result.data, intent, yaml: source, body, dates }, diagnostics };
 }
 
 /** Whether and when the author means the post to be seen. */
@@ -169,6 +175,13 @@ function publicationIntent(fm: FrontMatter, config: SiteConfig, source: YamlData
   };
 }
 
+/** Every date field the author wrote, under the key they wrote it with. */
+function writtenDates(fm: FrontMatter, source: YamlData): WrittenDate[] {
+  const { dates, writtenAs } = resolveDateAliases(fm);
+  const fields: [string, Date | undefined][] = [['date', fm.date], ...(Object.keys(dates) as AliasedField[]).map((field): [string, Date | undefined] => [writtenAs[field], dates[field]])];
+  return fields.flatMap(([field, date]) => (date ? [{ field, date, text: String(source.data[field]), position: source.positionOf([field]) }] : []));
+}
+
 /** Whether the title and tags are within the site's limits; each one past its limit is an error at its line. */
 function withinLimits(fm: FrontMatter, limits: Limits, source: YamlData, report: Report): boolean {
   const problems: [field: string, message: string][] = [];
@@ -190,11 +203,12 @@ function warnAboutMissingAltText(fm: FrontMatter, source: YamlData, report: Repo
 export function parsePost(file: SourceFile, config: SiteConfig): ParsedPost {
   const { frontMatter, diagnostics } = readFrontMatter(file, config);
   if (!frontMatter) return { diagnostics };
-  const { data: fm, intent, yaml: source, body } = frontMatter;
+  const { data: fm, intent, yaml: source, body, dates } = frontMatter;
   const slug = fm.slug ?? fileSlug(file.path);
   const categories = (fm.categories ?? []).filter((path) => path.length > 0);
   const url = articleUrl(config, { lang: file.lang, slug, topCategory: categories[0]?.[0], date: fm.date });
-  const derived = deriveFromBody(file, body, { summaryMarkdown: fm.summary || undefined, url }, config, diagnostics);
+  const summary = { summaryMarkdown: fm.summary || undefined, url, position: source.positionOf(['summary']) };
+  const derived = deriveFromBody(file, body, summary, config, diagnostics);
   if (!derived) return { diagnostics };
   const post: Post = {
     sourcePath: file.path,
@@ -219,6 +233,7 @@ export function parsePost(file: SourceFile, config: SiteConfig): ParsedPost {
     expires: intent.expires,
     canonical: fm.canonical,
     relatedPins: fm.related,
+    writtenDates: dates,
     positions: Object.fromEntries(
       (['slug', 'id', 'translationKey', 'related'] as const).filter((field) => fm[field] !== undefined).map((field) => [field, source.positionOf([field])]),
     ),
@@ -236,7 +251,7 @@ export function parsePost(file: SourceFile, config: SiteConfig): ParsedPost {
 function deriveFromBody(
   file: SourceFile,
   body: string,
-  summary: { summaryMarkdown?: string; url: string },
+  summary: { summaryMarkdown?: string; url: string; position: { line: number; column: number } },
   config: SiteConfig,
   diagnostics: Diagnostic[],
 ): { summaryHtml: string; wordCount: number } | undefined {
@@ -247,7 +262,9 @@ function deriveFromBody(
     diagnostics.push(diagnostic(file.path, { line: bodyLine + flattenedAt - 1, column: 1 }, 'warning', 'body', message));
   }
   try {
-    return { summaryHtml: renderSummary({ ...summary, bodyMarkdown: body, lang: file.lang }, config), wordCount: countWords(body) };
+    const { html, warnings } = renderSummary({ ...summary, bodyMarkdown: body, lang: file.lang }, config);
+    for (const message of warnings) diagnostics.push(diagnostic(file.path, summary.position, 'warning', 'summary', message));
+    return { summaryHtml: html, wordCount: countWords(body) };
   } catch (error) {
     diagnostics.push(diagnostic(file.path, { line: bodyLine, column: 1 }, 'error', 'body', `${renderFailureReason(error)}; this post is skipped`));
     return undefined;
@@ -299,18 +316,35 @@ function reportForbiddenCharacters(text: string, found: readonly ForbiddenCharac
 }
 
 /**
- * The front-matter field whose lines hold `index` (the last top-level key at
- * or above its line), or `body` past the closing --- line.
+ * The front-matter field that holds `index`, named as schema errors name it
+ * (`title`, `tags.0`, `author.1.name`, `image.alt`), or `body` past the
+ * closing --- line. Only read for a file that holds a removed character.
  */
 function fieldAt(text: string, index: number): string {
-  const lines = text.slice(0, index).split('\n');
-  let field = 'front-matter';
-  for (const line of lines.slice(1)) {
-    if (/^(---|\.\.\.)\s*$/.test(line)) return 'body';
-    const key = /^([^\s#:-][^:]*):(\s|$)/.exec(line)?.[1];
-    if (key) field = key.trim().replace(/^["']|["']$/g, '');
+  const start = text.indexOf('\n') + 1;
+  const closing = /^(---|\.\.\.)[ \t]*$/m.exec(text.slice(start));
+  const end = closing ? start + closing.index : text.length;
+  if (index >= end) return 'body';
+  const path = pathAt(parseDocument(text.slice(start, end)).contents, index - start);
+  return path.length > 0 ? path.join('.') : 'front-matter';
+}
+
+/** The keys and indices leading from `node` to the innermost value or key written across `offset`. */
+function pathAt(node: unknown, offset: number): (string | number)[] {
+  const covers = (item: unknown) => isNode(item) && item.range !== null && item.range !== undefined && offset >= item.range[0] && offset < item.range[2];
+  if (isMap(node)) {
+    for (const pair of node.items) {
+      const name = isScalar(pair.key) ? String(pair.key.value) : undefined;
+      if (name === undefined) continue;
+      if (covers(pair.value)) return [name, ...pathAt(pair.value, offset)];
+      if (covers(pair.key)) return [name];
+    }
   }
-  return field;
+  if (isSeq(node)) {
+    const index = node.items.findIndex(covers);
+    if (index >= 0) return [index, ...pathAt(node.items[index], offset)];
+  }
+  return [];
 }
 
 function fileSlug(path: string): string {

@@ -1,22 +1,48 @@
 import type { Limits, SiteConfig } from '../config.js';
 import { markdownToHtml } from './markdown.js';
 import { flattenNesting } from './nesting.js';
-import { sanitizeHtml } from './sanitize.js';
-import { summarizeHtml } from './summary.js';
+import { sanitizeHtml, type SanitizedHtml } from './sanitize.js';
+import { summarizeHtmlReporting } from './summary.js';
 
 /** An author's own summary may run longer than a derived one, but not without limit. */
 const AUTHORED_SUMMARY_FACTOR = 3;
 /** Markdown characters of the body's opening rendered for a derived summary: ample for any cut. */
 const OPENING_FACTOR = 4;
+/**
+ * Elements the deepest kept Markdown level may still hold: its paragraph and
+ * inline markup (a link in emphasis in strong text, code…).
+ */
+const INLINE_HEADROOM = 10;
 
-/** The full body as safe HTML with URLs made absolute against the article's `pageUrl`. Pure, so results can be cached by content hash. */
-export function renderBody(pageUrl: string, bodyMarkdown: string, limits: Limits): string {
-  return sanitizeHtml(boundedMarkdownToHtml(bodyMarkdown, limits), pageUrl);
+/** HTML with what an editor should hear about it (for the field it came from). */
+export interface Rendered {
+  readonly html: string;
+  readonly warnings: readonly string[];
 }
 
-/** Markdown to unsanitised HTML, its nesting first cut to the configured depth so the parser's stack holds. */
-function boundedMarkdownToHtml(markdown: string, limits: Limits): string {
-  return markdownToHtml(flattenNesting(markdown, limits.nestingDepth).markdown);
+/**
+ * How deep HTML elements may nest: as deep as Markdown nested to
+ * `limits.nestingDepth` renders, a list level being two elements
+ * (`<ul><li>`), so that only raw HTML is ever cut by it.
+ */
+export function elementDepthLimit(limits: Limits): number {
+  return 2 * limits.nestingDepth + INLINE_HEADROOM;
+}
+
+/** The full body as safe HTML with URLs made absolute against the article's `pageUrl`. Pure, so results can be cached by content hash. */
+export function renderBody(pageUrl: string, bodyMarkdown: string, limits: Limits): Rendered {
+  const { html, flattened } = renderSafely(bodyMarkdown, pageUrl, limits);
+  return { html, warnings: flattened ? [deepHtmlWarning(limits)] : [] };
+}
+
+/** Markdown to safe HTML, nested no deeper than the limits allow: Markdown first (so the parser's stack holds), then the HTML. */
+function renderSafely(markdown: string, pageUrl: string, limits: Limits): SanitizedHtml {
+  return sanitizeHtml(markdownToHtml(flattenNesting(markdown, limits.nestingDepth).markdown), pageUrl, elementDepthLimit(limits));
+}
+
+function deepHtmlWarning(limits: Limits): string {
+  const depth = elementDepthLimit(limits);
+  return `HTML elements nested deeper than ${depth} levels (twice limits.nestingDepth, ${limits.nestingDepth}, plus ${INLINE_HEADROOM}) are unwrapped; their text is kept`;
 }
 
 /** What a summary is made from. */
@@ -32,14 +58,25 @@ export interface SummarySource {
 /**
  * The HTML summary: the `summary` field, else the opening of the body. Only
  * the opening blocks of the Markdown are rendered, so summarising a post of
- * any length costs about the same (archives summarise every post).
+ * any length costs about the same (archives summarise every post); an
+ * author's summary is bounded the same way, as its Markdown may be as costly
+ * to parse as any body. Warnings are about the author's `summary` field: a
+ * derived summary is cut by design, and its body is warned about when rendered.
  */
-export function renderSummary(source: SummarySource, config: SiteConfig): string {
+export function renderSummary(source: SummarySource, config: SiteConfig): Rendered {
   const limit = config.feeds.summaryLength;
-  if (source.summaryMarkdown !== undefined) {
-    return summarizeHtml(sanitizeHtml(boundedMarkdownToHtml(source.summaryMarkdown, config.limits), source.url), limit * AUTHORED_SUMMARY_FACTOR, source.lang);
+  if (source.summaryMarkdown === undefined) {
+    const { html } = renderSafely(openingBlocks(source.bodyMarkdown, limit * OPENING_FACTOR), source.url, config.limits);
+    return { html: summarizeHtmlReporting(html, limit, source.lang).html, warnings: [] };
   }
-  return summarizeHtml(sanitizeHtml(boundedMarkdownToHtml(openingBlocks(source.bodyMarkdown, limit * OPENING_FACTOR), config.limits), source.url), limit, source.lang);
+  const shown = limit * AUTHORED_SUMMARY_FACTOR;
+  const { html, flattened } = renderSafely(openingBlocks(source.summaryMarkdown, shown * OPENING_FACTOR), source.url, config.limits);
+  const summary = summarizeHtmlReporting(html, shown, source.lang);
+  const warnings = [
+    ...(summary.truncated ? [`summary is longer than the ${shown} characters shown (${AUTHORED_SUMMARY_FACTOR} × feeds.summaryLength); it is cut at a word`] : []),
+    ...(flattened ? [deepHtmlWarning(config.limits)] : []),
+  ];
+  return { html: summary.html, warnings };
 }
 
 /**

@@ -15,7 +15,7 @@ import { availableParallelism } from 'node:os';
 import { MessageChannel, type MessagePort, receiveMessageOnPort, type Worker } from 'node:worker_threads';
 import type { Limits } from '../config.js';
 import { sharedArray, startWorker } from '../threads.js';
-import { renderBody } from './article.js';
+import { renderBody, type Rendered } from './article.js';
 import { renderFailureReason } from './failure.js';
 import { EVENTS, type RenderReply, type RenderTask, type RenderWorkerInput } from './renderProtocol.js';
 
@@ -25,8 +25,8 @@ export interface BodyJob<K> {
   read(): { readonly markdown: string; readonly pageUrl: string };
 }
 
-/** The rendered HTML, or why there is none. */
-export type RenderOutcome = { readonly html: string } | { readonly failure: string };
+/** The rendered HTML with what an editor should hear about it, or why there is none. */
+export type RenderOutcome = Rendered | { readonly failure: string };
 
 export interface BoundedOptions {
   /** How many jobs are coming, to start no more threads than they need. */
@@ -92,7 +92,7 @@ function threadCount(options: BoundedOptions): number {
 function renderHere<K>(job: BodyJob<K>, limits: Limits): RenderOutcome {
   const { markdown, pageUrl } = job.read();
   try {
-    return { html: renderBody(pageUrl, markdown, limits) };
+    return renderBody(pageUrl, markdown, limits);
   } catch (error) {
     return { failure: renderFailureReason(error) };
   }
@@ -157,7 +157,7 @@ class Pool {
     else if (lane.job?.id === reply.id) {
       const { settle } = lane.job;
       lane.job = undefined;
-      settle(reply.kind === 'rendered' ? { html: reply.html } : { failure: reply.reason });
+      settle(reply.kind === 'rendered' ? { html: reply.html, warnings: reply.warnings } : { failure: reply.reason });
     }
   }
 

@@ -27,7 +27,7 @@ export interface RenderWorkerInput {
 export type RenderReply =
   | { readonly kind: 'ready' }
   | { readonly kind: 'unavailable'; readonly error: string }
-  | { readonly kind: 'rendered'; readonly id: number; readonly html: string }
+  | { readonly kind: 'rendered'; readonly id: number; readonly html: string; readonly warnings: readonly string[] }
   | { readonly kind: 'failed'; readonly id: number; readonly reason: string };
 
 /** The index in `signal` of the count of replies sent. */

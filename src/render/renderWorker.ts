@@ -17,7 +17,7 @@ try {
   const { renderFailureReason } = await import('./failure.js');
   port.on('message', (task: RenderTask) => {
     try {
-      reply({ kind: 'rendered', id: task.id, html: renderBody(task.pageUrl, task.markdown, limits) });
+      reply({ kind: 'rendered', id: task.id, ...renderBody(task.pageUrl, task.markdown, limits) });
     } catch (error) {
       reply({ kind: 'failed', id: task.id, reason: renderFailureReason(error) });
     }

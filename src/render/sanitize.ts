@@ -1,6 +1,9 @@
 import sanitize from 'sanitize-html';
 import { stripForbiddenCharacters } from '../text.js';
 
+/** Elements dropped together with their content. */
+const NON_TEXT_TAGS: ReadonlySet<string> = new Set(['script', 'style', 'textarea', 'option', 'noscript', 'iframe', 'object', 'embed', 'template', 'svg', 'math', 'title', 'head']);
+
 const RASTER_DATA_IMAGE = /^data:image\/(png|jpeg|gif|webp|avif);base64,[a-z0-9+/=\s]+$/i;
 
 /**
@@ -9,12 +12,15 @@ const RASTER_DATA_IMAGE = /^data:image\/(png|jpeg|gif|webp|avif);base64,[a-z0-9+
  * math, event handlers, style attributes) is dropped; the text of script and
  * style elements goes with them.
  */
-function options(pageUrl: string): sanitize.IOptions {
+function options(pageUrl: string, maxDepth: number): sanitize.IOptions {
   return {
+    // Elements deeper than this are unwrapped, their text kept: thousands of nested elements
+    // reach every reader, and some (jsdom's serialiser at about 50,000) run out of stack on them.
+    nestingLimit: maxDepth,
     allowedTags: [
       'p', 'br', 'hr', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'blockquote', 'ul', 'ol', 'li', 'dl', 'dt', 'dd',
       'a', 'strong', 'b', 'em', 'i', 'u', 's', 'del', 'ins', 'code', 'pre', 'kbd', 'samp', 'sub', 'sup', 'mark',
-      'small', 'abbr', 'cite', 'q', 'bdi', 'bdo', 'img', 'figure', 'figcaption', 'table', 'thead', 'tbody',
+      'small', 'abbr', 'cite', 'q', 'bdi', 'img', 'figure', 'figcaption', 'table', 'thead', 'tbody',
       'tfoot', 'tr', 'th', 'td', 'caption', 'div', 'span', 'section',
     ],
     allowedAttributes: {
@@ -35,7 +41,7 @@ function options(pageUrl: string): sanitize.IOptions {
     allowedSchemesAppliedToAttributes: ['href', 'src', 'cite'],
     allowProtocolRelative: false,
     disallowedTagsMode: 'discard',
-    nonTextTags: ['script', 'style', 'textarea', 'option', 'noscript', 'iframe', 'object', 'embed', 'template', 'svg', 'math', 'title', 'head'],
+    nonTextTags: [...NON_TEXT_TAGS],
     transformTags: {
       a: (tagName, attribs) => ({ tagName, attribs: withAbsoluteUrl(attribs, 'href', pageUrl) }),
       img: (tagName, attribs) => {
@@ -51,14 +57,50 @@ function options(pageUrl: string): sanitize.IOptions {
   };
 }
 
+export interface SanitizedHtml {
+  readonly html: string;
+  /** Whether elements nested deeper than the limit were unwrapped. */
+  readonly flattened: boolean;
+}
+
 /**
  * Sanitises article HTML and makes every link, image and citation URL absolute,
  * resolved as a browser would on the article page (`pageUrl`), so that a feed
- * reader or partner page never shows a broken relative link.
+ * reader or partner page never shows a broken relative link. Elements nested
+ * more than `maxDepth` deep are unwrapped (their text kept, every element
+ * opened is closed).
  */
-export function sanitizeHtml(html: string, pageUrl: string): string {
+export function sanitizeHtml(html: string, pageUrl: string, maxDepth: number): SanitizedHtml {
+  const depth = depthGauge();
+  const sanitized = sanitize(html, { ...options(pageUrl, maxDepth), onOpenTag: depth.open, onCloseTag: depth.close });
   // Character references such as &#1; decode to characters no XML document may hold.
-  return stripForbiddenCharacters(sanitize(html, options(pageUrl))).replaceAll(']]>', ']]&gt;');
+  return { html: stripForbiddenCharacters(sanitized).replaceAll(']]>', ']]&gt;'), flattened: depth.deepest() > maxDepth };
+}
+
+/**
+ * How deep the elements sanitize-html counts against its `nestingLimit` go:
+ * every element but those inside a dropped non-text element (an `svg`'s
+ * children are dropped with it, and are not counted).
+ */
+function depthGauge(): { open: (name: string) => void; close: () => void; deepest: () => number } {
+  let depth = 0;
+  let deepest = 0;
+  let insideDropped = 0;
+  return {
+    open(name) {
+      if (insideDropped > 0 || NON_TEXT_TAGS.has(name)) {
+        insideDropped++;
+        return;
+      }
+      depth++;
+      deepest = Math.max(deepest, depth);
+    },
+    close() {
+      if (insideDropped > 0) insideDropped--;
+      else depth--;
+    },
+    deepest: () => deepest,
+  };
 }
 
 function withAbsoluteUrl(attribs: sanitize.Attributes, name: string, pageUrl: string): sanitize.Attributes {

@@ -16,6 +16,11 @@ const ELLIPSIS = '…';
  * Headings, images, tables and code blocks are left out: they are not prose.
  */
 export function summarizeHtml(html: string, maxChars: number, lang: string): string {
+  return summarizeHtmlReporting(html, maxChars, lang).html;
+}
+
+/** `summarizeHtml`, saying whether the text was cut. */
+export function summarizeHtmlReporting(html: string, maxChars: number, lang: string): { html: string; truncated: boolean } {
   const out: string[] = [];
   const open: string[] = [];
   let skipDepth = 0;
@@ -76,7 +81,7 @@ export function summarizeHtml(html: string, maxChars: number, lang: string): str
 
   if (truncated) out.push(ELLIPSIS);
   while (open.length > 0) out.push(`</${open.pop()}>`);
-  return out.join('').replace(/(<p>\s*<\/p>)+$/g, '').trim();
+  return { html: out.join('').replace(/(<p>\s*<\/p>)+$/g, '').trim(), truncated };
 }
 
 /**

@@ -1,0 +1,47 @@
+import { diagnostic, type Diagnostic, type Severity } from '../diagnostics.js';
+import type { Post, WrittenDate } from '../model.js';
+
+/** Before this year a news date is almost surely a typo (`0099` for `2099`, `1026` for `2026`). */
+const EARLIEST_PLAUSIBLE_YEAR = 1900;
+/** A date further ahead of the build than this is almost surely a typo (`2062` for `2026`). */
+const PLAUSIBLE_YEARS_AHEAD = 10;
+/** RFC 3339 (Atom, JSON Feed) and RFC 822 (RSS) dates have four-digit years. */
+const LATEST_WRITABLE_YEAR = 9999;
+
+export interface DateProblem {
+  readonly written: WrittenDate;
+  readonly severity: Severity;
+  readonly message: string;
+}
+
+/**
+ * What can be said of a post's dates without a clock: a date no feed can
+ * write (an error: the post is skipped) or one before 1900 (a warning: the
+ * post is published with it, as written).
+ */
+export function datesOutOfRange(dates: readonly WrittenDate[]): DateProblem[] {
+  return dates.flatMap((written): DateProblem[] => {
+    const year = written.date.getUTCFullYear();
+    if (year < 0 || year > LATEST_WRITABLE_YEAR) {
+      return [{ written, severity: 'error', message: `${written.field} ${written.text} falls outside the years 0000-9999 that feeds can carry; this post is skipped` }];
+    }
+    if (year < EARLIEST_PLAUSIBLE_YEAR) {
+      return [{ written, severity: 'warning', message: `${written.field} ${written.text} is before ${EARLIEST_PLAUSIBLE_YEAR}, probably a typo; it is published as written` }];
+    }
+    return [];
+  });
+}
+
+/** Warnings for dates more than ten years after `now`, the build's clock: probably typos that would hold or date a post far ahead. */
+export function farFutureDates(posts: readonly Post[], now: Date): Diagnostic[] {
+  const horizon = new Date(now);
+  horizon.setUTCFullYear(horizon.getUTCFullYear() + PLAUSIBLE_YEARS_AHEAD);
+  return posts.flatMap((post) =>
+    (post.writtenDates ?? [])
+      .filter(({ date }) => date > horizon)
+      .map(({ field, text, position }) => {
+        const message = `${field} ${text} is more than ${PLAUSIBLE_YEARS_AHEAD} years after the build's clock (${now.toISOString().slice(0, 10)}), probably a typo; it is used as written`;
+        return diagnostic(post.sourcePath, position, 'warning', field, message);
+      }),
+  );
+}

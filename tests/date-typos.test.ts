@@ -46,6 +46,12 @@ describe('a date before 1900', () => {
     expect(jsonFeedErrors(outputOf(result, 'en/feed.json'))).toEqual([]);
   });
 
+  it('dates the feed by its newest item even before 1970, not by the epoch', () => {
+    const result = build('date: 1969-07-20T20:17:00Z');
+    expect(outputOf(result, 'en/atom.xml')).toContain('<updated>1969-07-20T20:17:00Z</updated>');
+    expect(outputOf(result, 'en/rss.xml')).toContain('<lastBuildDate>Sun, 20 Jul 1969 20:17:00 GMT</lastBuildDate>');
+  });
+
   it('says nothing of an ordinary date', () => {
     expect(about(build('date: 2026-03-02\nupdated: 2026-03-04').diagnostics)).toEqual([]);
   });

@@ -63,7 +63,8 @@ function composeDocument(plan: FeedPlan, entries: FeedEntry[], config: SiteConfi
   const { lang, archive } = plan;
   const settings = config.languages[lang];
   const site = settings?.siteName ?? config.baseUrl;
-  const newest = Math.max(0, ...entries.map((entry) => entry.updated.getTime()));
+  // An empty feed is dated at the epoch; a feed of posts from before 1970 by its newest one all the same.
+  const newest = entries.length === 0 ? 0 : Math.max(...entries.map((entry) => entry.updated.getTime()));
   const depth = plan.basePath.split('/').length - 1;
   return {
     lang,

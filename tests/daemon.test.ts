@@ -148,6 +148,22 @@ describe('nashra schedule', () => {
     expect(await third.exited).toBe(0);
   }, 90_000);
 
+  it('stops within two seconds of SIGTERM while a long build is still working, having written nothing of it', async () => {
+    // Markdown whose rendering takes minutes; the budget is set longer still, so the build is busy when the signal comes.
+    const slow = post('title: Slow\ndate: 2026-01-01T00:00:00Z', `Opening.\n\n${'_a'.repeat(200_000)}\n`);
+    const site = await siteOnDisk({ 'en/slow.md': slow, 'en/fine.md': post('title: Fine\ndate: 2026-01-02T00:00:00Z') }, { schedule: { cron: '0 0 1 1 *' }, limits: { renderMs: 600_000 } });
+    const daemon = start(site);
+    await daemon.waitFor((line) => line.event === 'start', 20_000);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const signalled = performance.now();
+    daemon.signal('SIGTERM');
+    expect(await daemon.exited).toBe(0);
+    expect(performance.now() - signalled).toBeLessThan(2000);
+    expect(daemon.lines.some((line) => line.event === 'build-stopped')).toBe(true);
+    expect(await listFiles(join(site, 'feeds'))).toEqual([]);
+    expect(await listFiles(join(site, '.nashra'))).not.toContain('lock');
+  }, 60_000);
+
   it('serves the feeds it writes with --serve', async () => {
     const site = await siteOnDisk({ 'en/a.md': post('title: A\ndate: 2026-01-01') }, fastSchedule);
     const daemon = new Daemon(site, ['--serve', '--port', '0']);

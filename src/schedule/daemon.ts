@@ -236,7 +236,8 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
   // A build that has not begun putting files in place is stopped now rather than waited for.
   await thread?.stop(STOP_GRACE_MS);
   await stopping;
-  await Promise.race([Promise.allSettled([...notifications]), new Promise((r) => setTimeout(r, 2000))]);
+  // WebSub pings in flight get a moment to finish; the wait itself must not hold the process open.
+  await Promise.race([Promise.allSettled([...notifications]), new Promise((r) => setTimeout(r, 2000).unref())]);
   for (const companion of options.companions ?? []) await companion.close();
   await lock.lock.release();
   log({ event: 'stopped', message: 'stopped' });

@@ -1,0 +1,57 @@
+/**
+ * A rebuild that reuses what earlier builds left (the state directory, the
+ * feeds kept by fingerprint) publishes exactly what a clean build of the same
+ * posts publishes, byte for byte, whatever the change in between.
+ */
+import { readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ROOT, runCli, siteOnDisk, snapshot } from './support/site.js';
+
+const NOW = '2026-11-20T00:00:00Z';
+
+async function samplePosts(): Promise<Record<string, string>> {
+  const posts: Record<string, string> = {};
+  for (const lang of ['en', 'ar']) {
+    for (const name of await readdir(join(ROOT, 'posts', lang))) posts[`${lang}/${name}`] = await readFile(join(ROOT, 'posts', lang, name), 'utf8');
+  }
+  return posts;
+}
+
+async function edit(path: string, change: (text: string) => string): Promise<void> {
+  const text = await readFile(path, 'utf8');
+  const changed = change(text);
+  if (changed === text) throw new Error(`the change left ${path} as it was`);
+  await writeFile(path, changed);
+}
+
+const post = (site: string, path: string) => join(site, 'posts', path);
+
+/** Each change an editor makes between two builds. */
+const CHANGES: Record<string, (site: string) => Promise<void>> = {
+  'a body edited': (site) => edit(post(site, 'en/annual-report-2025.md'), (text) => `${text}\nA correction added after publication.\n`),
+  'a tag added in the front matter': (site) => edit(post(site, 'en/annual-report-2025.md'), (text) => text.replace(/^tags: \[/m, 'tags: [corrections, ')),
+  'a post re-categorised': (site) => edit(post(site, 'en/al-rimal-prison-hunger-strike.md'), (text) => text.replace(/^categories: .*$/m, 'categories: ["Reports"]')),
+  'a post added': (site) => writeFile(post(site, 'en/new-statement.md'), '---\ntitle: A new statement\ndate: 2026-11-10T10:00:00+03:00\ncategories: ["Statements"]\ntags: [detention]\n---\n\nThe centre welcomes the release of two detainees.\n'),
+  'a post deleted': (site) => rm(post(site, 'en/annual-report-2025.md')),
+  'a post renamed': (site) => rename(post(site, 'en/annual-report-2025.md'), post(site, 'en/report-of-the-year-2025.md')),
+  'a translation pair broken': (site) => edit(post(site, 'en/al-rimal-prison-hunger-strike.md'), (text) => text.replace(/^translationKey: .*$/m, 'translationKey: no-longer-paired')),
+  'a config value changed': (site) => edit(join(site, 'nashra.config.yaml'), (text) => text.replace('"summaryLength": 280', '"summaryLength": 120')),
+};
+
+describe('a rebuild after a change publishes what a clean build publishes', () => {
+  for (const [change, apply] of Object.entries(CHANGES)) {
+    it(`after ${change}`, async () => {
+      const site = await siteOnDisk(await samplePosts(), { feeds: { limit: 4, summaryLength: 280 } });
+      const build = (out: string, state: string) => runCli(['build', '--now', NOW, '--out', out, '--state-dir', state], site);
+      expect((await build('feeds', 'state')).code).toBe(0);
+      await apply(site);
+      const incremental = await build('feeds', 'state');
+      expect(incremental.code, incremental.stderr).toBe(0);
+      expect((await build('clean-feeds', 'clean-state')).code).toBe(0);
+      const [rebuilt, clean] = [await snapshot(join(site, 'feeds')), await snapshot(join(site, 'clean-feeds'))];
+      expect(Object.keys(rebuilt)).toEqual(Object.keys(clean));
+      for (const path of Object.keys(clean)) expect(rebuilt[path], path).toBe(clean[path]);
+    }, 60_000);
+  }
+});

@@ -4,7 +4,7 @@
 // (as tests/support/daemon.ts runs it); "in the feed" means the item is in <out>/en/feed.json,
 // polled every 25 ms. Node built-ins only.
 import { spawn } from 'node:child_process';
-import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -47,13 +47,22 @@ function buildLine(daemon, after, reason) {
   return line;
 }
 
-function feedHas(out, title) {
-  try {
-    const feed = JSON.parse(readFileSync(join(out, 'en', 'feed.json'), 'utf8'));
-    return feed.items.some((item) => item.title === title) ? Date.now() : undefined;
-  } catch {
-    return undefined; // not there yet, or being replaced
-  }
+/** Polls cheaply: the feed is read and parsed only when its inode, size or mtime moved, so the poll does not compete with the daemon for the CPU. */
+function feedWatcher(out) {
+  const file = join(out, 'en', 'feed.json');
+  let lastSeen = '';
+  return (title) => {
+    try {
+      const stats = statSync(file);
+      const seen = `${stats.ino}:${stats.size}:${stats.mtimeMs}`;
+      if (seen === lastSeen) return undefined;
+      const feed = JSON.parse(readFileSync(file, 'utf8'));
+      lastSeen = seen;
+      return feed.items.some((item) => item.title === title) ? Date.now() : undefined;
+    } catch {
+      return undefined; // not there yet, or being replaced
+    }
+  };
 }
 
 const probePost = (title, date, extra = '') =>
@@ -69,6 +78,7 @@ const isoSecond = (ms) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 export async function measureDaemon({ cli, site, out, state, debounceMs, buildMs, log }) {
   const patience = 60_000 + 10 * buildMs;
   const daemon = startDaemon({ cli, site, out, state });
+  const feedHas = feedWatcher(out);
   try {
     const start = await waitUntil(() => buildLine(daemon, 0, 'start'), patience, 'the first build');
     log(`    daemon: first build ${start.durationMs} ms`);
@@ -79,7 +89,7 @@ export async function measureDaemon({ cli, site, out, state, debounceMs, buildMs
     const savedFile = join(site.posts, 'en', 'bench-probe-saved.md');
     writeFileSync(savedFile, probePost(savedTitle, isoSecond(Date.now())));
     const savedAt = Date.now();
-    const savedAppeared = await waitUntil(() => feedHas(out, savedTitle), patience, 'the saved post in the feed');
+    const savedAppeared = await waitUntil(() => feedHas(savedTitle), patience, 'the saved post in the feed');
     const changeBuild = await waitUntil(() => buildLine(daemon, seen, 'change'), patience, 'the build after the save');
     log(`    daemon: saved post in the feed after ${savedAppeared - savedAt} ms (build ${changeBuild.durationMs} ms)`);
 
@@ -92,7 +102,7 @@ export async function measureDaemon({ cli, site, out, state, debounceMs, buildMs
     writeFileSync(join(site.posts, 'en', 'bench-probe-embargo.md'), probePost(embargoTitle, publishAt, `publishAt: ${publishAt}\n`));
     const embargoSaveBuild = await waitUntil(() => buildLine(daemon, seen, 'change'), patience, 'the build after saving the embargoed post');
     const overlapped = embargoSaveBuild.receivedAt >= publishAtMs;
-    const embargoAppeared = await waitUntil(() => feedHas(out, embargoTitle), patience + lead, 'the embargoed post in the feed');
+    const embargoAppeared = await waitUntil(() => feedHas(embargoTitle), patience + lead, 'the embargoed post in the feed');
     const publication = await waitUntil(() => daemon.lines.slice(seen).find((l) => l.event === 'build' && l.at === new Date(publishAtMs).toISOString()) ?? buildLine(daemon, seen, 'publication'), patience, 'the publication build');
     log(`    daemon: embargoed post in the feed ${embargoAppeared - publishAtMs} ms after publishAt (build for ${publication.at}, ${publication.durationMs} ms${overlapped ? '; its save build overlapped publishAt' : ''})`);
 

@@ -1,20 +1,23 @@
-// One measured child process for the benchmarks: wall time from here, peak RSS from GNU time
-// (/usr/bin/time -f %M) when it works, else (for node commands only) from a small wrapper that
-// imports the script and reports process.resourceUsage().maxRSS on exit. Node built-ins only.
+// One measured child process for the benchmarks: wall time from here, peak RSS and CPU time (user +
+// system, which other processes on the machine inflate less than wall time) from GNU time
+// (/usr/bin/time -f '%e %M %U %S') when it works, else (for node commands only) from a small
+// wrapper that imports the script and reports process.resourceUsage() on exit. Node built-ins only.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
-/** Whether /usr/bin/time -f '%e %M' runs and writes what we parse. */
+const TIME_FORMAT = '%e %M %U %S';
+
+/** Whether /usr/bin/time -f '%e %M %U %S' runs and writes what we parse. */
 export function gnuTimeWorks() {
   if (!existsSync('/usr/bin/time')) return false;
   const dir = mkdtempSync(join(tmpdir(), 'nashra-bench-probe-'));
   try {
     const file = join(dir, 'time.txt');
-    const probe = spawnSync('/usr/bin/time', ['-f', '%e %M', '-o', file, 'true']);
-    return probe.status === 0 && /^\d+(\.\d+)? \d+\s*$/.test(readFileSync(file, 'utf8'));
+    const probe = spawnSync('/usr/bin/time', ['-f', TIME_FORMAT, '-o', file, 'true']);
+    return probe.status === 0 && /^\d+(\.\d+)? \d+ \d+(\.\d+)? \d+(\.\d+)?\s*$/.test(readFileSync(file, 'utf8'));
   } catch {
     return false;
   } finally {
@@ -24,13 +27,16 @@ export function gnuTimeWorks() {
 
 /**
  * Runs in place of `node SCRIPT ...`: makes process.argv look like a direct run, imports the
- * script (which runs on import), and writes the peak RSS in KiB to NASHRA_BENCH_RSS on exit.
+ * script (which runs on import), and writes `peak RSS in KiB, CPU seconds` to NASHRA_BENCH_RSS on exit.
  */
 const wrapper = (script) => `
 import { writeFileSync } from 'node:fs';
 const [script, ...rest] = process.argv.slice(1);
 process.argv = [process.argv[0], script, ...rest];
-process.on('exit', () => writeFileSync(process.env.NASHRA_BENCH_RSS, String(process.resourceUsage().maxRSS)));
+process.on('exit', () => {
+  const usage = process.resourceUsage();
+  writeFileSync(process.env.NASHRA_BENCH_RSS, usage.maxRSS + ' ' + (usage.userCPUTime + usage.systemCPUTime) / 1e6);
+});
 await import(${JSON.stringify(pathToFileURL(script).href)});
 `;
 
@@ -42,7 +48,8 @@ export function killCurrent() {
 
 /**
  * Runs `command args` (a node script when `nodeScript` is set: command is then the script's path)
- * and resolves with its exit code, wall seconds, peak RSS in KiB (NaN when unknown), stdout and stderr.
+ * and resolves with its exit code, wall seconds, peak RSS in KiB and CPU seconds (NaN when unknown),
+ * stdout and stderr. CPU time counts every thread of the process.
  */
 export function measuredRun({ command, args, nodeScript = false, rssMethod, cwd, env = {} }) {
   const scratch = mkdtempSync(join(tmpdir(), 'nashra-bench-rss-'));
@@ -52,7 +59,7 @@ export function measuredRun({ command, args, nodeScript = false, rssMethod, cwd,
   let spawnArgs = programArgs;
   if (rssMethod === 'time') {
     spawnCommand = '/usr/bin/time';
-    spawnArgs = ['-f', '%e %M', '-o', measure, program, ...programArgs];
+    spawnArgs = ['-f', TIME_FORMAT, '-o', measure, program, ...programArgs];
   } else if (nodeScript) {
     spawnArgs = ['--input-type=module', '-e', wrapper(command), command, ...args];
   }
@@ -69,14 +76,16 @@ export function measuredRun({ command, args, nodeScript = false, rssMethod, cwd,
       current = undefined;
       const seconds = (performance.now() - started) / 1000;
       let rssKiB = NaN;
+      let cpuSeconds = NaN;
       try {
-        const text = readFileSync(measure, 'utf8').trim();
-        rssKiB = Number(rssMethod === 'time' ? text.split(/\s+/).pop() : text);
+        const fields = readFileSync(measure, 'utf8').trim().split(/\s+/).map(Number);
+        if (rssMethod === 'time') [, rssKiB, cpuSeconds] = [fields[0], fields[1], fields[2] + fields[3]];
+        else [rssKiB, cpuSeconds] = fields;
       } catch {
         // reported as n/a
       }
       rmSync(scratch, { recursive: true, force: true });
-      resolvePromise({ code, seconds, rssKiB, stdout: Buffer.concat(stdout).toString('utf8').trim(), stderr: Buffer.concat(stderr).toString('utf8') });
+      resolvePromise({ code, seconds, rssKiB, cpuSeconds, stdout: Buffer.concat(stdout).toString('utf8').trim(), stderr: Buffer.concat(stderr).toString('utf8') });
     });
   });
 }

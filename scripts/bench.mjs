@@ -24,9 +24,11 @@
 //            when hugo is installed (--hugo insists on it, --no-hugo skips it);
 //   daemon   `nashra schedule` on the workspace (scripts/bench-daemon.mjs):
 //            embargo latency, saved-post latency, SIGTERM during a build.
-// Wall time is measured here; peak RSS comes from GNU time (/usr/bin/time -f %M)
-// when it is installed, else from a small wrapper that imports the CLI and
-// reports process.resourceUsage().maxRSS on exit. Node built-ins only.
+// Wall time is measured here; peak RSS and CPU time (user + system, which other
+// processes on a shared machine inflate less than wall time) come from GNU time
+// (/usr/bin/time) when it is installed, else from a small wrapper that imports
+// the CLI and reports process.resourceUsage() on exit (scripts/bench-process.mjs;
+// Hugo's then read n/a). Node built-ins only.
 
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -216,7 +218,7 @@ async function measureSize(size) {
   const target = corpus(size);
   const work = workspace(target);
   const row = { articles: size, files: target.files };
-  const report = (label, result) => log(`  ${size} articles, ${label}: ${result.seconds.toFixed(2)} s, ${mb(result.rssKiB)} MB, exit ${result.code}; CLI: ${result.stdout}`);
+  const report = (label, result) => log(`  ${size} articles, ${label}: ${result.seconds.toFixed(2)} s (CPU ${result.cpuSeconds.toFixed(2)} s), ${mb(result.rssKiB)} MB, exit ${result.code}; CLI: ${result.stdout}`);
   try {
     const full = [];
     for (let run = 1; run <= runs; run++) {
@@ -238,11 +240,12 @@ async function measureSize(size) {
     report('one deleted post', del);
     Object.assign(row, {
       full: median(full.map((r) => r.seconds)),
+      fullCpu: median(full.map((r) => r.cpuSeconds)),
       fullRuns: full.map((r) => r.seconds),
-      noop: noop.seconds,
-      edit: edit.seconds,
-      add: add.seconds,
-      del: del.seconds,
+      noop,
+      edit,
+      add,
+      del,
       rssKiB: Math.max(...[...full, noop, edit, add, del].map((r) => r.rssKiB)),
       diagnostics: full[0].diagnostics,
     });
@@ -251,7 +254,7 @@ async function measureSize(size) {
       const hugoRuns = [];
       for (let run = 1; run <= runs; run++) {
         const result = await runHugo({ dir: join(work.root, 'hugo'), postsDir: work.site.posts, rssMethod });
-        log(`  ${size} articles, hugo ${run}/${runs}: ${result.seconds.toFixed(2)} s, ${mb(result.rssKiB)} MB, exit ${result.code}, items en ${result.items.en} ar ${result.items.ar}`);
+        log(`  ${size} articles, hugo ${run}/${runs}: ${result.seconds.toFixed(2)} s (CPU ${result.cpuSeconds.toFixed(2)} s), ${mb(result.rssKiB)} MB, exit ${result.code}, items en ${result.items.en} ar ${result.items.ar}`);
         if (result.code !== 0) {
           console.error(`hugo failed with exit code ${result.code}:\n${result.stderr.slice(0, 4000)}`);
           process.exit(1);
@@ -259,6 +262,7 @@ async function measureSize(size) {
         hugoRuns.push(result);
       }
       row.hugo = median(hugoRuns.map((r) => r.seconds));
+      row.hugoCpu = median(hugoRuns.map((r) => r.cpuSeconds));
       row.hugoRssKiB = Math.max(...hugoRuns.map((r) => r.rssKiB));
     }
 
@@ -297,7 +301,11 @@ const rows = [];
 for (const size of sizes) rows.push(await measureSize(size));
 
 const s = (seconds) => `${seconds.toFixed(2)} s`;
-const ofFull = (seconds, row) => `${s(seconds)} (${((100 * seconds) / row.full).toFixed(0)}%)`;
+const percent = (part, whole) => (Number.isFinite(part / whole) ? `${((100 * part) / whole).toFixed(0)}%` : 'n/a');
+/** A rebuild's wall time, and its wall and CPU time as shares of the full build's. */
+const ofFull = (result, row) => `${s(result.seconds)} (${percent(result.seconds, row.full)}; CPU ${percent(result.cpuSeconds, row.fullCpu)})`;
+const cpu = (seconds) => (Number.isFinite(seconds) ? s(seconds) : 'n/a');
+const ratio = (a, b) => (Number.isFinite(a / b) ? `${(a / b).toFixed(1)}x` : 'n/a');
 const ms = (value) => `${(value / 1000).toFixed(2)} s`;
 
 function table(header, cells) {
@@ -317,13 +325,16 @@ console.log(
 );
 console.log('');
 table(
-  ['articles', 'post files', 'Hugo', 'nashra full', 'ratio', 'no-op rebuild', 'one edited post', 'one added post', 'one deleted post', 'peak RSS', 'Hugo RSS', 'full runs', 'diagnostics'],
+  ['articles', 'post files', 'Hugo', 'nashra full', 'ratio', 'Hugo CPU', 'nashra full CPU', 'CPU ratio', 'no-op rebuild', 'one edited post', 'one added post', 'one deleted post', 'peak RSS', 'Hugo RSS', 'full runs', 'diagnostics'],
   rows.map((r) => [
     r.articles.toLocaleString('en-US'),
     r.files.toLocaleString('en-US'),
     r.hugo === undefined ? 'n/a' : s(r.hugo),
     s(r.full),
-    r.hugo === undefined ? 'n/a' : `${(r.full / r.hugo).toFixed(1)}x`,
+    ratio(r.full, r.hugo),
+    cpu(r.hugoCpu),
+    cpu(r.fullCpu),
+    ratio(r.fullCpu, r.hugoCpu),
     ofFull(r.noop, r),
     ofFull(r.edit, r),
     ofFull(r.add, r),

@@ -113,7 +113,8 @@ export async function measureDaemon({ cli, site, out, state, debounceMs, buildMs
     await sleep(debounceMs + 150 + Math.min(1000, Math.round(changeBuild.durationMs / 3)));
     const signalledAt = Date.now();
     daemon.child.kill('SIGTERM');
-    const exit = await Promise.race([daemon.exited, sleep(patience).then(() => undefined)]);
+    // Unreferenced: the timeout must not keep the benchmark alive once the daemon is gone.
+    const exit = await Promise.race([daemon.exited, sleep(patience, undefined, { ref: false })]);
     if (!exit) throw new Error('the daemon did not stop after SIGTERM');
     const after = daemon.lines.slice(seen);
     const finished = after.find((l) => l.event === 'build');

@@ -19,7 +19,8 @@
 //   no-op    the same build again, output and state dir kept, nothing changed;
 //   edit     the newest English post's body edited, rebuilt;
 //   add      a new post added, rebuilt;
-//   delete   that post deleted again, rebuilt;
+//   delete   that post deleted again, rebuilt; the output left then is compared,
+//            byte for byte, with a cold build of the same posts into fresh dirs;
 //   hugo     `--runs` cold Hugo builds of the same posts (scripts/bench-hugo.mjs),
 //            when hugo is installed (--hugo insists on it, --no-hugo skips it);
 //   daemon   `nashra schedule` on the workspace (scripts/bench-daemon.mjs):
@@ -32,7 +33,7 @@
 
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { appendFileSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, availableParallelism, loadavg, release, tmpdir, totalmem, platform, arch } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -212,6 +213,31 @@ async function nashraBuild(work, { cold }) {
   return { ...result, diagnostics: errors + warnings };
 }
 
+/** Every file under `dir` with the SHA-256 of its bytes. */
+function treeHashes(dir) {
+  const hashes = new Map();
+  for (const name of readdirSync(dir, { recursive: true }).sort()) {
+    const file = join(dir, name);
+    if (statSync(file).isFile()) hashes.set(name, createHash('sha256').update(readFileSync(file)).digest('hex'));
+  }
+  return hashes;
+}
+
+/**
+ * Whether the output the rebuilds left equals, byte for byte, a cold build of the same posts into
+ * fresh dirs: a fast rebuild only counts when it publishes what a cold build would.
+ */
+async function sameAsColdBuild(work) {
+  const fresh = { ...work, out: join(work.root, 'verify-out'), state: join(work.root, 'verify-state') };
+  await nashraBuild(fresh, { cold: true });
+  const kept = treeHashes(work.out);
+  const cold = treeHashes(fresh.out);
+  rmSync(fresh.out, { recursive: true, force: true });
+  rmSync(fresh.state, { recursive: true, force: true });
+  const differing = [...new Set([...kept.keys(), ...cold.keys()])].filter((name) => kept.get(name) !== cold.get(name));
+  return differing.length === 0 ? 'equals a cold build' : `DIFFERS from a cold build in ${differing.length} files, such as ${differing.slice(0, 3).join(', ')}`;
+}
+
 const mb = (kib) => (Number.isFinite(kib) ? (kib / 1024).toFixed(0) : 'n/a');
 
 async function measureSize(size) {
@@ -238,6 +264,8 @@ async function measureSize(size) {
     rmSync(added);
     const del = await nashraBuild(work, { cold: false });
     report('one deleted post', del);
+    row.sameAsCold = await sameAsColdBuild(work);
+    log(`  ${size} articles, output after the rebuilds ${row.sameAsCold}`);
     Object.assign(row, {
       full: median(full.map((r) => r.seconds)),
       fullCpu: median(full.map((r) => r.cpuSeconds)),
@@ -325,7 +353,7 @@ console.log(
 );
 console.log('');
 table(
-  ['articles', 'post files', 'Hugo', 'nashra full', 'ratio', 'Hugo CPU', 'nashra full CPU', 'CPU ratio', 'no-op rebuild', 'one edited post', 'one added post', 'one deleted post', 'peak RSS', 'Hugo RSS', 'full runs', 'diagnostics'],
+  ['articles', 'post files', 'Hugo', 'nashra full', 'ratio', 'Hugo CPU', 'nashra full CPU', 'CPU ratio', 'no-op rebuild', 'one edited post', 'one added post', 'one deleted post', 'peak RSS', 'Hugo RSS', 'full runs', 'diagnostics', 'output after rebuilds'],
   rows.map((r) => [
     r.articles.toLocaleString('en-US'),
     r.files.toLocaleString('en-US'),
@@ -343,6 +371,7 @@ table(
     r.hugoRssKiB === undefined ? 'n/a' : `${mb(r.hugoRssKiB)} MB`,
     r.fullRuns.map((x) => x.toFixed(2)).join(', '),
     String(r.diagnostics),
+    r.sameAsCold,
   ]),
 );
 const daemonRows = rows.filter((r) => r.daemon);

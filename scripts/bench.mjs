@@ -1,8 +1,9 @@
 #!/usr/bin/env node
-// Build-time and memory benchmark for nashra.
+// Build-time, rebuild-time, daemon-latency and memory benchmark for nashra, side by side with Hugo.
 //
 //   npm run bench                                   (compiles, then runs this script)
 //   node scripts/bench.mjs [--sizes 2000,20000] [--runs 3] [--seed 1] [--rss time|wrapper] [--dist DIR]
+//                          [--hugo | --no-hugo] [--no-daemon]
 //
 // --dist benchmarks another compiled copy (DIR/cli.js) instead of dist/, for
 // example a snapshot compiled with `npx tsc -p tsconfig.json --outDir DIR`
@@ -10,18 +11,35 @@
 // node_modules that resolves the dependencies).
 //
 // For each size it generates (or reuses) a corpus under bench-corpus/ with
-// scripts/generate-corpus.mjs, then runs the compiled CLI (dist/cli.js) as a
-// child process `--runs` times: the first run is the cold one, the others warm.
-// Wall time is measured here; peak RSS comes from GNU time (/usr/bin/time -f %M)
-// when it is installed, else from a small wrapper that imports the CLI and
-// reports process.resourceUsage().maxRSS on exit. Node built-ins only.
+// scripts/generate-corpus.mjs and copies it into a temporary workspace (whose
+// config gets a yearly cron, so that no five-minute tick lands in a
+// measurement). There it runs the compiled CLI (dist/cli.js) as a child process:
+//   full     `--runs` cold builds, each into a fresh output and state dir
+//            (with --no-cache when `build --help` offers it), the median kept;
+//   no-op    the same build again, output and state dir kept, nothing changed;
+//   edit     the newest English post's body edited, rebuilt;
+//   add      a new post added, rebuilt;
+//   delete   that post deleted again, rebuilt; the output left then is compared,
+//            byte for byte, with a cold build of the same posts into fresh dirs;
+//   hugo     `--runs` cold Hugo builds of the same posts (scripts/bench-hugo.mjs),
+//            when hugo is installed (--hugo insists on it, --no-hugo skips it);
+//   daemon   `nashra schedule` on the workspace (scripts/bench-daemon.mjs):
+//            embargo latency, saved-post latency, SIGTERM during a build.
+// Wall time is measured here; peak RSS and CPU time (user + system, which other
+// processes on a shared machine inflate less than wall time) come from GNU time
+// (/usr/bin/time) when it is installed, else from a small wrapper that imports
+// the CLI and reports process.resourceUsage() on exit (scripts/bench-process.mjs;
+// Hugo's then read n/a). Node built-ins only.
 
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, availableParallelism, release, tmpdir, totalmem, platform, arch } from 'node:os';
+import { appendFileSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpus, availableParallelism, loadavg, release, tmpdir, totalmem, platform, arch } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
+import { measureDaemon } from './bench-daemon.mjs';
+import { hugoVersion, runHugo } from './bench-hugo.mjs';
+import { gnuTimeWorks, killCurrent, measuredRun, median } from './bench-process.mjs';
 import { scriptArgs } from './script-args.mjs';
 
 const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
@@ -29,17 +47,20 @@ const GENERATOR = join(ROOT, 'scripts', 'generate-corpus.mjs');
 const CORPORA = join(ROOT, 'bench-corpus');
 const NOW = '2030-01-01';
 
-const USAGE = 'usage: node scripts/bench.mjs [--sizes 2000,20000] [--runs 3] [--seed 1] [--rss time|wrapper] [--dist DIR]';
+const USAGE = 'usage: node scripts/bench.mjs [--sizes 2000,20000] [--runs 3] [--seed 1] [--rss time|wrapper] [--dist DIR] [--hugo | --no-hugo] [--no-daemon]';
 const args = scriptArgs(USAGE, {
   sizes: { type: 'string', default: '2000,20000' },
   runs: { type: 'string', default: '3' },
   seed: { type: 'string', default: '1' },
   rss: { type: 'string' },
   dist: { type: 'string', default: join(ROOT, 'dist') },
+  hugo: { type: 'boolean' },
+  'no-hugo': { type: 'boolean', default: false },
+  'no-daemon': { type: 'boolean', default: false },
 });
 const sizes = args.sizes.split(',').map((s) => Number(s.trim().replace(/_/g, '')));
 const runs = Number(args.runs);
-if (sizes.some((n) => !Number.isInteger(n) || n < 1) || !Number.isInteger(runs) || runs < 1) {
+if (sizes.some((n) => !Number.isInteger(n) || n < 1) || !Number.isInteger(runs) || runs < 1 || (args.hugo && args['no-hugo'])) {
   console.error(USAGE);
   process.exit(2);
 }
@@ -65,41 +86,6 @@ function machine() {
   const memory = (totalmem() / 1024 ** 3).toFixed(1);
   return `${model}, ${cores} cores, ${memory} GiB RAM, Node ${process.version}, ${platform()} ${release()} ${arch()}`;
 }
-
-// ---------------------------------------------------------------- peak RSS method
-
-function gnuTimeWorks() {
-  if (!existsSync('/usr/bin/time')) return false;
-  const dir = mkdtempSync(join(tmpdir(), 'nashra-bench-probe-'));
-  try {
-    const file = join(dir, 'time.txt');
-    const probe = spawnSync('/usr/bin/time', ['-f', '%e %M', '-o', file, 'true']);
-    return probe.status === 0 && /^\d+(\.\d+)? \d+\s*$/.test(readFileSync(file, 'utf8'));
-  } catch {
-    return false;
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-const rssMethod = args.rss ?? (gnuTimeWorks() ? 'time' : 'wrapper');
-if (rssMethod !== 'time' && rssMethod !== 'wrapper') {
-  console.error(USAGE);
-  process.exit(2);
-}
-
-/**
- * Runs the wrapper in place of `node dist/cli.js`: it makes process.argv look
- * like a direct run, imports the CLI (which runs on import), and writes the
- * process's peak RSS in KiB to the file named by NASHRA_BENCH_RSS on exit.
- */
-const WRAPPER = `
-import { writeFileSync } from 'node:fs';
-const [cli, ...rest] = process.argv.slice(1);
-process.argv = [process.argv[0], cli, ...rest];
-process.on('exit', () => writeFileSync(process.env.NASHRA_BENCH_RSS, String(process.resourceUsage().maxRSS)));
-await import(${JSON.stringify(pathToFileURL(CLI).href)});
-`;
 
 // ---------------------------------------------------------------- corpus
 
@@ -137,118 +123,271 @@ function corpus(size) {
   return { dir, config: join(dir, 'nashra.config.yaml'), posts: join(dir, 'posts'), files: countPosts(join(dir, 'posts')) };
 }
 
-// ---------------------------------------------------------------- one build
 
-/** The running build, so that Ctrl-C or a kill removes its temporary output directory. */
-let current;
+// ---------------------------------------------------------------- workspace
+
+const rssMethod = args.rss ?? (gnuTimeWorks() ? 'time' : 'wrapper');
+if (rssMethod !== 'time' && rssMethod !== 'wrapper') {
+  console.error(USAGE);
+  process.exit(2);
+}
+
+/** The workspaces in use, so that Ctrl-C or a kill removes them. */
+const workspaces = new Set();
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
   process.on(signal, () => {
-    if (current) {
-      current.child.kill('SIGKILL');
-      rmSync(current.out, { recursive: true, force: true });
-    }
+    killCurrent();
+    for (const dir of workspaces) rmSync(dir, { recursive: true, force: true });
     process.exit(130);
   });
 }
 
-function runBuild(target) {
-  const out = mkdtempSync(join(tmpdir(), 'nashra-bench-out-'));
-  const measure = join(out, 'peak-rss.txt');
-  const cliArgs = ['build', '--config', target.config, '--posts', target.posts, '--out', join(out, 'feeds'), '--state-dir', join(out, 'state'), '--now', NOW];
-  let command;
-  let commandArgs;
-  if (rssMethod === 'time') {
-    command = '/usr/bin/time';
-    commandArgs = ['-f', '%e %M', '-o', measure, process.execPath, CLI, ...cliArgs];
-  } else {
-    command = process.execPath;
-    commandArgs = ['--input-type=module', '-e', WRAPPER, CLI, ...cliArgs];
+/** A private copy of the corpus to edit, with output and state dirs beside it (not inside: the daemon watches the site). */
+function workspace(target) {
+  const root = mkdtempSync(join(tmpdir(), 'nashra-bench-'));
+  workspaces.add(root);
+  const siteRoot = join(root, 'site');
+  cpSync(target.posts, join(siteRoot, 'posts'), { recursive: true });
+  cpSync(target.config, join(siteRoot, 'nashra.config.yaml'));
+  // Once a year at midnight on 1 January: no cron tick lands in a daemon measurement.
+  appendFileSync(join(siteRoot, 'nashra.config.yaml'), 'schedule:\n  cron: "0 0 1 1 *"\n');
+  return {
+    root,
+    site: { root: siteRoot, config: join(siteRoot, 'nashra.config.yaml'), posts: join(siteRoot, 'posts') },
+    out: join(root, 'out'),
+    state: join(root, 'state'),
+  };
+}
+
+function removeWorkspace(work) {
+  rmSync(work.root, { recursive: true, force: true });
+  workspaces.delete(work.root);
+}
+
+/** The English post with the latest `date:` line: it is in the feeds, so editing it changes them. */
+function newestEnglishPost(postsDir) {
+  let newest;
+  for (const name of readdirSync(join(postsDir, 'en')).sort()) {
+    const file = join(postsDir, 'en', name);
+    const match = /^date: ["']?([^"'\n]+)/m.exec(readFileSync(file, 'utf8'));
+    const time = match ? Date.parse(match[1]) : NaN;
+    if (Number.isFinite(time) && (!newest || time > newest.time)) newest = { file, time };
   }
-  return new Promise((resolvePromise, reject) => {
-    const started = performance.now();
-    const child = spawn(command, commandArgs, { cwd: ROOT, env: { ...process.env, NASHRA_BENCH_RSS: measure, NASHRA_LANG: 'en' }, stdio: ['ignore', 'pipe', 'pipe'] });
-    current = { child, out };
-    const stdout = [];
-    const stderr = [];
-    child.stdout.on('data', (chunk) => stdout.push(chunk));
-    child.stderr.on('data', (chunk) => stderr.push(chunk));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      current = undefined;
-      const seconds = (performance.now() - started) / 1000;
-      let rssKiB = NaN;
-      try {
-        const text = readFileSync(measure, 'utf8').trim();
-        rssKiB = Number(rssMethod === 'time' ? text.split(/\s+/).pop() : text);
-      } catch {
-        // reported as n/a
-      }
-      const feeds = existsSync(join(out, 'feeds')) ? readdirSync(join(out, 'feeds'), { recursive: true }).filter((n) => /\.(xml|json)$/.test(n)).length : 0;
-      rmSync(out, { recursive: true, force: true });
-      const errText = Buffer.concat(stderr).toString('utf8');
-      const lines = errText.split('\n');
-      const errors = lines.filter((l) => /^\S.*:\d+:\d+ error /.test(l)).length;
-      const warnings = lines.filter((l) => /^\S.*:\d+:\d+ warning /.test(l)).length;
-      resolvePromise({ code, seconds, rssKiB, errors, warnings, feeds, stdout: Buffer.concat(stdout).toString('utf8').trim(), stderr: errText });
+  return newest.file;
+}
+
+const ADDED_POST = `---
+title: "A statement added by the benchmark"
+date: 2026-01-02T10:00:00+03:00
+categories: Statements
+tags: [detention, fair trial]
+---
+
+The benchmark adds this statement to measure a rebuild after one new post.
+`;
+
+// ---------------------------------------------------------------- nashra
+
+const cacheFlag = (() => {
+  const help = spawnSync(process.execPath, [CLI, 'build', '--help'], { encoding: 'utf8' });
+  return /--no-cache\b/.test(help.stdout) ? '--no-cache' : undefined;
+})();
+
+/** One `nashra build` of the workspace; `cold` empties the output and state dirs first. */
+async function nashraBuild(work, { cold }) {
+  if (cold) {
+    rmSync(work.out, { recursive: true, force: true });
+    rmSync(work.state, { recursive: true, force: true });
+  }
+  const cliArgs = ['build', '--config', work.site.config, '--posts', work.site.posts, '--out', work.out, '--state-dir', work.state, '--now', NOW];
+  if (cold && cacheFlag) cliArgs.push(cacheFlag);
+  const result = await measuredRun({ command: CLI, args: cliArgs, nodeScript: true, rssMethod, cwd: ROOT, env: { NASHRA_LANG: 'en' } });
+  if (result.code !== 0 && result.code !== 1) {
+    console.error(`the build failed with exit code ${result.code}:\n${result.stderr.slice(0, 4000)}`);
+    process.exit(1);
+  }
+  const lines = result.stderr.split('\n');
+  const errors = lines.filter((l) => /^\S.*:\d+:\d+ error /.test(l)).length;
+  const warnings = lines.filter((l) => /^\S.*:\d+:\d+ warning /.test(l)).length;
+  if (errors + warnings > 0) log(`    ${errors} error and ${warnings} warning diagnostics, such as:\n${lines.slice(0, 5).join('\n')}`);
+  return { ...result, diagnostics: errors + warnings };
+}
+
+/** Every file under `dir` with the SHA-256 of its bytes. */
+function treeHashes(dir) {
+  const hashes = new Map();
+  for (const name of readdirSync(dir, { recursive: true }).sort()) {
+    const file = join(dir, name);
+    if (statSync(file).isFile()) hashes.set(name, createHash('sha256').update(readFileSync(file)).digest('hex'));
+  }
+  return hashes;
+}
+
+/**
+ * Whether the output the rebuilds left equals, byte for byte, a cold build of the same posts into
+ * fresh dirs: a fast rebuild only counts when it publishes what a cold build would.
+ */
+async function sameAsColdBuild(work) {
+  const fresh = { ...work, out: join(work.root, 'verify-out'), state: join(work.root, 'verify-state') };
+  await nashraBuild(fresh, { cold: true });
+  const kept = treeHashes(work.out);
+  const cold = treeHashes(fresh.out);
+  rmSync(fresh.out, { recursive: true, force: true });
+  rmSync(fresh.state, { recursive: true, force: true });
+  const differing = [...new Set([...kept.keys(), ...cold.keys()])].filter((name) => kept.get(name) !== cold.get(name));
+  return differing.length === 0 ? 'equals a cold build' : `DIFFERS from a cold build in ${differing.length} files, such as ${differing.slice(0, 3).join(', ')}`;
+}
+
+const mb = (kib) => (Number.isFinite(kib) ? (kib / 1024).toFixed(0) : 'n/a');
+
+async function measureSize(size) {
+  const target = corpus(size);
+  const work = workspace(target);
+  const row = { articles: size, files: target.files };
+  const report = (label, result) => log(`  ${size} articles, ${label}: ${result.seconds.toFixed(2)} s (CPU ${result.cpuSeconds.toFixed(2)} s), ${mb(result.rssKiB)} MB, exit ${result.code}; CLI: ${result.stdout}`);
+  try {
+    const full = [];
+    for (let run = 1; run <= runs; run++) {
+      const result = await nashraBuild(work, { cold: true });
+      report(`full build ${run}/${runs}`, result);
+      full.push(result);
+    }
+    const noop = await nashraBuild(work, { cold: false });
+    report('no-op rebuild', noop);
+    appendFileSync(newestEnglishPost(work.site.posts), '\nA sentence the benchmark adds to edit this post.\n');
+    const edit = await nashraBuild(work, { cold: false });
+    report('one edited post', edit);
+    const added = join(work.site.posts, 'en', 'bench-added-post.md');
+    writeFileSync(added, ADDED_POST);
+    const add = await nashraBuild(work, { cold: false });
+    report('one added post', add);
+    rmSync(added);
+    const del = await nashraBuild(work, { cold: false });
+    report('one deleted post', del);
+    row.sameAsCold = await sameAsColdBuild(work);
+    log(`  ${size} articles, output after the rebuilds ${row.sameAsCold}`);
+    Object.assign(row, {
+      full: median(full.map((r) => r.seconds)),
+      fullCpu: median(full.map((r) => r.cpuSeconds)),
+      fullRuns: full.map((r) => r.seconds),
+      noop,
+      edit,
+      add,
+      del,
+      rssKiB: Math.max(...[...full, noop, edit, add, del].map((r) => r.rssKiB)),
+      diagnostics: full[0].diagnostics,
     });
-  });
+
+    if (hugo) {
+      const hugoRuns = [];
+      for (let run = 1; run <= runs; run++) {
+        const result = await runHugo({ dir: join(work.root, 'hugo'), postsDir: work.site.posts, rssMethod });
+        log(`  ${size} articles, hugo ${run}/${runs}: ${result.seconds.toFixed(2)} s (CPU ${result.cpuSeconds.toFixed(2)} s), ${mb(result.rssKiB)} MB, exit ${result.code}, items en ${result.items.en} ar ${result.items.ar}`);
+        if (result.code !== 0) {
+          console.error(`hugo failed with exit code ${result.code}:\n${result.stderr.slice(0, 4000)}`);
+          process.exit(1);
+        }
+        hugoRuns.push(result);
+      }
+      row.hugo = median(hugoRuns.map((r) => r.seconds));
+      row.hugoCpu = median(hugoRuns.map((r) => r.cpuSeconds));
+      row.hugoRssKiB = Math.max(...hugoRuns.map((r) => r.rssKiB));
+    }
+
+    if (!args['no-daemon']) {
+      // The daemon starts where the rebuilds left off: the same output and state dir.
+      row.daemon = await measureDaemon({ cli: CLI, site: work.site, out: work.out, state: work.state, debounceMs: 300, buildMs: Math.round(row.full * 1000), log });
+    }
+  } finally {
+    removeWorkspace(work);
+  }
+  return row;
 }
 
 // ---------------------------------------------------------------- main
 
-const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-};
-
-const machineLine = machine();
-log(`machine: ${machineLine}`);
-log(`peak RSS via ${rssMethod === 'time' ? '/usr/bin/time -f %M' : 'process.resourceUsage().maxRSS wrapper'}`);
-
-const rows = [];
-for (const size of sizes) {
-  const target = corpus(size);
-  const results = [];
-  for (let run = 1; run <= runs; run++) {
-    const result = await runBuild(target);
-    const label = run === 1 ? 'cold' : 'warm';
-    log(`  ${size} articles, run ${run}/${runs} (${label}): ${result.seconds.toFixed(2)} s, ${(result.rssKiB / 1024).toFixed(0)} MB, exit ${result.code}; CLI: ${result.stdout}`);
-    if (result.code !== 0 && result.code !== 1) {
-      console.error(`the build failed with exit code ${result.code}:\n${result.stderr.slice(0, 4000)}`);
-      process.exit(1);
-    }
-    if (result.errors + result.warnings > 0) log(`  ${result.errors} error and ${result.warnings} warning diagnostics, such as:\n${result.stderr.split('\n').slice(0, 5).join('\n')}`);
-    results.push(result);
+function hugoWanted() {
+  if (args['no-hugo']) return undefined;
+  const version = hugoVersion();
+  if (!version && args.hugo) {
+    console.error('--hugo: hugo is not installed (apt-get install hugo)');
+    process.exit(2);
   }
-  const seconds = median(results.map((r) => r.seconds));
-  rows.push({
-    articles: size,
-    files: target.files,
-    seconds,
-    runs: results.map((r) => r.seconds),
-    rssMB: Math.max(...results.map((r) => r.rssKiB)) / 1024,
-    postsPerSecond: target.files / seconds,
-    diagnostics: results[0].errors + results[0].warnings,
-    feeds: results[0].feeds,
-  });
+  return version;
 }
 
-const header = ['articles', 'files', 'build time (median, s)', 'runs (cold, warm…) s', 'peak RSS (MB)', 'posts/s', 'diagnostics'];
-const cells = rows.map((r) => [
-  r.articles.toLocaleString('en-US'),
-  r.files.toLocaleString('en-US'),
-  r.seconds.toFixed(2),
-  r.runs.map((s) => s.toFixed(2)).join(', '),
-  Number.isFinite(r.rssMB) ? r.rssMB.toFixed(0) : 'n/a',
-  r.postsPerSecond.toFixed(0),
-  String(r.diagnostics),
-]);
-const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
-const line = (values) => `| ${values.map((v, i) => (i === 3 ? v.padEnd(widths[i]) : v.padStart(widths[i]))).join(' | ')} |`;
-console.log(`\nmachine: ${machineLine}`);
+const machineLine = machine();
+const hugo = hugoWanted();
+const load = () => loadavg().map((n) => n.toFixed(2)).join(' ');
+const loadAtStart = load();
+log(`machine: ${machineLine}`);
+log(`peak RSS via ${rssMethod === 'time' ? '/usr/bin/time -f %M' : 'process.resourceUsage().maxRSS wrapper'}`);
+log(`hugo: ${hugo ?? (args['no-hugo'] ? 'skipped (--no-hugo)' : 'hugo not installed, skipped')}`);
+log(`cold builds: ${cacheFlag ? `with ${cacheFlag}` : '`build --help` lists no --no-cache; a fresh output and state dir make them cold'}`);
+
+const rows = [];
+for (const size of sizes) rows.push(await measureSize(size));
+
+const s = (seconds) => `${seconds.toFixed(2)} s`;
+const percent = (part, whole) => (Number.isFinite(part / whole) ? `${((100 * part) / whole).toFixed(0)}%` : 'n/a');
+/** A rebuild's wall time, and its wall and CPU time as shares of the full build's. */
+const ofFull = (result, row) => `${s(result.seconds)} (${percent(result.seconds, row.full)}; CPU ${percent(result.cpuSeconds, row.fullCpu)})`;
+const cpu = (seconds) => (Number.isFinite(seconds) ? s(seconds) : 'n/a');
+const ratio = (a, b) => (Number.isFinite(a / b) ? `${(a / b).toFixed(1)}x` : 'n/a');
+const ms = (value) => `${(value / 1000).toFixed(2)} s`;
+
+function table(header, cells) {
+  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
+  console.log(`| ${header.map((h, i) => h.padEnd(widths[i])).join(' | ')} |`);
+  console.log(`|${widths.map((w) => `${'-'.repeat(w + 1)}:`).join('|')}|`);
+  for (const c of cells) console.log(`| ${c.map((v, i) => v.padStart(widths[i])).join(' | ')} |`);
+}
+
+console.log(`\nmachine: ${machineLine}; load average ${loadAtStart} at the start, ${load()} at the end (other processes share the cores)`);
 console.log(`cli: ${CLI}`);
-console.log(`command: node dist/cli.js build --config <corpus>/nashra.config.yaml --posts <corpus>/posts --out <tmp> --now ${NOW}; ${runs} runs per size, seed ${args.seed}`);
-console.log(line(header));
-console.log(`|${widths.map((w, i) => (i === 3 ? ':' : '-') + '-'.repeat(w) + (i === 3 ? '-' : ':')).join('|')}|`);
-for (const c of cells) console.log(line(c));
+console.log(`hugo: ${hugo ?? (args['no-hugo'] ? 'skipped (--no-hugo)' : 'hugo not installed, skipped')}`);
+console.log(
+  `nashra: build --config <copy>/nashra.config.yaml --posts <copy>/posts --out <tmp> --state-dir <tmp> --now ${NOW}; ` +
+    `full = median of ${runs} cold build(s) ${cacheFlag ? `with ${cacheFlag}` : 'in fresh output and state dirs (no --no-cache in this build)'}; ` +
+    `no-op, edit, add, delete keep the output and state dir; seed ${args.seed}`,
+);
+console.log('');
+table(
+  ['articles', 'post files', 'Hugo', 'nashra full', 'ratio', 'Hugo CPU', 'nashra full CPU', 'CPU ratio', 'no-op rebuild', 'one edited post', 'one added post', 'one deleted post', 'peak RSS', 'Hugo RSS', 'full runs', 'diagnostics', 'output after rebuilds'],
+  rows.map((r) => [
+    r.articles.toLocaleString('en-US'),
+    r.files.toLocaleString('en-US'),
+    r.hugo === undefined ? 'n/a' : s(r.hugo),
+    s(r.full),
+    ratio(r.full, r.hugo),
+    cpu(r.hugoCpu),
+    cpu(r.fullCpu),
+    ratio(r.fullCpu, r.hugoCpu),
+    ofFull(r.noop, r),
+    ofFull(r.edit, r),
+    ofFull(r.add, r),
+    ofFull(r.del, r),
+    `${mb(r.rssKiB)} MB`,
+    r.hugoRssKiB === undefined ? 'n/a' : `${mb(r.hugoRssKiB)} MB`,
+    r.fullRuns.map((x) => x.toFixed(2)).join(', '),
+    String(r.diagnostics),
+    r.sameAsCold,
+  ]),
+);
+const daemonRows = rows.filter((r) => r.daemon);
+if (daemonRows.length > 0) {
+  console.log('\nnashra schedule (the same workspace, output and state dir; debounce 300 ms):');
+  table(
+    ['articles', 'first build', 'saved post in feed', 'embargo: publishAt to feed', 'its build', 'SIGTERM to exit', 'build at SIGTERM', 'daemon peak RSS'],
+    daemonRows.map(({ articles, daemon: d }) => [
+      articles.toLocaleString('en-US'),
+      ms(d.startBuildMs),
+      ms(d.savedMs),
+      `${ms(d.embargoMs)}${d.embargoOverlapped ? ' (overlapped)' : ''}`,
+      `${ms(d.embargoBuildMs)}, now = publishAt + ${d.embargoBuildLagMs} ms`,
+      ms(d.sigtermMs),
+      d.buildAtSignal,
+      `${mb(d.peakRssKiB)} MB`,
+    ]),
+  );
+}

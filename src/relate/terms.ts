@@ -26,6 +26,26 @@ export interface CanonicalTerms {
   readonly forms: string[];
 }
 
+/**
+ * The terms of one version of an article as plain data that no index
+ * numbering is in: what the load cache keeps of a post's body, so that a
+ * post whose file did not change is related without reading it again.
+ * `TermIndex.addCounted` takes it as `add` would have counted the body.
+ */
+export interface PostTerms {
+  /** Each term's text (its stem), in the order the version first uses them. */
+  readonly terms: readonly string[];
+  /** How this version writes each term at its shortest (see `TermIndex.formOf`). */
+  readonly forms: readonly string[];
+  /** Weighted occurrences of each term, at most MAX_COUNT. */
+  readonly counts: Uint8Array;
+  /** Per term: ARABIC_TERM, and DEFINITE_TERM when this version writes it with the definite article. */
+  readonly flags: Uint8Array;
+}
+
+export const ARABIC_TERM = 1;
+export const DEFINITE_TERM = 2;
+
 /** What counting reads of a post besides its body: a `Post` is one. */
 export interface CountedText {
   /** Where its counts are kept, and found again by `of`. */
@@ -67,8 +87,16 @@ export class TermIndex {
   private readonly lang: string[] = [];
   private readonly arabic: boolean[] = [];
   private readonly form: string[] = [];
+  /** Per language, each spelling met to its index in `spellingValue` and `spellingForm`. */
   private readonly words = new Map<string, WordTable>();
+  /** What a spelling counts as: NOT_A_TERM, or `id << 1 | definite`. */
+  private readonly spellingValue: number[] = [];
+  private readonly spellingForm: string[] = [];
   private readonly byPath = new Map<string, TermCounts>();
+  /** The spellings the last `add` met, for the forms `count` reports; `spellingMark` holds the number of the `add` that last met each. */
+  private spellingsMet: number[] = [];
+  private readonly spellingMark: number[] = [];
+  private adds = 0;
 
   // Scratch space of `add`, indexed by term id or by position; every array is as long as `counts`.
   private counts = new Int32Array(1 << 12);
@@ -92,17 +120,25 @@ export class TermIndex {
     let { counts, definiteSeen, touched } = this;
     let touchedCount = 0;
     let weight: number = PLACE_WEIGHTS.title;
+    const spellingsMet: number[] = [];
+    const { spellingMark } = this;
+    const mark = ++this.adds;
     const visit = (source: string, start: number, end: number, hash1: number, hash2: number): void => {
-      let value = table.get(hash1, hash2, end - start);
-      if (value === undefined) {
-        value = this.valueOf(source.slice(start, end), post.lang);
-        table.set(hash1, hash2, end - start, value);
+      let spelling = table.get(hash1, hash2, end - start);
+      if (spelling === undefined) {
+        spelling = this.spellingOf(source.slice(start, end), post.lang);
+        table.set(hash1, hash2, end - start, spelling);
         if (this.text.length > counts.length) {
           this.grow(this.text.length);
           ({ counts, definiteSeen, touched } = this);
         }
       }
+      const value = this.spellingValue[spelling] ?? NOT_A_TERM;
       if (value === NOT_A_TERM) return;
+      if (spellingMark[spelling] !== mark) {
+        spellingMark[spelling] = mark;
+        spellingsMet.push(spelling);
+      }
       const id = value >> 1;
       const before = counts[id] ?? 0;
       if (before === 0) touched[touchedCount++] = id;
@@ -117,6 +153,40 @@ export class TermIndex {
     weight = PLACE_WEIGHTS.body;
     scanWords(withoutUrls(body), visit);
     this.byPath.set(post.sourcePath, this.take(touchedCount));
+    this.spellingsMet = spellingsMet;
+  }
+
+  /** `add`, and the counts it took as plain data, to be kept and given to `addCounted` in a later build. */
+  count(post: CountedText, body: string): PostTerms {
+    this.add(post, body);
+    const { ids, counts, definite } = this.of(post);
+    const shortest = new Map<number, string>();
+    for (const spelling of this.spellingsMet) {
+      const id = (this.spellingValue[spelling] ?? 0) >> 1;
+      const form = this.spellingForm[spelling] ?? '';
+      const current = shortest.get(id);
+      if (current === undefined || preferredForm(form, current)) shortest.set(id, form);
+    }
+    const definiteIds = new Set(definite);
+    return {
+      terms: Array.from(ids, (id) => this.textOf(id)),
+      forms: Array.from(ids, (id) => shortest.get(id) ?? this.formOf(id)),
+      counts: Uint8Array.from(counts),
+      flags: Uint8Array.from(ids, (id) => (this.isArabic(id) ? ARABIC_TERM : 0) | (definiteIds.has(id) ? DEFINITE_TERM : 0)),
+    };
+  }
+
+  /** Takes the counts of a post as `count` gave them, as if its body were counted here. */
+  addCounted(post: Pick<CountedText, 'sourcePath' | 'lang'>, terms: PostTerms): void {
+    const ids = new Int32Array(terms.terms.length);
+    const definite: number[] = [];
+    terms.terms.forEach((term, i) => {
+      const flags = terms.flags[i] ?? 0;
+      const id = this.termId(post.lang, term, terms.forms[i] ?? '', (flags & ARABIC_TERM) !== 0);
+      ids[i] = id;
+      if (flags & DEFINITE_TERM) definite.push(id);
+    });
+    this.byPath.set(post.sourcePath, { ids: this.ints(ids), counts: this.bytes(terms.counts), definite: definite.length > 0 ? this.ints(definite) : NO_IDS });
   }
 
   /** The index as plain data (see `TermSnapshot`). */
@@ -150,6 +220,11 @@ export class TermIndex {
     // A post relating without its terms would silently lose all text similarity.
     if (!counts) throw new Error(`no term counts for ${post.sourcePath}: the loader counts every valid post`);
     return counts;
+  }
+
+  /** Whether the counts of a post were taken. */
+  has(post: Pick<CountedText, 'sourcePath'>): boolean {
+    return this.byPath.has(post.sourcePath);
   }
 
   get size(): number {
@@ -189,23 +264,30 @@ export class TermIndex {
     return table;
   }
 
-  /** The table value of a spelling not met before in its language. */
-  private valueOf(word: string, lang: string): number {
+  /** The index of a spelling not met before in its language. */
+  private spellingOf(word: string, lang: string): number {
     const analysed = analyseWord(word);
-    if (!analysed) return NOT_A_TERM;
-    const key = `${lang}\u0000${analysed.term}`;
+    this.spellingForm.push(analysed?.form ?? '');
+    if (!analysed) return this.spellingValue.push(NOT_A_TERM) - 1;
+    const id = this.termId(lang, analysed.term, analysed.form, analysed.arabic);
+    return this.spellingValue.push((id << 1) | (analysed.definite ? 1 : 0)) - 1;
+  }
+
+  /** The id of a term, numbered now if it is new; `form` becomes how it is shown when it is the shortest yet. */
+  private termId(lang: string, term: string, form: string, arabic: boolean): number {
+    const key = `${lang}\u0000${term}`;
     let id = this.idOf.get(key);
     if (id === undefined) {
       id = this.text.length;
       this.idOf.set(key, id);
-      this.text.push(analysed.term);
+      this.text.push(term);
       this.lang.push(lang);
-      this.arabic.push(analysed.arabic);
-      this.form.push(analysed.form);
-    } else if (preferredForm(analysed.form, this.form[id] ?? analysed.form)) {
-      this.form[id] = analysed.form;
+      this.arabic.push(arabic);
+      this.form.push(form);
+    } else if (preferredForm(form, this.form[id] ?? form)) {
+      this.form[id] = form;
     }
-    return (id << 1) | (analysed.definite ? 1 : 0);
+    return id;
   }
 
   /** The counts of the `length` terms gathered in the scratch space, which is left cleared. */

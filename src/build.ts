@@ -6,6 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseConfig, type SiteConfig } from './config.js';
 import { diagnostic, hasErrors, type Diagnostic } from './diagnostics.js';
+import { cacheKey, dropLoadCache, LoadCache, openLoadCache, saveLoadCache } from './load/cache.js';
 import { diskSource, type DiskSource } from './load/readPosts.js';
 import { SourceChangedError, type PostSource } from './load/source.js';
 import type { Post } from './model.js';
@@ -54,6 +55,8 @@ export interface BuildOutcome {
   readonly failed: boolean;
   /** Languages the build would have emptied or shrunk by lost files; nothing was written. */
   readonly refusals: readonly ShrinkRefusal[];
+  /** Post files whose record came from the load cache: without reading them (`unread`), or read and found the same text (`reread`). */
+  readonly cacheUse: { readonly unread: number; readonly reread: number };
 }
 
 export interface BuildOptions {
@@ -61,6 +64,12 @@ export interface BuildOptions {
   /** Publish even when files vanished from the posts folder in numbers (see shrinkRefusals). */
   readonly allowShrink?: boolean;
   readonly onLoad?: (done: number, total: number) => void;
+  /**
+   * Whether to reuse and keep what loading each post gave (default true; see
+   * load/cache.ts). Without it every post is loaded afresh and the stored
+   * cache is neither read nor changed.
+   */
+  readonly cache?: boolean;
 }
 
 export async function loadConfigFile(path: string): Promise<SiteConfig> {
@@ -94,21 +103,50 @@ export async function runBuild(paths: BuildPaths, now: Date, options: BuildOptio
   await removeStaleTemporaryFiles(resolve(paths.out));
   await removeStaleTemporaryFiles(paths.state);
   const { previous, problem } = openPrevious(paths.state);
+  const cache = openCache(paths.state, config, options.cache !== false);
   const source = openPostsDir(paths.posts);
-  const result = planSite(source, config, now, (done) => options.onLoad?.(done, source.count), previous);
-  const diagnostics = problem ? [diagnostic(paths.state, { line: 1, column: 1 }, 'warning', 'state', problem), ...result.diagnostics] : result.diagnostics;
+  const result = planSite(source, config, now, (done) => options.onLoad?.(done, source.count), previous, cache.cache);
+  const stateWarnings = [problem, cache.problem].flatMap((message) => (message ? [diagnostic(paths.state, { line: 1, column: 1 }, 'warning', 'state', message)] : []));
+  const diagnostics = stateWarnings.length > 0 ? [...stateWarnings, ...result.diagnostics] : result.diagnostics;
   const failed = hasErrors(diagnostics);
   const refusals = options.allowShrink ? [] : shrinkRefusals(previous, { listedPaths: result.listedPaths, posts: result.posts }, config.maxShrink);
-  const outcome = { config, diagnostics, posts: result.posts, livePerLanguage: result.livePerLanguage, skippedFiles: result.skippedFiles, failed, refusals };
-  if (refusals.length > 0 || (failed && options.strict)) return outcome;
-  const report = await writeOutputs(resolve(paths.out), result.outputs, { manifestPath: manifestPath(paths.state) }).catch((error: unknown) => {
+  const cacheUse = { unread: cache.cache.reused.byStamp, reread: cache.cache.reused.byHash };
+  const outcome = { config, diagnostics, posts: result.posts, livePerLanguage: result.livePerLanguage, skippedFiles: result.skippedFiles, failed, refusals, cacheUse };
+  if (refusals.length > 0 || (failed && options.strict)) return { ...outcome, diagnostics: [...diagnostics, ...(await cache.save())] };
+  const report = await writeOutputs(resolve(paths.out), result.outputs, { manifestPath: manifestPath(paths.state) }).catch(async (error: unknown) => {
     // Raised before the first file is written (see generateOutputs), so the previous feeds stand.
-    if (error instanceof SourceChangedError) throw new BuildSetupError(error.message, [], { cause: error });
+    if (error instanceof SourceChangedError) {
+      // A file that changed under the build: the next one loads every post afresh, whatever its stamp says.
+      if (cache.enabled) await dropLoadCache(paths.state).catch(() => undefined);
+      throw new BuildSetupError(error.message, [], { cause: error });
+    }
     throw error;
   });
   await recordPublished(paths.state, result.live, now, (post) => readOrUndefined(source, post.sourcePath));
-  const all = withRenderDiagnostics(diagnostics, result.renderDiagnostics);
+  const all = withRenderDiagnostics([...diagnostics, ...(await cache.save())], result.renderDiagnostics);
   return { ...outcome, diagnostics: all, failed: hasErrors(all), report };
+}
+
+interface BuildCache {
+  readonly enabled: boolean;
+  readonly cache: LoadCache;
+  /** Why the stored cache was not used, when it exists and could not be. */
+  readonly problem?: string | undefined;
+  /** Keeps this build's records for the next; a failure is a warning, never the build's. */
+  save(): Promise<Diagnostic[]>;
+}
+
+/** The load cache of the state directory, or an empty one that is never stored when `enabled` is false (`--no-cache`). */
+function openCache(stateDir: string, config: SiteConfig, enabled: boolean): BuildCache {
+  if (!enabled) return { enabled, cache: new LoadCache(), save: () => Promise.resolve([]) };
+  const key = cacheKey(config);
+  const { cache, problem } = openLoadCache(stateDir, key);
+  const save = (): Promise<Diagnostic[]> =>
+    saveLoadCache(stateDir, cache, key).then(
+      () => [],
+      (error: unknown) => [diagnostic(stateDir, { line: 1, column: 1 }, 'warning', 'state', `the load cache could not be updated (${(error as NodeJS.ErrnoException).code ?? String(error)}); this build is complete, and the next one loads again what this one loaded afresh`)],
+    );
+  return { enabled, cache, problem, save };
 }
 
 function readOrUndefined(source: PostSource, path: string): string | undefined {

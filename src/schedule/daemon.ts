@@ -28,6 +28,8 @@ export interface DaemonOptions {
   readonly write?: (line: string) => void;
   /** See `BuildOptions.allowShrink`. */
   readonly allowShrink?: boolean;
+  /** See `BuildOptions.cache`. */
+  readonly cache?: boolean | undefined;
 }
 
 export const EXIT_LOCKED = 4;
@@ -80,7 +82,7 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
   const build = async (now: Date, reason: BuildReason) => {
     const started = performance.now();
     try {
-      const outcome = await runBuild(options.paths, now, { allowShrink: options.allowShrink });
+      const outcome = await runBuild(options.paths, now, { allowShrink: options.allowShrink, cache: options.cache });
       config = outcome.config;
       if (outcome.refusals.length > 0) throw new BuildSetupError(outcome.refusals.map(explainRefusal).join('; '), outcome.diagnostics);
       const feedsChanged = outcome.report?.written ?? [];

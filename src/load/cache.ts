@@ -133,21 +133,14 @@ export function cacheKey(config: SiteConfig, version: string = NASHRA_VERSION): 
   return createHash('sha1').update(serialize({ format: CACHE_FORMAT, version, config })).digest('base64');
 }
 
-/** The stored form: records as they are, term texts numbered in one table. */
+/** The stored form: records as they are, the texts of their terms in one table that all share. */
 interface StoredCache {
   readonly key: string;
   readonly strings: readonly string[];
   readonly files: readonly StoredFile[];
 }
 
-type StoredFile = [path: string, entry: Omit<CachedFile, 'record'>, post: Post | undefined, diagnostics: readonly Diagnostic[], terms: StoredTerms | undefined];
-
-interface StoredTerms {
-  readonly terms: Int32Array;
-  readonly forms: Int32Array;
-  readonly counts: Uint8Array;
-  readonly flags: Uint8Array;
-}
+type StoredFile = [path: string, entry: Omit<CachedFile, 'record'>, post: Post | undefined, diagnostics: readonly Diagnostic[], terms: Omit<PostTerms, 'strings'> | undefined];
 
 export interface OpenedCache {
   readonly cache: LoadCache;
@@ -190,32 +183,42 @@ function storedCache(bytes: Buffer): StoredCache | undefined {
 }
 
 function decode(stored: StoredCache): Map<string, CachedFile> {
-  const text = (index: number): string => stored.strings[index] ?? '';
   const files = new Map<string, CachedFile>();
   for (const [path, entry, post, diagnostics, terms] of stored.files) {
-    const record: PostRecord = {
-      ...(post ? { post } : {}),
-      diagnostics,
-      ...(terms ? { terms: { terms: Array.from(terms.terms, text), forms: Array.from(terms.forms, text), counts: terms.counts, flags: terms.flags } } : {}),
-    };
+    const record: PostRecord = { ...(post ? { post } : {}), diagnostics, ...(terms ? { terms: { ...terms, strings: stored.strings } } : {}) };
     files.set(path, { ...entry, record });
   }
   return files;
 }
 
 function encode(entries: ReadonlyMap<string, CachedFile>, key: string): StoredCache {
+  const strings: string[] = [];
   const numbers = new Map<string, number>();
-  const number = (text: string): number => {
-    let index = numbers.get(text);
-    if (index === undefined) numbers.set(text, (index = numbers.size));
-    return index;
+  /** Each table once: most records share the one they were read with. */
+  const renumbered = new Map<readonly string[], Int32Array>();
+  const numbersOf = (table: readonly string[]): Int32Array => {
+    let mapped = renumbered.get(table);
+    if (!mapped) {
+      mapped = Int32Array.from(table, (text) => {
+        let index = numbers.get(text);
+        if (index === undefined) numbers.set(text, (index = strings.push(text) - 1));
+        return index;
+      });
+      renumbered.set(table, mapped);
+    }
+    return mapped;
   };
   const files: StoredFile[] = [];
   for (const [path, { record, ...entry }] of entries) {
-    const terms = record.terms && { terms: Int32Array.from(record.terms.terms, number), forms: Int32Array.from(record.terms.forms, number), counts: record.terms.counts, flags: record.terms.flags };
+    let terms: StoredFile[4];
+    if (record.terms) {
+      const mapped = numbersOf(record.terms.strings);
+      const { counts, flags } = record.terms;
+      terms = { terms: record.terms.terms.map((index) => mapped[index] ?? 0), forms: record.terms.forms.map((index) => mapped[index] ?? 0), counts, flags };
+    }
     files.push([path, entry, record.post, record.diagnostics, terms]);
   }
-  return { key, strings: [...numbers.keys()], files };
+  return { key, strings, files };
 }
 
 /**
@@ -227,13 +230,14 @@ export async function saveLoadCache(stateDir: string, cache: LoadCache, key: str
   if (!cache.changed) return;
   const path = join(stateDir, CACHE_FILE);
   const body = serialize(encode(cache.entries, key));
-  const bytes = Buffer.concat([MAGIC, createHash('sha1').update(body).digest(), body]);
+  const header = Buffer.concat([MAGIC, createHash('sha1').update(body).digest()]);
   await mkdir(dirname(path), { recursive: true });
   const temporary = temporaryNameFor(path);
   try {
     const handle = await open(temporary, 'w');
     try {
-      await handle.writeFile(bytes);
+      await handle.writeFile(header);
+      await handle.writeFile(body);
       await handle.sync();
     } finally {
       await handle.close();

@@ -33,10 +33,12 @@ export interface CanonicalTerms {
  * `TermIndex.addCounted` takes it as `add` would have counted the body.
  */
 export interface PostTerms {
+  /** The texts `terms` and `forms` index: the post's own, or a table that many posts' counts share. */
+  readonly strings: readonly string[];
   /** Each term's text (its stem), in the order the version first uses them. */
-  readonly terms: readonly string[];
+  readonly terms: Int32Array;
   /** How this version writes each term at its shortest (see `TermIndex.formOf`). */
-  readonly forms: readonly string[];
+  readonly forms: Int32Array;
   /** Weighted occurrences of each term, at most MAX_COUNT. */
   readonly counts: Uint8Array;
   /** Per term: ARABIC_TERM, and DEFINITE_TERM when this version writes it with the definite article. */
@@ -96,6 +98,8 @@ export class TermIndex {
   /** The spellings the last `add` met, for the forms `count` reports; `spellingMark` holds the number of the `add` that last met each. */
   private spellingsMet: number[] = [];
   private readonly spellingMark: number[] = [];
+  /** Scratch space of `count`, by term id. */
+  private readonly shortestForm: (string | undefined)[] = [];
   private adds = 0;
 
   // Scratch space of `add`, indexed by term id or by position; every array is as long as `counts`.
@@ -160,33 +164,68 @@ export class TermIndex {
   count(post: CountedText, body: string): PostTerms {
     this.add(post, body);
     const { ids, counts, definite } = this.of(post);
-    const shortest = new Map<number, string>();
+    // This version's shortest form of each term, by id: scratch space, cleared again below.
+    const shortest = this.shortestForm;
     for (const spelling of this.spellingsMet) {
       const id = (this.spellingValue[spelling] ?? 0) >> 1;
       const form = this.spellingForm[spelling] ?? '';
-      const current = shortest.get(id);
-      if (current === undefined || preferredForm(form, current)) shortest.set(id, form);
+      const current = shortest[id];
+      if (current === undefined || preferredForm(form, current)) shortest[id] = form;
     }
-    const definiteIds = new Set(definite);
-    return {
-      terms: Array.from(ids, (id) => this.textOf(id)),
-      forms: Array.from(ids, (id) => shortest.get(id) ?? this.formOf(id)),
-      counts: Uint8Array.from(counts),
-      flags: Uint8Array.from(ids, (id) => (this.isArabic(id) ? ARABIC_TERM : 0) | (definiteIds.has(id) ? DEFINITE_TERM : 0)),
-    };
+    const strings: string[] = [];
+    const terms = new Int32Array(ids.length);
+    const forms = new Int32Array(ids.length);
+    const flags = new Uint8Array(ids.length);
+    ids.forEach((id, i) => {
+      const text = this.textOf(id);
+      const form = shortest[id] ?? this.formOf(id);
+      shortest[id] = undefined;
+      const at = strings.push(text) - 1;
+      terms[i] = at;
+      forms[i] = form === text ? at : strings.push(form) - 1;
+      flags[i] = this.isArabic(id) ? ARABIC_TERM : 0;
+    });
+    if (definite.length > 0) {
+      const position = new Map(Array.from(ids, (id, i) => [id, i]));
+      for (const id of definite) {
+        const at = position.get(id) ?? 0;
+        flags[at] = (flags[at] ?? 0) | DEFINITE_TERM;
+      }
+    }
+    return { strings, terms, forms, counts: Uint8Array.from(counts), flags };
   }
 
   /** Takes the counts of a post as `count` gave them, as if its body were counted here. */
-  addCounted(post: Pick<CountedText, 'sourcePath' | 'lang'>, terms: PostTerms): void {
-    const ids = new Int32Array(terms.terms.length);
+  addCounted(post: Pick<CountedText, 'sourcePath' | 'lang'>, counted: PostTerms): void {
+    const known = this.idsOfStrings(counted.strings, post.lang);
+    const ids = new Int32Array(counted.terms.length);
     const definite: number[] = [];
-    terms.terms.forEach((term, i) => {
-      const flags = terms.flags[i] ?? 0;
-      const id = this.termId(post.lang, term, terms.forms[i] ?? '', (flags & ARABIC_TERM) !== 0);
+    for (let i = 0; i < ids.length; i++) {
+      const text = counted.terms[i] ?? 0;
+      const form = counted.strings[counted.forms[i] ?? 0] ?? '';
+      const flags = counted.flags[i] ?? 0;
+      let id = known[text] ?? -1;
+      if (id < 0) {
+        id = this.termId(post.lang, counted.strings[text] ?? '', form, (flags & ARABIC_TERM) !== 0);
+        known[text] = id;
+      } else if (form !== this.form[id] && preferredForm(form, this.form[id] ?? form)) {
+        this.form[id] = form;
+      }
       ids[i] = id;
       if (flags & DEFINITE_TERM) definite.push(id);
-    });
-    this.byPath.set(post.sourcePath, { ids: this.ints(ids), counts: this.bytes(terms.counts), definite: definite.length > 0 ? this.ints(definite) : NO_IDS });
+    }
+    this.byPath.set(post.sourcePath, { ids: this.ints(ids), counts: this.bytes(counted.counts), definite: definite.length > 0 ? this.ints(definite) : NO_IDS });
+  }
+
+  /** Term ids by index in a string table that many posts' counts share, found once per table and language (-1: not yet). */
+  private readonly tableIds = new WeakMap<readonly string[], Map<string, Int32Array>>();
+
+  private idsOfStrings(strings: readonly string[], lang: string): Int32Array {
+    let byLang = this.tableIds.get(strings);
+    if (!byLang) this.tableIds.set(strings, (byLang = new Map()));
+    let ids = byLang.get(lang);
+    if (!ids) byLang.set(lang, (ids = new Int32Array(strings.length).fill(-1)));
+    return ids;
   }
 
   /** The index as plain data (see `TermSnapshot`). */

@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseConfig, type SiteConfig } from './config.js';
 import { diagnostic, hasErrors, type Diagnostic } from './diagnostics.js';
-import { cacheKey, dropLoadCache, LoadCache, openLoadCache, saveLoadCache } from './load/cache.js';
+import { cacheKey, dropLoadCache, openLoadCache, saveLoadCache, type LoadCache } from './load/cache.js';
 import { diskSource, type DiskSource } from './load/readPosts.js';
 import { SourceChangedError, type PostSource } from './load/source.js';
 import type { Post } from './model.js';
@@ -106,13 +106,15 @@ export async function runBuild(paths: BuildPaths, now: Date, options: BuildOptio
   const cache = openCache(paths.state, config, options.cache !== false);
   const source = openPostsDir(paths.posts);
   const result = planSite(source, config, now, (done) => options.onLoad?.(done, source.count), previous, cache.cache);
+  // Stored now rather than after the outputs, so its records are not held while they are produced.
+  const cacheWarnings = await cache.save();
   const stateWarnings = [problem, cache.problem].flatMap((message) => (message ? [diagnostic(paths.state, { line: 1, column: 1 }, 'warning', 'state', message)] : []));
-  const diagnostics = stateWarnings.length > 0 ? [...stateWarnings, ...result.diagnostics] : result.diagnostics;
+  const diagnostics = [...stateWarnings, ...result.diagnostics, ...cacheWarnings];
   const failed = hasErrors(diagnostics);
   const refusals = options.allowShrink ? [] : shrinkRefusals(previous, { listedPaths: result.listedPaths, posts: result.posts }, config.maxShrink);
-  const cacheUse = { unread: cache.cache.reused.byStamp, reread: cache.cache.reused.byHash };
+  const cacheUse = { unread: cache.cache?.reused.byStamp ?? 0, reread: cache.cache?.reused.byHash ?? 0 };
   const outcome = { config, diagnostics, posts: result.posts, livePerLanguage: result.livePerLanguage, skippedFiles: result.skippedFiles, failed, refusals, cacheUse };
-  if (refusals.length > 0 || (failed && options.strict)) return { ...outcome, diagnostics: [...diagnostics, ...(await cache.save())] };
+  if (refusals.length > 0 || (failed && options.strict)) return outcome;
   const report = await writeOutputs(resolve(paths.out), result.outputs, { manifestPath: manifestPath(paths.state) }).catch(async (error: unknown) => {
     // Raised before the first file is written (see generateOutputs), so the previous feeds stand.
     if (error instanceof SourceChangedError) {
@@ -123,29 +125,30 @@ export async function runBuild(paths: BuildPaths, now: Date, options: BuildOptio
     throw error;
   });
   await recordPublished(paths.state, result.live, now, (post) => readOrUndefined(source, post.sourcePath));
-  const all = withRenderDiagnostics([...diagnostics, ...(await cache.save())], result.renderDiagnostics);
+  const all = withRenderDiagnostics(diagnostics, result.renderDiagnostics);
   return { ...outcome, diagnostics: all, failed: hasErrors(all), report };
 }
 
 interface BuildCache {
   readonly enabled: boolean;
-  readonly cache: LoadCache;
+  /** Undefined with `--no-cache`: every post is loaded afresh and no record is kept. */
+  readonly cache?: LoadCache;
   /** Why the stored cache was not used, when it exists and could not be. */
   readonly problem?: string | undefined;
   /** Keeps this build's records for the next; a failure is a warning, never the build's. */
   save(): Promise<Diagnostic[]>;
 }
 
-/** The load cache of the state directory, or an empty one that is never stored when `enabled` is false (`--no-cache`). */
+/** The load cache of the state directory, or none when `enabled` is false (`--no-cache`). */
 function openCache(stateDir: string, config: SiteConfig, enabled: boolean): BuildCache {
-  if (!enabled) return { enabled, cache: new LoadCache(), save: () => Promise.resolve([]) };
+  if (!enabled) return { enabled, save: () => Promise.resolve([]) };
   const key = cacheKey(config);
   const { cache, problem } = openLoadCache(stateDir, key);
   const save = (): Promise<Diagnostic[]> =>
     saveLoadCache(stateDir, cache, key).then(
       () => [],
-      (error: unknown) => [diagnostic(stateDir, { line: 1, column: 1 }, 'warning', 'state', `the load cache could not be updated (${(error as NodeJS.ErrnoException).code ?? String(error)}); this build is complete, and the next one loads again what this one loaded afresh`)],
-    );
+      (error: unknown) => [diagnostic(stateDir, { line: 1, column: 1 }, 'warning', 'state', `the load cache could not be updated (${(error as NodeJS.ErrnoException).code ?? String(error)}); the next build loads again what this one loaded afresh`)],
+    ).finally(() => cache.release());
   return { enabled, cache, problem, save };
 }
 

@@ -7,7 +7,7 @@ import { renderAtom, renderJsonFeed, renderRss } from './feeds/feedAdapter.js';
 import { FEED_FORMATS, STYLESHEET_FILE, type FeedFormatName } from './feeds/formats.js';
 import { planFeeds } from './feeds/plan.js';
 import { assembleCollection, type Collection, type Standing } from './load/collection.js';
-import { LoadCache, type PostRecord } from './load/cache.js';
+import type { LoadCache, PostRecord } from './load/cache.js';
 import { parsePost, sourceHash, type ParsedPost, type SourceFile } from './load/parsePost.js';
 import { bodyReader, memorySource, sourceFileOf, type ListedFile, type PostSource, type SourceFiles } from './load/source.js';
 import type { BodyOf, Post } from './model.js';
@@ -108,7 +108,7 @@ export interface LoadOptions {
  * read at all.
  */
 export function loadPosts(files: SourceFiles, config: SiteConfig, options: LoadOptions = {}): LoadResult {
-  const { onLoad, previous = NOTHING_PUBLISHED, cache = new LoadCache() } = options;
+  const { onLoad, previous = NOTHING_PUBLISHED, cache } = options;
   const diagnostics: Diagnostic[] = [];
   const valid: Post[] = [];
   const listedPaths = new Set<string>();
@@ -145,28 +145,34 @@ export function loadPosts(files: SourceFiles, config: SiteConfig, options: LoadO
  * else loaded now (see `loadRecord`) and kept. Undefined for a file that
  * vanished since it was listed.
  */
-function recordOf(entry: SourceFile | ListedFile, config: SiteConfig, cache: LoadCache, terms: TermIndex): PostRecord | undefined {
+function recordOf(entry: SourceFile | ListedFile, config: SiteConfig, cache: LoadCache | undefined, terms: TermIndex): PostRecord | undefined {
   const stamp = 'read' in entry ? entry.stamp : undefined;
-  const known = cache.byStamp(entry.path, entry.lang, stamp);
+  const known = cache?.byStamp(entry.path, entry.lang, stamp);
   if (known) return known;
   const file = sourceFileOf(entry);
   if (!file) return undefined;
   if (file.unreadable !== undefined) return { diagnostics: [diagnostic(file.path, { line: 1, column: 1 }, 'error', 'file', `cannot read this file (${file.unreadable})`)] };
+  if (!cache) return loadRecord(file, config, terms, false);
   const hash = sourceHash(file.text);
-  const record = cache.byHash(file.path, file.lang, hash) ?? loadRecord(file, config, terms);
+  const record = cache.byHash(file.path, file.lang, hash) ?? loadRecord(file, config, terms, true);
   cache.keep(file.path, { lang: file.lang, hash, ...(stamp ? { stamp } : {}), record });
   return record;
 }
 
 /**
- * All of loading one post file: its post (or its problems) and the term
- * counts of its body. What it returns depends only on the file and the
- * config; `terms` is where the counts are also kept (and whose memory of
- * spellings makes counting fast).
+ * All of loading one post file: its post (or its problems) and, to be kept
+ * in a cache, the term counts of its body. What it returns depends only on
+ * the file and the config; the counts are taken into `terms` either way
+ * (whose memory of spellings makes counting fast).
  */
-export function loadRecord(file: SourceFile, config: SiteConfig, terms: TermIndex): PostRecord {
+export function loadRecord(file: SourceFile, config: SiteConfig, terms: TermIndex, keepCounts: boolean): PostRecord {
   const { post, body, diagnostics } = parsePost(file, config);
-  return post ? { post, diagnostics, terms: terms.count(post, body ?? '') } : { diagnostics };
+  if (!post) return { diagnostics };
+  if (!keepCounts) {
+    terms.add(post, body ?? '');
+    return { post, diagnostics };
+  }
+  return { post, diagnostics, terms: terms.count(post, body ?? '') };
 }
 
 /**

@@ -71,7 +71,7 @@ export class LoadCache {
   /** Files whose record was reused without reading them, and after reading them. */
   readonly reused = { byStamp: 0, byHash: 0 };
 
-  constructor(private readonly found: ReadonlyMap<string, CachedFile> = new Map()) {}
+  constructor(private found: ReadonlyMap<string, CachedFile> = new Map()) {}
 
   /** The record of a file whose stamp says it did not change, kept for the next build. */
   byStamp(path: string, lang: string, stamp: FileStamp | undefined): PostRecord | undefined {
@@ -97,6 +97,12 @@ export class LoadCache {
   /** The records to store for the next build: those of the files this build loaded. */
   get entries(): ReadonlyMap<string, CachedFile> {
     return this.kept;
+  }
+
+  /** Lets go of every record, once they are stored: the posts live on in the build, the rest is garbage. */
+  release(): void {
+    this.kept.clear();
+    this.found = new Map();
   }
 
   /** Whether the store would change: a record is new or changed, or a file is gone. */

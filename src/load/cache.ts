@@ -198,9 +198,10 @@ function decode(stored: StoredCache): Map<string, CachedFile> {
 }
 
 function encode(entries: ReadonlyMap<string, CachedFile>, key: string): StoredCache {
-  const strings: string[] = [];
-  const numbers = new Map<string, number>();
-  /** Each table once: most records share the one they were read with. */
+  const base = baseTable(entries);
+  const strings: string[] = [...base];
+  const numbers = new Map(strings.map((text, index) => [text, index]));
+  /** Each other table once: the records of texts loaded afresh share one. */
   const renumbered = new Map<readonly string[], Int32Array>();
   const numbersOf = (table: readonly string[]): Int32Array => {
     let mapped = renumbered.get(table);
@@ -218,13 +219,42 @@ function encode(entries: ReadonlyMap<string, CachedFile>, key: string): StoredCa
   for (const [path, { record, ...entry }] of entries) {
     let terms: StoredFile[4];
     if (record.terms) {
-      const mapped = numbersOf(record.terms.strings);
-      const { counts, flags } = record.terms;
-      terms = { terms: record.terms.terms.map((index) => mapped[index] ?? 0), forms: record.terms.forms.map((index) => mapped[index] ?? 0), counts, flags };
+      const { strings: table, counts, flags } = record.terms;
+      if (table === base) {
+        terms = { terms: record.terms.terms, forms: record.terms.forms, counts, flags };
+      } else {
+        const mapped = numbersOf(table);
+        terms = { terms: record.terms.terms.map((index) => mapped[index] ?? 0), forms: record.terms.forms.map((index) => mapped[index] ?? 0), counts, flags };
+      }
     }
     files.push([path, entry, record.post, record.diagnostics, terms]);
   }
   return { key, strings, files };
+}
+
+/**
+ * The string table that most records index, kept as it is so that their
+ * counts are stored without being renumbered; none when more than half of it
+ * is texts no record uses any more (of posts since edited or deleted), so
+ * that the table does not grow without end.
+ */
+function baseTable(entries: ReadonlyMap<string, CachedFile>): readonly string[] {
+  const users = new Map<readonly string[], number>();
+  for (const { record } of entries.values()) if (record.terms) users.set(record.terms.strings, (users.get(record.terms.strings) ?? 0) + 1);
+  const [table] = [...users].sort((a, b) => b[1] - a[1])[0] ?? [[]];
+  const used = new Uint8Array(table.length);
+  let count = 0;
+  for (const { record } of entries.values()) {
+    if (record.terms?.strings !== table) continue;
+    for (const indexes of [record.terms.terms, record.terms.forms]) {
+      for (const index of indexes) {
+        if (used[index] === 1) continue;
+        used[index] = 1;
+        count++;
+      }
+    }
+  }
+  return count * 2 >= table.length ? table : [];
 }
 
 /**

@@ -33,7 +33,7 @@ export interface CanonicalTerms {
  * `TermIndex.addCounted` takes it as `add` would have counted the body.
  */
 export interface PostTerms {
-  /** The texts `terms` and `forms` index: the post's own, or a table that many posts' counts share. */
+  /** The texts `terms` and `forms` index: a table that many posts' counts share, and that may grow (what is in it stays where it is). */
   readonly strings: readonly string[];
   /** Each term's text (its stem), in the order the version first uses them. */
   readonly terms: Int32Array;
@@ -100,6 +100,16 @@ export class TermIndex {
   private readonly spellingMark: number[] = [];
   /** Scratch space of `count`, by term id. */
   private readonly shortestForm: (string | undefined)[] = [];
+  /** The one string table of every `PostTerms` that `count` gives, and where each text and term id is in it. */
+  private readonly countedStrings: string[] = [];
+  private readonly countedNumber = new Map<string, number>();
+  private readonly textNumber: number[] = [];
+
+  private countedString(text: string): number {
+    let at = this.countedNumber.get(text);
+    if (at === undefined) this.countedNumber.set(text, (at = this.countedStrings.push(text) - 1));
+    return at;
+  }
   private adds = 0;
 
   // Scratch space of `add`, indexed by term id or by position; every array is as long as `counts`.
@@ -172,7 +182,6 @@ export class TermIndex {
       const current = shortest[id];
       if (current === undefined || preferredForm(form, current)) shortest[id] = form;
     }
-    const strings: string[] = [];
     const terms = new Int32Array(ids.length);
     const forms = new Int32Array(ids.length);
     const flags = new Uint8Array(ids.length);
@@ -180,9 +189,10 @@ export class TermIndex {
       const text = this.textOf(id);
       const form = shortest[id] ?? this.formOf(id);
       shortest[id] = undefined;
-      const at = strings.push(text) - 1;
+      let at = this.textNumber[id];
+      if (at === undefined) this.textNumber[id] = at = this.countedString(text);
       terms[i] = at;
-      forms[i] = form === text ? at : strings.push(form) - 1;
+      forms[i] = form === text ? at : this.countedString(form);
       flags[i] = this.isArabic(id) ? ARABIC_TERM : 0;
     });
     if (definite.length > 0) {
@@ -192,7 +202,7 @@ export class TermIndex {
         flags[at] = (flags[at] ?? 0) | DEFINITE_TERM;
       }
     }
-    return { strings, terms, forms, counts: Uint8Array.from(counts), flags };
+    return { strings: this.countedStrings, terms, forms, counts: Uint8Array.from(counts), flags };
   }
 
   /** Takes the counts of a post as `count` gave them, as if its body were counted here. */

@@ -6,6 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseConfig, type SiteConfig } from './config.js';
 import { diagnostic, hasErrors, type Diagnostic } from './diagnostics.js';
+import { cacheKey, dropLoadCache, openLoadCache, saveLoadCache, type LoadCache } from './load/cache.js';
 import { diskSource, type DiskSource } from './load/readPosts.js';
 import { SourceChangedError, type PostSource } from './load/source.js';
 import type { Post } from './model.js';
@@ -54,6 +55,8 @@ export interface BuildOutcome {
   readonly failed: boolean;
   /** Languages the build would have emptied or shrunk by lost files; nothing was written. */
   readonly refusals: readonly ShrinkRefusal[];
+  /** Post files whose record came from the load cache: without reading them (`unread`), or read and found the same text (`reread`). */
+  readonly cacheUse: { readonly unread: number; readonly reread: number };
 }
 
 export interface BuildOptions {
@@ -63,6 +66,12 @@ export interface BuildOptions {
   readonly onLoad?: (done: number, total: number) => void;
   /** See `WriteOptions.beforeCommit`. */
   readonly beforeCommit?: () => void;
+  /**
+   * Whether to reuse and keep what loading each post gave (default true; see
+   * load/cache.ts). Without it every post is loaded afresh and the stored
+   * cache is neither read nor changed.
+   */
+  readonly cache?: boolean;
 }
 
 export async function loadConfigFile(path: string): Promise<SiteConfig> {
@@ -125,16 +134,30 @@ export async function prepareBuild(paths: BuildPaths, now: Date, options: Prepar
   await removeStaleTemporaryFiles(resolve(paths.out));
   await removeStaleTemporaryFiles(paths.state);
   const { previous, problem } = openPrevious(paths.state);
+  const cache = openCache(paths.state, config, options.cache !== false);
   const source = openPostsDir(paths.posts);
-  const result = planSite(source, config, now, (done) => options.onLoad?.(done, source.count), previous);
-  const diagnostics = problem ? [diagnostic(paths.state, { line: 1, column: 1 }, 'warning', 'state', problem), ...result.diagnostics] : result.diagnostics;
+  const result = planSite(source, config, now, (done) => options.onLoad?.(done, source.count), previous, cache.cache);
+  // Stored now rather than after the outputs, so its records are not held while they are produced.
+  const cacheWarnings = await cache.save();
+  const stateWarnings = [problem, cache.problem].flatMap((message) => (message ? [diagnostic(paths.state, { line: 1, column: 1 }, 'warning', 'state', message)] : []));
+  const diagnostics = [...stateWarnings, ...result.diagnostics, ...cacheWarnings];
   const failed = hasErrors(diagnostics);
   const refusals = options.allowShrink ? [] : shrinkRefusals(previous, { listedPaths: result.listedPaths, posts: result.posts }, config.maxShrink);
-  const outcome = { config, diagnostics, posts: result.posts, livePerLanguage: result.livePerLanguage, skippedFiles: result.skippedFiles, failed, refusals };
+  const cacheUse = { unread: cache.cache?.reused.byStamp ?? 0, reread: cache.cache?.reused.byHash ?? 0 };
+  const outcome = { config, diagnostics, posts: result.posts, livePerLanguage: result.livePerLanguage, skippedFiles: result.skippedFiles, failed, refusals, cacheUse };
   const nothingToWrite = refusals.length > 0 || (failed && options.strict === true);
+  /** Raised before the first file is written (see generateOutputs), so the previous feeds stand. */
+  const changedUnderTheBuild = async (error: unknown): Promise<never> => {
+    if (error instanceof SourceChangedError) {
+      // A file that changed under the build: the next one loads every post afresh, whatever its stamp says.
+      if (cache.enabled) await dropLoadCache(paths.state).catch(() => undefined);
+      throw new BuildSetupError(error.message, [], { cause: error });
+    }
+    throw error;
+  };
   let outputs: Iterable<PlannedOutput> = result.outputs;
   if (options.aheadBytes !== undefined && !nothingToWrite) {
-    const produced = await produceAhead(paths, result.outputs, options.aheadBytes).catch(rethrowSourceChange);
+    const produced = await produceAhead(paths, result.outputs, options.aheadBytes).catch(changedUnderTheBuild);
     if (!produced) return undefined;
     outputs = produced;
   }
@@ -142,18 +165,12 @@ export async function prepareBuild(paths: BuildPaths, now: Date, options: Prepar
     at: now,
     commit: async () => {
       if (nothingToWrite) return outcome;
-      const report = await writeOutputs(resolve(paths.out), outputs, { manifestPath: manifestPath(paths.state), beforeCommit: options.beforeCommit }).catch(rethrowSourceChange);
+      const report = await writeOutputs(resolve(paths.out), outputs, { manifestPath: manifestPath(paths.state), beforeCommit: options.beforeCommit }).catch(changedUnderTheBuild);
       await recordPublished(paths.state, result.live, now, (post) => readOrUndefined(source, post.sourcePath));
       const all = withRenderDiagnostics(diagnostics, result.renderDiagnostics);
       return { ...outcome, diagnostics: all, failed: hasErrors(all), report };
     },
   };
-}
-
-/** A post that changed under the build is raised before the first file is written (see generateOutputs), so the previous feeds stand. */
-function rethrowSourceChange(error: unknown): never {
-  if (error instanceof SourceChangedError) throw new BuildSetupError(error.message, [], { cause: error });
-  throw error;
 }
 
 /**
@@ -176,6 +193,29 @@ async function produceAhead(paths: BuildPaths, outputs: Iterable<PlannedOutput>,
     produced.push({ ...output, chunks: [content] });
   }
   return produced;
+}
+
+interface BuildCache {
+  readonly enabled: boolean;
+  /** Undefined with `--no-cache`: every post is loaded afresh and no record is kept. */
+  readonly cache?: LoadCache;
+  /** Why the stored cache was not used, when it exists and could not be. */
+  readonly problem?: string | undefined;
+  /** Keeps this build's records for the next; a failure is a warning, never the build's. */
+  save(): Promise<Diagnostic[]>;
+}
+
+/** The load cache of the state directory, or none when `enabled` is false (`--no-cache`). */
+function openCache(stateDir: string, config: SiteConfig, enabled: boolean): BuildCache {
+  if (!enabled) return { enabled, save: () => Promise.resolve([]) };
+  const key = cacheKey(config);
+  const { cache, problem } = openLoadCache(stateDir, key);
+  const save = (): Promise<Diagnostic[]> =>
+    saveLoadCache(stateDir, cache, key).then(
+      () => [],
+      (error: unknown) => [diagnostic(stateDir, { line: 1, column: 1 }, 'warning', 'state', `the load cache could not be updated (${(error as NodeJS.ErrnoException).code ?? String(error)}); the next build loads again what this one loaded afresh`)],
+    ).finally(() => cache.release());
+  return { enabled, cache, problem, save };
 }
 
 function readOrUndefined(source: PostSource, path: string): string | undefined {

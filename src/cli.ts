@@ -30,6 +30,8 @@ interface CommonOptions {
   now?: string;
   strict?: boolean;
   allowShrink?: boolean;
+  /** False with --no-cache. */
+  cache?: boolean;
 }
 
 /** The paths of a build, refused before anything (a lock, a status) is written to a misplaced state directory. */
@@ -92,6 +94,7 @@ async function buildLocked(options: CommonOptions, paths: BuildPaths, now: Date)
     outcome = await runBuild(paths, now, {
       strict: options.strict,
       allowShrink: options.allowShrink,
+      cache: options.cache,
       onLoad: (done, total) => {
         if (showProgress && total > 500 && done % 100 === 0) process.stderr.write(`\r${t('cli.progress', { done, total })}`);
       },
@@ -188,7 +191,11 @@ function withCommonOptions(command: Command): Command {
 }
 
 function withStateOption(command: Command): Command {
-  return command.option('--state-dir <dir>', 'private state (what was published, status, lock); default .nashra/ beside the config');
+  return command.option('--state-dir <dir>', 'private state (what was published, status, lock, load cache); default .nashra/ beside the config');
+}
+
+function withCacheOption(command: Command): Command {
+  return command.option('--no-cache', 'load every post afresh, neither reading nor updating the load cache in the state directory');
 }
 
 function validIsoArgument(value: string): string {
@@ -212,7 +219,7 @@ const program = new Command()
   )
   .exitOverride();
 
-withStateOption(withCommonOptions(program.command('build').description('build the feeds from the posts')))
+withCacheOption(withStateOption(withCommonOptions(program.command('build').description('build the feeds from the posts'))))
   .option('--now <iso-date>', 'the clock against which date, publishAt and expires are judged', validIsoArgument)
   .option('--strict', 'write nothing when any post has an error')
   .option('--allow-shrink', 'publish even when files vanished from the posts folder would empty or shrink a language beyond maxShrink')
@@ -242,10 +249,10 @@ function parsePort(value: string): number {
 }
 
 withServeOptions(
-  withStateOption(withCommonOptions(program.command('schedule').description('keep the feeds up to date: rebuild on the config\'s cron schedule, on changes, and at each date, publishAt and expires that comes due')))
+  withCacheOption(withStateOption(withCommonOptions(program.command('schedule').description('keep the feeds up to date: rebuild on the config\'s cron schedule, on changes, and at each date, publishAt and expires that comes due')))
     .option('--allow-shrink', 'publish even when files vanished from the posts folder would empty or shrink a language beyond maxShrink')
     .addOption(new Option('--log-format <format>', 'log lines for people or for machines').choices(['human', 'json']).default('human'))
-    .option('--serve', 'also serve the output directory over HTTP'),
+    .option('--serve', 'also serve the output directory over HTTP')),
 ).action(async (options: CommonOptions & ServeFlags & { logFormat: LogFormat; serve?: boolean }) => {
   const paths = buildPaths(options);
   const companions = [];
@@ -254,7 +261,7 @@ withServeOptions(
     process.stderr.write(`serving ${options.out} at ${server.url}\n`);
     companions.push(server);
   }
-  process.exitCode = await runDaemon({ paths, logFormat: options.logFormat, companions, allowShrink: options.allowShrink });
+  process.exitCode = await runDaemon({ paths, logFormat: options.logFormat, companions, allowShrink: options.allowShrink, cache: options.cache });
 });
 
 withServeOptions(program.command('serve').description('serve the output directory over HTTP (ETag, 304, gzip/brotli) for monitors and local preview'))

@@ -8,16 +8,16 @@ import { renderAtom, renderJsonFeed, renderRss } from './feeds/feedAdapter.js';
 import { FEED_FORMATS, STYLESHEET_FILE, type FeedFormatName } from './feeds/formats.js';
 import { planFeeds } from './feeds/plan.js';
 import { assembleCollection, type Collection, type Standing } from './load/collection.js';
-import { parsePost, type ParsedPost, type SourceFile } from './load/parsePost.js';
-import { bodyReader, knownCount, memorySource, type PostSource, type SourceFiles } from './load/source.js';
+import type { LoadCache, PostRecord } from './load/cache.js';
+import { parsePost, sourceHash, type ParsedPost, type SourceFile } from './load/parsePost.js';
 import { farFutureDates } from './load/plausibleDates.js';
+import { bodyReader, memorySource, sourceFileOf, type ListedFile, type PostSource, type SourceFiles } from './load/source.js';
 import type { BodyOf, Post } from './model.js';
 import { renderBody } from './render/article.js';
 import { type RenderThreads, startRenderThreads } from './render/bounded.js';
 import { renderFailureReason } from './render/failure.js';
 import { resolvePins } from './relate/pins.js';
-import { type TermCounter, termCounter } from './relate/counting.js';
-import type { TermIndex } from './relate/terms.js';
+import { TermIndex } from './relate/terms.js';
 import { isLive } from './schedule/embargo.js';
 import { NOTHING_PUBLISHED, type Previous } from './state/published.js';
 import type { FeedListing } from './site/listing.js';
@@ -104,49 +104,86 @@ export interface LoadResult {
   readonly listedPaths: ReadonlySet<string>;
 }
 
+export interface LoadOptions {
+  readonly onLoad?: (done: number) => void;
+  /** What the last build published: a broken file's published version stays. */
+  readonly previous?: Previous;
+  /** The records of earlier builds, reused for files that did not change; this load's records are kept in it. */
+  readonly cache?: LoadCache;
+}
+
 /**
- * The load stage: every file validated, then checked as a set. Files are
- * taken one at a time and not kept, so `files` may read them lazily; what
- * later stages need of a body (summary, word count, term counts) is taken
- * while it is at hand.
+ * The load stage: every file turned into its record (see `loadRecord`), then
+ * the posts checked as a set. Files are taken one at a time and not kept, so
+ * `files` may read them lazily, and a file the cache knows unchanged is not
+ * read at all.
  */
-export function loadPosts(
-  files: SourceFiles,
-  config: SiteConfig,
-  onLoad?: (done: number) => void,
-  counter: TermCounter = termCounter({ expectedPosts: knownCount(files) }),
-  previous: Previous = NOTHING_PUBLISHED,
-): LoadResult {
+export function loadPosts(files: SourceFiles, config: SiteConfig, options: LoadOptions = {}): LoadResult {
+  const { onLoad, previous = NOTHING_PUBLISHED, cache } = options;
   const diagnostics: Diagnostic[] = [];
   const valid: Post[] = [];
   const listedPaths = new Set<string>();
-  let collection: Collection;
+  const terms = new TermIndex();
   let done = 0;
-  try {
-    for (const file of files) {
+  for (const entry of files) {
+    if (!(entry.lang in config.languages)) {
       onLoad?.(++done);
-      listedPaths.add(file.path);
-      if (!(file.lang in config.languages)) {
-        diagnostics.push({ file: file.path, line: 1, column: 1, severity: 'error', field: 'language', message: `language "${file.lang}" is not configured (languages: ${Object.keys(config.languages).join(', ')}); this post is skipped` });
-        continue;
-      }
-      const parsed = parseOrKeepPublished(file, config, previous);
-      diagnostics.push(...parsed.diagnostics);
-      if (parsed.post) {
-        valid.push(parsed.post);
-        counter.add(parsed.post, parsed.body ?? '');
-      }
+      listedPaths.add(entry.path);
+      diagnostics.push({ file: entry.path, line: 1, column: 1, severity: 'error', field: 'language', message: `language "${entry.lang}" is not configured (languages: ${Object.keys(config.languages).join(', ')}); this post is skipped` });
+      continue;
     }
-    collection = assembleWithPublished(valid, config, previous, counter, diagnostics);
-  } catch (error) {
-    counter.close();
-    throw error;
+    const record = recordOf(entry, config, cache, terms);
+    onLoad?.(++done);
+    if (!record) continue;
+    listedPaths.add(entry.path);
+    const parsed = keepPublishedIfBroken(entry, record, config, previous);
+    diagnostics.push(...parsed.diagnostics);
+    if (!parsed.post) continue;
+    valid.push(parsed.post);
+    if (parsed.post !== record.post) terms.add(parsed.post, parsed.body ?? '');
+    else if (record.terms && !terms.has(parsed.post)) terms.addCounted(parsed.post, record.terms);
   }
-  const terms = counter.finish();
+  const collection = assembleWithPublished(valid, config, previous, terms, diagnostics);
   diagnostics.push(...resolvePins(collection.posts).diagnostics);
   const sorted = sortDiagnostics(diagnostics);
   const failed = new Set(sorted.filter((d) => d.severity === 'error').map((d) => d.file));
   return { posts: collection.posts, terms, diagnostics: sorted, skippedFiles: [...failed].sort(), listedPaths };
+}
+
+/**
+ * The record of a listed file: from the cache without reading the file when
+ * its stamp is unchanged, from the cache after reading it when its text is,
+ * else loaded now (see `loadRecord`) and kept. Undefined for a file that
+ * vanished since it was listed.
+ */
+function recordOf(entry: SourceFile | ListedFile, config: SiteConfig, cache: LoadCache | undefined, terms: TermIndex): PostRecord | undefined {
+  const stamp = 'read' in entry ? entry.stamp : undefined;
+  const known = cache?.byStamp(entry.path, entry.lang, stamp);
+  if (known) return known;
+  const file = sourceFileOf(entry);
+  if (!file) return undefined;
+  if (file.unreadable !== undefined) return { diagnostics: [diagnostic(file.path, { line: 1, column: 1 }, 'error', 'file', `cannot read this file (${file.unreadable})`)] };
+  if (!cache) return loadRecord(file, config, terms, false);
+  const hash = sourceHash(file.text);
+  const record = cache.byHash(file.path, file.lang, hash) ?? loadRecord(file, config, terms, true);
+  cache.keep(file.path, { lang: file.lang, hash, ...(stamp ? { stamp } : {}), record });
+  return record;
+}
+
+/**
+ * All of loading one post file: its post (or its problems) and, to be kept
+ * in a cache, the term counts of its body. What it returns depends only on
+ * the file and the config; the counts are taken into `terms` either way
+ * (whose memory of spellings makes counting fast).
+ */
+export function loadRecord(file: SourceFile, config: SiteConfig, terms: TermIndex, keepCounts: boolean): PostRecord {
+  const { post, body, diagnostics } = parsePost(file, config);
+  if (!post) return { diagnostics };
+  if (!keepCounts) {
+    terms.add(post, body ?? '');
+    return { post, diagnostics };
+  }
+  return { post, diagnostics, terms: terms.count(post, body ?? '') };
 }
 
 /**
@@ -167,7 +204,7 @@ function standingOf(previous: Previous): Standing {
  * edit now clashes with another post is reported, and its published version
  * takes its place when that version clashes with nothing.
  */
-function assembleWithPublished(valid: readonly Post[], config: SiteConfig, previous: Previous, counter: TermCounter, diagnostics: Diagnostic[]): Collection {
+function assembleWithPublished(valid: readonly Post[], config: SiteConfig, previous: Previous, terms: TermIndex, diagnostics: Diagnostic[]): Collection {
   const standing = standingOf(previous);
   const first = assembleCollection(valid, standing);
   const restored = first.rejected.flatMap((post) => {
@@ -178,7 +215,7 @@ function assembleWithPublished(valid: readonly Post[], config: SiteConfig, previ
     diagnostics.push(...first.diagnostics);
     return first;
   }
-  for (const { post, body } of restored) counter.add(post, body);
+  for (const { post, body } of restored) terms.add(post, body);
   const replaced = new Set(restored.map((entry) => entry.rejected));
   const second = assembleCollection([...valid.filter((post) => !replaced.has(post)), ...restored.map((entry) => entry.post)], standing);
   const restoredPaths = new Set(restored.map((entry) => entry.post.sourcePath));
@@ -208,19 +245,17 @@ function publishedVersion(path: string, lang: string, config: SiteConfig, previo
 }
 
 /**
- * Parses a post file; when it fails and the last build published it, the
- * text that build published is parsed instead, so a typo never unpublishes a
- * live statement. The file's own errors are still reported, with a line
- * saying which version stays published.
+ * A post file's record, or when it holds no valid post and the last build
+ * published the file, the text that build published, parsed instead, so a
+ * typo never unpublishes a live statement. The file's own errors are still
+ * reported, with a line saying which version stays published.
  */
-function parseOrKeepPublished(file: SourceFile, config: SiteConfig, previous: Previous): ParsedPost {
-  const parsed: ParsedPost = file.unreadable === undefined
-    ? parsePost(file, config)
-    : { diagnostics: [diagnostic(file.path, { line: 1, column: 1 }, 'error', 'file', `cannot read this file (${file.unreadable})`)] };
-  if (parsed.post) return parsed;
-  const kept = publishedVersion(file.path, file.lang, config, previous, parsed.diagnostics);
-  if (!kept) return parsed;
-  return { post: kept.post, body: kept.body, diagnostics: [...parsed.diagnostics, kept.note] };
+function keepPublishedIfBroken(file: { path: string; lang: string }, record: PostRecord, config: SiteConfig, previous: Previous): ParsedPost {
+  const diagnostics = [...record.diagnostics];
+  if (record.post) return { post: record.post, diagnostics };
+  const kept = publishedVersion(file.path, file.lang, config, previous, diagnostics);
+  if (!kept) return { diagnostics };
+  return { post: kept.post, body: kept.body, diagnostics: [...diagnostics, kept.note] };
 }
 
 export interface SitePlan extends Omit<BuildResult, 'outputs'> {
@@ -245,8 +280,8 @@ export interface SitePlan extends Omit<BuildResult, 'outputs'> {
  * The whole pipeline, pure: source files, config and the build's clock in;
  * diagnostics at once and feed files on demand out. No disk, no real clock.
  */
-export function planSite(source: PostSource, config: SiteConfig, now: Date, onLoad?: (done: number) => void, previous: Previous = NOTHING_PUBLISHED): SitePlan {
-  const loaded = loadPosts(source.files, config, onLoad, undefined, previous);
+export function planSite(source: PostSource, config: SiteConfig, now: Date, onLoad?: (done: number) => void, previous: Previous = NOTHING_PUBLISHED, cache?: LoadCache): SitePlan {
+  const loaded = loadPosts(source.files, config, { onLoad, previous, ...(cache ? { cache } : {}) });
   const { posts, diagnostics } = keepPostsPushedIntoTheFuture(loaded.posts, config, now, previous);
   const live = posts.filter((post) => isLive(post, now));
   const livePerLanguage = Object.fromEntries(Object.keys(config.languages).map((lang) => [lang, live.filter((post) => post.lang === lang).length]));

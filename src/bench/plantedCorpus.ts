@@ -9,11 +9,10 @@
 import type { SiteConfig } from '../config.js';
 import { relatedItems, relateLivePosts, type Relatedness } from '../feeds/compose.js';
 import { parsePost, readFrontMatter, type SourceFile } from '../load/parsePost.js';
-import { knownCount, type PostSource } from '../load/source.js';
+import { sourceFileOf, type PostSource } from '../load/source.js';
 import type { Post } from '../model.js';
 import { loadPosts } from '../pipeline.js';
 import { articleKey } from '../relate/related.js';
-import { type TermCounter, termCounter } from '../relate/counting.js';
 import { TermIndex } from '../relate/terms.js';
 import { seededRandom } from '../random.js';
 
@@ -95,7 +94,7 @@ export interface QualityReport {
   readonly loadMs: number;
   /** What counting terms for relating costs, wherever it runs: measured by counting the same bodies again on one thread. */
   readonly countMs: number;
-  /** The loader's own time on counting: all of it on a small corpus; on a large one, handing bodies to the counting thread and taking the counts back. */
+  /** The loader's own time on counting: all of it, as the loader counts each body while it holds it (for the load cache's records). */
   readonly countOnLoaderMs: number;
   /** Relating the counted articles: the index, its queries, the lists. */
   readonly relateMs: number;
@@ -105,20 +104,22 @@ export interface QualityReport {
  * Loads and relates a planted corpus through the real load and relate stages
  * (from disk for the benchmark, from memory in the test) and scores the lists
  * against the planted clusters. The related stage costs the loader's thread
- * `countOnLoaderMs + relateMs`; counting itself costs `countMs` of CPU, on a
- * worker thread during the load when the corpus is large.
+ * `countOnLoaderMs + relateMs`; counting itself costs `countMs` of CPU, on the
+ * loader's thread.
  */
 export function measureQuality(source: PostSource, clusterOf: ReadonlyMap<string, number>, config: SiteConfig): QualityReport {
   const countMs = timeCounting(source, config);
   const [, frontMatterMs] = timed(() => {
-    for (const file of source.files) readFrontMatter(file, config);
+    for (const entry of source.files) {
+      const file = sourceFileOf(entry);
+      if (file) readFrontMatter(file, config);
+    }
   });
-  const counter = timedCounter(termCounter({ expectedPosts: knownCount(source.files) }));
-  const [loaded, loadMs] = timed(() => loadPosts(source.files, config, undefined, counter));
+  const [loaded, loadMs] = timed(() => loadPosts(source.files, config));
   const { posts, diagnostics, terms } = loaded;
   if (diagnostics.some((d) => d.severity === 'error')) throw new Error(`planted corpus has errors: ${diagnostics[0]?.message ?? ''}`);
   const [relatedness, relateMs] = timed(() => relateLivePosts(posts, config, terms));
-  return { ...score(relatedness, posts, clusterOf), frontMatterMs, loadMs, countMs, countOnLoaderMs: counter.ms, relateMs };
+  return { ...score(relatedness, posts, clusterOf), frontMatterMs, loadMs, countMs, countOnLoaderMs: countMs, relateMs };
 }
 
 /**
@@ -137,34 +138,15 @@ function timeCounting(source: PostSource, config: SiteConfig): number {
     })[1];
     batch = [];
   };
-  for (const file of source.files) {
+  for (const entry of source.files) {
+    const file = sourceFileOf(entry);
+    if (!file) continue;
     const { post, body } = parsePost(file, config);
     if (post) batch.push({ post, body: body ?? '' });
     if (batch.length === 1000) countBatch();
   }
   countBatch();
   return countMs;
-}
-
-/** A counter that adds up the time its caller spends in it. */
-function timedCounter(counter: TermCounter): TermCounter & { readonly ms: number } {
-  let ms = 0;
-  const time = <T>(run: () => T): T => {
-    const [result, took] = timed(run);
-    ms += took;
-    return result;
-  };
-  return {
-    add: (post, body) => time(() => counter.add(post, body)),
-    finish: () => time(() => counter.finish()),
-    close: () => counter.close(),
-    get onThread() {
-      return counter.onThread;
-    },
-    get ms() {
-      return ms;
-    },
-  };
 }
 
 /** What `run` returns, and how long it took in milliseconds. */

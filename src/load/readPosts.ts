@@ -1,8 +1,8 @@
 import { isUtf8 } from 'node:buffer';
-import { lstatSync, readdirSync, readFileSync } from 'node:fs';
+import { lstatSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import type { SourceFile } from './parsePost.js';
-import type { PostSource } from './source.js';
+import { sourceFileOf, type FileStamp, type ListedFile, type PostSource } from './source.js';
 
 export interface DiskSource extends PostSource {
   /** How many post files the listing found. */
@@ -15,8 +15,9 @@ export const POST_FILE = /\.(md|markdown)$/i;
 /**
  * The posts under `<postsDir>/<lang>/**\/*.md`; the language is the first
  * directory under `postsDir`. The directory is listed now (so a missing one
- * fails here), each file is read only when the loader reaches it, and paths
- * in diagnostics are relative to `cwd`.
+ * fails here), each file is stamped when the loader reaches it and read only
+ * when the loader asks (see `ListedFile`), and paths in diagnostics are
+ * relative to `cwd`.
  *
  * Reads are synchronous on purpose: tens of thousands of small files read in
  * a fraction of the time of one awaited read each, and the build that
@@ -38,15 +39,31 @@ export function diskSource(postsDir: string, cwd: string): DiskSource {
     count: listing.length,
     files: {
       count: listing.length,
-      *[Symbol.iterator](): Generator<SourceFile> {
+      *[Symbol.iterator](): Generator<ListedFile> {
         for (const file of listing) {
-          const read = readListed(file);
-          if (read) yield read;
+          const stamp = stampOf(file.absolute);
+          if (stamp === null) continue;
+          yield { path: file.path, lang: file.lang, stamp, read: () => readListed(file) };
         }
       },
     },
     read: (path) => readFileSync(absoluteOf.get(path) ?? resolve(cwd, path), 'utf8'),
   };
+}
+
+/**
+ * A file's stamp; null when it was deleted since the listing, undefined when
+ * it cannot be stamped (it is then read, and its problem reported there).
+ */
+function stampOf(absolute: string): FileStamp | null | undefined {
+  const takenAtNs = BigInt(Date.now()) * 1_000_000n;
+  try {
+    const stats = statSync(absolute, { bigint: true, throwIfNoEntry: false });
+    if (!stats) return lstatSync(absolute, { throwIfNoEntry: false }) ? undefined : null;
+    return { size: stats.size, mtimeNs: stats.mtimeNs, ctimeNs: stats.ctimeNs, ino: stats.ino, takenAtNs };
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -70,5 +87,5 @@ function readListed(file: { path: string; absolute: string; lang: string }): Sou
 
 /** Every post file read into memory: for tests and tools that want the texts themselves. */
 export function readPostFiles(postsDir: string, cwd: string): SourceFile[] {
-  return [...diskSource(postsDir, cwd).files];
+  return [...diskSource(postsDir, cwd).files].flatMap((entry) => sourceFileOf(entry) ?? []);
 }

@@ -14,8 +14,41 @@ export interface PostSource {
   read(path: string): string;
 }
 
-/** Post files, with how many there are when that is known before reading them. */
-export type SourceFiles = Iterable<SourceFile> & { readonly count?: number };
+/**
+ * Post files, with how many there are when that is known before reading them.
+ * A disk source lists each file with its stamp and reads it only when asked,
+ * so the loader need not read a file its cache already knows.
+ */
+export type SourceFiles = Iterable<SourceFile | ListedFile> & { readonly count?: number };
+
+/** A post file listed but not yet read. */
+export interface ListedFile {
+  readonly path: string;
+  readonly lang: string;
+  /** Its size, times and inode when listed; absent when they could not be read. */
+  readonly stamp?: FileStamp;
+  /** The file as it is now; undefined when it vanished since it was listed. */
+  read(): SourceFile | undefined;
+}
+
+/**
+ * What a file's metadata says of its content, as git's index keeps it: a
+ * file whose stamp is unchanged (and was not racy, see `cache.ts`) has the
+ * content it had. All times in nanoseconds since the epoch.
+ */
+export interface FileStamp {
+  readonly size: bigint;
+  readonly mtimeNs: bigint;
+  readonly ctimeNs: bigint;
+  readonly ino: bigint;
+  /** The clock just before the stamp was taken: a file changed after that may keep the same stamp. */
+  readonly takenAtNs: bigint;
+}
+
+/** The file behind a listing entry, read now if it was only listed. */
+export function sourceFileOf(entry: SourceFile | ListedFile): SourceFile | undefined {
+  return 'read' in entry ? entry.read() : entry;
+}
 
 /** How many files `files` holds, when that is known before reading them (an array, or a disk source's listing). */
 export function knownCount(files: SourceFiles): number | undefined {
@@ -23,7 +56,7 @@ export function knownCount(files: SourceFiles): number | undefined {
 }
 
 /** Posts already in memory: tests and small sites. */
-export function memorySource(files: readonly SourceFile[]): PostSource {
+export function memorySource(files: readonly SourceFile[]): PostSource & { readonly files: readonly SourceFile[] } {
   const byPath = new Map(files.map((file) => [file.path, file.text]));
   return {
     files,

@@ -26,6 +26,28 @@ export interface CanonicalTerms {
   readonly forms: string[];
 }
 
+/**
+ * The terms of one version of an article as plain data that no index
+ * numbering is in: what the load cache keeps of a post's body, so that a
+ * post whose file did not change is related without reading it again.
+ * `TermIndex.addCounted` takes it as `add` would have counted the body.
+ */
+export interface PostTerms {
+  /** The texts `terms` and `forms` index: a table that many posts' counts share, and that may grow (what is in it stays where it is). */
+  readonly strings: readonly string[];
+  /** Each term's text (its stem), in the order the version first uses them. */
+  readonly terms: Int32Array;
+  /** How this version writes each term at its shortest (see `TermIndex.formOf`). */
+  readonly forms: Int32Array;
+  /** Weighted occurrences of each term, at most MAX_COUNT. */
+  readonly counts: Uint8Array;
+  /** Per term: ARABIC_TERM, and DEFINITE_TERM when this version writes it with the definite article. */
+  readonly flags: Uint8Array;
+}
+
+export const ARABIC_TERM = 1;
+export const DEFINITE_TERM = 2;
+
 /** What counting reads of a post besides its body: a `Post` is one. */
 export interface CountedText {
   /** Where its counts are kept, and found again by `of`. */
@@ -67,8 +89,28 @@ export class TermIndex {
   private readonly lang: string[] = [];
   private readonly arabic: boolean[] = [];
   private readonly form: string[] = [];
+  /** Per language, each spelling met to its index in `spellingValue` and `spellingForm`. */
   private readonly words = new Map<string, WordTable>();
+  /** What a spelling counts as: NOT_A_TERM, or `id << 1 | definite`. */
+  private readonly spellingValue: number[] = [];
+  private readonly spellingForm: string[] = [];
   private readonly byPath = new Map<string, TermCounts>();
+  /** The spellings the last `add` met, for the forms `count` reports; `spellingMark` holds the number of the `add` that last met each. */
+  private spellingsMet: number[] = [];
+  private readonly spellingMark: number[] = [];
+  /** Scratch space of `count`, by term id. */
+  private readonly shortestForm: (string | undefined)[] = [];
+  /** The one string table of every `PostTerms` that `count` gives, and where each text and term id is in it. */
+  private readonly countedStrings: string[] = [];
+  private readonly countedNumber = new Map<string, number>();
+  private readonly textNumber: number[] = [];
+
+  private countedString(text: string): number {
+    let at = this.countedNumber.get(text);
+    if (at === undefined) this.countedNumber.set(text, (at = this.countedStrings.push(text) - 1));
+    return at;
+  }
+  private adds = 0;
 
   // Scratch space of `add`, indexed by term id or by position; every array is as long as `counts`.
   private counts = new Int32Array(1 << 12);
@@ -92,17 +134,25 @@ export class TermIndex {
     let { counts, definiteSeen, touched } = this;
     let touchedCount = 0;
     let weight: number = PLACE_WEIGHTS.title;
+    const spellingsMet: number[] = [];
+    const { spellingMark } = this;
+    const mark = ++this.adds;
     const visit = (source: string, start: number, end: number, hash1: number, hash2: number): void => {
-      let value = table.get(hash1, hash2, end - start);
-      if (value === undefined) {
-        value = this.valueOf(source.slice(start, end), post.lang);
-        table.set(hash1, hash2, end - start, value);
+      let spelling = table.get(hash1, hash2, end - start);
+      if (spelling === undefined) {
+        spelling = this.spellingOf(source.slice(start, end), post.lang);
+        table.set(hash1, hash2, end - start, spelling);
         if (this.text.length > counts.length) {
           this.grow(this.text.length);
           ({ counts, definiteSeen, touched } = this);
         }
       }
+      const value = this.spellingValue[spelling] ?? NOT_A_TERM;
       if (value === NOT_A_TERM) return;
+      if (spellingMark[spelling] !== mark) {
+        spellingMark[spelling] = mark;
+        spellingsMet.push(spelling);
+      }
       const id = value >> 1;
       const before = counts[id] ?? 0;
       if (before === 0) touched[touchedCount++] = id;
@@ -117,6 +167,75 @@ export class TermIndex {
     weight = PLACE_WEIGHTS.body;
     scanWords(withoutUrls(body), visit);
     this.byPath.set(post.sourcePath, this.take(touchedCount));
+    this.spellingsMet = spellingsMet;
+  }
+
+  /** `add`, and the counts it took as plain data, to be kept and given to `addCounted` in a later build. */
+  count(post: CountedText, body: string): PostTerms {
+    this.add(post, body);
+    const { ids, counts, definite } = this.of(post);
+    // This version's shortest form of each term, by id: scratch space, cleared again below.
+    const shortest = this.shortestForm;
+    for (const spelling of this.spellingsMet) {
+      const id = (this.spellingValue[spelling] ?? 0) >> 1;
+      const form = this.spellingForm[spelling] ?? '';
+      const current = shortest[id];
+      if (current === undefined || preferredForm(form, current)) shortest[id] = form;
+    }
+    const terms = new Int32Array(ids.length);
+    const forms = new Int32Array(ids.length);
+    const flags = new Uint8Array(ids.length);
+    ids.forEach((id, i) => {
+      const text = this.textOf(id);
+      const form = shortest[id] ?? this.formOf(id);
+      shortest[id] = undefined;
+      let at = this.textNumber[id];
+      if (at === undefined) this.textNumber[id] = at = this.countedString(text);
+      terms[i] = at;
+      forms[i] = form === text ? at : this.countedString(form);
+      flags[i] = this.isArabic(id) ? ARABIC_TERM : 0;
+    });
+    if (definite.length > 0) {
+      const position = new Map(Array.from(ids, (id, i) => [id, i]));
+      for (const id of definite) {
+        const at = position.get(id) ?? 0;
+        flags[at] = (flags[at] ?? 0) | DEFINITE_TERM;
+      }
+    }
+    return { strings: this.countedStrings, terms, forms, counts: Uint8Array.from(counts), flags };
+  }
+
+  /** Takes the counts of a post as `count` gave them, as if its body were counted here. */
+  addCounted(post: Pick<CountedText, 'sourcePath' | 'lang'>, counted: PostTerms): void {
+    const known = this.idsOfStrings(counted.strings, post.lang);
+    const ids = new Int32Array(counted.terms.length);
+    const definite: number[] = [];
+    for (let i = 0; i < ids.length; i++) {
+      const text = counted.terms[i] ?? 0;
+      const form = counted.strings[counted.forms[i] ?? 0] ?? '';
+      const flags = counted.flags[i] ?? 0;
+      let id = known[text] ?? -1;
+      if (id < 0) {
+        id = this.termId(post.lang, counted.strings[text] ?? '', form, (flags & ARABIC_TERM) !== 0);
+        known[text] = id;
+      } else if (form !== this.form[id] && preferredForm(form, this.form[id] ?? form)) {
+        this.form[id] = form;
+      }
+      ids[i] = id;
+      if (flags & DEFINITE_TERM) definite.push(id);
+    }
+    this.byPath.set(post.sourcePath, { ids: this.ints(ids), counts: this.bytes(counted.counts), definite: definite.length > 0 ? this.ints(definite) : NO_IDS });
+  }
+
+  /** Term ids by index in a string table that many posts' counts share, found once per table and language (-1: not yet). */
+  private readonly tableIds = new WeakMap<readonly string[], Map<string, Int32Array>>();
+
+  private idsOfStrings(strings: readonly string[], lang: string): Int32Array {
+    let byLang = this.tableIds.get(strings);
+    if (!byLang) this.tableIds.set(strings, (byLang = new Map()));
+    let ids = byLang.get(lang);
+    if (!ids) byLang.set(lang, (ids = new Int32Array(strings.length).fill(-1)));
+    return ids;
   }
 
   /** The index as plain data (see `TermSnapshot`). */
@@ -150,6 +269,11 @@ export class TermIndex {
     // A post relating without its terms would silently lose all text similarity.
     if (!counts) throw new Error(`no term counts for ${post.sourcePath}: the loader counts every valid post`);
     return counts;
+  }
+
+  /** Whether the counts of a post were taken. */
+  has(post: Pick<CountedText, 'sourcePath'>): boolean {
+    return this.byPath.has(post.sourcePath);
   }
 
   get size(): number {
@@ -189,23 +313,30 @@ export class TermIndex {
     return table;
   }
 
-  /** The table value of a spelling not met before in its language. */
-  private valueOf(word: string, lang: string): number {
+  /** The index of a spelling not met before in its language. */
+  private spellingOf(word: string, lang: string): number {
     const analysed = analyseWord(word);
-    if (!analysed) return NOT_A_TERM;
-    const key = `${lang}\u0000${analysed.term}`;
+    this.spellingForm.push(analysed?.form ?? '');
+    if (!analysed) return this.spellingValue.push(NOT_A_TERM) - 1;
+    const id = this.termId(lang, analysed.term, analysed.form, analysed.arabic);
+    return this.spellingValue.push((id << 1) | (analysed.definite ? 1 : 0)) - 1;
+  }
+
+  /** The id of a term, numbered now if it is new; `form` becomes how it is shown when it is the shortest yet. */
+  private termId(lang: string, term: string, form: string, arabic: boolean): number {
+    const key = `${lang}\u0000${term}`;
     let id = this.idOf.get(key);
     if (id === undefined) {
       id = this.text.length;
       this.idOf.set(key, id);
-      this.text.push(analysed.term);
+      this.text.push(term);
       this.lang.push(lang);
-      this.arabic.push(analysed.arabic);
-      this.form.push(analysed.form);
-    } else if (preferredForm(analysed.form, this.form[id] ?? analysed.form)) {
-      this.form[id] = analysed.form;
+      this.arabic.push(arabic);
+      this.form.push(form);
+    } else if (preferredForm(form, this.form[id] ?? form)) {
+      this.form[id] = form;
     }
-    return (id << 1) | (analysed.definite ? 1 : 0);
+    return id;
   }
 
   /** The counts of the `length` terms gathered in the scratch space, which is left cleared. */

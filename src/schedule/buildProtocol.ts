@@ -8,6 +8,8 @@ import type { Diagnostic } from '../diagnostics.js';
 export interface BuildWorkerInput {
   readonly paths: BuildPaths;
   readonly allowShrink: boolean;
+  /** See `BuildOptions.cache`. */
+  readonly cache: boolean;
   /** Most bytes of feeds a prepared build holds (see `PrepareOptions.aheadBytes`). */
   readonly aheadBytes: number;
   /** [phase]: COMMITTING from the first rename to the end of the build, else IDLE. */

@@ -37,7 +37,7 @@ export class BuildThread {
   }
 
   /** A build thread, or undefined when there can be none (running from the TypeScript sources): the daemon then builds on its own thread. */
-  static start(paths: BuildPaths, options: { allowShrink: boolean; aheadBytes: number }): BuildThread | undefined {
+  static start(paths: BuildPaths, options: { allowShrink: boolean; cache: boolean; aheadBytes: number }): BuildThread | undefined {
     const phase = sharedArray(Int32Array, 1);
     const input: BuildWorkerInput = { paths, ...options, phase };
     const worker = startWorker(WORKER_SCRIPT, input);

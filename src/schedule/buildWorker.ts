@@ -7,7 +7,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { BuildSetupError, metChangingFile, prepareBuild, runBuild, type PreparedBuild } from '../build.js';
 import { COMMITTING, IDLE, type BuildReply, type BuildRequest, type BuildWorkerInput, type FailureDescription } from './buildProtocol.js';
 
-const { paths, allowShrink, aheadBytes, phase } = workerData as BuildWorkerInput;
+const { paths, allowShrink, cache, aheadBytes, phase } = workerData as BuildWorkerInput;
 const beforeCommit = (): void => {
   Atomics.store(phase, 0, COMMITTING);
 };
@@ -23,9 +23,9 @@ function describe(error: unknown): FailureDescription {
 }
 
 async function answer(request: BuildRequest): Promise<BuildReply> {
-  if (request.kind === 'build') return { id: request.id, outcome: await runBuild(paths, request.now, { allowShrink, beforeCommit }) };
+  if (request.kind === 'build') return { id: request.id, outcome: await runBuild(paths, request.now, { allowShrink, cache, beforeCommit }) };
   if (request.kind === 'prepare') {
-    prepared = await prepareBuild(paths, request.at, { allowShrink, beforeCommit, aheadBytes });
+    prepared = await prepareBuild(paths, request.at, { allowShrink, cache, beforeCommit, aheadBytes });
     return { id: request.id, prepared: prepared !== undefined };
   }
   const build = prepared;

@@ -29,6 +29,8 @@ export interface DaemonOptions {
   readonly write?: (line: string) => void;
   /** See `BuildOptions.allowShrink`. */
   readonly allowShrink?: boolean;
+  /** See `BuildOptions.cache`. */
+  readonly cache?: boolean | undefined;
 }
 
 export const EXIT_LOCKED = 4;
@@ -135,12 +137,12 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
     throw error;
   };
 
-  const thread = BuildThread.start(options.paths, { allowShrink: options.allowShrink ?? false, aheadBytes: AHEAD_BYTES });
+  const thread = BuildThread.start(options.paths, { allowShrink: options.allowShrink ?? false, cache: options.cache ?? true, aheadBytes: AHEAD_BYTES });
 
   const build = async (now: Date, reason: BuildReason) => {
     const started = performance.now();
     try {
-      const outcome = thread ? await thread.build(now) : await runBuild(options.paths, now, { allowShrink: options.allowShrink });
+      const outcome = thread ? await thread.build(now) : await runBuild(options.paths, now, { allowShrink: options.allowShrink, cache: options.cache });
       return await reportBuild(now, reason, started, outcome);
     } catch (error) {
       return reportFailure(now, reason, started, error);
@@ -155,7 +157,7 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
       if (thread) {
         if (await thread.prepare(at)) commit = () => thread.commit();
       } else {
-        const prepared = await prepareBuild(options.paths, at, { allowShrink: options.allowShrink, aheadBytes: AHEAD_BYTES });
+        const prepared = await prepareBuild(options.paths, at, { allowShrink: options.allowShrink, cache: options.cache, aheadBytes: AHEAD_BYTES });
         if (prepared) commit = () => prepared.commit();
       }
     } catch (error) {

@@ -2,14 +2,14 @@
  * The private state directory (`.nashra/` beside the config by default,
  * `--state-dir` otherwise): what the last build published and the exact texts
  * it published them from, the daemon's status, the lock. Never inside the
- * published output, so nothing here is ever served. A build cache can live
- * here too, under a folder of its own.
+ * published output, so nothing here is ever served.
  *
  *   published.json        what the last build published (see published.ts)
  *   sources/<hash>.md     the text of every published post, by content
  *   manifest.json         the files nashra owns in the output, to remove those no longer planned
  *   status.json           the last build, the last error, the next publication
  *   lock                  the process publishing now
+ *   cache/posts.v8        what loading each post file gave, reused while the file is unchanged (see load/cache.ts)
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';

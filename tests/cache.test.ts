@@ -1,0 +1,239 @@
+/**
+ * The load cache: a build reuses what loading each unchanged post file gave
+ * (its post or its problems, and its term counts), never reads a file whose
+ * stamp says it is unchanged, and writes byte for byte what a build loading
+ * every post afresh writes. A cache that is missing, cut, damaged, or from
+ * another config or version is rebuilt, never trusted, and never fails a build.
+ */
+import { cpSync, readFileSync, statSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runBuild, type BuildOutcome } from '../src/build.js';
+import { CACHE_FILE, cacheKey, LoadCache, openLoadCache, RACY_MARGIN_NS, saveLoadCache } from '../src/load/cache.js';
+import type { SourceFile } from '../src/load/parsePost.js';
+import type { FileStamp, ListedFile } from '../src/load/source.js';
+import { loadPosts, type LoadResult } from '../src/pipeline.js';
+import { TermIndex } from '../src/relate/terms.js';
+import { listFiles, post, runCli, samplePosts, siteOnDisk, testConfig } from './support/site.js';
+
+const NOW = new Date('2026-11-01T00:00:00Z');
+const samples = await samplePosts();
+/** The sample posts, and one whose front matter is broken: its problems are part of its record too. */
+const files: SourceFile[] = [...samples, { path: 'posts/en/broken.md', lang: 'en', text: post('title: [unclosed\ndate: 2026-01-01') }];
+
+/** Every post's terms spelt out with their counts and forms: what relating reads of a term index. */
+function termsOf(loaded: LoadResult): string[] {
+  return loaded.posts.map((p) => {
+    const { ids, counts, definite } = loaded.terms.of(p);
+    const spelt = (id: number): string => `${loaded.terms.langOf(id)}:${loaded.terms.textOf(id)}/${loaded.terms.formOf(id)}`;
+    return `${p.sourcePath} ${Array.from(ids, (id, i) => `${spelt(id)}=${counts[i] ?? 0}`).sort().join(' ')} | ${Array.from(definite, spelt).sort().join(' ')}`;
+  });
+}
+
+const asLoaded = (loaded: LoadResult) => ({ posts: loaded.posts, diagnostics: loaded.diagnostics, skipped: loaded.skippedFiles, terms: termsOf(loaded) });
+
+/** A stamp taken long after the file last changed, unless `racy`. */
+function stampOf(index: number, racy = false): FileStamp {
+  const changed = 1_700_000_000_000_000_000n + BigInt(index) * 1_000n;
+  return { size: 100n, mtimeNs: changed, ctimeNs: changed, ino: BigInt(index + 1), takenAtNs: changed + (racy ? RACY_MARGIN_NS / 2n : RACY_MARGIN_NS * 2n) };
+}
+
+/** The files as a disk source lists them, noting each one read. */
+function listed(texts: readonly SourceFile[], reads: string[], stamp: (index: number) => FileStamp): ListedFile[] {
+  return texts.map((file, index) => ({
+    path: file.path,
+    lang: file.lang,
+    stamp: stamp(index),
+    read: () => {
+      reads.push(file.path);
+      return file;
+    },
+  }));
+}
+
+/** A load whose records were stored and opened again from disk, as the next build finds them. */
+async function storedAfter(first: LoadCache): Promise<LoadCache> {
+  const state = await mkdtemp(join(tmpdir(), 'nashra-cache-'));
+  await saveLoadCache(state, first, cacheKey(testConfig()));
+  const opened = openLoadCache(state, cacheKey(testConfig()));
+  expect(opened.problem).toBeUndefined();
+  return opened.cache;
+}
+
+describe('loading with the cache', () => {
+  const config = testConfig();
+  const cold = loadPosts(files, config);
+
+  it('does not read a file whose stamp is unchanged, and loads what loading it afresh gives', async () => {
+    const first = new LoadCache();
+    loadPosts(listed(files, [], stampOf), config, { cache: first });
+    const reads: string[] = [];
+    const cache = await storedAfter(first);
+    const warm = loadPosts(listed(files, reads, stampOf), config, { cache });
+    expect(reads).toEqual([]);
+    expect(cache.reused.byStamp).toBe(files.length);
+    expect(asLoaded(warm)).toEqual(asLoaded(cold));
+  });
+
+  it('reads a file whose size, times or inode changed, and only that one', async () => {
+    const first = new LoadCache();
+    loadPosts(listed(files, [], stampOf), config, { cache: first });
+    const edited = files.map((file, index) => (index === 3 ? { ...file, text: file.text.replace(/title: .*/, 'title: Edited since') } : file));
+    const reads: string[] = [];
+    const moved = (index: number): FileStamp => (index === 3 ? { ...stampOf(index), mtimeNs: stampOf(index).mtimeNs + 1n } : stampOf(index));
+    const warm = loadPosts(listed(edited, reads, moved), config, { cache: await storedAfter(first) });
+    expect(reads).toEqual([files[3]?.path]);
+    expect(warm.posts.find((p) => p.sourcePath === files[3]?.path)?.title).toBe('Edited since');
+    expect(asLoaded(warm)).toEqual(asLoaded(loadPosts(edited, config)));
+  });
+
+  it('reads every file stamped within the racy margin of its last change, and sees an edit that kept the stamp', async () => {
+    const first = new LoadCache();
+    const racy = (index: number): FileStamp => stampOf(index, true);
+    loadPosts(listed(files, [], racy), config, { cache: first });
+    const edited = files.map((file, index) => (index === 5 ? { ...file, text: file.text.replace(/title: .*/, 'title: Saved in the same tick') } : file));
+    const reads: string[] = [];
+    const cache = await storedAfter(first);
+    const warm = loadPosts(listed(edited, reads, racy), config, { cache });
+    expect(reads).toHaveLength(files.length);
+    expect(cache.reused).toEqual({ byStamp: 0, byHash: files.length - 1 });
+    expect(warm.posts.find((p) => p.sourcePath === files[5]?.path)?.title).toBe('Saved in the same tick');
+    expect(asLoaded(warm)).toEqual(asLoaded(loadPosts(edited, config)));
+  });
+
+  it('shows a term as the posts still counted write it, not as a post since gone wrote it', () => {
+    const shorter = { sourcePath: 'a', lang: 'en', title: 'Detain' };
+    const longer = { sourcePath: 'b', lang: 'en', title: 'Detained' };
+    const both = new TermIndex();
+    both.count(shorter, '');
+    const record = both.count(longer, '');
+    const fromRecord = new TermIndex();
+    fromRecord.addCounted(longer, record);
+    const afresh = new TermIndex();
+    afresh.add(longer, '');
+    const forms = (index: TermIndex) => Array.from(index.of(longer).ids, (id) => index.formOf(id));
+    expect(forms(both)).toEqual(['detain']);
+    expect(forms(fromRecord)).toEqual(forms(afresh));
+    expect(forms(fromRecord)).toEqual(['detained']);
+  });
+});
+
+describe('the stored cache', () => {
+  async function stored(): Promise<{ state: string; key: string }> {
+    const state = await mkdtemp(join(tmpdir(), 'nashra-cache-'));
+    const cache = new LoadCache();
+    loadPosts(listed(files, [], stampOf), testConfig(), { cache });
+    const key = cacheKey(testConfig());
+    await saveLoadCache(state, cache, key);
+    return { state, key };
+  }
+
+  const damage: Record<string, (path: string) => void> = {
+    'cut short': (path) => truncateSync(path, Math.floor(statSync(path).size / 2)),
+    'with a flipped byte': (path) => {
+      const bytes = readFileSync(path);
+      const at = Math.floor(bytes.length * 0.7);
+      bytes[at] = (bytes[at] ?? 0) ^ 0x20;
+      writeFileSync(path, bytes);
+    },
+    'replaced by garbage': (path) => writeFileSync(path, 'not a cache at all'),
+    empty: (path) => writeFileSync(path, ''),
+  };
+
+  for (const [how, spoil] of Object.entries(damage)) {
+    it(`is ignored, with the reason, when ${how}`, async () => {
+      const { state, key } = await stored();
+      spoil(join(state, CACHE_FILE));
+      const opened = openLoadCache(state, key);
+      expect(opened.problem).toMatch(/damaged or incomplete/);
+      expect(opened.cache.byStamp(files[0]?.path ?? '', 'en', stampOf(0))).toBeUndefined();
+    });
+  }
+
+  it('is not used for another config or another nashra version, quietly', async () => {
+    const { state, key } = await stored();
+    expect(openLoadCache(state, key).cache.byStamp(files[0]?.path ?? '', files[0]?.lang ?? '', stampOf(0))).toBeDefined();
+    for (const other of [cacheKey(testConfig({ timeZone: 'UTC' })), cacheKey(testConfig({ limits: { titleLength: 40 } })), cacheKey(testConfig(), '999.0.0')]) {
+      expect(other).not.toBe(key);
+      const opened = openLoadCache(state, other);
+      expect(opened.problem).toBeUndefined();
+      expect(opened.cache.byStamp(files[0]?.path ?? '', files[0]?.lang ?? '', stampOf(0))).toBeUndefined();
+    }
+  });
+});
+
+describe('a build with the cache', () => {
+  const now = NOW;
+  const site = siteOnDisk(Object.fromEntries(files.map((file) => [file.path.replace(/^posts\//, ''), file.text])));
+
+  async function outputs(out: string): Promise<Record<string, string>> {
+    const names = await listFiles(out);
+    return Object.fromEntries(await Promise.all(names.map(async (name) => [name, await readFile(join(out, name), 'utf8')] as const)));
+  }
+
+  async function build(dir: string, state: string, out: string, cache = true): Promise<BuildOutcome> {
+    return runBuild({ config: join(dir, 'nashra.config.yaml'), posts: join(dir, 'posts'), out: join(dir, out), state: join(dir, state) }, now, { cache, allowShrink: true });
+  }
+
+  /** Builds with the cache and, from a copy of the same state, without it: the two outputs. */
+  async function withAndWithout(dir: string, round: string): Promise<{ warm: BuildOutcome; cached: Record<string, string>; afresh: Record<string, string> }> {
+    cpSync(join(dir, 'state'), join(dir, `state-${round}`), { recursive: true });
+    const warm = await build(dir, 'state', `out-${round}`);
+    await build(dir, `state-${round}`, `out-${round}-afresh`, false);
+    return { warm, cached: await outputs(join(dir, `out-${round}`)), afresh: await outputs(join(dir, `out-${round}-afresh`)) };
+  }
+
+  it('writes the same bytes cold, warm, after an edit, an edit that kept size and time, a config change, and a damaged cache', async () => {
+    const dir = await site;
+    const cold = await build(dir, 'state', 'out-cold');
+    expect(cold.cacheUse).toEqual({ unread: 0, reread: 0 });
+    const coldOutputs = await outputs(join(dir, 'out-cold'));
+    expect(Object.keys(coldOutputs)).toContain('en/related.json');
+
+    const unchanged = await withAndWithout(dir, 'unchanged');
+    expect(unchanged.warm.cacheUse.unread + unchanged.warm.cacheUse.reread).toBe(files.length);
+    expect(unchanged.cached).toEqual(coldOutputs);
+    expect(unchanged.afresh).toEqual(coldOutputs);
+
+    const edited = join(dir, 'posts', files[0]?.path.replace(/^posts\//, '') ?? '');
+    writeFileSync(edited, readFileSync(edited, 'utf8').replace(/title: .*/, 'title: A title edited for the cache test'));
+    const afterEdit = await withAndWithout(dir, 'edit');
+    expect(afterEdit.cached).toEqual(afterEdit.afresh);
+    expect(afterEdit.cached['en/rss.xml']).toContain('A title edited for the cache test');
+
+    const before = statSync(edited);
+    writeFileSync(edited, readFileSync(edited, 'utf8').replace('A title edited for the cache test', 'A title EDITED for the cache test'));
+    utimesSync(edited, before.atime, before.mtime);
+    expect(statSync(edited).size).toBe(before.size);
+    const sameStamp = await withAndWithout(dir, 'touch');
+    expect(sameStamp.cached).toEqual(sameStamp.afresh);
+    expect(sameStamp.cached['en/rss.xml']).toContain('A title EDITED for the cache test');
+
+    const configFile = join(dir, 'nashra.config.yaml');
+    writeFileSync(configFile, JSON.stringify({ ...JSON.parse(readFileSync(configFile, 'utf8')), limits: { titleLength: 40 } }));
+    const afterConfig = await withAndWithout(dir, 'config');
+    expect(afterConfig.warm.cacheUse).toEqual({ unread: 0, reread: 0 });
+    expect(afterConfig.cached).toEqual(afterConfig.afresh);
+    expect(afterConfig.warm.diagnostics.some((d) => d.field === 'title' && /titleLength/.test(d.message))).toBe(true);
+
+    writeFileSync(join(dir, 'state', CACHE_FILE), 'garbage');
+    const damaged = await withAndWithout(dir, 'damaged');
+    expect(damaged.cached).toEqual(damaged.afresh);
+    expect(damaged.warm.failed).toBe(afterConfig.warm.failed);
+    expect(damaged.warm.diagnostics.filter((d) => d.field === 'state').map((d) => d.message)).toEqual([expect.stringMatching(/damaged or incomplete/)]);
+    expect(openLoadCache(join(dir, 'state'), cacheKey(damaged.warm.config)).problem).toBeUndefined();
+  }, 60_000);
+
+  it('is neither read nor written with --no-cache, which writes the same bytes', async () => {
+    const dir = await site;
+    const args = ['build', '--now', NOW.toISOString(), '--allow-shrink'];
+    await runCli([...args, '--state-dir', 'cli-state', '-o', 'cli-out'], dir);
+    expect(await listFiles(join(dir, 'cli-state', 'cache'))).toEqual(['posts.v8']);
+    const run = await runCli([...args, '--state-dir', 'cli-state-none', '-o', 'cli-out-none', '--no-cache'], dir);
+    expect(run.code).toBeLessThanOrEqual(1);
+    expect(await listFiles(join(dir, 'cli-state-none', 'cache'))).toEqual([]);
+    expect(await outputs(join(dir, 'cli-out-none'))).toEqual(await outputs(join(dir, 'cli-out')));
+  }, 60_000);
+});

@@ -4,11 +4,12 @@
  * the status and the state stay private.
  */
 import { spawn } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, rename, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rename, rm, symlink, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { processStart } from '../src/schedule/lock.js';
+import { acquireLock, lockSideName, processStart } from '../src/schedule/lock.js';
+import { removeStaleTemporaryFiles } from '../src/write/output.js';
 import { listFiles, post, ROOT, runCli, siteOnDisk } from './support/site.js';
 
 interface JsonFeed {
@@ -263,6 +264,28 @@ describe('one writer at a time, when two start at once', () => {
       if (round % 2 === 1) await writeFile(join(stateDir, 'lock'), JSON.stringify({ pid: 2 ** 22 + 1, processStart: 'gone', command: 'build' }));
       expect(await race(stateDir), `round ${round}`).toBe(1);
     }
+  });
+});
+
+describe('one writer at a time, while the holder builds', () => {
+  it('a contender\'s files beside the lock are not among the temporary files the holder removes at each build', async () => {
+    const stateDir = await mkdtemp(join(tmpdir(), 'nashra-lock-'));
+    // What a second daemon has written while taking the lock, between its write and its link.
+    const side = lockSideName(join(stateDir, 'lock'));
+    await writeFile(side, '{"pid": 1}');
+    await removeStaleTemporaryFiles(stateDir);
+    expect(await listFiles(stateDir)).toEqual([side.slice(stateDir.length + 1)]);
+  });
+
+  it('clears side files left by a process killed while taking the lock, once they are old', async () => {
+    const stateDir = await mkdtemp(join(tmpdir(), 'nashra-lock-'));
+    const [old, fresh] = [lockSideName(join(stateDir, 'lock')), lockSideName(join(stateDir, 'lock'))];
+    await writeFile(old, '{"pid": 1}');
+    await writeFile(fresh, '{"pid": 1}');
+    await utimes(old, new Date(Date.now() - 3_600_000), new Date(Date.now() - 3_600_000));
+    const taken = await acquireLock(stateDir, 'build');
+    expect(taken.acquired).toBe(true);
+    expect((await listFiles(stateDir)).sort()).toEqual([fresh.slice(stateDir.length + 1), 'lock'].sort());
   });
 });
 

@@ -1,7 +1,7 @@
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { link, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { temporaryNameFor } from '../write/temporary.js';
+import { link, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 
 /** In the state directory: one writer at a time per site, `build` and `schedule` alike. */
 export const LOCK_FILE = 'lock';
@@ -14,6 +14,31 @@ export interface HeldLock {
 export interface LockHolder {
   readonly pid: number;
   readonly command?: string;
+}
+
+/**
+ * A file beside the lock that one process uses while taking or clearing it.
+ * Deliberately not a writer's temporary name: the holder removes stale
+ * temporary files from the state directory at every build, and would
+ * otherwise delete a contender's file between its write and its link.
+ */
+export function lockSideName(lockPath: string): string {
+  return `${lockPath}.${randomBytes(6).toString('hex')}.side`;
+}
+
+const SIDE_FILE = /^lock\.[0-9a-f]{12}\.side$/;
+/** A side file older than this was left by a process killed while taking the lock. */
+const ABANDONED_SIDE_MS = 60_000;
+
+/** Removes the side files that processes killed while taking the lock left behind. */
+async function removeAbandonedSideFiles(lockPath: string): Promise<void> {
+  const dir = dirname(lockPath);
+  const names = await readdir(dir).catch(() => []);
+  for (const name of names.filter((n) => SIDE_FILE.test(n) && n.startsWith(basename(lockPath)))) {
+    const file = join(dir, name);
+    const info = await stat(file).catch(() => undefined);
+    if (info && Date.now() - info.mtimeMs > ABANDONED_SIDE_MS) await rm(file, { force: true });
+  }
 }
 
 export type LockResult = { readonly acquired: true; readonly lock: HeldLock } | { readonly acquired: false; readonly holder: LockHolder };
@@ -39,7 +64,10 @@ export async function acquireLock(stateDir: string, command: string, pid = proce
   const path = join(stateDir, LOCK_FILE);
   const content: LockContent = { pid, processStart: processStart(pid), startedAt: new Date().toISOString(), command };
   for (let attempt = 0; attempt < 10; attempt++) {
-    if (await createComplete(path, `${JSON.stringify(content)}\n`)) return { acquired: true, lock: { path, release: () => rm(path, { force: true }) } };
+    if (await createComplete(path, `${JSON.stringify(content)}\n`)) {
+      await removeAbandonedSideFiles(path);
+      return { acquired: true, lock: { path, release: () => rm(path, { force: true }) } };
+    }
     const text = await readFile(path, 'utf8').catch(() => undefined);
     if (text === undefined) continue; // released in between: try again
     const holder = lockHolder(text);
@@ -55,7 +83,7 @@ export async function acquireLock(stateDir: string, command: string, pid = proce
  * the lock empty or half-written and take it for a stale one.
  */
 async function createComplete(path: string, text: string): Promise<boolean> {
-  const temporary = temporaryNameFor(path);
+  const temporary = lockSideName(path);
   try {
     await writeFile(temporary, text, { flush: true });
     await link(temporary, path);
@@ -75,7 +103,7 @@ async function createComplete(path: string, text: string): Promise<boolean> {
  * aside first lets the second see what it took and put a live lock back.
  */
 async function removeIfStill(path: string, stale: string): Promise<void> {
-  const aside = temporaryNameFor(path);
+  const aside = lockSideName(path);
   try {
     await rename(path, aside);
   } catch (error) {

@@ -105,6 +105,7 @@ export async function measureDaemon({ cli, site, out, state, debounceMs, buildMs
     const embargoAppeared = await waitUntil(() => feedHas(embargoTitle), patience + lead, 'the embargoed post in the feed');
     const publication = await waitUntil(() => daemon.lines.slice(seen).find((l) => l.event === 'build' && l.at === new Date(publishAtMs).toISOString()) ?? buildLine(daemon, seen, 'publication'), patience, 'the publication build');
     log(`    daemon: embargoed post in the feed ${embargoAppeared - publishAtMs} ms after publishAt (build for ${publication.at}, ${publication.durationMs} ms${overlapped ? '; its save build overlapped publishAt' : ''})`);
+    for (const line of daemon.lines.slice(seen).filter((l) => l.event.startsWith('prepare'))) log(`    daemon: ${line.event}: ${line.message}`);
 
     // SIGTERM while the build after an edit runs.
     seen = daemon.lines.length;

@@ -2,8 +2,8 @@
  * The edge around the pure pipeline: read the config and posts from disk,
  * build, write atomically. Shared by `nashra build` and the scheduler daemon.
  */
-import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { mkdir, readFile, rm, stat } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
 import { parseConfig, type SiteConfig } from './config.js';
 import { diagnostic, hasErrors, type Diagnostic } from './diagnostics.js';
 import { cacheKey, dropLoadCache, openLoadCache, saveLoadCache, type LoadCache } from './load/cache.js';
@@ -13,7 +13,7 @@ import type { Post } from './model.js';
 import { planSite, type PlannedOutput, withRenderDiagnostics } from './pipeline.js';
 import { shrinkRefusals, type ShrinkRefusal } from './state/published.js';
 import { manifestPath, openPrevious, recordPublished, stateDirProblem } from './state/store.js';
-import { keptFiles, removeStaleTemporaryFiles, writeOutputs, type WriteReport } from './write/output.js';
+import { keptFiles, removeStaleTemporaryFiles, stageOutputs, writeOutputs, type WriteOptions, type WriteReport } from './write/output.js';
 
 export interface BuildPaths {
   readonly config: string;
@@ -111,10 +111,12 @@ export interface PreparedBuild {
 
 export interface PrepareOptions extends BuildOptions {
   /**
-   * Produce now, in memory, every file that will change (at most this many
-   * bytes in all), so that `commit` only writes: a build prepared before an
-   * embargo publishes at its second, however long the build takes. Over the
-   * limit, the preparation is given up (undefined).
+   * Stage now every file that will change, so that `commit` only renames: a
+   * build prepared before an embargo publishes at its second, however long
+   * the build takes. The files are staged in the state directory; when that
+   * is on another file system than the output, they are produced in memory
+   * instead, at most this many bytes (past that, the preparation is given
+   * up: undefined).
    */
   readonly aheadBytes?: number;
 }
@@ -122,7 +124,7 @@ export interface PrepareOptions extends BuildOptions {
 /**
  * Everything of a build up to writing: the config and posts read, the plan
  * made for `now`, the refusals checked. With `aheadBytes`, the files that
- * will change are produced too.
+ * will change are staged too.
  */
 export async function prepareBuild(paths: BuildPaths, now: Date, options: PrepareOptions & { aheadBytes: number }): Promise<PreparedBuild | undefined>;
 export async function prepareBuild(paths: BuildPaths, now: Date, options?: BuildOptions): Promise<PreparedBuild>;
@@ -155,22 +157,56 @@ export async function prepareBuild(paths: BuildPaths, now: Date, options: Prepar
     }
     throw error;
   };
-  let outputs: Iterable<PlannedOutput> = result.outputs;
+  const writeOptions = { manifestPath: manifestPath(paths.state), beforeCommit: options.beforeCommit };
+  let write = (): Promise<WriteReport> => writeOutputs(resolve(paths.out), result.outputs, writeOptions);
   if (options.aheadBytes !== undefined && !nothingToWrite) {
-    const produced = await produceAhead(paths, result.outputs, options.aheadBytes).catch(changedUnderTheBuild);
-    if (!produced) return undefined;
-    outputs = produced;
+    const ahead = await writeAhead(paths, result.outputs, writeOptions, options.aheadBytes).catch(changedUnderTheBuild);
+    if (!ahead) return undefined;
+    write = ahead;
   }
   return {
     at: now,
     commit: async () => {
       if (nothingToWrite) return outcome;
-      const report = await writeOutputs(resolve(paths.out), outputs, { manifestPath: manifestPath(paths.state), beforeCommit: options.beforeCommit }).catch(changedUnderTheBuild);
+      const report = await write().catch(changedUnderTheBuild);
       await recordPublished(paths.state, result.live, now, (post) => readOrUndefined(source, post.sourcePath));
       const all = withRenderDiagnostics(diagnostics, result.renderDiagnostics);
       return { ...outcome, diagnostics: all, failed: hasErrors(all), report };
     },
   };
+}
+
+/** Where a build prepared ahead stages its files, in the state directory. */
+const PREPARED_DIR = 'prepared';
+
+/**
+ * Everything of the writing but the renames, done now: the changed files
+ * staged in the state directory, which is private, when it is on the output's
+ * file system (renames from there are as atomic as from beside the targets);
+ * else produced in memory, up to `limit` bytes (undefined past that). Returns
+ * what is left to do at the moment.
+ */
+async function writeAhead(paths: BuildPaths, outputs: Iterable<PlannedOutput>, options: WriteOptions, limit: number): Promise<(() => Promise<WriteReport>) | undefined> {
+  const out = resolve(paths.out);
+  if ((await deviceOf(paths.state)) === (await deviceOf(out))) {
+    // One preparation at a time: whatever an earlier one staged is set aside with it.
+    const stagingDir = join(paths.state, PREPARED_DIR);
+    await rm(stagingDir, { recursive: true, force: true });
+    await mkdir(stagingDir, { recursive: true });
+    const staged = await stageOutputs(out, outputs, { ...options, stagingDir });
+    return () => staged.commit();
+  }
+  const produced = await produceAhead(paths, outputs, limit);
+  return produced && (() => writeOutputs(out, produced, options));
+}
+
+/** The device of the file system holding `path`, or of its nearest existing folder. */
+async function deviceOf(path: string): Promise<number | undefined> {
+  for (let current = resolve(path); ; current = dirname(current)) {
+    const info = await stat(current).catch(() => undefined);
+    if (info) return info.dev;
+    if (dirname(current) === current) return undefined;
+  }
 }
 
 /**

@@ -103,6 +103,9 @@ describe('nashra schedule', () => {
     const prepared = await daemon.waitFor((line) => line.event === 'prepared', 20_000, before);
     expect(prepared.at).toBe(due.toISOString());
     expect(await titles(site)).not.toContain('Embargoed');
+    // Staged in the private state directory, not beside the feeds, where a directory listing would show it.
+    expect(await listFiles(join(site, '.nashra/prepared'))).not.toEqual([]);
+    expect((await listFiles(join(site, 'feeds'))).filter((file) => !/\.(xml|json|xsl|html)$/.test(file))).toEqual([]);
 
     const publishing = await daemon.waitFor((line) => line.event === 'build' && line.reason === 'publication', 20_000, before);
     expect(publishing).toMatchObject({ at: due.toISOString(), preparedMs: expect.any(Number), ok: true });

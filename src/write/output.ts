@@ -1,7 +1,7 @@
-import { createHash, type Hash } from 'node:crypto';
+import { createHash, randomBytes, type Hash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import type { Stats } from 'node:fs';
-import { lstat, mkdir, open, readdir, readFile, realpath, rename, rm, rmdir, stat, type FileHandle } from 'node:fs/promises';
+import { lstat, mkdir, open, readdir, readFile, realpath, rename, rm, rmdir, stat, utimes, type FileHandle } from 'node:fs/promises';
 import { dirname, join, sep } from 'node:path';
 import type { OutputFile, PlannedOutput } from '../pipeline.js';
 import { isTemporaryFile, temporaryNameFor } from './temporary.js';
@@ -38,6 +38,20 @@ export interface WriteOptions {
   readonly io?: Partial<WriteIo>;
   /** Called once every file is staged, right before the first rename: from here on, stopping leaves a mix of old and new files. */
   readonly beforeCommit?: () => void;
+  /**
+   * Where to stage the files instead of beside their targets: a private
+   * folder on the same file system as the output, so that files staged long
+   * before their commit (a build prepared ahead of an embargo) are nowhere a
+   * reader or a directory listing could find them. Their folders in the
+   * output are made only at the commit.
+   */
+  readonly stagingDir?: string;
+}
+
+/** Files staged and checked, waiting to be put in place. */
+export interface StagedOutputs {
+  /** Renames the staged files into place, removes the files no longer planned, keeps the manifest. */
+  commit(): Promise<WriteReport>;
 }
 
 /** Chunks are gathered into writes of about this size. */
@@ -95,6 +109,11 @@ const NO_MANIFEST: Manifest = { files: [], records: {}, mtimeMs: 0 };
  * not touched.
  */
 export async function writeOutputs(outDir: string, files: Iterable<PlannedOutput | OutputFile>, options: WriteOptions = {}): Promise<WriteReport> {
+  return (await stageOutputs(outDir, files, options)).commit();
+}
+
+/** The first step of `writeOutputs`, alone: every changed file staged, nothing in the output changed yet. */
+export async function stageOutputs(outDir: string, files: Iterable<PlannedOutput | OutputFile>, options: WriteOptions = {}): Promise<StagedOutputs> {
   const io: WriteIo = { ...systemIo, ...options.io };
   const manifest = options.manifestPath ? await readManifest(options.manifestPath) : NO_MANIFEST;
   const staged: Staged[] = [];
@@ -118,9 +137,11 @@ export async function writeOutputs(outDir: string, files: Iterable<PlannedOutput
         records[file.path] = recorded;
         continue;
       }
-      const made = await mkdir(dirname(target), { recursive: true });
-      if (made !== undefined) madeDirectories.push(made);
-      const temporary = temporaryNameFor(target);
+      if (options.stagingDir === undefined) {
+        const made = await mkdir(dirname(target), { recursive: true });
+        if (made !== undefined) madeDirectories.push(made);
+      }
+      const temporary = options.stagingDir === undefined ? temporaryNameFor(target) : join(options.stagingDir, stagedName());
       const entry = { path: file.path, target, temporary, existed: existing !== undefined, tier: 'tier' in file ? (file.tier ?? 0) : 0 };
       staged.push({ ...entry, digest: '', size: 0 }); // before writing, so a failure mid-file removes it too
       const { size, digest } = await writeChunks(temporary, 'chunks' in file ? file.chunks : [file.content], io);
@@ -132,7 +153,7 @@ export async function writeOutputs(outDir: string, files: Iterable<PlannedOutput
         continue;
       }
       // Durable before it can replace the old file, so a crash cannot leave an empty feed behind the rename.
-      await syncFile(temporary);
+      await flushToDisk(temporary);
       staged[staged.length - 1] = { ...entry, digest, size, ...(fingerprint === undefined ? {} : { fingerprint }) };
     }
   } catch (error) {
@@ -141,14 +162,31 @@ export async function writeOutputs(outDir: string, files: Iterable<PlannedOutput
     throw isSystemError(error) ? new WriteError(current, error) : error;
   }
 
-  // Owned before it is in place: a process killed right after a rename still knows the file is its own.
-  if (options.manifestPath) await writeManifest(options.manifestPath, [...new Set([...manifest.files, ...planned])], manifest.records);
-  options.beforeCommit?.();
-  const written = await commit(staged, io);
-  const plannedSet = new Set(planned);
-  const removed = await removeFiles(outDir, manifest.files.filter((path) => !plannedSet.has(path)));
-  if (options.manifestPath) await writeManifest(options.manifestPath, planned, { ...records, ...(await recordsOf(staged)) });
-  return { written, unchanged, removed };
+  return {
+    commit: async () => {
+      // Owned before it is in place: a process killed right after a rename still knows the file is its own.
+      if (options.manifestPath) await writeManifest(options.manifestPath, [...new Set([...manifest.files, ...planned])], manifest.records);
+      if (options.stagingDir !== undefined) {
+        // Staged ahead of time, the files say they were modified now, when they appear: Last-Modified is never before publication.
+        const now = new Date();
+        for (const entry of staged) {
+          await mkdir(dirname(entry.target), { recursive: true });
+          await utimes(entry.temporary, now, now);
+        }
+      }
+      options.beforeCommit?.();
+      const written = await commit(staged, io);
+      const plannedSet = new Set(planned);
+      const removed = await removeFiles(outDir, manifest.files.filter((path) => !plannedSet.has(path)));
+      if (options.manifestPath) await writeManifest(options.manifestPath, planned, { ...records, ...(await recordsOf(staged)) });
+      return { written, unchanged, removed };
+    },
+  };
+}
+
+/** A staged file's name in a staging folder: not a writer's temporary name, which a build start removes. */
+function stagedName(): string {
+  return `${randomBytes(6).toString('hex')}.staged`;
 }
 
 /**
@@ -216,7 +254,7 @@ async function commit(staged: readonly Staged[], io: WriteIo): Promise<string[]>
     await Promise.all(order.filter((entry) => !done.has(entry.path)).map((entry) => rm(entry.temporary, { force: true })));
     throw error;
   }
-  for (const directory of new Set(order.map((entry) => dirname(entry.target)))) await flushDirectory(directory);
+  for (const directory of new Set(order.map((entry) => dirname(entry.target)))) await flushToDisk(directory);
   return written;
 }
 
@@ -240,7 +278,7 @@ async function removeFiles(outDir: string, paths: readonly string[]): Promise<st
   for (const directory of [...touched].sort((a, b) => b.length - a.length)) {
     let current = directory;
     while (current.startsWith(outDir) && current !== outDir && (await rmdir(current).then(() => true, () => false))) current = dirname(current);
-    await flushDirectory(current).catch(() => undefined);
+    await flushToDisk(current).catch(() => undefined);
   }
   return removed;
 }
@@ -284,19 +322,13 @@ async function writeFully(handle: FileHandle, bytes: Uint8Array, io: WriteIo, pa
   }
 }
 
-/** Flushes a written file's data to disk. */
-async function syncFile(path: string): Promise<void> {
-  const handle = await open(path, 'r+');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
-
-/** Makes a rename or a removal in `directory` durable. */
-async function flushDirectory(directory: string): Promise<void> {
-  const handle = await open(directory, 'r');
+/**
+ * Flushes to disk a written file's data or, for a directory, the renames
+ * and removals made in it. Opened read-only either way: fsync flushes the
+ * file, whatever descriptor asks.
+ */
+async function flushToDisk(path: string): Promise<void> {
+  const handle = await open(path, 'r');
   try {
     await handle.sync();
   } finally {

@@ -35,6 +35,8 @@ export interface Post {
    * Markdown it comes from.
    */
   readonly summaryHtml: string;
+  /** The summary as plain text (JSON Feed `summary`, related lists), made once as the post is loaded. */
+  readonly summaryText: string;
   /** Words in the body, for the reading time. */
   readonly wordCount: number;
   /**

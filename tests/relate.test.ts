@@ -53,6 +53,7 @@ function post(spec: PostSpec): Post {
     translationKey: spec.translationKey,
     summaryMarkdown: spec.summary,
     summaryHtml: '',
+    summaryText: '',
     wordCount: 0,
     sourceHash: '',
     categories: (spec.categories ?? []).map((path) => path.split('/')),

@@ -72,6 +72,7 @@ export interface RelatedItem {
   readonly url: string;
   readonly title: string;
   readonly summaryHtml: string;
+  readonly summaryText: string;
   readonly lang: string;
   readonly date: Date;
   readonly score: number;
@@ -83,6 +84,7 @@ export interface FeedEntry {
   readonly title: string;
   readonly lang: string;
   readonly summaryHtml: string;
+  readonly summaryText: string;
   /** Full content, wrapped with the language and direction, when the config asks for it. */
   readonly contentHtml?: string;
   readonly published: Date;

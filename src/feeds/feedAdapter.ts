@@ -16,7 +16,6 @@
  */
 import { DOMParser, XMLSerializer, type Document, type Element, type Node } from '@xmldom/xmldom';
 import { Feed, type Item } from 'feed';
-import { htmlToText } from '../render/summary.js';
 import type { FeedCategory, FeedDocument, FeedEntry } from './document.js';
 
 const NS = {
@@ -87,7 +86,7 @@ function jsonItem(entry: FeedEntry) {
     url: entry.url,
     title: entry.title,
     content_html: entry.contentHtml ?? entry.summaryHtml,
-    summary: htmlToText(entry.summaryHtml),
+    summary: entry.summaryText,
     ...(entry.image ? { image: entry.image.url } : {}),
     date_published: rfc3339(entry.published),
     date_modified: rfc3339(entry.updated),
@@ -109,7 +108,7 @@ function jsonItem(entry: FeedEntry) {
         id: item.id,
         url: item.url,
         title: item.title,
-        summary: htmlToText(item.summaryHtml),
+        summary: item.summaryText,
         summary_html: item.summaryHtml,
         language: item.lang,
         date_published: rfc3339(item.date),

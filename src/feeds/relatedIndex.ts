@@ -1,5 +1,4 @@
 import type { Post } from '../model.js';
-import { htmlToText } from '../render/summary.js';
 import { relatedItems, type Relatedness } from './compose.js';
 import { rfc3339 } from './feedAdapter.js';
 
@@ -24,7 +23,7 @@ export function* renderRelatedIndex(lang: string, livePosts: readonly Post[], re
         id: item.id,
         url: item.url,
         title: item.title,
-        summary: htmlToText(item.summaryHtml),
+        summary: item.summaryText,
         language: item.lang,
         date_published: rfc3339(item.date),
         score: item.score,

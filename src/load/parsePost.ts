@@ -9,6 +9,7 @@ import { countWords, renderSummary } from '../render/article.js';
 import { closeIsolatesPerParagraph, detachedCopy, forbiddenCharacters, normaliseLineBreaks, stripForbiddenCharacters, type ForbiddenCharacter } from '../text.js';
 import { renderFailureReason } from '../render/failure.js';
 import { flattenNesting } from '../render/nesting.js';
+import { htmlToText } from '../render/summary.js';
 import { articleUrl } from '../urls.js';
 import { frontMatterSchema, HIDING_FIELDS, KNOWN_FIELDS, resolveDateAliases, type AliasedField, type FrontMatter } from './frontMatter.js';
 import { datesOutOfRange } from './plausibleDates.js';
@@ -222,6 +223,7 @@ export function parsePost(file: SourceFile, config: SiteConfig): ParsedPost {
     translationKey: fm.translationKey,
     summaryMarkdown: fm.summary || undefined,
     summaryHtml: derived.summaryHtml,
+    summaryText: htmlToText(derived.summaryHtml),
     wordCount: derived.wordCount,
     sourceHash: sourceHash(file.text),
     categories,

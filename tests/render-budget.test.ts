@@ -29,9 +29,9 @@ const PAGE = 'https://rights.example.org/en/news/x/';
 
 const limits = (renderMs: number) => ({ ...testConfig().limits, renderMs });
 
-function renderAll(bodies: Record<string, string>, renderMs: number, start = startRenderThreads): Map<string, BoundedModule.RenderOutcome> {
+function renderAll(bodies: Record<string, string>, renderMs: number, start = startRenderThreads, threadCount = 2): Map<string, BoundedModule.RenderOutcome> {
   const outcomes = new Map<string, BoundedModule.RenderOutcome>();
-  const threads = start(limits(renderMs), { expected: Object.keys(bodies).length, threads: 2 });
+  const threads = start(limits(renderMs), { expected: Object.keys(bodies).length, threads: threadCount });
   try {
     const jobs = Object.entries(bodies).map(([key, markdown]) => ({ key, read: () => ({ markdown, pageUrl: PAGE }) }));
     threads.renderAll(jobs, (key, outcome) => outcomes.set(key, outcome));
@@ -53,6 +53,16 @@ describe('rendering full texts within a time budget', () => {
     const outcomes = renderAll(bodies, 10_000);
     expect(outcomes.size).toBe(30);
     expect(outcomes.get('post-7')).toEqual({ html: '<p>Post 7 links <a href="https://rights.example.org/en/news/reports/7/">a report</a>.</p>\n', warnings: [] });
+  });
+
+  it('renders the same HTML on one thread, on two, and on the calling thread', () => {
+    const bodies = Object.fromEntries(
+      Array.from({ length: 120 }, (_, i) => [`post-${i}`, `## Part ${i}\n\nThe centre *documented* ${i} cases; see [the report](../r/${i}/).\n\n> وثّق المركز ${i} حالة.\n`]),
+    );
+    const [one, two, here] = [renderAll(bodies, 10_000, startRenderThreads, 1), renderAll(bodies, 10_000, startRenderThreads, 2), renderAll(bodies, 10_000, startRenderThreadsFromSource)];
+    expect(one.size).toBe(120);
+    expect(two).toEqual(one);
+    expect(here).toEqual(one);
   });
 
   it('stops and passes on an error from reading a body (a file that changed during the build)', () => {

@@ -15,9 +15,13 @@ const CODE = /\.(js|ts)$/;
 let memo: string | undefined;
 
 export function codeFingerprint(): string {
-  const root = dirname(fileURLToPath(import.meta.url));
-  memo ??= createHash('sha256').update(digestOfModules(root)).update(libraryVersions(dirname(root))).update(process.version).digest('base64url');
+  memo ??= fingerprintOfCode(dirname(fileURLToPath(import.meta.url)));
   return memo;
+}
+
+/** The fingerprint of the modules under `root` (nashra's `src/` or `dist/`), whose parent holds the package manifest. */
+export function fingerprintOfCode(root: string): string {
+  return createHash('sha256').update(digestOfModules(root)).update(libraryVersions(dirname(root))).update(process.version).digest('base64url');
 }
 
 /** The installed version of every dependency in the package's manifest. */

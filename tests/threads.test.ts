@@ -1,5 +1,6 @@
 /**
- * Counting terms and ranking related articles on worker threads. A worker
+ * Ranking related articles on worker threads, with the terms the loader
+ * counted. A worker
  * runs compiled JavaScript, so these tests go through dist/, which `npm test`
  * builds before it runs them; run `npm run build:ts` first when running them alone.
  */
@@ -10,8 +11,6 @@ import type * as PlantedModule from '../src/bench/plantedCorpus.js';
 import type * as ParseModule from '../src/load/parsePost.js';
 import type * as SourceModule from '../src/load/source.js';
 import type * as PipelineModule from '../src/pipeline.js';
-import type * as CountingModule from '../src/relate/counting.js';
-import { termCounter as termCounterFromSource } from '../src/relate/counting.js';
 import type * as EngineModule from '../src/relate/engine.js';
 import type * as ParallelModule from '../src/relate/parallel.js';
 import { queryAll as queryAllFromSource } from '../src/relate/parallel.js';
@@ -26,12 +25,11 @@ const built = (path: string): string => {
   return file;
 };
 
-const [planted, parse, source, pipeline, counting, terms, engineModule, parallel, related, search] = [
+const [planted, parse, source, pipeline, terms, engineModule, parallel, related, search] = [
   (await import(built('bench/plantedCorpus.js'))) as typeof PlantedModule,
   (await import(built('load/parsePost.js'))) as typeof ParseModule,
   (await import(built('load/source.js'))) as typeof SourceModule,
   (await import(built('pipeline.js'))) as typeof PipelineModule,
-  (await import(built('relate/counting.js'))) as typeof CountingModule,
   (await import(built('relate/terms.js'))) as typeof TermsModule,
   (await import(built('relate/engine.js'))) as typeof EngineModule,
   (await import(built('relate/parallel.js'))) as typeof ParallelModule,
@@ -39,7 +37,6 @@ const [planted, parse, source, pipeline, counting, terms, engineModule, parallel
   (await import(built('relate/search.js'))) as typeof SearchModule,
 ];
 built('relate/queryWorker.js');
-built('relate/countWorker.js');
 
 const corpus = planted.plantedCorpus(700, 3);
 const loaded = pipeline.loadPosts(source.memorySource(corpus.files).files, testConfig());
@@ -55,35 +52,12 @@ const countsOf = (index: TermsModule.TermIndex): string[] =>
     return `${post.sourcePath} ${Array.from(ids, (id, i) => `${spelt(id)}=${counts[i] ?? 0}`).join(' ')} | ${Array.from(definite, spelt).join(' ')}`;
   });
 
-describe('counting terms on a worker thread while the posts load', () => {
-  const parsed = corpus.files.map((file) => parse.parsePost(file, testConfig()));
-  const alone = new terms.TermIndex();
-  for (const { post, body } of parsed) if (post) alone.add(post, body ?? '');
-
-  it('counts every post as the calling thread does, and hands the counts back', () => {
-    const counter = counting.termCounter({ threadFrom: 100 });
-    for (const { post, body } of parsed) if (post) counter.add(post, body ?? '');
-    const counted = counter.finish();
-    expect(counter.onThread).toBe(true);
-    expect(counted.size).toBe(alone.size);
-    expect(countsOf(counted)).toEqual(countsOf(alone));
-    expect(countsOf(counted).filter((line) => line.includes('='))).toHaveLength(loaded.posts.length);
-  });
-
-  it('loads a large archive with the counts that counting each body gives, the loader keeping them in each post\'s record', () => {
+describe('counting terms while the posts load', () => {
+  it('gives every post of a large archive the counts that counting its body alone gives, kept in its record', () => {
+    const alone = new terms.TermIndex();
+    for (const { post, body } of corpus.files.map((file) => parse.parsePost(file, testConfig()))) if (post) alone.add(post, body ?? '');
     expect(countsOf(loaded.terms)).toEqual(countsOf(alone));
-  });
-
-  it('counts on the calling thread below the threshold, when fewer posts are announced, and without a compiled worker', () => {
-    const counters = [
-      counting.termCounter({ threadFrom: 10_000 }),
-      counting.termCounter({ threadFrom: 100, expectedPosts: 99 }),
-      termCounterFromSource({ threadFrom: 0 }),
-    ];
-    for (const { post, body } of parsed) if (post) for (const counter of counters) counter.add(post, body ?? '');
-    const indexes = counters.map((counter) => counter.finish());
-    expect(counters.map((counter) => counter.onThread)).toEqual([false, false, false]);
-    for (const index of indexes) expect(countsOf(index)).toEqual(countsOf(alone));
+    expect(countsOf(loaded.terms).filter((line) => line.includes('='))).toHaveLength(loaded.posts.length);
   });
 });
 

@@ -1,5 +1,4 @@
 import { arena } from './arena.js';
-import { sharedArray } from '../threads.js';
 import { analyseWord, scanWords, stripLetterPrefixes, withoutUrls, WordTable } from './normalize.js';
 
 /** How much an occurrence counts by where it is: a word of the title says more about the topic than one of the body. */
@@ -57,19 +56,6 @@ export interface CountedText {
   readonly summaryMarkdown?: string | undefined;
 }
 
-/**
- * A term index as plain data, for handing from one thread to another; its
- * count arrays are in shared memory, so nothing large is copied.
- */
-export interface TermSnapshot {
-  readonly text: readonly string[];
-  readonly lang: readonly string[];
-  readonly arabic: readonly boolean[];
-  readonly form: readonly string[];
-  readonly paths: readonly string[];
-  readonly counts: readonly TermCounts[];
-}
-
 const NO_IDS = new Int32Array(0);
 /** A word that is not a term (a stop word, a number); other table values are `id << 1 | definite`. */
 const NOT_A_TERM = -1;
@@ -121,10 +107,9 @@ export class TermIndex {
   private readonly ints: (values: ArrayLike<number>) => Int32Array;
   private readonly bytes: (values: ArrayLike<number>) => Uint8Array;
 
-  /** `shared`: counts in shared memory, so that a snapshot moves between threads without copying (see `counting.ts`). */
-  constructor({ shared = false }: { shared?: boolean } = {}) {
-    this.ints = arena((length) => (shared ? sharedArray(Int32Array, length) : new Int32Array(length)));
-    this.bytes = arena((length) => (shared ? sharedArray(Uint8Array, length) : new Uint8Array(length)));
+  constructor() {
+    this.ints = arena((length) => new Int32Array(length));
+    this.bytes = arena((length) => new Uint8Array(length));
   }
 
   /** Counts the terms of a post's title, summary and `body`. */
@@ -236,31 +221,6 @@ export class TermIndex {
     let ids = byLang.get(lang);
     if (!ids) byLang.set(lang, (ids = new Int32Array(strings.length).fill(-1)));
     return ids;
-  }
-
-  /** The index as plain data (see `TermSnapshot`). */
-  snapshot(): TermSnapshot {
-    return { text: this.text, lang: this.lang, arabic: this.arabic, form: this.form, paths: [...this.byPath.keys()], counts: [...this.byPath.values()] };
-  }
-
-  /** An index with the terms and counts of `snapshot`; words added to it later are numbered on from there. */
-  static fromSnapshot(snapshot: TermSnapshot): TermIndex {
-    const index = new TermIndex();
-    snapshot.text.forEach((term, id) => {
-      const lang = snapshot.lang[id] ?? '';
-      index.text.push(term);
-      index.lang.push(lang);
-      index.arabic.push(snapshot.arabic[id] ?? false);
-      index.form.push(snapshot.form[id] ?? '');
-      index.idOf.set(`${lang}\u0000${term}`, id);
-    });
-    snapshot.paths.forEach((path, i) => {
-      const counts = snapshot.counts[i];
-      if (counts) index.byPath.set(path, counts);
-    });
-    // The scratch space of `add` is indexed by term id: it must cover the ids the snapshot brought.
-    index.grow(index.text.length);
-    return index;
   }
 
   /** The counts of a post given to `add`. */

@@ -24,7 +24,9 @@
 //   hugo     `--runs` cold Hugo builds of the same posts (scripts/bench-hugo.mjs),
 //            when hugo is installed (--hugo insists on it, --no-hugo skips it);
 //   daemon   `nashra schedule` on the workspace (scripts/bench-daemon.mjs):
-//            embargo latency, saved-post latency, SIGTERM during a build.
+//            embargo latency, saved-post latency, SIGTERM during a build;
+//   serve    `nashra schedule --serve` under 32 polling clients while it rebuilds
+//            (scripts/bench-serve.mjs): requests per second, p50 and p99.
 // Wall time is measured here; peak RSS and CPU time (user + system, which other
 // processes on a shared machine inflate less than wall time) come from GNU time
 // (/usr/bin/time) when it is installed, else from a small wrapper that imports
@@ -39,6 +41,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { measureDaemon } from './bench-daemon.mjs';
 import { hugoVersion, runHugo } from './bench-hugo.mjs';
+import { measureServing } from './bench-serve.mjs';
 import { gnuTimeWorks, killCurrent, measuredRun, median } from './bench-process.mjs';
 import { scriptArgs } from './script-args.mjs';
 
@@ -301,6 +304,7 @@ async function measureSize(size) {
     if (!args['no-daemon']) {
       // The daemon starts where the rebuilds left off: the same output and state dir.
       row.daemon = await measureDaemon({ cli: CLI, site: work.site, out: work.out, state: work.state, debounceMs: 300, buildMs: Math.round(row.full * 1000), log });
+      row.serve = await measureServing({ cli: CLI, site: work.site, out: work.out, state: work.state, editFile: newestEnglishPost(work.site.posts), log });
     }
   } finally {
     removeWorkspace(work);
@@ -393,6 +397,25 @@ if (daemonRows.length > 0) {
       ms(d.sigtermMs),
       d.buildAtSignal,
       `${mb(d.peakRssKiB)} MB`,
+    ]),
+  );
+}
+const serveRows = rows.filter((r) => r.serve);
+if (serveRows.length > 0) {
+  console.log('\nnashra schedule --serve (every output file in turn, Accept-Encoding: gzip, br; an edited post rebuilt meanwhile):');
+  table(
+    ['articles', 'files', 'clients', 'requests/s', 'p50', 'p99', 'max', 'failed', 'rebuild', 'answered during it'],
+    serveRows.map(({ articles, serve: v }) => [
+      articles.toLocaleString('en-US'),
+      String(v.files),
+      String(v.clients),
+      v.perSecond.toFixed(0),
+      `${v.p50Ms.toFixed(1)} ms`,
+      `${v.p99Ms.toFixed(1)} ms`,
+      `${v.maxMs.toFixed(0)} ms`,
+      String(v.failed),
+      ms(v.rebuildMs),
+      String(v.answeredDuringRebuild),
     ]),
   );
 }

@@ -12,7 +12,9 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CompressionCache, type Compress } from '../src/serve/representation.js';
+import { Compressions } from '../src/serve/compressions.js';
+import { lastModifiedOf } from '../src/serve/lastModified.js';
+import type { Compress } from '../src/serve/representation.js';
 import { parseRequestPath } from '../src/serve/requestPath.js';
 import { startServer, type RunningServer } from '../src/serve/server.js';
 
@@ -268,7 +270,6 @@ describe('conditional requests', () => {
     const first = await send('/en/atom.xml');
     const etag = first.headers.etag ?? '';
     expect(etag).toMatch(/^"[A-Za-z0-9_-]{20,}"$/);
-    expect(first.headers['last-modified']).toBeDefined();
 
     const again = await send('/en/atom.xml', { headers: { 'if-none-match': etag } });
     expect(again.status).toBe(304);
@@ -283,19 +284,49 @@ describe('conditional requests', () => {
     expect((await send('/en/atom.xml', { headers: { 'if-none-match': '"stale"' } })).status).toBe(200);
   });
 
-  it('answers If-Modified-Since from the file mtime', async () => {
+  it('dates a file by the first whole second after its mtime, and answers If-Modified-Since from that', async () => {
+    const settled = new Date(MTIME.getTime() + 1000).toUTCString();
     const first = await send('/dated.xml');
-    expect(first.headers['last-modified']).toBe(MTIME.toUTCString());
-    const same = await send('/dated.xml', { headers: { 'if-modified-since': MTIME.toUTCString() } });
+    expect(first.headers['last-modified']).toBe(settled);
+    const same = await send('/dated.xml', { headers: { 'if-modified-since': settled } });
     expect(same.status).toBe(304);
     expect(same.body.length).toBe(0);
     const later = await send('/dated.xml', { headers: { 'if-modified-since': new Date(MTIME.getTime() + 3_600_000).toUTCString() } });
     expect(later.status).toBe(304);
+    // Modified during that second: a copy dated by it may be older.
+    const during = await send('/dated.xml', { headers: { 'if-modified-since': MTIME.toUTCString() } });
+    expect(during.status).toBe(200);
     const earlier = await send('/dated.xml', { headers: { 'if-modified-since': new Date(MTIME.getTime() - 1000).toUTCString() } });
     expect(earlier.status).toBe(200);
     expect(earlier.body.toString()).toBe('<dated/>\n');
     const garbage = await send('/dated.xml', { headers: { 'if-modified-since': 'yesterday' } });
     expect(garbage.status).toBe(200);
+  });
+
+  it('never answers 304 on If-Modified-Since for a file replaced within the second the client was told of', async () => {
+    // Start at the beginning of a second, so that both versions are written within it.
+    await new Promise((resolve) => setTimeout(resolve, 1000 - (Date.now() % 1000) + 20));
+    await replace('racy.json', '{"version":1}\n');
+    const old = await send('/racy.json');
+    expect(old.body.toString()).toBe('{"version":1}\n');
+    await replace('racy.json', '{"version":2}\n');
+    // Whatever a client remembers of the old response: its Last-Modified, or its Date when there was none.
+    const remembered = old.headers['last-modified'] ?? old.headers.date ?? '';
+    const current = await send('/racy.json', { headers: { 'if-modified-since': remembered } });
+    expect(current.status).toBe(200);
+    expect(current.body.toString()).toBe('{"version":2}\n');
+    // Once the second is over, the new version has a date of its own, and a client holding it gets 304.
+    await new Promise((resolve) => setTimeout(resolve, 1000 - (Date.now() % 1000) + 20));
+    const dated = await send('/racy.json');
+    expect(dated.headers['last-modified']).toBeDefined();
+    expect((await send('/racy.json', { headers: { 'if-modified-since': dated.headers['last-modified'] ?? '' } })).status).toBe(304);
+  });
+
+  it('sends no Last-Modified while the mtime\'s second lasts, since a later version could share it', () => {
+    const second = Date.parse('2026-03-14T06:00:00Z');
+    expect(lastModifiedOf(second + 100, new Date(second + 900))).toBeUndefined();
+    expect(lastModifiedOf(second + 100, new Date(second + 1000))).toEqual(new Date(second + 1000));
+    expect(lastModifiedOf(second, new Date(second + 5000))).toEqual(new Date(second + 1000));
   });
 
   it('lets If-None-Match take precedence over If-Modified-Since', async () => {
@@ -375,46 +406,85 @@ describe('compression', () => {
   });
 });
 
-describe('the compression cache', () => {
-  function counting(): { compress: Compress; calls: string[] } {
-    const calls: string[] = [];
-    const compress: Compress = async (bytes, coding) => {
-      calls.push(`${coding}:${bytes.toString()}`);
-      return Buffer.from(`${coding}(${bytes.toString()})`);
+describe('compressed variants', () => {
+  /** A compressor whose every run the test finishes by hand. */
+  function manual(): { compress: Compress; runs: string[]; finish: (index: number) => void; fail: (index: number) => void } {
+    const runs: string[] = [];
+    const pending: { resolve: (bytes: Buffer) => void; reject: (error: Error) => void; text: string; coding: string }[] = [];
+    const compress: Compress = (bytes, coding) =>
+      new Promise((resolve, reject) => {
+        runs.push(`${coding}:${bytes.toString()}`);
+        pending.push({ resolve, reject, text: bytes.toString(), coding });
+      });
+    const settle = async (index: number, ok: boolean): Promise<void> => {
+      const run = pending[index];
+      if (ok) run?.resolve(Buffer.from(`${run.coding}(${run.text})`));
+      else run?.reject(new Error('no memory'));
+      await new Promise((resolve) => setImmediate(resolve));
     };
-    return { compress, calls };
+    return { compress, runs, finish: (index) => void settle(index, true), fail: (index) => void settle(index, false) };
   }
+  const ask = (path: string, version: string, coding: 'br' | 'gzip' = 'br', text = `${path}@${version}`) => ({ path, version, coding, read: () => Promise.resolve(Buffer.from(text)) });
+  const tick = () => new Promise((resolve) => setImmediate(resolve));
 
-  it('compresses a path once per ETag and coding, sharing work between concurrent requests', async () => {
-    const { compress, calls } = counting();
-    const cache = new CompressionCache({ compress });
-    const [a, b] = await Promise.all([cache.get('/r/rss.xml', '"1-br"', 'br', Buffer.from('one')), cache.get('/r/rss.xml', '"1-br"', 'br', Buffer.from('one'))]);
-    expect(a.toString()).toBe('br(one)');
-    expect(b).toBe(a);
-    await cache.get('/r/rss.xml', '"1-gz"', 'gzip', Buffer.from('one'));
-    expect(calls).toEqual(['br:one', 'gzip:one']);
+  it('makes each version once per coding; concurrent requests share the run; a new version replaces the old', async () => {
+    const { compress, runs, finish } = manual();
+    const variants = new Compressions({ compress });
+    const a = variants.variant(ask('/rss.xml', '1'));
+    const b = variants.variant(ask('/rss.xml', '1'));
+    await tick();
+    finish(0);
+    expect((await a)?.toString()).toBe('br(/rss.xml@1)');
+    expect(await b).toBe(await a);
+    expect(await variants.variant(ask('/rss.xml', '1'))).toBe(await a);
+    expect(runs).toEqual(['br:/rss.xml@1']);
 
-    expect((await cache.get('/r/rss.xml', '"2-br"', 'br', Buffer.from('two'))).toString()).toBe('br(two)');
-    expect(calls).toHaveLength(3);
-    expect(cache.size).toBe(2);
+    const next = variants.variant(ask('/rss.xml', '2'));
+    await tick();
+    finish(1);
+    expect((await next)?.toString()).toBe('br(/rss.xml@2)');
+    expect(variants.made).toBe(2);
+    expect(variants.heldBytes).toBe('br(/rss.xml@2)'.length);
   });
 
-  it('forgets the least recently used entries beyond its bound, and failed compressions', async () => {
-    const { compress, calls } = counting();
-    const cache = new CompressionCache({ compress, maxEntries: 2 });
-    await cache.get('/a', '"a"', 'gzip', Buffer.from('a'));
-    await cache.get('/b', '"b"', 'gzip', Buffer.from('b'));
-    await cache.get('/a', '"a"', 'gzip', Buffer.from('a'));
-    await cache.get('/c', '"c"', 'gzip', Buffer.from('c'));
-    expect(cache.size).toBe(2);
-    await cache.get('/a', '"a"', 'gzip', Buffer.from('a'));
-    expect(calls).toEqual(['gzip:a', 'gzip:b', 'gzip:c']);
-    await cache.get('/b', '"b"', 'gzip', Buffer.from('b'));
-    expect(calls).toHaveLength(4);
+  it('does not keep a request waiting behind another file\'s compression: it gets nothing and the variant is made next', async () => {
+    const { compress, runs, finish } = manual();
+    const variants = new Compressions({ compress });
+    const big = variants.variant(ask('/related.json', '1'));
+    await tick();
+    expect(await variants.variant(ask('/rss.xml', '1'))).toBeUndefined();
+    expect(runs).toEqual(['br:/related.json@1']);
+    finish(0);
+    expect((await big)?.toString()).toBe('br(/related.json@1)');
+    await tick();
+    expect(runs).toEqual(['br:/related.json@1', 'br:/rss.xml@1']);
+    finish(1);
+    await tick();
+    expect((await variants.variant(ask('/rss.xml', '1')))?.toString()).toBe('br(/rss.xml@1)');
+  });
 
-    const failing = new CompressionCache({ compress: () => Promise.reject(new Error('no memory')) });
-    await expect(failing.get('/x', '"x"', 'br', Buffer.from('x'))).rejects.toThrow('no memory');
-    expect(failing.size).toBe(0);
+  it('keeps at most maxBytes, least recently used out first; forgets failures and replaced files', async () => {
+    const lines: string[] = [];
+    const variants = new Compressions({ compress: (bytes, coding) => Promise.resolve(Buffer.from(`${coding}(${bytes.toString()})`)), maxBytes: 20, log: (line) => lines.push(line) });
+    await variants.variant(ask('/a', '1'));
+    await variants.variant(ask('/b', '1'));
+    await variants.variant(ask('/a', '1'));
+    await variants.variant(ask('/c', '1'));
+    expect(variants.heldBytes).toBeLessThanOrEqual(20);
+    expect(variants.made).toBe(3);
+    await variants.variant(ask('/a', '1'));
+    expect(variants.made).toBe(3);
+    await variants.variant(ask('/b', '1'));
+    expect(variants.made).toBe(4);
+
+    const failing = new Compressions({ compress: () => Promise.reject(new Error('no memory')), log: (line) => lines.push(line) });
+    expect(await failing.variant(ask('/x', '1'))).toBeUndefined();
+    expect(failing.heldBytes).toBe(0);
+    expect(lines.join('\n')).toContain('no memory');
+
+    const replaced = new Compressions();
+    expect(await replaced.variant({ path: '/gone', version: '1', coding: 'gzip', read: () => Promise.resolve(undefined) })).toBeUndefined();
+    expect(replaced.made).toBe(0);
   });
 });
 

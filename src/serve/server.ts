@@ -2,18 +2,23 @@
  * The HTTP server behind `nashra serve`: the output directory, read-only, with
  * the caching and compression feed readers expect from a polite origin.
  *
- * Each request reads its file anew (the writer replaces files by rename, so a
- * request sees the old file or the new one, never half of one); the ETag is a
- * digest of those bytes, so it changes exactly when the content does.
+ * Each request opens its file anew (the writer replaces files by rename, so a
+ * request sees the old file or the new one, never half of one) and streams it
+ * from that descriptor: memory does not grow with the number of clients. The
+ * ETag is a digest of the bytes, computed once per file version; compressed
+ * variants are made once per version, off the event loop (`Compressions`).
  */
-import { constants } from 'node:fs';
-import { open } from 'node:fs/promises';
-import { createServer, type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from 'node:http';
+import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import { createServer } from 'node:http';
 import { resolve } from 'node:path';
+import { pipeline } from 'node:stream/promises';
 import fresh from 'fresh';
+import { Compressions } from './compressions.js';
+import { Digests, openRegularFile, readVersion, type OpenFile } from './fileVersion.js';
+import { lastModifiedOf } from './lastModified.js';
 import { locate } from './locate.js';
 import { negotiatedMediaType } from './mediaTypes.js';
-import { chooseCoding, CompressionCache, contentDigest, entityTag } from './representation.js';
+import { chooseCoding, entityTag } from './representation.js';
 import { parseRequestPath } from './requestPath.js';
 
 export interface ServeOptions {
@@ -45,29 +50,6 @@ const COMMON_HEADERS: OutgoingHttpHeaders = {
   'cache-control': 'no-cache',
 };
 
-interface Snapshot {
-  readonly bytes: Buffer;
-  readonly modified: Date;
-}
-
-/**
- * Reads one regular file through one descriptor, so bytes and mtime belong to
- * the same inode even if the file is replaced meanwhile. O_NOFOLLOW refuses a
- * symlink swapped in after the path was checked; O_NONBLOCK keeps a FIFO from
- * stalling the request (it is then refused as not a regular file).
- */
-async function readSnapshot(path: string): Promise<Snapshot | undefined> {
-  const handle = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK).catch(() => undefined);
-  if (handle === undefined) return undefined;
-  try {
-    const stats = await handle.stat();
-    if (!stats.isFile()) return undefined;
-    return { bytes: await handle.readFile(), modified: stats.mtime };
-  } finally {
-    await handle.close();
-  }
-}
-
 function sendText(request: IncomingMessage, response: ServerResponse, status: number, text: string, headers: OutgoingHttpHeaders = {}): void {
   const body = Buffer.from(`${text}\n`, 'utf8');
   response.writeHead(status, {
@@ -81,7 +63,8 @@ function sendText(request: IncomingMessage, response: ServerResponse, status: nu
 
 interface Context {
   readonly root: string;
-  readonly cache: CompressionCache;
+  readonly digests: Digests;
+  readonly compressions: Compressions;
   readonly log: (line: string) => void;
 }
 
@@ -100,34 +83,72 @@ async function handle(request: IncomingMessage, response: ServerResponse, contex
     sendText(request, response, 301, 'Moved permanently', { location: located.location });
     return;
   }
-  const snapshot = located.kind === 'file' ? await readSnapshot(located.path) : undefined;
+  const file = located.kind === 'file' ? await openRegularFile(located.path) : undefined;
   if (located.kind === 'missing' && located.problem !== undefined) context.log(`nashra serve: ${located.problem}`);
-  if (located.kind !== 'file' || snapshot === undefined) {
+  if (located.kind !== 'file' || file === undefined) {
     sendText(request, response, 404, 'Not found');
     return;
   }
+  try {
+    await sendFile(request, response, context, { path: located.path, name: located.name, file });
+  } finally {
+    await file.handle.close();
+  }
+}
 
-  const mediaType = negotiatedMediaType(located.name, request.headers.accept);
-  const coding = chooseCoding(request.headers, mediaType, snapshot.bytes.length);
-  const headers: OutgoingHttpHeaders = {
+interface Served {
+  readonly path: string;
+  readonly name: string;
+  readonly file: OpenFile;
+}
+
+/** Answers with the file: 304 when the client's copy is current, else its bytes in the best coding ready now. */
+async function sendFile(request: IncomingMessage, response: ServerResponse, context: Context, { path, name, file }: Served): Promise<void> {
+  const mediaType = negotiatedMediaType(name, request.headers.accept);
+  const wanted = chooseCoding(request.headers, mediaType, file.size);
+  const digest = await context.digests.of(path, file);
+  const lastModified = lastModifiedOf(file.modifiedMs, new Date());
+  const headersFor = (coding: typeof wanted): OutgoingHttpHeaders => ({
     ...COMMON_HEADERS,
-    etag: entityTag(contentDigest(snapshot.bytes), coding),
-    'last-modified': snapshot.modified.toUTCString(),
+    etag: entityTag(digest, coding),
+    ...(lastModified === undefined ? {} : { 'last-modified': lastModified.toUTCString() }),
     vary: 'Accept-Encoding, Accept',
-  };
-  if (fresh(request.headers, headers)) {
+  });
+  if (fresh(request.headers, headersFor(wanted))) {
+    response.writeHead(304, headersFor(wanted));
+    response.end();
+    return;
+  }
+  const compressed = wanted === 'identity' ? undefined : await context.compressions.variant({ path, version: file.version, coding: wanted, read: () => readVersion(path, file.version) });
+  const coding = compressed === undefined ? 'identity' : wanted;
+  const headers = headersFor(coding);
+  if (coding !== wanted && fresh(request.headers, headers)) {
     response.writeHead(304, headers);
     response.end();
     return;
   }
-  const body = coding === 'identity' ? snapshot.bytes : await context.cache.get(located.path, String(headers.etag), coding, snapshot.bytes);
   response.writeHead(200, {
     ...headers,
     'content-type': mediaType,
-    'content-length': body.length,
-    ...(coding === 'identity' ? {} : { 'content-encoding': coding }),
+    'content-length': compressed?.length ?? file.size,
+    ...(compressed === undefined ? {} : { 'content-encoding': coding }),
   });
-  response.end(request.method === 'HEAD' ? undefined : body);
+  if (request.method === 'HEAD') response.end();
+  else if (compressed !== undefined) response.end(compressed);
+  else await streamFile(response, file);
+}
+
+/** The file's bytes from its open descriptor, as fast as the client takes them: never more than a chunk or two held per response. */
+async function streamFile(response: ServerResponse, file: OpenFile): Promise<void> {
+  if (file.size === 0) {
+    response.end();
+    return;
+  }
+  const body = file.handle.createReadStream({ start: 0, end: file.size - 1, autoClose: false, highWaterMark: 64 * 1024 });
+  await pipeline(body, response).catch((error: unknown) => {
+    // A client that went away is no server problem.
+    if (!response.destroyed) throw error;
+  });
 }
 
 function describe(error: unknown): string {
@@ -141,7 +162,8 @@ function urlOf(host: string, port: number): string {
 
 /** Starts serving `options.root`; resolves once the server is listening. */
 export async function startServer(options: ServeOptions): Promise<RunningServer> {
-  const context: Context = { root: resolve(options.root), cache: new CompressionCache(), log: options.log ?? (() => undefined) };
+  const log = options.log ?? (() => undefined);
+  const context: Context = { root: resolve(options.root), digests: new Digests(), compressions: new Compressions({ log }), log };
   const server = createServer((request, response) => {
     handle(request, response, context).catch((error: unknown) => {
       context.log(`nashra serve: ${request.method ?? '?'} ${JSON.stringify(request.url ?? '')} failed: ${describe(error)}`);

@@ -5,7 +5,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { mkdir } from 'node:fs/promises';
 import { BuildSetupError, loadConfigFile, openPostsDir, runBuild, type BuildPaths } from './build.js';
 import { DEFAULT_CONFIG_FILE } from './config.js';
-import { formatDiagnostic, type Diagnostic } from './diagnostics.js';
+import { formatDiagnostic, sortDiagnostics, type Diagnostic } from './diagnostics.js';
 import { translator } from './i18n/index.js';
 import { parseIsoDate } from './load/frontMatter.js';
 import { explainLivePost } from './feeds/compose.js';
@@ -16,7 +16,8 @@ import { runDaemon, type LogFormat } from './schedule/daemon.js';
 import { acquireLock } from './schedule/lock.js';
 import { formatStatus, readStatus, writeStatus, type LastBuild, type LastError } from './schedule/status.js';
 import { explainRefusal } from './state/published.js';
-import { resolveStateDir, stateDirProblem } from './state/store.js';
+import { undatedCorrections, undatedWarning } from './state/corrections.js';
+import { openPrevious, resolveStateDir, stateDirProblem } from './state/store.js';
 import { DEFAULT_HOST, DEFAULT_PORT, startServer } from './serve/server.js';
 
 /** Exit codes, documented in the README. */
@@ -138,9 +139,17 @@ async function check(options: CommonOptions): Promise<number> {
   const config = await loadConfigFile(options.config);
   const source = openPostsDir(options.posts);
   const result = loadPosts(source.files, config);
-  printDiagnostics(result.diagnostics);
-  const errors = result.diagnostics.filter((d) => d.severity === 'error').length;
-  const warnings = result.diagnostics.length - errors;
+  // What the last build published, to list the corrections its feeds do not date.
+  const { previous } = openPrevious(resolveStateDir(options.stateDir, options.config));
+  const undated = undatedCorrections(result.posts, previous);
+  const diagnostics = sortDiagnostics([...result.diagnostics, ...undated.map((correction) => undatedWarning(correction, previous.at))]);
+  printDiagnostics(diagnostics);
+  const errors = diagnostics.filter((d) => d.severity === 'error').length;
+  const warnings = diagnostics.length - errors;
+  if (undated.length > 0) {
+    const files = undated.map(({ post }) => `  ${post.sourcePath}  ${post.title}`);
+    process.stdout.write(`${t('cli.undatedCorrections', { count: undated.length })}\n${files.join('\n')}\n`);
+  }
   process.stdout.write(
     `${t('cli.checkSummary', {
       posts: t('cli.posts', { count: source.count }),
@@ -227,7 +236,7 @@ withCacheOption(withStateOption(withCommonOptions(program.command('build').descr
     process.exitCode = await build(options);
   });
 
-withCommonOptions(program.command('check').description('validate the posts and config; write nothing')).action(async (options: CommonOptions) => {
+withStateOption(withCommonOptions(program.command('check').description('validate the posts and config, and list published articles corrected without a new updated date; write nothing'))).action(async (options: CommonOptions) => {
   process.exitCode = await check(options);
 });
 

@@ -57,6 +57,14 @@ const FeedSettings = z
     tagFeeds: z.union([z.literal('all'), z.array(z.string().min(1))]).default([]),
     /** Whether archive pages carry full content (else summaries, which keeps big archives small). */
     archiveFullContent: z.boolean().default(false),
+    /**
+     * Whether a build that sees a published article's text (title, summary or
+     * body) changed without a new `updated` dates the correction itself, at
+     * the moment it builds for, so monitors see it. Off, such a change is a
+     * warning at every build until `updated` is set. The date set is kept in
+     * the state directory, so later builds give the same bytes.
+     */
+    setUpdatedOnCorrection: z.boolean().default(false),
   })
   .strict();
 

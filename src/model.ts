@@ -57,6 +57,12 @@ export interface Post {
    * state directory so every later build gives the same `updated`.
    */
   readonly correctedAt?: Date;
+  /**
+   * The content digest that the post's `updated` still dates, when its text
+   * changed since without a new `updated`: kept in the state so every build
+   * warns until the correction is dated.
+   */
+  readonly datedContentHash?: string;
   /** Each category as its path of names, such as ["Statements", "Joint Statements"]. */
   readonly categories: readonly (readonly string[])[];
   readonly tags: readonly string[];

@@ -19,6 +19,7 @@ import { renderFailureReason } from './render/failure.js';
 import { resolvePins } from './relate/pins.js';
 import { TermIndex } from './relate/terms.js';
 import { isLive } from './schedule/embargo.js';
+import { dateCorrections } from './state/corrections.js';
 import { withPublishedId } from './state/ids.js';
 import { NOTHING_PUBLISHED, type Previous } from './state/published.js';
 import type { FeedListing } from './site/listing.js';
@@ -283,10 +284,12 @@ export interface SitePlan extends Omit<BuildResult, 'outputs'> {
  */
 export function planSite(source: PostSource, config: SiteConfig, now: Date, onLoad?: (done: number) => void, previous: Previous = NOTHING_PUBLISHED, cache?: LoadCache): SitePlan {
   const loaded = loadPosts(source.files, config, { onLoad, previous, ...(cache ? { cache } : {}) });
-  const { posts, diagnostics } = keepPostsPushedIntoTheFuture(loaded.posts, config, now, previous);
+  const kept = keepPostsPushedIntoTheFuture(loaded.posts, config, now, previous);
+  const diagnostics = kept.diagnostics;
+  const { posts, diagnostics: corrections } = dateCorrections(kept.posts, previous, now, config.feeds.setUpdatedOnCorrection);
   const live = posts.filter((post) => isLive(post, now));
   const livePerLanguage = Object.fromEntries(Object.keys(config.languages).map((lang) => [lang, live.filter((post) => post.lang === lang).length]));
-  const noticed = [...diagnostics, ...farFutureDates(posts, now)];
+  const noticed = [...diagnostics, ...corrections, ...farFutureDates(posts, now)];
   const allDiagnostics = noticed.length > 0 ? sortDiagnostics([...loaded.diagnostics, ...noticed]) : loaded.diagnostics;
   const skipped = new Set([...loaded.skippedFiles, ...diagnostics.map((d) => d.file)]);
   const renderDiagnostics: Diagnostic[] = [];

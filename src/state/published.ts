@@ -55,7 +55,7 @@ export function publishedRecord(live: readonly Post[], now: Date): PublishedReco
       lang: post.lang,
       hash: post.sourceHash,
       id: post.id,
-      content: post.contentHash,
+      content: post.datedContentHash ?? post.contentHash,
       modified: lastModified(post).toISOString(),
       ...(post.correctedAt ? { corrected: post.correctedAt.toISOString() } : {}),
     }))

@@ -1,8 +1,9 @@
 /**
- * The item ids a post may give itself. An id ends up as an Atom `<id>` and a
- * JSON Feed `id`, which readers may show or follow as a link, so only
- * identifiers are accepted: web addresses, URNs and tag URIs, each checked
- * against its own grammar.
+ * Item ids: the ones a post may give itself, and the default of a post that
+ * gives none. An id ends up as an RSS `guid`, an Atom `<id>` and a JSON Feed
+ * `id`, which readers may show or follow as a link, so only identifiers are
+ * accepted: web addresses, URNs and tag URIs, each checked against its own
+ * grammar.
  */
 
 import { DateTime } from 'luxon';

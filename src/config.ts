@@ -1,4 +1,4 @@
-import { IANAZone } from 'luxon';
+import { DateTime, IANAZone } from 'luxon';
 import { validate as validateCron } from 'node-cron';
 import { z } from 'zod';
 import { diagnostic, type Diagnostic } from './diagnostics.js';
@@ -65,6 +65,17 @@ const FeedSettings = z
      * the state directory, so later builds give the same bytes.
      */
     setUpdatedOnCorrection: z.boolean().default(false),
+    /**
+     * For a site that upgrades from a nashra whose default item id was the
+     * article URL: articles dated before this moment keep their URL as their
+     * default id even when the state directory is lost (with it, every
+     * published article keeps the id it was published with anyway). Set it
+     * to the moment of the upgrade.
+     */
+    urlIdsBefore: z
+      .string()
+      .refine((value) => DateTime.fromISO(value).isValid, 'must be an ISO 8601 date or date-time such as "2026-12-01T00:00:00+03:00"; without an offset it is read in timeZone')
+      .optional(),
   })
   .strict();
 

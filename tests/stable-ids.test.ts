@@ -7,6 +7,7 @@ import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runBuild, type BuildPaths } from '../src/build.js';
+import { parseConfig } from '../src/config.js';
 import { defaultItemId, itemIdProblem } from '../src/load/itemId.js';
 import { feedparser, skipWithout } from './support/consumers.js';
 import { post, siteOnDisk, snapshot } from './support/site.js';
@@ -99,6 +100,19 @@ describe.skipIf(skipWithout('feedparser'))('item ids', () => {
     expect(await itemOf(site, 'Hearing postponed')).toMatchObject({ rss: newsUrl, atom: newsUrl, json: newsUrl });
   });
 
+  it('keep, with feeds.urlIdsBefore, the URL for articles dated before the upgrade even when the state directory is lost', async () => {
+    const site = await siteOnDisk(
+      { 'en/hearing.md': hearing('News'), 'en/release.md': post('title: Journalists released\ndate: 2026-02-05T09:00:00Z\ncategories: [News]') },
+      { feeds: { urlIdsBefore: '2026-02-01' } },
+    );
+    await build(site);
+    await rm(join(site, '.nashra'), { recursive: true });
+    await build(site);
+    const old = await itemOf(site, 'Hearing postponed');
+    expect(old).toMatchObject({ rss: old.link, atom: old.link, json: old.link });
+    expect((await itemOf(site, 'Journalists released')).json).toBe('tag:rights.example.org,2026-02-05:en/release');
+  });
+
   it('given in front matter win, and stay when the state directory is lost', async () => {
     const pinned = 'urn:uuid:6f1c1d4e-8a57-4a53-9d1e-0c1b2b8e7a10';
     const site = await siteOnDisk({ 'en/hearing.md': hearing('News', `id: ${pinned}`) });
@@ -130,5 +144,12 @@ describe('the default id', () => {
     const id = defaultItemId({ host: 'Rights.Example.org', timeZone: 'Asia/Amman', lang: 'ar', key: 'بيان مشترك/2', date: new Date('2026-01-05T08:00:00Z') });
     expect(id).toBe('tag:rights.example.org,2026-01-05:ar/%D8%A8%D9%8A%D8%A7%D9%86%20%D9%85%D8%B4%D8%AA%D8%B1%D9%83%2F2');
     expect(itemIdProblem(id)).toBeUndefined();
+  });
+});
+
+describe('feeds.urlIdsBefore', () => {
+  it('must be an ISO 8601 date', () => {
+    const { diagnostics } = parseConfig(JSON.stringify({ baseUrl: 'https://rights.example.org/', languages: { en: { siteName: 'Centre' } }, feeds: { urlIdsBefore: 'last spring' } }), 'nashra.config.yaml');
+    expect(diagnostics.map((d) => d.field)).toEqual(['feeds.urlIdsBefore']);
   });
 });

@@ -11,7 +11,7 @@ import { renderFailureReason } from '../render/failure.js';
 import { flattenNesting } from '../render/nesting.js';
 import { htmlToText } from '../render/summary.js';
 import { articleUrl } from '../urls.js';
-import { defaultItemId } from './itemId.js';
+import { defaultIdOf } from './itemId.js';
 import { frontMatterSchema, HIDING_FIELDS, KNOWN_FIELDS, resolveDateAliases, type AliasedField, type FrontMatter } from './frontMatter.js';
 import { datesOutOfRange } from './plausibleDates.js';
 import { markupRemoved } from './plainFields.js';
@@ -216,7 +216,7 @@ export function parsePost(file: SourceFile, config: SiteConfig): ParsedPost {
     sourcePath: file.path,
     lang: file.lang,
     slug,
-    id: fm.id ?? defaultItemId({ host: new URL(config.baseUrl).hostname, timeZone: config.timeZone, lang: file.lang, key: fm.translationKey ?? slug, date: fm.date }),
+    id: fm.id ?? defaultIdOf(config, { lang: file.lang, key: fm.translationKey ?? slug, date: fm.date, url }),
     url,
     title: fm.title,
     date: fm.date,

@@ -127,14 +127,6 @@ function composeEntry(post: Post, relatedness: Relatedness, withContent: boolean
   };
 }
 
-/**
- * An HTML field wrapped in its language and direction, as the content is:
- * a reader that shows the summary alone must still set Arabic right to left.
- */
-function inItsLanguage(html: string, lang: string, config: SiteConfig): string {
-  return `<div lang="${lang}" dir="${directionOf(config, lang)}">${html}</div>`;
-}
-
 /** Related articles of every live article, computed once per build and shared by every output. */
 export interface Relatedness {
   readonly articleByKey: ReadonlyMap<string, Article>;
@@ -219,4 +211,12 @@ function feedImage(post: Post): FeedImage | undefined {
   const url = new URL(image.url, post.url);
   const extension = url.pathname.split('.').pop()?.toLowerCase() ?? '';
   return { url: url.href, alt: image.alt, type: image.type ?? IMAGE_TYPES[extension] ?? 'application/octet-stream', size: image.size };
+}
+
+/**
+ * An HTML field wrapped in its language and direction, as the content is:
+ * a reader that shows the summary alone must still set Arabic right to left.
+ */
+function inItsLanguage(html: string, lang: string, config: SiteConfig): string {
+  return `<div lang="${lang}" dir="${directionOf(config, lang)}">${html}</div>`;
 }

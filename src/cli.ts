@@ -10,7 +10,7 @@ import { FilesInTheWay, writeStarterFiles } from './init/write.js';
 import { packageVersion } from './version.js';
 import { IANAZone } from 'luxon';
 import { DEFAULT_CONFIG_FILE } from './config.js';
-import { formatDiagnostic, type Diagnostic } from './diagnostics.js';
+import { formatDiagnostic, sortDiagnostics, type Diagnostic } from './diagnostics.js';
 import { translator } from './i18n/index.js';
 import { parseIsoDate } from './load/frontMatter.js';
 import { explainLivePost } from './feeds/compose.js';
@@ -21,7 +21,8 @@ import { publicationPlan } from './schedule/plan.js';
 import { formatPlan, planJson } from './schedule/planText.js';
 import { runDaemon, type LogFormat } from './schedule/daemon.js';
 import { formatStatus, readStatus } from './schedule/status.js';
-import { resolveStateDir } from './state/store.js';
+import { undatedCorrections, undatedWarning } from './state/corrections.js';
+import { openPrevious, resolveStateDir } from './state/store.js';
 import { DEFAULT_HOST, DEFAULT_PORT, startServer } from './serve/server.js';
 
 
@@ -158,9 +159,17 @@ async function check(options: CommonOptions): Promise<number> {
   const config = await loadConfigFile(options.config);
   const source = openPostsDir(options.posts);
   const result = loadPosts(source.files, config);
-  printDiagnostics(result.diagnostics);
-  const errors = result.diagnostics.filter((d) => d.severity === 'error').length;
-  const warnings = result.diagnostics.length - errors;
+  // What the last build published, to list the corrections its feeds do not date.
+  const { previous } = openPrevious(resolveStateDir(options.stateDir, options.config));
+  const undated = undatedCorrections(result.posts, previous);
+  const diagnostics = sortDiagnostics([...result.diagnostics, ...undated.map((correction) => undatedWarning(correction, previous.at))]);
+  printDiagnostics(diagnostics);
+  const errors = diagnostics.filter((d) => d.severity === 'error').length;
+  const warnings = diagnostics.length - errors;
+  if (undated.length > 0) {
+    const files = undated.map(({ post }) => `  ${post.sourcePath}  ${post.title}`);
+    process.stdout.write(`${t('cli.undatedCorrections', { count: undated.length })}\n${files.join('\n')}\n`);
+  }
   process.stdout.write(
     `${t('cli.checkSummary', {
       posts: t('cli.posts', { count: source.count }),
@@ -270,7 +279,7 @@ withCommonOptions(program.command('plan').description('list drafts and the posts
     process.exitCode = await plan(options);
   });
 
-withCommonOptions(program.command('check').description('validate the posts and config; write nothing')).action(async (options: CommonOptions) => {
+withStateOption(withCommonOptions(program.command('check').description('validate the posts and config, and list published articles corrected without a new updated date; write nothing'))).action(async (options: CommonOptions) => {
   process.exitCode = await check(options);
 });
 

@@ -1,5 +1,5 @@
 import { closest, distance } from 'fastest-levenshtein';
-import { IANAZone } from 'luxon';
+import { DateTime, IANAZone } from 'luxon';
 import { validate as validateCron } from 'node-cron';
 import { z } from 'zod';
 import { diagnostic, sortDiagnostics, type Diagnostic } from './diagnostics.js';
@@ -58,6 +58,25 @@ const FeedSettings = z
     tagFeeds: z.union([z.literal('all'), z.array(z.string().min(1))]).default([]),
     /** Whether archive pages carry full content (else summaries, which keeps big archives small). */
     archiveFullContent: z.boolean().default(false),
+    /**
+     * Whether a build that sees a published article's text (title, summary or
+     * body) changed without a new `updated` dates the correction itself, at
+     * the moment it builds for, so monitors see it. Off, such a change is a
+     * warning at every build until `updated` is set. The date set is kept in
+     * the state directory, so later builds give the same bytes.
+     */
+    setUpdatedOnCorrection: z.boolean().default(false),
+    /**
+     * For a site that upgrades from a nashra whose default item id was the
+     * article URL: articles dated before this moment keep their URL as their
+     * default id even when the state directory is lost (with it, every
+     * published article keeps the id it was published with anyway). Set it
+     * to the moment of the upgrade.
+     */
+    urlIdsBefore: z
+      .string()
+      .refine((value) => DateTime.fromISO(value).isValid, 'must be an ISO 8601 date or date-time such as "2026-12-01T00:00:00+03:00"; without an offset it is read in timeZone')
+      .optional(),
   })
   .strict();
 

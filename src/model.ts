@@ -18,7 +18,11 @@ export interface Post {
   readonly sourcePath: string;
   readonly lang: string;
   readonly slug: string;
-  /** Stable item id: the front-matter `id`, else the article URL. */
+  /**
+   * Stable item id: the front-matter `id`, else the id the article was first
+   * published with (kept in the state directory), else a tag URI from the
+   * site's host, the day of first publication and the article's key (see load/itemId.ts).
+   */
   readonly id: string;
   /** Absolute URL of the article page. */
   readonly url: string;
@@ -45,6 +49,20 @@ export interface Post {
    * through a `BodyOf`, which checks the file is still this text.
    */
   readonly sourceHash: string;
+  /** Identifies what readers read (title, summary, body), to notice a correction published without a new `updated`. */
+  readonly contentHash: string;
+  /**
+   * When the build set `updated` itself, having seen the content change
+   * without a new `updated` (`feeds.setUpdatedOnCorrection`); kept in the
+   * state directory so every later build gives the same `updated`.
+   */
+  readonly correctedAt?: Date;
+  /**
+   * The content digest that the post's `updated` still dates, when its text
+   * changed since without a new `updated`: kept in the state so every build
+   * warns until the correction is dated.
+   */
+  readonly datedContentHash?: string;
   /** Each category as its path of names, such as ["Statements", "Joint Statements"]. */
   readonly categories: readonly (readonly string[])[];
   readonly tags: readonly string[];

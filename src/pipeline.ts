@@ -19,6 +19,8 @@ import { renderFailureReason } from './render/failure.js';
 import { resolvePins } from './relate/pins.js';
 import { TermIndex } from './relate/terms.js';
 import { isLive } from './schedule/embargo.js';
+import { dateCorrections } from './state/corrections.js';
+import { withPublishedId } from './state/ids.js';
 import { NOTHING_PUBLISHED, type Previous } from './state/published.js';
 import type { FeedListing } from './site/listing.js';
 import { renderIndexPage } from './site/indexPage.js';
@@ -139,7 +141,7 @@ export function loadPosts(files: SourceFiles, config: SiteConfig, options: LoadO
     const parsed = keepPublishedIfBroken(entry, record, config, previous);
     diagnostics.push(...parsed.diagnostics);
     if (!parsed.post) continue;
-    valid.push(parsed.post);
+    valid.push(withPublishedId(parsed.post, previous, config));
     if (parsed.post !== record.post) terms.add(parsed.post, parsed.body ?? '');
     else if (record.terms && !terms.has(parsed.post)) terms.addCounted(parsed.post, record.terms);
   }
@@ -241,7 +243,7 @@ function publishedVersion(path: string, lang: string, config: SiteConfig, previo
   const since = previous.at ? ` by the build of ${previous.at}` : '';
   const cause = problems.filter((d) => d.file === path && d.severity === 'error').at(-1) ?? { line: 1, column: 1 };
   const note = diagnostic(path, cause, 'error', 'published', `the version published${since} stays published until this file is fixed`);
-  return { post: parsed.post, body: parsed.body ?? '', note };
+  return { post: withPublishedId(parsed.post, previous, config), body: parsed.body ?? '', note };
 }
 
 /**
@@ -282,10 +284,12 @@ export interface SitePlan extends Omit<BuildResult, 'outputs'> {
  */
 export function planSite(source: PostSource, config: SiteConfig, now: Date, onLoad?: (done: number) => void, previous: Previous = NOTHING_PUBLISHED, cache?: LoadCache): SitePlan {
   const loaded = loadPosts(source.files, config, { onLoad, previous, ...(cache ? { cache } : {}) });
-  const { posts, diagnostics } = keepPostsPushedIntoTheFuture(loaded.posts, config, now, previous);
+  const kept = keepPostsPushedIntoTheFuture(loaded.posts, config, now, previous);
+  const diagnostics = kept.diagnostics;
+  const { posts, diagnostics: corrections } = dateCorrections(kept.posts, previous, now, config.feeds.setUpdatedOnCorrection);
   const live = posts.filter((post) => isLive(post, now));
   const livePerLanguage = Object.fromEntries(Object.keys(config.languages).map((lang) => [lang, live.filter((post) => post.lang === lang).length]));
-  const noticed = [...diagnostics, ...farFutureDates(posts, now)];
+  const noticed = [...diagnostics, ...corrections, ...farFutureDates(posts, now)];
   const allDiagnostics = noticed.length > 0 ? sortDiagnostics([...loaded.diagnostics, ...noticed]) : loaded.diagnostics;
   const skipped = new Set([...loaded.skippedFiles, ...diagnostics.map((d) => d.file)]);
   const renderDiagnostics: Diagnostic[] = [];

@@ -1,9 +1,12 @@
 /**
  * A rebuild that reuses what earlier builds left (the state directory, the
- * feeds kept by fingerprint) publishes exactly what a clean build of the same
- * posts publishes, byte for byte, whatever the change in between.
+ * feeds kept by fingerprint, the load cache) publishes exactly what a clean
+ * build of the same posts publishes from the same record of what was
+ * published, byte for byte, whatever the change in between. The record is
+ * shared because it is part of what a build publishes from: an article keeps
+ * the id it was published with.
  */
-import { readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { cp, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROOT, runCli, siteOnDisk, snapshot } from './support/site.js';
@@ -45,6 +48,8 @@ describe('a rebuild after a change publishes what a clean build publishes', () =
       const site = await siteOnDisk(await samplePosts(), { feeds: { limit: 4, summaryLength: 280 } });
       const build = (out: string, state: string) => runCli(['build', '--now', NOW, '--out', out, '--state-dir', state], site);
       expect((await build('feeds', 'state')).code).toBe(0);
+      await cp(join(site, 'state/published.json'), join(site, 'clean-state/published.json'));
+      await cp(join(site, 'state/sources'), join(site, 'clean-state/sources'), { recursive: true });
       await apply(site);
       const incremental = await build('feeds', 'state');
       expect(incremental.code, incremental.stderr).toBe(0);

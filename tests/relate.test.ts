@@ -56,6 +56,7 @@ function post(spec: PostSpec): Post {
     summaryText: '',
     wordCount: 0,
     sourceHash: '',
+    contentHash: '',
     categories: (spec.categories ?? []).map((path) => path.split('/')),
     tags: spec.tags ?? [],
     authors: [],

@@ -773,7 +773,7 @@ describe('plain-text fields (titles, summaries, names, categories, tags, alt tex
 
   it('keeps the words around the markup, in the order written', () => {
     const items = englishItems();
-    const item = items.find((candidate) => candidate.id.endsWith('/markup-2/'));
+    const item = items.find((candidate) => candidate.url?.endsWith('/markup-2/'));
     expect(item?.title).toBe('Detention link title 2 report');
     expect(item?.summary).toBe('Detention link summary report');
     expect(item?.authors).toEqual([{ name: 'Detention link author report' }]);

@@ -107,7 +107,7 @@ function composeEntry(post: Post, relatedness: Relatedness, withContent: boolean
     url: post.url,
     title: post.title,
     lang: post.lang,
-    summaryHtml: post.summaryHtml,
+    summaryHtml: inItsLanguage(post.summaryHtml, post.lang, config),
     summaryText: post.summaryText,
     contentHtml: withContent ? contentHtml(post, render.body(post), translationLinks, related, minutes, config) : undefined,
     published: post.date,
@@ -121,7 +121,7 @@ function composeEntry(post: Post, relatedness: Relatedness, withContent: boolean
     authors: post.authors,
     image: post.image ? feedImage(post) : undefined,
     translations: translationLinks,
-    related,
+    related: related.map((item) => ({ ...item, summaryHtml: inItsLanguage(item.summaryHtml, item.lang, config) })),
     readingMinutes: minutes,
     canonical: post.canonical,
   };
@@ -211,4 +211,12 @@ function feedImage(post: Post): FeedImage | undefined {
   const url = new URL(image.url, post.url);
   const extension = url.pathname.split('.').pop()?.toLowerCase() ?? '';
   return { url: url.href, alt: image.alt, type: image.type ?? IMAGE_TYPES[extension] ?? 'application/octet-stream', size: image.size };
+}
+
+/**
+ * An HTML field wrapped in its language and direction, as the content is:
+ * a reader that shows the summary alone must still set Arabic right to left.
+ */
+function inItsLanguage(html: string, lang: string, config: SiteConfig): string {
+  return `<div lang="${lang}" dir="${directionOf(config, lang)}">${html}</div>`;
 }

@@ -57,6 +57,8 @@ export const resources = {
         warnings_other: '{{count, number}} warnings',
         nothingWritten: 'nothing written: --strict and some posts have errors',
         progress: 'loading {{done, number}} of {{total, number}} posts',
+        undatedCorrections_one: '{{count, number}} published article changed without a new updated date; feeds do not show the correction:',
+        undatedCorrections_other: '{{count, number}} published articles changed without a new updated date; feeds do not show the corrections:',
       },
       page: {
         feed: {
@@ -165,6 +167,12 @@ export const resources = {
         warnings_other: '{{count, number}} تحذير',
         nothingWritten: 'لم يُكتب شيء: الخيار --strict مفعّل وفي بعض المقالات أخطاء',
         progress: 'تحميل {{done, number}} من {{total, number}} منشورًا',
+        undatedCorrections_zero: 'لا مقالات منشورة عُدّلت دون تاريخ تحديث جديد (updated)',
+        undatedCorrections_one: 'مقال منشور واحد عُدّل دون تاريخ تحديث جديد (updated)؛ لا تُظهر الخلاصات هذا التصحيح:',
+        undatedCorrections_two: 'مقالان منشوران عُدّلا دون تاريخ تحديث جديد (updated)؛ لا تُظهر الخلاصات هذين التصحيحين:',
+        undatedCorrections_few: '{{count, number}} مقالات منشورة عُدّلت دون تاريخ تحديث جديد (updated)؛ لا تُظهر الخلاصات هذه التصحيحات:',
+        undatedCorrections_many: '{{count, number}} مقالاً منشوراً عُدّل دون تاريخ تحديث جديد (updated)؛ لا تُظهر الخلاصات هذه التصحيحات:',
+        undatedCorrections_other: '{{count, number}} مقال منشور عُدّل دون تاريخ تحديث جديد (updated)؛ لا تُظهر الخلاصات هذه التصحيحات:',
       },
       page: {
         feed: {

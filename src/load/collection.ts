@@ -34,7 +34,7 @@ export function assembleCollection(posts: readonly Post[], standing: Standing = 
   for (const post of sorted) {
     const claims: [key: string, field: UniqueField, describe: (other: Post) => string][] = [
       [`url ${post.url}`, 'slug', (other) => `URL ${post.url} is already used by ${other.sourcePath}`],
-      [`id ${post.id}`, 'id', (other) => `id "${post.id}" is already used by ${other.sourcePath}`],
+      [`id ${post.id}`, 'id', (other) => `${post.positions.id ? 'id' : 'the default id (from the date, language and translationKey or slug)'} "${post.id}" is already used by ${other.sourcePath}${post.positions.id ? '' : '; give one of them an id or another translationKey'}`],
     ];
     if (post.translationKey !== undefined) {
       claims.push([

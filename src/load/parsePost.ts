@@ -11,6 +11,7 @@ import { renderFailureReason } from '../render/failure.js';
 import { flattenNesting } from '../render/nesting.js';
 import { htmlToText } from '../render/summary.js';
 import { articleUrl } from '../urls.js';
+import { defaultIdOf } from './itemId.js';
 import { frontMatterSchema, HIDING_FIELDS, KNOWN_FIELDS, resolveDateAliases, type AliasedField, type FrontMatter } from './frontMatter.js';
 import { datesOutOfRange } from './plausibleDates.js';
 import { markupRemoved } from './plainFields.js';
@@ -215,7 +216,7 @@ export function parsePost(file: SourceFile, config: SiteConfig): ParsedPost {
     sourcePath: file.path,
     lang: file.lang,
     slug,
-    id: fm.id ?? url,
+    id: fm.id ?? defaultIdOf(config, { lang: file.lang, key: fm.translationKey ?? slug, date: fm.date, url }),
     url,
     title: fm.title,
     date: fm.date,
@@ -226,6 +227,7 @@ export function parsePost(file: SourceFile, config: SiteConfig): ParsedPost {
     summaryText: htmlToText(derived.summaryHtml),
     wordCount: derived.wordCount,
     sourceHash: sourceHash(file.text),
+    contentHash: contentHash(fm.title, fm.summary, body),
     categories,
     tags: uniqueInOrder(fm.tags ?? []),
     authors: fm.author ?? [],
@@ -347,6 +349,11 @@ function pathAt(node: unknown, offset: number): (string | number)[] {
     if (index >= 0) return [index, ...pathAt(node.items[index], offset)];
   }
   return [];
+}
+
+/** What readers read of a post (title, summary, body), as a digest: a change to it is a correction that `updated` should announce. */
+function contentHash(title: string, summary: string | undefined, body: string): string {
+  return createHash('sha1').update(JSON.stringify([title, summary ?? '', body.trim()])).digest('base64');
 }
 
 function fileSlug(path: string): string {

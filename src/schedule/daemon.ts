@@ -9,13 +9,14 @@ import cron, { type ScheduledTask } from 'node-cron';
 import { BuildSetupError, loadConfigFile, metChangingFile, prepareBuild, runBuild, type BuildOutcome, type BuildPaths } from '../build.js';
 import { BuildStoppedError, BuildThread } from './buildThread.js';
 import type { SiteConfig } from '../config.js';
+import type { Post } from '../model.js';
 import { formatDiagnostic } from '../diagnostics.js';
 import { FEED_FORMATS } from '../feeds/formats.js';
 import { outputUrl } from '../urls.js';
 import { explainRefusal } from '../state/published.js';
 import { acquireLock } from './lock.js';
 import { Scheduler, systemClock, type BuildReason, type Prepared } from './scheduler.js';
-import { writeStatus, type SiteStatus } from './status.js';
+import { nextPublicationOf, writeStatus, type SiteStatus } from './status.js';
 import { watchInputs } from './watch.js';
 import { notifyHub } from './websub.js';
 
@@ -84,10 +85,16 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
   let status: SiteStatus = { pid: process.pid, startedAt: new Date().toISOString() };
   let cronTask: ScheduledTask | undefined;
   const notifications = new Set<Promise<unknown>>();
-  const saveStatus = async (update: Partial<SiteStatus>) => {
+  let statusWritten: Promise<void> = Promise.resolve();
+  const saveStatus = (update: Partial<SiteStatus>): Promise<void> => {
     status = { ...status, ...update, nextTick: cronTask?.getNextRun()?.toISOString() };
-    await writeStatus(stateDir, status);
+    const latest = status;
+    // One write at a time, in order, so the file always ends with the latest status.
+    statusWritten = statusWritten.catch(() => undefined).then(() => writeStatus(stateDir, latest));
+    return statusWritten;
   };
+  /** The posts of the last build, to name what the next publication changes. */
+  let builtPosts: readonly Post[] = [];
 
   /** Records a finished build in the status file, the log and the WebSub hub; returns its posts. */
   const reportBuild = async (now: Date, reason: BuildReason, started: number, outcome: BuildOutcome, preparedMs?: number) => {
@@ -119,6 +126,7 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
     });
     for (const line of diagnostics) log({ event: 'diagnostic', message: line });
     announce(config, feedsChanged);
+    builtPosts = outcome.posts;
     return outcome.posts;
   };
 
@@ -201,9 +209,8 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
     debounceMs: config.schedule.debounceMs,
     retryable: metChangingFile,
     prepare,
-    onPlanned: (next) => {
-      status = { ...status, nextPublication: next?.toISOString() };
-    },
+    // Planned after each build: written at once, so the status never names a moment that has passed.
+    onPlanned: (next) => void saveStatus({ nextPublication: nextPublicationOf(builtPosts, next, config.timeZone) }).catch(() => undefined),
   });
 
   const startCron = (expression: string, timeZone: string) => {

@@ -8,28 +8,57 @@
  * article it copied, and a vanished folder cannot empty the feeds.
  */
 import { z } from 'zod';
-import type { Post } from '../model.js';
+import { lastModified, type Post } from '../model.js';
 
-export const PUBLISHED_RECORD_VERSION = 1;
+export const PUBLISHED_RECORD_VERSION = 2;
 
-const PublishedPostSchema = z.object({ path: z.string().min(1), lang: z.string().min(1), hash: z.string().min(1) }).strict();
+// Any string `Date` reads back: a record that fails its schema is ignored whole, so a year past 9999 must not fail it.
+const Moment = z.string().min(1);
 
-export const PublishedRecordSchema = z
-  .object({
-    version: z.literal(PUBLISHED_RECORD_VERSION),
-    /** The moment the build published for (its `now`). */
-    at: z.string(),
-    posts: z.array(PublishedPostSchema),
-  })
-  .strict();
+/** A published post as version 1 recorded it: before ids and content were kept. */
+const PublishedPostV1 = z.object({ path: z.string().min(1), lang: z.string().min(1), hash: z.string().min(1) }).strict();
+
+const PublishedPostSchema = PublishedPostV1.extend({
+  /** The item id it was published with, which it keeps (see state/ids.ts). */
+  id: z.string().min(1),
+  /** What readers read of it (`Post.contentHash`), to notice a correction. */
+  content: z.string().min(1),
+  /** Its `updated` (else `date`) as published. */
+  modified: Moment,
+  /** When the build set `updated` itself on seeing a correction (see state/corrections.ts). */
+  corrected: Moment.optional(),
+}).strict();
+
+const RecordV1 = z.object({ version: z.literal(1), at: z.string(), posts: z.array(PublishedPostV1) }).strict();
+
+export const PublishedRecordSchema = z.discriminatedUnion('version', [
+  RecordV1,
+  z
+    .object({
+      version: z.literal(PUBLISHED_RECORD_VERSION),
+      /** The moment the build published for (its `now`). */
+      at: z.string(),
+      posts: z.array(PublishedPostSchema),
+    })
+    .strict(),
+]);
 
 export type PublishedRecord = z.infer<typeof PublishedRecordSchema>;
-export type PublishedPost = z.infer<typeof PublishedPostSchema>;
+/** A published post as recorded; what version 1 did not record is undefined. */
+export type PublishedPost = z.infer<typeof PublishedPostV1> & Partial<z.infer<typeof PublishedPostSchema>>;
 
 /** The record of a build that published `live` at `now`, in a stable order. */
 export function publishedRecord(live: readonly Post[], now: Date): PublishedRecord {
   const posts = live
-    .map((post) => ({ path: post.sourcePath, lang: post.lang, hash: post.sourceHash }))
+    .map((post) => ({
+      path: post.sourcePath,
+      lang: post.lang,
+      hash: post.sourceHash,
+      id: post.id,
+      content: post.datedContentHash ?? post.contentHash,
+      modified: lastModified(post).toISOString(),
+      ...(post.correctedAt ? { corrected: post.correctedAt.toISOString() } : {}),
+    }))
     .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return { version: PUBLISHED_RECORD_VERSION, at: now.toISOString(), posts };
 }
@@ -39,17 +68,33 @@ export interface Previous {
   readonly at?: string;
   /** The published post that came from this file, if any. */
   byPath(path: string): PublishedPost | undefined;
+  /** The published post of this language built from exactly this text, if any: a file moved or renamed unchanged. */
+  byText(lang: string, hash: string): PublishedPost | undefined;
+  /**
+   * Whether the record comes from a nashra that kept no ids (version 1):
+   * every post it names was published with its URL as its id.
+   */
+  readonly withoutIds?: boolean;
   /** The exact text a published post was built from, when it is still stored. */
   textOf(hash: string): string | undefined;
   readonly posts: readonly PublishedPost[];
 }
 
 /** No earlier build: the first build of a site, or a state directory that was removed. */
-export const NOTHING_PUBLISHED: Previous = { byPath: () => undefined, textOf: () => undefined, posts: [] };
+export const NOTHING_PUBLISHED: Previous = { byPath: () => undefined, byText: () => undefined, textOf: () => undefined, posts: [] };
 
 export function previousOf(record: PublishedRecord, textOf: (hash: string) => string | undefined): Previous {
-  const byPath = new Map(record.posts.map((post) => [post.path, post]));
-  return { at: record.at, byPath: (path) => byPath.get(path), textOf, posts: record.posts };
+  const posts: readonly PublishedPost[] = record.posts;
+  const byPath = new Map(posts.map((post) => [post.path, post]));
+  const byText = new Map(posts.map((post) => [`${post.lang} ${post.hash}`, post]));
+  return {
+    at: record.at,
+    byPath: (path) => byPath.get(path),
+    byText: (lang, hash) => byText.get(`${lang} ${hash}`),
+    textOf,
+    posts,
+    ...(record.version === 1 ? { withoutIds: true } : {}),
+  };
 }
 
 export interface ShrinkRefusal {

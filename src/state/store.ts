@@ -4,7 +4,7 @@
  * it published them from, the daemon's status, the lock. Never inside the
  * published output, so nothing here is ever served.
  *
- *   published.json        what the last build published (see published.ts)
+ *   published.json        what the last build published: each post's file, text, id, content digest and dates (see published.ts)
  *   sources/<hash>.md     the text of every published post, by content
  *   manifest.json         the files nashra owns in the output, to remove those no longer planned
  *   status.json           the last build, the last error, the next publication

@@ -4,7 +4,7 @@
  * of feeds written is languages x formats; adding a format or a scope is an
  * entry here, not a new code path.
  */
-import type { FeedDocument } from './document.js';
+import type { FeedDocument, FeedLinks } from './document.js';
 import { renderAtom, renderJsonFeed, renderRss } from './feedAdapter.js';
 
 const FORMATS = [
@@ -37,8 +37,9 @@ export function mediaTypeOf(format: FeedFormatName): string {
   return formatNamed(format).mediaType;
 }
 
-export function fileNameOf(format: FeedFormatName): string {
-  return formatNamed(format).fileName;
+/** A feed's URL in every format, from the URL of a file name in its directory. */
+export function feedLinks(urlOf: (fileName: string) => string): FeedLinks {
+  return Object.fromEntries(FEED_FORMATS.map((format) => [format.name, urlOf(format.fileName)])) as FeedLinks;
 }
 
 /** Path of a language's main feed inside the output directory, such as `ar/atom.xml`. */

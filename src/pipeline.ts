@@ -4,8 +4,7 @@ import { diagnostic, hasErrors, sortDiagnostics, type Diagnostic } from './diagn
 import { composeFeeds, type Relatedness, relateLivePosts, type Renderer } from './feeds/compose.js';
 import { RELATED_FILE, renderRelatedIndex } from './feeds/relatedIndex.js';
 import type { FeedDocument } from './feeds/document.js';
-import { renderAtom, renderJsonFeed, renderRss } from './feeds/feedAdapter.js';
-import { FEED_FORMATS, STYLESHEET_FILE, type FeedFormatName } from './feeds/formats.js';
+import { FEED_FORMATS, STYLESHEET_FILE } from './feeds/formats.js';
 import { planFeeds } from './feeds/plan.js';
 import { assembleCollection, type Collection, type Standing } from './load/collection.js';
 import type { LoadCache, PostRecord } from './load/cache.js';
@@ -72,12 +71,6 @@ export interface BuildResult {
   /** Files that failed validation and were left out. */
   readonly skippedFiles: string[];
 }
-
-const SERIALIZERS: Record<FeedFormatName, (document: FeedDocument) => string> = {
-  rss: renderRss,
-  atom: renderAtom,
-  json: renderJsonFeed,
-};
 
 export const OPML_FILE = 'opml.xml';
 export const INDEX_FILE = 'index.html';
@@ -362,7 +355,7 @@ function* generateOutputs(live: readonly Post[], config: SiteConfig, bodyOf: Bod
     if (document.archive?.role !== 'page') listings.push(...listingsOf(document));
     const source = documentFingerprint(document);
     for (const format of FEED_FORMATS) {
-      yield { path: document.basePath + format.fileName, chunks: lazily(() => SERIALIZERS[format.name](document)), tier: tierOf(document), fingerprint: `${format.name}:${source}` };
+      yield { path: document.basePath + format.fileName, chunks: lazily(() => format.serialise(document)), tier: tierOf(document), fingerprint: `${format.name}:${source}` };
     }
   }
   for (const lang of Object.keys(config.languages)) yield { path: `${lang}/${RELATED_FILE}`, chunks: renderRelatedIndex(lang, live, relatedness), tier: TIER.mainFeed };

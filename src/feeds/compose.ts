@@ -18,7 +18,7 @@ import type { TermIndex } from '../relate/terms.js';
 import { escapeHtml } from '../text.js';
 import { absoluteUrl, languageHomeUrl, outputUrl } from '../urls.js';
 import type { FeedCategory, FeedDocument, FeedEntry, FeedLinks, FeedImage, RelatedItem, TranslationLink } from './document.js';
-import { fileNameOf, STYLESHEET_FILE } from './formats.js';
+import { feedLinks, STYLESHEET_FILE } from './formats.js';
 import type { FeedPlan } from './plan.js';
 import { resolvePins } from '../relate/pins.js';
 
@@ -38,11 +38,7 @@ export function* composeFeeds(plans: readonly FeedPlan[], config: SiteConfig, re
 }
 
 function linksOf(config: SiteConfig, basePath: string): FeedLinks {
-  return {
-    rss: outputUrl(config, basePath + fileNameOf('rss')),
-    atom: outputUrl(config, basePath + fileNameOf('atom')),
-    json: outputUrl(config, basePath + fileNameOf('json')),
-  };
+  return feedLinks((fileName) => outputUrl(config, basePath + fileName));
 }
 
 function scopeTitle(plan: FeedPlan, site: string, config: SiteConfig): { title: string; description: string } {

@@ -1,17 +1,15 @@
 import type { Author } from '../model.js';
 import type { FeedScope } from '../site/listing.js';
+import type { FeedFormatName } from './formats.js';
+
+/** A feed's own URL in each format (see `formats.ts`). */
+export type FeedLinks = Readonly<Record<FeedFormatName, string>>;
 
 /**
  * What a feed says, independent of its format. Every builder (RSS, Atom,
  * JSON Feed) reads only this, so a field's origin is found in one step:
  * `compose.ts` fills it from posts.
  */
-export interface FeedLinks {
-  readonly rss: string;
-  readonly atom: string;
-  readonly json: string;
-}
-
 export interface FeedDocument {
   readonly lang: string;
   readonly scope: FeedScope;

@@ -1,22 +1,29 @@
 /**
- * The one place that knows the `feed` package. It turns a FeedDocument into
- * `feed`'s options and items, then corrects what `feed` 6 cannot express or
- * gets wrong, on a parsed DOM rather than by string patches:
+ * The one place that knows the `feed` package and writes the feed formats.
+ * `feed` builds the structure of RSS and Atom (element order, dates, URLs,
+ * namespaces); every value from a post or the config goes to it as a marker
+ * (see `slots.ts`) and is written here, escaped by `escapeXml`. What `feed` 6
+ * cannot express is added at known points of its output, found by string
+ * search while that output still holds no outside data:
  * - titles go in as text (feed writes them as CDATA HTML, broken by a second `]]>`);
  * - categories, enclosures and Media RSS are written here (feed leaves `<` and
  *   `&` raw in attribute values and guesses `image/jpg` from extensions);
  * - RSS `guid` is a permalink when the id is the URL (feed always says false);
  * - RSS authors become `dc:creator` (RSS `author` must be an e-mail address);
- * - Atom gets `xml:lang`, `hreflang` alternates for translations, a license link;
+ * - Atom gets `xml:lang`, `hreflang` alternates for translations, a license link,
+ *   and RFC 3339 dates without milliseconds;
  * - feed-level elements added here go before the first item or entry, where
  *   RFC 4287's schema and the RSS Profile want them;
- * - JSON Feed output is upgraded from feed's 1.0 to 1.1 (`authors`, `language`,
- *   required ids) with a `_nashra` extension for translations and related articles.
- * The DOM serialiser escapes every value, so no input can make the XML ill-formed.
+ * - JSON Feed 1.1 (`authors`, `language`, required ids, and a `_nashra`
+ *   extension for translations and related articles) is written from the
+ *   document directly, as `feed` writes only JSON Feed 1.0.
  */
-import { DOMParser, XMLSerializer, type Document, type Element, type Node } from '@xmldom/xmldom';
-import { Feed, type Item } from 'feed';
+import { Feed, type Author as FeedAuthor, type FeedOptions, type Item } from 'feed';
+import type { Author } from '../model.js';
 import type { FeedCategory, FeedDocument, FeedEntry } from './document.js';
+import { mediaTypeOf, type FeedFormatName } from './formats.js';
+import { Slots } from './slots.js';
+import { xmlAttributes, xmlElement } from './xml.js';
 
 const NS = {
   atom: 'http://www.w3.org/2005/Atom',
@@ -24,50 +31,57 @@ const NS = {
   content: 'http://purl.org/rss/1.0/modules/content/',
   media: 'http://search.yahoo.com/mrss/',
   fh: 'http://purl.org/syndication/history/1.0',
-  xml: 'http://www.w3.org/XML/1998/namespace',
-  xmlns: 'http://www.w3.org/2000/xmlns/',
 } as const;
 
-const INDENT = '    ';
+/** Known points of `feed`'s RSS output (xml-js, four spaces a level). */
+const RSS = { root: '<rss ', firstItem: '\n        <item>', itemEnd: '\n        </item>', channelEnd: '\n    </channel>' } as const;
+/** Known points of `feed`'s Atom output. */
+const ATOM = {
+  root: `<feed xmlns="${NS.atom}">`,
+  firstEntry: '\n    <entry>',
+  entryEnd: '\n    </entry>',
+  feedEnd: '\n</feed>',
+  ownLink: /\n {8}<link href="([^"]*)"\/>/,
+  millisecondDates: /(T\d{2}:\d{2}:\d{2})\.\d{3}Z</g,
+} as const;
 
 export function renderRss(document: FeedDocument): string {
-  const dom = parseXml(toFeed(document).rss2());
-  const root = dom.documentElement as Element;
-  for (const prefix of ['atom', 'dc', 'content', 'media', 'fh'] as const) root.setAttributeNS(NS.xmlns, `xmlns:${prefix}`, NS[prefix]);
-  const channel = firstChild(root, 'channel');
-  setText(firstChild(channel, 'title'), document.title);
-  setText(firstChild(channel, 'description'), document.description);
+  const slots = new Slots();
+  const feed = toFeed(document, slots, (entry) => ({
+    ...entryContent(entry, slots),
+    title: slots.text(entry.title, { after: entry.translations.map((link) => translationLink(3, 'atom:link', link)).join('') }),
+    guid: slots.text(entry.id, { attributes: ` isPermaLink="${entry.id === entry.url}"` }),
+  }));
+  let xml = withNamespaces(feed.rss2(), RSS.root, ['atom', 'dc', 'content', 'media', 'fh']);
   // Channel elements go before the first item: the RSS Profile and the W3C validator ("Misplaced Item") want them there.
-  const addToChannel = (name: string, attributes: Record<string, string>, namespace: string) => insertBeforeFirst(channel, 'item', name, attributes, namespace);
-  if (document.licenseUrl) addToChannel('atom:link', { rel: 'license', href: document.licenseUrl }, NS.atom);
-  addHistory(document, 'rss', addToChannel, (attributes) => addToChannel('atom:link', attributes, NS.atom));
-  children(channel, 'item').forEach((item, index) => fixRssItem(item, entryAt(document, index)));
-  return serialize(dom);
+  const head = [...(document.licenseUrl ? [xmlElement(2, 'atom:link', { rel: 'license', href: document.licenseUrl })] : []), ...history(document, 'rss', 2, 'fh:', 'atom:link')];
+  xml = insertBefore(xml, [RSS.firstItem, RSS.channelEnd], head.join(''));
+  xml = appendToEach(xml, RSS.itemEnd, document.entries.map(rssItemTail));
+  return `${slots.fill(xml)}\n`;
 }
 
 export function renderAtom(document: FeedDocument): string {
-  const dom = parseXml(toFeed(document).atom1());
-  const root = dom.documentElement as Element;
-  root.setAttributeNS(NS.xml, 'xml:lang', document.lang);
-  root.setAttributeNS(NS.xmlns, 'xmlns:media', NS.media);
-  root.setAttributeNS(NS.xmlns, 'xmlns:fh', NS.fh);
-  setText(firstChild(root, 'title'), document.title);
-  setText(firstChild(root, 'updated'), rfc3339(document.updated));
+  const slots = new Slots();
+  const feed = toFeed(document, slots, (entry) => ({
+    ...entryContent(entry, slots),
+    title: slots.text(entry.title, { attributes: '' }),
+    author: entry.authors.length === 0 ? undefined : entry.authors.map((author) => feedAuthor(author, slots)),
+  }), { author: feedAuthor(document.publisher, slots) });
+  let xml = feed.atom1().replace(ATOM.millisecondDates, '$1Z<');
+  xml = xml.replace(ATOM.root, `<feed xmlns="${NS.atom}"${xmlAttributes({ 'xml:lang': document.lang, 'xmlns:media': NS.media, 'xmlns:fh': NS.fh })}>`);
   // RFC 4287 section 4.1.1 (and its schema, Appendix B): the feed's metadata, extensions included, precedes its entries.
-  const addToFeed = (name: string, attributes: Record<string, string>, namespace: string) => insertBeforeFirst(root, 'entry', name, attributes, namespace);
-  if (document.licenseUrl) addToFeed('link', { rel: 'license', href: document.licenseUrl }, NS.atom);
-  addHistory(document, 'atom', addToFeed, (attributes) => addToFeed('link', attributes, NS.atom));
-  children(root, 'entry').forEach((entry, index) => fixAtomEntry(entry, entryAt(document, index)));
-  return serialize(dom);
+  const head = [...(document.licenseUrl ? [xmlElement(1, 'link', { rel: 'license', href: document.licenseUrl })] : []), ...history(document, 'atom', 1, 'fh:', 'link')];
+  xml = insertBefore(xml, [ATOM.firstEntry, ATOM.feedEnd], head.join(''));
+  xml = appendToEach(xml, ATOM.entryEnd, document.entries.map(atomEntryTail), (part, index) => withAtomLinks(part, entryAt(document, index)));
+  return `${slots.fill(xml)}\n`;
 }
 
-/** JSON Feed 1.1 from feed's 1.0 output, with nashra's extension object. */
+/** JSON Feed 1.1, with nashra's extension object. */
 export function renderJsonFeed(document: FeedDocument): string {
-  const legacy = JSON.parse(toFeed(document).json1()) as { items: Record<string, unknown>[] } & Record<string, unknown>;
   const feed = {
     version: 'https://jsonfeed.org/version/1.1',
     title: document.title,
-    home_page_url: legacy.home_page_url,
+    home_page_url: document.homeUrl,
     feed_url: document.links.json,
     description: document.description,
     language: document.lang,
@@ -75,7 +89,7 @@ export function renderJsonFeed(document: FeedDocument): string {
     authors: [{ name: document.publisher.name, ...(document.publisher.url ? { url: document.publisher.url } : {}) }],
     ...(document.hub ? { hubs: [{ type: 'WebSub', url: document.hub }] } : {}),
     ...(document.rights === undefined ? {} : { _nashra: { rights: document.rights, ...(document.licenseUrl ? { license: document.licenseUrl } : {}) } }),
-    items: legacy.items.map((_legacyItem, index) => jsonItem(entryAt(document, index))),
+    items: document.entries.map(jsonItem),
   };
   return `${JSON.stringify(feed, null, 2)}\n`;
 }
@@ -118,39 +132,68 @@ function jsonItem(entry: FeedEntry) {
   };
 }
 
-/** `feed`'s view of the document: structure only; the fix-ups below own every fragile value. */
-function toFeed(document: FeedDocument): Feed {
+/** `feed`'s view of the document: structure, dates and URLs; every text is a marker filled by `slots`. */
+function toFeed(document: FeedDocument, slots: Slots, toItem: (entry: FeedEntry) => Item, options: Partial<FeedOptions> = {}): Feed {
   const feed = new Feed({
     id: document.links.atom,
-    title: cdataSafe(document.title),
-    description: document.description,
+    title: slots.text(document.title),
+    description: document.description === '' ? '' : slots.text(document.description),
     link: document.homeUrl,
     language: document.lang,
     updated: document.updated,
     generator: document.generator,
     docs: 'https://www.rssboard.org/rss-specification',
-    copyright: document.rights,
-    author: { name: document.publisher.name, link: document.publisher.url },
+    copyright: document.rights ? slots.text(document.rights) : undefined,
     hub: document.hub,
     feedLinks: { rss: document.links.rss, atom: document.links.atom, json: document.links.json },
     stylesheet: document.stylesheet,
+    ...options,
   });
-  for (const entry of document.entries) feed.addItem(toFeedItem(entry));
+  for (const entry of document.entries) feed.addItem(toItem(entry));
   return feed;
 }
 
-function toFeedItem(entry: FeedEntry): Item {
+/** What RSS and Atom items share; `feed` leaves out an empty summary or content. */
+function entryContent(entry: FeedEntry, slots: Slots): Item {
   return {
     id: entry.id,
     link: entry.url,
-    title: cdataSafe(entry.title),
+    title: '',
     date: entry.updated,
     published: entry.published,
-    description: cdataSafe(entry.summaryHtml),
-    content: entry.contentHtml === undefined ? undefined : cdataSafe(entry.contentHtml),
-    // feed's JSON output reads author[0] of any array, so an empty list must be left out.
-    author: entry.authors.length === 0 ? undefined : entry.authors.map((author) => ({ name: author.name, link: author.url })),
+    description: entry.summaryHtml === '' ? undefined : slots.cdata(entry.summaryHtml),
+    content: entry.contentHtml ? slots.cdata(entry.contentHtml) : undefined,
   };
+}
+
+function feedAuthor(author: Author, slots: Slots): FeedAuthor {
+  return { name: slots.text(author.name), link: author.url };
+}
+
+/** `xmlns:` declarations for the prefixes the root element does not declare yet, in the order given. */
+function withNamespaces(xml: string, rootStart: string, prefixes: readonly (keyof typeof NS)[]): string {
+  const start = xml.indexOf(rootStart);
+  const end = xml.indexOf('>', start);
+  if (start < 0 || end < 0) throw new Error(`feed output has no ${rootStart.trim()} element`);
+  const tag = xml.slice(start, end);
+  const missing = prefixes.filter((prefix) => !tag.includes(` xmlns:${prefix}=`));
+  return xml.slice(0, end) + xmlAttributes(Object.fromEntries(missing.map((prefix) => [`xmlns:${prefix}`, NS[prefix]]))) + xml.slice(end);
+}
+
+/** `fragment` inserted before the first of `points` found. */
+function insertBefore(xml: string, points: readonly string[], fragment: string): string {
+  for (const point of points) {
+    const index = xml.indexOf(point);
+    if (index >= 0) return xml.slice(0, index) + fragment + xml.slice(index);
+  }
+  throw new Error(`feed output has none of ${points.join(', ').trim()}`);
+}
+
+/** Each element ending at `end` gets its tail before it (after an optional rewrite of the text up to it); one tail per element. */
+function appendToEach(xml: string, end: string, tails: readonly string[], rewrite: (part: string, index: number) => string = (part) => part): string {
+  const parts = xml.split(end);
+  if (parts.length !== tails.length + 1) throw new Error(`feed output has ${parts.length - 1} items for ${tails.length} entries`);
+  return parts.map((part, index) => (index < tails.length ? rewrite(part, index) + (tails[index] ?? '') : part)).join(end);
 }
 
 /**
@@ -158,188 +201,79 @@ function toFeedItem(entry: FeedEntry): Item {
  * archives links to the newest archive page; an archive page says it is one
  * and links to the subscription feed and its older and newer neighbours.
  */
-function addHistory(
-  document: FeedDocument,
-  format: 'rss' | 'atom',
-  add: (name: string, attributes: Record<string, string>, namespace: string) => void,
-  link: (attributes: Record<string, string>) => void,
-): void {
-  const type = format === 'rss' ? 'application/rss+xml' : 'application/atom+xml';
-  if (document.complete) add('fh:complete', {}, NS.fh);
+function history(document: FeedDocument, format: FeedFormatName, depth: number, fh: string, link: string): string[] {
+  const type = mediaTypeOf(format);
+  const lines: string[] = [];
+  if (document.complete) lines.push(xmlElement(depth, `${fh}complete`, {}));
   const archive = document.archive;
-  if (!archive) return;
+  if (!archive) return lines;
   if (archive.role === 'page') {
-    add('fh:archive', {}, NS.fh);
-    link({ rel: 'current', type, href: archive.current[format] });
+    lines.push(xmlElement(depth, `${fh}archive`, {}));
+    lines.push(xmlElement(depth, link, { rel: 'current', type, href: archive.current[format] }));
   }
-  if (archive.older) link({ rel: 'prev-archive', type, href: archive.older[format] });
-  if (archive.newer) link({ rel: 'next-archive', type, href: archive.newer[format] });
+  if (archive.older) lines.push(xmlElement(depth, link, { rel: 'prev-archive', type, href: archive.older[format] }));
+  if (archive.newer) lines.push(xmlElement(depth, link, { rel: 'next-archive', type, href: archive.newer[format] }));
+  return lines;
 }
 
-function fixRssItem(item: Element, entry: FeedEntry): void {
-  setText(firstChild(item, 'title'), entry.title);
-  firstChild(item, 'guid').setAttribute('isPermaLink', entry.id === entry.url ? 'true' : 'false');
-  for (const author of children(item, 'author')) removeWithIndent(author);
-  for (const author of entry.authors) appendElement(item, 'dc:creator', {}, NS.dc, author.name);
-  for (const category of [...entry.categories, ...entry.tags]) appendElement(item, 'category', { domain: category.scheme }, undefined, category.term);
+function rssItemTail(entry: FeedEntry): string {
+  const lines = [
+    ...entry.authors.map((author) => xmlElement(3, 'dc:creator', {}, author.name)),
+    ...[...entry.categories, ...entry.tags].map((category) => xmlElement(3, 'category', { domain: category.scheme }, category.term)),
+  ];
   if (entry.image) {
-    appendElement(item, 'enclosure', { url: entry.image.url, length: String(entry.image.size ?? 0), type: entry.image.type });
-    appendMediaContent(item, entry);
+    lines.push(xmlElement(3, 'enclosure', { url: entry.image.url, length: String(entry.image.size ?? 0), type: entry.image.type }));
+    lines.push(mediaContent(3, entry.image));
   }
-  // Translations go before the item's own <link>: feedparser keeps the last alternate as `link`.
-  const ownLink = firstChild(item, 'link');
-  for (const link of entry.translations) {
-    insertElement(item, 'atom:link', { rel: 'alternate', type: 'text/html', hreflang: link.lang, href: link.url, title: link.title }, NS.atom, undefined, ownLink.previousSibling);
-  }
+  return lines.join('');
 }
 
-function fixAtomEntry(element: Element, entry: FeedEntry): void {
-  const title = firstChild(element, 'title');
-  title.removeAttribute('type');
-  setText(title, entry.title);
-  setText(firstChild(element, 'updated'), rfc3339(entry.updated));
-  setText(firstChild(element, 'published'), rfc3339(entry.published));
-  const ownLink = children(element, 'link').find((link) => !link.hasAttribute('rel'));
-  if (!ownLink) throw new Error('feed output has an entry without its link');
-  ownLink.setAttribute('rel', 'alternate');
-  ownLink.setAttribute('type', 'text/html');
-  // Consumers disagree on which alternate is "the" link: rss-parser takes the
-  // first, feedparser the last. The entry's own page is both: first without
-  // hreflang, last with it (as in an HTML hreflang cluster), translations between.
-  // Each (type, hreflang) pair appears once, as RFC 4287 requires.
-  const ownLinkSibling = ownLink.nextSibling;
-  for (const link of entry.translations) {
-    insertElement(element, 'link', { rel: 'alternate', type: 'text/html', hreflang: link.lang, href: link.url, title: link.title }, NS.atom, undefined, ownLinkSibling);
-  }
-  if (entry.translations.length > 0) {
-    insertElement(element, 'link', { rel: 'alternate', type: 'text/html', hreflang: entry.lang, href: entry.url }, NS.atom, undefined, ownLinkSibling);
-  } else {
-    ownLink.setAttribute('hreflang', entry.lang);
-  }
-  for (const category of [...entry.categories, ...entry.tags]) {
-    appendElement(element, 'category', atomCategory(category), NS.atom);
-  }
+function atomEntryTail(entry: FeedEntry): string {
+  const lines = [...entry.categories, ...entry.tags].map((category) => xmlElement(2, 'category', atomCategory(category)));
   if (entry.image) {
     const { url, type, size, alt } = entry.image;
-    appendElement(element, 'link', { rel: 'enclosure', href: url, type, ...(size === undefined ? {} : { length: String(size) }), ...(alt ? { title: alt } : {}) }, NS.atom);
-    appendMediaContent(element, entry);
+    lines.push(xmlElement(2, 'link', { rel: 'enclosure', href: url, type, length: size === undefined ? undefined : String(size), title: alt || undefined }));
+    lines.push(mediaContent(2, entry.image));
   }
+  return lines.join('');
 }
 
-function atomCategory(category: FeedCategory): Record<string, string> {
-  return { term: category.term, scheme: category.scheme, ...(category.label === category.term ? {} : { label: category.label }) };
-}
-
-function appendMediaContent(parent: Element, entry: FeedEntry): void {
-  if (!entry.image) return;
-  const { url, type, size } = entry.image;
-  const media = appendElement(parent, 'media:content', { url, medium: 'image', type, ...(size === undefined ? {} : { fileSize: String(size) }) }, NS.media);
-  // An image without alt text has no description to give.
-  if (entry.image.alt) appendElement(media, 'media:description', { type: 'plain' }, NS.media, entry.image.alt);
-}
-
-// --- DOM helpers -----------------------------------------------------------
-
-function parseXml(xml: string): Document {
-  const parser = new DOMParser({
-    onError: (level, message) => {
-      if (level !== 'warning') throw new Error(`feed produced invalid XML: ${message}`);
-    },
+/**
+ * Consumers disagree on which alternate is "the" link: rss-parser takes the
+ * first, feedparser the last. The entry's own page is both: first without
+ * hreflang, last with it (as in an HTML hreflang cluster), translations between.
+ * Each (type, hreflang) pair appears once, as RFC 4287 requires.
+ */
+function withAtomLinks(entryXml: string, entry: FeedEntry): string {
+  if (!ATOM.ownLink.test(entryXml)) throw new Error('feed output has an entry without its link');
+  const translated = entry.translations.length > 0;
+  return entryXml.replace(ATOM.ownLink, (_link, href: string) => {
+    const own = `\n${' '.repeat(8)}<link href="${href}"${xmlAttributes({ rel: 'alternate', type: 'text/html', hreflang: translated ? undefined : entry.lang })}/>`;
+    const translations = entry.translations.map((link) => translationLink(2, 'link', link)).join('');
+    return own + translations + (translated ? xmlElement(2, 'link', { rel: 'alternate', type: 'text/html', hreflang: entry.lang, href: entry.url }) : '');
   });
-  return parser.parseFromString(xml, 'text/xml');
 }
 
-function serialize(dom: Document): string {
-  return `${new XMLSerializer().serializeToString(dom)}\n`;
+/** Translations go before an RSS item's own `<link>` (feedparser keeps the last alternate as `link`), and after an Atom entry's. */
+function translationLink(depth: number, name: string, link: FeedEntry['translations'][number]): string {
+  return xmlElement(depth, name, { rel: 'alternate', type: 'text/html', hreflang: link.lang, href: link.url, title: link.title });
 }
 
-function children(parent: Element, name: string): Element[] {
-  const found: Element[] = [];
-  for (let node = parent.firstChild; node; node = node.nextSibling) {
-    if (node.nodeType === node.ELEMENT_NODE && (node as Element).tagName === name) found.push(node as Element);
-  }
-  return found;
+function atomCategory(category: FeedCategory): Record<string, string | undefined> {
+  return { term: category.term, scheme: category.scheme, label: category.label === category.term ? undefined : category.label };
 }
 
-function firstChild(parent: Element, name: string): Element {
-  const [child] = children(parent, name);
-  if (!child) throw new Error(`feed output has no <${name}> in <${parent.tagName}>`);
-  return child;
-}
-
-function setText(element: Element, text: string): void {
-  while (element.firstChild) element.removeChild(element.firstChild);
-  element.appendChild((element.ownerDocument as Document).createTextNode(text));
-}
-
-function depthOf(element: Element): number {
-  let depth = 0;
-  for (let node = element.parentNode; node && node.nodeType === node.ELEMENT_NODE; node = node.parentNode) depth++;
-  return depth;
-}
-
-/** Appends a child element, indented like `feed`'s own output so the file stays readable. */
-function appendElement(parent: Element, name: string, attributes: Record<string, string>, namespace?: string, text?: string): Element {
-  return insertElement(parent, name, attributes, namespace, text);
-}
-
-/** Adds a child element after the others but before the first `<entryName>` (and its indent), or last when there is none. */
-function insertBeforeFirst(parent: Element, entryName: string, name: string, attributes: Record<string, string>, namespace: string): Element {
-  const [firstEntry] = children(parent, entryName);
-  if (!firstEntry) return appendElement(parent, name, attributes, namespace);
-  const indent = firstEntry.previousSibling;
-  const before = indent && indent.nodeType === indent.TEXT_NODE && /^\s*$/.test(indent.nodeValue ?? '') ? indent : firstEntry;
-  return insertElement(parent, name, attributes, namespace, undefined, before);
-}
-
-/** Inserts a child element before `before` (a whitespace node), or last; indented like `feed`'s own output. */
-function insertElement(
-  parent: Element,
-  name: string,
-  attributes: Record<string, string>,
-  namespace?: string,
-  text?: string,
-  before?: Node | null,
-): Element {
-  const dom = parent.ownerDocument as Document;
-  const element = namespace ? dom.createElementNS(namespace, name) : dom.createElement(name);
-  for (const [key, value] of Object.entries(attributes)) element.setAttribute(key, value);
-  if (text !== undefined) element.appendChild(dom.createTextNode(text));
-  const depth = depthOf(parent);
-  if (before) {
-    parent.insertBefore(dom.createTextNode(`\n${INDENT.repeat(depth + 1)}`), before);
-    parent.insertBefore(element, before);
-    return element;
-  }
-  const closing = parent.lastChild;
-  const closingIsIndent = closing !== null && closing.nodeType === closing.TEXT_NODE && /^\s*$/.test(closing.nodeValue ?? '');
-  const indent = dom.createTextNode(`\n${INDENT.repeat(depth + 1)}`);
-  if (closingIsIndent) {
-    parent.insertBefore(indent, closing);
-    parent.insertBefore(element, closing);
-  } else {
-    parent.appendChild(indent);
-    parent.appendChild(element);
-    parent.appendChild(dom.createTextNode(`\n${INDENT.repeat(depth)}`));
-  }
-  return element;
-}
-
-function removeWithIndent(element: Element): void {
-  const before = element.previousSibling;
-  if (before && before.nodeType === before.TEXT_NODE && /^\s*$/.test(before.nodeValue ?? '')) element.parentNode?.removeChild(before);
-  element.parentNode?.removeChild(element);
+function mediaContent(depth: number, image: NonNullable<FeedEntry['image']>): string {
+  const { url, type, size, alt } = image;
+  const attributes = { url, medium: 'image', type, fileSize: size === undefined ? undefined : String(size) };
+  // An image without alt text has no description to give.
+  return xmlElement(depth, 'media:content', attributes, alt ? [xmlElement(depth + 1, 'media:description', { type: 'plain' }, alt)] : undefined);
 }
 
 function entryAt(document: FeedDocument, index: number): FeedEntry {
   const entry = document.entries[index];
   if (!entry) throw new Error(`feed output has more items than the document (${index})`);
   return entry;
-}
-
-/** `feed` writes these strings inside CDATA sections; a literal `]]>` would end one early. */
-function cdataSafe(text: string): string {
-  return text.replaceAll(']]>', ']]&gt;');
 }
 
 /** RFC 3339 without milliseconds, in UTC. */

@@ -1,31 +1,50 @@
 /**
- * Output formats as data, the way Hugo describes them: a name, a media type
- * and a file name. The set of feeds written is languages x formats; adding a
- * format or a scope is an entry here, not a new code path.
+ * Output formats as data, the way Hugo describes them: a name, a file name,
+ * a media type and the serialiser that writes a feed document in it. The set
+ * of feeds written is languages x formats; adding a format or a scope is an
+ * entry here, not a new code path.
  */
-export type FeedFormatName = 'rss' | 'atom' | 'json';
+import type { FeedDocument, FeedLinks } from './document.js';
+import { renderAtom, renderJsonFeed, renderRss } from './feedAdapter.js';
+
+const FORMATS = [
+  { name: 'rss', fileName: 'rss.xml', mediaType: 'application/rss+xml', serialise: renderRss, opmlVersion: 'RSS' },
+  { name: 'atom', fileName: 'atom.xml', mediaType: 'application/atom+xml', serialise: renderAtom },
+  { name: 'json', fileName: 'feed.json', mediaType: 'application/feed+json', serialise: renderJsonFeed },
+] as const;
+
+export type FeedFormatName = (typeof FORMATS)[number]['name'];
 
 export interface FeedFormat {
   readonly name: FeedFormatName;
   readonly fileName: string;
   readonly mediaType: string;
+  /** The whole file, from the format-independent document. */
+  readonly serialise: (document: FeedDocument) => string;
+  /** OPML 2.0's outline `version` for feeds of this format, where the specification has one. */
+  readonly opmlVersion?: string;
 }
 
-export const FEED_FORMATS: readonly FeedFormat[] = [
-  { name: 'rss', fileName: 'rss.xml', mediaType: 'application/rss+xml' },
-  { name: 'atom', fileName: 'atom.xml', mediaType: 'application/atom+xml' },
-  { name: 'json', fileName: 'feed.json', mediaType: 'application/feed+json' },
-];
+export const FEED_FORMATS: readonly FeedFormat[] = FORMATS;
 
-export function fileNameOf(format: FeedFormatName): string {
-  const descriptor = FEED_FORMATS.find((candidate) => candidate.name === format);
-  if (!descriptor) throw new Error(`unknown feed format ${format}`);
-  return descriptor.fileName;
+export function formatNamed(name: FeedFormatName): FeedFormat {
+  const descriptor = FEED_FORMATS.find((candidate) => candidate.name === name);
+  if (!descriptor) throw new Error(`unknown feed format ${name}`);
+  return descriptor;
+}
+
+export function mediaTypeOf(format: FeedFormatName): string {
+  return formatNamed(format).mediaType;
+}
+
+/** A feed's URL in every format, from the URL of a file name in its directory. */
+export function feedLinks(urlOf: (fileName: string) => string): FeedLinks {
+  return Object.fromEntries(FEED_FORMATS.map((format) => [format.name, urlOf(format.fileName)])) as FeedLinks;
 }
 
 /** Path of a language's main feed inside the output directory, such as `ar/atom.xml`. */
 export function feedPath(lang: string, format: FeedFormatName): string {
-  return `${lang}/${fileNameOf(format)}`;
+  return `${lang}/${formatNamed(format).fileName}`;
 }
 
 /** The XSL stylesheet that shows RSS and Atom feeds as a page in a browser, at the output's root. */

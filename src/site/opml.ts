@@ -1,14 +1,9 @@
 import { siteTranslator, type SiteConfig } from '../config.js';
 import { languageName } from '../i18n/index.js';
+import { formatNamed } from '../feeds/formats.js';
 import { escapeHtml } from '../text.js';
 import { languageHomeUrl } from '../urls.js';
 import { feedLinkTitle, type FeedListing } from './listing.js';
-
-/**
- * OPML 2.0's outline `version`: "RSS" stands for RSS 0.91 to 2.0, and the
- * specification knows no value for Atom or JSON Feed, so those outlines carry none.
- */
-const VERSION: Partial<Record<FeedListing['format'], string>> = { rss: 'RSS' };
 
 /**
  * OPML 2.0 subscription list of every feed (archive pages excepted), grouped
@@ -17,7 +12,11 @@ const VERSION: Partial<Record<FeedListing['format'], string>> = { rss: 'RSS' };
 export function renderOpml(listings: readonly FeedListing[], config: SiteConfig): string {
   const languages = [...new Set(listings.map((listing) => listing.lang))];
   const attribute = (name: string, value: string) => ` ${name}="${escapeHtml(value)}"`;
-  const version = (format: FeedListing['format']) => (VERSION[format] === undefined ? '' : attribute('version', VERSION[format]));
+  // OPML 2.0 knows a `version` for RSS only ("RSS" stands for 0.91 to 2.0); Atom and JSON Feed outlines carry none.
+  const version = (format: FeedListing['format']) => {
+    const opmlVersion = formatNamed(format).opmlVersion;
+    return opmlVersion === undefined ? '' : attribute('version', opmlVersion);
+  };
   const groups = languages.map((lang) => {
     const t = siteTranslator(config, lang);
     const home = languageHomeUrl(config, lang);

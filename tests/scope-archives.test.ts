@@ -186,7 +186,7 @@ describe('every category and tag feed of a generated archive', () => {
 });
 
 describe('archive pages of a scope, as posts are added', () => {
-  const config = testConfig({ feeds: { limit: 3, tagFeeds: 'all', relatedCount: 0 } });
+  const config = testConfig({ feeds: { limit: 3, tagFeeds: 'all' } });
   const CATEGORIES = ['Statements/Joint Statements', 'Reports', 'Statements', 'News'];
   const TAGS = ['detention', 'fair trial', 'press freedom'];
   const posts = (count: number) =>
@@ -199,6 +199,7 @@ describe('archive pages of a scope, as posts are added', () => {
   const outputs = (count: number): Map<string, PlannedOutput> => new Map([...planSite(memorySource(sourceFiles(posts(count))), config, NOW).outputs].map((output) => [output.path, output]));
   const content = (output: PlannedOutput | undefined) => (output ? [...output.chunks].join('') : undefined);
   const isScopeArchive = (path: string) => /^en\/archive\/(categories|tags)\//.test(path) && FEED_FILE.test(path);
+  const isArchive = (path: string) => path.startsWith('en/archive/') && FEED_FILE.test(path);
   /** A scope's newest archive page: the highest page number in its archive directory. */
   const newestPages = (paths: Iterable<string>) => {
     const newest = new Map<string, number>();
@@ -220,9 +221,9 @@ describe('archive pages of a scope, as posts are added', () => {
     let opened = 0;
     for (let count = 31; count <= 42; count++) {
       const after = outputs(count);
-      const newest = newestPages([...before.keys()].filter(isScopeArchive));
+      const newest = newestPages([...before.keys()].filter(isArchive));
       for (const [path, output] of before) {
-        if (!isScopeArchive(path)) continue;
+        if (!isArchive(path)) continue;
         const [, directory = '', page = ''] = /^(.*\/)(\d+)\/[^/]+$/.exec(path) ?? [];
         if (Number(page) === newest.get(directory)) continue;
         expect(content(after.get(path)), `${path} after post ${count - 1}`).toBe(content(output));
@@ -231,6 +232,14 @@ describe('archive pages of a scope, as posts are added', () => {
       before = after;
     }
     expect(opened).toBeGreaterThan(0);
+  });
+
+  it('carry no related lists, which change as the archive grows; the subscription feeds do', () => {
+    const site = outputs(30);
+    const related = (path: string) => (JSON.parse(content(site.get(path)) ?? '{}') as { items: { _nashra?: { related?: unknown[] } }[] }).items.flatMap((item) => item._nashra?.related ?? []);
+    expect(related('en/categories/news/feed.json').length).toBeGreaterThan(0);
+    expect(related('en/archive/categories/news/1/feed.json')).toEqual([]);
+    expect(related('en/archive/1/feed.json')).toEqual([]);
   });
 
   it('are written before the feeds that link to them, so no reader meets a dangling prev-archive link', () => {

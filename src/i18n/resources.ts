@@ -6,6 +6,14 @@
 export const resources = {
   en: {
     translation: {
+      starter: {
+        initDone: 'created {{files}}\nnext: write an article with “nashra new <slug>”, then publish with “nashra build”',
+        newDone: 'created {{files}} as drafts: remove “draft: true” from each when it is ready, then run “nashra build”',
+        inTheWay_one: '{{files}} already exists; nothing was written',
+        inTheWay_other: '{{files}} already exist; nothing was written',
+        badSlug: 'the slug {{problem}}',
+        noLanguages: 'the config names no languages',
+      },
       feed: {
         title: '{{site}}',
         description: 'Statements, reports and news from {{site}}, in English.',
@@ -77,6 +85,13 @@ export const resources = {
   },
   ar: {
     translation: {
+      starter: {
+        initDone: 'أُنشئت الملفات: {{files}}\nالخطوة التالية: اكتب مقالاً بالأمر «nashra new <slug>» ثم انشره بالأمر «nashra build»',
+        newDone: 'أُنشئت الملفات مسوّداتٍ: {{files}}. احذف السطر «draft: true» من كل ملف حين يكتمل، ثم شغّل «nashra build»',
+        inTheWay: 'الملفات موجودة من قبل: {{files}}؛ لم يُكتب شيء',
+        badSlug: 'المعرّف النصي (slug): {{problem}}',
+        noLanguages: 'لا يذكر ملف الإعدادات أي لغة',
+      },
       feed: {
         title: '{{site}}',
         description: 'بيانات وتقارير وأخبار {{site}} باللغة العربية.',

@@ -10,6 +10,7 @@ import { DEFAULT_CONFIG_FILE } from './config.js';
 import { formatDiagnostic, type Diagnostic } from './diagnostics.js';
 import { EXIT, type ExitCode } from './exitCodes.js';
 import { acquireLock } from './schedule/lock.js';
+import { planCounts, publicationPlan, type PlanState } from './schedule/plan.js';
 import { writeStatus, type LastBuild, type LastError } from './schedule/status.js';
 import { explainRefusal } from './state/published.js';
 import { resolveStateDir, stateDirProblem } from './state/store.js';
@@ -49,6 +50,8 @@ export interface BuildResult {
   readonly unchanged: readonly string[];
   /** Post files skipped for their errors. */
   readonly skipped: readonly string[];
+  /** Valid posts the feeds do not carry at this build's clock, by why (see `nashra plan`). */
+  readonly held: Readonly<Record<PlanState, number>>;
 }
 
 /** The paths of a build, refused before anything (a lock, a status) is written to a misplaced state directory. */
@@ -83,7 +86,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
 }
 
 function failure(exitCode: ExitCode, problem: string, diagnostics: readonly Diagnostic[] = []): BuildResult {
-  return { exitCode, diagnostics, problems: [problem], posts: {}, written: [], unchanged: [], skipped: [] };
+  return { exitCode, diagnostics, problems: [problem], posts: {}, written: [], unchanged: [], skipped: [], held: planCounts([]) };
 }
 
 async function buildLocked(options: BuildOptions, paths: BuildPaths, now: Date): Promise<BuildResult> {
@@ -111,6 +114,7 @@ async function buildLocked(options: BuildOptions, paths: BuildPaths, now: Date):
     written: outcome.report?.written ?? [],
     unchanged: outcome.report?.unchanged ?? [],
     skipped: outcome.skippedFiles,
+    held: planCounts(publicationPlan(outcome.posts, now)),
   };
   if (outcome.refusals.length > 0) {
     const reasons = outcome.refusals.map(explainRefusal);

@@ -2,7 +2,7 @@
 import { join, resolve } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { build as buildFeeds, buildPaths } from './api.js';
+import { build as buildFeeds, buildPaths, type BuildResult } from './api.js';
 import { BuildSetupError, loadConfigFile, openPostsDir } from './build.js';
 import { EXIT } from './exitCodes.js';
 import { newPostFiles, slugProblem, starterSite, type StarterFile } from './init/starter.js';
@@ -17,6 +17,8 @@ import { explainLivePost } from './feeds/compose.js';
 import { loadPosts } from './pipeline.js';
 import { versionFor } from './relate/related.js';
 import { isLive } from './schedule/embargo.js';
+import { publicationPlan } from './schedule/plan.js';
+import { formatPlan, planJson } from './schedule/planText.js';
 import { runDaemon, type LogFormat } from './schedule/daemon.js';
 import { formatStatus, readStatus } from './schedule/status.js';
 import { resolveStateDir } from './state/store.js';
@@ -57,6 +59,16 @@ function countPosts(perLanguage: Record<string, number>): string {
     .join(t('cli.separator'));
 }
 
+/** " (held back: 1 scheduled, 1 draft)" when the folder holds posts the feeds do not carry yet or any more. */
+function heldBack(held: BuildResult['held']): string {
+  const parts = [
+    held.scheduled > 0 ? t('plan.scheduled', { count: held.scheduled }) : '',
+    held.draft > 0 ? t('plan.drafts', { count: held.draft }) : '',
+    held.expired > 0 ? t('plan.expired', { count: held.expired }) : '',
+  ].filter(Boolean);
+  return parts.length === 0 ? '' : t('plan.heldBack', { held: parts.join(t('cli.separator')) });
+}
+
 async function build(options: CommonOptions): Promise<number> {
   const now = options.now ? parseNow(options.now, (await loadConfigFile(options.config)).timeZone) : undefined;
   const started = performance.now();
@@ -86,7 +98,7 @@ async function build(options: CommonOptions): Promise<number> {
   const seconds = ((performance.now() - started) / 1000).toFixed(2);
   process.stdout.write(
     `${t('cli.summary', {
-      posts: countPosts(result.posts),
+      posts: `${countPosts(result.posts)}${heldBack(result.held)}`,
       written: t('cli.feedsWritten', { count: result.written.length }),
       unchanged: t('cli.feedsUnchanged', { count: result.unchanged.length }),
       skipped: t('cli.skipped', { count: result.skipped.length }),
@@ -125,6 +137,21 @@ async function writeStarter(root: string, files: readonly StarterFile[], done: '
     process.stderr.write(`nashra: ${t('starter.inTheWay', { count: error.paths.length, files: error.paths.map((path) => join(root, path)).join(t('cli.separator')) })}\n`);
     return EXIT.usage;
   }
+}
+
+async function plan(options: CommonOptions & { json?: boolean }): Promise<number> {
+  const config = await loadConfigFile(options.config);
+  const now = options.now ? parseNow(options.now, config.timeZone) : new Date();
+  const loaded = loadPosts(openPostsDir(options.posts).files, config);
+  const entries = publicationPlan(loaded.posts, now);
+  const broken = new Set(loaded.diagnostics.filter((d) => d.severity === 'error').map((d) => d.file)).size;
+  if (options.json) {
+    process.stdout.write(`${JSON.stringify({ now: now.toISOString(), timeZone: config.timeZone, entries: entries.map(planJson), filesWithErrors: broken }, null, 2)}\n`);
+  } else {
+    process.stdout.write(formatPlan(entries, now, config.timeZone, uiLanguage, t));
+    if (broken > 0) process.stderr.write(`${t('plan.broken', { count: broken })}\n`);
+  }
+  return broken > 0 ? EXIT.postErrors : EXIT.ok;
 }
 
 async function check(options: CommonOptions): Promise<number> {
@@ -234,6 +261,13 @@ withCommonOptions(program.command('new <slug>').description('write a new article
   .option('--lang <lang...>', 'only these languages (default: every language of the config)')
   .action(async (slug: string, options: CommonOptions & { lang?: string[] }) => {
     process.exitCode = await newPost(slug, options);
+  });
+
+withCommonOptions(program.command('plan').description('list drafts and the posts that will publish or expire, with the moment each changes, in the site\'s time zone'))
+  .option('--now <iso-date>', 'the clock against which date, publishAt and expires are judged', validIsoArgument)
+  .option('--json', 'one JSON document, for machines')
+  .action(async (options: CommonOptions & { json?: boolean }) => {
+    process.exitCode = await plan(options);
   });
 
 withCommonOptions(program.command('check').description('validate the posts and config; write nothing')).action(async (options: CommonOptions) => {

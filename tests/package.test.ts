@@ -72,7 +72,7 @@ describe('the packed package', () => {
     expect(existsSync(join(project, 'posts', 'ar', 'water-rights.md'))).toBe(true);
     const built = await inProject(project, 'npx', ['nashra', 'build']);
     expect(built.code, built.stderr).toBe(0);
-    expect(built.stdout).toMatch(/^en 1 post, ar 1 post;/);
+    expect(built.stdout).toMatch(/^en 1 post, ar 1 post \(held back: 2 drafts\);/);
     expect(readFileSync(join(project, 'feeds', 'en', 'rss.xml'), 'utf8')).toContain('https://partner.example.net/en/');
     expect(readdirSync(join(project, '.nashra'))).toContain('published.json');
   });

@@ -70,7 +70,7 @@ describe('nashra new', () => {
     }
     const build = await runCli(['build'], dir);
     expect(build.code).toBe(0);
-    expect(build.stdout).toMatch(/^en 1 post, ar 1 post;/);
+    expect(build.stdout).toMatch(/^en 1 post, ar 1 post \(held back: 2 drafts\);/);
     expect(await readFile(join(dir, 'feeds', 'en', 'rss.xml'), 'utf8')).not.toContain('Title of the article');
   });
 

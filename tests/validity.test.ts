@@ -7,6 +7,8 @@
  * on the sample site, on a generated corpus whose small `feeds.limit` makes
  * RFC 5005 archive pages, with category and tag feeds, a licence and a WebSub
  * hub, and on the hostile posts of tests/fixtures/xss and tests/fixtures/bad.
+ * Every JSON Feed document, archive pages included, is valid against the
+ * JSON Feed 1.1 schema.
  */
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -19,7 +21,7 @@ import { parseConfig, type SiteConfig } from '../src/config.js';
 import { readPostFiles } from '../src/load/readPosts.js';
 import { writeOutputs } from '../src/write/output.js';
 import { atomSchemaErrors, atomSchematronProblems, atomTextProblems } from './support/atomSchema.js';
-import { skipWithout } from './support/consumers.js';
+import { jsonFeedErrors, skipWithout } from './support/consumers.js';
 import { isRfc822, rssProfileProblems } from './support/rssProfile.js';
 import { buildInMemory, listFiles, projectConfig, ROOT, samplePosts, testConfig } from './support/site.js';
 
@@ -79,10 +81,33 @@ describe('the documents checked', () => {
   it('include archive pages, category feeds, tag feeds and both languages, in both XML formats', () => {
     for (const format of ['atom.xml', 'rss.xml']) {
       const paths = documents(format).map((path) => path.slice(workDir.length + 1));
-      for (const kind of [/^xss\/en\//, /^bad\/en\//, /^generated\/(en|ar)\/archive\/1\//, /^sample\/en\/categories\//, /^sample\/ar\/categories\//, /^generated\/en\/tags\//, /^generated\/ar\/[^/]+$/]) {
+      for (const kind of [
+        /^xss\/en\//,
+        /^bad\/en\//,
+        /^generated\/(en|ar)\/archive\/1\//,
+        /^generated\/(en|ar)\/archive\/categories\/[^/]+\/1\//,
+        /^generated\/(en|ar)\/archive\/tags\/[^/]+\/1\//,
+        /^sample\/en\/categories\//,
+        /^sample\/ar\/categories\//,
+        /^generated\/en\/tags\//,
+        /^generated\/ar\/[^/]+$/,
+      ]) {
         expect(paths.some((path) => kind.test(path)), `${format} documents matching ${kind}`).toBe(true);
       }
     }
+  });
+});
+
+describe('JSON Feed 1.1 schema', () => {
+  it('accepts every JSON Feed document, archive pages of every scope included', async () => {
+    const files = documents('feed.json');
+    expect(files.some((file) => /\/archive\/(categories|tags)\//.test(file))).toBe(true);
+    const invalid: string[] = [];
+    for (const file of files) {
+      const errors = jsonFeedErrors(await readFile(file, 'utf8'));
+      if (errors.length > 0) invalid.push(`${file.slice(workDir.length + 1)}: ${errors.join('; ')}`);
+    }
+    expect(invalid).toEqual([]);
   });
 });
 

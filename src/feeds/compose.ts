@@ -34,7 +34,13 @@ export interface Renderer {
  * Bodies are rendered only for the documents that carry full content.
  */
 export function* composeFeeds(plans: readonly FeedPlan[], config: SiteConfig, render: Renderer, relatedness: Relatedness): Generator<FeedDocument> {
-  for (const plan of plans) yield composeDocument(plan, plan.posts.map((post) => composeEntry(post, relatedness, plan.fullContent, config, render)), config);
+  const unrelated: Relatedness = { articleByKey: relatedness.articleByKey, relations: new Map() };
+  for (const plan of plans) {
+    // An archive page must not change once written (RFC 5005), and related lists are ranked anew as the
+    // archive grows: they stay in the subscription feeds and related.json, out of archive pages.
+    const related = plan.archive?.role === 'page' ? unrelated : relatedness;
+    yield composeDocument(plan, plan.posts.map((post) => composeEntry(post, related, plan.fullContent, config, render)), config);
+  }
 }
 
 function linksOf(config: SiteConfig, basePath: string): FeedLinks {

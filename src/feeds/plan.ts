@@ -29,18 +29,16 @@ export interface FeedPlan {
 }
 
 /**
- * The set of feeds, as data: for each language, the main feed with its
- * archive pages, a feed for every level of every category, and a feed for
- * each tag the config names. One loop writes them all.
- *
- * Archive pages are filled from the oldest post, `limit` to a page, so a new
- * post changes the current feed and at most the newest archive page.
+ * The set of feeds, as data: for each language, the main feed, a feed for
+ * every level of every category, and a feed for each tag the config names,
+ * each with its archive pages. One loop writes them all.
  */
 export function planFeeds(livePosts: readonly Post[], config: SiteConfig): FeedPlan[] {
   const { limit, fullContent } = config.feeds;
   return languagesOf(config).flatMap((lang) => {
     const posts = livePosts.filter((post) => post.lang === lang).sort(byNewest);
-    return [...mainFeeds(lang, posts, config), ...scopedFeeds(lang, posts, config)].map((plan) => ({
+    const scopes = [{ scope: { kind: 'main' } as const, basePath: `${lang}/`, posts }, ...scopedFeeds(lang, posts, config)];
+    return scopes.flatMap((scoped) => withArchive(lang, scoped, limit)).map((plan) => ({
       ...plan,
       posts: plan.posts.slice(0, limit),
       fullContent: plan.archive?.role === 'page' ? config.feeds.archiveFullContent : fullContent,
@@ -48,38 +46,67 @@ export function planFeeds(livePosts: readonly Post[], config: SiteConfig): FeedP
   });
 }
 
-function mainFeeds(lang: string, posts: readonly Post[], config: SiteConfig): Omit<FeedPlan, 'fullContent'>[] {
-  const { limit } = config.feeds;
-  const current = `${lang}/`;
+/** The posts of one feed scope, newest first, and where its subscription feed lives. */
+interface ScopedPosts {
+  readonly scope: FeedScope;
+  readonly basePath: string;
+  readonly posts: readonly Post[];
+}
+
+/**
+ * Where a scope's archive pages live: `en/archive/` for the main feed,
+ * `en/archive/categories/statements/` for `en/categories/statements/`. Under
+ * one `archive/` folder per language, a page's directory can never be a
+ * feed's: a category slug `archive` with a sub-category `1` would make
+ * `categories/statements/archive/1/` both.
+ */
+function archiveDirectory(lang: string, basePath: string): string {
+  return `${lang}/archive/${basePath.slice(lang.length + 1)}`;
+}
+
+/**
+ * A scope's subscription feed and its RFC 5005 archive pages. The newest
+ * `limit` posts are the feed; the rest fill pages from the oldest, `limit`
+ * to a page, so a new post changes the feed and at most the newest page
+ * (which gains the post, or a `next-archive` link to a new page): older
+ * pages never change, as archives must not.
+ */
+function withArchive(lang: string, { scope, basePath, posts }: ScopedPosts, limit: number): Omit<FeedPlan, 'fullContent'>[] {
   const older = posts.slice(limit).reverse(); // oldest first
   const pages = Math.ceil(older.length / limit);
-  const pagePath = (page: number) => `${lang}/archive/${page}/`;
-  const main = {
+  const pagePath = (page: number) => `${archiveDirectory(lang, basePath)}${page}/`;
+  const current = {
     lang,
-    scope: { kind: 'main' } as const,
-    basePath: current,
+    scope,
+    basePath,
     posts,
     complete: pages === 0,
-    ...(pages > 0 ? { archive: { role: 'current' as const, current, older: pagePath(pages) } } : {}),
+    ...(pages > 0 ? { archive: { role: 'current' as const, current: basePath, older: pagePath(pages) } } : {}),
   };
   const archivePages = Array.from({ length: pages }, (_, index) => {
     const page = index + 1;
     return {
       lang,
-      scope: { kind: 'main' } as const,
+      scope,
       basePath: pagePath(page),
       posts: older.slice(index * limit, page * limit).reverse(),
       complete: false,
-      archive: { role: 'page' as const, current, ...(page > 1 ? { older: pagePath(page - 1) } : {}), ...(page < pages ? { newer: pagePath(page + 1) } : {}) },
+      archive: {
+        role: 'page' as const,
+        current: basePath,
+        ...(page > 1 ? { older: pagePath(page - 1) } : {}),
+        ...(page < pages ? { newer: pagePath(page + 1) } : {}),
+      },
     };
   });
-  return [main, ...archivePages];
+  return [current, ...archivePages];
 }
 
-function scopedFeeds(lang: string, posts: readonly Post[], config: SiteConfig): Omit<FeedPlan, 'fullContent'>[] {
-  const plans = new Map<string, Omit<FeedPlan, 'fullContent'> & { posts: Post[]; members: Set<Post> }>();
+/** Every category level and wanted tag of the language's posts, by feed directory. */
+function scopedFeeds(lang: string, posts: readonly Post[], config: SiteConfig): ScopedPosts[] {
+  const plans = new Map<string, { scope: FeedScope; basePath: string; posts: Post[]; members: Set<Post> }>();
   const add = (scope: FeedScope, basePath: string, post: Post) => {
-    const plan = plans.get(basePath) ?? { lang, scope, basePath, posts: [], members: new Set<Post>(), complete: true };
+    const plan = plans.get(basePath) ?? { scope, basePath, posts: [], members: new Set<Post>() };
     if (!plan.members.has(post)) {
       plan.members.add(post);
       plan.posts.push(post);
@@ -102,5 +129,5 @@ function scopedFeeds(lang: string, posts: readonly Post[], config: SiteConfig): 
   }
   return [...plans.values()]
     .sort((a, b) => (a.basePath < b.basePath ? -1 : a.basePath > b.basePath ? 1 : 0))
-    .map((plan) => ({ lang: plan.lang, scope: plan.scope, basePath: plan.basePath, posts: plan.posts, complete: plan.posts.length <= config.feeds.limit }));
+    .map(({ scope, basePath, posts: scoped }) => ({ scope, basePath, posts: scoped }));
 }

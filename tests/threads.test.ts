@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import type * as PlantedModule from '../src/bench/plantedCorpus.js';
 import type * as ParseModule from '../src/load/parsePost.js';
 import type * as SourceModule from '../src/load/source.js';
-import type * as PipelineModule from '../src/pipeline.js';
+import type * as LoadModule from '../src/load/loadPosts.js';
 import type * as EngineModule from '../src/relate/engine.js';
 import type * as ParallelModule from '../src/relate/parallel.js';
 import { queryAll as queryAllFromSource } from '../src/relate/parallel.js';
@@ -25,11 +25,11 @@ const built = (path: string): string => {
   return file;
 };
 
-const [planted, parse, source, pipeline, terms, engineModule, parallel, related, search] = [
+const [planted, parse, source, load, terms, engineModule, parallel, related, search] = [
   (await import(built('bench/plantedCorpus.js'))) as typeof PlantedModule,
   (await import(built('load/parsePost.js'))) as typeof ParseModule,
   (await import(built('load/source.js'))) as typeof SourceModule,
-  (await import(built('pipeline.js'))) as typeof PipelineModule,
+  (await import(built('load/loadPosts.js'))) as typeof LoadModule,
   (await import(built('relate/terms.js'))) as typeof TermsModule,
   (await import(built('relate/engine.js'))) as typeof EngineModule,
   (await import(built('relate/parallel.js'))) as typeof ParallelModule,
@@ -39,7 +39,8 @@ const [planted, parse, source, pipeline, terms, engineModule, parallel, related,
 built('relate/queryWorker.js');
 
 const corpus = planted.plantedCorpus(700, 3);
-const loaded = pipeline.loadPosts(source.memorySource(corpus.files).files, testConfig());
+const counted = new terms.TermIndex();
+const loaded = { ...load.loadPosts(source.memorySource(corpus.files).files, testConfig(), { terms: counted }), terms: counted };
 const articles = related.groupArticles(loaded.posts);
 /** Every fifth article pins the next two: pinned articles are left out of what is ranked. */
 const pins = new Map(articles.flatMap((article, index) => (index % 5 === 0 ? [[article.key, [1, 2].map((step) => articles[(index + step) % articles.length]?.key ?? '')]] : [])));

@@ -8,13 +8,13 @@ import { renderAtom, renderJsonFeed, renderRss } from './feeds/feedAdapter.js';
 import { FEED_FORMATS, STYLESHEET_FILE, type FeedFormatName } from './feeds/formats.js';
 import { planFeeds } from './feeds/plan.js';
 import type { LoadCache } from './load/cache.js';
-import { loadPosts, publishedVersion } from './load/loadPosts.js';
+import { loadPosts, publishedVersion, type LoadResult } from './load/loadPosts.js';
 import type { SourceFile } from './load/parsePost.js';
 import { farFutureDates } from './load/plausibleDates.js';
 import { bodyReader, memorySource, type PostSource } from './load/source.js';
 import type { BodyOf, Post } from './model.js';
 import { renderBody } from './render/article.js';
-import { type RenderThreads, startRenderThreads } from './render/bounded.js';
+import { renderOnPool } from './render/bounded.js';
 import { renderFailureReason } from './render/failure.js';
 import { relateLivePosts, TermIndex, type Relatedness, type RelateInputs } from './relate/index.js';
 import { isLive } from './schedule/embargo.js';
@@ -24,6 +24,7 @@ import { renderIndexPage } from './site/indexPage.js';
 import { renderOpml } from './site/opml.js';
 import { renderFeedStylesheet } from './site/stylesheet.js';
 import { codeFingerprint } from './version.js';
+import { WorkPool } from './work/pool.js';
 
 /** A file to write, relative to the output directory. */
 export interface OutputFile {
@@ -93,7 +94,24 @@ function listingsOf(document: FeedDocument): FeedListing[] {
   }));
 }
 
+export interface PlanOptions {
+  readonly onLoad?: (done: number) => void;
+  /** What the last build published: a broken file's published version stays. */
+  readonly previous?: Previous;
+  /** The records of earlier builds (see `load/cache.ts`). */
+  readonly cache?: LoadCache;
+  /** Most worker threads for the per-post work (default: one per core, at most four); 0 does it all on the calling thread. */
+  readonly threads?: number;
+}
+
 export interface SitePlan extends Omit<BuildResult, 'outputs'> {
+  /**
+   * Stops the build's worker threads, for a plan whose outputs are not
+   * consumed; consuming them stops the threads once the bodies are rendered.
+   */
+  close(): void;
+  /** How many worker threads the build started so far: none for a few files or bodies, or with `threads: 0`. */
+  threadsStarted(): number;
   /** The posts this plan publishes. */
   readonly live: readonly Post[];
   /** Every post file the source listed, valid or not. */
@@ -115,9 +133,17 @@ export interface SitePlan extends Omit<BuildResult, 'outputs'> {
  * The whole pipeline, pure: source files, config and the build's clock in;
  * diagnostics at once and feed files on demand out. No disk, no real clock.
  */
-export function planSite(source: PostSource, config: SiteConfig, now: Date, onLoad?: (done: number) => void, previous: Previous = NOTHING_PUBLISHED, cache?: LoadCache): SitePlan {
+export function planSite(source: PostSource, config: SiteConfig, now: Date, options: PlanOptions = {}): SitePlan {
+  const { onLoad, previous = NOTHING_PUBLISHED, cache } = options;
+  const pool = new WorkPool({ limits: config.limits, config, ...(options.threads === undefined ? {} : { threads: options.threads }) });
   const terms = new TermIndex();
-  const loaded = loadPosts(source.files, config, { onLoad, previous, terms, ...(cache ? { cache } : {}) });
+  let loaded: LoadResult;
+  try {
+    loaded = loadPosts(source.files, config, { onLoad, previous, terms, pool, ...(cache ? { cache } : {}) });
+  } catch (error) {
+    pool.close();
+    throw error;
+  }
   const { posts, diagnostics } = keepPostsPushedIntoTheFuture(loaded.posts, config, now, previous);
   const live = posts.filter((post) => isLive(post, now));
   const livePerLanguage = Object.fromEntries(Object.keys(config.languages).map((lang) => [lang, live.filter((post) => post.lang === lang).length]));
@@ -126,7 +152,9 @@ export function planSite(source: PostSource, config: SiteConfig, now: Date, onLo
   const skipped = new Set([...loaded.skippedFiles, ...diagnostics.map((d) => d.file)]);
   const renderDiagnostics: Diagnostic[] = [];
   return {
-    outputs: { [Symbol.iterator]: () => generateOutputs(live, config, bodyReader(source, previous.textOf), { terms, pins: loaded.pins }, renderDiagnostics) },
+    outputs: { [Symbol.iterator]: () => generateOutputs(live, config, bodyReader(source, previous.textOf), { terms, pins: loaded.pins }, pool, renderDiagnostics) },
+    close: () => pool.close(),
+    threadsStarted: () => pool.threadsStarted,
     renderDiagnostics,
     live,
     listedPaths: loaded.listedPaths,
@@ -175,18 +203,18 @@ export function withRenderDiagnostics(diagnostics: readonly Diagnostic[], render
  * the first file is handed out, so a post file that changed mid-build stops
  * the build before anything is written.
  */
-function* generateOutputs(live: readonly Post[], config: SiteConfig, bodyOf: BodyOf, relateInputs: RelateInputs, problems: Diagnostic[]): Generator<PlannedOutput> {
+function* generateOutputs(live: readonly Post[], config: SiteConfig, bodyOf: BodyOf, relateInputs: RelateInputs, pool: WorkPool, problems: Diagnostic[]): Generator<PlannedOutput> {
   const plans = planFeeds(live, config);
   const fullText = [...new Set(plans.filter((plan) => plan.fullContent).flatMap((plan) => plan.posts))];
-  // Started now, the render threads load their parser while the related lists are computed.
-  const threads = startRenderThreads(config.limits, { expected: fullText.length });
+  // Started now when loading started none, the threads load their modules while the related lists are computed.
+  pool.grow(fullText.length);
   let render: Renderer;
   let relatedness: Relatedness;
   try {
-    relatedness = relateLivePosts(live, config, relateInputs);
-    render = fullTextRenderer(fullText, threads, config, bodyOf, problems);
+    relatedness = relateLivePosts(live, config, { ...relateInputs, helpers: pool });
+    render = fullTextRenderer(fullText, pool, config, bodyOf, problems);
   } finally {
-    threads.close();
+    pool.close();
   }
 
   const listings: FeedListing[] = [];
@@ -228,10 +256,10 @@ function documentFingerprint(document: FeedDocument): string {
  * summary stands in for it and an error says so. The post is live already,
  * and other posts link to it, so it keeps its place rather than stopping the build.
  */
-function fullTextRenderer(posts: readonly Post[], threads: RenderThreads, config: SiteConfig, bodyOf: BodyOf, problems: Diagnostic[]): Renderer {
+function fullTextRenderer(posts: readonly Post[], pool: WorkPool, config: SiteConfig, bodyOf: BodyOf, problems: Diagnostic[]): Renderer {
   const bodies = new Map<Post, string>();
   const jobs = posts.map((post) => ({ key: post, read: () => ({ markdown: bodyOf(post), pageUrl: post.url }) }));
-  threads.renderAll(jobs, (post, outcome) => {
+  renderOnPool(pool, config.limits, jobs, (post, outcome) => {
     if ('failure' in outcome) {
       bodies.set(post, summaryInstead(post, outcome.failure, problems));
       return;

@@ -14,7 +14,9 @@ import { NOTHING_PUBLISHED, type Previous } from '../state/published.js';
 import type { LoadCache, PostRecord } from './cache.js';
 import { assembleCollection, type Collection, type Standing } from './collection.js';
 import { parsePost, sourceHash, type ParsedPost, type SourceFile } from './parsePost.js';
-import { sourceFileOf, type ListedFile, type SourceFiles } from './source.js';
+import { knownCount, sourceFileOf, type FileStamp, type ListedFile, type SourceFiles } from './source.js';
+import type { Job, ThreadTables, WorkPool } from '../work/pool.js';
+import type { SentRecord } from '../work/protocol.js';
 
 export interface LoadResult {
   readonly posts: Post[];
@@ -41,15 +43,18 @@ type Counting =
 
 export type LoadOptions = Counting & {
   readonly onLoad?: (done: number) => void;
+  /** Threads to load files on (see `work/pool.ts`); without, every file loads on the calling thread. */
+  readonly pool?: WorkPool;
   /** What the last build published: a broken file's published version stays. */
   readonly previous?: Previous;
 };
 
 /**
  * The load stage: every file turned into its record (see `loadRecord`), then
- * the posts checked as a set. Files are taken one at a time and not kept, so
- * `files` may read them lazily, and a file the cache knows unchanged is not
- * read at all.
+ * the posts checked as a set, in the order the files were listed. Files are
+ * taken one at a time and not kept, so `files` may read them lazily, and a
+ * file the cache knows unchanged is not read at all. With a pool, the files
+ * to load are loaded on its threads; the result is the same without.
  */
 export function loadPosts(files: SourceFiles, config: SiteConfig, options: LoadOptions = {}): LoadResult {
   const { onLoad, previous = NOTHING_PUBLISHED, cache, terms } = options;
@@ -57,18 +62,18 @@ export function loadPosts(files: SourceFiles, config: SiteConfig, options: LoadO
   const valid: Post[] = [];
   const listedPaths = new Set<string>();
   let done = 0;
-  for (const entry of files) {
-    if (!(entry.lang in config.languages)) {
-      onLoad?.(++done);
-      listedPaths.add(entry.path);
-      diagnostics.push({ file: entry.path, line: 1, column: 1, severity: 'error', field: 'language', message: `language "${entry.lang}" is not configured (languages: ${Object.keys(config.languages).join(', ')}); this post is skipped` });
+  const slots = loadRecords(files, config, { cache, terms, pool: options.pool, onDone: () => onLoad?.(++done) });
+  for (const slot of slots) {
+    if (!(slot.lang in config.languages)) {
+      listedPaths.add(slot.path);
+      diagnostics.push({ file: slot.path, line: 1, column: 1, severity: 'error', field: 'language', message: `language "${slot.lang}" is not configured (languages: ${Object.keys(config.languages).join(', ')}); this post is skipped` });
       continue;
     }
-    const record = recordOf(entry, config, cache, terms);
-    onLoad?.(++done);
+    const { record } = slot;
     if (!record) continue;
-    listedPaths.add(entry.path);
-    const parsed = keepPublishedIfBroken(entry, record, config, previous);
+    if (cache && slot.hash !== undefined) cache.keep(slot.path, { lang: slot.lang, hash: slot.hash, ...(slot.stamp ? { stamp: slot.stamp } : {}), record });
+    listedPaths.add(slot.path);
+    const parsed = keepPublishedIfBroken(slot, record, config, previous);
     diagnostics.push(...parsed.diagnostics);
     if (!parsed.post) continue;
     valid.push(parsed.post);
@@ -84,24 +89,117 @@ export function loadPosts(files: SourceFiles, config: SiteConfig, options: LoadO
   return { posts: collection.posts, pins: pins.pins, diagnostics: sorted, skippedFiles: [...failed].sort(), listedPaths };
 }
 
+/** A listed file and, once loaded, its record; undefined for a file that vanished since it was listed. */
+interface Slot {
+  readonly path: string;
+  readonly lang: string;
+  record?: PostRecord;
+  /** Set when the record is to be kept in the cache: the hash of the text it was loaded from, and the file's stamp. */
+  hash?: string;
+  stamp?: FileStamp;
+}
+
+/** A file to load, on a pool thread or here. */
+interface LoadJob extends Job {
+  runHere(): void;
+}
+
 /**
- * The record of a listed file: from the cache without reading the file when
- * its stamp is unchanged, from the cache after reading it when its text is,
- * else loaded now (see `loadRecord`) and kept. Undefined for a file that
- * vanished since it was listed.
+ * Loads on the pool's threads once this many files of a listing needed
+ * loading: a build that reuses the cache for all but a few files starts no
+ * thread (each costs its start-up, a heap, and the modules it loads).
  */
-function recordOf(entry: SourceFile | ListedFile, config: SiteConfig, cache: LoadCache | undefined, terms: TermIndex | undefined): PostRecord | undefined {
+const THREADS_FROM = 16;
+
+/**
+ * The record of every listed file, in listing order: from the cache without
+ * reading the file when its stamp is unchanged, from the cache after reading
+ * it when its text is, else loaded (see `loadRecord`) on the pool's threads
+ * or here. The files to load are read one at a time as a thread is free.
+ */
+function loadRecords(files: SourceFiles, config: SiteConfig, context: { cache: LoadCache | undefined; terms: TermIndex | undefined; pool: WorkPool | undefined; onDone: () => void }): Slot[] {
+  const { cache, terms, pool, onDone } = context;
+  const slots: Slot[] = [];
+  const listing = files[Symbol.iterator]();
+  const expected = knownCount(files);
+  let toLoad = 0;
+  const next = (): LoadJob | undefined => {
+    for (let step = listing.next(); !step.done; step = listing.next()) {
+      const entry = step.value;
+      const slot: Slot = { path: entry.path, lang: entry.lang };
+      slots.push(slot);
+      const found: Found = entry.lang in config.languages ? knownOrRead(entry, cache) : { record: undefined };
+      if (found.hash !== undefined) slot.hash = found.hash;
+      if (found.stamp) slot.stamp = found.stamp;
+      const { file } = found;
+      if (!file) {
+        slot.record = found.record;
+        onDone();
+        continue;
+      }
+      if (++toLoad === THREADS_FROM) pool?.grow((expected ?? 0) - slots.length + THREADS_FROM);
+      const settle = (record: PostRecord) => {
+        slot.record = record;
+        onDone();
+      };
+      return {
+        task: { kind: 'load', file, countTerms: terms !== undefined },
+        budgetMs: LOAD_BUDGET_MS,
+        settle: (outcome, thread) => {
+          if (outcome.kind === 'loaded') settle(receivedRecord(outcome.record, outcome.newStrings, thread));
+          else settle(loadRecord(file, config, terms, cache !== undefined));
+        },
+        runHere: () => settle(loadRecord(file, config, terms, cache !== undefined)),
+      };
+    }
+    return undefined;
+  };
+  const here = (job: LoadJob) => job.runHere();
+  for (;;) {
+    if (pool && pool.threads > 0) pool.run(next, here, { helpWhileStarting: true });
+    const job = next();
+    if (!job) return slots;
+    here(job);
+  }
+}
+
+/**
+ * Past this, a thread loading one file is taken for lost (it cannot be
+ * asked: the build's thread sleeps) and the file is loaded here instead.
+ */
+const LOAD_BUDGET_MS = 60_000;
+
+/**
+ * What the listing and the cache say of a file: its record, or the file to
+ * load (none when it vanished); with the hash and stamp to keep it under in
+ * the cache when it was read for the cache.
+ */
+interface Found {
+  readonly record?: PostRecord | undefined;
+  readonly file?: SourceFile;
+  readonly hash?: string;
+  readonly stamp?: FileStamp | undefined;
+}
+
+/** A listed file's record when the cache has it (or the file vanished, or cannot be read), else the file to load. */
+function knownOrRead(entry: SourceFile | ListedFile, cache: LoadCache | undefined): Found {
   const stamp = 'read' in entry ? entry.stamp : undefined;
   const known = cache?.byStamp(entry.path, entry.lang, stamp);
-  if (known) return known;
+  if (known) return { record: known };
   const file = sourceFileOf(entry);
-  if (!file) return undefined;
-  if (file.unreadable !== undefined) return { diagnostics: [diagnostic(file.path, { line: 1, column: 1 }, 'error', 'file', `cannot read this file (${file.unreadable})`)] };
-  if (!cache) return loadRecord(file, config, terms, false);
+  if (!file) return { record: undefined };
+  if (file.unreadable !== undefined) return { record: { diagnostics: [diagnostic(file.path, { line: 1, column: 1 }, 'error', 'file', `cannot read this file (${file.unreadable})`)] } };
+  if (!cache) return { file };
   const hash = sourceHash(file.text);
-  const record = cache.byHash(file.path, file.lang, hash) ?? loadRecord(file, config, terms, true);
-  cache.keep(file.path, { lang: file.lang, hash, ...(stamp ? { stamp } : {}), record });
-  return record;
+  const record = cache.byHash(file.path, file.lang, hash);
+  return record ? { record, hash, stamp } : { file, hash, stamp };
+}
+
+/** A record as a pool thread sent it, its term counts indexing that thread's string table here. */
+function receivedRecord(sent: SentRecord, newStrings: readonly string[], thread: ThreadTables): PostRecord {
+  for (const text of newStrings) thread.strings.push(text);
+  const { post, diagnostics, terms } = sent;
+  return { ...(post ? { post } : {}), diagnostics, ...(terms ? { terms: { ...terms, strings: thread.strings } } : {}) };
 }
 
 /**

@@ -6,6 +6,7 @@
 import type { SiteConfig } from '../config.js';
 import type { Post } from '../model.js';
 import { articleKey, explainRelated, groupArticles, relateArticles, type Article, type ExplainedRelation, type Relation, type RelateOptions } from './related.js';
+import type { QueryHelpers } from './parallel.js';
 import type { TermIndex } from './terms.js';
 
 export { articleKey, versionFor, type Article, type ExplainedRelation, type Relation } from './related.js';
@@ -23,6 +24,8 @@ export interface RelateInputs {
   readonly terms: TermIndex;
   /** Resolved `related:` pins by article key (see `resolvePins`); keys of articles that are not live are passed over. */
   readonly pins: ReadonlyMap<string, readonly string[]>;
+  /** Threads to share the queries with: the build's work pool. */
+  readonly helpers?: QueryHelpers;
 }
 
 export function relateLivePosts(livePosts: readonly Post[], config: SiteConfig, inputs: RelateInputs): Relatedness {
@@ -36,6 +39,6 @@ export function explainLivePost(livePosts: readonly Post[], config: SiteConfig, 
   return explainRelated(groupArticles(livePosts), articleKey(post), config.feeds.relatedCount, relateOptions(config, inputs)) ?? [];
 }
 
-function relateOptions(config: SiteConfig, { terms, pins }: RelateInputs): RelateOptions {
-  return { terms, halfLifeDays: config.related.halfLifeDays, pins };
+function relateOptions(config: SiteConfig, { terms, pins, helpers }: RelateInputs): RelateOptions {
+  return { terms, halfLifeDays: config.related.halfLifeDays, pins, ...(helpers ? { helpers } : {}) };
 }

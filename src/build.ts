@@ -139,7 +139,7 @@ export async function prepareBuild(paths: BuildPaths, now: Date, options: Prepar
   const { previous, problem } = openPrevious(paths.state);
   const cache = openCache(paths.state, config, options.cache !== false);
   const source = openPostsDir(paths.posts);
-  const result = planSite(source, config, now, (done) => options.onLoad?.(done, source.count), previous, cache.cache);
+  const result = planSite(source, config, now, { onLoad: (done) => options.onLoad?.(done, source.count), previous, ...(cache.cache ? { cache: cache.cache } : {}) });
   // Stored now rather than after the outputs, so its records are not held while they are produced.
   const cacheWarnings = await cache.save();
   const stateWarnings = [problem, cache.problem].flatMap((message) => (message ? [diagnostic(paths.state, { line: 1, column: 1 }, 'warning', 'state', message)] : []));
@@ -149,6 +149,7 @@ export async function prepareBuild(paths: BuildPaths, now: Date, options: Prepar
   const cacheUse = { unread: cache.cache?.reused.byStamp ?? 0, reread: cache.cache?.reused.byHash ?? 0 };
   const outcome = { config, diagnostics, posts: result.posts, livePerLanguage: result.livePerLanguage, skippedFiles: result.skippedFiles, failed, refusals, cacheUse };
   const nothingToWrite = refusals.length > 0 || (failed && options.strict === true);
+  if (nothingToWrite) result.close();
   /** Raised before the first file is written (see generateOutputs), so the previous feeds stand. */
   const changedUnderTheBuild = async (error: unknown): Promise<never> => {
     if (error instanceof SourceChangedError) {

@@ -13,9 +13,8 @@ import { DEFAULT_CONFIG_FILE } from './config.js';
 import { formatDiagnostic, sortDiagnostics, type Diagnostic } from './diagnostics.js';
 import { translator } from './i18n/index.js';
 import { parseIsoDate } from './load/frontMatter.js';
-import { explainLivePost } from './feeds/compose.js';
-import { loadPosts } from './pipeline.js';
-import { versionFor } from './relate/related.js';
+import { loadPosts } from './load/loadPosts.js';
+import { explainLivePost, TermIndex, versionFor } from './relate/index.js';
 import { isLive } from './schedule/embargo.js';
 import { publicationPlan } from './schedule/plan.js';
 import { formatPlan, planJson } from './schedule/planText.js';
@@ -184,7 +183,8 @@ async function related(slug: string, options: CommonOptions & { lang?: string })
   const config = await loadConfigFile(options.config);
   const now = options.now ? parseNow(options.now, config.timeZone) : new Date();
   const source = openPostsDir(options.posts);
-  const loaded = loadPosts(source.files, config);
+  const terms = new TermIndex();
+  const loaded = loadPosts(source.files, config, { terms });
   const live = loaded.posts.filter((post) => isLive(post, now));
   const post = live
     .filter((candidate) => options.lang === undefined || candidate.lang === options.lang)
@@ -193,7 +193,7 @@ async function related(slug: string, options: CommonOptions & { lang?: string })
     process.stderr.write(`nashra: no published post with slug or translationKey "${slug}"${options.lang ? ` in ${options.lang}` : ''}\n`);
     return EXIT.postErrors;
   }
-  const relations = explainLivePost(live, config, loaded.terms, post);
+  const relations = explainLivePost(live, config, { terms, pins: loaded.pins }, post);
   const lines = [`related to "${post.title}" (${post.lang}, ${post.sourcePath}):`];
   relations.forEach((relation, index) => {
     const shown = versionFor(relation.article, post.lang);

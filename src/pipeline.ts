@@ -1,31 +1,31 @@
 import { createHash } from 'node:crypto';
 import type { SiteConfig } from './config.js';
 import { diagnostic, hasErrors, sortDiagnostics, type Diagnostic } from './diagnostics.js';
-import { composeFeeds, type Relatedness, relateLivePosts, type Renderer } from './feeds/compose.js';
+import { composeFeeds, type Renderer } from './feeds/compose.js';
 import { RELATED_FILE, renderRelatedIndex } from './feeds/relatedIndex.js';
 import type { FeedDocument } from './feeds/document.js';
-import { FEED_FORMATS, STYLESHEET_FILE } from './feeds/formats.js';
+import { renderAtom, renderJsonFeed, renderRss } from './feeds/feedAdapter.js';
+import { FEED_FORMATS, STYLESHEET_FILE, type FeedFormatName } from './feeds/formats.js';
 import { planFeeds } from './feeds/plan.js';
-import { assembleCollection, type Collection, type Standing } from './load/collection.js';
-import type { LoadCache, PostRecord } from './load/cache.js';
-import { parsePost, sourceHash, type ParsedPost, type SourceFile } from './load/parsePost.js';
+import type { LoadCache } from './load/cache.js';
+import { loadPosts, publishedVersion, type LoadResult } from './load/loadPosts.js';
+import type { SourceFile } from './load/parsePost.js';
 import { farFutureDates } from './load/plausibleDates.js';
-import { bodyReader, memorySource, sourceFileOf, type ListedFile, type PostSource, type SourceFiles } from './load/source.js';
+import { bodyReader, memorySource, type PostSource } from './load/source.js';
 import type { BodyOf, Post } from './model.js';
 import { renderBody } from './render/article.js';
-import { type RenderThreads, startRenderThreads } from './render/bounded.js';
+import { renderOnPool } from './render/bounded.js';
 import { renderFailureReason } from './render/failure.js';
-import { resolvePins } from './relate/pins.js';
-import { TermIndex } from './relate/terms.js';
+import { relateLivePosts, TermIndex, type Relatedness, type RelateInputs } from './relate/index.js';
 import { isLive } from './schedule/embargo.js';
 import { dateCorrections } from './state/corrections.js';
-import { withPublishedId } from './state/ids.js';
 import { NOTHING_PUBLISHED, type Previous } from './state/published.js';
 import type { FeedListing } from './site/listing.js';
 import { renderIndexPage } from './site/indexPage.js';
 import { renderOpml } from './site/opml.js';
 import { renderFeedStylesheet } from './site/stylesheet.js';
 import { codeFingerprint } from './version.js';
+import { WorkPool } from './work/pool.js';
 
 /** A file to write, relative to the output directory. */
 export interface OutputFile {
@@ -72,6 +72,12 @@ export interface BuildResult {
   readonly skippedFiles: string[];
 }
 
+const SERIALIZERS: Record<FeedFormatName, (document: FeedDocument) => string> = {
+  rss: renderRss,
+  atom: renderAtom,
+  json: renderJsonFeed,
+};
+
 export const OPML_FILE = 'opml.xml';
 export const INDEX_FILE = 'index.html';
 
@@ -89,171 +95,24 @@ function listingsOf(document: FeedDocument): FeedListing[] {
   }));
 }
 
-export interface LoadResult {
-  readonly posts: Post[];
-  /** The term counts of every valid post, taken from its body while it was at hand, for relating. */
-  readonly terms: TermIndex;
-  readonly diagnostics: Diagnostic[];
-  readonly skippedFiles: string[];
-  /** Every post file the source listed, valid or not. */
-  readonly listedPaths: ReadonlySet<string>;
-}
-
-export interface LoadOptions {
+export interface PlanOptions {
   readonly onLoad?: (done: number) => void;
   /** What the last build published: a broken file's published version stays. */
   readonly previous?: Previous;
-  /** The records of earlier builds, reused for files that did not change; this load's records are kept in it. */
+  /** The records of earlier builds (see `load/cache.ts`). */
   readonly cache?: LoadCache;
-}
-
-/**
- * The load stage: every file turned into its record (see `loadRecord`), then
- * the posts checked as a set. Files are taken one at a time and not kept, so
- * `files` may read them lazily, and a file the cache knows unchanged is not
- * read at all.
- */
-export function loadPosts(files: SourceFiles, config: SiteConfig, options: LoadOptions = {}): LoadResult {
-  const { onLoad, previous = NOTHING_PUBLISHED, cache } = options;
-  const diagnostics: Diagnostic[] = [];
-  const valid: Post[] = [];
-  const listedPaths = new Set<string>();
-  const terms = new TermIndex();
-  let done = 0;
-  for (const entry of files) {
-    if (!(entry.lang in config.languages)) {
-      onLoad?.(++done);
-      listedPaths.add(entry.path);
-      diagnostics.push({ file: entry.path, line: 1, column: 1, severity: 'error', field: 'language', message: `language "${entry.lang}" is not configured (languages: ${Object.keys(config.languages).join(', ')}); this post is skipped` });
-      continue;
-    }
-    const record = recordOf(entry, config, cache, terms);
-    onLoad?.(++done);
-    if (!record) continue;
-    listedPaths.add(entry.path);
-    const parsed = keepPublishedIfBroken(entry, record, config, previous);
-    diagnostics.push(...parsed.diagnostics);
-    if (!parsed.post) continue;
-    valid.push(withPublishedId(parsed.post, previous, config));
-    if (parsed.post !== record.post) terms.add(parsed.post, parsed.body ?? '');
-    else if (record.terms && !terms.has(parsed.post)) terms.addCounted(parsed.post, record.terms);
-  }
-  const collection = assembleWithPublished(valid, config, previous, terms, diagnostics);
-  diagnostics.push(...resolvePins(collection.posts).diagnostics);
-  const sorted = sortDiagnostics(diagnostics);
-  const failed = new Set(sorted.filter((d) => d.severity === 'error').map((d) => d.file));
-  return { posts: collection.posts, terms, diagnostics: sorted, skippedFiles: [...failed].sort(), listedPaths };
-}
-
-/**
- * The record of a listed file: from the cache without reading the file when
- * its stamp is unchanged, from the cache after reading it when its text is,
- * else loaded now (see `loadRecord`) and kept. Undefined for a file that
- * vanished since it was listed.
- */
-function recordOf(entry: SourceFile | ListedFile, config: SiteConfig, cache: LoadCache | undefined, terms: TermIndex): PostRecord | undefined {
-  const stamp = 'read' in entry ? entry.stamp : undefined;
-  const known = cache?.byStamp(entry.path, entry.lang, stamp);
-  if (known) return known;
-  const file = sourceFileOf(entry);
-  if (!file) return undefined;
-  if (file.unreadable !== undefined) return { diagnostics: [diagnostic(file.path, { line: 1, column: 1 }, 'error', 'file', `cannot read this file (${file.unreadable})`)] };
-  if (!cache) return loadRecord(file, config, terms, false);
-  const hash = sourceHash(file.text);
-  const record = cache.byHash(file.path, file.lang, hash) ?? loadRecord(file, config, terms, true);
-  cache.keep(file.path, { lang: file.lang, hash, ...(stamp ? { stamp } : {}), record });
-  return record;
-}
-
-/**
- * All of loading one post file: its post (or its problems) and, to be kept
- * in a cache, the term counts of its body. What it returns depends only on
- * the file and the config; the counts are taken into `terms` either way
- * (whose memory of spellings makes counting fast).
- */
-export function loadRecord(file: SourceFile, config: SiteConfig, terms: TermIndex, keepCounts: boolean): PostRecord {
-  const { post, body, diagnostics } = parsePost(file, config);
-  if (!post) return { diagnostics };
-  if (!keepCounts) {
-    terms.add(post, body ?? '');
-    return { post, diagnostics };
-  }
-  return { post, diagnostics, terms: terms.count(post, body ?? '') };
-}
-
-/**
- * Who keeps a contested URL, id or translation key: a post exactly as the
- * last build published it, then a published post since edited, then a
- * newcomer. So neither a copy nor an edit of one post can push out another
- * that was published and left alone.
- */
-function standingOf(previous: Previous): Standing {
-  return (post) => {
-    const published = previous.byPath(post.sourcePath);
-    return published === undefined ? 2 : published.hash === post.sourceHash ? 0 : 1;
-  };
-}
-
-/**
- * The set check, with the same promise as parsing: a published post whose
- * edit now clashes with another post is reported, and its published version
- * takes its place when that version clashes with nothing.
- */
-function assembleWithPublished(valid: readonly Post[], config: SiteConfig, previous: Previous, terms: TermIndex, diagnostics: Diagnostic[]): Collection {
-  const standing = standingOf(previous);
-  const first = assembleCollection(valid, standing);
-  const restored = first.rejected.flatMap((post) => {
-    const kept = publishedVersion(post.sourcePath, post.lang, config, previous, first.diagnostics);
-    return kept && kept.post.sourceHash !== post.sourceHash ? [{ rejected: post, ...kept }] : [];
-  });
-  if (restored.length === 0) {
-    diagnostics.push(...first.diagnostics);
-    return first;
-  }
-  for (const { post, body } of restored) terms.add(post, body);
-  const replaced = new Set(restored.map((entry) => entry.rejected));
-  const second = assembleCollection([...valid.filter((post) => !replaced.has(post)), ...restored.map((entry) => entry.post)], standing);
-  const restoredPaths = new Set(restored.map((entry) => entry.post.sourcePath));
-  diagnostics.push(
-    ...first.diagnostics.filter((d) => restoredPaths.has(d.file)),
-    ...restored.map((entry) => entry.note),
-    ...second.diagnostics,
-  );
-  return second;
-}
-
-/**
- * The version of a post file that the last build published, parsed again,
- * with the note that says it stays, placed right after the file's last error
- * among `problems` so it is read after its cause.
- */
-function publishedVersion(path: string, lang: string, config: SiteConfig, previous: Previous, problems: readonly Diagnostic[] = []): { post: Post; body: string; note: Diagnostic } | undefined {
-  const published = previous.byPath(path);
-  const text = published && published.lang === lang ? previous.textOf(published.hash) : undefined;
-  if (text === undefined) return undefined;
-  const parsed = parsePost({ path, lang, text }, config);
-  if (!parsed.post) return undefined;
-  const since = previous.at ? ` by the build of ${previous.at}` : '';
-  const cause = problems.filter((d) => d.file === path && d.severity === 'error').at(-1) ?? { line: 1, column: 1 };
-  const note = diagnostic(path, cause, 'error', 'published', `the version published${since} stays published until this file is fixed`);
-  return { post: withPublishedId(parsed.post, previous, config), body: parsed.body ?? '', note };
-}
-
-/**
- * A post file's record, or when it holds no valid post and the last build
- * published the file, the text that build published, parsed instead, so a
- * typo never unpublishes a live statement. The file's own errors are still
- * reported, with a line saying which version stays published.
- */
-function keepPublishedIfBroken(file: { path: string; lang: string }, record: PostRecord, config: SiteConfig, previous: Previous): ParsedPost {
-  const diagnostics = [...record.diagnostics];
-  if (record.post) return { post: record.post, diagnostics };
-  const kept = publishedVersion(file.path, file.lang, config, previous, diagnostics);
-  if (!kept) return { diagnostics };
-  return { post: kept.post, body: kept.body, diagnostics: [...diagnostics, kept.note] };
+  /** Most worker threads for the per-post work (default: one per core, at most four); 0 does it all on the calling thread. */
+  readonly threads?: number;
 }
 
 export interface SitePlan extends Omit<BuildResult, 'outputs'> {
+  /**
+   * Stops the build's worker threads, for a plan whose outputs are not
+   * consumed; consuming them stops the threads once the bodies are rendered.
+   */
+  close(): void;
+  /** How many worker threads the build started so far: none for a few files or bodies, or with `threads: 0`. */
+  threadsStarted(): number;
   /** The posts this plan publishes. */
   readonly live: readonly Post[];
   /** Every post file the source listed, valid or not. */
@@ -275,8 +134,17 @@ export interface SitePlan extends Omit<BuildResult, 'outputs'> {
  * The whole pipeline, pure: source files, config and the build's clock in;
  * diagnostics at once and feed files on demand out. No disk, no real clock.
  */
-export function planSite(source: PostSource, config: SiteConfig, now: Date, onLoad?: (done: number) => void, previous: Previous = NOTHING_PUBLISHED, cache?: LoadCache): SitePlan {
-  const loaded = loadPosts(source.files, config, { onLoad, previous, ...(cache ? { cache } : {}) });
+export function planSite(source: PostSource, config: SiteConfig, now: Date, options: PlanOptions = {}): SitePlan {
+  const { onLoad, previous = NOTHING_PUBLISHED, cache } = options;
+  const pool = new WorkPool({ limits: config.limits, config, ...(options.threads === undefined ? {} : { threads: options.threads }) });
+  const terms = new TermIndex();
+  let loaded: LoadResult;
+  try {
+    loaded = loadPosts(source.files, config, { onLoad, previous, terms, pool, ...(cache ? { cache } : {}) });
+  } catch (error) {
+    pool.close();
+    throw error;
+  }
   const kept = keepPostsPushedIntoTheFuture(loaded.posts, config, now, previous);
   const diagnostics = kept.diagnostics;
   const { posts, diagnostics: corrections } = dateCorrections(kept.posts, previous, now, config.feeds.setUpdatedOnCorrection);
@@ -287,7 +155,9 @@ export function planSite(source: PostSource, config: SiteConfig, now: Date, onLo
   const skipped = new Set([...loaded.skippedFiles, ...diagnostics.map((d) => d.file)]);
   const renderDiagnostics: Diagnostic[] = [];
   return {
-    outputs: { [Symbol.iterator]: () => generateOutputs(live, config, bodyReader(source, previous.textOf), loaded.terms, renderDiagnostics) },
+    outputs: { [Symbol.iterator]: () => generateOutputs(live, config, bodyReader(source, previous.textOf), { terms, pins: loaded.pins }, pool, renderDiagnostics) },
+    close: () => pool.close(),
+    threadsStarted: () => pool.threadsStarted,
     renderDiagnostics,
     live,
     listedPaths: loaded.listedPaths,
@@ -336,18 +206,18 @@ export function withRenderDiagnostics(diagnostics: readonly Diagnostic[], render
  * the first file is handed out, so a post file that changed mid-build stops
  * the build before anything is written.
  */
-function* generateOutputs(live: readonly Post[], config: SiteConfig, bodyOf: BodyOf, terms: TermIndex, problems: Diagnostic[]): Generator<PlannedOutput> {
+function* generateOutputs(live: readonly Post[], config: SiteConfig, bodyOf: BodyOf, relateInputs: RelateInputs, pool: WorkPool, problems: Diagnostic[]): Generator<PlannedOutput> {
   const plans = planFeeds(live, config);
   const fullText = [...new Set(plans.filter((plan) => plan.fullContent).flatMap((plan) => plan.posts))];
-  // Started now, the render threads load their parser while the related lists are computed.
-  const threads = startRenderThreads(config.limits, { expected: fullText.length });
+  // Started now when loading started none, the threads load their modules while the related lists are computed.
+  pool.grow(fullText.length);
   let render: Renderer;
   let relatedness: Relatedness;
   try {
-    relatedness = relateLivePosts(live, config, terms);
-    render = fullTextRenderer(fullText, threads, config, bodyOf, problems);
+    relatedness = relateLivePosts(live, config, { ...relateInputs, helpers: pool });
+    render = fullTextRenderer(fullText, pool, config, bodyOf, problems);
   } finally {
-    threads.close();
+    pool.close();
   }
 
   const listings: FeedListing[] = [];
@@ -355,7 +225,7 @@ function* generateOutputs(live: readonly Post[], config: SiteConfig, bodyOf: Bod
     if (document.archive?.role !== 'page') listings.push(...listingsOf(document));
     const source = documentFingerprint(document);
     for (const format of FEED_FORMATS) {
-      yield { path: document.basePath + format.fileName, chunks: lazily(() => format.serialise(document)), tier: tierOf(document), fingerprint: `${format.name}:${source}` };
+      yield { path: document.basePath + format.fileName, chunks: lazily(() => SERIALIZERS[format.name](document)), tier: tierOf(document), fingerprint: `${format.name}:${source}` };
     }
   }
   for (const lang of Object.keys(config.languages)) yield { path: `${lang}/${RELATED_FILE}`, chunks: renderRelatedIndex(lang, live, relatedness), tier: TIER.mainFeed };
@@ -389,10 +259,10 @@ function documentFingerprint(document: FeedDocument): string {
  * summary stands in for it and an error says so. The post is live already,
  * and other posts link to it, so it keeps its place rather than stopping the build.
  */
-function fullTextRenderer(posts: readonly Post[], threads: RenderThreads, config: SiteConfig, bodyOf: BodyOf, problems: Diagnostic[]): Renderer {
+function fullTextRenderer(posts: readonly Post[], pool: WorkPool, config: SiteConfig, bodyOf: BodyOf, problems: Diagnostic[]): Renderer {
   const bodies = new Map<Post, string>();
   const jobs = posts.map((post) => ({ key: post, read: () => ({ markdown: bodyOf(post), pageUrl: post.url }) }));
-  threads.renderAll(jobs, (post, outcome) => {
+  renderOnPool(pool, config.limits, jobs, (post, outcome) => {
     if ('failure' in outcome) {
       bodies.set(post, summaryInstead(post, outcome.failure, problems));
       return;

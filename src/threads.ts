@@ -1,7 +1,7 @@
-/** What the worker threads of the relate and render stages share: memory, and how they are started. */
+/** What the build's worker threads (`work/pool.ts`) and the daemon's build thread share: memory, and how they are started. */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { type TransferListItem, Worker } from 'node:worker_threads';
+import { type ResourceLimits, type TransferListItem, Worker } from 'node:worker_threads';
 
 interface TypedArrayType<A> {
   new (buffer: SharedArrayBuffer): A;
@@ -28,10 +28,10 @@ export function sharedCopy<A extends { set(values: ArrayLike<number>): void }>(t
  * alive, and its failures must reach the caller through shared memory: the
  * caller waits blocked in `Atomics.wait`, where no 'error' event arrives.
  */
-export function startWorker(script: URL, workerData: unknown, transferList: readonly TransferListItem[] = []): Worker | undefined {
+export function startWorker(script: URL, workerData: unknown, transferList: readonly TransferListItem[] = [], resourceLimits?: ResourceLimits): Worker | undefined {
   if (!existsSync(fileURLToPath(script))) return undefined;
   try {
-    const worker = new Worker(script, { workerData, transferList: [...transferList] });
+    const worker = new Worker(script, { workerData, transferList: [...transferList], ...(resourceLimits ? { resourceLimits } : {}) });
     worker.unref();
     worker.on('error', () => undefined);
     return worker;

@@ -14,7 +14,7 @@ import { runBuild, type BuildOutcome } from '../src/build.js';
 import { CACHE_FILE, cacheKey, LoadCache, openLoadCache, RACY_MARGIN_NS, saveLoadCache } from '../src/load/cache.js';
 import type { SourceFile } from '../src/load/parsePost.js';
 import type { FileStamp, ListedFile } from '../src/load/source.js';
-import { loadPosts, type LoadResult } from '../src/pipeline.js';
+import { loadPosts, type LoadResult } from '../src/load/loadPosts.js';
 import { TermIndex } from '../src/relate/terms.js';
 import { listFiles, post, runCli, samplePosts, siteOnDisk, testConfig } from './support/site.js';
 
@@ -23,8 +23,15 @@ const samples = await samplePosts();
 /** The sample posts, and one whose front matter is broken: its problems are part of its record too. */
 const files: SourceFile[] = [...samples, { path: 'posts/en/broken.md', lang: 'en', text: post('title: [unclosed\ndate: 2026-01-01') }];
 
+/** A load that counts terms, as a build's does, with the index it counted them into. */
+type Counted = LoadResult & { readonly terms: TermIndex };
+function loadCounted(listing: Parameters<typeof loadPosts>[0], config: ReturnType<typeof testConfig>, cache?: LoadCache): Counted {
+  const terms = new TermIndex();
+  return { ...loadPosts(listing, config, cache ? { terms, cache } : { terms }), terms };
+}
+
 /** Every post's terms spelt out with their counts and forms: what relating reads of a term index. */
-function termsOf(loaded: LoadResult): string[] {
+function termsOf(loaded: Counted): string[] {
   return loaded.posts.map((p) => {
     const { ids, counts, definite } = loaded.terms.of(p);
     const spelt = (id: number): string => `${loaded.terms.langOf(id)}:${loaded.terms.textOf(id)}/${loaded.terms.formOf(id)}`;
@@ -32,7 +39,7 @@ function termsOf(loaded: LoadResult): string[] {
   });
 }
 
-const asLoaded = (loaded: LoadResult) => ({ posts: loaded.posts, diagnostics: loaded.diagnostics, skipped: loaded.skippedFiles, terms: termsOf(loaded) });
+const asLoaded = (loaded: Counted) => ({ posts: loaded.posts, diagnostics: loaded.diagnostics, skipped: loaded.skippedFiles, terms: termsOf(loaded) });
 
 /** A stamp taken long after the file last changed, unless `racy`. */
 function stampOf(index: number, racy = false): FileStamp {
@@ -64,14 +71,14 @@ async function storedAfter(first: LoadCache): Promise<LoadCache> {
 
 describe('loading with the cache', () => {
   const config = testConfig();
-  const cold = loadPosts(files, config);
+  const cold = loadCounted(files, config);
 
   it('does not read a file whose stamp is unchanged, and loads what loading it afresh gives', async () => {
     const first = new LoadCache();
-    loadPosts(listed(files, [], stampOf), config, { cache: first });
+    loadCounted(listed(files, [], stampOf), config, first);
     const reads: string[] = [];
     const cache = await storedAfter(first);
-    const warm = loadPosts(listed(files, reads, stampOf), config, { cache });
+    const warm = loadCounted(listed(files, reads, stampOf), config, cache);
     expect(reads).toEqual([]);
     expect(cache.reused.byStamp).toBe(files.length);
     expect(asLoaded(warm)).toEqual(asLoaded(cold));
@@ -79,28 +86,28 @@ describe('loading with the cache', () => {
 
   it('reads a file whose size, times or inode changed, and only that one', async () => {
     const first = new LoadCache();
-    loadPosts(listed(files, [], stampOf), config, { cache: first });
+    loadCounted(listed(files, [], stampOf), config, first);
     const edited = files.map((file, index) => (index === 3 ? { ...file, text: file.text.replace(/title: .*/, 'title: Edited since') } : file));
     const reads: string[] = [];
     const moved = (index: number): FileStamp => (index === 3 ? { ...stampOf(index), mtimeNs: stampOf(index).mtimeNs + 1n } : stampOf(index));
-    const warm = loadPosts(listed(edited, reads, moved), config, { cache: await storedAfter(first) });
+    const warm = loadCounted(listed(edited, reads, moved), config, await storedAfter(first));
     expect(reads).toEqual([files[3]?.path]);
     expect(warm.posts.find((p) => p.sourcePath === files[3]?.path)?.title).toBe('Edited since');
-    expect(asLoaded(warm)).toEqual(asLoaded(loadPosts(edited, config)));
+    expect(asLoaded(warm)).toEqual(asLoaded(loadCounted(edited, config)));
   });
 
   it('reads every file stamped within the racy margin of its last change, and sees an edit that kept the stamp', async () => {
     const first = new LoadCache();
     const racy = (index: number): FileStamp => stampOf(index, true);
-    loadPosts(listed(files, [], racy), config, { cache: first });
+    loadCounted(listed(files, [], racy), config, first);
     const edited = files.map((file, index) => (index === 5 ? { ...file, text: file.text.replace(/title: .*/, 'title: Saved in the same tick') } : file));
     const reads: string[] = [];
     const cache = await storedAfter(first);
-    const warm = loadPosts(listed(edited, reads, racy), config, { cache });
+    const warm = loadCounted(listed(edited, reads, racy), config, cache);
     expect(reads).toHaveLength(files.length);
     expect(cache.reused).toEqual({ byStamp: 0, byHash: files.length - 1 });
     expect(warm.posts.find((p) => p.sourcePath === files[5]?.path)?.title).toBe('Saved in the same tick');
-    expect(asLoaded(warm)).toEqual(asLoaded(loadPosts(edited, config)));
+    expect(asLoaded(warm)).toEqual(asLoaded(loadCounted(edited, config)));
   });
 
   it('shows a term as the posts still counted write it, not as a post since gone wrote it', () => {
@@ -124,7 +131,7 @@ describe('the stored cache', () => {
   async function stored(): Promise<{ state: string; key: string }> {
     const state = await mkdtemp(join(tmpdir(), 'nashra-cache-'));
     const cache = new LoadCache();
-    loadPosts(listed(files, [], stampOf), testConfig(), { cache });
+    loadCounted(listed(files, [], stampOf), testConfig(), cache);
     const key = cacheKey(testConfig());
     await saveLoadCache(state, cache, key);
     return { state, key };

@@ -1,11 +1,13 @@
 /** The load stage: one schema at the door, diagnostics that point at the line and column of the field. */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { formatDiagnostic } from '../src/diagnostics.js';
 import { assembleCollection } from '../src/load/collection.js';
 import { parsePost } from '../src/load/parsePost.js';
 import { bodyReader, memorySource, SourceChangedError, type PostSource } from '../src/load/source.js';
-import { loadPosts, planSite } from '../src/pipeline.js';
+import { loadPosts } from '../src/load/loadPosts.js';
+import { planSite } from '../src/pipeline.js';
 import type { Post } from '../src/model.js';
+import { TermIndex } from '../src/relate/terms.js';
 import { post, sourceFiles, testConfig } from './support/site.js';
 
 const config = testConfig();
@@ -190,5 +192,21 @@ describe('bodies read back from the source', () => {
       for (const output of plan.outputs) produced.push(output.path);
     }).toThrow(SourceChangedError);
     expect(produced).toEqual([]);
+  });
+});
+
+describe('loading for nashra check', () => {
+  it('counts no terms: only a build relates articles', () => {
+    const add = vi.spyOn(TermIndex.prototype, 'add');
+    const count = vi.spyOn(TermIndex.prototype, 'count');
+    try {
+      const loaded = loadPosts(sourceFiles({ 'en/a.md': post('title: Court hearing postponed\ndate: 2026-03-01') }), testConfig());
+      expect(loaded.posts).toHaveLength(1);
+      expect(add).not.toHaveBeenCalled();
+      expect(count).not.toHaveBeenCalled();
+    } finally {
+      add.mockRestore();
+      count.mockRestore();
+    }
   });
 });

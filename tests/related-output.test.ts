@@ -40,6 +40,21 @@ describe('pinned related articles', () => {
     const report = feed.items.find((item) => item.title === 'Detention report');
     expect(report?._nashra.related.map((r) => r.title)).toEqual(['Housing evictions', 'Detention statement']);
   });
+
+  it('name the article the author meant even before it is published: a pin to an embargoed post waits for it, and does not fall to a post of another language with the same slug', () => {
+    const withEmbargo = {
+      'en/a.md': post('title: Detention report\ndate: 2026-03-01\ntags: [detention]\nrelated: [forthcoming]'),
+      'en/b.md': post('title: Detention statement\ndate: 2026-03-02\ntags: [detention]'),
+      'en/forthcoming.md': post('title: Forthcoming report\ndate: 2026-03-03\npublishAt: 2026-12-01T00:00:00Z'),
+      'ar/forthcoming.md': post('title: تقرير آخر\ndate: 2026-03-03'),
+    };
+    const relatedOf = (now: Date) => {
+      const feed = JSON.parse(outputOf(buildInMemory(sourceFiles(withEmbargo), testConfig(), now), 'en/feed.json')) as { items: { title: string; _nashra: { related: { title: string }[] } }[] };
+      return feed.items.find((item) => item.title === 'Detention report')?._nashra.related.map((r) => r.title);
+    };
+    expect(relatedOf(new Date('2026-11-01T00:00:00Z'))).not.toContain('تقرير آخر');
+    expect(relatedOf(new Date('2026-12-02T00:00:00Z'))?.[0]).toBe('Forthcoming report');
+  });
 });
 
 describe('nashra related', () => {

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { SiteConfig } from '../src/config.js';
 import type { Post } from '../src/model.js';
-import { loadPosts } from '../src/pipeline.js';
+import { loadPosts } from '../src/load/loadPosts.js';
 import { preparationLeadMs, Scheduler, type BuildReason, type Cancel, type Clock, type Prepared } from '../src/schedule/scheduler.js';
 import { post, sourceFiles, testConfig } from './support/site.js';
 

@@ -1,6 +1,6 @@
 /**
- * Ranking related articles on worker threads, with the terms the loader
- * counted. A worker
+ * The build's work pool: posts loaded, bodies rendered and related articles
+ * ranked on its threads give what the calling thread alone gives. A worker
  * runs compiled JavaScript, so these tests go through dist/, which `npm test`
  * builds before it runs them; run `npm run build:ts` first when running them alone.
  */
@@ -10,7 +10,11 @@ import { describe, expect, it } from 'vitest';
 import type * as PlantedModule from '../src/bench/plantedCorpus.js';
 import type * as ParseModule from '../src/load/parsePost.js';
 import type * as SourceModule from '../src/load/source.js';
+import type * as DiagnosticsModule from '../src/diagnostics.js';
+import type * as LoadModule from '../src/load/loadPosts.js';
 import type * as PipelineModule from '../src/pipeline.js';
+import type * as BoundedModule from '../src/render/bounded.js';
+import type * as PoolModule from '../src/work/pool.js';
 import type * as EngineModule from '../src/relate/engine.js';
 import type * as ParallelModule from '../src/relate/parallel.js';
 import { queryAll as queryAllFromSource } from '../src/relate/parallel.js';
@@ -25,21 +29,24 @@ const built = (path: string): string => {
   return file;
 };
 
-const [planted, parse, source, pipeline, terms, engineModule, parallel, related, search] = [
+const [planted, parse, source, load, terms, engineModule, parallel, related, search] = [
   (await import(built('bench/plantedCorpus.js'))) as typeof PlantedModule,
   (await import(built('load/parsePost.js'))) as typeof ParseModule,
   (await import(built('load/source.js'))) as typeof SourceModule,
-  (await import(built('pipeline.js'))) as typeof PipelineModule,
+  (await import(built('load/loadPosts.js'))) as typeof LoadModule,
   (await import(built('relate/terms.js'))) as typeof TermsModule,
   (await import(built('relate/engine.js'))) as typeof EngineModule,
   (await import(built('relate/parallel.js'))) as typeof ParallelModule,
   (await import(built('relate/related.js'))) as typeof RelatedModule,
   (await import(built('relate/search.js'))) as typeof SearchModule,
 ];
-built('relate/queryWorker.js');
+built('work/worker.js');
+const work = (await import(built('work/pool.js'))) as typeof PoolModule;
+const bounded = (await import(built('render/bounded.js'))) as typeof BoundedModule;
 
 const corpus = planted.plantedCorpus(700, 3);
-const loaded = pipeline.loadPosts(source.memorySource(corpus.files).files, testConfig());
+const counted = new terms.TermIndex();
+const loaded = { ...load.loadPosts(source.memorySource(corpus.files).files, testConfig(), { terms: counted }), terms: counted };
 const articles = related.groupArticles(loaded.posts);
 /** Every fifth article pins the next two: pinned articles are left out of what is ranked. */
 const pins = new Map(articles.flatMap((article, index) => (index % 5 === 0 ? [[article.key, [1, 2].map((step) => articles[(index + step) % articles.length]?.key ?? '')]] : [])));
@@ -61,38 +68,87 @@ describe('counting terms while the posts load', () => {
   });
 });
 
-describe('ranking related articles on worker threads', () => {
+/** A work pool whose threads are up: a thread is lent a share of the queries only once it is. */
+function readyPool(threads: number): PoolModule.WorkPool {
+  const pool = new work.WorkPool({ limits: testConfig().limits, threads });
+  pool.grow(50 * threads);
+  const warmUp = Array.from({ length: 4 * threads }, (_, key) => ({ key, read: () => ({ markdown: 'A line.', pageUrl: 'https://rights.example.org/en/a/' }) }));
+  bounded.renderOnPool(pool, testConfig().limits, warmUp, () => undefined);
+  return pool;
+}
+
+describe("ranking related articles on the threads of the build's work pool", () => {
   it('gives every article, pins included, the list that ranking it alone gives', () => {
-    const options = { terms: loaded.terms, pins, threads: 2 };
-    const all = related.relateArticles(articles, 5, options);
-    const sample = articles.filter((_, index) => index % 35 === 0);
-    expect(sample.length).toBeGreaterThan(10);
-    for (const article of sample) {
-      const alone = related.explainRelated(articles, article.key, 5, options)?.map(({ article: other, score, pinned }) => ({ article: other, score, pinned }));
-      expect(all.get(article.key)).toEqual(alone);
+    const pool = readyPool(1);
+    try {
+      const all = related.relateArticles(articles, 5, { terms: loaded.terms, pins, threads: 2, helpers: pool });
+      const sample = articles.filter((_, index) => index % 35 === 0);
+      expect(sample.length).toBeGreaterThan(10);
+      for (const article of sample) {
+        const alone = related.explainRelated(articles, article.key, 5, { terms: loaded.terms, pins })?.map(({ article: other, score, pinned }) => ({ article: other, score, pinned }));
+        expect(all.get(article.key)).toEqual(alone);
+      }
+      expect(sample.some((article) => all.get(article.key)?.some((relation) => relation.pinned))).toBe(true);
+    } finally {
+      pool.close();
     }
-    expect(sample.some((article) => all.get(article.key)?.some((relation) => relation.pinned))).toBe(true);
   });
 
-  it('ranks every chunk on a worker when the calling thread leaves them all to it', () => {
-    const engine = new engineModule.RelatednessEngine(articles, { terms: loaded.terms, halfLifeDays: 365, reference: new Date('2026-11-25') });
-    const wanted = engine.articles.map((_, index) => 3 + (index % 4));
-    const exclude = engine.articles.map((_, index) => (index % 3 === 0 ? [(index + 1) % engine.size] : []));
-    const { lists, chunks, workerChunks } = parallel.queryAll(engine.index, new search.Searcher(engine.index), wanted, exclude, { threads: 2, callerRanks: false, stallMs: 60_000 });
-    expect(chunks).toBeGreaterThan(1);
-    expect(workerChunks).toBe(chunks);
-    const one = new search.Searcher(engine.index);
-    expect(lists).toEqual(engine.articles.map((_, index) => one.query(index, wanted[index] ?? 0, new Set(exclude[index]))));
-    expect(lists.every((list, index) => list.length === wanted[index])).toBe(true);
+  it('ranks every chunk on the pool threads when the calling thread leaves them all to them', () => {
+    const pool = readyPool(2);
+    try {
+      const engine = new engineModule.RelatednessEngine(articles, { terms: loaded.terms, halfLifeDays: 365, reference: new Date('2026-11-25') });
+      const wanted = engine.articles.map((_, index) => 3 + (index % 4));
+      const exclude = engine.articles.map((_, index) => (index % 3 === 0 ? [(index + 1) % engine.size] : []));
+      const { lists, chunks, workerChunks } = parallel.queryAll(engine.index, new search.Searcher(engine.index), wanted, exclude, { threads: 3, helpers: pool, callerRanks: false, stallMs: 60_000 });
+      expect(pool.threadsStarted).toBe(2);
+      expect(chunks).toBeGreaterThan(1);
+      expect(workerChunks).toBe(chunks);
+      const one = new search.Searcher(engine.index);
+      expect(lists).toEqual(engine.articles.map((_, index) => one.query(index, wanted[index] ?? 0, new Set(exclude[index]))));
+      expect(lists.every((list, index) => list.length === wanted[index])).toBe(true);
+    } finally {
+      pool.close();
+    }
   });
 });
 
-describe('ranking without a compiled worker to start', () => {
+describe('ranking without a pool', () => {
   it('ranks everything on the calling thread', () => {
     const engine = new engineModule.RelatednessEngine(articles, { terms: loaded.terms, halfLifeDays: 365, reference: new Date('2026-11-25') });
-    // From the TypeScript sources there is no queryWorker.js beside parallel.ts.
     const { lists, workerChunks } = queryAllFromSource(engine.index, new search.Searcher(engine.index), [5, 5], [[], []], { threads: 2 });
     expect(workerChunks).toBe(0);
     expect(lists.map((list) => list.length)).toEqual([5, 5]);
+  });
+});
+
+const pipeline = (await import(built('pipeline.js'))) as typeof PipelineModule;
+const { formatDiagnostic } = (await import(built('diagnostics.js'))) as typeof DiagnosticsModule;
+
+describe("the build's work pool", () => {
+  const problems = {
+    'posts/en/bad-date.md': '---\ntitle: A date that is not one\ndate: 2026-13-45\n---\nBody.\n',
+    'posts/ar/unknown-pin.md': '---\ntitle: تعقيب\ndate: 2026-02-01\nrelated: [no-such-article]\n---\nنص.\n',
+    'posts/en/typo.md': '---\ntitle: A typo in a field\ndate: 2026-02-02\ntgas: [detention]\n---\nBody.\n',
+  };
+  const files = [...planted.plantedCorpus(120, 5).files];
+  Object.entries(problems).forEach(([path, text], index) => files.splice(40 * (index + 1), 0, { path, lang: path.split('/')[1] ?? 'en', text }));
+
+  function buildWith(threads: number) {
+    const plan = pipeline.planSite(source.memorySource(files), testConfig(), new Date('2026-11-01T00:00:00Z'), { threads });
+    const outputs = [...plan.outputs].map((output) => `${output.path}\n${[...output.chunks].join('')}`);
+    const diagnostics = pipeline.withRenderDiagnostics(plan.diagnostics, plan.renderDiagnostics).map(formatDiagnostic);
+    return { outputs, diagnostics, threads: plan.threadsStarted() };
+  }
+
+  it('gives the same bytes and the same diagnostics, in the same order, on no thread, one or two', () => {
+    const [none, one, two] = [buildWith(0), buildWith(1), buildWith(2)];
+    expect([none.threads, one.threads, two.threads]).toEqual([0, 1, 2]);
+    expect(none.diagnostics.some((line) => line.startsWith('posts/en/bad-date.md:3:'))).toBe(true);
+    expect(none.diagnostics.some((line) => line.startsWith('posts/ar/unknown-pin.md:4:'))).toBe(true);
+    expect(one.diagnostics).toEqual(none.diagnostics);
+    expect(two.diagnostics).toEqual(none.diagnostics);
+    expect(one.outputs).toEqual(none.outputs);
+    expect(two.outputs).toEqual(none.outputs);
   });
 });

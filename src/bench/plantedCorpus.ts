@@ -7,13 +7,12 @@
  * dates) is drawn at random, so only real topical similarity finds the cluster.
  */
 import type { SiteConfig } from '../config.js';
-import { relatedItems, relateLivePosts, type Relatedness } from '../feeds/compose.js';
+import { relatedItems } from '../feeds/compose.js';
+import { loadPosts } from '../load/loadPosts.js';
 import { parsePost, readFrontMatter, type SourceFile } from '../load/parsePost.js';
 import { sourceFileOf, type PostSource } from '../load/source.js';
 import type { Post } from '../model.js';
-import { loadPosts } from '../pipeline.js';
-import { articleKey } from '../relate/related.js';
-import { TermIndex } from '../relate/terms.js';
+import { articleKey, relateLivePosts, TermIndex, type Relatedness } from '../relate/index.js';
 import { seededRandom } from '../random.js';
 
 export interface PlantedCorpus {
@@ -115,10 +114,11 @@ export function measureQuality(source: PostSource, clusterOf: ReadonlyMap<string
       if (file) readFrontMatter(file, config);
     }
   });
-  const [loaded, loadMs] = timed(() => loadPosts(source.files, config));
-  const { posts, diagnostics, terms } = loaded;
+  const terms = new TermIndex();
+  const [loaded, loadMs] = timed(() => loadPosts(source.files, config, { terms }));
+  const { posts, diagnostics, pins } = loaded;
   if (diagnostics.some((d) => d.severity === 'error')) throw new Error(`planted corpus has errors: ${diagnostics[0]?.message ?? ''}`);
-  const [relatedness, relateMs] = timed(() => relateLivePosts(posts, config, terms));
+  const [relatedness, relateMs] = timed(() => relateLivePosts(posts, config, { terms, pins }));
   return { ...score(relatedness, posts, clusterOf), frontMatterMs, loadMs, countMs, countOnLoaderMs: countMs, relateMs };
 }
 

@@ -1,26 +1,13 @@
 import { directionOf, siteTranslator, type SiteConfig } from '../config.js';
-import { formatDate, languageName } from '../i18n/index.js';
 import { lastModified, type Post } from '../model.js';
 import { readingMinutes } from '../render/article.js';
+import { contentHtml } from '../render/content.js';
 import { isWebUrl } from '../load/frontMatter.js';
-import {
-  articleKey,
-  explainRelated,
-  groupArticles,
-  relateArticles,
-  versionFor,
-  type Article,
-  type ExplainedRelation,
-  type Relation,
-  type RelateOptions,
-} from '../relate/related.js';
-import type { TermIndex } from '../relate/terms.js';
-import { escapeHtml } from '../text.js';
+import { articleKey, versionFor, type Relatedness, type Relation } from '../relate/index.js';
 import { absoluteUrl, languageHomeUrl, outputUrl } from '../urls.js';
 import type { FeedCategory, FeedDocument, FeedEntry, FeedLinks, FeedImage, RelatedItem, TranslationLink } from './document.js';
 import { feedLinks, STYLESHEET_FILE } from './formats.js';
 import type { FeedPlan } from './plan.js';
-import { resolvePins } from '../relate/pins.js';
 
 /** Renders bodies; the pipeline passes a memoised one so no body is rendered twice. Summaries come with the posts. */
 export interface Renderer {
@@ -111,7 +98,7 @@ function composeEntry(post: Post, relatedness: Relatedness, withContent: boolean
     lang: post.lang,
     summaryHtml: inItsLanguage(post.summaryHtml, post.lang, config),
     summaryText: post.summaryText,
-    contentHtml: withContent ? contentHtml(post, render.body(post), translationLinks, related, minutes, config) : undefined,
+    contentHtml: withContent ? contentHtml({ lang: post.lang, bodyHtml: render.body(post), readingMinutes: minutes, translations: translationLinks, related }, config) : undefined,
     published: post.date,
     updated: lastModified(post),
     categories: post.categories.map((path) => ({
@@ -127,27 +114,6 @@ function composeEntry(post: Post, relatedness: Relatedness, withContent: boolean
     readingMinutes: minutes,
     canonical: post.canonical,
   };
-}
-
-/** Related articles of every live article, computed once per build and shared by every output. */
-export interface Relatedness {
-  readonly articleByKey: ReadonlyMap<string, Article>;
-  readonly relations: ReadonlyMap<string, readonly Relation[]>;
-}
-
-export function relateLivePosts(livePosts: readonly Post[], config: SiteConfig, terms: TermIndex): Relatedness {
-  const articles = groupArticles(livePosts);
-  const relations = relateArticles(articles, config.feeds.relatedCount, relateOptions(livePosts, config, terms));
-  return { articleByKey: new Map(articles.map((article) => [article.key, article])), relations };
-}
-
-/** One live post's related list, as `relateLivePosts` ranks it, with the reasons: for `nashra related`. */
-export function explainLivePost(livePosts: readonly Post[], config: SiteConfig, terms: TermIndex, post: Post): ExplainedRelation[] {
-  return explainRelated(groupArticles(livePosts), articleKey(post), config.feeds.relatedCount, relateOptions(livePosts, config, terms)) ?? [];
-}
-
-function relateOptions(livePosts: readonly Post[], config: SiteConfig, terms: TermIndex): RelateOptions {
-  return { terms, halfLifeDays: config.related.halfLifeDays, pins: resolvePins(livePosts).pins };
 }
 
 /** A post's related articles, each in the post's language where a version exists. */
@@ -167,40 +133,6 @@ function relatedItem(relation: Relation, lang: string): RelatedItem {
     date: post.date,
     score: relation.score,
   };
-}
-
-/**
- * The article as a reader sees it on the organisation's pages: reading time
- * and the "Available in" line first, the body, then "Related articles",
- * wrapped in the post's language and direction.
- */
-function contentHtml(
-  post: Post,
-  bodyHtml: string,
-  translations: readonly TranslationLink[],
-  related: readonly RelatedItem[],
-  minutes: number,
-  config: SiteConfig,
-): string {
-  const t = siteTranslator(config, post.lang);
-  const direction = directionOf(config, post.lang);
-  const meta = [escapeHtml(t('content.readingTime', { count: minutes }))];
-  if (config.feeds.translationLine && translations.length > 0) {
-    const links = translations.map((link) => `<a href="${escapeHtml(link.url)}" hreflang="${link.lang}" lang="${link.lang}" dir="${directionOf(config, link.lang)}">${escapeHtml(languageName(link.lang))}</a>`);
-    meta.push(`${escapeHtml(t('content.availableIn'))} ${links.join(' / ')}`);
-  }
-  const parts = [`<p>${meta.join(' · ')}</p>`, bodyHtml];
-  if (config.feeds.relatedInContent && related.length > 0) {
-    const items = related.map((item) => {
-      const foreign = item.lang !== post.lang;
-      const attributes = foreign ? ` hreflang="${item.lang}" lang="${item.lang}" dir="${directionOf(config, item.lang)}"` : '';
-      const note = foreign ? ` ${escapeHtml(t('content.inLanguage', { language: languageName(item.lang) }))}` : '';
-      const date = escapeHtml(formatDate(item.date, post.lang, config.timeZone));
-      return `<li><a href="${escapeHtml(item.url)}"${attributes}>${escapeHtml(item.title)}</a>${note} · ${date}</li>`;
-    });
-    parts.push(`<section><h2>${escapeHtml(t('content.related'))}</h2><ul>${items.join('')}</ul></section>`);
-  }
-  return `<div lang="${post.lang}" dir="${direction}">${parts.join('\n')}</div>`;
 }
 
 const IMAGE_TYPES: Record<string, string> = {

@@ -1,5 +1,6 @@
 import type { Post } from '../model.js';
-import { relatedItems, type Relatedness } from './compose.js';
+import type { Relatedness } from '../relate/index.js';
+import { relatedItems } from './compose.js';
 import { rfc3339 } from './feedAdapter.js';
 
 export const RELATED_FILE = 'related.json';

@@ -1,6 +1,6 @@
 import type { Post } from '../model.js';
 import { normalizeLabel } from './normalize.js';
-import { queryAll } from './parallel.js';
+import { queryAll, type QueryHelpers } from './parallel.js';
 import { INDEXED_TERMS, POSTINGS_WALKED, QUERY_TERMS, type ScoredPair, Searcher, type SearchIndex, type Shared, WEIGHTS } from './search.js';
 import { sharedArray, sharedCopy } from '../threads.js';
 import { CanonicalCounts, canonicalTerms, type CanonicalTerms, type TermCounts, type TermIndex } from './terms.js';
@@ -303,8 +303,8 @@ export class RelatednessEngine<A extends EngineArticle = EngineArticle> {
    * The lists of every article, as `query` gives them: article i asks for
    * `wanted[i]` and leaves out `exclude[i]`; on `threads` threads.
    */
-  queryAll(wanted: readonly number[], exclude: readonly (readonly number[])[], threads: number): ScoredPair[][] {
-    return queryAll(this.index, this.searcher, wanted, exclude, { threads }).lists;
+  queryAll(wanted: readonly number[], exclude: readonly (readonly number[])[], threads: number, helpers?: QueryHelpers): ScoredPair[][] {
+    return queryAll(this.index, this.searcher, wanted, exclude, { threads, ...(helpers ? { helpers } : {}) }).lists;
   }
 
   /** The score of `other` as related to `index`. */

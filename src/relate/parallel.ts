@@ -1,14 +1,15 @@
 import { availableParallelism } from 'node:os';
-import type { Worker } from 'node:worker_threads';
-import { type ScoredPair, Searcher, type SearchIndex } from './search.js';
-import { sharedArray, sharedCopy, startWorker } from '../threads.js';
+import type { Searcher, ScoredPair, SearchIndex } from './search.js';
+import { sharedArray, sharedCopy } from '../threads.js';
 
 /**
- * Every article's query, spread over worker threads that share the index.
- * Queries are independent and read the index only, so any split gives the
- * same lists: the threads take chunks of articles from a shared counter until
- * none are left, and the calling thread takes its share too, so a worker that
- * starts late, or never, costs nothing but its absence.
+ * Every article's query, spread over threads that share the index: the
+ * calling one and those of the build's work pool (`work/pool.ts`), which
+ * runs `takeChunks` when it is lent the job. Queries are independent and
+ * read the index only, so any split gives the same lists: the threads take
+ * chunks of articles from a shared counter until none are left, and the
+ * calling thread takes its share too, so a thread that joins late, or never,
+ * costs nothing but its absence.
  */
 
 /** Below this many articles, starting a thread costs more than it saves. */
@@ -49,7 +50,7 @@ export interface QueryJob {
   readonly chunkDone: Int32Array;
 }
 
-/** What a query worker is started with. */
+/** What a pool thread is lent: the index, the job, and its number in `chunkDone`. */
 export interface WorkerInput {
   readonly index: SearchIndex;
   readonly job: QueryJob;
@@ -62,9 +63,21 @@ export function defaultThreads(articles: number): number {
   return articles < PARALLEL_FROM ? 1 : Math.min(MAX_THREADS, availableParallelism());
 }
 
+/**
+ * Threads that can take a share of the queries besides the calling one: the
+ * build's work pool (`work/pool.ts`), whose threads are up already from
+ * loading the posts. `lend` gives the task to up to `count` idle threads
+ * and returns how many took it; they report progress through `job` alone.
+ */
+export interface QueryHelpers {
+  lend(count: number, task: (number: number) => { readonly kind: 'query'; readonly input: WorkerInput }): number;
+}
+
 export interface QueryAllOptions {
   /** Threads to use, the calling one included. */
   readonly threads: number;
+  /** Where the other threads come from; without, the calling thread ranks alone. */
+  readonly helpers?: QueryHelpers;
   /** Whether the calling thread ranks too (default true); false leaves every chunk to the workers, for testing them. */
   readonly callerRanks?: boolean;
   /** How long the calling thread waits for a worker's progress before ranking the worker's chunks itself (default 2 s). */
@@ -86,37 +99,32 @@ export interface QueryAllResult {
  */
 export function queryAll(index: SearchIndex, searcher: Searcher, wanted: readonly number[], exclude: readonly (readonly number[])[], options: QueryAllOptions): QueryAllResult {
   const job = newJob(wanted, exclude);
-  const workers = startWorkers(options.threads - 1, { index, job });
-  try {
-    if (options.callerRanks !== false || workers.length === 0) takeChunks(searcher, job, CALLER);
-    awaitChunks(searcher, job, options.stallMs ?? STALL_MS);
-  } finally {
-    for (const worker of workers) void worker.terminate();
-  }
+  const { helpers } = options;
+  let lent = 0;
+  /** Lends the job to pool threads free by now: one still busy or starting joins at a later chunk. */
+  const recruit = (): void => {
+    if (!helpers || lent >= options.threads - 1) return;
+    lent += helpers.lend(options.threads - 1 - lent, (number) => ({ kind: 'query', input: { index, job, thread: CALLER + 1 + lent + number } }));
+  };
+  recruit();
+  if (options.callerRanks !== false || lent === 0) takeChunks(searcher, job, CALLER, recruit);
+  awaitChunks(searcher, job, options.stallMs ?? STALL_MS);
   let workerChunks = 0;
   for (const thread of job.chunkDone) if (thread !== CALLER) workerChunks++;
   return { lists: Array.from({ length: job.articles }, (_, article) => resultsOf(job, article)), chunks: job.chunkDone.length, workerChunks };
 }
 
-/** Takes chunks until none are left, as `thread`: a worker's whole life, and the calling thread's share. */
-export function takeChunks(searcher: Searcher, job: QueryJob, thread: number): void {
+/**
+ * Takes chunks until none are left, as `thread`: a worker's whole life, and
+ * the calling thread's share, which calls `between` after each chunk.
+ */
+export function takeChunks(searcher: Searcher, job: QueryJob, thread: number, between?: () => void): void {
   for (;;) {
     const chunk = Atomics.add(job.control, NEXT_CHUNK, 1);
     if (chunk * CHUNK >= job.articles) return;
     runChunk(searcher, job, chunk, thread);
+    between?.();
   }
-}
-
-const WORKER_SCRIPT = new URL('./queryWorker.js', import.meta.url);
-
-function startWorkers(count: number, input: Omit<WorkerInput, 'thread'>): Worker[] {
-  const workers: Worker[] = [];
-  for (let number = 0; number < count; number++) {
-    const worker = startWorker(WORKER_SCRIPT, { ...input, thread: CALLER + 1 + number } satisfies WorkerInput);
-    if (!worker) break;
-    workers.push(worker);
-  }
-  return workers;
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { Post } from '../model.js';
 import { RelatednessEngine } from './engine.js';
-import { defaultThreads } from './parallel.js';
+import { defaultThreads, type QueryHelpers } from './parallel.js';
 import type { ScoredPair } from './search.js';
 import type { TermIndex } from './terms.js';
 
@@ -55,11 +55,13 @@ export interface RelateOptions {
    */
   readonly pins?: ReadonlyMap<string, readonly string[]>;
   /**
-   * Threads to rank on, the calling one included. By default one below
-   * PARALLEL_FROM articles and as many as the machine has (at most four)
-   * above; the lists are the same whatever the number.
+   * Threads to rank on, the calling one included, when `helpers` lends them.
+   * By default one below PARALLEL_FROM articles and as many as the machine
+   * has (at most four) above; the lists are the same whatever the number.
    */
   readonly threads?: number;
+  /** Where the threads besides the calling one come from: the build's work pool (see `QueryHelpers`); without, the calling thread ranks alone. */
+  readonly helpers?: QueryHelpers;
 }
 
 export const DEFAULT_HALF_LIFE_DAYS = 365;
@@ -104,7 +106,7 @@ export function relateArticles(articles: readonly Article[], count: number, opti
   const engine = buildEngine(articles, options);
   const pinned = engine.articles.map((_, index) => pinnedOf(engine, index, options));
   const wanted = pinned.map((list) => count - Math.min(count, list.length));
-  const rest = engine.queryAll(wanted, pinned, options.threads ?? defaultThreads(engine.size));
+  const rest = engine.queryAll(wanted, pinned, options.threads ?? defaultThreads(engine.size), options.helpers);
   engine.articles.forEach((article, index) => {
     result.set(
       article.key,

@@ -12,9 +12,28 @@ const FORBIDDEN_CHARACTERS =
 
 const BIDI_OVERRIDES = /[\u202A-\u202E]/;
 
+/**
+ * Whether `text` may hold a forbidden character: false proves it holds none.
+ * One pass over the code units, several times faster than the regex (whose
+ * surrogate look-arounds slow every position), and almost every text of an
+ * archive has none; any surrogate sends the text to the regex, which tells a
+ * pair from a lone half.
+ */
+function mayHoldForbiddenCharacter(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0x20) {
+      if (code !== 0x09 && code !== 0x0a && code !== 0x0d) return true;
+    } else if (code >= 0x7f && (code <= 0x9f || (code >= 0x202a && code <= 0x202e) || (code >= 0xd800 && code <= 0xdfff) || code >= 0xfffe)) {
+      return true;
+    }
+  }
+  return false;
+}
+
 /** Removes characters that cannot appear in an XML document or a clean JSON string, and bidi overrides. */
 export function stripForbiddenCharacters(text: string): string {
-  return text.replace(FORBIDDEN_CHARACTERS, '');
+  return mayHoldForbiddenCharacter(text) ? text.replace(FORBIDDEN_CHARACTERS, '') : text;
 }
 
 /** A forbidden character found in a text, with what kind of harm it does. */
@@ -26,6 +45,7 @@ export interface ForbiddenCharacter {
 
 /** Every forbidden character of `text`, in order. */
 export function forbiddenCharacters(text: string): ForbiddenCharacter[] {
+  if (!mayHoldForbiddenCharacter(text)) return [];
   return [...text.matchAll(FORBIDDEN_CHARACTERS)].map((match) => ({ index: match.index, kind: BIDI_OVERRIDES.test(match[0]) ? 'bidi' : 'control' }));
 }
 
@@ -65,6 +85,7 @@ export function closeIsolatesPerParagraph(markdown: string): string {
 
 /** Index of the first forbidden character, or -1. */
 export function indexOfForbiddenCharacter(text: string): number {
+  if (!mayHoldForbiddenCharacter(text)) return -1;
   return text.search(FORBIDDEN_CHARACTERS);
 }
 

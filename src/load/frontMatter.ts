@@ -182,6 +182,11 @@ const ISO_DATE = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]
 export function parseIsoDate(value: string, timeZone: string): Date | undefined {
   const trimmed = value.trim();
   if (!ISO_DATE.test(trimmed)) return undefined;
-  const parsed = DateTime.fromISO(trimmed.replace(' ', 'T'), { zone: timeZone, setZone: false });
+  // A written offset fixes the instant whatever the zone; reading it in UTC spares Intl's slow look-up of the zone's offset.
+  const zone = HAS_OFFSET.test(trimmed) ? 'utc' : timeZone;
+  const parsed = DateTime.fromISO(trimmed.replace(' ', 'T'), { zone, setZone: false });
   return parsed.isValid ? parsed.toJSDate() : undefined;
 }
+
+/** The end of an ISO_DATE whose time carries its offset (a date alone has none: `-14` in 2026-03-14 is its day). */
+const HAS_OFFSET = /\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}(:?\d{2})?)$/i;

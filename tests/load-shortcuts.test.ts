@@ -5,8 +5,87 @@
  */
 import { describe, expect, it } from 'vitest';
 import { parseIsoDate } from '../src/load/frontMatter.js';
+import { readPlainMapping } from '../src/load/plainYaml.js';
+import { parsedYamlData, parseYamlMapping, type YamlData } from '../src/load/yamlData.js';
 import { countWords } from '../src/render/article.js';
 import { forbiddenCharacters, indexOfForbiddenCharacter, stripForbiddenCharacters } from '../src/text.js';
+
+/** Every path into `value`, with list indices also written as strings (as a diagnostic's path may hold them). */
+function pathsOf(value: unknown, prefix: (string | number)[] = []): (string | number)[][] {
+  const paths = [prefix];
+  if (Array.isArray(value)) value.forEach((item: unknown, index) => paths.push(...pathsOf(item, [...prefix, index]), [...prefix, String(index)]));
+  else if (value !== null && typeof value === 'object') for (const [key, item] of Object.entries(value)) paths.push(...pathsOf(item, [...prefix, key]));
+  return paths;
+}
+
+/** What a reading gives that anything downstream can see: data (with its key order), keys, problems, repairs, and the position of every path. */
+function observable(yaml: YamlData, paths: (string | number)[][]) {
+  return {
+    data: yaml.data,
+    order: JSON.stringify(yaml.data),
+    keys: yaml.keys,
+    problems: yaml.problems,
+    repairs: yaml.repairs,
+    positions: paths.map((path) => [path, yaml.positionOf(path)]),
+  };
+}
+
+const PLAIN_FRONT_MATTER: Record<string, string> = {
+  'quoted and plain scalars': '\ntitle: "Joint statement: release them"\ndate: 2026-03-14T09:00:00+03:00\nslug: release-them\n',
+  'single quotes, empty strings, Arabic, trailing spaces': "\ntitle: 'بيان مشترك'   \nsummary: \"\"\nalt: ''\nname: plain words  ",
+  'escapes in double quotes': '\ntitle: "He said \\"no\\" \\\\ a\\/b\\nc\\td"\nsummary: "\\u202Ebidi \\u2066open"',
+  'core-schema types': '\ndraft: true\npublished: False\nsize: 1200\nplus: +5\nhuge: 99999999999999999999\nnothing: ~\nalsoNothing: NULL\nzeroPadded: 017',
+  'flow lists': '\ntags: [detention, "fair trial", \'women’s rights\']\ncategories: ["News"]\nempty: []\nspaced: [ a , b ]\ntyped: [1, true, null]',
+  'block lists': '\ntags:\n  - "detention"\n  -   journalists\n\n  - 3\ncategories:\n    - News',
+  'nested mappings': '\nauthor:\n  name: "Rania Khoury"\n  url: "https://bench.example.org/en/team/rania-khoury/"\nimage:\n   url: /images/a.webp\n   alt: A vigil',
+  'lists of mappings': '\nauthor:\n  - name: "Sami Farhat"\n    url: "https://example.org/sami/"\n  -  name: Tariq\n     url: https://example.org/tariq/\n  - "Omar Khalil"\n  - [a, b]',
+  'a text of the plain shape without a final line break': 'title: x\ndate: 2026-01-01',
+  'unusual but plain keys and values': '\nTitle: C# and F#\nx_y: a:b, c\na-b: l\'homme\nurl: https://x.example/a?b=c#d\nend: ...\nnbsp: x\u00a0\nisolate: \u2066x',
+};
+
+const LEFT_TO_YAML: Record<string, string> = {
+  'a comment': '\n# note\ntitle: x',
+  'a trailing comment': '\ntitle: x # note',
+  'a tab': '\ntitle:\tx',
+  'a line of spaces': '\ntitle: x\n  \ndate: 2026-01-01',
+  'a repeated key': '\ntitle: x\ntitle: y',
+  'a key YAML reads as a boolean': '\ntrue: x',
+  'an empty value': '\ntags:\ntitle: x',
+  'a list at the indentation of its key': '\ntags:\n- a',
+  'a value continued on the next line': '\ntitle: a long\n  title',
+  'a block scalar': '\nsummary: |\n  text',
+  'an anchor and an alias': '\na: &x 1\nb: *x',
+  'a tag': '\nsize: !!str 5',
+  'a flow mapping': '\nimage: { url: /a.png }',
+  'a nested flow list': '\ntags: [[a]]',
+  'a trailing comma': '\ntags: [a, ]',
+  'a float': '\nsize: 1.5',
+  'a hexadecimal number': '\nsize: 0x1F',
+  'an escape this reader does not decode': '\ntitle: "\\x41"',
+  "a quote in single quotes": "\ntitle: 'it''s'",
+  'text after a closing quote': '\ntitle: "a" b',
+  'a mapping inside a plain value': '\ntitle: a: b',
+  'a document marker': '\ntitle: x\n---',
+  'a mapping nested two deep': '\nauthor:\n  name:\n    first: x',
+  'indentation that changes inside a list': '\ntags:\n  - a\n   - b',
+  'no key at all': '\n\n',
+};
+
+describe('front matter of the plain shape', () => {
+  it.each(Object.entries(PLAIN_FRONT_MATTER))('%s: is read without the general parser, to the same data and positions', (_name, text) => {
+    expect(readPlainMapping(text)).toBeDefined();
+    const general = parsedYamlData(text, 1);
+    const paths = [...pathsOf(general.data), ['missing'], ['title', 0], ['tags', 99], ['author', 0, 'name'], ['image', 'alt']];
+    expect(observable(parseYamlMapping(text, 1), paths)).toEqual(observable(general, paths));
+  });
+
+  it.each(Object.entries(LEFT_TO_YAML))('%s: is left to the yaml library, which reads it as before', (_name, text) => {
+    expect(readPlainMapping(text)).toBeUndefined();
+    const general = parsedYamlData(text, 1);
+    const paths = pathsOf(general.data);
+    expect(observable(parseYamlMapping(text, 1), paths)).toEqual(observable(general, paths));
+  });
+});
 
 describe('word count', () => {
   /** The definition: runs of letters and numbers, with marks, apostrophes and hyphens inside, link targets and tags left out. */

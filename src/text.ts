@@ -14,22 +14,16 @@ const BIDI_OVERRIDES = /[\u202A-\u202E]/;
 
 /**
  * Whether `text` may hold a forbidden character: false proves it holds none.
- * One pass over the code units, several times faster than the regex (whose
- * surrogate look-arounds slow every position), and almost every text of an
- * archive has none; any surrogate sends the text to the regex, which tells a
- * pair from a lone half.
+ * A plain character class, several times faster than FORBIDDEN_CHARACTERS
+ * (whose surrogate look-arounds slow every position), and almost every text
+ * of an archive has none; any surrogate sends the text on to the full regex,
+ * which tells a pair from a lone half.
  */
 function mayHoldForbiddenCharacter(text: string): boolean {
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    if (code < 0x20) {
-      if (code !== 0x09 && code !== 0x0a && code !== 0x0d) return true;
-    } else if (code >= 0x7f && (code <= 0x9f || (code >= 0x202a && code <= 0x202e) || (code >= 0xd800 && code <= 0xdfff) || code >= 0xfffe)) {
-      return true;
-    }
-  }
-  return false;
+  return MAYBE_FORBIDDEN.test(text);
 }
+
+const MAYBE_FORBIDDEN = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u202A-\u202E\uD800-\uDFFF\uFFFE\uFFFF]/;
 
 /** Removes characters that cannot appear in an XML document or a clean JSON string, and bidi overrides. */
 export function stripForbiddenCharacters(text: string): string {

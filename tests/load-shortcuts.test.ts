@@ -7,7 +7,11 @@ import { describe, expect, it } from 'vitest';
 import { parseIsoDate } from '../src/load/frontMatter.js';
 import { readPlainMapping } from '../src/load/plainYaml.js';
 import { parsedYamlData, parseYamlMapping, type YamlData } from '../src/load/yamlData.js';
-import { countWords } from '../src/render/article.js';
+import { countWords, renderSummary } from '../src/render/article.js';
+import { markdownToHtml } from '../src/render/markdown.js';
+import { sanitizeHtml } from '../src/render/sanitize.js';
+import { plainOpeningHtml, summarizeHtmlReporting } from '../src/render/summary.js';
+import { testConfig } from './support/site.js';
 import { forbiddenCharacters, indexOfForbiddenCharacter, stripForbiddenCharacters } from '../src/text.js';
 
 /** Every path into `value`, with list indices also written as strings (as a diagnostic's path may hold them). */
@@ -141,5 +145,59 @@ describe('forbidden characters', () => {
     expect(stripForbiddenCharacters(text)).toBe(stripped);
     expect(forbiddenCharacters(text).map((found) => found.index)).toEqual(indices);
     expect(indexOfForbiddenCharacter(text)).toBe(indices[0] ?? -1);
+  });
+});
+
+describe('summaries that open with plain paragraphs', () => {
+  const PAGE = 'https://rights.example.org/en/news/x/';
+  /** The general way: the whole text through marked and the sanitiser. */
+  const rendered = (markdown: string) => sanitizeHtml(markdownToHtml(markdown), PAGE, 26).html;
+  const plain = 'The hearing in Wadi Nur lasted less than 41 minutes; the defendants "were not allowed" to address the court.';
+  const arabic = 'قالت محامية الدفاع إن الجلسة استمرت أقل من ٤١ دقيقة، ولم يُسمح للمتهمين بالكلام.';
+
+  it.each([
+    ['one paragraph', plain],
+    ['paragraphs and headings, after blank lines', `\n\n${plain}\n\n### Legal analysis\n \n${arabic}\n\n# x`],
+  ])('%s: give the HTML that marked and the sanitiser give', (_name, markdown) => {
+    expect(plainOpeningHtml(markdown)).toEqual({ html: rendered(markdown), complete: true });
+  });
+
+  it.each([
+    ['a list', `${plain}\n\n- one\n- two`],
+    ['a link defined after them', `${plain}\n\n[see][ref]\n\n[ref]: https://example.org/`],
+    ['a quote nested deeper than the limit', `${plain}\n\n${'> '.repeat(40)}deep`],
+    ['a code fence', `${arabic}\n\n\`\`\`\ncode\n\`\`\``],
+  ])('followed by %s: give the start of what the whole renders to', (_name, markdown) => {
+    const opening = plainOpeningHtml(markdown);
+    expect(opening?.complete).toBe(false);
+    expect(rendered(markdown).startsWith(opening?.html ?? 'missing')).toBe(true);
+  });
+
+  it.each([
+    ['emphasis', 'A **bold** claim'],
+    ['an autolink', 'See www.example.org today'],
+    ['an e-mail address', 'Write to press@example.org'],
+    ['an entity', 'Smith &amp; Jones'],
+    ['a list', '- one'],
+    ['an ordered list', '2024. A year'],
+    ['a two-line paragraph', 'one\ntwo'],
+    ['a no-break space', 'a\u00A0b'],
+    ['a heading with closing hashes', '## Title ##'],
+  ])('opening with %s: are rendered', (_name, markdown) => {
+    expect(plainOpeningHtml(markdown)).toBeUndefined();
+  });
+
+  it('a derived summary cut within them is the one the whole body gives, whatever follows', () => {
+    const config = testConfig({ feeds: { summaryLength: 60 } });
+    const body = `${plain}\n\n${'> '.repeat(40)}deep\n\n[x]: https://example.org/`;
+    const whole = summarizeHtmlReporting(rendered(body), 60, 'en');
+    expect(whole.truncated).toBe(true);
+    expect(renderSummary({ bodyMarkdown: body, url: PAGE, lang: 'en' }, config)).toEqual({ html: whole.html, warnings: [] });
+  });
+
+  it("an author's summary with HTML nested too deep after a plain paragraph is still warned about", () => {
+    const config = testConfig({ feeds: { summaryLength: 40 } });
+    const summary = renderSummary({ summaryMarkdown: `${plain}\n\n${'<div>'.repeat(120)}deep`, bodyMarkdown: '', url: PAGE, lang: 'en' }, config);
+    expect(summary.warnings).toEqual([expect.stringContaining('HTML elements nested deeper than 110 levels')]);
   });
 });

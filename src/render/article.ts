@@ -2,7 +2,7 @@ import type { Limits, SiteConfig } from '../config.js';
 import { markdownToHtml } from './markdown.js';
 import { flattenNesting } from './nesting.js';
 import { sanitizeHtml, type SanitizedHtml } from './sanitize.js';
-import { summarizeHtmlReporting } from './summary.js';
+import { plainOpeningHtml, summarizeHtmlReporting } from './summary.js';
 
 /** An author's own summary may run longer than a derived one, but not without limit. */
 const AUTHORED_SUMMARY_FACTOR = 3;
@@ -66,11 +66,21 @@ export interface SummarySource {
 export function renderSummary(source: SummarySource, config: SiteConfig): Rendered {
   const limit = config.feeds.summaryLength;
   if (source.summaryMarkdown === undefined) {
-    const { html } = renderSafely(openingBlocks(source.bodyMarkdown, limit * OPENING_FACTOR), source.url, config.limits);
+    const opening = openingBlocks(source.bodyMarkdown, limit * OPENING_FACTOR);
+    const plain = plainOpeningHtml(opening);
+    if (plain) {
+      // Cut within plain opening paragraphs, the summary is what they alone give (see `plainOpeningHtml`).
+      const summary = summarizeHtmlReporting(plain.html, limit, source.lang);
+      if (plain.complete || summary.truncated) return { html: summary.html, warnings: [] };
+    }
+    const { html } = renderSafely(opening, source.url, config.limits);
     return { html: summarizeHtmlReporting(html, limit, source.lang).html, warnings: [] };
   }
   const shown = limit * AUTHORED_SUMMARY_FACTOR;
-  const { html, flattened } = renderSafely(openingBlocks(source.summaryMarkdown, shown * OPENING_FACTOR), source.url, config.limits);
+  const opening = openingBlocks(source.summaryMarkdown, shown * OPENING_FACTOR);
+  // An author's summary is warned about as a whole (how deep it nests), so only a wholly plain one skips rendering.
+  const plain = plainOpeningHtml(opening);
+  const { html, flattened } = plain?.complete ? { html: plain.html, flattened: false } : renderSafely(opening, source.url, config.limits);
   const summary = summarizeHtmlReporting(html, shown, source.lang);
   const warnings = [
     ...(summary.truncated ? [`summary is longer than the ${shown} characters shown (${AUTHORED_SUMMARY_FACTOR} × feeds.summaryLength); it is cut at a word`] : []),

@@ -1,5 +1,5 @@
 import { Parser } from 'htmlparser2';
-import { escapeHtml } from '../text.js';
+import { escapeHtml, indexOfForbiddenCharacter } from '../text.js';
 import { plainText } from './plainText.js';
 
 /** Elements whose content is not prose: never part of a summary. */
@@ -117,4 +117,47 @@ function wordSegmenter(lang: string): Intl.Segmenter {
  */
 export function htmlToText(html: string): string {
   return plainText(html);
+}
+
+/**
+ * Characters after which Markdown may read a text otherwise than as plain
+ * words: markup, escapes, entities, HTML, links and autolinks, tabs and white
+ * space other than the space.
+ */
+const MARKDOWN_SYNTAX = /[\\`*_~[\]!<>&|#@\t\n\v\f\r\u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000\uFEFF]|:\/\/|www\./i;
+/** How a line opens a list, a rule or a setext underline rather than a paragraph. */
+const BLOCK_OPENER = /^(?:[-+=]|\d{1,9}[.)])/;
+const HEADING = /^(#{1,6}) (.*)$/;
+
+/**
+ * The HTML that the leading blocks of `markdown` (split at blank lines) render
+ * to, sanitised, when they are one-line paragraphs and headings of plain
+ * words: what `marked` and the sanitiser give for them, byte for byte,
+ * without running either. `complete` says whether that is all of `markdown`.
+ * The blocks after them cannot change how they render (none of them can hold
+ * a reference to a link defined later), so when a summary is cut within them,
+ * the rest need not be rendered at all. Most summaries, written or derived,
+ * open with such blocks, and rendering costs more than the rest of loading a
+ * post. Undefined when the first block is anything else.
+ */
+export function plainOpeningHtml(markdown: string): { html: string; complete: boolean } | undefined {
+  if (indexOfForbiddenCharacter(markdown) >= 0) return undefined;
+  // Blank lines before the first block render to nothing (a body often starts with one, after the front matter).
+  const blocks = markdown.replace(/^\n+/, '').split(/\n[ \t]*\n/);
+  let html = '';
+  let count = 0;
+  for (const block of blocks) {
+    const heading = HEADING.exec(block);
+    const level = heading?.[1]?.length;
+    const text = heading ? (heading[2] ?? '') : block;
+    if (!isPlainLine(text) || (!heading && BLOCK_OPENER.test(text))) break;
+    html += level ? `<h${level}>${text}</h${level}>\n` : `<p>${text}</p>\n`;
+    count++;
+  }
+  return count === 0 ? undefined : { html, complete: count === blocks.length };
+}
+
+/** Words on one line, starting and ending with a visible character, in which Markdown sees no syntax. */
+function isPlainLine(text: string): boolean {
+  return text.length > 0 && text.trim() === text && !MARKDOWN_SYNTAX.test(text);
 }

@@ -76,6 +76,7 @@ export interface BuildOptions {
 
 export async function loadConfigFile(path: string): Promise<SiteConfig> {
   const text = await readFile(path, 'utf8').catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') throw new BuildSetupError(`no config ${path}: run "nashra init" to start a site here, or pass --config with the site's config file`);
     throw new BuildSetupError(`cannot read config ${path}: ${error.code ?? error.message}`);
   });
   const { config, diagnostics } = parseConfig(text, path);

@@ -1,9 +1,14 @@
 #!/usr/bin/env node
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { mkdir } from 'node:fs/promises';
-import { BuildSetupError, loadConfigFile, openPostsDir, runBuild, type BuildPaths } from './build.js';
+import { build as buildFeeds, buildPaths, type BuildResult } from './api.js';
+import { BuildSetupError, loadConfigFile, openPostsDir } from './build.js';
+import { EXIT } from './exitCodes.js';
+import { newPostFiles, slugProblem, starterSite, type StarterFile } from './init/starter.js';
+import { FilesInTheWay, writeStarterFiles } from './init/write.js';
+import { packageVersion } from './version.js';
+import { IANAZone } from 'luxon';
 import { DEFAULT_CONFIG_FILE } from './config.js';
 import { formatDiagnostic, type Diagnostic } from './diagnostics.js';
 import { translator } from './i18n/index.js';
@@ -12,15 +17,13 @@ import { explainLivePost } from './feeds/compose.js';
 import { loadPosts } from './pipeline.js';
 import { versionFor } from './relate/related.js';
 import { isLive } from './schedule/embargo.js';
+import { publicationPlan } from './schedule/plan.js';
+import { formatPlan, planJson } from './schedule/planText.js';
 import { runDaemon, type LogFormat } from './schedule/daemon.js';
-import { acquireLock } from './schedule/lock.js';
-import { formatStatus, readStatus, writeStatus, type LastBuild, type LastError } from './schedule/status.js';
-import { explainRefusal } from './state/published.js';
-import { resolveStateDir, stateDirProblem } from './state/store.js';
+import { formatStatus, readStatus } from './schedule/status.js';
+import { resolveStateDir } from './state/store.js';
 import { DEFAULT_HOST, DEFAULT_PORT, startServer } from './serve/server.js';
 
-/** Exit codes, documented in the README. */
-export const EXIT = { ok: 0, postErrors: 1, usage: 2, io: 3, locked: 4, refused: 5 } as const;
 
 interface CommonOptions {
   config: string;
@@ -33,15 +36,6 @@ interface CommonOptions {
   /** False with --no-cache. */
   cache?: boolean;
 }
-
-/** The paths of a build, refused before anything (a lock, a status) is written to a misplaced state directory. */
-function buildPaths(options: CommonOptions): BuildPaths {
-  const paths = { config: options.config, posts: options.posts, out: options.out, state: resolveStateDir(options.stateDir, options.config) };
-  const misplaced = stateDirProblem(paths.state, paths.out, paths.posts);
-  if (misplaced) throw new BuildSetupError(misplaced);
-  return paths;
-}
-
 
 const uiLanguage = (process.env.NASHRA_LANG ?? process.env.LANG ?? 'en').slice(0, 2) === 'ar' ? 'ar' : 'en';
 const t = translator(uiLanguage);
@@ -65,73 +59,99 @@ function countPosts(perLanguage: Record<string, number>): string {
     .join(t('cli.separator'));
 }
 
-async function build(options: CommonOptions): Promise<number> {
-  const paths = buildPaths(options);
-  const now = options.now ? parseNow(options.now, (await loadConfigFile(options.config)).timeZone) : new Date();
-  await mkdir(paths.state, { recursive: true });
-  const lock = await acquireLock(paths.state, 'build');
-  if (!lock.acquired) {
-    process.stderr.write(`nashra: another nashra ${lock.holder.command ?? 'process'} (pid ${lock.holder.pid}) is publishing this site; nothing was written\n`);
-    return EXIT.locked;
-  }
-  try {
-    return await buildLocked(options, paths, now);
-  } finally {
-    await lock.lock.release();
-  }
+/** " (held back: 1 scheduled, 1 draft)" when the folder holds posts the feeds do not carry yet or any more. */
+function heldBack(held: BuildResult['held']): string {
+  const parts = [
+    held.scheduled > 0 ? t('plan.scheduled', { count: held.scheduled }) : '',
+    held.draft > 0 ? t('plan.drafts', { count: held.draft }) : '',
+    held.expired > 0 ? t('plan.expired', { count: held.expired }) : '',
+  ].filter(Boolean);
+  return parts.length === 0 ? '' : t('plan.heldBack', { held: parts.join(t('cli.separator')) });
 }
 
-async function buildLocked(options: CommonOptions, paths: BuildPaths, now: Date): Promise<number> {
+async function build(options: CommonOptions): Promise<number> {
+  const now = options.now ? parseNow(options.now, (await loadConfigFile(options.config)).timeZone) : undefined;
   const started = performance.now();
   const showProgress = process.stderr.isTTY === true;
-  const record = (lastBuild: Omit<LastBuild, 'durationMs' | 'reason' | 'at'>, lastError?: Omit<LastError, 'at'>) =>
-    writeStatus(paths.state, {
-      lastBuild: { at: now.toISOString(), reason: 'build', durationMs: Math.round(performance.now() - started), ...lastBuild },
-      ...(lastError ? { lastError: { at: now.toISOString(), ...lastError } } : {}),
-    }).catch(() => undefined);
-  let outcome;
-  try {
-    outcome = await runBuild(paths, now, {
-      strict: options.strict,
-      allowShrink: options.allowShrink,
-      cache: options.cache,
-      onLoad: (done, total) => {
-        if (showProgress && total > 500 && done % 100 === 0) process.stderr.write(`\r${t('cli.progress', { done, total })}`);
-      },
-    });
-  } catch (error) {
-    const message = error instanceof BuildSetupError ? error.message : `cannot write feeds to ${options.out}: ${error instanceof Error ? error.message : String(error)}`;
-    await record({ ok: false, posts: {}, feedsChanged: [], skipped: [] }, { message, diagnostics: error instanceof BuildSetupError ? error.diagnostics.map(formatDiagnostic) : [] });
-    if (error instanceof BuildSetupError) throw error;
-    process.stderr.write(`${message}\n`);
-    return EXIT.io;
-  }
+  const result = await buildFeeds({
+    config: options.config,
+    posts: options.posts,
+    out: options.out,
+    stateDir: options.stateDir,
+    strict: options.strict,
+    allowShrink: options.allowShrink,
+    cache: options.cache,
+    ...(now ? { now } : {}),
+    onLoad: (done, total) => {
+      if (showProgress && total > 500 && done % 100 === 0) process.stderr.write(`\r${t('cli.progress', { done, total })}`);
+    },
+  });
   if (showProgress) process.stderr.write('\r\u001b[K');
-  printDiagnostics(outcome.diagnostics);
-  const diagnostics = outcome.diagnostics.map(formatDiagnostic);
-  const summary = { ok: !outcome.failed && outcome.report !== undefined, posts: outcome.livePerLanguage, feedsChanged: outcome.report?.written ?? [], skipped: outcome.skippedFiles };
-  if (outcome.refusals.length > 0) {
-    const reasons = outcome.refusals.map(explainRefusal);
-    for (const reason of reasons) process.stderr.write(`nashra: ${reason}\n`);
-    await record({ ...summary, ok: false }, { message: reasons.join('\n'), diagnostics });
-    return EXIT.refused;
-  }
-  await record(summary, outcome.failed ? { message: `${outcome.skippedFiles.length} posts with errors`, diagnostics } : undefined);
-  if (!outcome.report) {
+  printDiagnostics(result.diagnostics);
+  if (result.exitCode === EXIT.usage) throw new BuildSetupError(result.problems.join('\n'));
+  if (result.exitCode === EXIT.postErrors && result.problems.length > 0) {
     process.stderr.write(`${t('cli.nothingWritten')}\n`);
-    return EXIT.postErrors;
+    return result.exitCode;
   }
+  for (const problem of result.problems) process.stderr.write(`nashra: ${problem}\n`);
+  if (result.exitCode !== EXIT.ok && result.exitCode !== EXIT.postErrors) return result.exitCode;
   const seconds = ((performance.now() - started) / 1000).toFixed(2);
   process.stdout.write(
     `${t('cli.summary', {
-      posts: countPosts(outcome.livePerLanguage),
-      written: t('cli.feedsWritten', { count: outcome.report.written.length }),
-      unchanged: t('cli.feedsUnchanged', { count: outcome.report.unchanged.length }),
-      skipped: t('cli.skipped', { count: outcome.skippedFiles.length }),
+      posts: `${countPosts(result.posts)}${heldBack(result.held)}`,
+      written: t('cli.feedsWritten', { count: result.written.length }),
+      unchanged: t('cli.feedsUnchanged', { count: result.unchanged.length }),
+      skipped: t('cli.skipped', { count: result.skipped.length }),
       time: `${seconds} s`,
     })}\n`,
   );
-  return outcome.failed ? EXIT.postErrors : EXIT.ok;
+  return result.exitCode;
+}
+
+async function init(dir: string, options: { baseUrl: string; timeZone: string }): Promise<number> {
+  if (!IANAZone.isValidZone(options.timeZone)) throw new UsageError(`--time-zone "${options.timeZone}" is not an IANA time zone such as Asia/Amman`);
+  if (!URL.canParse(options.baseUrl) || !/^https?:$/.test(new URL(options.baseUrl).protocol)) throw new UsageError(`--base-url "${options.baseUrl}" is not an http(s) address`);
+  const files = starterSite({ now: new Date(), timeZone: options.timeZone, baseUrl: options.baseUrl, siteName: { en: 'My site', ar: 'موقعي' } });
+  return writeStarter(dir, files, 'starter.initDone');
+}
+
+async function newPost(slug: string, options: CommonOptions & { lang?: string[] }): Promise<number> {
+  const problem = slugProblem(slug);
+  if (problem) throw new UsageError(t('starter.badSlug', { problem }));
+  const config = await loadConfigFile(options.config);
+  const configured = Object.keys(config.languages);
+  const unknown = (options.lang ?? []).filter((lang) => !configured.includes(lang));
+  if (unknown.length > 0) throw new UsageError(`--lang ${unknown.join(' ')}: the config's languages are ${configured.join(', ')}`);
+  const languages = options.lang ?? configured;
+  if (languages.length === 0) throw new UsageError(t('starter.noLanguages'));
+  return writeStarter('.', newPostFiles({ slug, languages, now: new Date(), timeZone: config.timeZone, postsDir: options.posts }), 'starter.newDone');
+}
+
+async function writeStarter(root: string, files: readonly StarterFile[], done: 'starter.initDone' | 'starter.newDone'): Promise<number> {
+  try {
+    const written = await writeStarterFiles(root, files);
+    process.stdout.write(`${t(done, { files: written.map((path) => join(root, path)).join(t('cli.separator')) })}\n`);
+    return EXIT.ok;
+  } catch (error) {
+    if (!(error instanceof FilesInTheWay)) throw error;
+    process.stderr.write(`nashra: ${t('starter.inTheWay', { count: error.paths.length, files: error.paths.map((path) => join(root, path)).join(t('cli.separator')) })}\n`);
+    return EXIT.usage;
+  }
+}
+
+async function plan(options: CommonOptions & { json?: boolean }): Promise<number> {
+  const config = await loadConfigFile(options.config);
+  const now = options.now ? parseNow(options.now, config.timeZone) : new Date();
+  const loaded = loadPosts(openPostsDir(options.posts).files, config);
+  const entries = publicationPlan(loaded.posts, now);
+  const broken = new Set(loaded.diagnostics.filter((d) => d.severity === 'error').map((d) => d.file)).size;
+  if (options.json) {
+    process.stdout.write(`${JSON.stringify({ now: now.toISOString(), timeZone: config.timeZone, entries: entries.map(planJson), filesWithErrors: broken }, null, 2)}\n`);
+  } else {
+    process.stdout.write(formatPlan(entries, now, config.timeZone, uiLanguage, t));
+    if (broken > 0) process.stderr.write(`${t('plan.broken', { count: broken })}\n`);
+  }
+  return broken > 0 ? EXIT.postErrors : EXIT.ok;
 }
 
 async function check(options: CommonOptions): Promise<number> {
@@ -217,6 +237,7 @@ const program = new Command()
     'after',
     `\nExit codes:\n  0  success (schedule: stopped by SIGTERM or SIGINT)\n  1  some posts have errors (they were skipped, or kept in their last published version; with --strict nothing was written)\n  2  usage or config error\n  3  the output could not be written (the previous feeds stay)\n  4  another nashra build or schedule is publishing this site\n  5  refused: files vanished from the posts folder would empty or shrink a language (see --allow-shrink)`,
   )
+  .version(packageVersion(), '-V, --version', 'print nashra\'s version')
   .exitOverride();
 
 withCacheOption(withStateOption(withCommonOptions(program.command('build').description('build the feeds from the posts'))))
@@ -225,6 +246,28 @@ withCacheOption(withStateOption(withCommonOptions(program.command('build').descr
   .option('--allow-shrink', 'publish even when files vanished from the posts folder would empty or shrink a language beyond maxShrink')
   .action(async (options: CommonOptions) => {
     process.exitCode = await build(options);
+  });
+
+program
+  .command('init [dir]')
+  .description('start a site: a config, one English/Arabic pair of posts and a .gitignore for the state directory')
+  .option('--base-url <url>', 'the site\'s public address; the feeds go under feeds/ there', 'https://example.org/')
+  .option('--time-zone <zone>', 'the site\'s IANA time zone, for dates without an offset', Intl.DateTimeFormat().resolvedOptions().timeZone)
+  .action(async (dir: string | undefined, options: { baseUrl: string; timeZone: string }) => {
+    process.exitCode = await init(dir ?? '.', options);
+  });
+
+withCommonOptions(program.command('new <slug>').description('write a new article as a draft, one file per language, sharing a translationKey and dated now'))
+  .option('--lang <lang...>', 'only these languages (default: every language of the config)')
+  .action(async (slug: string, options: CommonOptions & { lang?: string[] }) => {
+    process.exitCode = await newPost(slug, options);
+  });
+
+withCommonOptions(program.command('plan').description('list drafts and the posts that will publish or expire, with the moment each changes, in the site\'s time zone'))
+  .option('--now <iso-date>', 'the clock against which date, publishAt and expires are judged', validIsoArgument)
+  .option('--json', 'one JSON document, for machines')
+  .action(async (options: CommonOptions & { json?: boolean }) => {
+    process.exitCode = await plan(options);
   });
 
 withCommonOptions(program.command('check').description('validate the posts and config; write nothing')).action(async (options: CommonOptions) => {

@@ -1,7 +1,8 @@
+import { closest, distance } from 'fastest-levenshtein';
 import { IANAZone } from 'luxon';
 import { validate as validateCron } from 'node-cron';
 import { z } from 'zod';
-import { diagnostic, type Diagnostic } from './diagnostics.js';
+import { diagnostic, sortDiagnostics, type Diagnostic } from './diagnostics.js';
 import { RTL_LANGUAGES, translator, type Translate } from './i18n/index.js';
 import { schemaProblems } from './load/schemaIssues.js';
 import { parseYamlMapping } from './load/yamlData.js';
@@ -161,15 +162,56 @@ export interface ConfigResult {
 /** Validates a config file's text; every problem is a diagnostic pointing at its line. */
 export function parseConfig(text: string, file: string): ConfigResult {
   const yaml = parseYamlMapping(text);
-  const diagnostics = yaml.problems.map((p) => diagnostic(file, p.position, 'error', p.field, p.message));
+  // The YAML reader words its problems for posts, whose YAML is their front matter.
+  const diagnostics = yaml.problems.map((p) => diagnostic(file, p.position, 'error', p.field, p.message.replace(/front matter/g, 'a config file')));
   if (diagnostics.length > 0) return { diagnostics };
   const parsed = ConfigSchema.safeParse(yaml.data);
   if (parsed.success) return { config: parsed.data, diagnostics };
-  for (const problem of schemaProblems(parsed.error.issues)) {
-    const field = problem.path.join('.') || 'config';
-    diagnostics.push(diagnostic(file, yaml.positionOf(problem.path), 'error', field, `${field} ${problem.message}`));
+  for (const issue of parsed.error.issues) {
+    if (issue.code === 'unrecognized_keys') {
+      const path = issue.path.filter((part): part is string | number => typeof part !== 'symbol');
+      for (const key of issue.keys) {
+        const field = [...path, key].join('.');
+        const position = (path.length === 0 ? yaml.keys.find((entry) => entry.name === key)?.position : undefined) ?? yaml.positionOf([...path, key]);
+        diagnostics.push(diagnostic(file, position, 'error', field, unknownSetting(key, settingsAt(ConfigSchema, path))));
+      }
+      continue;
+    }
+    for (const problem of schemaProblems([issue])) {
+      const field = problem.path.join('.') || 'config';
+      diagnostics.push(diagnostic(file, yaml.positionOf(problem.path), 'error', field, `${field} ${missingOrAsIs(problem.message)}`));
+    }
   }
-  return { diagnostics };
+  return { diagnostics: sortDiagnostics(diagnostics) };
+}
+
+/** "unknown setting "feed"; did you mean "feeds"?", or the settings that exist there when none is close. */
+function unknownSetting(key: string, known: readonly string[]): string {
+  const suggestion = known.length > 0 ? closest(key, [...known]) : undefined;
+  const near = suggestion !== undefined && (distance(key.toLowerCase(), suggestion.toLowerCase()) <= Math.max(1, Math.min(3, Math.floor(suggestion.length / 3))) || key.toLowerCase() === suggestion.toLowerCase());
+  if (near) return `unknown setting "${key}"; did you mean "${suggestion}"?`;
+  return known.length > 0 ? `unknown setting "${key}"; the settings here are ${known.map((name) => `"${name}"`).join(', ')}` : `unknown setting "${key}"`;
+}
+
+/** zod says "Invalid input: expected record, received undefined" for a setting that is not there. */
+function missingOrAsIs(message: string): string {
+  return /received undefined$/.test(message) ? 'is required' : message;
+}
+
+interface SchemaShape {
+  readonly _zod: { readonly def: { readonly type: string; readonly shape?: Readonly<Record<string, SchemaShape>>; readonly innerType?: SchemaShape; readonly valueType?: SchemaShape; readonly in?: SchemaShape } };
+}
+
+/** The setting names a config object accepts at `path` (a record's keys, such as a language tag, are stepped over). */
+function settingsAt(schema: SchemaShape, path: readonly (string | number)[]): string[] {
+  const def = schema._zod.def;
+  const inner = def.innerType ?? def.in;
+  if (inner) return settingsAt(inner, path);
+  if (def.type === 'record' && def.valueType) return path.length === 0 ? [] : settingsAt(def.valueType, path.slice(1));
+  if (def.type !== 'object' || !def.shape) return [];
+  if (path.length === 0) return Object.keys(def.shape);
+  const next = def.shape[String(path[0])];
+  return next ? settingsAt(next, path.slice(1)) : [];
 }
 
 const RTL: ReadonlySet<string> = new Set(RTL_LANGUAGES);

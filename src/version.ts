@@ -48,3 +48,9 @@ function digestOfModules(root: string): string {
   for (const name of names) hash.update(name).update('\0').update(readFileSync(join(root, name))).update('\0');
   return hash.digest('base64url');
 }
+
+/** nashra's release, from its package manifest beside `src/` or `dist/`. */
+export function packageVersion(): string {
+  const manifest = join(dirname(dirname(fileURLToPath(import.meta.url))), 'package.json');
+  return (JSON.parse(readFileSync(manifest, 'utf8')) as { version?: string }).version ?? '0.0.0';
+}

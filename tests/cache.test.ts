@@ -152,6 +152,44 @@ describe('the stored cache', () => {
     });
   }
 
+  it('keeps records across many frames, each file with its own terms, from two string tables merged into one', async () => {
+    const older = ['rights', 'water', 'oasis'];
+    const newer = ['oasis', 'press', 'freedom'];
+    const cache = new LoadCache();
+    const count = 1_234;
+    for (let index = 0; index < count; index++) {
+      const strings = index % 3 === 0 ? newer : older;
+      const term = index % strings.length;
+      cache.keep(`posts/en/p${index}.md`, {
+        lang: 'en',
+        hash: `hash-${index}`,
+        stamp: stampOf(index),
+        record: { diagnostics: [], terms: { strings, terms: Int32Array.of(term), forms: Int32Array.of(term), counts: Uint8Array.of(index % 200), flags: Uint8Array.of(0) } },
+      });
+    }
+    const opened = await storedAfter(cache);
+    for (let index = 0; index < count; index++) {
+      const terms = opened.byHash(`posts/en/p${index}.md`, 'en', `hash-${index}`)?.terms;
+      const strings = index % 3 === 0 ? newer : older;
+      expect(terms && terms.strings[terms.terms[0] ?? -1]).toBe(strings[index % strings.length]);
+      expect(terms?.counts[0]).toBe(index % 200);
+    }
+  });
+
+  it('is not used, quietly, when an older nashra wrote it in another format', async () => {
+    const { state, key } = await stored();
+    writeFileSync(join(state, CACHE_FILE), Buffer.concat([Buffer.from('nashra load cache\n'), Buffer.alloc(20), Buffer.from('older body')]));
+    const opened = openLoadCache(state, key);
+    expect(opened.problem).toBeUndefined();
+    expect(opened.cache.byStamp(files[0]?.path ?? '', files[0]?.lang ?? '', stampOf(0))).toBeUndefined();
+  });
+
+  it('is ignored, with the reason, when bytes were added after its end', async () => {
+    const { state, key } = await stored();
+    writeFileSync(join(state, CACHE_FILE), Buffer.concat([readFileSync(join(state, CACHE_FILE)), Buffer.from('x')]));
+    expect(openLoadCache(state, key).problem).toMatch(/damaged or incomplete/);
+  });
+
   it('is not used for another config or another nashra version, quietly', async () => {
     const { state, key } = await stored();
     expect(openLoadCache(state, key).cache.byStamp(files[0]?.path ?? '', files[0]?.lang ?? '', stampOf(0))).toBeDefined();

@@ -60,7 +60,7 @@ describe('exit codes', () => {
     expect((await runCli(['build', '--now', 'yesterday'], site)).code).toBe(2);
     const missing = await runCli(['build', '--config', 'nope.yaml'], site);
     expect(missing.code).toBe(2);
-    expect(missing.stderr).toContain('cannot read config nope.yaml: ENOENT');
+    expect(missing.stderr).toContain('no config nope.yaml: run "nashra init" to start a site here');
     const invalid = await siteOnDisk({}, { baseUrl: 'not a url', languages: {} });
     const run = await runCli(['build'], invalid);
     expect(run.code).toBe(2);

@@ -6,6 +6,26 @@
 export const resources = {
   en: {
     translation: {
+      plan: {
+        state: { scheduled: 'scheduled', expiring: 'expiring', draft: 'draft', expired: 'expired' },
+        summary: 'times in {{zone}}; {{scheduled}}, {{expiring}}, {{drafts}}, {{expired}}',
+        scheduled: '{{count, number}} scheduled',
+        expiring: '{{count, number}} expiring',
+        drafts_one: '{{count, number}} draft',
+        drafts_other: '{{count, number}} drafts',
+        expired: '{{count, number}} expired',
+        heldBack: ' (held back: {{held}})',
+        broken_one: '{{count, number}} post file has errors and is not in the plan; see nashra check',
+        broken_other: '{{count, number}} post files have errors and are not in the plan; see nashra check',
+      },
+      starter: {
+        initDone: 'created {{files}}\nnext: write an article with “nashra new <slug>”, then publish with “nashra build”',
+        newDone: 'created {{files}} as drafts: remove “draft: true” from each when it is ready, then run “nashra build”',
+        inTheWay_one: '{{files}} already exists; nothing was written',
+        inTheWay_other: '{{files}} already exist; nothing was written',
+        badSlug: 'the slug {{problem}}',
+        noLanguages: 'the config names no languages',
+      },
       feed: {
         title: '{{site}}',
         description: 'Statements, reports and news from {{site}}, in English.',
@@ -77,6 +97,23 @@ export const resources = {
   },
   ar: {
     translation: {
+      plan: {
+        state: { scheduled: 'مجدول', expiring: 'ينتهي', draft: 'مسودة', expired: 'منتهٍ' },
+        summary: 'الأوقات بتوقيت {{zone}}؛ {{scheduled}}، {{expiring}}، {{drafts}}، {{expired}}',
+        scheduled: 'مجدولة: {{count, number}}',
+        expiring: 'تنتهي لاحقاً: {{count, number}}',
+        drafts: 'مسوّدات: {{count, number}}',
+        expired: 'منتهية: {{count, number}}',
+        heldBack: ' (لم يُنشر بعد أو لم يعد منشوراً: {{held}})',
+        broken: 'ملفات فيها أخطاء ليست في الخطة: {{count, number}}؛ راجع nashra check',
+      },
+      starter: {
+        initDone: 'أُنشئت الملفات: {{files}}\nالخطوة التالية: اكتب مقالاً بالأمر «nashra new <slug>» ثم انشره بالأمر «nashra build»',
+        newDone: 'أُنشئت الملفات مسوّداتٍ: {{files}}. احذف السطر «draft: true» من كل ملف حين يكتمل، ثم شغّل «nashra build»',
+        inTheWay: 'الملفات موجودة من قبل: {{files}}؛ لم يُكتب شيء',
+        badSlug: 'المعرّف النصي (slug): {{problem}}',
+        noLanguages: 'لا يذكر ملف الإعدادات أي لغة',
+      },
       feed: {
         title: '{{site}}',
         description: 'بيانات وتقارير وأخبار {{site}} باللغة العربية.',

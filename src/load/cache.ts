@@ -11,13 +11,16 @@
  * stamped that a later change could keep the same stamp); then by the hash
  * of its text.
  *
- * One file, `cache/posts.v8`: a magic line, a SHA-1 of the rest, and the
- * rest as `v8.serialize` writes it. Every build reads every record, so one
- * file read at once is all the access there is; the hash catches a cut or
+ * One file, `cache/posts.v8`: a magic line with the format, then frames
+ * (a 32-bit length and what `v8.serialize` writes: the key and the string
+ * table first, then the files 500 at a time), an empty frame, and a SHA-1 of
+ * everything after the magic line. Every build reads every record, so one
+ * pass over one file is all the access there is; frames keep that pass, and
+ * the save, to a megabyte of bytes at a time. The hash catches a cut or
  * damaged file, which is then ignored and rebuilt, never trusted.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync, readSync } from 'node:fs';
 import { mkdir, open, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
@@ -115,9 +118,14 @@ export class LoadCache {
 }
 
 /** Raise when a record's shape or meaning changes: a store of another format is not read. */
-const CACHE_FORMAT = 1;
-const MAGIC = Buffer.from('nashra load cache\n');
+const CACHE_FORMAT = 2;
+/** Every store nashra has written starts with this; what follows says which format. */
+const FAMILY = Buffer.from('nashra load cache');
+const MAGIC = Buffer.from(`nashra load cache ${CACHE_FORMAT}\n`);
 const HASH_BYTES = 20;
+const LENGTH_BYTES = 4;
+/** Files per frame: frames of a megabyte or so, so that neither saving nor opening holds the whole store in one buffer. */
+const FILES_PER_FRAME = 500;
 export const CACHE_FILE = join('cache', 'posts.v8');
 
 /**
@@ -130,11 +138,10 @@ export function cacheKey(config: SiteConfig, version: string = codeFingerprint()
   return createHash('sha1').update(serialize({ format: CACHE_FORMAT, version, config })).digest('base64');
 }
 
-/** The stored form: records as they are, the texts of their terms in one table that all share. */
-interface StoredCache {
+/** The first frame: what the store was written for, and the texts of the terms, in one table that all records share. */
+interface StoredHead {
   readonly key: string;
   readonly strings: readonly string[];
-  readonly files: readonly StoredFile[];
 }
 
 type StoredFile = [path: string, entry: Omit<CachedFile, 'record'>, post: Post | undefined, diagnostics: readonly Diagnostic[], terms: Omit<PostTerms, 'strings'> | undefined];
@@ -147,80 +154,140 @@ export interface OpenedCache {
 
 /**
  * The stored records, when the store is whole and was written for `key`. A
- * missing store, or one for another config or version, gives an empty cache
- * quietly; a damaged one gives an empty cache and says why.
+ * missing store, or one for another config, version or format, gives an
+ * empty cache quietly; a damaged one gives an empty cache and says why.
+ *
+ * The store is read a frame at a time and its hash checked at the end, so
+ * opening it holds one frame's bytes, not the whole file, beside the records.
  */
 export function openLoadCache(stateDir: string, key: string): OpenedCache {
   const path = join(stateDir, CACHE_FILE);
-  let bytes: Buffer;
+  let fd: number;
   try {
-    bytes = readFileSync(path);
+    fd = openSync(path, 'r');
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    return code === 'ENOENT' ? { cache: new LoadCache() } : { cache: new LoadCache(), problem: `${path} cannot be read (${code ?? String(error)}); every post is loaded afresh` };
+    return unreadable(path, error);
   }
-  const stored = storedCache(bytes);
-  if (!stored) return { cache: new LoadCache(), problem: `${path} is damaged or incomplete; every post is loaded afresh and the cache rebuilt` };
-  if (stored.key !== key) return { cache: new LoadCache() };
-  return { cache: new LoadCache(decode(stored)) };
+  try {
+    const read = readStore(new FrameReader(fd), key);
+    if (read === 'other') return { cache: new LoadCache() };
+    if (read === 'damaged') return { cache: new LoadCache(), problem: `${path} is damaged or incomplete; every post is loaded afresh and the cache rebuilt` };
+    return { cache: new LoadCache(read) };
+  } catch (error) {
+    return unreadable(path, error);
+  } finally {
+    closeSync(fd);
+  }
 }
 
-/** The contents of a store whose bytes are whole, else undefined. */
-function storedCache(bytes: Buffer): StoredCache | undefined {
-  const start = MAGIC.length + HASH_BYTES;
-  if (bytes.length < start || !bytes.subarray(0, MAGIC.length).equals(MAGIC)) return undefined;
-  const body = bytes.subarray(start);
-  if (!createHash('sha1').update(body).digest().equals(bytes.subarray(MAGIC.length, start))) return undefined;
+function unreadable(path: string, error: unknown): OpenedCache {
+  const code = (error as NodeJS.ErrnoException).code;
+  return code === 'ENOENT' ? { cache: new LoadCache() } : { cache: new LoadCache(), problem: `${path} cannot be read (${code ?? String(error)}); every post is loaded afresh` };
+}
+
+/** Reads a store's frames in order, hashing every byte after the magic line. */
+class FrameReader {
+  private position = 0;
+  private readonly hash = createHash('sha1');
+
+  constructor(private readonly fd: number) {}
+
+  /** Exactly `length` bytes, or undefined when the file ends first. */
+  bytes(length: number, hashed = true): Buffer | undefined {
+    const buffer = Buffer.allocUnsafe(length);
+    let filled = 0;
+    while (filled < length) {
+      const got = readSync(this.fd, buffer, filled, length - filled, this.position + filled);
+      if (got === 0) return undefined;
+      filled += got;
+    }
+    this.position += length;
+    if (hashed) this.hash.update(buffer);
+    return buffer;
+  }
+
+  /** The next frame's bytes; an empty buffer for the end mark; undefined when the file is cut. */
+  frame(): Buffer | undefined {
+    const length = this.bytes(LENGTH_BYTES)?.readUInt32LE(0);
+    return length === undefined ? undefined : this.bytes(length);
+  }
+
+  /** Whether the file ends with the hash of what was read, and nothing after it. */
+  endsWell(): boolean {
+    const recorded = this.bytes(HASH_BYTES, false);
+    return recorded !== undefined && recorded.equals(this.hash.digest()) && this.bytes(1, false) === undefined;
+  }
+}
+
+function readStore(reader: FrameReader, key: string): Map<string, CachedFile> | 'other' | 'damaged' {
+  const magic = reader.bytes(MAGIC.length, false);
+  if (!magic?.equals(MAGIC)) return magic?.subarray(0, FAMILY.length).equals(FAMILY) ? 'other' : 'damaged';
+  const head = decoded<StoredHead>(reader.frame(), (value) => typeof value.key === 'string' && Array.isArray(value.strings));
+  if (!head) return 'damaged';
+  if (head.key !== key) return 'other';
+  const files = new Map<string, CachedFile>();
+  for (;;) {
+    const bytes = reader.frame();
+    if (bytes?.length === 0) break;
+    const frame = decoded<StoredFile[]>(bytes, Array.isArray);
+    if (!frame) return 'damaged';
+    for (const [path, entry, post, diagnostics, terms] of frame) {
+      const record: PostRecord = { ...(post ? { post } : {}), diagnostics, ...(terms ? { terms: { ...terms, strings: head.strings } } : {}) };
+      files.set(path, { ...entry, record });
+    }
+  }
+  return reader.endsWell() ? files : 'damaged';
+}
+
+/** A frame's value when it deserialises to the expected shape; a damaged frame may not, and its hash is checked only at the end. */
+function decoded<T>(bytes: Buffer | undefined, looksRight: (value: T) => boolean): T | undefined {
+  if (!bytes || bytes.length === 0) return undefined;
   try {
-    const value = deserialize(body) as Partial<StoredCache> | null;
-    return value && typeof value.key === 'string' && Array.isArray(value.strings) && Array.isArray(value.files) ? (value as StoredCache) : undefined;
+    const value = deserialize(bytes) as T | null;
+    return value !== null && typeof value === 'object' && looksRight(value) ? value : undefined;
   } catch {
     return undefined;
   }
 }
 
-function decode(stored: StoredCache): Map<string, CachedFile> {
-  const files = new Map<string, CachedFile>();
-  for (const [path, entry, post, diagnostics, terms] of stored.files) {
-    const record: PostRecord = { ...(post ? { post } : {}), diagnostics, ...(terms ? { terms: { ...terms, strings: stored.strings } } : {}) };
-    files.set(path, { ...entry, record });
-  }
-  return files;
-}
-
-function encode(entries: ReadonlyMap<string, CachedFile>, key: string): StoredCache {
+/**
+ * The records to store, in frames: the string table first (so records from
+ * other tables are renumbered into it before anything is written), then the
+ * files, `FILES_PER_FRAME` at a time.
+ */
+function* encode(entries: ReadonlyMap<string, CachedFile>, key: string): Generator<StoredHead | StoredFile[]> {
   const base = baseTable(entries);
   const strings: string[] = [...base];
   const numbers = new Map(strings.map((text, index) => [text, index]));
   /** Each other table once: the records of texts loaded afresh share one. */
   const renumbered = new Map<readonly string[], Int32Array>();
-  const numbersOf = (table: readonly string[]): Int32Array => {
-    let mapped = renumbered.get(table);
-    if (!mapped) {
-      mapped = Int32Array.from(table, (text) => {
+  for (const { record } of entries.values()) {
+    const table = record.terms?.strings;
+    if (!table || table === base || renumbered.has(table)) continue;
+    renumbered.set(
+      table,
+      Int32Array.from(table, (text) => {
         let index = numbers.get(text);
         if (index === undefined) numbers.set(text, (index = strings.push(text) - 1));
         return index;
-      });
-      renumbered.set(table, mapped);
-    }
-    return mapped;
-  };
-  const files: StoredFile[] = [];
-  for (const [path, { record, ...entry }] of entries) {
-    let terms: StoredFile[4];
-    if (record.terms) {
-      const { strings: table, counts, flags } = record.terms;
-      if (table === base) {
-        terms = { terms: record.terms.terms, forms: record.terms.forms, counts, flags };
-      } else {
-        const mapped = numbersOf(table);
-        terms = { terms: record.terms.terms.map((index) => mapped[index] ?? 0), forms: record.terms.forms.map((index) => mapped[index] ?? 0), counts, flags };
-      }
-    }
-    files.push([path, entry, record.post, record.diagnostics, terms]);
+      }),
+    );
   }
-  return { key, strings, files };
+  yield { key, strings };
+  let frame: StoredFile[] = [];
+  for (const [path, { record, ...entry }] of entries) {
+    frame.push([path, entry, record.post, record.diagnostics, record.terms && storedTerms(record.terms, renumbered.get(record.terms.strings))]);
+    if (frame.length === FILES_PER_FRAME) {
+      yield frame;
+      frame = [];
+    }
+  }
+  if (frame.length > 0) yield frame;
+}
+
+function storedTerms({ terms, forms, counts, flags }: PostTerms, mapped: Int32Array | undefined): StoredFile[4] {
+  if (!mapped) return { terms, forms, counts, flags };
+  return { terms: terms.map((index) => mapped[index] ?? 0), forms: forms.map((index) => mapped[index] ?? 0), counts, flags };
 }
 
 /**
@@ -250,21 +317,30 @@ function baseTable(entries: ReadonlyMap<string, CachedFile>): readonly string[] 
 
 /**
  * Stores the records of this build for the next, when they changed: written
- * beside the store, flushed, then renamed over it, so the store is always
- * one whole build's records (and a store cut anyway fails its hash).
+ * beside the store a frame at a time, flushed, then renamed over it, so the
+ * store is always one whole build's records (and a store cut anyway fails
+ * its hash).
  */
 export async function saveLoadCache(stateDir: string, cache: LoadCache, key: string): Promise<void> {
   if (!cache.changed) return;
   const path = join(stateDir, CACHE_FILE);
-  const body = serialize(encode(cache.entries, key));
-  const header = Buffer.concat([MAGIC, createHash('sha1').update(body).digest()]);
   await mkdir(dirname(path), { recursive: true });
   const temporary = temporaryNameFor(path);
   try {
     const handle = await open(temporary, 'w');
     try {
-      await handle.writeFile(header);
-      await handle.writeFile(body);
+      const hash = createHash('sha1');
+      await handle.writeFile(MAGIC);
+      const writeFrame = async (body: Buffer): Promise<void> => {
+        const length = Buffer.alloc(LENGTH_BYTES);
+        length.writeUInt32LE(body.length, 0);
+        hash.update(length).update(body);
+        await handle.writeFile(length);
+        if (body.length > 0) await handle.writeFile(body);
+      };
+      for (const frame of encode(cache.entries, key)) await writeFrame(serialize(frame));
+      await writeFrame(Buffer.alloc(0));
+      await handle.writeFile(hash.digest());
       await handle.sync();
     } finally {
       await handle.close();

@@ -3,6 +3,10 @@ import { z } from 'zod';
 import { plainText } from '../render/plainText.js';
 import { itemIdProblem } from './itemId.js';
 
+/** What a slug may be: it becomes one segment of the article's URL. */
+export const SLUG_PATTERN = /^[\p{L}\p{N}][\p{L}\p{N}\p{M}_.-]*$/u;
+export const SLUG_RULE = 'must be letters, digits, hyphens, dots or underscores (no slashes or spaces)';
+
 /**
  * The one schema of a post's front matter. Dates are strings in YAML's core
  * schema; they are read here in the site's time zone when they carry no offset.
@@ -59,7 +63,7 @@ function createFrontMatterSchema(timeZone: string) {
     date: isoDate,
     updated: isoDate.optional(),
     translationKey: z.union([nonEmptyText, z.number().transform(String)]).optional(),
-    slug: nonEmptyText.regex(/^[\p{L}\p{N}][\p{L}\p{N}\p{M}_.-]*$/u, 'must be letters, digits, hyphens, dots or underscores (no slashes or spaces)').optional(),
+    slug: nonEmptyText.regex(SLUG_PATTERN, SLUG_RULE).optional(),
     id: nonEmptyText
       .check((ctx) => {
         const problem = itemIdProblem(ctx.value);

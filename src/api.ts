@@ -1,0 +1,127 @@
+/**
+ * nashra as a library: what `nashra build` does (take the site's lock, build,
+ * write atomically, record the status), with the result as data instead of
+ * printed lines. The CLI is this function plus printing, so the two cannot
+ * drift apart.
+ */
+import { mkdir } from 'node:fs/promises';
+import { BuildSetupError, runBuild, type BuildPaths } from './build.js';
+import { DEFAULT_CONFIG_FILE } from './config.js';
+import { formatDiagnostic, type Diagnostic } from './diagnostics.js';
+import { EXIT, type ExitCode } from './exitCodes.js';
+import { acquireLock } from './schedule/lock.js';
+import { planCounts, publicationPlan, type PlanState } from './schedule/plan.js';
+import { writeStatus, type LastBuild, type LastError } from './schedule/status.js';
+import { explainRefusal } from './state/published.js';
+import { resolveStateDir, stateDirProblem } from './state/store.js';
+
+export interface BuildOptions {
+  /** The site's config file; default `nashra.config.yaml`. */
+  readonly config?: string;
+  /** The folder holding `<lang>/*.md`; default `posts`. */
+  readonly posts?: string;
+  /** Where the feeds are written; default `feeds`. */
+  readonly out?: string;
+  /** The private state directory; default `.nashra/` beside the config. */
+  readonly stateDir?: string;
+  /** The clock against which date, publishAt and expires are judged; default now. */
+  readonly now?: Date;
+  /** Write nothing when any post has an error. */
+  readonly strict?: boolean;
+  /** Publish even when vanished files would empty or shrink a language beyond `maxShrink`. */
+  readonly allowShrink?: boolean;
+  /** False loads every post afresh, neither reading nor updating the load cache. */
+  readonly cache?: boolean;
+  /** Called as posts load: how many so far, and how many there are when known. */
+  readonly onLoad?: (done: number, total: number) => void;
+}
+
+export interface BuildResult {
+  /** What `nashra build` exits with: 0 when everything was published. */
+  readonly exitCode: ExitCode;
+  /** Every post diagnostic (file, line, column, field), errors and warnings, in file order. */
+  readonly diagnostics: readonly Diagnostic[];
+  /** Why nothing, or not everything, was published, when that is not a post's diagnostic. */
+  readonly problems: readonly string[];
+  /** Published posts per language. */
+  readonly posts: Readonly<Record<string, number>>;
+  /** Output files written, and left as they were, relative to `out`. */
+  readonly written: readonly string[];
+  readonly unchanged: readonly string[];
+  /** Post files skipped for their errors. */
+  readonly skipped: readonly string[];
+  /** Valid posts the feeds do not carry at this build's clock, by why (see `nashra plan`). */
+  readonly held: Readonly<Record<PlanState, number>>;
+}
+
+/** The paths of a build, refused before anything (a lock, a status) is written to a misplaced state directory. */
+export function buildPaths(options: Pick<BuildOptions, 'config' | 'posts' | 'out' | 'stateDir'>): BuildPaths {
+  const config = options.config ?? DEFAULT_CONFIG_FILE;
+  const paths = { config, posts: options.posts ?? 'posts', out: options.out ?? 'feeds', state: resolveStateDir(options.stateDir, config) };
+  const misplaced = stateDirProblem(paths.state, paths.out, paths.posts);
+  if (misplaced) throw new BuildSetupError(misplaced);
+  return paths;
+}
+
+/**
+ * Builds the site's feeds, as `nashra build` does. A config or posts folder
+ * that cannot be used is a result with exit code 2 and its diagnostics, not
+ * an exception; only a programming error throws.
+ */
+export async function build(options: BuildOptions = {}): Promise<BuildResult> {
+  try {
+    const paths = buildPaths(options);
+    await mkdir(paths.state, { recursive: true });
+    const lock = await acquireLock(paths.state, 'build');
+    if (!lock.acquired) return failure(EXIT.locked, `another nashra ${lock.holder.command ?? 'process'} (pid ${lock.holder.pid}) is publishing this site; nothing was written`);
+    try {
+      return await buildLocked(options, paths, options.now ?? new Date());
+    } finally {
+      await lock.lock.release();
+    }
+  } catch (error) {
+    if (error instanceof BuildSetupError) return failure(EXIT.usage, error.message, error.diagnostics);
+    throw error;
+  }
+}
+
+function failure(exitCode: ExitCode, problem: string, diagnostics: readonly Diagnostic[] = []): BuildResult {
+  return { exitCode, diagnostics, problems: [problem], posts: {}, written: [], unchanged: [], skipped: [], held: planCounts([]) };
+}
+
+async function buildLocked(options: BuildOptions, paths: BuildPaths, now: Date): Promise<BuildResult> {
+  const started = performance.now();
+  const record = (lastBuild: Omit<LastBuild, 'durationMs' | 'reason' | 'at'>, lastError?: Omit<LastError, 'at'>) =>
+    writeStatus(paths.state, {
+      lastBuild: { at: now.toISOString(), reason: 'build', durationMs: Math.round(performance.now() - started), ...lastBuild },
+      ...(lastError ? { lastError: { at: now.toISOString(), ...lastError } } : {}),
+    }).catch(() => undefined);
+  let outcome;
+  try {
+    outcome = await runBuild(paths, now, { strict: options.strict, allowShrink: options.allowShrink, cache: options.cache, onLoad: options.onLoad });
+  } catch (error) {
+    const setup = error instanceof BuildSetupError;
+    const message = setup ? error.message : `cannot write feeds to ${paths.out}: ${error instanceof Error ? error.message : String(error)}`;
+    await record({ ok: false, posts: {}, feedsChanged: [], skipped: [] }, { message, diagnostics: setup ? error.diagnostics.map(formatDiagnostic) : [] });
+    if (setup) throw error;
+    return failure(EXIT.io, message);
+  }
+  const diagnostics = outcome.diagnostics.map(formatDiagnostic);
+  const summary = { ok: !outcome.failed && outcome.report !== undefined, posts: outcome.livePerLanguage, feedsChanged: outcome.report?.written ?? [], skipped: outcome.skippedFiles };
+  const result = {
+    diagnostics: outcome.diagnostics,
+    posts: outcome.livePerLanguage,
+    written: outcome.report?.written ?? [],
+    unchanged: outcome.report?.unchanged ?? [],
+    skipped: outcome.skippedFiles,
+    held: planCounts(publicationPlan(outcome.posts, now)),
+  };
+  if (outcome.refusals.length > 0) {
+    const reasons = outcome.refusals.map(explainRefusal);
+    await record({ ...summary, ok: false }, { message: reasons.join('\n'), diagnostics });
+    return { ...result, exitCode: EXIT.refused, problems: reasons };
+  }
+  await record(summary, outcome.failed ? { message: `${outcome.skippedFiles.length} posts with errors`, diagnostics } : undefined);
+  if (!outcome.report) return { ...result, exitCode: EXIT.postErrors, problems: ['nothing written: strict and some posts have errors'] };
+  return { ...result, exitCode: outcome.failed ? EXIT.postErrors : EXIT.ok, problems: [] };
+}

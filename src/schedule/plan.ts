@@ -1,0 +1,60 @@
+/**
+ * The publication plan: every post the feeds do not simply carry (drafts,
+ * posts held until a moment, posts that will expire or have expired) with
+ * the moment it changes state and the field that sets it. Read from the
+ * posts alone, so an editor can see what will publish when without a daemon.
+ */
+import { DATE_ALIASES } from '../load/frontMatter.js';
+import type { Post } from '../model.js';
+
+export type PlanState = 'draft' | 'scheduled' | 'expiring' | 'expired';
+
+export interface PlanEntry {
+  readonly post: Post;
+  readonly state: PlanState;
+  /** When the post enters the feeds (scheduled) or leaves them (expiring, expired); none for a draft. */
+  readonly moment?: Date;
+  /** The front-matter field that sets the moment, as the author wrote it (`publishAt`, `publishDate`, `date`, `expires`…). */
+  readonly field?: string;
+}
+
+const ORDER: readonly PlanState[] = ['scheduled', 'expiring', 'draft', 'expired'];
+
+/** The plan at `now`: scheduled and expiring posts by their moment, then drafts by file, then expired posts, newest expiry first. */
+export function publicationPlan(posts: readonly Post[], now: Date): PlanEntry[] {
+  const entries = posts.flatMap((post) => {
+    const entry = planOf(post, now);
+    return entry ? [entry] : [];
+  });
+  return entries.sort(
+    (a, b) =>
+      ORDER.indexOf(a.state) - ORDER.indexOf(b.state) ||
+      (a.state === 'expired' ? momentOf(b) - momentOf(a) : momentOf(a) - momentOf(b)) ||
+      (a.post.sourcePath < b.post.sourcePath ? -1 : a.post.sourcePath > b.post.sourcePath ? 1 : 0),
+  );
+}
+
+function momentOf(entry: PlanEntry): number {
+  return entry.moment?.getTime() ?? 0;
+}
+
+function planOf(post: Post, now: Date): PlanEntry | undefined {
+  if (post.draft) return { post, state: 'draft' };
+  if (post.publishAt && now < post.publishAt) return { post, state: 'scheduled', moment: post.publishAt, field: fieldOf(post, post.publishAt, ['publishAt', ...DATE_ALIASES.publishAt, 'date']) };
+  if (post.expires) return { post, state: now < post.expires ? 'expiring' : 'expired', moment: post.expires, field: fieldOf(post, post.expires, ['expires', ...DATE_ALIASES.expires]) };
+  return undefined;
+}
+
+/** Which of `fields` the author wrote with this moment, in the order given. */
+function fieldOf(post: Post, moment: Date, fields: readonly string[]): string | undefined {
+  const written = post.writtenDates ?? [];
+  for (const field of fields) if (written.some((date) => date.field === field && date.date.getTime() === moment.getTime())) return field;
+  return undefined;
+}
+
+/** How many entries are in each state. */
+export function planCounts(entries: readonly PlanEntry[]): Record<PlanState, number> {
+  const counts: Record<PlanState, number> = { scheduled: 0, expiring: 0, draft: 0, expired: 0 };
+  for (const entry of entries) counts[entry.state]++;
+  return counts;
+}

@@ -4,7 +4,9 @@
  * gives, so that no output and no diagnostic depends on which way was taken.
  */
 import { describe, expect, it } from 'vitest';
+import matter from 'gray-matter';
 import { parseIsoDate } from '../src/load/frontMatter.js';
+import { splitFrontMatter } from '../src/load/parsePost.js';
 import { readPlainMapping } from '../src/load/plainYaml.js';
 import { parsedYamlData, parseYamlMapping, type YamlData } from '../src/load/yamlData.js';
 import { countWords, renderSummary } from '../src/render/article.js';
@@ -199,5 +201,35 @@ describe('summaries that open with plain paragraphs', () => {
     const config = testConfig({ feeds: { summaryLength: 40 } });
     const summary = renderSummary({ summaryMarkdown: `${plain}\n\n${'<div>'.repeat(120)}deep`, bodyMarkdown: '', url: PAGE, lang: 'en' }, config);
     expect(summary.warnings).toEqual([expect.stringContaining('HTML elements nested deeper than 110 levels')]);
+  });
+});
+
+describe('splitting a file at its front matter', () => {
+  /** gray-matter's reading: the body it gives, and the texts it hands to the YAML parser (or what it throws). */
+  const split = (text: string, by: (text: string, parseYaml: (source: string) => object) => string) => {
+    const handed: string[] = [];
+    try {
+      return { body: by(text, (source) => (handed.push(source), {})), handed };
+    } catch (error) {
+      return { error: String(error), handed };
+    }
+  };
+  const refuse = (): never => {
+    throw new Error('refused');
+  };
+  const byGrayMatter = (text: string, parseYaml: (source: string) => object) =>
+    matter(text, { language: 'yaml', engines: { yaml: parseYaml, js: refuse, javascript: refuse } }).content;
+
+  it.each([
+    ['front matter and a body', '---\ntitle: x\n---\n\nBody\n'],
+    ['a closing line with more after ---', '---\ntitle: x\n----- not a rule\nBody'],
+    ['no closing line', '---\ntitle: x\n'],
+    ['front matter of comments only', '---\n# a note\n  # another\n---\nBody'],
+    ['empty front matter', '---\n---\nBody'],
+    ['a line break, then a carriage return', '---\ntitle: x\n---\r\nBody'],
+    ['a language after the opening line', '---yaml\ntitle: x\n---\nBody'],
+    ['four dashes', '----\ntitle: x\n---\nBody'],
+  ])('%s: as gray-matter splits it', (_name, text) => {
+    expect(split(text, splitFrontMatter)).toEqual(split(text, byGrayMatter));
   });
 });

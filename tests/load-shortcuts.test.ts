@@ -130,6 +130,15 @@ describe('dates with a written offset', () => {
     expect(parseIsoDate('2026-03-14T09:00', 'America/New_York')?.toISOString()).toBe('2026-03-14T13:00:00.000Z');
   });
 
+  it('a date read again (as in a translation) is the same instant, in its own zone, as a Date of its own', () => {
+    const first = parseIsoDate('2026-05-01T10:00', 'Asia/Amman');
+    const again = parseIsoDate('2026-05-01T10:00', 'Asia/Amman');
+    expect(again).toEqual(first);
+    expect(again).not.toBe(first);
+    expect(parseIsoDate('2026-05-01T10:00', 'UTC')?.toISOString()).toBe('2026-05-01T10:00:00.000Z');
+    expect(parseIsoDate(' 2026-05-01T10:00 ', 'Asia/Amman')).toEqual(first);
+  });
+
   it('an impossible date with an offset is still refused', () => {
     expect(parseIsoDate('2026-02-30T10:00:00+03:00', 'Asia/Amman')).toBeUndefined();
     expect(parseIsoDate('2026-03-14T24:30:00Z', 'Asia/Amman')).toBeUndefined();

@@ -169,15 +169,18 @@ describe('summaries that open with plain paragraphs', () => {
   it.each([
     ['one paragraph', plain],
     ['paragraphs and headings, after blank lines', `\n\n${plain}\n\n### Legal analysis\n \n${arabic}\n\n# x`],
+    ['strong emphasis', '**411 cases** of detention under article **109**, and **٣ حالات**؛ **x**.'],
+    ['a tight list, then a paragraph', `- release them;\n- **411 cases** in Tell Hamra;\n- ${arabic}\n\n${plain}`],
   ])('%s: give the HTML that marked and the sanitiser give', (_name, markdown) => {
     expect(plainOpeningHtml(markdown)).toEqual({ html: rendered(markdown), complete: true });
   });
 
   it.each([
-    ['a list', `${plain}\n\n- one\n- two`],
+    ['an ordered list', `${plain}\n\n1. one\n2. two`],
     ['a link defined after them', `${plain}\n\n[see][ref]\n\n[ref]: https://example.org/`],
     ['a quote nested deeper than the limit', `${plain}\n\n${'> '.repeat(40)}deep`],
     ['a code fence', `${arabic}\n\n\`\`\`\ncode\n\`\`\``],
+    ['a link', `${plain}\n\n[a report](../reports/)`],
   ])('followed by %s: give the start of what the whole renders to', (_name, markdown) => {
     const opening = plainOpeningHtml(markdown);
     expect(opening?.complete).toBe(false);
@@ -185,15 +188,20 @@ describe('summaries that open with plain paragraphs', () => {
   });
 
   it.each([
-    ['emphasis', 'A **bold** claim'],
     ['an autolink', 'See www.example.org today'],
     ['an e-mail address', 'Write to press@example.org'],
     ['an entity', 'Smith &amp; Jones'],
-    ['a list', '- one'],
+    ['a list marked with +', '+ one'],
     ['an ordered list', '2024. A year'],
     ['a two-line paragraph', 'one\ntwo'],
     ['a no-break space', 'a\u00A0b'],
     ['a heading with closing hashes', '## Title ##'],
+    ['strong emphasis that opens after a letter', 'a**b**'],
+    ['strong emphasis around a space', '** b**'],
+    ['emphasis', 'an *emphasised* word'],
+    ['a list that a later item continues, loosely', '- one\n\n- two'],
+    ['a list whose item goes on, indented, after a blank line', '- one\n\n  more of one'],
+    ['a list item that is itself a list', '- 1. one'],
   ])('opening with %s: are rendered', (_name, markdown) => {
     expect(plainOpeningHtml(markdown)).toBeUndefined();
   });

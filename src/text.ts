@@ -12,9 +12,22 @@ const FORBIDDEN_CHARACTERS =
 
 const BIDI_OVERRIDES = /[\u202A-\u202E]/;
 
+/**
+ * Whether `text` may hold a forbidden character: false proves it holds none.
+ * A plain character class, several times faster than FORBIDDEN_CHARACTERS
+ * (whose surrogate look-arounds slow every position), and almost every text
+ * of an archive has none; any surrogate sends the text on to the full regex,
+ * which tells a pair from a lone half.
+ */
+function mayHoldForbiddenCharacter(text: string): boolean {
+  return MAYBE_FORBIDDEN.test(text);
+}
+
+const MAYBE_FORBIDDEN = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u202A-\u202E\uD800-\uDFFF\uFFFE\uFFFF]/;
+
 /** Removes characters that cannot appear in an XML document or a clean JSON string, and bidi overrides. */
 export function stripForbiddenCharacters(text: string): string {
-  return text.replace(FORBIDDEN_CHARACTERS, '');
+  return mayHoldForbiddenCharacter(text) ? text.replace(FORBIDDEN_CHARACTERS, '') : text;
 }
 
 /** A forbidden character found in a text, with what kind of harm it does. */
@@ -26,6 +39,7 @@ export interface ForbiddenCharacter {
 
 /** Every forbidden character of `text`, in order. */
 export function forbiddenCharacters(text: string): ForbiddenCharacter[] {
+  if (!mayHoldForbiddenCharacter(text)) return [];
   return [...text.matchAll(FORBIDDEN_CHARACTERS)].map((match) => ({ index: match.index, kind: BIDI_OVERRIDES.test(match[0]) ? 'bidi' : 'control' }));
 }
 
@@ -65,6 +79,7 @@ export function closeIsolatesPerParagraph(markdown: string): string {
 
 /** Index of the first forbidden character, or -1. */
 export function indexOfForbiddenCharacter(text: string): number {
+  if (!mayHoldForbiddenCharacter(text)) return -1;
   return text.search(FORBIDDEN_CHARACTERS);
 }
 

@@ -54,9 +54,24 @@ const refuseCode = (): never => {
 class FrontMatterRefused extends Error {}
 
 /** Splits a post file (forbidden characters already removed) into its front matter, handed to `parseYaml`, and its Markdown body. */
-function splitFrontMatter(text: string, parseYaml: (source: string) => object): string {
-  return matter(text, { language: 'yaml', engines: { yaml: parseYaml, js: refuseCode, javascript: refuseCode } }).content;
+export function splitFrontMatter(text: string, parseYaml: (source: string) => object): string {
+  if (!text.startsWith('---\n')) return matter(text, { language: 'yaml', engines: { yaml: parseYaml, js: refuseCode, javascript: refuseCode } }).content;
+  // What gray-matter does for the usual opening, a bare --- line (no language named after it),
+  // without the copy of the whole file into a buffer that it makes first.
+  const rest = text.slice(3);
+  const found = rest.indexOf(CLOSING);
+  const close = found < 0 ? rest.length : found;
+  const yaml = rest.slice(0, close);
+  // Front matter of nothing but comments and white space is not handed to the parser.
+  if (yaml.replace(/^\s*#[^\n]+/gm, '').trim() !== '') parseYaml(yaml);
+  if (found < 0) return '';
+  const body = rest.slice(close + CLOSING.length);
+  const afterReturn = body.startsWith('\r') ? body.slice(1) : body;
+  return afterReturn.startsWith('\n') ? afterReturn.slice(1) : afterReturn;
 }
+
+/** gray-matter's closing delimiter: the first line that starts with ---. */
+const CLOSING = '\n---';
 
 /** Identifies the exact text a post was loaded from. */
 export function sourceHash(text: string): string {

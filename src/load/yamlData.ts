@@ -1,5 +1,6 @@
 import { isMap, isNode, isScalar, LineCounter, parseDocument, visit, type Document } from 'yaml';
 import { closeIsolates, forbiddenCharacters, stripForbiddenCharacters } from '../text.js';
+import { plainNodeAt, readPlainMapping, type PlainMapping } from './plainYaml.js';
 
 export interface Position {
   readonly line: number;
@@ -40,12 +41,46 @@ const ALLOWED_TAGS = new Set([
  * before the YAML text starts, so that positions name lines of the whole file.
  */
 export function parseYamlMapping(text: string, lineOffset = 0): YamlData {
+  const plain = readPlainMapping(text);
+  return plain ? plainYamlData(plain, lineOffset) : parsedYamlData(text, lineOffset);
+}
+
+/** Front matter of the plain shape (see `readPlainMapping`): what `parsedYamlData` gives for it, without the general parser. */
+function plainYamlData(plain: PlainMapping, lineOffset: number): YamlData {
   const lineCounter = new LineCounter();
-  const document = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false, schema: 'core' });
-  const at = (offset: number): Position => {
+  for (const offset of plain.lineStarts) lineCounter.addNewLine(offset);
+  const at = positionIn(lineCounter, lineOffset);
+  const start = at(plain.root.offset);
+  const positionOf = (path: readonly (string | number)[]): Position => {
+    for (let length = path.length; length > 0; length--) {
+      const node = plainNodeAt(plain.root, path.slice(0, length));
+      if (node) return at(node.offset);
+    }
+    return start;
+  };
+  const keys = plain.keys.map(({ name, offset }) => ({ name, position: at(offset) }));
+  const repairs: YamlProblem[] = [];
+  const data = cleanValue(plain.root.value, [], repairer(positionOf, repairs)) as Record<string, unknown>;
+  return { data, positionOf, keys, problems: [], repairs };
+}
+
+function positionIn(lineCounter: LineCounter, lineOffset: number): (offset: number) => Position {
+  return (offset) => {
     const { line, col } = lineCounter.linePos(offset);
     return { line: line + lineOffset, column: col };
   };
+}
+
+/** Reports a value cleaned as it was read (see `cleanValue`) where it was written. */
+function repairer(positionOf: (path: readonly (string | number)[]) => Position, repairs: YamlProblem[]): Repaired {
+  return (path, message) => repairs.push({ position: positionOf(path), field: path.map(String).join('.'), message });
+}
+
+/** Any YAML text, read by the `yaml` library with every node's position: `parseYamlMapping` without its shortcut. */
+export function parsedYamlData(text: string, lineOffset: number): YamlData {
+  const lineCounter = new LineCounter();
+  const document = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false, schema: 'core' });
+  const at = positionIn(lineCounter, lineOffset);
   const problems: YamlProblem[] = [];
   // One mistake often yields several parser errors at one place; the first says it best.
   const reported = new Set<number>();
@@ -78,9 +113,7 @@ export function parseYamlMapping(text: string, lineOffset = 0): YamlData {
   const repairs: YamlProblem[] = [];
   if (problems.length === 0) {
     // YAML escapes such as "\u0001" or "\u202E" decode to characters no feed may carry.
-    const repaired = (path: readonly (string | number)[], message: string) =>
-      repairs.push({ position: positionOf(path), field: path.map(String).join('.'), message });
-    const value: unknown = cleanValue(document.toJS({ maxAliasCount: 50 }), [], repaired);
+    const value: unknown = cleanValue(document.toJS({ maxAliasCount: 50 }), [], repairer(positionOf, repairs));
     if (value !== null && value !== undefined) {
       if (typeof value === 'object' && !Array.isArray(value)) data = value as Record<string, unknown>;
       else problems.push({ position: start, field: 'yaml', message: 'front matter must be a mapping of fields' });

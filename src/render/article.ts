@@ -2,7 +2,7 @@ import type { Limits, SiteConfig } from '../config.js';
 import { markdownToHtml } from './markdown.js';
 import { flattenNesting } from './nesting.js';
 import { sanitizeHtml, type SanitizedHtml } from './sanitize.js';
-import { summarizeHtmlReporting } from './summary.js';
+import { plainOpeningHtml, summarizeHtmlReporting } from './summary.js';
 
 /** An author's own summary may run longer than a derived one, but not without limit. */
 const AUTHORED_SUMMARY_FACTOR = 3;
@@ -66,11 +66,21 @@ export interface SummarySource {
 export function renderSummary(source: SummarySource, config: SiteConfig): Rendered {
   const limit = config.feeds.summaryLength;
   if (source.summaryMarkdown === undefined) {
-    const { html } = renderSafely(openingBlocks(source.bodyMarkdown, limit * OPENING_FACTOR), source.url, config.limits);
+    const opening = openingBlocks(source.bodyMarkdown, limit * OPENING_FACTOR);
+    const plain = plainOpeningHtml(opening);
+    if (plain) {
+      // Cut within plain opening paragraphs, the summary is what they alone give (see `plainOpeningHtml`).
+      const summary = summarizeHtmlReporting(plain.html, limit, source.lang);
+      if (plain.complete || summary.truncated) return { html: summary.html, warnings: [] };
+    }
+    const { html } = renderSafely(opening, source.url, config.limits);
     return { html: summarizeHtmlReporting(html, limit, source.lang).html, warnings: [] };
   }
   const shown = limit * AUTHORED_SUMMARY_FACTOR;
-  const { html, flattened } = renderSafely(openingBlocks(source.summaryMarkdown, shown * OPENING_FACTOR), source.url, config.limits);
+  const opening = openingBlocks(source.summaryMarkdown, shown * OPENING_FACTOR);
+  // An author's summary is warned about as a whole (how deep it nests), so only a wholly plain one skips rendering.
+  const plain = plainOpeningHtml(opening);
+  const { html, flattened } = plain?.complete ? { html: plain.html, flattened: false } : renderSafely(opening, source.url, config.limits);
   const summary = summarizeHtmlReporting(html, shown, source.lang);
   const warnings = [
     ...(summary.truncated ? [`summary is longer than the ${shown} characters shown (${AUTHORED_SUMMARY_FACTOR} × feeds.summaryLength); it is cut at a word`] : []),
@@ -118,7 +128,48 @@ function startOf(block: string, chars: number): string {
  */
 export function countWords(markdown: string): number {
   // A link target or tag never spans another `(` or `<`: a text of thousands of unclosed `<` is read once, not once per `<`.
-  return markdown.replace(/\]\([^()]*\)|<[^<>]*>/g, ' ').match(/[\p{L}\p{N}][\p{L}\p{N}\p{M}'’-]*/gu)?.length ?? 0;
+  const text = markdown.replace(/\]\([^()]*\)|<[^<>]*>/g, ' ');
+  // What /[\p{L}\p{N}][\p{L}\p{N}\p{M}'’-]*/gu would match, counted without making a string of each word.
+  let words = 0;
+  let inWord = false;
+  for (let i = 0; i < text.length; i++) {
+    let code = text.charCodeAt(i);
+    if (code >= 0xd800 && code <= 0xdbff && i + 1 < text.length) {
+      const low = text.charCodeAt(i + 1);
+      if (low >= 0xdc00 && low <= 0xdfff) {
+        code = text.codePointAt(i) ?? code;
+        i++;
+      }
+    }
+    const kind = wordCharacterKind(code);
+    if (inWord && kind !== NOT_IN_WORD) continue;
+    inWord = kind === STARTS_WORD;
+    if (inWord) words++;
+  }
+  return words;
+}
+
+const NOT_IN_WORD = 0;
+/** A letter or a number: a word starts with one. */
+const STARTS_WORD = 1;
+/** A combining mark, an apostrophe or a hyphen: part of a word already begun. */
+const CONTINUES_WORD = 2;
+const STARTS = /[\p{L}\p{N}]/u;
+const CONTINUES = /[\p{M}'’-]/u;
+/** The kind of each character of the Basic Multilingual Plane, filled on first use. */
+let bmpKinds: Uint8Array | undefined;
+
+function wordCharacterKind(code: number): number {
+  if (code > 0xffff) return classify(String.fromCodePoint(code));
+  if (!bmpKinds) {
+    bmpKinds = new Uint8Array(0x10000);
+    for (let c = 0; c < 0x10000; c++) bmpKinds[c] = classify(String.fromCharCode(c));
+  }
+  return bmpKinds[code] ?? NOT_IN_WORD;
+}
+
+function classify(character: string): number {
+  return STARTS.test(character) ? STARTS_WORD : CONTINUES.test(character) ? CONTINUES_WORD : NOT_IN_WORD;
 }
 
 /** Minutes to read at about 200 words a minute (a common newsroom figure), at least one. */

@@ -1,5 +1,5 @@
 import { Parser } from 'htmlparser2';
-import { escapeHtml } from '../text.js';
+import { escapeHtml, indexOfForbiddenCharacter } from '../text.js';
 import { plainText } from './plainText.js';
 
 /** Elements whose content is not prose: never part of a summary. */
@@ -117,4 +117,79 @@ function wordSegmenter(lang: string): Intl.Segmenter {
  */
 export function htmlToText(html: string): string {
   return plainText(html);
+}
+
+/**
+ * Characters after which Markdown may read a text otherwise than as plain
+ * words: markup, escapes, entities, HTML, links and autolinks, tabs and white
+ * space other than the space.
+ */
+const MARKDOWN_SYNTAX = /[\\`*_~[\]!<>&|#@\t\n\v\f\r\u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000\uFEFF]|:\/\/|www\./i;
+/** How a line opens a list, a rule or a setext underline rather than a paragraph. */
+const BLOCK_OPENER = /^(?:[-+=]|\d{1,9}[.)])/;
+const HEADING = /^(#{1,6}) (.*)$/;
+
+/**
+ * Strong emphasis that Markdown cannot read otherwise: `**` after the start or
+ * a space, words without other syntax that begin and end with a letter or a
+ * digit, and `**` before the end, a space or a closing punctuation mark.
+ */
+const STRONG = /(^| )\*\*([\p{L}\p{N}](?:[^*_~`\\[\]!<>&|#@]*[\p{L}\p{N}])?)\*\*(?=$|[ .,;:?)،؛؟])/gu;
+
+/**
+ * The HTML that the leading blocks of `markdown` (split at blank lines) render
+ * to, sanitised, when they are one-line paragraphs, headings and tight `- `
+ * lists of plain words (with strong emphasis, see STRONG): what `marked` and
+ * the sanitiser give for them, byte for byte, without running either.
+ * `complete` says whether that is all of `markdown`. The blocks after them
+ * cannot change how they render (none can hold a reference to a link defined
+ * later, and a list is only taken when what follows cannot continue it), so
+ * when a summary is cut within them, the rest need not be rendered at all.
+ * Most summaries, written or derived, open with such blocks, and rendering
+ * costs more than the rest of loading a post. Undefined when the first block
+ * is anything else.
+ */
+export function plainOpeningHtml(markdown: string): { html: string; complete: boolean } | undefined {
+  if (indexOfForbiddenCharacter(markdown) >= 0) return undefined;
+  // Blank lines before the first block render to nothing (a body often starts with one, after the front matter).
+  const blocks = markdown.replace(/^\n+/, '').split(/\n[ \t]*\n/);
+  let html = '';
+  let count = 0;
+  for (const block of blocks) {
+    const blockHtml = plainBlockHtml(block, blocks[count + 1]);
+    if (blockHtml === undefined) break;
+    html += blockHtml;
+    count++;
+  }
+  return count === 0 ? undefined : { html, complete: count === blocks.length };
+}
+
+/** A heading, a tight list or a paragraph of plain words, as HTML; `next` is the block after it. */
+function plainBlockHtml(block: string, next: string | undefined): string | undefined {
+  const heading = HEADING.exec(block);
+  if (heading) {
+    const level = heading[1]?.length ?? 1;
+    const text = heading[2] ?? '';
+    return isPlainLine(text) ? `<h${level}>${text}</h${level}>\n` : undefined;
+  }
+  if (block.startsWith('- ')) {
+    // An indented block or another list item after the blank line would make the list loose, or continue an item.
+    if (next !== undefined && !/^[^\s*+\-\d]/.test(next)) return undefined;
+    const items = block.split('\n').map((line) => (line.startsWith('- ') ? plainInlineHtml(line.slice(2)) : undefined));
+    if (items.some((item) => item === undefined)) return undefined;
+    return `<ul>\n${items.map((item) => `<li>${item ?? ''}</li>\n`).join('')}</ul>\n`;
+  }
+  const inline = plainInlineHtml(block);
+  return inline === undefined ? undefined : `<p>${inline}</p>\n`;
+}
+
+/** One line of plain words and strong emphasis that opens no block of its own, as HTML. */
+function plainInlineHtml(text: string): string | undefined {
+  if (BLOCK_OPENER.test(text) || !isPlainLine(text.replace(STRONG, '$1$2'))) return undefined;
+  return text.replace(STRONG, '$1<strong>$2</strong>');
+}
+
+/** Words on one line, starting and ending with a visible character, in which Markdown sees no syntax. */
+function isPlainLine(text: string): boolean {
+  return text.length > 0 && text.trim() === text && !MARKDOWN_SYNTAX.test(text);
 }

@@ -1,6 +1,8 @@
 /** Interface text from i18next, with Arabic's six plural forms. */
 import { describe, expect, it } from 'vitest';
 import { formatDate, languageName, translator } from '../src/i18n/index.js';
+import { contentHtml } from '../src/render/content.js';
+import { testConfig } from './support/site.js';
 
 describe('localisation', () => {
   it('uses all six Arabic plural forms for counts', () => {
@@ -18,7 +20,8 @@ describe('localisation', () => {
     const t = translator('en');
     expect(t('cli.posts', { count: 1 })).toBe('1 post');
     expect(t('cli.posts', { count: 1200 })).toBe('1,200 posts');
-    expect(t('content.readingTime', { count: 3 })).toBe('3 minutes read');
+    expect(t('content.readingTime', { count: 3 })).toBe('3-minute read');
+    expect(t('content.readingTime', { count: 1 })).toBe('1-minute read');
   });
 
   it('translates the interface text of feeds into Arabic', () => {
@@ -35,5 +38,24 @@ describe('localisation', () => {
     const date = new Date('2026-03-14T06:00:00Z');
     expect(formatDate(date, 'en', 'Asia/Amman')).toBe('March 14, 2026');
     expect(formatDate(date, 'ar', 'Asia/Amman')).toContain('مارس');
+  });
+
+  it('names a related article\'s language in the reader\'s language, and a translation in its own', () => {
+    const config = testConfig();
+    const html = contentHtml(
+      {
+        lang: 'ar',
+        bodyHtml: '<p>نص</p>',
+        readingMinutes: 1,
+        translations: [{ lang: 'en', url: 'https://rights.example.org/en/x/' }],
+        related: [{ lang: 'en', url: 'https://rights.example.org/en/y/', title: 'A report', date: new Date('2026-03-01T00:00:00Z') }],
+      },
+      config,
+    );
+    expect(html).toContain('(باللغة الإنجليزية)');
+    expect(html).not.toContain('(باللغة English)');
+    expect(html).toContain('>English</a>');
+    expect(languageName('en', 'ar')).toBe('الإنجليزية');
+    expect(languageName('ar')).toBe('العربية');
   });
 });

@@ -53,9 +53,13 @@ export function hasResources(lang: string): boolean {
   return lang in resources;
 }
 
-/** A language's own name for itself ("English", "العربية"), from the platform's CLDR data. */
-export function languageName(lang: string): string {
-  return new Intl.DisplayNames([lang], { type: 'language' }).of(lang) ?? lang;
+/**
+ * A language's name from the platform's CLDR data: by default its own name for
+ * itself ("English", "العربية"), as a language switcher shows it; in another
+ * language where a sentence of that language names it ("الإنجليزية").
+ */
+export function languageName(lang: string, inLanguage: string = lang): string {
+  return new Intl.DisplayNames([inLanguage], { type: 'language' }).of(lang) ?? lang;
 }
 
 /** A calendar date as readers of `lang` write it, in the site's time zone. */

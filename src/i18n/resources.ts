@@ -38,8 +38,8 @@ export const resources = {
         availableIn: 'Available in:',
         related: 'Related articles',
         inLanguage: '(in {{language}})',
-        readingTime_one: '{{count, number}} minute read',
-        readingTime_other: '{{count, number}} minutes read',
+        readingTime_one: '{{count, number}}-minute read',
+        readingTime_other: '{{count, number}}-minute read',
       },
       cli: {
         posts_one: '{{count, number}} post',

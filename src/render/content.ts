@@ -45,7 +45,7 @@ export function contentHtml({ lang, bodyHtml, readingMinutes, translations, rela
     const items = related.map((item) => {
       const foreign = item.lang !== lang;
       const attributes = foreign ? ` hreflang="${item.lang}" lang="${item.lang}" dir="${directionOf(config, item.lang)}"` : '';
-      const note = foreign ? ` ${escapeHtml(t('content.inLanguage', { language: languageName(item.lang) }))}` : '';
+      const note = foreign ? ` ${escapeHtml(t('content.inLanguage', { language: languageName(item.lang, lang) }))}` : '';
       const date = escapeHtml(formatDate(item.date, lang, config.timeZone));
       return `<li><a href="${escapeHtml(item.url)}"${attributes}>${escapeHtml(item.title)}</a>${note} · ${date}</li>`;
     });

@@ -5,6 +5,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { build as buildFeeds, buildPaths, type BuildResult } from './api.js';
 import { BuildSetupError, loadConfigFile, openPostsDir } from './build.js';
 import { EXIT } from './exitCodes.js';
+import { farFutureDates } from './load/plausibleDates.js';
 import { newPostFiles, slugProblem, starterSite, type StarterFile } from './init/starter.js';
 import { FilesInTheWay, writeStarterFiles } from './init/write.js';
 import { packageVersion } from './version.js';
@@ -156,12 +157,13 @@ async function plan(options: CommonOptions & { json?: boolean }): Promise<number
 
 async function check(options: CommonOptions): Promise<number> {
   const config = await loadConfigFile(options.config);
+  const now = options.now ? parseNow(options.now, config.timeZone) : new Date();
   const source = openPostsDir(options.posts);
   const result = loadPosts(source.files, config);
   // What the last build published, to list the corrections its feeds do not date.
   const { previous } = openPrevious(resolveStateDir(options.stateDir, options.config));
   const undated = undatedCorrections(result.posts, previous);
-  const diagnostics = sortDiagnostics([...result.diagnostics, ...undated.map((correction) => undatedWarning(correction, previous.at))]);
+  const diagnostics = sortDiagnostics([...result.diagnostics, ...farFutureDates(result.posts, now), ...undated.map((correction) => undatedWarning(correction, previous.at))]);
   printDiagnostics(diagnostics);
   const errors = diagnostics.filter((d) => d.severity === 'error').length;
   const warnings = diagnostics.length - errors;
@@ -279,7 +281,9 @@ withCommonOptions(program.command('plan').description('list drafts and the posts
     process.exitCode = await plan(options);
   });
 
-withStateOption(withCommonOptions(program.command('check').description('validate the posts and config, and list published articles corrected without a new updated date; write nothing'))).action(async (options: CommonOptions) => {
+withStateOption(withCommonOptions(program.command('check').description('validate the posts and config, and list published articles corrected without a new updated date; write nothing')))
+  .option('--now <iso-date>', 'the clock against which dates are judged (a date typed far into the future is a warning)', validIsoArgument)
+  .action(async (options: CommonOptions) => {
   process.exitCode = await check(options);
 });
 

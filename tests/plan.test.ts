@@ -69,3 +69,14 @@ describe('the build summary', () => {
     expect(run.stdout).toMatch(/^en 2 posts, ar 0 posts \(held back: 3 scheduled, 1 draft, 1 expired\);/);
   });
 });
+
+describe('nashra check --now', () => {
+  it('judges dates against the given clock: a date typed ten years ahead of it is a warning', async () => {
+    const dir = await siteOnDisk({ 'en/typo.md': post('title: Typo\ndate: 2062-05-01T10:00:00+03:00') });
+    const later = await runCli(['check', '--now', '2060-01-01T00:00:00Z'], dir);
+    expect(later.stderr).toBe('');
+    const now = await runCli(['check', '--now', NOW], dir);
+    expect(now.code).toBe(0);
+    expect(now.stderr).toMatch(/^posts\/en\/typo\.md:3:\d+ warning .*date/m);
+  });
+});

@@ -71,6 +71,9 @@ function createFrontMatterSchema(timeZone: string) {
       })
       .optional(),
     summary: text.optional(),
+    /** Hugo's and Jekyll's summary fields: the summary when `summary` is not given. */
+    description: text.optional(),
+    excerpt: text.optional(),
     categories: oneOrMany(category).optional(),
     tags: oneOrMany(nonEmptyText.transform(plainText))
       .transform((tags) => tags.filter((tag) => tag.length > 0))
@@ -118,9 +121,12 @@ export const DATE_ALIASES = {
 
 export type AliasedField = keyof typeof DATE_ALIASES;
 
+/** Other tools' names for the summary, read in this order when `summary` is not given. */
+export const SUMMARY_ALIASES = ['description', 'excerpt'] as const;
+
 export const KNOWN_FIELDS = [
   'title', 'date', 'updated', 'translationKey', 'slug', 'id', 'summary', 'categories', 'tags', 'author', 'image', 'draft', 'publishAt', 'expires', 'canonical', 'related',
-  'published', ...Object.values(DATE_ALIASES).flat(),
+  'published', ...Object.values(DATE_ALIASES).flat(), ...SUMMARY_ALIASES, 'lang', 'permalink',
 ] as const;
 
 /**

@@ -12,7 +12,7 @@ import { flattenNesting } from '../render/nesting.js';
 import { htmlToText } from '../render/summary.js';
 import { articleUrl } from '../urls.js';
 import { defaultIdOf } from './itemId.js';
-import { frontMatterSchema, HIDING_FIELDS, KNOWN_FIELDS, resolveDateAliases, type AliasedField, type FrontMatter } from './frontMatter.js';
+import { frontMatterSchema, HIDING_FIELDS, KNOWN_FIELDS, resolveDateAliases, SUMMARY_ALIASES, type AliasedField, type FrontMatter } from './frontMatter.js';
 import { datesOutOfRange } from './plausibleDates.js';
 import { markupRemoved } from './plainFields.js';
 import { schemaProblems } from './schemaIssues.js';
@@ -140,6 +140,7 @@ export function readFrontMatter(file: SourceFile, config: SiteConfig): { frontMa
   }
   if (!withinLimits(result.data, config.limits, source, report)) return { diagnostics };
   warnAboutMissingAltText(result.data, source, report);
+  warnAboutOtherToolsFields(result.data, file.lang, source, report);
   for (const removed of markupRemoved(source.data)) report(source.positionOf(removed.path), 'warning', removed.field, removed.message);
   const intent = publicationIntent(result.data, config, source, report);
   const dates = writtenDates(result.data, source);
@@ -216,6 +217,25 @@ function warnAboutMissingAltText(fm: FrontMatter, source: YamlData, report: Repo
   report(imageLine, 'warning', 'image.alt', 'image.alt is missing: the image is published with an empty text alternative; describe it for readers who cannot see it');
 }
 
+/** Which field gives the summary an author wrote: `summary`, else Hugo's and Jekyll's `description`, else Jekyll's `excerpt`. */
+function summaryField(fm: FrontMatter): 'summary' | (typeof SUMMARY_ALIASES)[number] {
+  return fm.summary !== undefined ? 'summary' : (SUMMARY_ALIASES.find((field) => fm[field] !== undefined) ?? 'summary');
+}
+
+/**
+ * Fields that Hugo and Jekyll posts carry and nashra reads otherwise: said,
+ * not ignored in silence, when what they ask is not what nashra does.
+ */
+function warnAboutOtherToolsFields(fm: FrontMatter, lang: string, source: YamlData, report: Report): void {
+  const used = summaryField(fm);
+  for (const field of SUMMARY_ALIASES) {
+    if (field !== used && fm[field] !== undefined && fm[field] !== fm[used]) report(source.positionOf([field]), 'warning', field, `${field} is ignored: the summary is taken from ${used}`);
+  }
+  const written = source.data.lang;
+  if (written !== undefined && String(written) !== lang) report(source.positionOf(['lang']), 'warning', 'lang', `lang "${String(written)}" is ignored: a post's language is its folder's (posts/${lang}/)`);
+  if (source.data.permalink !== undefined) report(source.positionOf(['permalink']), 'warning', 'permalink', `permalink is ignored: article URLs come from the language's urlPattern and the post's slug; set slug, or canonical for the address of an original published elsewhere`);
+}
+
 /** Validates one post file. Pure: no disk, no clock. */
 export function parsePost(file: SourceFile, config: SiteConfig): ParsedPost {
   const { frontMatter, diagnostics } = readFrontMatter(file, config);
@@ -224,7 +244,8 @@ export function parsePost(file: SourceFile, config: SiteConfig): ParsedPost {
   const slug = fm.slug ?? fileSlug(file.path);
   const categories = (fm.categories ?? []).filter((path) => path.length > 0);
   const url = articleUrl(config, { lang: file.lang, slug, topCategory: categories[0]?.[0], date: fm.date });
-  const summary = { summaryMarkdown: fm.summary || undefined, url, position: source.positionOf(['summary']) };
+  const authored = summaryField(fm);
+  const summary = { summaryMarkdown: fm[authored] || undefined, url, position: source.positionOf([authored]) };
   const derived = deriveFromBody(file, body, summary, config, diagnostics);
   if (!derived) return { diagnostics };
   const post: Post = {
@@ -237,12 +258,12 @@ export function parsePost(file: SourceFile, config: SiteConfig): ParsedPost {
     date: fm.date,
     updated: intent.updated,
     translationKey: fm.translationKey,
-    summaryMarkdown: fm.summary || undefined,
+    summaryMarkdown: fm[authored] || undefined,
     summaryHtml: derived.summaryHtml,
     summaryText: htmlToText(derived.summaryHtml),
     wordCount: derived.wordCount,
     sourceHash: sourceHash(file.text),
-    contentHash: contentHash(fm.title, fm.summary, body),
+    contentHash: contentHash(fm.title, fm[authored], body),
     categories,
     tags: uniqueInOrder(fm.tags ?? []),
     authors: fm.author ?? [],

@@ -2,7 +2,8 @@
  * Posts written for Hugo or Jekyll carry fields nashra names otherwise: a
  * `description` (Hugo, Jekyll) or `excerpt` (Jekyll) is the summary when no
  * `summary` is given, and a `lang` or `permalink` that nashra does not follow
- * is said at its line rather than ignored in silence.
+ * is said at its line rather than ignored in silence. Jekyll's dates
+ * (`2026-03-04 10:00:00 +0300`) are read as written.
  */
 import { describe, expect, it } from 'vitest';
 import { formatDiagnostic } from '../src/diagnostics.js';
@@ -28,5 +29,10 @@ describe('fields of other tools', () => {
       "posts/ar/x.md:5:12 warning permalink is ignored: article URLs come from the language's urlPattern and the post's slug; set slug, or canonical for the address of an original published elsewhere [permalink]",
     ]);
     expect(load('title: T\ndate: 2026-03-04\nlang: en').diagnostics).toEqual([]);
+  });
+
+  it('reads a Jekyll date, with a space before its offset, as the instant it names', () => {
+    expect(load('title: T\ndate: 2026-03-04 10:00:00 +0300').post?.date.toISOString()).toBe('2026-03-04T07:00:00.000Z');
+    expect(load('title: T\ndate: 2026-03-04 10:00:00 -0500').post?.date.toISOString()).toBe('2026-03-04T15:00:00.000Z');
   });
 });

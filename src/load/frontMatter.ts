@@ -186,7 +186,8 @@ export function isWebUrl(value: string, base = 'https://site.invalid/'): boolean
   return protocol === 'http:' || protocol === 'https:';
 }
 
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}(:?\d{2})?)?)?$/i;
+// Jekyll writes `2026-03-04 10:00:00 +0300`: a space before the offset is read too.
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?( ?(Z|[+-]\d{2}(:?\d{2})?))?)?$/i;
 
 /** Reads an ISO 8601 date or date-time; without an offset it is local time in `timeZone`. */
 export function parseIsoDate(value: string, timeZone: string): Date | undefined {
@@ -214,9 +215,9 @@ function instantOf(trimmed: string, timeZone: string): number | undefined {
   if (!ISO_DATE.test(trimmed)) return undefined;
   // A written offset fixes the instant whatever the zone; reading it in UTC spares the look-up of the zone's offset.
   const zone = HAS_OFFSET.test(trimmed) ? 'utc' : timeZone;
-  const parsed = DateTime.fromISO(trimmed.replace(' ', 'T'), { zone, setZone: false });
+  const parsed = DateTime.fromISO(trimmed.replace(' ', 'T').replace(/ (?=[Zz+-])/, ''), { zone, setZone: false });
   return parsed.isValid ? parsed.toMillis() : undefined;
 }
 
 /** The end of an ISO_DATE whose time carries its offset (a date alone has none: `-14` in 2026-03-14 is its day). */
-const HAS_OFFSET = /\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}(:?\d{2})?)$/i;
+const HAS_OFFSET = /\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)? ?(Z|[+-]\d{2}(:?\d{2})?)$/i;

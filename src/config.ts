@@ -1,4 +1,3 @@
-import { closest, distance } from 'fastest-levenshtein';
 import { DateTime, IANAZone } from 'luxon';
 import { validate as validateCron } from 'node-cron';
 import { z } from 'zod';
@@ -6,6 +5,7 @@ import { diagnostic, sortDiagnostics, type Diagnostic } from './diagnostics.js';
 import { RTL_LANGUAGES, translator, type Translate } from './i18n/index.js';
 import { schemaProblems } from './load/schemaIssues.js';
 import { parseYamlMapping } from './load/yamlData.js';
+import { nearMiss } from './text.js';
 
 /** A BCP 47 language tag as used in feeds (`en`, `ar`, `fr`, `pt-BR`). */
 const LanguageTag = z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'must be a language tag such as "en" or "ar"');
@@ -206,9 +206,8 @@ export function parseConfig(text: string, file: string): ConfigResult {
 
 /** "unknown setting "feed"; did you mean "feeds"?", or the settings that exist there when none is close. */
 function unknownSetting(key: string, known: readonly string[]): string {
-  const suggestion = known.length > 0 ? closest(key, [...known]) : undefined;
-  const near = suggestion !== undefined && (distance(key.toLowerCase(), suggestion.toLowerCase()) <= Math.max(1, Math.min(3, Math.floor(suggestion.length / 3))) || key.toLowerCase() === suggestion.toLowerCase());
-  if (near) return `unknown setting "${key}"; did you mean "${suggestion}"?`;
+  const suggestion = nearMiss(key, known, (meant) => Math.max(1, Math.min(3, Math.floor(meant.length / 3))));
+  if (suggestion !== undefined) return `unknown setting "${key}"; did you mean "${suggestion}"?`;
   return known.length > 0 ? `unknown setting "${key}"; the settings here are ${known.map((name) => `"${name}"`).join(', ')}` : `unknown setting "${key}"`;
 }
 

@@ -1,3 +1,5 @@
+import { closest, distance } from 'fastest-levenshtein';
+
 /**
  * Characters that XML 1.0 forbids (C0 controls other than tab, LF and CR,
  * lone surrogates, U+FFFE and U+FFFF) plus C1 controls and DEL, which are
@@ -128,4 +130,16 @@ export function detachedCopy<T>(value: T, copies = new Map<string, string>()): T
     return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, detachedCopy(item, copies)])) as T;
   }
   return value;
+}
+
+/**
+ * The known name a written one most likely means (a misspelt field or
+ * setting): the closest, when it is within `allowed(closest)` edits or the
+ * same but for case; undefined when nothing is that close.
+ */
+export function nearMiss(name: string, known: readonly string[], allowed: (suggestion: string) => number): string | undefined {
+  if (known.length === 0) return undefined;
+  const suggestion = closest(name, [...known]);
+  const [written, meant] = [name.toLowerCase(), suggestion.toLowerCase()];
+  return written === meant || distance(written, meant) <= allowed(suggestion) ? suggestion : undefined;
 }

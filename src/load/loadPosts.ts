@@ -193,7 +193,7 @@ function knownOrRead(entry: SourceFile | ListedFile, cache: LoadCache | undefine
   if (!cache) return { file };
   const hash = sourceHash(file.text);
   const record = cache.byHash(file.path, file.lang, hash);
-  return record ? { record, hash, stamp } : { file, hash, stamp };
+  return record ? { record, hash, stamp } : { file: { ...file, hash }, hash, stamp };
 }
 
 /** A record as a pool thread sent it, its term counts indexing that thread's string table here. */

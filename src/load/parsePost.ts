@@ -1,12 +1,11 @@
 import { createHash } from 'node:crypto';
 import matter from 'gray-matter';
 import { isMap, isNode, isScalar, isSeq, parseDocument } from 'yaml';
-import { closest, distance } from 'fastest-levenshtein';
 import type { Limits, SiteConfig } from '../config.js';
 import { diagnostic, type Diagnostic } from '../diagnostics.js';
 import type { Post, WrittenDate } from '../model.js';
 import { countWords, renderSummary } from '../render/article.js';
-import { closeIsolatesPerParagraph, detachedCopy, forbiddenCharacters, normaliseLineBreaks, stripForbiddenCharacters, type ForbiddenCharacter } from '../text.js';
+import { closeIsolatesPerParagraph, detachedCopy, forbiddenCharacters, nearMiss, normaliseLineBreaks, stripForbiddenCharacters, type ForbiddenCharacter } from '../text.js';
 import { renderFailureReason } from '../render/failure.js';
 import { flattenNesting } from '../render/nesting.js';
 import { htmlToText } from '../render/summary.js';
@@ -27,6 +26,8 @@ export interface SourceFile {
   readonly text: string;
   /** Why the file could not be read (an errno code such as EACCES); `text` is then empty. */
   readonly unreadable?: string;
+  /** `sourceHash(text)`, when the loader has already taken it to look the file up in the cache. */
+  readonly hash?: string;
 }
 
 export interface ParsedPost {
@@ -262,7 +263,7 @@ export function parsePost(file: SourceFile, config: SiteConfig): ParsedPost {
     summaryHtml: derived.summaryHtml,
     summaryText: htmlToText(derived.summaryHtml),
     wordCount: derived.wordCount,
-    sourceHash: sourceHash(file.text),
+    sourceHash: file.hash ?? sourceHash(file.text),
     contentHash: contentHash(fm.title, fm[authored], body),
     categories,
     tags: uniqueInOrder(fm.tags ?? []),
@@ -326,9 +327,8 @@ function checkNearMissKeys(yaml: YamlData, report: Report): boolean {
   let safe = true;
   for (const key of yaml.keys) {
     if (known.includes(key.name)) continue;
-    const suggestion = closest(key.name, [...known]);
-    const limit = Math.max(1, Math.min(2, Math.floor(suggestion.length / 4)));
-    if (distance(key.name.toLowerCase(), suggestion.toLowerCase()) > limit && key.name.toLowerCase() !== suggestion.toLowerCase()) continue;
+    const suggestion = nearMiss(key.name, known, (meant) => Math.max(1, Math.min(2, Math.floor(meant.length / 4))));
+    if (suggestion === undefined) continue;
     if (HIDING_FIELDS.includes(suggestion)) {
       safe = false;
       report(key.position, 'error', key.name, `unknown field "${key.name}": did you mean "${suggestion}"? The post is not published until the name is fixed, as it may be meant to stay hidden`);

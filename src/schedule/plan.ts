@@ -5,7 +5,7 @@
  * posts alone, so an editor can see what will publish when without a daemon.
  */
 import { DATE_ALIASES } from '../load/frontMatter.js';
-import type { Post } from '../model.js';
+import type { Post, SourcePosition } from '../model.js';
 
 export type PlanState = 'draft' | 'scheduled' | 'expiring' | 'expired';
 
@@ -14,8 +14,9 @@ export interface PlanEntry {
   readonly state: PlanState;
   /** When the post enters the feeds (scheduled) or leaves them (expiring, expired); none for a draft. */
   readonly moment?: Date;
-  /** The front-matter field that sets the moment, as the author wrote it (`publishAt`, `publishDate`, `date`, `expires`…). */
+  /** The front-matter field that sets the moment, as the author wrote it (`publishAt`, `publishDate`, `date`, `expires`…), and where. */
   readonly field?: string;
+  readonly position?: SourcePosition;
 }
 
 const ORDER: readonly PlanState[] = ['scheduled', 'expiring', 'draft', 'expired'];
@@ -40,16 +41,19 @@ function momentOf(entry: PlanEntry): number {
 
 function planOf(post: Post, now: Date): PlanEntry | undefined {
   if (post.draft) return { post, state: 'draft' };
-  if (post.publishAt && now < post.publishAt) return { post, state: 'scheduled', moment: post.publishAt, field: fieldOf(post, post.publishAt, ['publishAt', ...DATE_ALIASES.publishAt, 'date']) };
-  if (post.expires) return { post, state: now < post.expires ? 'expiring' : 'expired', moment: post.expires, field: fieldOf(post, post.expires, ['expires', ...DATE_ALIASES.expires]) };
+  if (post.publishAt && now < post.publishAt) return { post, state: 'scheduled', moment: post.publishAt, ...writtenAs(post, post.publishAt, ['publishAt', ...DATE_ALIASES.publishAt, 'date']) };
+  if (post.expires) return { post, state: now < post.expires ? 'expiring' : 'expired', moment: post.expires, ...writtenAs(post, post.expires, ['expires', ...DATE_ALIASES.expires]) };
   return undefined;
 }
 
-/** Which of `fields` the author wrote with this moment, in the order given. */
-function fieldOf(post: Post, moment: Date, fields: readonly string[]): string | undefined {
+/** Which of `fields` the author wrote with this moment, in the order given, and where. */
+function writtenAs(post: Post, moment: Date, fields: readonly string[]): { field?: string; position?: SourcePosition } {
   const written = post.writtenDates ?? [];
-  for (const field of fields) if (written.some((date) => date.field === field && date.date.getTime() === moment.getTime())) return field;
-  return undefined;
+  for (const field of fields) {
+    const date = written.find((candidate) => candidate.field === field && candidate.date.getTime() === moment.getTime());
+    if (date) return { field, position: date.position };
+  }
+  return {};
 }
 
 /** How many entries are in each state. */

@@ -28,8 +28,7 @@ export function siteTime(moment: Date, timeZone: string): string {
 }
 
 export function formatPlan(entries: readonly PlanEntry[], now: Date, timeZone: string, lang: string, t: Translate): string {
-  const rows = entries.map((entry) => {
-    const position = entry.field ? entry.post.writtenDates?.find((date) => date.field === entry.field)?.position : undefined;
+  const rows = entries.map(({ position, ...entry }) => {
     return [
       t(`plan.state.${entry.state}`),
       entry.moment ? siteTime(entry.moment, timeZone) : '',
@@ -52,8 +51,7 @@ export function formatPlan(entries: readonly PlanEntry[], now: Date, timeZone: s
   return `${[...lines, summary].join('\n')}\n`;
 }
 
-export function planJson(entry: PlanEntry): Record<string, unknown> {
-  const position = entry.field ? entry.post.writtenDates?.find((date) => date.field === entry.field)?.position : undefined;
+export function planJson({ position, ...entry }: PlanEntry): Record<string, unknown> {
   return {
     state: entry.state,
     ...(entry.moment ? { moment: entry.moment.toISOString() } : {}),

@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
 import type { SiteConfig } from './config.js';
 import { diagnostic, hasErrors, sortDiagnostics, type Diagnostic } from './diagnostics.js';
-import { composeFeeds, type Renderer } from './feeds/compose.js';
+import { composeFeeds, profileBudget, type Renderer } from './feeds/compose.js';
 import { RELATED_FILE, renderRelatedIndex } from './feeds/relatedIndex.js';
 import type { FeedDocument } from './feeds/document.js';
 import { renderAtom, renderJsonFeed, renderRss } from './feeds/feedAdapter.js';
 import { FEED_FORMATS, STYLESHEET_FILE, type FeedFormatName } from './feeds/formats.js';
-import { planFeeds } from './feeds/plan.js';
+import { planFeeds, planProfileFeeds, selectProfilePosts } from './feeds/plan.js';
 import type { LoadCache } from './load/cache.js';
 import { loadPosts, publishedVersion, type LoadResult } from './load/loadPosts.js';
 import type { SourceFile } from './load/parsePost.js';
@@ -207,8 +207,10 @@ export function withRenderDiagnostics(diagnostics: readonly Diagnostic[], render
  * the build before anything is written.
  */
 function* generateOutputs(live: readonly Post[], config: SiteConfig, bodyOf: BodyOf, relateInputs: RelateInputs, pool: WorkPool, problems: Diagnostic[]): Generator<PlannedOutput> {
-  const plans = planFeeds(live, config);
-  const fullText = [...new Set(plans.filter((plan) => plan.fullContent).flatMap((plan) => plan.posts))];
+  const sitePlans = planFeeds(live, config);
+  const selections = selectProfilePosts(live, config);
+  // A profile's feeds, archive pages included, carry every article it selects in full.
+  const fullText = [...new Set([...sitePlans.filter((plan) => plan.fullContent).flatMap((plan) => plan.posts), ...selections.flatMap((selection) => selection.posts)])];
   // Started now when loading started none, the threads load their modules while the related lists are computed.
   pool.grow(fullText.length);
   let render: Renderer;
@@ -219,6 +221,9 @@ function* generateOutputs(live: readonly Post[], config: SiteConfig, bodyOf: Bod
   } finally {
     pool.close();
   }
+  const profiles = planProfileFeeds(selections, (selection) => profileBudget(selection, config, render, relatedness), config, FEED_FORMATS.map((format) => format.fileName));
+  problems.push(...profiles.diagnostics);
+  const plans = [...sitePlans, ...profiles.plans];
 
   const listings: FeedListing[] = [];
   for (const document of composeFeeds(plans, config, render, relatedness)) {

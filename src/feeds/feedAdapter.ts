@@ -65,6 +65,7 @@ export function renderAtom(document: FeedDocument): string {
   const feed = toFeed(document, slots, (entry) => ({
     ...entryContent(entry, slots),
     title: slots.text(entry.title, { attributes: '' }),
+    ...(entry.rights === undefined ? {} : { copyright: slots.text(entry.rights) }),
     author: entry.authors.length === 0 ? undefined : entry.authors.map((author) => feedAuthor(author, slots)),
   }), { author: feedAuthor(document.publisher, slots) });
   let xml = feed.atom1().replace(ATOM.millisecondDates, '$1Z<');
@@ -117,6 +118,8 @@ function jsonItem(entry: FeedEntry) {
       reading_time_minutes: entry.readingMinutes,
       ...(entry.image ? { image_alt: entry.image.alt } : {}),
       ...(entry.canonical ? { canonical: entry.canonical } : {}),
+      ...(entry.rights === undefined ? {} : { rights: entry.rights }),
+      ...(entry.licenseUrl ? { license: entry.licenseUrl } : {}),
       translations: entry.translations.map((link) => ({ language: link.lang, id: link.id, url: link.url, title: link.title })),
       related: entry.related.map((item) => ({
         id: item.id,
@@ -220,6 +223,7 @@ function rssItemTail(entry: FeedEntry): string {
   const lines = [
     ...entry.authors.map((author) => xmlElement(3, 'dc:creator', {}, author.name)),
     ...[...entry.categories, ...entry.tags].map((category) => xmlElement(3, 'category', { domain: category.scheme }, category.term)),
+    ...(entry.rights === undefined ? [] : [xmlElement(3, 'dc:rights', {}, entry.rights)]),
   ];
   if (entry.image) {
     lines.push(xmlElement(3, 'enclosure', { url: entry.image.url, length: String(entry.image.size ?? 0), type: entry.image.type }));
@@ -230,6 +234,8 @@ function rssItemTail(entry: FeedEntry): string {
 
 function atomEntryTail(entry: FeedEntry): string {
   const lines = [...entry.categories, ...entry.tags].map((category) => xmlElement(2, 'category', atomCategory(category)));
+  // RFC 4946: an entry's own licence, for an entry republished away from its feed.
+  if (entry.licenseUrl) lines.push(xmlElement(2, 'link', { rel: 'license', href: entry.licenseUrl }));
   if (entry.image) {
     const { url, type, size, alt } = entry.image;
     lines.push(xmlElement(2, 'link', { rel: 'enclosure', href: url, type, length: size === undefined ? undefined : String(size), title: alt || undefined }));

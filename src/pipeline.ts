@@ -221,7 +221,7 @@ function* generateOutputs(live: readonly Post[], config: SiteConfig, bodyOf: Bod
   } finally {
     pool.close();
   }
-  const profiles = planProfileFeeds(selections, (selection) => profileBudget(selection, config, render, relatedness), config, FEED_FORMATS.map((format) => format.fileName));
+  const profiles = planProfileFeeds(selections, (selection) => profileBudget(selection, config, render, relatedness), config);
   problems.push(...profiles.diagnostics);
   const plans = [...sitePlans, ...profiles.plans];
 

@@ -1,6 +1,7 @@
 import { languagesOf, type ProfileConfig, type SiteConfig } from '../config.js';
 import { diagnostic, type Diagnostic } from '../diagnostics.js';
 import { byNewest, type Post } from '../model.js';
+import { FEED_FORMATS } from './formats.js';
 import type { FeedScope } from '../site/listing.js';
 import { categorySlug, slugify } from '../urls.js';
 
@@ -194,7 +195,7 @@ export type BudgetOf = (selection: ProfileSelection) => ByteBudget | undefined;
  * cap (90%) or leaves its newest items to the archive pages to stay under it
  * is said: both as warnings naming the profile and the feed.
  */
-export function planProfileFeeds(selections: readonly ProfileSelection[], budgetOf: BudgetOf, config: SiteConfig, fileNames: readonly string[]): { plans: FeedPlan[]; diagnostics: Diagnostic[] } {
+export function planProfileFeeds(selections: readonly ProfileSelection[], budgetOf: BudgetOf, config: SiteConfig): { plans: FeedPlan[]; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
   const plans = selections.flatMap((selection) => {
     const { name, profile, lang, root } = selection;
@@ -207,26 +208,28 @@ export function planProfileFeeds(selections: readonly ProfileSelection[], budget
     });
     const scoped = { scope: { kind: 'profile' as const, name }, basePath: root, posts };
     return withArchive(root, lang, scoped, capacity).map((plan): FeedPlan => {
-      if (profile.maxBytes !== undefined) diagnostics.push(...nearTheCap(plan, name, profile.maxBytes, Math.min(capacity.limit, posts.length), fileNames));
+      if (profile.maxBytes !== undefined) diagnostics.push(...nearTheCap(plan, name, profile.maxBytes, Math.min(capacity.limit, posts.length)));
       return { ...plan, fullContent: true };
     });
   });
   return { plans, diagnostics };
 }
 
-/** Warnings for one capped document: a file past 90% of the cap, and a subscription feed that left newer items to its archive. */
-function nearTheCap(plan: Omit<FeedPlan, 'fullContent'>, name: string, maxBytes: number, wanted: number, fileNames: readonly string[]): Diagnostic[] {
-  const field = `profiles.${name}.maxBytes`;
-  const warnings = (plan.bytes ?? []).flatMap((bytes, format) => {
-    const path = `${plan.basePath}${fileNames[format] ?? ''}`;
-    if (bytes <= WARN_AT * maxBytes) return [];
-    return [diagnostic(path, { line: 1, column: 1 }, 'warning', field, `profile "${name}": ${path} is about ${bytes} bytes, ${Math.round((bytes / maxBytes) * 100)}% of its maxBytes ${maxBytes}`)];
-  });
-  if (plan.archive?.role !== 'page' && plan.posts.length < wanted) {
-    const path = `${plan.basePath}${fileNames[0] ?? ''}`;
-    warnings.push(diagnostic(path, { line: 1, column: 1 }, 'warning', field, `profile "${name}": the feeds in ${plan.basePath} hold ${plan.posts.length} of their ${wanted} newest items to stay under maxBytes ${maxBytes}; the others are in the archive pages`));
-  }
-  return warnings;
+/**
+ * The warning for a capped subscription feed (what a partner reads; archive
+ * pages are filled up to the cap by design): its largest file past 90% of the
+ * cap, or newer items left to the archive pages to stay under it.
+ */
+function nearTheCap(plan: Omit<FeedPlan, 'fullContent'>, name: string, maxBytes: number, wanted: number): Diagnostic[] {
+  if (plan.archive?.role === 'page' || !plan.bytes) return [];
+  const sizes = plan.bytes;
+  const largest = sizes.reduce((best, bytes, format) => (bytes > (sizes[best] ?? 0) ? format : best), 0);
+  const bytes = sizes[largest] ?? 0;
+  const path = `${plan.basePath}${FEED_FORMATS[largest]?.fileName ?? ''}`;
+  const size = `${path} is about ${bytes} bytes, ${Math.round((bytes / maxBytes) * 100)}% of its maxBytes ${maxBytes}`;
+  const warning = (message: string) => [diagnostic(path, { line: 1, column: 1 }, 'warning', `profiles.${name}.maxBytes`, `profile "${name}": ${message}`)];
+  if (plan.posts.length < wanted) return warning(`${size}; it holds ${plan.posts.length} of the ${wanted} newest items, the others are in its archive pages`);
+  return bytes > WARN_AT * maxBytes ? warning(`${size}; newer items that do not fit will go to its archive pages`) : [];
 }
 
 /** The share of `maxBytes` past which a profile's feed is said to be near its cap. */

@@ -225,6 +225,16 @@ describe('a profile\'s size cap', () => {
     expect(json(capped, 'google/en/feed.json').items.length).toBeLessThan(12);
     expect(ids).toHaveLength(12);
     expect(new Set(ids).size).toBe(12);
+    for (const [file, element, link] of [['atom.xml', 'entry', 'link'], ['rss.xml', 'item', 'atom:link']] as const) {
+      const xmlIds: string[] = [];
+      let xmlPath: string | undefined = `google/en/${file}`;
+      while (xmlPath) {
+        const xml = outputOf(capped, xmlPath);
+        xmlIds.push(...itemsOf(xml, element).map((item) => /<(?:id|guid)[^>]*>([^<]*)</.exec(item)?.[1] ?? ''));
+        xmlPath = new RegExp(`<${link} rel="prev-archive" type="[^"]+" href="${FEEDS_URL}([^"]+)"`).exec(xml)?.[1];
+      }
+      expect(xmlIds.sort(), file).toEqual([...ids].sort());
+    }
   });
 
   it('warns, naming the profile and the feed, when its feeds leave newer items to the archive to stay under the cap', () => {

@@ -225,7 +225,9 @@ function* generateOutputs(live: readonly Post[], config: SiteConfig, bodyOf: Bod
   for (const lang of Object.keys(config.languages)) yield { path: `${lang}/${RELATED_FILE}`, chunks: renderRelatedIndex(lang, live, relatedness), tier: TIER.mainFeed };
   yield { path: OPML_FILE, chunks: [renderOpml(listings, config)], tier: TIER.discovery };
   yield { path: INDEX_FILE, chunks: [renderIndexPage(listings, config, latest)], tier: TIER.discovery };
-  yield { path: STYLESHEET_FILE, chunks: [renderFeedStylesheet()], tier: TIER.stylesheet };
+  // Its offset table takes a moment to compute: kept as it is unless the code or the time zone changed.
+  const stylesheetSource = createHash('sha256').update(codeFingerprint()).update(config.timeZone).digest('base64url');
+  yield { path: STYLESHEET_FILE, chunks: lazily(() => renderFeedStylesheet(config.timeZone)), tier: TIER.stylesheet, fingerprint: `xsl:${stylesheetSource}` };
 }
 
 /** One chunk, produced only when the writer asks for it. */

@@ -448,6 +448,29 @@ describe.skipIf(skipWithout('chromium'))('in a browser (Debian chromium through 
     });
   });
 
+  describe('dates through feed.xsl, in the site time zone', () => {
+    it('shows an evening article in Amman on its Amman date, and a New Year article in New York on 31 December', async ({ skip }) => {
+      if (!xslt) skip('no XSLT in this chromium');
+      const instants = ['2026-02-09T21:30:00Z', '2027-01-01T03:00:00Z', '2026-07-01T12:00:00Z'];
+      for (const timeZone of ['Asia/Amman', 'America/New_York']) {
+        const zoneDir = timeZone.replace('/', '-');
+        await mkdir(join(dir, zoneDir), { recursive: true });
+        await writeFile(join(dir, zoneDir, 'feed.xsl'), renderFeedStylesheet(timeZone));
+        const rssItems = instants.map((instant, index) => `<item><title>Item ${index}</title><link>https://wahat.example.org/${index}</link><pubDate>${new Date(instant).toUTCString()}</pubDate></item>`).join('');
+        await writeFile(join(dir, zoneDir, 'rss.xml'), `<?xml version="1.0" encoding="utf-8"?><?xml-stylesheet href="feed.xsl" type="text/xsl"?><rss version="2.0"><channel><title>Dates</title><link>https://wahat.example.org/</link><description>d</description><language>en</language>${rssItems}</channel></rss>`);
+        const atomEntries = instants.map((instant, index) => `<entry><title>Item ${index}</title><id>urn:x:${index}</id><link href="https://wahat.example.org/${index}"/><updated>${instant}</updated></entry>`).join('');
+        await writeFile(join(dir, zoneDir, 'atom.xml'), `<?xml version="1.0" encoding="utf-8"?><?xml-stylesheet href="feed.xsl" type="text/xsl"?><feed xmlns="http://www.w3.org/2005/Atom" xml:lang="en"><title>Dates</title><id>urn:x</id><updated>2027-01-01T03:00:00Z</updated><author><name>x</name></author>${atomEntries}</feed>`);
+        for (const file of ['rss.xml', 'atom.xml']) {
+          const { page, problems } = await open(`${zoneDir}/${file}`);
+          const shown = await page.locator('time').allInnerTexts();
+          expect(shown, `${timeZone} ${file}`).toEqual(instants.map((instant) => formatDate(new Date(instant), 'en', timeZone)));
+          expect(problems).toEqual([]);
+          await page.close();
+        }
+      }
+    });
+  });
+
   describe('a hostile feed through feed.xsl', () => {
     it('shows markup as text and runs nothing: no script, no handler, no javascript: link', async ({ skip }) => {
       if (!xslt) skip('no XSLT in this chromium');

@@ -27,7 +27,7 @@ function itemOf(t: Translate, entry: FeedEntry, index: number, document: FeedDoc
     `<h3 id="${id}"><a href="${escapeHtml(entry.url)}">${escapeHtml(entry.title || t('page.feed.untitled'))}</a></h3>`,
     `<p class="meta">${[date, ...categories].join(' · ')}</p>`,
     image,
-    entry.summaryHtml,
+    `<div class="summary">${entry.summaryHtml}</div>`,
     translationsOf(t, entry.translations),
     '</article></li>',
   ]

@@ -201,6 +201,8 @@ const offsetTables = new Map<string, [number, number][]>();
 function offsetTable(timeZone: string): string {
   const [first, ...later] = offsetChanges(timeZone);
   const whens = later.reverse().map(([minute, offset]) => `            <xsl:when test="$minute &gt;= ${minute}">${offset}</xsl:when>`);
+  // An xsl:choose needs a when: a zone that never changed (UTC) has only its one offset.
+  if (whens.length === 0) return `            <xsl:when test="true()">${first?.[1] ?? 0}</xsl:when>`;
   return [...whens, `            <xsl:otherwise>${first?.[1] ?? 0}</xsl:otherwise>`].join('\n');
 }
 

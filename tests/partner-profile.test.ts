@@ -89,9 +89,9 @@ describe('a partner profile', () => {
     result = build({ profiles: { partners: { path: 'partners/' } } });
   });
 
-  it('writes RSS, Atom and JSON Feed per language in its own folder, leaving every other feed as it was', () => {
+  it('writes RSS, Atom and JSON Feed (and the feed page) per language in its own folder, leaving every other feed as it was', () => {
     const paths = result.outputs.map((output) => output.path);
-    for (const lang of ['en', 'ar']) for (const file of ['rss.xml', 'atom.xml', 'feed.json']) expect(paths).toContain(`partners/${lang}/${file}`);
+    for (const lang of ['en', 'ar']) for (const file of ['rss.xml', 'atom.xml', 'feed.json', 'index.html']) expect(paths).toContain(`partners/${lang}/${file}`);
     const without = build();
     for (const output of without.outputs) {
       if (output.path === 'opml.xml' || output.path === 'index.html') continue;
@@ -166,7 +166,7 @@ describe('a partner profile', () => {
     expect(outputOf(result, 'opml.xml')).toContain(`xmlUrl="${FEEDS_URL}partners/en/atom.xml"`);
     const page = outputOf(result, 'index.html');
     expect(page).toContain('<h3>To republish</h3>');
-    expect(page).toContain(`href="${FEEDS_URL}partners/ar/feed.json"`);
+    expect(page).toContain(`value="${FEEDS_URL}partners/ar/feed.json"`);
   });
 });
 
@@ -187,7 +187,7 @@ describe('a profile\'s filters', () => {
 
   it('keep only the languages named', () => {
     const paths = build({ profiles: { p: { path: 'p/', languages: ['ar'] } } }).outputs.map((output) => output.path);
-    expect(paths.filter((path) => path.startsWith('p/'))).toEqual(['p/ar/rss.xml', 'p/ar/atom.xml', 'p/ar/feed.json']);
+    expect(paths.filter((path) => path.startsWith('p/'))).toEqual(['p/ar/rss.xml', 'p/ar/atom.xml', 'p/ar/feed.json', 'p/ar/index.html']);
     expect(slugsIn({ languages: ['ar'] }, 'p/ar/feed.json')).toEqual(['trial-ar', 'release-ar']);
   });
 });

@@ -86,10 +86,13 @@ describe('the signatories field', () => {
     ]);
   });
 
-  it('removes a bidi override from a name, with a warning at the name', () => {
+  it('removes a bidi override from a name, written or escaped, with a warning at the name', () => {
     const parsed = parse('title: A\ndate: 2026-03-14\nsignatories:\n  - name: "Wadi \u202ESafi"');
     expect(parsed.diagnostics.map((d) => [d.line, d.severity, d.field])).toEqual([[5, 'warning', 'signatories.0.name']]);
     expect(parsed.post?.signatories).toEqual([{ name: 'Wadi Safi' }]);
+    const escaped = parse('title: A\ndate: 2026-03-14\nsignatories:\n  - "Wadi Safi Press Network"\n  - name: "Lawyers \\u202Efor Justice"');
+    expect(escaped.diagnostics.map((d) => [d.line, d.severity, d.field])).toEqual([[6, 'warning', 'signatories.1.name']]);
+    expect(escaped.post?.signatories?.[1]).toEqual({ name: 'Lawyers for Justice' });
   });
 
   it('removes markup pasted into a name, and says so', () => {

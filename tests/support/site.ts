@@ -50,8 +50,8 @@ export function sourceFiles(posts: Record<string, string>): SourceFile[] {
   return Object.entries(posts).map(([path, text]) => ({ path: `posts/${path}`, lang: path.split('/')[0] ?? 'en', text }));
 }
 
-export function buildInMemory(files: readonly SourceFile[], config: SiteConfig, now = new Date('2026-11-01T00:00:00Z')): BuildResult {
-  return buildSite(files, config, now);
+export function buildInMemory(files: readonly SourceFile[], config: SiteConfig, now = new Date('2026-11-01T00:00:00Z'), options: Parameters<typeof buildSite>[3] = {}): BuildResult {
+  return buildSite(files, config, now, options);
 }
 
 export function outputOf(result: BuildResult, path: string): string {

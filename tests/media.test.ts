@@ -109,6 +109,12 @@ describe('an image whose size is unknown', () => {
     expect(rss).toContain('<media:thumbnail url="https://cdn.example.net/cover.jpg"/>');
   });
 
+  it('is a warning in nashra check too, at the image line', async () => {
+    const site = await siteOnDisk({ 'en/launch.md': imagePost('  url: https://cdn.example.net/cover.jpg\n  alt: The report cover') });
+    const run = await runCli(['check'], site);
+    expect(run.stderr).toMatch(/^posts\/en\/launch\.md:5:1 warning .*https:\/\/cdn\.example\.net\/cover\.jpg.*\[image\]$/m);
+  });
+
   it('missing from the static folder: a warning naming the file it looked for', () => {
     const result = build(dir, { 'en/launch.md': imagePost('  url: /images/gone.png\n  alt: The report cover') });
     expect(warnings(result.diagnostics)).toEqual([expect.objectContaining({ file: 'posts/en/launch.md', line: 5, field: 'image', message: expect.stringContaining(join('static', 'images', 'gone.png')) })]);

@@ -5,11 +5,13 @@
  * as data (see `images.ts`).
  */
 import { closeSync, openSync, readSync, statSync, type BigIntStats } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { imageSize } from 'image-size';
 import { lookup as mediaTypeOfExtension } from 'mime-types';
 import type { SiteConfig } from '../config.js';
-import { NO_STATIC_FILES, staticFileOf, type ImageFacts, type ImageLookup } from './images.js';
+import type { Diagnostic } from '../diagnostics.js';
+import type { Post } from '../model.js';
+import { NO_STATIC_FILES, siteImagesOf, staticFileOf, withImageFacts, type ImageFacts, type ImageLookup } from './images.js';
 
 /** As image-size's own file reader: every format it reads keeps its size in the first 512 KiB. */
 const HEADER_BYTES = 512 * 1024;
@@ -74,4 +76,10 @@ function readStart(absolute: string, length: number): Uint8Array {
   } finally {
     closeSync(fd);
   }
+}
+
+/** What a build would say of the images of `posts` and of the feed logo and icon, for `nashra check`: the config file locates the static folder. */
+export function imageDiagnostics(posts: readonly Post[], config: SiteConfig, configFile: string): Diagnostic[] {
+  const lookup = staticFolder(config, dirname(resolve(configFile)));
+  return [...withImageFacts(posts, lookup).diagnostics, ...siteImagesOf(config, lookup).diagnostics];
 }

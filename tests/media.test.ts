@@ -8,6 +8,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { staticFileOf } from '../src/media/images.js';
 import { staticFolder } from '../src/media/staticFolder.js';
 import type { Diagnostic } from '../src/diagnostics.js';
 import { feedparser, jsonFeedErrors, skipWithout } from './support/consumers.js';
@@ -89,6 +90,22 @@ describe('an image that is a file of the static folder', () => {
     const entry = feedparser(file).entries[0];
     expect(entry?.media_content?.[0]).toMatchObject({ url: 'https://rights.example.org/images/cover.png', width: '640', height: '360', filesize: String(COVER.length) });
     expect(entry?.media_thumbnail).toEqual([{ url: 'https://rights.example.org/images/cover.png', width: '640', height: '360' }]);
+  });
+});
+
+describe('the static folder', () => {
+  const config = testConfig({ baseUrl: 'https://rights.example.org/site/', static: { dir: 'static', url: '/files/' } });
+
+  it("maps URLs under its url (relative to baseUrl) to files, and nothing else", () => {
+    expect(staticFileOf(config, 'https://rights.example.org/site/files/images/cover%20page.png')).toBe('images/cover page.png');
+    expect(staticFileOf(config, 'https://rights.example.org/files/images/cover.png')).toBeUndefined();
+    expect(staticFileOf(config, 'https://cdn.example.net/site/files/images/cover.png')).toBeUndefined();
+  });
+
+  it('never maps a URL to a file outside the folder', () => {
+    expect(staticFileOf(config, 'https://rights.example.org/site/files/..%2f..%2fnashra.config.yaml')).toBeUndefined();
+    expect(staticFileOf(config, 'https://rights.example.org/site/files/%2e%2e/secret.png')).toBeUndefined();
+    expect(staticFileOf(config, 'https://rights.example.org/site/files/images/')).toBeUndefined();
   });
 });
 

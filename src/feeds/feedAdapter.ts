@@ -10,6 +10,10 @@
  *   `&` raw in attribute values and guesses `image/jpg` from extensions);
  * - RSS `guid` is a permalink when the id is the URL (feed always says false);
  * - RSS authors become `dc:creator` (RSS `author` must be an e-mail address);
+ * - an RSS enclosure only for an image whose byte size is known, `media:content`
+ *   with what is known, and a `media:thumbnail`;
+ * - the RSS channel `<image>` (feed reuses the title marker and has no width
+ *   or height); Atom `logo` and `icon` go through feed's `image` and `favicon`;
  * - Atom gets `xml:lang`, `hreflang` alternates for translations, a license link,
  *   and RFC 3339 dates without milliseconds;
  * - feed-level elements added here go before the first item or entry, where

@@ -116,6 +116,12 @@ describe('a partner profile', () => {
     expect(rss).toContain('<media:description type="plain">Relatives hold photographs of the detained</media:description>');
   });
 
+  it("keeps a joint statement's signatories, which are part of the article", () => {
+    const statement = post('title: "Joint statement"\ndate: 2026-03-20T09:00:00+03:00\nslug: joint\nsignatories:\n  - "Wadi Safi Press Network"', BODY);
+    const html = json(build({ profiles: { partners: { path: 'partners/' } } }, [...POSTS, ...sourceFiles({ 'en/joint.md': statement })]), 'partners/en/feed.json').items[0]?.content_html;
+    expect(html).toContain('<li>Wadi Safi Press Network</li>');
+  });
+
   it('gives every item its rights and licence: Atom rights and license link, RSS dc:rights, JSON Feed _nashra', () => {
     const atomEntries = itemsOf(outputOf(result, 'partners/en/atom.xml'), 'entry');
     const rssItems = itemsOf(outputOf(result, 'partners/en/rss.xml'), 'item');

@@ -3,9 +3,10 @@ import { lastModified, type Post } from '../model.js';
 import { readingMinutes } from '../render/article.js';
 import { ARTICLE_ONLY, contentHtml, feedContentSwitches, type ContentSwitches } from '../render/content.js';
 import { isWebUrl } from '../load/frontMatter.js';
+import type { SiteImages } from '../media/images.js';
 import { articleKey, versionFor, type Relatedness, type Relation } from '../relate/index.js';
-import { absoluteUrl, languageHomeUrl, outputUrl } from '../urls.js';
-import type { FeedCategory, FeedDocument, FeedEntry, FeedLinks, FeedImage, RelatedItem, TranslationLink } from './document.js';
+import { absoluteUrl, categoryUrl, languageHomeUrl, outputUrl } from '../urls.js';
+import type { FeedCategory, FeedCategoryPath, FeedDocument, FeedEntry, FeedLinks, FeedImage, RelatedItem, TranslationLink } from './document.js';
 import { FEED_FORMATS, feedLinks, STYLESHEET_FILE } from './formats.js';
 import type { ByteBudget, FeedPlan, ProfileSelection } from './plan.js';
 
@@ -20,7 +21,7 @@ export interface Renderer {
  * they are consumed, so only one document's entries are in memory at once.
  * Bodies are rendered only for the documents that carry full content.
  */
-export function* composeFeeds(plans: readonly FeedPlan[], config: SiteConfig, render: Renderer, relatedness: Relatedness): Generator<FeedDocument> {
+export function* composeFeeds(plans: readonly FeedPlan[], config: SiteConfig, render: Renderer, relatedness: Relatedness, siteImages: SiteImages = {}): Generator<FeedDocument> {
   const unrelated: Relatedness = { articleByKey: relatedness.articleByKey, relations: new Map() };
   const siteStyle: EntryStyle = { switches: feedContentSwitches(config), forPartners: false };
   for (const plan of plans) {
@@ -30,7 +31,8 @@ export function* composeFeeds(plans: readonly FeedPlan[], config: SiteConfig, re
     const forPartners = plan.scope.kind === 'profile';
     const related = plan.archive?.role === 'page' || forPartners ? unrelated : relatedness;
     const style = forPartners ? PARTNER_STYLE : siteStyle;
-    yield composeDocument(plan, plan.posts.map((post) => composeEntry(post, related, plan.fullContent, config, render, style)), config);
+    const entries = plan.posts.map((post) => composeEntry(post, related, plan.fullContent, config, render, style));
+    yield { ...composeDocument(plan, entries, config), ...siteImages[plan.lang] };
   }
 }
 
@@ -56,14 +58,14 @@ const ITEM_SLACK = 16;
  * document without items (with every archive link it may carry) and each
  * item's share, both measured by serialising, each a little over the truth.
  */
-export function profileBudget(selection: ProfileSelection, config: SiteConfig, render: Renderer, relatedness: Relatedness): ByteBudget | undefined {
+export function profileBudget(selection: ProfileSelection, config: SiteConfig, render: Renderer, relatedness: Relatedness, siteImages: SiteImages = {}): ByteBudget | undefined {
   const max = selection.profile.maxBytes;
   if (max === undefined) return undefined;
   const { lang, root, name } = selection;
   const farPage = `${root}archive/999999999/`;
   const measured = (posts: readonly Post[]): number[] => {
     const plan: FeedPlan = { lang, scope: { kind: 'profile', name }, basePath: farPage, posts, fullContent: true, complete: true, archive: { role: 'page', current: root, older: farPage, newer: farPage } };
-    const [document] = [...composeFeeds([plan], config, render, relatedness)];
+    const [document] = [...composeFeeds([plan], config, render, relatedness, siteImages)];
     if (!document) throw new Error('a feed plan composed no document');
     return FEED_FORMATS.map((format) => Buffer.byteLength(format.serialise(document), 'utf8'));
   };
@@ -93,7 +95,7 @@ function scopeTitle(plan: FeedPlan, site: string, config: SiteConfig): { title: 
     case 'main':
       return { title: t('feed.title', { site }), description: t('feed.description', { site }) };
     case 'category': {
-      const category = plan.scope.path.join(' › ');
+      const category = categoryLabel(plan.scope.path);
       return { title: t('feed.categoryTitle', { site, category }), description: t('feed.categoryDescription', { site, category }) };
     }
     case 'tag':
@@ -150,7 +152,7 @@ function composeEntry(post: Post, relatedness: Relatedness, withContent: boolean
   const image = post.image ? feedImage(post) : undefined;
   const content = () =>
     contentHtml(
-      { lang: post.lang, bodyHtml: render.body(post), readingMinutes: minutes, translations: translationLinks, related, authors: post.authors.map((author) => author.name), ...(image ? { leadImage: image } : {}) },
+      { lang: post.lang, bodyHtml: render.body(post), readingMinutes: minutes, translations: translationLinks, signatories: post.signatories ?? [], related, authors: post.authors.map((author) => author.name), ...(image ? { leadImage: image } : {}) },
       config,
       style.switches,
     );
@@ -165,13 +167,10 @@ function composeEntry(post: Post, relatedness: Relatedness, withContent: boolean
     contentHtml: withContent ? content() : undefined,
     published: post.date,
     updated: lastModified(post),
-    categories: post.categories.map((path) => ({
-      term: path.join('/'),
-      label: path[path.length - 1] ?? path.join('/'),
-      scheme: absoluteUrl(config, `/${post.lang}/categories/`),
-    })),
+    categories: post.categories.map((path): FeedCategoryPath => ({ term: path.join('/'), path, label: categoryLabel(path), url: categoryUrl(config, post.lang, path) })),
     tags: post.tags.map((tag): FeedCategory => ({ term: tag, label: tag, scheme: absoluteUrl(config, `/${post.lang}/tags/`) })),
     authors: post.authors,
+    signatories: post.signatories ?? [],
     image,
     translations: translationLinks,
     related: related.map((item) => ({ ...item, summaryHtml: inItsLanguage(item.summaryHtml, item.lang, config) })),
@@ -185,6 +184,15 @@ function composeEntry(post: Post, relatedness: Relatedness, withContent: boolean
 function partnerRights(lang: string, config: SiteConfig): Pick<FeedEntry, 'rights' | 'licenseUrl'> {
   const rights = config.languages[lang]?.rights;
   return { ...(rights === undefined ? {} : { rights }), ...(config.licenseUrl ? { licenseUrl: config.licenseUrl } : {}) };
+}
+
+/**
+ * A category path as the organisation's breadcrumb reads it. The names are
+ * the editor's, in the post's language; nothing is translated. In right-to-left
+ * text the separator is mirrored, so it points the way the path reads.
+ */
+export function categoryLabel(path: readonly string[]): string {
+  return path.join(' › ');
 }
 
 /** A post's related articles, each in the post's language where a version exists. */
@@ -215,7 +223,15 @@ function feedImage(post: Post): FeedImage | undefined {
   if (!image || !isWebUrl(image.url, post.url)) return undefined;
   const url = new URL(image.url, post.url);
   const extension = url.pathname.split('.').pop()?.toLowerCase() ?? '';
-  return { url: url.href, alt: image.alt, type: image.type ?? IMAGE_TYPES[extension] ?? 'application/octet-stream', size: image.size };
+  const pixels = image.width === undefined || image.height === undefined ? {} : { width: image.width, height: image.height };
+  return {
+    url: url.href,
+    alt: image.alt,
+    type: image.type ?? IMAGE_TYPES[extension] ?? 'application/octet-stream',
+    ...(image.size === undefined ? {} : { size: image.size }),
+    ...pixels,
+    ...(image.thumbnail ? { thumbnail: image.thumbnail } : {}),
+  };
 }
 
 /**

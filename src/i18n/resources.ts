@@ -39,6 +39,7 @@ export const resources = {
       content: {
         availableIn: 'Available in:',
         related: 'Related articles',
+        signatories: 'Signatories',
         inLanguage: '(in {{language}})',
         byline: 'By {{authors}}',
         readingTime_one: '{{count, number}}-minute read',
@@ -139,6 +140,7 @@ export const resources = {
       content: {
         availableIn: 'متوفر أيضاً باللغة:',
         related: 'مقالات ذات صلة',
+        signatories: 'الجهات الموقّعة',
         inLanguage: '(باللغة {{language}})',
         byline: 'بقلم {{authors}}',
         readingTime_zero: 'قراءة في أقل من دقيقة',

@@ -1,5 +1,6 @@
 import { directionOf, siteTranslator, type SiteConfig } from '../config.js';
 import { formatDate, languageName, type Translate } from '../i18n/index.js';
+import type { Signatory } from '../model.js';
 import { escapeHtml } from '../text.js';
 
 /** Another language's version of the article, as the "Available in" line links it. */
@@ -28,6 +29,8 @@ export interface ContentSwitches {
   readonly readingTime: boolean;
   /** "Available in: العربية" at the top. */
   readonly translationLine: boolean;
+  /** The signatories of a joint statement, listed after the body. */
+  readonly signatories: boolean;
   /** "Related articles" at the end. */
   readonly related: boolean;
   /** The authors ("By …") above the body. */
@@ -38,12 +41,12 @@ export interface ContentSwitches {
 
 /** The additions a site's feeds carry, as `feeds` sets them. */
 export function feedContentSwitches(config: SiteConfig): ContentSwitches {
-  const { readingTime, translationLine, relatedInContent } = config.feeds;
-  return { readingTime, translationLine, related: relatedInContent, byline: false, leadImage: false };
+  const { readingTime, translationLine, signatoriesInContent, relatedInContent } = config.feeds;
+  return { readingTime, translationLine, signatories: signatoriesInContent, related: relatedInContent, byline: false, leadImage: false };
 }
 
-/** What a partner republishes: the article alone, with its byline and lead image. */
-export const ARTICLE_ONLY: ContentSwitches = { readingTime: false, translationLine: false, related: false, byline: true, leadImage: true };
+/** What a partner republishes: the article alone, with its byline, lead image and signatories (a joint statement's are part of it). */
+export const ARTICLE_ONLY: ContentSwitches = { readingTime: false, translationLine: false, signatories: true, related: false, byline: true, leadImage: true };
 
 /** What goes around a post's rendered body in a full-content feed item. */
 export interface ContentParts {
@@ -53,6 +56,8 @@ export interface ContentParts {
   readonly bodyHtml: string;
   readonly readingMinutes: number;
   readonly translations: readonly LinkedVersion[];
+  /** The organisations that sign a joint statement, listed after the body. */
+  readonly signatories?: readonly Signatory[];
   readonly related: readonly LinkedArticle[];
   readonly authors?: readonly string[];
   readonly leadImage?: LeadImage;
@@ -60,8 +65,8 @@ export interface ContentParts {
 
 /**
  * The article as a reader sees it on the organisation's pages: reading time
- * and the "Available in" line first, the body, then "Related articles",
- * wrapped in the post's language and direction. Each addition is switched on
+ * and the "Available in" line first, the body, the signatories of a joint
+ * statement, then "Related articles", wrapped in the post's language and direction. Each addition is switched on
  * or off on its own (`switches`, by default the config's `feeds` settings).
  */
 export function contentHtml(parts: ContentParts, config: SiteConfig, switches: ContentSwitches = feedContentSwitches(config)): string {
@@ -73,6 +78,7 @@ export function contentHtml(parts: ContentParts, config: SiteConfig, switches: C
     ...(switches.byline && parts.authors && parts.authors.length > 0 ? [`<p>${escapeHtml(t('content.byline', { authors: listOf(parts.authors, lang) }))}</p>`] : []),
     ...(switches.leadImage && parts.leadImage ? [`<figure><img src="${escapeHtml(parts.leadImage.url)}" alt="${escapeHtml(parts.leadImage.alt)}"></figure>`] : []),
     bodyHtml,
+    ...(switches.signatories && parts.signatories && parts.signatories.length > 0 ? [signatoriesSection(parts.signatories, t('content.signatories'))] : []),
     ...(switches.related && parts.related.length > 0 ? [relatedSection(parts, config, t)] : []),
   ];
   return `<div lang="${lang}" dir="${directionOf(config, lang)}">${html.join('\n')}</div>`;
@@ -98,6 +104,12 @@ function relatedSection({ lang, related }: ContentParts, config: SiteConfig, t: 
     return `<li><a href="${escapeHtml(item.url)}"${attributes}>${escapeHtml(item.title)}</a>${note} · ${date}</li>`;
   });
   return `<section><h2>${escapeHtml(t('content.related'))}</h2><ul>${items.join('')}</ul></section>`;
+}
+
+/** The signatories as a list under their heading; an organisation with a URL links to it. */
+function signatoriesSection(signatories: readonly Signatory[], heading: string): string {
+  const items = signatories.map(({ name, url }) => `<li>${url ? `<a href="${escapeHtml(url)}">${escapeHtml(name)}</a>` : escapeHtml(name)}</li>`);
+  return `<section><h2>${escapeHtml(heading)}</h2><ul>${items.join('')}</ul></section>`;
 }
 
 /** "A, B and C" in the language's own way. */

@@ -5,10 +5,16 @@
  * is said at its line rather than ignored in silence. Jekyll's dates
  * (`2026-03-04 10:00:00 +0300`) are read as written.
  */
+import { utimesSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { formatDiagnostic } from '../src/diagnostics.js';
-import { parsePost } from '../src/load/parsePost.js';
-import { post, testConfig } from './support/site.js';
+import { LoadCache } from '../src/load/cache.js';
+import { loadPosts } from '../src/load/loadPosts.js';
+import { parsePost, postBody } from '../src/load/parsePost.js';
+import { diskSource } from '../src/load/readPosts.js';
+import { TermIndex } from '../src/relate/terms.js';
+import { post, siteOnDisk, testConfig } from './support/site.js';
 
 const load = (frontMatter: string, path = 'posts/en/x.md') => parsePost({ path, lang: path.split('/')[1] ?? 'en', text: post(frontMatter, 'The body opens with a sentence that is not the summary.\n') }, testConfig());
 
@@ -34,5 +40,67 @@ describe('fields of other tools', () => {
   it('reads a Jekyll date, with a space before its offset, as the instant it names', () => {
     expect(load('title: T\ndate: 2026-03-04 10:00:00 +0300').post?.date.toISOString()).toBe('2026-03-04T07:00:00.000Z');
     expect(load('title: T\ndate: 2026-03-04 10:00:00 -0500').post?.date.toISOString()).toBe('2026-03-04T15:00:00.000Z');
+  });
+});
+
+const raw = (text: string, path = 'posts/en/x.md', config = testConfig()) => parsePost({ path, lang: path.split('/')[1] ?? 'en', text }, config);
+const lines = (loaded: { diagnostics: Parameters<typeof formatDiagnostic>[0][] }) => loaded.diagnostics.map(formatDiagnostic);
+
+describe("Hugo's TOML and JSON front matter", () => {
+  const toml = (fields: string) => `+++\n${fields}\n+++\nThe body opens here.\n`;
+
+  it('reads TOML between +++ lines, with its tables and arrays, and keeps it out of the body', () => {
+    const loaded = raw(toml('title = "From Hugo"\ndate = 2026-03-04T10:00:00+03:00\ntags = ["courts", "trials"]\ncategories = ["Statements/Joint Statements"]\n\n[image]\nurl = "photo.jpg"\nalt = "A courtroom"'));
+    expect(lines(loaded)).toEqual([]);
+    expect(loaded.post).toMatchObject({ title: 'From Hugo', tags: ['courts', 'trials'], categories: [['Statements', 'Joint Statements']], image: { url: 'photo.jpg', alt: 'A courtroom' } });
+    expect(loaded.post?.date.toISOString()).toBe('2026-03-04T07:00:00.000Z');
+    expect(loaded.body).toBe('The body opens here.\n');
+    expect(postBody(toml('title = "T"\ndate = 2026-03-04'))).toBe('The body opens here.\n');
+  });
+
+  it("reads TOML's local dates and date-times in the site's time zone, as Hugo does", () => {
+    expect(raw(toml('title = "T"\ndate = 2026-03-04')).post?.date.toISOString()).toBe('2026-03-03T21:00:00.000Z');
+    expect(raw(toml('title = "T"\ndate = 2026-03-04T10:00:00')).post?.date.toISOString()).toBe('2026-03-04T07:00:00.000Z');
+    expect(raw(toml('title = "T"\ndate = 2026-03-04T10:00:00Z')).post?.date.toISOString()).toBe('2026-03-04T10:00:00.000Z');
+    expect(raw(toml('title = "T"\ndate = 2026-03-04\ndraft = true')).post?.draft).toBe(true);
+  });
+
+  it('names the line and column of a TOML syntax error, and the line of the key a schema error is about', () => {
+    expect(lines(raw(toml('title = "T"\ndate = \ntags = []')))).toEqual(['posts/en/x.md:3:8 error invalid TOML: invalid value [toml]']);
+    expect(lines(raw(toml('title = "T"\ndate = 2026-03-04\ndraft = "yes"\n\n[image]\nurl = "javascript:alert(1)"')))).toEqual([
+      'posts/en/x.md:7:7 error image.url must be an http(s) or relative URL [image.url]',
+      'posts/en/x.md:4:9 error draft must be true or false [draft]',
+    ]);
+    expect(lines(raw(toml('date = 2026-03-04')))).toEqual(['posts/en/x.md:2:1 error title is required [title]']);
+    expect(lines(raw('+++\ntitle = "T"\n'))).toEqual(['posts/en/x.md:1:1 error the TOML front matter is never closed: end it with a +++ line [front-matter]']);
+  });
+
+  it('refuses a TOML post whose misspelt key may be meant to hide it, at that key', () => {
+    const loaded = raw(toml('title = "T"\ndate = 2026-03-04\ndraf = true'));
+    expect(loaded.post).toBeUndefined();
+    expect(lines(loaded)[0]).toMatch(/^posts\/en\/x\.md:4:1 error unknown field "draf": did you mean "draft"\?/);
+  });
+
+  it('reads a JSON object at the start of the file, and names the line of its problems', () => {
+    const loaded = raw('{\n  "title": "From Hugo, in JSON",\n  "date": "2026-03-04",\n  "tags": ["water"]\n}\nThe body opens here.\n');
+    expect(lines(loaded)).toEqual([]);
+    expect(loaded.post).toMatchObject({ title: 'From Hugo, in JSON', tags: ['water'] });
+    expect(loaded.body).toBe('The body opens here.\n');
+    expect(lines(raw('{\n  "title": "T",\n  "date": "2026-03-04",\n  "draft": "no"\n}\nBody.\n'))).toEqual(['posts/en/x.md:4:12 error draft must be true or false [draft]']);
+    expect(lines(raw('{\n  "title": "T",\n  "date": "2026-03-04",\n}\nBody.\n'))).toEqual(['posts/en/x.md:4:1 error invalid JSON: Expected double-quoted property name [json]']);
+  });
+
+  it('caches a TOML or JSON post like any other: an unchanged file is not read again', async () => {
+    const dir = await siteOnDisk({ 'en/a.md': toml('title = "A"\ndate = 2026-03-04'), 'en/b.md': '{ "title": "B", "date": "2026-03-05" }\nBody.\n' });
+    const past = new Date('2026-01-01T00:00:00Z');
+    for (const name of ['a.md', 'b.md']) utimesSync(join(dir, 'posts/en', name), past, past);
+    const config = testConfig();
+    const first = new LoadCache();
+    const loaded = loadPosts(diskSource(join(dir, 'posts'), dir).files, config, { terms: new TermIndex(), cache: first });
+    const again = new LoadCache(first.entries);
+    const reloaded = loadPosts(diskSource(join(dir, 'posts'), dir).files, config, { terms: new TermIndex(), cache: again });
+    expect(loaded.posts.map((p) => p.title)).toEqual(['A', 'B']);
+    expect(again.reused.byStamp + again.reused.byHash).toBe(2);
+    expect(reloaded.posts).toEqual(loaded.posts);
   });
 });

@@ -13,6 +13,7 @@ import { articleUrl } from '../urls.js';
 import { defaultIdOf } from './itemId.js';
 import { frontMatterSchema, HIDING_FIELDS, KNOWN_FIELDS, resolveDateAliases, SUMMARY_ALIASES, type AliasedField, type FrontMatter } from './frontMatter.js';
 import { datesOutOfRange } from './plausibleDates.js';
+import { otherFrontMatterData, splitOtherFrontMatter } from './otherFormats.js';
 import { markupRemoved } from './plainFields.js';
 import { schemaProblems } from './schemaIssues.js';
 import { BIDI_REMOVED, ISOLATES_CLOSED, parseYamlMapping, type YamlData } from './yamlData.js';
@@ -54,8 +55,14 @@ const refuseCode = (): never => {
 };
 class FrontMatterRefused extends Error {}
 
-/** Splits a post file (forbidden characters already removed) into its front matter, handed to `parseYaml`, and its Markdown body. */
+/**
+ * Splits a post file (forbidden characters already removed) into its front
+ * matter and its Markdown body. YAML front matter is handed to `parseYaml`;
+ * Hugo's TOML and JSON front matter are read by `readSource` instead.
+ */
 export function splitFrontMatter(text: string, parseYaml: (source: string) => object): string {
+  const other = splitOtherFrontMatter(text);
+  if (other) return other.body ?? '';
   if (!text.startsWith('---\n')) return matter(text, { language: 'yaml', engines: { yaml: parseYaml, js: refuseCode, javascript: refuseCode } }).content;
   // What gray-matter does for the usual opening, a bare --- line (no language named after it),
   // without the copy of the whole file into a buffer that it makes first.
@@ -101,30 +108,9 @@ export function readFrontMatter(file: SourceFile, config: SiteConfig): { frontMa
   const normalised = normaliseLineBreaks(file.text);
   reportForbiddenCharacters(normalised, forbiddenCharacters(normalised), report);
   const text = stripForbiddenCharacters(normalised);
-  if (!text.startsWith('---')) {
-    report(START, 'error', 'front-matter', 'missing front matter: start the file with a --- line, then title and date');
-    return { diagnostics };
-  }
-
-  let yaml: YamlData | undefined;
-  let body = '';
-  try {
-    const written = splitFrontMatter(text, (source) => {
-      yaml = parseYamlMapping(source);
-      return yaml.data;
-    });
-    body = closeIsolatesPerParagraph(written);
-    if (body !== written) report(positionOfIndex(text, Math.max(0, text.length - written.length)), 'warning', 'body', ISOLATES_CLOSED);
-  } catch (error) {
-    const message = error instanceof FrontMatterRefused ? error.message : `unreadable front matter: ${String(error)}`;
-    report(START, 'error', 'front-matter', message);
-    return { diagnostics };
-  }
-  if (!yaml) {
-    report(START, 'error', 'front-matter', 'front matter must be YAML');
-    return { diagnostics };
-  }
-  const source = yaml;
+  const read = readSource(text, report);
+  if (!read) return { diagnostics };
+  const { source, body } = read;
   for (const problem of source.problems) report(problem.position, 'error', problem.field, problem.message);
   for (const repair of source.repairs) report(repair.position, 'warning', repair.field, repair.message);
   if (source.problems.length > 0) return { diagnostics };
@@ -149,6 +135,47 @@ export function readFrontMatter(file: SourceFile, config: SiteConfig): { frontMa
   for (const { written, severity, message } of dateProblems) report(written.position, severity, written.field, message);
   if (!intent || !namesAreSafe || dateProblems.some((problem) => problem.severity === 'error')) return { diagnostics };
   return { frontMatter: { data: result.data, intent, yaml: source, body, dates }, diagnostics };
+}
+
+/**
+ * The front matter, read by the parser of its format (YAML between --- lines;
+ * Hugo's TOML between +++ lines, or JSON object), and the Markdown body.
+ */
+function readSource(text: string, report: Report): { source: YamlData; body: string } | undefined {
+  const other = splitOtherFrontMatter(text);
+  if (other?.body !== undefined) return withBody(text, otherFrontMatterData(other), other.body, report);
+  if (other) {
+    report(START, 'error', 'front-matter', other.format === 'toml' ? 'the TOML front matter is never closed: end it with a +++ line' : 'the JSON front matter is never closed: end it with the } that matches its first {');
+    return undefined;
+  }
+  if (!text.startsWith('---')) {
+    report(START, 'error', 'front-matter', 'missing front matter: start the file with a --- line, then title and date');
+    return undefined;
+  }
+  let yaml: YamlData | undefined;
+  let written: string;
+  try {
+    written = splitFrontMatter(text, (source) => {
+      yaml = parseYamlMapping(source);
+      return yaml.data;
+    });
+  } catch (error) {
+    const message = error instanceof FrontMatterRefused ? error.message : `unreadable front matter: ${String(error)}`;
+    report(START, 'error', 'front-matter', message);
+    return undefined;
+  }
+  if (!yaml) {
+    report(START, 'error', 'front-matter', 'front matter must be YAML');
+    return undefined;
+  }
+  return withBody(text, yaml, written, report);
+}
+
+/** The front matter read, with the body as published: every paragraph's direction isolates closed. */
+function withBody(text: string, source: YamlData, written: string, report: Report): { source: YamlData; body: string } {
+  const body = closeIsolatesPerParagraph(written);
+  if (body !== written) report(positionOfIndex(text, Math.max(0, text.length - written.length)), 'warning', 'body', ISOLATES_CLOSED);
+  return { source, body };
 }
 
 /** Whether and when the author means the post to be seen. */
@@ -361,6 +388,8 @@ function reportForbiddenCharacters(text: string, found: readonly ForbiddenCharac
  * closing --- line. Only read for a file that holds a removed character.
  */
 function fieldAt(text: string, index: number): string {
+  const other = splitOtherFrontMatter(text);
+  if (other) return index >= text.length - (other.body ?? '').length ? 'body' : 'front-matter';
   const start = text.indexOf('\n') + 1;
   const closing = /^(---|\.\.\.)[ \t]*$/m.exec(text.slice(start));
   const end = closing ? start + closing.index : text.length;

@@ -12,9 +12,9 @@ import { formatDiagnostic } from '../src/diagnostics.js';
 import { LoadCache } from '../src/load/cache.js';
 import { loadPosts } from '../src/load/loadPosts.js';
 import { parsePost, postBody } from '../src/load/parsePost.js';
-import { diskSource } from '../src/load/readPosts.js';
+import { diskSource, readPostFiles } from '../src/load/readPosts.js';
 import { TermIndex } from '../src/relate/terms.js';
-import { post, siteOnDisk, testConfig } from './support/site.js';
+import { post, siteOnDisk, sourceFiles, testConfig } from './support/site.js';
 
 const load = (frontMatter: string, path = 'posts/en/x.md') => parsePost({ path, lang: path.split('/')[1] ?? 'en', text: post(frontMatter, 'The body opens with a sentence that is not the summary.\n') }, testConfig());
 
@@ -102,5 +102,102 @@ describe("Hugo's TOML and JSON front matter", () => {
     expect(loaded.posts.map((p) => p.title)).toEqual(['A', 'B']);
     expect(again.reused.byStamp + again.reused.byHash).toBe(2);
     expect(reloaded.posts).toEqual(loaded.posts);
+  });
+});
+
+describe("Jekyll's file names (content.fileNameDates)", () => {
+  const jekyll = testConfig({ content: { fileNameDates: true } });
+  const path = 'posts/en/_posts/2026-03-04-my-post.md';
+
+  it('takes the slug after the date, and the date when the front matter gives none, in the site time zone', () => {
+    const loaded = raw(post('title: T'), path, jekyll);
+    expect(lines(loaded)).toEqual([]);
+    expect(loaded.post?.slug).toBe('my-post');
+    expect(loaded.post?.date.toISOString()).toBe('2026-03-03T21:00:00.000Z');
+    expect(raw(post('title: T\ndate: 2026-03-05 09:00:00 +0300'), path, jekyll).post?.date.toISOString()).toBe('2026-03-05T06:00:00.000Z');
+    expect(raw(post('title: T'), 'posts/en/_posts/2026-02-30-no-such-day.md', jekyll).post).toBeUndefined();
+  });
+
+  it('is off unless asked for, since it changes the URL of a file already named that way', () => {
+    const loaded = raw(post('title: T\ndate: 2026-03-04'), path);
+    expect(loaded.post?.slug).toBe('2026-03-04-my-post');
+    expect(lines(raw(post('title: T'), path))).toEqual(['posts/en/_posts/2026-03-04-my-post.md:2:1 error date is required [date]']);
+  });
+
+  it('leaves the item id as it was: turning it on moves the URL, not the id readers know the article by', () => {
+    const before = raw(post('title: T\ndate: 2026-03-04'), path).post;
+    const after = raw(post('title: T\ndate: 2026-03-04'), path, jekyll).post;
+    expect(after?.url).not.toBe(before?.url);
+    expect(after?.id).toBe(before?.id);
+    expect(after?.id).toBe('tag:rights.example.org,2026-03-04:en/2026-03-04-my-post');
+  });
+});
+
+describe("Jekyll's space-separated categories and tags (content.spaceSeparatedLists)", () => {
+  const jekyll = testConfig({ content: { spaceSeparatedLists: true } });
+
+  it('reads a string of words as one category or tag per word', () => {
+    const loaded = raw(post('title: T\ndate: 2026-03-04\ncategories: news statements\ntags: courts journalists'), 'posts/en/x.md', jekyll);
+    expect(lines(loaded)).toEqual([]);
+    expect(loaded.post?.categories).toEqual([['news'], ['statements']]);
+    expect(loaded.post?.tags).toEqual(['courts', 'journalists']);
+  });
+
+  it('keeps a name with spaces whole in a list, so Arabic names and category paths keep working', () => {
+    const loaded = raw(post('title: T\ndate: 2026-03-04\ncategories:\n  - بيانات صحفية\n  - Statements/Joint Statements'), 'posts/ar/x.md', jekyll);
+    expect(loaded.post?.categories).toEqual([['بيانات صحفية'], ['Statements', 'Joint Statements']]);
+  });
+
+  it('says how it read a string that looks like a category path with spaces', () => {
+    const loaded = raw(post('title: T\ndate: 2026-03-04\ncategories: Statements/Joint Statements'), 'posts/en/x.md', jekyll);
+    expect(loaded.post?.categories).toEqual([['Statements', 'Joint'], ['Statements']]);
+    expect(lines(loaded)).toEqual([
+      'posts/en/x.md:4:13 warning categories "Statements/Joint Statements" is read as Jekyll reads it, one category per word: "Statements/Joint", "Statements"; write a list (categories: ["Statements/Joint Statements"]) to keep a name with spaces whole [categories]',
+    ]);
+  });
+
+  it('is off unless asked for: a string is one category, as an Arabic name with spaces needs', () => {
+    expect(raw(post('title: T\ndate: 2026-03-04\ncategories: بيانات صحفية'), 'posts/ar/x.md').post?.categories).toEqual([['بيانات صحفية']]);
+    expect(raw(post('title: T\ndate: 2026-03-04\ncategories: news statements')).post?.categories).toEqual([['news statements']]);
+  });
+
+  it("reads Jekyll's one category, category:, before the others", () => {
+    const loaded = raw(post('title: T\ndate: 2026-03-04\ncategory: Reports\ncategories: [News]'));
+    expect(lines(loaded)).toEqual([]);
+    expect(loaded.post?.categories).toEqual([['Reports'], ['News']]);
+  });
+});
+
+describe("Hugo's page bundles and Jekyll's drafts folder", () => {
+  it("names a leaf bundle's post by its folder, so two bundles do not collide", () => {
+    const files = sourceFiles({
+      'en/first-report/index.md': post('title: First\ndate: 2026-03-04'),
+      'en/second-report/index.md': post('title: Second\ndate: 2026-03-04'),
+      'en/index.md': post('title: Index\ndate: 2026-03-04'),
+    });
+    const loaded = loadPosts(files, testConfig());
+    expect(loaded.diagnostics.map(formatDiagnostic)).toEqual([]);
+    expect(loaded.posts.map((p) => [p.slug, p.id])).toEqual([
+      ['first-report', 'tag:rights.example.org,2026-03-04:en/first-report'],
+      ['index', 'tag:rights.example.org,2026-03-04:en/index'],
+      ['second-report', 'tag:rights.example.org,2026-03-04:en/second-report'],
+    ]);
+  });
+
+  it("lists neither a section's _index.md nor the files of a bundle beside its index.md, and says nothing of them", async () => {
+    const dir = await siteOnDisk({
+      'en/_index.md': '+++\ntitle = "Home"\n+++\n',
+      'en/news/_index.md': post('title: News'),
+      'en/news/report/index.md': post('title: Report\ndate: 2026-03-04'),
+      'en/news/report/transcript.md': post('title: Transcript'),
+      'en/news/report/annex/notes.md': 'no front matter',
+      'en/news/plain.md': post('title: Plain\ndate: 2026-03-04'),
+    });
+    expect(readPostFiles(join(dir, 'posts'), dir).map((file) => file.path)).toEqual(['posts/en/news/plain.md', 'posts/en/news/report/index.md']);
+  });
+
+  it("holds back a post in Jekyll's _drafts folder, as Jekyll does without --drafts", () => {
+    expect(raw(post('title: T\ndate: 2026-03-04'), 'posts/en/_drafts/x.md').post?.draft).toBe(true);
+    expect(raw(post('title: T\ndate: 2026-03-04'), 'posts/en/_posts/x.md').post?.draft).toBe(false);
   });
 });

@@ -14,6 +14,8 @@ import { defaultIdOf } from './itemId.js';
 import { frontMatterSchema, HIDING_FIELDS, KNOWN_FIELDS, resolveDateAliases, SUMMARY_ALIASES, type AliasedField, type FrontMatter } from './frontMatter.js';
 import { datesOutOfRange } from './plausibleDates.js';
 import { otherFrontMatterData, splitOtherFrontMatter } from './otherFormats.js';
+import { asJekyllReads } from './otherTools.js';
+import { inDraftsFolder, nameParts, type NameParts } from './fileNames.js';
 import { markupRemoved } from './plainFields.js';
 import { schemaProblems } from './schemaIssues.js';
 import { BIDI_REMOVED, ISOLATES_CLOSED, parseYamlMapping, type YamlData } from './yamlData.js';
@@ -45,6 +47,8 @@ export interface ValidFrontMatter {
   readonly yaml: YamlData;
   readonly body: string;
   readonly dates: readonly WrittenDate[];
+  /** What the file's path says: its slug, and the name its default id is made from. */
+  readonly named: NameParts;
 }
 
 const START = { line: 1, column: 1 };
@@ -110,7 +114,11 @@ export function readFrontMatter(file: SourceFile, config: SiteConfig): { frontMa
   const text = stripForbiddenCharacters(normalised);
   const read = readSource(text, report);
   if (!read) return { diagnostics };
-  const { source, body } = read;
+  const { body } = read;
+  const named = nameParts(file.path, file.lang, config.content.fileNameDates);
+  const jekyll = asJekyllReads(read.source.data, named, config.content);
+  const source: YamlData = { ...read.source, data: jekyll.data };
+  for (const note of jekyll.notes) report(source.positionOf([note.field]), 'warning', note.field, note.message);
   for (const problem of source.problems) report(problem.position, 'error', problem.field, problem.message);
   for (const repair of source.repairs) report(repair.position, 'warning', repair.field, repair.message);
   if (source.problems.length > 0) return { diagnostics };
@@ -129,12 +137,12 @@ export function readFrontMatter(file: SourceFile, config: SiteConfig): { frontMa
   warnAboutMissingAltText(result.data, source, report);
   warnAboutOtherToolsFields(result.data, file.lang, source, report);
   for (const removed of markupRemoved(source.data)) report(source.positionOf(removed.path), 'warning', removed.field, removed.message);
-  const intent = publicationIntent(result.data, config, source, report);
+  const intent = publicationIntent(result.data, config, source, report, inDraftsFolder(file.path));
   const dates = writtenDates(result.data, source);
   const dateProblems = datesOutOfRange(dates);
   for (const { written, severity, message } of dateProblems) report(written.position, severity, written.field, message);
   if (!intent || !namesAreSafe || dateProblems.some((problem) => problem.severity === 'error')) return { diagnostics };
-  return { frontMatter: { data: result.data, intent, yaml: source, body, dates }, diagnostics };
+  return { frontMatter: { data: result.data, intent, yaml: source, body, dates, named }, diagnostics };
 }
 
 /**
@@ -180,7 +188,7 @@ function withBody(text: string, source: YamlData, written: string, report: Repor
 
 /** Whether and when the author means the post to be seen. */
 export interface PublicationIntent {
-  /** `draft: true` or Jekyll's `published: false`: either one hides the post. */
+  /** `draft: true`, Jekyll's `published: false`, or a file in Jekyll's `_drafts/`: each one hides the post. */
   readonly hidden: boolean;
   /** The first moment the post may be seen; see `Post.publishAt`. */
   readonly publishAt?: Date;
@@ -196,7 +204,7 @@ type Report = (position: { line: number; column: number }, severity: 'error' | '
  * and Jekyll names. Anything doubtful (two values for one date, an expiry
  * before the post could appear) refuses the post: never show what was hidden.
  */
-function publicationIntent(fm: FrontMatter, config: SiteConfig, source: YamlData, report: Report): PublicationIntent | undefined {
+function publicationIntent(fm: FrontMatter, config: SiteConfig, source: YamlData, report: Report, inDrafts: boolean): PublicationIntent | undefined {
   const { dates, writtenAs, conflicts } = resolveDateAliases(fm);
   for (const { field, alias } of conflicts) {
     report(source.positionOf([alias]), 'error', alias, `${alias} and ${field} give different times; keep one of them, so the post appears when its author means`);
@@ -214,7 +222,7 @@ function publicationIntent(fm: FrontMatter, config: SiteConfig, source: YamlData
     report(source.positionOf([writtenAs.updated]), 'warning', writtenAs.updated, `${writtenAs.updated} is earlier than date; date is used as the update time`);
   }
   return {
-    hidden: fm.draft || fm.published === false,
+    hidden: fm.draft || fm.published === false || inDrafts,
     publishAt,
     expires: dates.expires,
     updated: dates.updated && dates.updated > fm.date ? dates.updated : undefined,
@@ -268,8 +276,8 @@ function warnAboutOtherToolsFields(fm: FrontMatter, lang: string, source: YamlDa
 export function parsePost(file: SourceFile, config: SiteConfig): ParsedPost {
   const { frontMatter, diagnostics } = readFrontMatter(file, config);
   if (!frontMatter) return { diagnostics };
-  const { data: fm, intent, yaml: source, body, dates } = frontMatter;
-  const slug = fm.slug ?? fileSlug(file.path);
+  const { data: fm, intent, yaml: source, body, dates, named } = frontMatter;
+  const slug = fm.slug ?? named.slug;
   const categories = (fm.categories ?? []).filter((path) => path.length > 0);
   const url = articleUrl(config, { lang: file.lang, slug, topCategory: categories[0]?.[0], date: fm.date });
   const authored = summaryField(fm);
@@ -280,7 +288,7 @@ export function parsePost(file: SourceFile, config: SiteConfig): ParsedPost {
     sourcePath: file.path,
     lang: file.lang,
     slug,
-    id: fm.id ?? defaultIdOf(config, { lang: file.lang, key: fm.translationKey ?? slug, date: fm.date, url }),
+    id: fm.id ?? defaultIdOf(config, { lang: file.lang, key: fm.translationKey ?? fm.slug ?? named.name, date: fm.date, url }),
     url,
     title: fm.title,
     date: fm.date,
@@ -419,11 +427,6 @@ function pathAt(node: unknown, offset: number): (string | number)[] {
 /** What readers read of a post (title, summary, body), as a digest: a change to it is a correction that `updated` should announce. */
 function contentHash(title: string, summary: string | undefined, body: string): string {
   return createHash('sha1').update(JSON.stringify([title, summary ?? '', body.trim()])).digest('base64');
-}
-
-function fileSlug(path: string): string {
-  const name = path.split(/[\\/]/).pop() ?? path;
-  return name.replace(/\.(md|markdown)$/i, '');
 }
 
 function uniqueInOrder(values: readonly string[]): string[] {

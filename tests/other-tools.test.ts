@@ -5,7 +5,7 @@
  * is said at its line rather than ignored in silence. Jekyll's dates
  * (`2026-03-04 10:00:00 +0300`) are read as written.
  */
-import { utimesSync } from 'node:fs';
+import { readFileSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { formatDiagnostic } from '../src/diagnostics.js';
@@ -14,7 +14,9 @@ import { loadPosts } from '../src/load/loadPosts.js';
 import { parsePost, postBody } from '../src/load/parsePost.js';
 import { diskSource, readPostFiles } from '../src/load/readPosts.js';
 import { TermIndex } from '../src/relate/terms.js';
-import { post, siteOnDisk, sourceFiles, testConfig } from './support/site.js';
+import { parseConfig } from '../src/config.js';
+import { buildSite } from '../src/pipeline.js';
+import { outputOf, post, ROOT, siteOnDisk, sourceFiles, testConfig } from './support/site.js';
 
 const load = (frontMatter: string, path = 'posts/en/x.md') => parsePost({ path, lang: path.split('/')[1] ?? 'en', text: post(frontMatter, 'The body opens with a sentence that is not the summary.\n') }, testConfig());
 
@@ -199,5 +201,82 @@ describe("Hugo's page bundles and Jekyll's drafts folder", () => {
   it("holds back a post in Jekyll's _drafts folder, as Jekyll does without --drafts", () => {
     expect(raw(post('title: T\ndate: 2026-03-04'), 'posts/en/_drafts/x.md').post?.draft).toBe(true);
     expect(raw(post('title: T\ndate: 2026-03-04'), 'posts/en/_posts/x.md').post?.draft).toBe(false);
+  });
+});
+
+/** A fixture site built as it is: its config, and its content folder as nashra's posts folder. */
+function buildFixture(site: string, postsFolder: string) {
+  const dir = join(ROOT, 'tests/fixtures', site);
+  const { config, diagnostics } = parseConfig(readFileSync(join(dir, 'nashra.config.yaml'), 'utf8'), 'nashra.config.yaml');
+  if (!config) throw new Error(JSON.stringify(diagnostics));
+  const result = buildSite(readPostFiles(join(dir, postsFolder), dir), config, new Date('2026-11-01T00:00:00Z'));
+  const items = (path: string) =>
+    (JSON.parse(outputOf(result, path)) as { items: { id: string; url: string; title: string; summary: string; date_published: string; date_modified: string; tags?: string[]; content_html: string }[] }).items;
+  return { result, items };
+}
+
+describe('a Hugo content folder and a Jekyll _posts folder, built as they are', () => {
+  it('builds the Hugo site: TOML, JSON and YAML front matter, page bundles, no section pages, no drafts', () => {
+    const { result, items } = buildFixture('hugo-site', 'content');
+    expect(result.diagnostics.map(formatDiagnostic)).toEqual([]);
+    expect(items('en/feed.json').map(({ id, url, title, summary, date_published, date_modified, tags }) => ({ id, url, title, summary, date_published, date_modified, tags }))).toEqual([
+      {
+        id: 'tag:rights.example.org,2026-03-04:en/hearing-report',
+        url: 'https://rights.example.org/en/posts/hearing-report/',
+        title: 'Observers report on the third hearing',
+        summary: 'What our observers saw in court on 4 March.',
+        date_published: '2026-03-04T07:00:00Z',
+        date_modified: '2026-03-05T06:30:00Z',
+        tags: ['Statements/Joint Statements', 'trial monitoring', 'courts'],
+      },
+      {
+        id: 'tag:rights.example.org,2026-02-20:en/water-rights',
+        url: 'https://rights.example.org/en/posts/water-rights/',
+        title: 'Water rights in the valley',
+        summary: 'A short report on access to water.',
+        date_published: '2026-02-19T21:00:00Z',
+        date_modified: '2026-02-19T21:00:00Z',
+        tags: ['Reports', 'water'],
+      },
+      {
+        id: 'tag:rights.example.org,2026-01-15:en/annual-letter',
+        url: 'https://rights.example.org/en/posts/annual-letter/',
+        title: 'A letter to our members',
+        summary: 'The year ahead, in one page.',
+        date_published: '2026-01-15T06:00:00Z',
+        date_modified: '2026-01-15T06:00:00Z',
+        tags: ['Letters'],
+      },
+    ]);
+    const [bundle] = items('en/feed.json');
+    expect(bundle?.content_html).toContain('<p>The transcript is attached to this page.</p>');
+    expect(bundle?.content_html).not.toContain('+++');
+    expect(bundle?.content_html).toContain('href="https://rights.example.org/ar/posts/hearing-report/"');
+    expect(items('ar/feed.json').map((item) => [item.url, item.title])).toEqual([['https://rights.example.org/ar/posts/hearing-report/', 'المراقبون يقدمون تقريرهم عن الجلسة الثالثة']]);
+    expect(result.outputs.map((output) => output.path)).toContain('ar/categories/بيانات/بيانات-مشتركة/feed.json');
+  });
+
+  it('builds the Jekyll site: dates and slugs from file names, space-separated categories, category:, no drafts', () => {
+    const { result, items } = buildFixture('jekyll-site', 'posts');
+    expect(result.diagnostics.map(formatDiagnostic)).toEqual([]);
+    expect(items('en/feed.json').map(({ id, url, title, summary, date_published, tags }) => ({ id, url, title, summary, date_published, tags }))).toEqual([
+      {
+        id: 'tag:rights.example.org,2026-03-04:en/2026-03-04-court-hearing',
+        url: 'https://rights.example.org/en/2026/03/court-hearing.html',
+        title: 'Court hears the appeal of the detained journalists',
+        summary: 'The appeal was heard in a closed session.',
+        date_published: '2026-03-04T07:00:00Z',
+        tags: ['news', 'statements', 'courts', 'journalists'],
+      },
+      {
+        id: 'tag:rights.example.org,2026-02-10:en/2026-02-10-annual-report',
+        url: 'https://rights.example.org/en/2026/02/annual-report.html',
+        title: 'Our annual report is out',
+        summary: 'The annual report covers every case we followed this year.',
+        date_published: '2026-02-09T21:00:00Z',
+        tags: ['reports'],
+      },
+    ]);
+    expect(items('ar/feed.json').map((item) => [item.url, item.tags])).toEqual([['https://rights.example.org/ar/2026/03/court-hearing.html', ['أخبار', 'بيانات صحفية']]]);
   });
 });

@@ -204,6 +204,36 @@ describe("Hugo's page bundles and Jekyll's drafts folder", () => {
   });
 });
 
+describe('keys by which Hugo and Eleventy keep a page out of their lists, so out of their feeds', () => {
+  const hidden = (fields: string) => raw(post(`title: T\ndate: 2026-03-04\n${fields}`)).post?.draft;
+
+  it('holds back a post that Hugo or Eleventy would leave out of the site', () => {
+    expect(hidden('headless: true')).toBe(true);
+    expect(hidden('build:\n  list: never')).toBe(true);
+    expect(hidden('build:\n  list: local')).toBe(true);
+    expect(hidden('_build:\n  list: false')).toBe(true);
+    expect(hidden('eleventyExcludeFromCollections: true')).toBe(true);
+    expect(hidden('eleventyExcludeFromCollections: [post]')).toBe(true);
+    expect(hidden('permalink: false')).toBe(true);
+    expect(hidden('build:\n  list: always')).toBe(false);
+    expect(hidden('eleventyExcludeFromCollections: false')).toBe(false);
+  });
+
+  it("refuses a build option it cannot read, rather than show a page its author hid", () => {
+    expect(lines(raw(post('title: T\ndate: 2026-03-04\nbuild:\n  lsit: never')))).toEqual(['posts/en/x.md:5:3 error build has unknown field "lsit" [build]']);
+  });
+
+  it("reads Hugo's pubdate, unpublishdate and modified as publishAt, expires and updated", () => {
+    const loaded = raw(post('title: T\ndate: 2026-03-04\npubdate: 2026-03-05T09:00:00+03:00\nunpublishdate: 2026-04-01T00:00:00+03:00\nmodified: 2026-03-06T09:00:00+03:00'));
+    expect(lines(loaded)).toEqual([]);
+    expect(loaded.post?.publishAt?.toISOString()).toBe('2026-03-05T06:00:00.000Z');
+    expect(loaded.post?.expires?.toISOString()).toBe('2026-03-31T21:00:00.000Z');
+    expect(lines(raw(post('title: T\ndate: 2026-03-04\npublishDate: 2026-03-05\npubdate: 2026-03-06')))).toEqual([
+      'posts/en/x.md:5:10 error pubdate and publishDate give different times; keep one of them, so the post appears when its author means [pubdate]',
+    ]);
+  });
+});
+
 /** A fixture site built as it is: its config, and its content folder as nashra's posts folder. */
 function buildFixture(site: string, postsFolder: string) {
   const dir = join(ROOT, 'tests/fixtures', site);

@@ -11,7 +11,7 @@ import { flattenNesting } from '../render/nesting.js';
 import { htmlToText } from '../render/summary.js';
 import { articleUrl } from '../urls.js';
 import { defaultIdOf } from './itemId.js';
-import { frontMatterSchema, HIDING_FIELDS, KNOWN_FIELDS, resolveDateAliases, SUMMARY_ALIASES, type AliasedField, type FrontMatter } from './frontMatter.js';
+import { frontMatterSchema, HIDING_FIELDS, keptOutOfLists, KNOWN_FIELDS, resolveDateAliases, SUMMARY_ALIASES, type AliasedField, type FrontMatter } from './frontMatter.js';
 import { datesOutOfRange } from './plausibleDates.js';
 import { otherFrontMatterData, splitOtherFrontMatter } from './otherFormats.js';
 import { asJekyllReads } from './otherTools.js';
@@ -188,7 +188,7 @@ function withBody(text: string, source: YamlData, written: string, report: Repor
 
 /** Whether and when the author means the post to be seen. */
 export interface PublicationIntent {
-  /** `draft: true`, Jekyll's `published: false`, or a file in Jekyll's `_drafts/`: each one hides the post. */
+  /** `draft: true`, Jekyll's `published: false`, a file in Jekyll's `_drafts/`, or a key by which Hugo or Eleventy keeps a page out of lists (`keptOutOfLists`): each one hides the post. */
   readonly hidden: boolean;
   /** The first moment the post may be seen; see `Post.publishAt`. */
   readonly publishAt?: Date;
@@ -222,7 +222,7 @@ function publicationIntent(fm: FrontMatter, config: SiteConfig, source: YamlData
     report(source.positionOf([writtenAs.updated]), 'warning', writtenAs.updated, `${writtenAs.updated} is earlier than date; date is used as the update time`);
   }
   return {
-    hidden: fm.draft || fm.published === false || inDrafts,
+    hidden: fm.draft || fm.published === false || inDrafts || keptOutOfLists(fm, source.data.permalink) !== undefined,
     publishAt,
     expires: dates.expires,
     updated: dates.updated && dates.updated > fm.date ? dates.updated : undefined,
@@ -269,7 +269,7 @@ function warnAboutOtherToolsFields(fm: FrontMatter, lang: string, source: YamlDa
   }
   const written = source.data.lang;
   if (written !== undefined && String(written) !== lang) report(source.positionOf(['lang']), 'warning', 'lang', `lang "${String(written)}" is ignored: a post's language is its folder's (posts/${lang}/)`);
-  if (source.data.permalink !== undefined) report(source.positionOf(['permalink']), 'warning', 'permalink', `permalink is ignored: article URLs come from the language's urlPattern and the post's slug; set slug, or canonical for the address of an original published elsewhere`);
+  if (source.data.permalink !== undefined && source.data.permalink !== false) report(source.positionOf(['permalink']), 'warning', 'permalink', `permalink is ignored: article URLs come from the language's urlPattern and the post's slug; set slug, or canonical for the address of an original published elsewhere`);
 }
 
 /** Validates one post file. Pure: no disk, no clock. */

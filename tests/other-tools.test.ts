@@ -37,6 +37,9 @@ describe('fields of other tools', () => {
       "posts/ar/x.md:5:12 warning permalink is ignored: article URLs come from the language's urlPattern and the post's slug; set slug, or canonical for the address of an original published elsewhere [permalink]",
     ]);
     expect(load('title: T\ndate: 2026-03-04\nlang: en').diagnostics).toEqual([]);
+    expect(load('title: T\ndate: 2026-03-04\nurl: /custom/x/').diagnostics.map(formatDiagnostic)).toEqual([
+      "posts/en/x.md:4:6 warning url is ignored: article URLs come from the language's urlPattern and the post's slug; set slug, or canonical for the address of an original published elsewhere [url]",
+    ]);
   });
 
   it('reads a Jekyll date, with a space before its offset, as the instant it names', () => {
@@ -223,11 +226,12 @@ describe('keys by which Hugo and Eleventy keep a page out of their lists, so out
     expect(lines(raw(post('title: T\ndate: 2026-03-04\nbuild:\n  lsit: never')))).toEqual(['posts/en/x.md:5:3 error build has unknown field "lsit" [build]']);
   });
 
-  it("reads Hugo's pubdate, unpublishdate and modified as publishAt, expires and updated", () => {
+  it("reads Hugo's pubdate, unpublishdate and modified, and Jekyll's last_modified_at, as publishAt, expires and updated", () => {
     const loaded = raw(post('title: T\ndate: 2026-03-04\npubdate: 2026-03-05T09:00:00+03:00\nunpublishdate: 2026-04-01T00:00:00+03:00\nmodified: 2026-03-06T09:00:00+03:00'));
     expect(lines(loaded)).toEqual([]);
     expect(loaded.post?.publishAt?.toISOString()).toBe('2026-03-05T06:00:00.000Z');
     expect(loaded.post?.expires?.toISOString()).toBe('2026-03-31T21:00:00.000Z');
+    expect(raw(post('title: T\ndate: 2026-03-04\nlast_modified_at: 2026-03-06 09:00:00 +0300')).post?.updated?.toISOString()).toBe('2026-03-06T06:00:00.000Z');
     expect(lines(raw(post('title: T\ndate: 2026-03-04\npublishDate: 2026-03-05\npubdate: 2026-03-06')))).toEqual([
       'posts/en/x.md:5:10 error pubdate and publishDate give different times; keep one of them, so the post appears when its author means [pubdate]',
     ]);

@@ -112,6 +112,8 @@ function createFrontMatterSchema(timeZone: string) {
     pubdate: isoDate.optional(),
     unpublishdate: isoDate.optional(),
     modified: isoDate.optional(),
+    /** Jekyll's (jekyll-last-modified-at, jekyll-seo-tag). */
+    last_modified_at: isoDate.optional(),
     /** Hugo's and Eleventy's ways to keep a page out of the site's lists, and so out of its feeds: each hides the post (see `keptOutOfLists`). */
     headless: z.boolean({ error: 'must be true or false' }).optional(),
     build: hugoBuild.optional(),
@@ -126,14 +128,15 @@ function createFrontMatterSchema(timeZone: string) {
 export type FrontMatter = z.output<FrontMatterSchema>;
 
 /**
- * Hugo's front-matter keys that mean one of our dates. Hugo reads keys in any
- * case, so the lower-case spellings people copy from its docs count too. A
- * site moved from Hugo keeps its hidden posts hidden.
+ * Hugo's (and Jekyll's `last_modified_at`) front-matter keys that mean one of
+ * our dates. Hugo reads keys in any case, so the lower-case spellings people
+ * copy from its docs count too. A site moved from Hugo keeps its hidden posts
+ * hidden.
  */
 export const DATE_ALIASES = {
   publishAt: ['publishDate', 'publishdate', 'pubdate'],
   expires: ['expiryDate', 'expirydate', 'unpublishdate'],
-  updated: ['lastmod', 'modified'],
+  updated: ['lastmod', 'modified', 'last_modified_at'],
 } as const satisfies Record<string, readonly (keyof FrontMatter)[]>;
 
 export type AliasedField = keyof typeof DATE_ALIASES;
@@ -143,7 +146,7 @@ export const SUMMARY_ALIASES = ['description', 'excerpt'] as const;
 
 export const KNOWN_FIELDS = [
   'title', 'date', 'updated', 'translationKey', 'slug', 'id', 'summary', 'categories', 'tags', 'author', 'image', 'draft', 'publishAt', 'expires', 'canonical', 'related',
-  'published', ...Object.values(DATE_ALIASES).flat(), ...SUMMARY_ALIASES, 'lang', 'permalink', 'category', 'headless', 'build', '_build', 'eleventyExcludeFromCollections',
+  'published', ...Object.values(DATE_ALIASES).flat(), ...SUMMARY_ALIASES, 'lang', 'permalink', 'url', 'category', 'headless', 'build', '_build', 'eleventyExcludeFromCollections',
 ] as const;
 
 /**

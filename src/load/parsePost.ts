@@ -269,7 +269,11 @@ function warnAboutOtherToolsFields(fm: FrontMatter, lang: string, source: YamlDa
   }
   const written = source.data.lang;
   if (written !== undefined && String(written) !== lang) report(source.positionOf(['lang']), 'warning', 'lang', `lang "${String(written)}" is ignored: a post's language is its folder's (posts/${lang}/)`);
-  if (source.data.permalink !== undefined && source.data.permalink !== false) report(source.positionOf(['permalink']), 'warning', 'permalink', `permalink is ignored: article URLs come from the language's urlPattern and the post's slug; set slug, or canonical for the address of an original published elsewhere`);
+  // Jekyll's and Eleventy's permalink, Hugo's url; Eleventy's `permalink: false` hides the post instead (see keptOutOfLists).
+  for (const field of ['permalink', 'url'] as const) {
+    if (source.data[field] === undefined || source.data[field] === false) continue;
+    report(source.positionOf([field]), 'warning', field, `${field} is ignored: article URLs come from the language's urlPattern and the post's slug; set slug, or canonical for the address of an original published elsewhere`);
+  }
 }
 
 /** Validates one post file. Pure: no disk, no clock. */

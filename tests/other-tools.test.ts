@@ -5,7 +5,7 @@
  * is said at its line rather than ignored in silence. Jekyll's dates
  * (`2026-03-04 10:00:00 +0300`) are read as written.
  */
-import { readFileSync, utimesSync } from 'node:fs';
+import { readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { formatDiagnostic } from '../src/diagnostics.js';
@@ -14,6 +14,7 @@ import { loadPosts } from '../src/load/loadPosts.js';
 import { parsePost, postBody } from '../src/load/parsePost.js';
 import { diskSource, readPostFiles } from '../src/load/readPosts.js';
 import { TermIndex } from '../src/relate/terms.js';
+import { runBuild } from '../src/build.js';
 import { parseConfig } from '../src/config.js';
 import { buildSite } from '../src/pipeline.js';
 import { outputOf, post, ROOT, siteOnDisk, sourceFiles, testConfig } from './support/site.js';
@@ -135,6 +136,26 @@ describe("Jekyll's file names (content.fileNameDates)", () => {
     expect(after?.url).not.toBe(before?.url);
     expect(after?.id).toBe(before?.id);
     expect(after?.id).toBe('tag:rights.example.org,2026-03-04:en/2026-03-04-my-post');
+  });
+});
+
+describe('a site that turns content.fileNameDates on after publishing', () => {
+  it('keeps the id each published article was published with, even one whose id was its URL', async () => {
+    const dir = await siteOnDisk({ 'en/_posts/2026-03-04-my-post.md': post('title: Published before the switch\ndate: 2026-03-04') }, { feeds: { urlIdsBefore: '2027-01-01' } });
+    const config = join(dir, 'nashra.config.yaml');
+    const paths = { config, posts: join(dir, 'posts'), out: join(dir, 'out'), state: join(dir, 'state') };
+    const idAndUrl = async () => {
+      const outcome = await runBuild(paths, new Date('2026-11-01T00:00:00Z'));
+      expect(outcome.diagnostics).toEqual([]);
+      const [item] = (JSON.parse(readFileSync(join(dir, 'out/en/feed.json'), 'utf8')) as { items: { id: string; url: string }[] }).items;
+      return { id: item?.id, url: item?.url };
+    };
+    const before = await idAndUrl();
+    const settings = JSON.parse(readFileSync(config, 'utf8')) as Record<string, unknown>;
+    writeFileSync(config, JSON.stringify({ ...settings, content: { fileNameDates: true } }));
+    const after = await idAndUrl();
+    expect(before).toEqual({ id: 'https://rights.example.org/en/posts/2026-03-04-my-post/', url: 'https://rights.example.org/en/posts/2026-03-04-my-post/' });
+    expect(after).toEqual({ id: before.id, url: 'https://rights.example.org/en/posts/my-post/' });
   });
 });
 

@@ -94,6 +94,7 @@ describe("Hugo's TOML and JSON front matter", () => {
     expect(loaded.body).toBe('The body opens here.\n');
     expect(lines(raw('{\n  "title": "T",\n  "date": "2026-03-04",\n  "draft": "no"\n}\nBody.\n'))).toEqual(['posts/en/x.md:4:12 error draft must be true or false [draft]']);
     expect(lines(raw('{\n  "title": "T",\n  "date": "2026-03-04",\n}\nBody.\n'))).toEqual(['posts/en/x.md:4:1 error invalid JSON: Expected double-quoted property name [json]']);
+    expect(lines(raw('{\n  "title": "T",\n  "date": "2026-03-04",\n  "draft": true,\n  "draft": false\n}\nBody.\n'))).toEqual(['posts/en/x.md:5:3 error draft is given twice; keep one of them [draft]']);
   });
 
   it('caches a TOML or JSON post like any other: an unchanged file is not read again', async () => {

@@ -100,7 +100,11 @@ export function jsonData(text: string, lineOffset: number): YamlData {
     const message = `invalid JSON: ${String((error as Error).message).replace(/ in JSON at position \d+.*$/, '')}`;
     return failed(emptyLocation(lines(0)), { position: lines(offset === undefined ? 0 : Number(offset)), field: 'json', message });
   }
-  return withData(locateJson(text, lines), parsed as Record<string, unknown>);
+  const located = locateJson(text, lines);
+  // JSON.parse keeps the last of two equal keys; YAML and TOML refuse them, and so does nashra: `"draft": true` must not be undone by a later line.
+  const repeated = located.repeated[0];
+  if (repeated) return failed(located, { position: repeated.position, field: repeated.path.join('.'), message: `${repeated.path.join('.')} is given twice; keep one of them` });
+  return withData(located, parsed as Record<string, unknown>);
 }
 
 /** Where the keys and values of a front matter were written. */
@@ -218,11 +222,12 @@ function tomlKeyPath(written: string): string[] {
 
 /**
  * Where each value of a JSON text (already parsed, so well formed) was
- * written, and where each top-level key was.
+ * written, where each top-level key was, and the keys written twice in one object.
  */
-function locateJson(text: string, at: (offset: number) => Position): Located {
+function locateJson(text: string, at: (offset: number) => Position): Located & { repeated: { path: (string | number)[]; position: Position }[] } {
   const positions = new Map<string, Position>();
   const keys: { name: string; position: Position }[] = [];
+  const repeated: { path: (string | number)[]; position: Position }[] = [];
   let offset = 0;
   const skipSpace = () => {
     while (offset < text.length && /\s/.test(text[offset] ?? '')) offset++;
@@ -246,6 +251,7 @@ function locateJson(text: string, at: (offset: number) => Position): Located {
           const keyAt = offset;
           const name = readString();
           if (path.length === 0) keys.push({ name, position: at(keyAt) });
+          if (positions.has(pathKey([...path, name]))) repeated.push({ path: [...path, name], position: at(keyAt) });
           skipSpace();
           offset++; // the colon
           readValue([...path, name]);
@@ -263,7 +269,7 @@ function locateJson(text: string, at: (offset: number) => Position): Located {
   };
   readValue([]);
   positions.delete(pathKey([]));
-  return { positionOf: positionLookup(positions, keys[0]?.position ?? at(0)), keys };
+  return { positionOf: positionLookup(positions, keys[0]?.position ?? at(0)), keys, repeated };
 }
 
 /** The deepest nesting of brackets outside strings. */

@@ -5,11 +5,33 @@ export interface Author {
   readonly url?: string;
 }
 
+/** An organisation that signs a joint statement, named in the post's language. */
+export interface Signatory {
+  readonly name: string;
+  readonly url?: string;
+}
+
 export interface PostImage {
   readonly url: string;
   readonly alt: string;
+  /** The media type: as written, else the file's when it was measured. */
   readonly type?: string;
+  /** Bytes: the file's when it was measured, else as written. */
   readonly size?: number;
+  /** Pixels, when the file was measured (see media/). */
+  readonly width?: number;
+  readonly height?: number;
+  /** A smaller version for lists (`media:thumbnail`); the image itself when not given. */
+  readonly thumbnail?: ImageRef;
+  /** Where `image:` was written, for diagnostics about the image. */
+  readonly position?: SourcePosition;
+}
+
+/** An image by its URL, with its pixel size when known. */
+export interface ImageRef {
+  readonly url: string;
+  readonly width?: number;
+  readonly height?: number;
 }
 
 /** A validated post: front matter checked, with what the later stages need of its body. */
@@ -67,6 +89,8 @@ export interface Post {
   readonly categories: readonly (readonly string[])[];
   readonly tags: readonly string[];
   readonly authors: readonly Author[];
+  /** The organisations that sign a joint statement, in the order given; absent when there are none. */
+  readonly signatories?: readonly Signatory[];
   readonly image?: PostImage;
   /** Hidden for good: `draft: true` or Jekyll's `published: false`. */
   readonly draft: boolean;

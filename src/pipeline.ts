@@ -5,13 +5,14 @@ import { composeFeeds, type Renderer } from './feeds/compose.js';
 import { RELATED_FILE, renderRelatedIndex } from './feeds/relatedIndex.js';
 import type { FeedDocument } from './feeds/document.js';
 import { renderAtom, renderJsonFeed, renderRss } from './feeds/feedAdapter.js';
-import { FEED_FORMATS, STYLESHEET_FILE, type FeedFormatName } from './feeds/formats.js';
+import { FEED_FORMATS, FEED_PAGE_FILE, STYLESHEET_FILE, type FeedFormatName } from './feeds/formats.js';
 import { planFeeds } from './feeds/plan.js';
 import type { LoadCache } from './load/cache.js';
 import { loadPosts, publishedVersion, type LoadResult } from './load/loadPosts.js';
 import type { SourceFile } from './load/parsePost.js';
 import { farFutureDates } from './load/plausibleDates.js';
 import { bodyReader, memorySource, type PostSource } from './load/source.js';
+import { NO_STATIC_FILES, siteImagesOf, withImageFacts, type ImageLookup, type SiteImages } from './media/images.js';
 import type { BodyOf, Post } from './model.js';
 import { renderBody } from './render/article.js';
 import { renderOnPool } from './render/bounded.js';
@@ -20,7 +21,8 @@ import { relateLivePosts, TermIndex, type Relatedness, type RelateInputs } from 
 import { isLive } from './schedule/embargo.js';
 import { dateCorrections } from './state/corrections.js';
 import { NOTHING_PUBLISHED, type Previous } from './state/published.js';
-import type { FeedListing } from './site/listing.js';
+import { feedListings, renderFeedPage } from './site/feedPage.js';
+import type { FeedListing, LatestArticle } from './site/listing.js';
 import { renderIndexPage } from './site/indexPage.js';
 import { renderOpml } from './site/opml.js';
 import { renderFeedStylesheet } from './site/stylesheet.js';
@@ -81,19 +83,8 @@ const SERIALIZERS: Record<FeedFormatName, (document: FeedDocument) => string> = 
 export const OPML_FILE = 'opml.xml';
 export const INDEX_FILE = 'index.html';
 
-/** How discovery pages list a feed document: one listing per format. */
-function listingsOf(document: FeedDocument): FeedListing[] {
-  return FEED_FORMATS.map((format) => ({
-    lang: document.lang,
-    direction: document.direction,
-    scope: document.scope,
-    format: format.name,
-    mediaType: format.mediaType,
-    path: document.basePath + format.fileName,
-    url: document.links[format.name],
-    title: document.title,
-  }));
-}
+/** How many of a language's newest articles the index page lists. */
+const LATEST_ON_INDEX = 10;
 
 export interface PlanOptions {
   readonly onLoad?: (done: number) => void;
@@ -101,6 +92,8 @@ export interface PlanOptions {
   readonly previous?: Previous;
   /** The records of earlier builds (see `load/cache.ts`). */
   readonly cache?: LoadCache;
+  /** The files of the static folder, for the byte size, width and height of images (see media/); without, every image is elsewhere. */
+  readonly images?: ImageLookup;
   /** Most worker threads for the per-post work (default: one per core, at most four); 0 does it all on the calling thread. */
   readonly threads?: number;
 }
@@ -147,15 +140,19 @@ export function planSite(source: PostSource, config: SiteConfig, now: Date, opti
   }
   const kept = keepPostsPushedIntoTheFuture(loaded.posts, config, now, previous);
   const diagnostics = kept.diagnostics;
-  const { posts, diagnostics: corrections } = dateCorrections(kept.posts, previous, now, config.feeds.setUpdatedOnCorrection);
+  const corrected = dateCorrections(kept.posts, previous, now, config.feeds.setUpdatedOnCorrection);
+  const corrections = corrected.diagnostics;
+  const images = options.images ?? NO_STATIC_FILES;
+  const { posts, diagnostics: imageProblems } = withImageFacts(corrected.posts, images);
+  const siteImages = siteImagesOf(config, images);
   const live = posts.filter((post) => isLive(post, now));
   const livePerLanguage = Object.fromEntries(Object.keys(config.languages).map((lang) => [lang, live.filter((post) => post.lang === lang).length]));
-  const noticed = [...diagnostics, ...corrections, ...farFutureDates(posts, now)];
+  const noticed = [...diagnostics, ...corrections, ...imageProblems, ...siteImages.diagnostics, ...farFutureDates(posts, now)];
   const allDiagnostics = noticed.length > 0 ? sortDiagnostics([...loaded.diagnostics, ...noticed]) : loaded.diagnostics;
   const skipped = new Set([...loaded.skippedFiles, ...diagnostics.map((d) => d.file)]);
   const renderDiagnostics: Diagnostic[] = [];
   return {
-    outputs: { [Symbol.iterator]: () => generateOutputs(live, config, bodyReader(source, previous.textOf), { terms, pins: loaded.pins }, pool, renderDiagnostics) },
+    outputs: { [Symbol.iterator]: () => generateOutputs(live, config, { bodyOf: bodyReader(source, previous.textOf), siteImages: siteImages.images }, { terms, pins: loaded.pins }, pool, renderDiagnostics) },
     close: () => pool.close(),
     threadsStarted: () => pool.threadsStarted,
     renderDiagnostics,
@@ -189,8 +186,8 @@ function keepPostsPushedIntoTheFuture(posts: readonly Post[], config: SiteConfig
 }
 
 /** `planSite` with every output produced: for tests and small sites. */
-export function buildSite(files: readonly SourceFile[], config: SiteConfig, now: Date): BuildResult {
-  const plan = planSite(memorySource(files), config, now);
+export function buildSite(files: readonly SourceFile[], config: SiteConfig, now: Date, options: Pick<PlanOptions, 'images'> = {}): BuildResult {
+  const plan = planSite(memorySource(files), config, now, options);
   const outputs = [...plan.outputs].map((output) => ({ path: output.path, content: [...output.chunks].join('') }));
   return { ...plan, outputs, diagnostics: withRenderDiagnostics(plan.diagnostics, plan.renderDiagnostics) };
 }
@@ -206,7 +203,7 @@ export function withRenderDiagnostics(diagnostics: readonly Diagnostic[], render
  * the first file is handed out, so a post file that changed mid-build stops
  * the build before anything is written.
  */
-function* generateOutputs(live: readonly Post[], config: SiteConfig, bodyOf: BodyOf, relateInputs: RelateInputs, pool: WorkPool, problems: Diagnostic[]): Generator<PlannedOutput> {
+function* generateOutputs(live: readonly Post[], config: SiteConfig, { bodyOf, siteImages }: { bodyOf: BodyOf; siteImages: SiteImages }, relateInputs: RelateInputs, pool: WorkPool, problems: Diagnostic[]): Generator<PlannedOutput> {
   const plans = planFeeds(live, config);
   const fullText = [...new Set(plans.filter((plan) => plan.fullContent).flatMap((plan) => plan.posts))];
   // Started now when loading started none, the threads load their modules while the related lists are computed.
@@ -221,17 +218,23 @@ function* generateOutputs(live: readonly Post[], config: SiteConfig, bodyOf: Bod
   }
 
   const listings: FeedListing[] = [];
-  for (const document of composeFeeds(plans, config, render, relatedness)) {
-    if (document.archive?.role !== 'page') listings.push(...listingsOf(document));
+  const latest = new Map<string, LatestArticle[]>();
+  for (const document of composeFeeds(plans, config, render, relatedness, siteImages)) {
     const source = documentFingerprint(document);
     for (const format of FEED_FORMATS) {
       yield { path: document.basePath + format.fileName, chunks: lazily(() => SERIALIZERS[format.name](document)), tier: tierOf(document), fingerprint: `${format.name}:${source}` };
     }
+    if (document.archive?.role === 'page') continue;
+    listings.push(...feedListings(document));
+    yield { path: document.basePath + FEED_PAGE_FILE, chunks: lazily(() => renderFeedPage(document, config)), tier: TIER.discovery, fingerprint: `page:${source}` };
+    if (document.scope.kind === 'main') latest.set(document.lang, document.entries.slice(0, LATEST_ON_INDEX).map(({ title, url, published }) => ({ title, url, published })));
   }
   for (const lang of Object.keys(config.languages)) yield { path: `${lang}/${RELATED_FILE}`, chunks: renderRelatedIndex(lang, live, relatedness), tier: TIER.mainFeed };
   yield { path: OPML_FILE, chunks: [renderOpml(listings, config)], tier: TIER.discovery };
-  yield { path: INDEX_FILE, chunks: [renderIndexPage(listings, config)], tier: TIER.discovery };
-  yield { path: STYLESHEET_FILE, chunks: [renderFeedStylesheet()], tier: TIER.stylesheet };
+  yield { path: INDEX_FILE, chunks: [renderIndexPage(listings, config, latest)], tier: TIER.discovery };
+  // Its offset table takes a moment to compute: kept as it is unless the code or the time zone changed.
+  const stylesheetSource = createHash('sha256').update(codeFingerprint()).update(config.timeZone).digest('base64url');
+  yield { path: STYLESHEET_FILE, chunks: lazily(() => renderFeedStylesheet(config.timeZone)), tier: TIER.stylesheet, fingerprint: `xsl:${stylesheetSource}` };
 }
 
 /** One chunk, produced only when the writer asks for it. */

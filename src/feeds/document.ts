@@ -1,4 +1,4 @@
-import type { Author } from '../model.js';
+import type { Author, ImageRef, Signatory } from '../model.js';
 import type { FeedScope } from '../site/listing.js';
 import type { FeedFormatName } from './formats.js';
 
@@ -19,6 +19,8 @@ export interface FeedDocument {
   readonly title: string;
   readonly description: string;
   readonly homeUrl: string;
+  /** The feed shown as an HTML page (site/feedPage.ts), for a subscription feed; archive pages have none. */
+  readonly pageUrl?: string;
   /** The organisation, as the feed-level author: Atom requires one when an entry has none. */
   readonly publisher: Author;
   /** This feed's own URL in each format. */
@@ -37,6 +39,10 @@ export interface FeedDocument {
   readonly rights?: string;
   readonly licenseUrl?: string;
   readonly generator: string;
+  /** The wide image that stands for the feed (Atom `logo`, RSS `<image>`), from the config. */
+  readonly logo?: ImageRef;
+  /** The square one (Atom `icon`, JSON Feed `icon` and `favicon`). */
+  readonly icon?: ImageRef;
   /** WebSub hub that subscribers may use for push updates. */
   readonly hub?: string;
   /** Newest update time of its items: never the clock, so unchanged content gives unchanged bytes. */
@@ -44,18 +50,35 @@ export interface FeedDocument {
   readonly entries: readonly FeedEntry[];
 }
 
+/** A tag, as every format writes it. */
 export interface FeedCategory {
-  /** Full path, such as "Statements/Joint Statements". */
   readonly term: string;
   readonly label: string;
   readonly scheme: string;
+}
+
+/** A category of an item: the breadcrumb the organisation's pages show, and where it leads. */
+export interface FeedCategoryPath {
+  /** Stable term: the names of its levels as written, joined by "/" ("Statements/Joint Statements"). */
+  readonly term: string;
+  /** Each level's name as the editor wrote it, in the post's language. */
+  readonly path: readonly string[];
+  /** The path as read: "Statements › Joint Statements". */
+  readonly label: string;
+  /** The category's page on the site (the language's `categoryUrlPattern`). */
+  readonly url: string;
 }
 
 export interface FeedImage {
   readonly url: string;
   readonly alt: string;
   readonly type: string;
+  /** Bytes, when known: without it there is no RSS enclosure, which needs a length. */
   readonly size?: number;
+  readonly width?: number;
+  readonly height?: number;
+  /** The post's thumbnail; the image itself when absent. */
+  readonly thumbnail?: ImageRef;
 }
 
 export interface TranslationLink {
@@ -87,9 +110,11 @@ export interface FeedEntry {
   readonly contentHtml?: string;
   readonly published: Date;
   readonly updated: Date;
-  readonly categories: readonly FeedCategory[];
+  readonly categories: readonly FeedCategoryPath[];
   readonly tags: readonly FeedCategory[];
   readonly authors: readonly Author[];
+  /** The organisations that sign a joint statement; none for other posts. */
+  readonly signatories: readonly Signatory[];
   readonly image?: FeedImage;
   readonly translations: readonly TranslationLink[];
   readonly related: readonly RelatedItem[];

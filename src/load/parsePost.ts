@@ -3,7 +3,7 @@ import matter from 'gray-matter';
 import { isMap, isNode, isScalar, isSeq, parseDocument } from 'yaml';
 import type { Limits, SiteConfig } from '../config.js';
 import { diagnostic, type Diagnostic } from '../diagnostics.js';
-import type { Post, WrittenDate } from '../model.js';
+import type { Post, PostImage, Signatory, SourcePosition, WrittenDate } from '../model.js';
 import { countWords, renderSummary } from '../render/article.js';
 import { closeIsolatesPerParagraph, detachedCopy, forbiddenCharacters, nearMiss, normaliseLineBreaks, stripForbiddenCharacters, type ForbiddenCharacter } from '../text.js';
 import { renderFailureReason } from '../render/failure.js';
@@ -246,11 +246,20 @@ function withinLimits(fm: FrontMatter, limits: Limits, source: YamlData, report:
   return problems.length === 0;
 }
 
+/** The image as written, with where it was written (the `image:` line) for later diagnostics. */
+function postImage(image: NonNullable<FrontMatter['image']>, source: YamlData): PostImage {
+  const { thumbnail, alt, ...rest } = image;
+  return { ...rest, alt: alt ?? '', ...(thumbnail === undefined ? {} : { thumbnail: { url: thumbnail } }), position: imageLine(source) };
+}
+
+/** The `image:` line itself: for a block mapping the value starts on the line below. */
+function imageLine(source: YamlData): SourcePosition {
+  return source.keys.find((key) => key.name === 'image')?.position ?? source.positionOf(['image']);
+}
+
 function warnAboutMissingAltText(fm: FrontMatter, source: YamlData, report: Report): void {
   if (!fm.image || typeof fm.image.alt === 'string') return;
-  // The `image:` line itself: for a block mapping the value starts on the line below.
-  const imageLine = source.keys.find((key) => key.name === 'image')?.position ?? source.positionOf(['image']);
-  report(imageLine, 'warning', 'image.alt', 'image.alt is missing: the image is published with an empty text alternative; describe it for readers who cannot see it');
+  report(imageLine(source), 'warning', 'image.alt', 'image.alt is missing: the image is published with an empty text alternative; describe it for readers who cannot see it');
 }
 
 /** Which field gives the summary an author wrote: `summary`, else Hugo's and Jekyll's `description`, else Jekyll's `excerpt`. */
@@ -303,11 +312,12 @@ export function parsePost(file: SourceFile, config: SiteConfig): ParsedPost {
     summaryText: htmlToText(derived.summaryHtml),
     wordCount: derived.wordCount,
     sourceHash: file.hash ?? sourceHash(file.text),
-    contentHash: contentHash(fm.title, fm[authored], body),
+    contentHash: contentHash(fm.title, fm[authored], body, fm.signatories ?? []),
     categories,
     tags: uniqueInOrder(fm.tags ?? []),
     authors: fm.author ?? [],
-    image: fm.image ? { ...fm.image, alt: fm.image.alt ?? '' } : undefined,
+    signatories: fm.signatories && fm.signatories.length > 0 ? fm.signatories : undefined,
+    image: fm.image ? postImage(fm.image, source) : undefined,
     draft: intent.hidden,
     publishAt: intent.publishAt,
     expires: intent.expires,
@@ -428,9 +438,15 @@ function pathAt(node: unknown, offset: number): (string | number)[] {
   return [];
 }
 
-/** What readers read of a post (title, summary, body), as a digest: a change to it is a correction that `updated` should announce. */
-function contentHash(title: string, summary: string | undefined, body: string): string {
-  return createHash('sha1').update(JSON.stringify([title, summary ?? '', body.trim()])).digest('base64');
+/**
+ * What readers read of a post (title, summary, body, signatories), as a digest:
+ * a change to it is a correction that `updated` should announce. A post without
+ * signatories digests as it did before they existed, so no state recorded then
+ * sees a correction that was never made.
+ */
+function contentHash(title: string, summary: string | undefined, body: string, signatories: readonly Signatory[]): string {
+  const read = [title, summary ?? '', body.trim(), ...(signatories.length > 0 ? [signatories] : [])];
+  return createHash('sha1').update(JSON.stringify(read)).digest('base64');
 }
 
 function uniqueInOrder(values: readonly string[]): string[] {

@@ -6,6 +6,7 @@ import { dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { parseConfig, type SiteConfig } from '../../src/config.js';
 import { readPostFiles } from '../../src/load/readPosts.js';
+import { staticFolder } from '../../src/media/staticFolder.js';
 import type { SourceFile } from '../../src/load/parsePost.js';
 import { buildSite, type BuildResult } from '../../src/pipeline.js';
 
@@ -14,7 +15,10 @@ export const MAIN_FEEDS = ['ar/atom.xml', 'ar/feed.json', 'ar/rss.xml', 'en/atom
 /** Site-wide files written with the feeds. */
 export const SITE_FILES = ['feed.xsl', 'index.html', 'opml.xml'];
 /** Everything a two-language site without categories writes. */
-export const MAIN_OUTPUTS = [...MAIN_FEEDS, 'ar/related.json', 'en/related.json', ...SITE_FILES].sort();
+/** The feeds' HTML pages (site/feedPage.ts). */
+export const FEED_PAGES = ['ar/index.html', 'en/index.html'];
+
+export const MAIN_OUTPUTS = [...MAIN_FEEDS, ...FEED_PAGES, 'ar/related.json', 'en/related.json', ...SITE_FILES].sort();
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 export const CLI = join(ROOT, 'dist/cli.js');
@@ -50,8 +54,9 @@ export function sourceFiles(posts: Record<string, string>): SourceFile[] {
   return Object.entries(posts).map(([path, text]) => ({ path: `posts/${path}`, lang: path.split('/')[0] ?? 'en', text }));
 }
 
-export function buildInMemory(files: readonly SourceFile[], config: SiteConfig, now = new Date('2026-11-01T00:00:00Z')): BuildResult {
-  return buildSite(files, config, now);
+/** A config with a static folder reads it as the project's config does, relative to the project's root, unless `options.images` says otherwise. */
+export function buildInMemory(files: readonly SourceFile[], config: SiteConfig, now = new Date('2026-11-01T00:00:00Z'), options: Parameters<typeof buildSite>[3] = {}): BuildResult {
+  return buildSite(files, config, now, { images: options.images ?? staticFolder(config, ROOT, ROOT) });
 }
 
 export function outputOf(result: BuildResult, path: string): string {

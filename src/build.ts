@@ -86,9 +86,9 @@ export async function loadConfigFile(path: string): Promise<SiteConfig> {
 }
 
 /** The post files under the posts directory, listed now and read as they are loaded; a missing directory is a setup error. */
-export function openPostsDir(path: string): DiskSource {
+export function openPostsDir(path: string, published?: (path: string) => boolean): DiskSource {
   try {
-    return diskSource(resolve(path), process.cwd());
+    return diskSource(resolve(path), process.cwd(), published);
   } catch (error) {
     throw new BuildSetupError(`cannot read posts directory ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
   }
@@ -139,7 +139,7 @@ export async function prepareBuild(paths: BuildPaths, now: Date, options: Prepar
   await removeStaleTemporaryFiles(paths.state);
   const { previous, problem } = openPrevious(paths.state);
   const cache = openCache(paths.state, config, options.cache !== false);
-  const source = openPostsDir(paths.posts);
+  const source = openPostsDir(paths.posts, (path) => previous.byPath(path) !== undefined);
   const result = planSite(source, config, now, { onLoad: (done) => options.onLoad?.(done, source.count), previous, images: staticFolder(config, dirname(resolve(paths.config))), ...(cache.cache ? { cache: cache.cache } : {}) });
   // Stored now rather than after the outputs, so its records are not held while they are produced.
   const cacheWarnings = await cache.save();

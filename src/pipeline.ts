@@ -108,6 +108,13 @@ export interface SitePlan extends Omit<BuildResult, 'outputs'> {
   threadsStarted(): number;
   /** The posts this plan publishes. */
   readonly live: readonly Post[];
+  /**
+   * A digest of everything the outputs are made from: the code, the config,
+   * every live post (its text by hash, its dates, id, URL, image facts) and
+   * the resolved pins. Two plans with the same digest produce the same bytes,
+   * so a build whose output was made from it and is untouched writes nothing.
+   */
+  readonly outputsDigest: string;
   /** Every post file the source listed, valid or not. */
   readonly listedPaths: ReadonlySet<string>;
   /**
@@ -157,12 +164,21 @@ export function planSite(source: PostSource, config: SiteConfig, now: Date, opti
     threadsStarted: () => pool.threadsStarted,
     renderDiagnostics,
     live,
+    outputsDigest: outputsDigestOf(live, config, siteImages.images, loaded.pins),
     listedPaths: loaded.listedPaths,
     diagnostics: allDiagnostics,
     posts,
     livePerLanguage,
     skippedFiles: [...skipped].sort(),
   };
+}
+
+/** See `SitePlan.outputsDigest`: the inputs of `generateOutputs`, in an order that does not depend on the file listing. */
+function outputsDigestOf(live: readonly Post[], config: SiteConfig, siteImages: SiteImages, pins: ReadonlyMap<string, readonly string[]>): string {
+  const hash = createHash('sha256').update(codeFingerprint()).update('\0').update(JSON.stringify(config)).update('\0').update(JSON.stringify(siteImages));
+  for (const post of [...live].sort((a, b) => (a.sourcePath < b.sourcePath ? -1 : a.sourcePath > b.sourcePath ? 1 : 0))) hash.update('\0').update(JSON.stringify(post));
+  hash.update('\0').update(JSON.stringify([...pins].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))));
+  return hash.digest('base64url');
 }
 
 /**

@@ -11,7 +11,7 @@ import { diskSource, type DiskSource } from './load/readPosts.js';
 import { SourceChangedError, type PostSource } from './load/source.js';
 import { staticFolder } from './media/staticFolder.js';
 import type { Post } from './model.js';
-import { planSite, type PlannedOutput, withRenderDiagnostics } from './pipeline.js';
+import { planSite, type PhaseListener, type PlannedOutput, withRenderDiagnostics } from './pipeline.js';
 import { shrinkRefusals, type ShrinkRefusal } from './state/published.js';
 import { manifestPath, openPrevious, recordPublished, stateDirProblem } from './state/store.js';
 import { intactOutputs, keptFiles, removeStaleTemporaryFiles, stageOutputs, writeOutputs, type WriteOptions, type WriteReport } from './write/output.js';
@@ -70,6 +70,8 @@ export interface BuildOptions {
   /** Publish even when files vanished from the posts folder in numbers (see shrinkRefusals). */
   readonly allowShrink?: boolean;
   readonly onLoad?: (done: number, total: number) => void;
+  /** See `PlanOptions.onPhase`: not called for a build that reuses the output in place. */
+  readonly onPhase?: PhaseListener;
   /** See `WriteOptions.beforeCommit`. */
   readonly beforeCommit?: () => void;
   /**
@@ -145,7 +147,7 @@ export async function prepareBuild(paths: BuildPaths, now: Date, options: Prepar
   const { previous, problem } = openPrevious(paths.state);
   const cache = openCache(paths.state, config, options.cache !== false);
   const source = openPostsDir(paths.posts);
-  const result = planSite(source, config, now, { onLoad: (done) => options.onLoad?.(done, source.count), previous, images: staticFolder(config, dirname(resolve(paths.config))), ...(cache.cache ? { cache: cache.cache } : {}) });
+  const result = planSite(source, config, now, { onLoad: (done) => options.onLoad?.(done, source.count), ...(options.onPhase ? { onPhase: options.onPhase } : {}), previous, images: staticFolder(config, dirname(resolve(paths.config))), ...(cache.cache ? { cache: cache.cache } : {}) });
   // Stored now rather than after the outputs, so its records are not held while they are produced.
   const cacheWarnings = await cache.save();
   const stateWarnings = [problem, cache.problem].flatMap((message) => (message ? [diagnostic(paths.state, { line: 1, column: 1 }, 'warning', 'state', message)] : []));

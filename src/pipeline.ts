@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { SiteConfig } from './config.js';
 import { diagnostic, hasErrors, sortDiagnostics, type Diagnostic } from './diagnostics.js';
 import { composeFeeds, type Renderer } from './feeds/compose.js';
+import { CHANGES_FILE, renderChanges } from './feeds/changes.js';
 import { RELATED_FILE, renderRelatedIndex } from './feeds/relatedIndex.js';
 import type { FeedDocument } from './feeds/document.js';
 import { renderAtom, renderJsonFeed, renderRss } from './feeds/feedAdapter.js';
@@ -18,6 +19,7 @@ import { renderOnPool } from './render/bounded.js';
 import { renderFailureReason } from './render/failure.js';
 import { relateLivePosts, TermIndex, type Relatedness, type RelateInputs } from './relate/index.js';
 import { isLive } from './schedule/embargo.js';
+import { nextChanges, tombstones, type Change } from './state/changes.js';
 import { dateCorrections } from './state/corrections.js';
 import { NOTHING_PUBLISHED, type Previous } from './state/published.js';
 import type { FeedListing } from './site/listing.js';
@@ -128,6 +130,8 @@ export interface SitePlan extends Omit<BuildResult, 'outputs'> {
    * consumed; read it after writing.
    */
   readonly renderDiagnostics: readonly Diagnostic[];
+  /** The changes to record with this build: the last build's and this one's, within `feeds.tombstoneDays` (see state/changes.ts). */
+  readonly changes: readonly Change[];
 }
 
 /**
@@ -154,8 +158,12 @@ export function planSite(source: PostSource, config: SiteConfig, now: Date, opti
   const allDiagnostics = noticed.length > 0 ? sortDiagnostics([...loaded.diagnostics, ...noticed]) : loaded.diagnostics;
   const skipped = new Set([...loaded.skippedFiles, ...diagnostics.map((d) => d.file)]);
   const renderDiagnostics: Diagnostic[] = [];
+  const asPublished = (published: { path: string; lang: string }) => publishedVersion(published.path, published.lang, config, previous)?.post;
+  const changes = nextChanges(previous, { posts, live, listedPaths: loaded.listedPaths }, now, config.feeds.tombstoneDays, asPublished);
+  const relateInputs = { terms, pins: loaded.pins };
   return {
-    outputs: { [Symbol.iterator]: () => generateOutputs(live, config, bodyReader(source, previous.textOf), { terms, pins: loaded.pins }, pool, renderDiagnostics) },
+    outputs: { [Symbol.iterator]: () => generateOutputs({ live, changes }, config, bodyReader(source, previous.textOf), relateInputs, pool, renderDiagnostics) },
+    changes,
     close: () => pool.close(),
     threadsStarted: () => pool.threadsStarted,
     renderDiagnostics,
@@ -206,8 +214,9 @@ export function withRenderDiagnostics(diagnostics: readonly Diagnostic[], render
  * the first file is handed out, so a post file that changed mid-build stops
  * the build before anything is written.
  */
-function* generateOutputs(live: readonly Post[], config: SiteConfig, bodyOf: BodyOf, relateInputs: RelateInputs, pool: WorkPool, problems: Diagnostic[]): Generator<PlannedOutput> {
-  const plans = planFeeds(live, config);
+function* generateOutputs(published: { live: readonly Post[]; changes: readonly Change[] }, config: SiteConfig, bodyOf: BodyOf, relateInputs: RelateInputs, pool: WorkPool, problems: Diagnostic[]): Generator<PlannedOutput> {
+  const { live, changes } = published;
+  const plans = planFeeds(live, config, tombstones(changes, live));
   const fullText = [...new Set(plans.filter((plan) => plan.fullContent).flatMap((plan) => plan.posts))];
   // Started now when loading started none, the threads load their modules while the related lists are computed.
   pool.grow(fullText.length);
@@ -228,7 +237,10 @@ function* generateOutputs(live: readonly Post[], config: SiteConfig, bodyOf: Bod
       yield { path: document.basePath + format.fileName, chunks: lazily(() => SERIALIZERS[format.name](document)), tier: tierOf(document), fingerprint: `${format.name}:${source}` };
     }
   }
-  for (const lang of Object.keys(config.languages)) yield { path: `${lang}/${RELATED_FILE}`, chunks: renderRelatedIndex(lang, live, relatedness), tier: TIER.mainFeed };
+  for (const lang of Object.keys(config.languages)) {
+    yield { path: `${lang}/${RELATED_FILE}`, chunks: renderRelatedIndex(lang, live, relatedness), tier: TIER.mainFeed };
+    yield { path: `${lang}/${CHANGES_FILE}`, chunks: lazily(() => renderChanges(lang, changes, config)), tier: TIER.mainFeed };
+  }
   yield { path: OPML_FILE, chunks: [renderOpml(listings, config)], tier: TIER.discovery };
   yield { path: INDEX_FILE, chunks: [renderIndexPage(listings, config)], tier: TIER.discovery };
   yield { path: STYLESHEET_FILE, chunks: [renderFeedStylesheet()], tier: TIER.stylesheet };

@@ -14,7 +14,7 @@ export const MAIN_FEEDS = ['ar/atom.xml', 'ar/feed.json', 'ar/rss.xml', 'en/atom
 /** Site-wide files written with the feeds. */
 export const SITE_FILES = ['feed.xsl', 'index.html', 'opml.xml'];
 /** Everything a two-language site without categories writes. */
-export const MAIN_OUTPUTS = [...MAIN_FEEDS, 'ar/related.json', 'en/related.json', ...SITE_FILES].sort();
+export const MAIN_OUTPUTS = [...MAIN_FEEDS, 'ar/changes.json', 'ar/related.json', 'en/changes.json', 'en/related.json', ...SITE_FILES].sort();
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 export const CLI = join(ROOT, 'dist/cli.js');

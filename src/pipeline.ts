@@ -42,7 +42,7 @@ export interface PlannedOutput {
   /**
    * When the writer renames it into place among the changed files: lower
    * tiers first, so a file is in place before any file that links to it
-   * (the stylesheet before the feeds, archive pages before the current feed,
+   * (the stylesheet before the feeds, archive pages and the changes list before the current feed,
    * every feed before the OPML and the index page).
    */
   readonly tier?: number;
@@ -56,7 +56,8 @@ export interface PlannedOutput {
 }
 
 /** The commit tiers of `PlannedOutput.tier`. */
-const TIER = { stylesheet: 0, archivePage: 1, scopedFeed: 2, mainFeed: 3, discovery: 4 } as const;
+// The changes list goes with the archive pages: every subscription JSON feed links to it.
+const TIER = { stylesheet: 0, archivePage: 1, changesList: 1, scopedFeed: 2, mainFeed: 3, discovery: 4 } as const;
 
 function tierOf(document: FeedDocument): number {
   if (document.archive?.role === 'page') return TIER.archivePage;
@@ -239,7 +240,7 @@ function* generateOutputs(published: { live: readonly Post[]; changes: readonly 
   }
   for (const lang of Object.keys(config.languages)) {
     yield { path: `${lang}/${RELATED_FILE}`, chunks: renderRelatedIndex(lang, live, relatedness), tier: TIER.mainFeed };
-    yield { path: `${lang}/${CHANGES_FILE}`, chunks: lazily(() => renderChanges(lang, changes, config)), tier: TIER.mainFeed };
+    yield { path: `${lang}/${CHANGES_FILE}`, chunks: lazily(() => renderChanges(lang, changes, config)), tier: TIER.changesList };
   }
   yield { path: OPML_FILE, chunks: [renderOpml(listings, config)], tier: TIER.discovery };
   yield { path: INDEX_FILE, chunks: [renderIndexPage(listings, config)], tier: TIER.discovery };

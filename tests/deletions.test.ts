@@ -145,7 +145,6 @@ describe('changes.json', () => {
     expect(await readJson<ChangesList>(join(site, 'feeds/en/changes.json'))).toEqual({
       version: 1,
       language: 'en',
-      feed_url: 'https://rights.example.org/feeds/en/feed.json',
       retention_days: 30,
       changes: [],
     });

@@ -4,13 +4,14 @@
  * (a new `updated`, or a correction the build dated) and deleted (expired,
  * withdrawn, removed), newest first, over the last `feeds.tombstoneDays`.
  * Made from the build's record of changes (see state/changes.ts), so every
- * build from the same record writes the same bytes.
+ * build from the same record writes the same bytes. It names no feed: the
+ * feeds link to it, and it is put in place before them, so a build cut short
+ * leaves no link dangling either way.
  */
 import type { SiteConfig } from '../config.js';
 import type { Change } from '../state/changes.js';
 import { outputUrl } from '../urls.js';
 import { rfc3339 } from './feedAdapter.js';
-import { feedPath } from './formats.js';
 
 export const CHANGES_FILE = 'changes.json';
 
@@ -24,7 +25,6 @@ export function renderChanges(lang: string, changes: readonly Change[], config: 
   const list = {
     version: 1,
     language: lang,
-    feed_url: outputUrl(config, feedPath(lang, 'json')),
     retention_days: config.feeds.tombstoneDays,
     changes: changes
       .filter((change) => change.lang === lang)

@@ -12,7 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { runBuild, type BuildPaths } from '../src/build.js';
 import { startServer } from '../src/serve/server.js';
 import { atomSchemaErrors, atomSchematronProblems, atomTextProblems } from './support/atomSchema.js';
-import { feedparser, jsonFeedErrors, skipWithout, xmllint, xpath } from './support/consumers.js';
+import { feedparser, jsonFeedErrors, parseWithFeedExtractor, parseWithRssParser, skipWithout, xmllint, xpath } from './support/consumers.js';
 import { post, runCli, siteOnDisk, snapshot } from './support/site.js';
 
 const FIRST = new Date('2026-03-01T00:00:00Z');
@@ -228,7 +228,7 @@ describe('the safety rules of publishing still hold', () => {
 });
 
 describe.skipIf(skipWithout('jing') || skipWithout('feedparser') || skipWithout('xmllint'))('feeds with tombstones', () => {
-  it('stay valid Atom (RFC 4287 RELAX NG, its Schematron rules and text), and feedparser reads their entries', async () => {
+  it('stay valid Atom (RFC 4287 RELAX NG, its Schematron rules and text), and feedparser, rss-parser and feed-extractor read their entries', async () => {
     const site = await site3();
     await build(site, FIRST);
     await writeFile(join(site, 'posts/en/hearing.md'), post(`${HEARING}\ndraft: true`));
@@ -246,6 +246,10 @@ describe.skipIf(skipWithout('jing') || skipWithout('feedparser') || skipWithout(
     const parsed = feedparser(join(site, 'feeds/en/atom.xml'));
     expect(parsed.bozo).toBe(false);
     expect(parsed.entries.map((entry) => entry.title)).toEqual(['Journalist released']);
+    const atom = await readFile(join(site, 'feeds/en/atom.xml'), 'utf8');
+    expect((await parseWithRssParser(atom)).items.map((item) => item.title)).toEqual(['Journalist released']);
+    expect((parseWithFeedExtractor(atom, 'xml').entries ?? []).map((entry) => entry.title)).toEqual(['Journalist released']);
+    expect((parseWithFeedExtractor(await readFile(join(site, 'feeds/en/feed.json'), 'utf8'), 'json').entries ?? []).map((entry) => entry.title)).toEqual(['Journalist released']);
   });
 });
 

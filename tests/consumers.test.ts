@@ -78,10 +78,15 @@ describe.skipIf(skipWithout('feedparser'))('Python feedparser', () => {
           expect(parsed.feed.title).toBe(config.languages[lang]?.siteName);
         });
 
-        it('links to itself and to the site', () => {
+        it('links to itself and to the site; an Atom feed also to its HTML page, as its alternate', () => {
           const links = read().feed.links ?? [];
           expect(links).toContainEqual(expect.objectContaining({ rel: 'self', href: `https://wahat.example.org/feeds/${lang}/${format}` }));
-          expect(links).toContainEqual(expect.objectContaining({ rel: 'alternate', href: `https://wahat.example.org/${lang}/` }));
+          if (format === 'atom.xml') {
+            expect(links).toContainEqual(expect.objectContaining({ rel: 'alternate', type: 'text/html', href: `https://wahat.example.org/feeds/${lang}/` }));
+            expect(links).toContainEqual(expect.objectContaining({ rel: 'related', type: 'text/html', href: `https://wahat.example.org/${lang}/` }));
+          } else {
+            expect(links).toContainEqual(expect.objectContaining({ rel: 'alternate', href: `https://wahat.example.org/${lang}/` }));
+          }
         });
 
         if (format === 'atom.xml') {
@@ -101,6 +106,26 @@ describe.skipIf(skipWithout('feedparser'))('Python feedparser', () => {
             if (format === 'atom.xml') expect(entry.updated_parsed).toBe(isoSeconds(lastModified(post)));
             expect((entry.authors ?? []).map((author) => author.name)).toEqual(post.authors.map((author) => author.name));
             expect((entry.tags ?? []).map((tag) => tag.term)).toEqual(expectedTerms(post));
+          }
+        });
+
+        it('reads the signatories of joint statements as contributors, and each category with its page and path', () => {
+          const entries = read().entries;
+          expect(entries.some((entry) => (entry.contributors ?? []).length > 0)).toBe(true);
+          for (const entry of entries) {
+            const post = postWithId(entry.id);
+            const signatories = post.signatories ?? [];
+            // Atom contributors carry their URL; RSS dc:contributor is a name only.
+            const expected = signatories.map((signatory) => (format === 'atom.xml' && signatory.url ? { name: signatory.name, href: signatory.url } : { name: signatory.name }));
+            expect(entry.contributors ?? []).toEqual(expected);
+            const categories = (entry.tags ?? []).slice(0, post.categories.length);
+            expect(categories).toEqual(
+              post.categories.map((path) => ({
+                term: path.join('/'),
+                scheme: `https://wahat.example.org/${lang}/${path.map((name) => config.categorySlugs[name]).join('/')}/`,
+                label: format === 'atom.xml' ? path.join(' › ') : null,
+              })),
+            );
           }
         });
 

@@ -9,7 +9,8 @@
  * - categories, enclosures and Media RSS are written here (feed leaves `<` and
  *   `&` raw in attribute values and guesses `image/jpg` from extensions);
  * - RSS `guid` is a permalink when the id is the URL (feed always says false);
- * - RSS authors become `dc:creator` (RSS `author` must be an e-mail address);
+ * - RSS authors become `dc:creator` (RSS `author` must be an e-mail address),
+ *   and a joint statement's signatories `dc:contributor` (Atom `contributor`);
  * - Atom gets `xml:lang`, `hreflang` alternates for translations, a license link,
  *   and RFC 3339 dates without milliseconds;
  * - feed-level elements added here go before the first item or entry, where
@@ -17,13 +18,13 @@
  * - Atom gets an RFC 6721 tombstone (`at:deleted-entry`) for each article
  *   deleted within the tombstone period, among the feed's metadata;
  * - JSON Feed 1.1 (`authors`, `language`, required ids, and a `_nashra`
- *   extension for translations, related articles, deleted articles and the
- *   changes list) is written from the document directly, as `feed` writes
- *   only JSON Feed 1.0.
+ *   extension for categories, signatories, translations, related articles,
+ *   deleted articles and the changes list) is written from the document
+ *   directly, as `feed` writes only JSON Feed 1.0.
  * RSS 2.0 has no way to say an item was deleted: `changes.json` says it.
  */
 import { Feed, type Author as FeedAuthor, type FeedOptions, type Item } from 'feed';
-import type { Author } from '../model.js';
+import type { Author, Signatory } from '../model.js';
 import type { DeletedEntry, FeedCategory, FeedDocument, FeedEntry } from './document.js';
 import { mediaTypeOf, type FeedFormatName } from './formats.js';
 import { Slots } from './slots.js';
@@ -71,13 +72,15 @@ export function renderAtom(document: FeedDocument): string {
     ...entryContent(entry, slots),
     title: slots.text(entry.title, { attributes: '' }),
     author: entry.authors.length === 0 ? undefined : entry.authors.map((author) => feedAuthor(author, slots)),
-  }), { author: feedAuthor(document.publisher, slots) });
+    contributor: entry.signatories.length === 0 ? undefined : entry.signatories.map((signatory) => feedAuthor(signatory, slots)),
+  }), { author: feedAuthor(document.publisher, slots), ...(document.pageUrl ? { link: undefined } : {}) });
   let xml = feed.atom1().replace(ATOM.millisecondDates, '$1Z<');
   const deleted = document.deleted ?? [];
   const tombstones = deleted.length > 0 ? { 'xmlns:at': NS.at } : {};
   xml = xml.replace(ATOM.root, `<feed xmlns="${NS.atom}"${xmlAttributes({ 'xml:lang': document.lang, 'xmlns:media': NS.media, 'xmlns:fh': NS.fh, ...tombstones })}>`);
   // RFC 4287 section 4.1.1 (and its schema, Appendix B): the feed's metadata, extensions included, precedes its entries.
   const head = [
+    ...pageLinks(document),
     ...(document.licenseUrl ? [xmlElement(1, 'link', { rel: 'license', href: document.licenseUrl })] : []),
     ...history(document, 'atom', 1, 'fh:', 'link'),
     ...deleted.map(tombstone),
@@ -85,6 +88,16 @@ export function renderAtom(document: FeedDocument): string {
   xml = insertBefore(xml, [ATOM.firstEntry, ATOM.feedEnd], head.join(''));
   xml = appendToEach(xml, ATOM.entryEnd, document.entries.map(atomEntryTail), (part, index) => withAtomLinks(part, entryAt(document, index)));
   return `${slots.fill(xml)}\n`;
+}
+
+/**
+ * A subscription feed's HTML page is its alternate (RFC 4287 allows one per
+ * type and language, so the site's home becomes a related link); RSS's
+ * `link` and JSON Feed's `home_page_url` stay the site, as those formats define them.
+ */
+function pageLinks(document: FeedDocument): string[] {
+  if (!document.pageUrl) return [];
+  return [xmlElement(1, 'link', { rel: 'alternate', type: 'text/html', href: document.pageUrl }), xmlElement(1, 'link', { rel: 'related', type: 'text/html', href: document.homeUrl })];
 }
 
 /** JSON Feed 1.1, with nashra's extension object. */
@@ -144,7 +157,8 @@ function jsonItem(entry: FeedEntry) {
       : {}),
     _nashra: {
       summary_html: entry.summaryHtml,
-      categories: entry.categories.map((category) => category.term),
+      categories: entry.categories.map(({ term, path, label, url }) => ({ term, path, label, url })),
+      ...(entry.signatories.length > 0 ? { signatories: entry.signatories.map(({ name, url }) => ({ name, ...(url ? { url } : {}) })) } : {}),
       tags: entry.tags.map((tag) => tag.term),
       reading_time_minutes: entry.readingMinutes,
       ...(entry.image ? { image_alt: entry.image.alt } : {}),
@@ -198,7 +212,7 @@ function entryContent(entry: FeedEntry, slots: Slots): Item {
   };
 }
 
-function feedAuthor(author: Author, slots: Slots): FeedAuthor {
+function feedAuthor(author: Author | Signatory, slots: Slots): FeedAuthor {
   return { name: slots.text(author.name), link: author.url };
 }
 
@@ -257,7 +271,10 @@ function tombstone(entry: DeletedEntry): string {
 function rssItemTail(entry: FeedEntry): string {
   const lines = [
     ...entry.authors.map((author) => xmlElement(3, 'dc:creator', {}, author.name)),
-    ...[...entry.categories, ...entry.tags].map((category) => xmlElement(3, 'category', { domain: category.scheme }, category.term)),
+    ...entry.signatories.map((signatory) => xmlElement(3, 'dc:contributor', {}, signatory.name)),
+    // RSS 2.0: the text is a "/"-separated path in the taxonomy the domain names, here the category's own page.
+    ...entry.categories.map((category) => xmlElement(3, 'category', { domain: category.url }, category.term)),
+    ...entry.tags.map((tag) => xmlElement(3, 'category', { domain: tag.scheme }, tag.term)),
   ];
   if (entry.image) {
     lines.push(xmlElement(3, 'enclosure', { url: entry.image.url, length: String(entry.image.size ?? 0), type: entry.image.type }));
@@ -267,7 +284,11 @@ function rssItemTail(entry: FeedEntry): string {
 }
 
 function atomEntryTail(entry: FeedEntry): string {
-  const lines = [...entry.categories, ...entry.tags].map((category) => xmlElement(2, 'category', atomCategory(category)));
+  const lines = [
+    // The label is the whole path, written even for a top-level category, so a reader builds the breadcrumb from one attribute.
+    ...entry.categories.map((category) => xmlElement(2, 'category', { term: category.term, scheme: category.url, label: category.label })),
+    ...entry.tags.map((tag) => xmlElement(2, 'category', atomCategory(tag))),
+  ];
   if (entry.image) {
     const { url, type, size, alt } = entry.image;
     lines.push(xmlElement(2, 'link', { rel: 'enclosure', href: url, type, length: size === undefined ? undefined : String(size), title: alt || undefined }));

@@ -14,7 +14,10 @@ export const MAIN_FEEDS = ['ar/atom.xml', 'ar/feed.json', 'ar/rss.xml', 'en/atom
 /** Site-wide files written with the feeds. */
 export const SITE_FILES = ['feed.xsl', 'index.html', 'opml.xml'];
 /** Everything a two-language site without categories writes. */
-export const MAIN_OUTPUTS = [...MAIN_FEEDS, 'ar/changes.json', 'ar/related.json', 'en/changes.json', 'en/related.json', ...SITE_FILES].sort();
+/** The feeds' HTML pages (site/feedPage.ts). */
+export const FEED_PAGES = ['ar/index.html', 'en/index.html'];
+
+export const MAIN_OUTPUTS = [...MAIN_FEEDS, ...FEED_PAGES, 'ar/changes.json', 'ar/related.json', 'en/changes.json', 'en/related.json', ...SITE_FILES].sort();
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 export const CLI = join(ROOT, 'dist/cli.js');

@@ -13,6 +13,7 @@ import { loadPosts, publishedVersion, type LoadResult } from './load/loadPosts.j
 import type { SourceFile } from './load/parsePost.js';
 import { farFutureDates } from './load/plausibleDates.js';
 import { bodyReader, memorySource, type PostSource } from './load/source.js';
+import { NO_STATIC_FILES, siteImagesOf, withImageFacts, type ImageLookup, type SiteImages } from './media/images.js';
 import type { BodyOf, Post } from './model.js';
 import { renderBody } from './render/article.js';
 import { renderOnPool } from './render/bounded.js';
@@ -88,12 +89,20 @@ export const INDEX_FILE = 'index.html';
 /** How many of a language's newest articles the index page lists. */
 const LATEST_ON_INDEX = 10;
 
+/** What a build does after loading, in order: rank related articles, render full texts, compose and write the feeds. */
+export type BuildPhase = 'relate' | 'render' | 'write';
+export type PhaseListener = (phase: BuildPhase, posts: number) => void;
+
 export interface PlanOptions {
   readonly onLoad?: (done: number) => void;
+  /** Called as the outputs are produced, once per phase after loading, with how many posts it concerns: for a progress line. */
+  readonly onPhase?: PhaseListener;
   /** What the last build published: a broken file's published version stays. */
   readonly previous?: Previous;
   /** The records of earlier builds (see `load/cache.ts`). */
   readonly cache?: LoadCache;
+  /** The files of the static folder, for the byte size, width and height of images (see media/); without, every image is elsewhere. */
+  readonly images?: ImageLookup;
   /** Most worker threads for the per-post work (default: one per core, at most four); 0 does it all on the calling thread. */
   readonly threads?: number;
 }
@@ -108,6 +117,13 @@ export interface SitePlan extends Omit<BuildResult, 'outputs'> {
   threadsStarted(): number;
   /** The posts this plan publishes. */
   readonly live: readonly Post[];
+  /**
+   * A digest of everything the outputs are made from: the code, the config,
+   * every live post (its text by hash, its dates, id, URL, image facts), the
+   * resolved pins and the changes kept (tombstones, changes.json). Two plans with the same digest produce the same bytes,
+   * so a build whose output was made from it and is untouched writes nothing.
+   */
+  readonly outputsDigest: string;
   /** Every post file the source listed, valid or not. */
   readonly listedPaths: ReadonlySet<string>;
   /**
@@ -130,7 +146,7 @@ export interface SitePlan extends Omit<BuildResult, 'outputs'> {
  * diagnostics at once and feed files on demand out. No disk, no real clock.
  */
 export function planSite(source: PostSource, config: SiteConfig, now: Date, options: PlanOptions = {}): SitePlan {
-  const { onLoad, previous = NOTHING_PUBLISHED, cache } = options;
+  const { onLoad, onPhase = () => undefined, previous = NOTHING_PUBLISHED, cache } = options;
   const pool = new WorkPool({ limits: config.limits, config, ...(options.threads === undefined ? {} : { threads: options.threads }) });
   const terms = new TermIndex();
   let loaded: LoadResult;
@@ -142,10 +158,14 @@ export function planSite(source: PostSource, config: SiteConfig, now: Date, opti
   }
   const kept = keepPostsPushedIntoTheFuture(loaded.posts, config, now, previous);
   const diagnostics = kept.diagnostics;
-  const { posts, diagnostics: corrections } = dateCorrections(kept.posts, previous, now, config.feeds.setUpdatedOnCorrection);
+  const corrected = dateCorrections(kept.posts, previous, now, config.feeds.setUpdatedOnCorrection);
+  const corrections = corrected.diagnostics;
+  const images = options.images ?? NO_STATIC_FILES;
+  const { posts, diagnostics: imageProblems } = withImageFacts(corrected.posts, images);
+  const siteImages = siteImagesOf(config, images);
   const live = posts.filter((post) => isLive(post, now));
   const livePerLanguage = Object.fromEntries(Object.keys(config.languages).map((lang) => [lang, live.filter((post) => post.lang === lang).length]));
-  const noticed = [...diagnostics, ...corrections, ...farFutureDates(posts, now)];
+  const noticed = [...diagnostics, ...corrections, ...imageProblems, ...siteImages.diagnostics, ...farFutureDates(posts, now)];
   const allDiagnostics = noticed.length > 0 ? sortDiagnostics([...loaded.diagnostics, ...noticed]) : loaded.diagnostics;
   const skipped = new Set([...loaded.skippedFiles, ...diagnostics.map((d) => d.file)]);
   const renderDiagnostics: Diagnostic[] = [];
@@ -153,18 +173,29 @@ export function planSite(source: PostSource, config: SiteConfig, now: Date, opti
   const changes = nextChanges(previous, { posts, live, listedPaths: loaded.listedPaths }, now, config.feeds.tombstoneDays, asPublished);
   const relateInputs = { terms, pins: loaded.pins };
   return {
-    outputs: { [Symbol.iterator]: () => generateOutputs({ live, changes }, config, bodyReader(source, previous.textOf), relateInputs, pool, renderDiagnostics) },
+    outputs: { [Symbol.iterator]: () => generateOutputs({ live, changes }, config, { bodyOf: bodyReader(source, previous.textOf), siteImages: siteImages.images, onPhase }, relateInputs, pool, renderDiagnostics) },
     changes,
     close: () => pool.close(),
     threadsStarted: () => pool.threadsStarted,
     renderDiagnostics,
     live,
+    outputsDigest: outputsDigestOf({ live, changes }, config, siteImages.images, loaded.pins),
     listedPaths: loaded.listedPaths,
     diagnostics: allDiagnostics,
     posts,
     livePerLanguage,
     skippedFiles: [...skipped].sort(),
   };
+}
+
+/** See `SitePlan.outputsDigest`: the inputs of `generateOutputs`, in an order that does not depend on the file listing. */
+function outputsDigestOf({ live, changes }: { live: readonly Post[]; changes: readonly Change[] }, config: SiteConfig, siteImages: SiteImages, pins: ReadonlyMap<string, readonly string[]>): string {
+  const hash = createHash('sha256').update(codeFingerprint()).update('\0').update(JSON.stringify(config)).update('\0').update(JSON.stringify(siteImages));
+  for (const post of [...live].sort((a, b) => (a.sourcePath < b.sourcePath ? -1 : a.sourcePath > b.sourcePath ? 1 : 0))) hash.update('\0').update(JSON.stringify(post));
+  // Tombstones and changes.json come from the changes, which go as the tombstone period passes.
+  hash.update('\0').update(JSON.stringify(changes));
+  hash.update('\0').update(JSON.stringify([...pins].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))));
+  return hash.digest('base64url');
 }
 
 /**
@@ -188,8 +219,8 @@ function keepPostsPushedIntoTheFuture(posts: readonly Post[], config: SiteConfig
 }
 
 /** `planSite` with every output produced: for tests and small sites. */
-export function buildSite(files: readonly SourceFile[], config: SiteConfig, now: Date): BuildResult {
-  const plan = planSite(memorySource(files), config, now);
+export function buildSite(files: readonly SourceFile[], config: SiteConfig, now: Date, options: Pick<PlanOptions, 'images'> = {}): BuildResult {
+  const plan = planSite(memorySource(files), config, now, options);
   const outputs = [...plan.outputs].map((output) => ({ path: output.path, content: [...output.chunks].join('') }));
   return { ...plan, outputs, diagnostics: withRenderDiagnostics(plan.diagnostics, plan.renderDiagnostics) };
 }
@@ -205,7 +236,14 @@ export function withRenderDiagnostics(diagnostics: readonly Diagnostic[], render
  * the first file is handed out, so a post file that changed mid-build stops
  * the build before anything is written.
  */
-function* generateOutputs(published: { live: readonly Post[]; changes: readonly Change[] }, config: SiteConfig, bodyOf: BodyOf, relateInputs: RelateInputs, pool: WorkPool, problems: Diagnostic[]): Generator<PlannedOutput> {
+function* generateOutputs(
+  published: { live: readonly Post[]; changes: readonly Change[] },
+  config: SiteConfig,
+  { bodyOf, siteImages, onPhase }: { bodyOf: BodyOf; siteImages: SiteImages; onPhase: PhaseListener },
+  relateInputs: RelateInputs,
+  pool: WorkPool,
+  problems: Diagnostic[],
+): Generator<PlannedOutput> {
   const { live, changes } = published;
   const plans = planFeeds(live, config, tombstones(changes, live));
   const fullText = [...new Set(plans.filter((plan) => plan.fullContent).flatMap((plan) => plan.posts))];
@@ -214,15 +252,18 @@ function* generateOutputs(published: { live: readonly Post[]; changes: readonly 
   let render: Renderer;
   let relatedness: Relatedness;
   try {
+    onPhase('relate', live.length);
     relatedness = relateLivePosts(live, config, { ...relateInputs, helpers: pool });
+    onPhase('render', fullText.length);
     render = fullTextRenderer(fullText, pool, config, bodyOf, problems);
   } finally {
     pool.close();
   }
 
+  onPhase('write', live.length);
   const listings: FeedListing[] = [];
   const latest = new Map<string, LatestArticle[]>();
-  for (const document of composeFeeds(plans, config, render, relatedness)) {
+  for (const document of composeFeeds(plans, config, render, relatedness, siteImages)) {
     const source = documentFingerprint(document);
     for (const format of FEED_FORMATS) {
       yield { path: document.basePath + format.fileName, chunks: lazily(() => SERIALIZERS[format.name](document)), tier: tierOf(document), fingerprint: `${format.name}:${source}` };

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { SiteConfig } from './config.js';
 import { diagnostic, hasErrors, sortDiagnostics, type Diagnostic } from './diagnostics.js';
 import { composeFeeds, profileBudget, type Renderer } from './feeds/compose.js';
+import { CHANGES_FILE, renderChanges } from './feeds/changes.js';
 import { RELATED_FILE, renderRelatedIndex } from './feeds/relatedIndex.js';
 import type { FeedDocument } from './feeds/document.js';
 import { renderAtom, renderJsonFeed, renderRss } from './feeds/feedAdapter.js';
@@ -19,6 +20,7 @@ import { renderOnPool } from './render/bounded.js';
 import { renderFailureReason } from './render/failure.js';
 import { relateLivePosts, TermIndex, type Relatedness, type RelateInputs } from './relate/index.js';
 import { isLive } from './schedule/embargo.js';
+import { nextChanges, tombstones, type Change } from './state/changes.js';
 import { dateCorrections } from './state/corrections.js';
 import { NOTHING_PUBLISHED, type Previous } from './state/published.js';
 import { feedListings, renderFeedPage } from './site/feedPage.js';
@@ -42,7 +44,7 @@ export interface PlannedOutput {
   /**
    * When the writer renames it into place among the changed files: lower
    * tiers first, so a file is in place before any file that links to it
-   * (the stylesheet before the feeds, archive pages before the current feed,
+   * (the stylesheet before the feeds, archive pages and the changes list before the current feed,
    * every feed before the OPML and the index page).
    */
   readonly tier?: number;
@@ -56,7 +58,8 @@ export interface PlannedOutput {
 }
 
 /** The commit tiers of `PlannedOutput.tier`. */
-const TIER = { stylesheet: 0, archivePage: 1, scopedFeed: 2, mainFeed: 3, discovery: 4 } as const;
+// The changes list goes with the archive pages: every subscription JSON feed links to it.
+const TIER = { stylesheet: 0, archivePage: 1, changesList: 1, scopedFeed: 2, mainFeed: 3, discovery: 4 } as const;
 
 function tierOf(document: FeedDocument): number {
   if (document.archive?.role === 'page') return TIER.archivePage;
@@ -116,8 +119,8 @@ export interface SitePlan extends Omit<BuildResult, 'outputs'> {
   readonly live: readonly Post[];
   /**
    * A digest of everything the outputs are made from: the code, the config,
-   * every live post (its text by hash, its dates, id, URL, image facts) and
-   * the resolved pins. Two plans with the same digest produce the same bytes,
+   * every live post (its text by hash, its dates, id, URL, image facts), the
+   * resolved pins and the changes kept (tombstones, changes.json). Two plans with the same digest produce the same bytes,
    * so a build whose output was made from it and is untouched writes nothing.
    */
   readonly outputsDigest: string;
@@ -134,6 +137,8 @@ export interface SitePlan extends Omit<BuildResult, 'outputs'> {
    * consumed; read it after writing.
    */
   readonly renderDiagnostics: readonly Diagnostic[];
+  /** The changes to record with this build: the last build's and this one's, within `feeds.tombstoneDays` (see state/changes.ts). */
+  readonly changes: readonly Change[];
 }
 
 /**
@@ -164,13 +169,17 @@ export function planSite(source: PostSource, config: SiteConfig, now: Date, opti
   const allDiagnostics = noticed.length > 0 ? sortDiagnostics([...loaded.diagnostics, ...noticed]) : loaded.diagnostics;
   const skipped = new Set([...loaded.skippedFiles, ...diagnostics.map((d) => d.file)]);
   const renderDiagnostics: Diagnostic[] = [];
+  const asPublished = (published: { path: string; lang: string }) => publishedVersion(published.path, published.lang, config, previous)?.post;
+  const changes = nextChanges(previous, { posts, live, listedPaths: loaded.listedPaths }, now, config.feeds.tombstoneDays, asPublished);
+  const relateInputs = { terms, pins: loaded.pins };
   return {
-    outputs: { [Symbol.iterator]: () => generateOutputs(live, config, { bodyOf: bodyReader(source, previous.textOf), siteImages: siteImages.images, onPhase }, { terms, pins: loaded.pins }, pool, renderDiagnostics) },
+    outputs: { [Symbol.iterator]: () => generateOutputs({ live, changes }, config, { bodyOf: bodyReader(source, previous.textOf), siteImages: siteImages.images, onPhase }, relateInputs, pool, renderDiagnostics) },
+    changes,
     close: () => pool.close(),
     threadsStarted: () => pool.threadsStarted,
     renderDiagnostics,
     live,
-    outputsDigest: outputsDigestOf(live, config, siteImages.images, loaded.pins),
+    outputsDigest: outputsDigestOf({ live, changes }, config, siteImages.images, loaded.pins),
     listedPaths: loaded.listedPaths,
     diagnostics: allDiagnostics,
     posts,
@@ -180,9 +189,11 @@ export function planSite(source: PostSource, config: SiteConfig, now: Date, opti
 }
 
 /** See `SitePlan.outputsDigest`: the inputs of `generateOutputs`, in an order that does not depend on the file listing. */
-function outputsDigestOf(live: readonly Post[], config: SiteConfig, siteImages: SiteImages, pins: ReadonlyMap<string, readonly string[]>): string {
+function outputsDigestOf({ live, changes }: { live: readonly Post[]; changes: readonly Change[] }, config: SiteConfig, siteImages: SiteImages, pins: ReadonlyMap<string, readonly string[]>): string {
   const hash = createHash('sha256').update(codeFingerprint()).update('\0').update(JSON.stringify(config)).update('\0').update(JSON.stringify(siteImages));
   for (const post of [...live].sort((a, b) => (a.sourcePath < b.sourcePath ? -1 : a.sourcePath > b.sourcePath ? 1 : 0))) hash.update('\0').update(JSON.stringify(post));
+  // Tombstones and changes.json come from the changes, which go as the tombstone period passes.
+  hash.update('\0').update(JSON.stringify(changes));
   hash.update('\0').update(JSON.stringify([...pins].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))));
   return hash.digest('base64url');
 }
@@ -226,14 +237,15 @@ export function withRenderDiagnostics(diagnostics: readonly Diagnostic[], render
  * the build before anything is written.
  */
 function* generateOutputs(
-  live: readonly Post[],
+  published: { live: readonly Post[]; changes: readonly Change[] },
   config: SiteConfig,
   { bodyOf, siteImages, onPhase }: { bodyOf: BodyOf; siteImages: SiteImages; onPhase: PhaseListener },
   relateInputs: RelateInputs,
   pool: WorkPool,
   problems: Diagnostic[],
 ): Generator<PlannedOutput> {
-  const sitePlans = planFeeds(live, config);
+  const { live, changes } = published;
+  const sitePlans = planFeeds(live, config, tombstones(changes, live));
   const selections = selectProfilePosts(live, config);
   // A profile's feeds, archive pages included, carry every article it selects in full.
   const fullText = [...new Set([...sitePlans.filter((plan) => plan.fullContent).flatMap((plan) => plan.posts), ...selections.flatMap((selection) => selection.posts)])];
@@ -266,7 +278,10 @@ function* generateOutputs(
     yield { path: document.basePath + FEED_PAGE_FILE, chunks: lazily(() => renderFeedPage(document, config)), tier: TIER.discovery, fingerprint: `page:${source}` };
     if (document.scope.kind === 'main') latest.set(document.lang, document.entries.slice(0, LATEST_ON_INDEX).map(({ title, url, published }) => ({ title, url, published })));
   }
-  for (const lang of Object.keys(config.languages)) yield { path: `${lang}/${RELATED_FILE}`, chunks: renderRelatedIndex(lang, live, relatedness), tier: TIER.mainFeed };
+  for (const lang of Object.keys(config.languages)) {
+    yield { path: `${lang}/${RELATED_FILE}`, chunks: renderRelatedIndex(lang, live, relatedness), tier: TIER.mainFeed };
+    yield { path: `${lang}/${CHANGES_FILE}`, chunks: lazily(() => renderChanges(lang, changes, config)), tier: TIER.changesList };
+  }
   yield { path: OPML_FILE, chunks: [renderOpml(listings, config)], tier: TIER.discovery };
   yield { path: INDEX_FILE, chunks: [renderIndexPage(listings, config, latest)], tier: TIER.discovery };
   // Its offset table takes a moment to compute: kept as it is unless the code or the time zone changed.

@@ -3,6 +3,7 @@ import { diagnostic, type Diagnostic } from '../diagnostics.js';
 import { byNewest, type Post } from '../model.js';
 import { FEED_FORMATS } from './formats.js';
 import type { FeedScope } from '../site/listing.js';
+import type { Change } from '../state/changes.js';
 import { categorySlug, slugify } from '../urls.js';
 
 /** Links of an RFC 5005 archive chain, as output paths of feed directories (`en/archive/3/`). */
@@ -28,6 +29,8 @@ export interface FeedPlan {
   /** The feed holds every post of its scope (RFC 5005 `fh:complete`). */
   readonly complete: boolean;
   readonly archive?: ArchiveLinks;
+  /** Articles of this scope deleted within the tombstone period, newest first: only in subscription feeds, as archive pages do not change. */
+  readonly deleted: readonly Change[];
   /** Where a profile caps its feeds' size: about how many bytes each format's file takes, in `FEED_FORMATS` order. */
   readonly bytes?: readonly number[];
 }
@@ -52,13 +55,16 @@ export interface ByteBudget {
 /**
  * The set of feeds, as data: for each language, the main feed, a feed for
  * every level of every category, and a feed for each tag the config names,
- * each with its archive pages. One loop writes them all.
+ * each with its archive pages. One loop writes them all. A deleted article's
+ * tombstone goes in every subscription feed it was in, which stays while
+ * it holds one.
  */
-export function planFeeds(livePosts: readonly Post[], config: SiteConfig): FeedPlan[] {
+export function planFeeds(livePosts: readonly Post[], config: SiteConfig, deleted: readonly Change[] = []): FeedPlan[] {
   const { limit, fullContent } = config.feeds;
   return languagesOf(config).flatMap((lang) => {
     const posts = livePosts.filter((post) => post.lang === lang).sort(byNewest);
-    const scopes = [{ scope: { kind: 'main' } as const, basePath: `${lang}/`, posts }, ...scopedFeeds(lang, posts, config)];
+    const gone = deleted.filter((change) => change.lang === lang);
+    const scopes = [{ scope: { kind: 'main' } as const, basePath: `${lang}/`, posts, deleted: gone }, ...scopedFeeds(lang, posts, gone, config)];
     return scopes.flatMap((scoped) => withArchive(`${lang}/`, lang, scoped, { limit })).map((plan) => ({
       ...plan,
       fullContent: plan.archive?.role === 'page' ? config.feeds.archiveFullContent : fullContent,
@@ -66,11 +72,12 @@ export function planFeeds(livePosts: readonly Post[], config: SiteConfig): FeedP
   });
 }
 
-/** The posts of one feed scope, newest first, and where its subscription feed lives. */
+/** The posts of one feed scope, newest first, its deletions, and where its subscription feed lives. */
 interface ScopedPosts {
   readonly scope: FeedScope;
   readonly basePath: string;
   readonly posts: readonly Post[];
+  readonly deleted: readonly Change[];
 }
 
 /**
@@ -92,7 +99,7 @@ function archiveDirectory(root: string, basePath: string): string {
  * most the newest page (which gains the post, or a `next-archive` link to a
  * new page): older pages never change, as archives must not.
  */
-function withArchive(root: string, lang: string, { scope, basePath, posts }: ScopedPosts, capacity: Capacity): Omit<FeedPlan, 'fullContent'>[] {
+function withArchive(root: string, lang: string, { scope, basePath, posts, deleted }: ScopedPosts, capacity: Capacity): Omit<FeedPlan, 'fullContent'>[] {
   const inFeed = fitting(posts, capacity);
   const pageContents: Post[][] = [];
   const older = posts.slice(inFeed).reverse(); // oldest first
@@ -108,6 +115,7 @@ function withArchive(root: string, lang: string, { scope, basePath, posts }: Sco
     scope,
     basePath,
     posts: posts.slice(0, inFeed),
+    deleted,
     complete: pages === 0,
     ...(pages > 0 ? { archive: { role: 'current' as const, current: basePath, older: pagePath(pages) } } : {}),
     ...bytesOf(posts.slice(0, inFeed), capacity),
@@ -119,6 +127,7 @@ function withArchive(root: string, lang: string, { scope, basePath, posts }: Sco
       scope,
       basePath: pagePath(page),
       posts: pagePosts,
+      deleted: [],
       complete: false,
       archive: {
         role: 'page' as const,
@@ -206,7 +215,7 @@ export function planProfileFeeds(selections: readonly ProfileSelection[], budget
       if (!fits) diagnostics.push(diagnostic(post.sourcePath, { line: 1, column: 1 }, 'warning', field, `too large for the feeds of profile "${name}" (maxBytes ${profile.maxBytes ?? 0}) on its own; it is left out of them`));
       return fits;
     });
-    const scoped = { scope: { kind: 'profile' as const, name }, basePath: root, posts };
+    const scoped = { scope: { kind: 'profile' as const, name }, basePath: root, posts, deleted: [] };
     return withArchive(root, lang, scoped, capacity).map((plan): FeedPlan => {
       if (profile.maxBytes !== undefined) diagnostics.push(...nearTheCap(plan, name, profile.maxBytes, Math.min(capacity.limit, posts.length)));
       return { ...plan, fullContent: true };
@@ -235,32 +244,46 @@ function nearTheCap(plan: Omit<FeedPlan, 'fullContent'>, name: string, maxBytes:
 /** The share of `maxBytes` past which a profile's feed is said to be near its cap. */
 const WARN_AT = 0.9;
 
-/** Every category level and wanted tag of the language's posts, by feed directory. */
-function scopedFeeds(lang: string, posts: readonly Post[], config: SiteConfig): ScopedPosts[] {
-  const plans = new Map<string, { scope: FeedScope; basePath: string; posts: Post[]; members: Set<Post> }>();
-  const add = (scope: FeedScope, basePath: string, post: Post) => {
-    const plan = plans.get(basePath) ?? { scope, basePath, posts: [], members: new Set<Post>() };
-    if (!plan.members.has(post)) {
-      plan.members.add(post);
-      plan.posts.push(post);
-    }
+/** Every category level and wanted tag of the language's posts and deletions, by feed directory. */
+function scopedFeeds(lang: string, posts: readonly Post[], deleted: readonly Change[], config: SiteConfig): ScopedPosts[] {
+  const plans = new Map<string, { scope: FeedScope; basePath: string; posts: Post[]; members: Set<Post>; deleted: Change[] }>();
+  const planOf = (scope: FeedScope, basePath: string) => {
+    const plan = plans.get(basePath) ?? { scope, basePath, posts: [], members: new Set<Post>(), deleted: [] };
     plans.set(basePath, plan);
+    return plan;
   };
-  const wantedTags = config.feeds.tagFeeds;
   for (const post of posts) {
-    if (config.feeds.categoryFeeds) {
-      for (const path of post.categories) {
-        for (let depth = 1; depth <= path.length; depth++) {
-          const levels = path.slice(0, depth);
-          add({ kind: 'category', path: levels }, `${lang}/categories/${levels.map((name) => categorySlug(config, name)).join('/')}/`, post);
-        }
+    for (const { scope, basePath } of scopesOf(lang, post.categories, post.tags, config)) {
+      const plan = planOf(scope, basePath);
+      if (!plan.members.has(post)) {
+        plan.members.add(post);
+        plan.posts.push(post);
       }
     }
-    for (const tag of post.tags) {
-      if (wantedTags === 'all' || wantedTags.includes(tag)) add({ kind: 'tag', tag }, `${lang}/tags/${slugify(tag) || 'tag'}/`, post);
-    }
+  }
+  for (const change of deleted) {
+    const scopes = new Map(scopesOf(lang, change.categories ?? [], change.tags ?? [], config).map((scoped) => [scoped.basePath, scoped]));
+    for (const { scope, basePath } of scopes.values()) planOf(scope, basePath).deleted.push(change);
   }
   return [...plans.values()]
     .sort((a, b) => (a.basePath < b.basePath ? -1 : a.basePath > b.basePath ? 1 : 0))
-    .map(({ scope, basePath, posts: scoped }) => ({ scope, basePath, posts: scoped }));
+    .map(({ scope, basePath, posts: scoped, deleted: gone }) => ({ scope, basePath, posts: scoped, deleted: gone }));
+}
+
+/** The scoped feeds an article with these categories and tags is in: every level of every category, and each wanted tag. */
+function scopesOf(lang: string, categories: readonly (readonly string[])[], tags: readonly string[], config: SiteConfig): { scope: FeedScope; basePath: string }[] {
+  const scopes: { scope: FeedScope; basePath: string }[] = [];
+  if (config.feeds.categoryFeeds) {
+    for (const path of categories) {
+      for (let depth = 1; depth <= path.length; depth++) {
+        const levels = path.slice(0, depth);
+        scopes.push({ scope: { kind: 'category', path: levels }, basePath: `${lang}/categories/${levels.map((name) => categorySlug(config, name)).join('/')}/` });
+      }
+    }
+  }
+  const wantedTags = config.feeds.tagFeeds;
+  for (const tag of tags) {
+    if (wantedTags === 'all' || wantedTags.includes(tag)) scopes.push({ scope: { kind: 'tag', tag }, basePath: `${lang}/tags/${slugify(tag) || 'tag'}/` });
+  }
+  return scopes;
 }

@@ -35,6 +35,11 @@ export const resources = {
         tagDescription: 'Articles from {{site}} tagged “{{tag}}”, in English.',
         profileTitle: '{{site}} ({{profile}})',
         profileDescription: 'Articles from {{site}} in full, to republish, in English.',
+        deleted: {
+          expired: 'This article has expired and is no longer published.',
+          withdrawn: 'This article was withdrawn.',
+          removed: 'This article was removed.',
+        },
       },
       content: {
         availableIn: 'Available in:',
@@ -143,6 +148,11 @@ export const resources = {
         tagDescription: 'مقالات {{site}} الموسومة بـ«{{tag}}» باللغة العربية.',
         profileTitle: '{{site}} ({{profile}})',
         profileDescription: 'مقالات {{site}} كاملةً لإعادة النشر، باللغة العربية.',
+        deleted: {
+          expired: 'انتهت مدة نشر هذا المقال ولم يعد منشورًا.',
+          withdrawn: 'سُحب هذا المقال.',
+          removed: 'حُذف هذا المقال.',
+        },
       },
       content: {
         availableIn: 'متوفر أيضاً باللغة:',

@@ -18,7 +18,7 @@ export const SITE_FILES = ['feed.xsl', 'index.html', 'opml.xml'];
 /** The feeds' HTML pages (site/feedPage.ts). */
 export const FEED_PAGES = ['ar/index.html', 'en/index.html'];
 
-export const MAIN_OUTPUTS = [...MAIN_FEEDS, ...FEED_PAGES, 'ar/related.json', 'en/related.json', ...SITE_FILES].sort();
+export const MAIN_OUTPUTS = [...MAIN_FEEDS, ...FEED_PAGES, 'ar/changes.json', 'ar/related.json', 'en/changes.json', 'en/related.json', ...SITE_FILES].sort();
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 export const CLI = join(ROOT, 'dist/cli.js');

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { SiteConfig } from './config.js';
 import { diagnostic, hasErrors, sortDiagnostics, type Diagnostic } from './diagnostics.js';
 import { composeFeeds, type Renderer } from './feeds/compose.js';
-import { RELATED_FILE, renderRelatedIndex } from './feeds/relatedIndex.js';
+import { relatedFiles, RELATED_WHOLE_FILE, renderRelatedWholeFile } from './feeds/relatedIndex.js';
 import type { FeedDocument } from './feeds/document.js';
 import { renderAtom, renderJsonFeed, renderRss } from './feeds/feedAdapter.js';
 import { FEED_FORMATS, STYLESHEET_FILE, type FeedFormatName } from './feeds/formats.js';
@@ -54,7 +54,7 @@ export interface PlannedOutput {
 }
 
 /** The commit tiers of `PlannedOutput.tier`. */
-const TIER = { stylesheet: 0, archivePage: 1, scopedFeed: 2, mainFeed: 3, discovery: 4 } as const;
+const TIER = { stylesheet: 0, archivePage: 1, relatedArticle: 1, scopedFeed: 2, relatedIndex: 2, mainFeed: 3, discovery: 4 } as const;
 
 function tierOf(document: FeedDocument): number {
   if (document.archive?.role === 'page') return TIER.archivePage;
@@ -228,10 +228,25 @@ function* generateOutputs(live: readonly Post[], config: SiteConfig, bodyOf: Bod
       yield { path: document.basePath + format.fileName, chunks: lazily(() => SERIALIZERS[format.name](document)), tier: tierOf(document), fingerprint: `${format.name}:${source}` };
     }
   }
-  for (const lang of Object.keys(config.languages)) yield { path: `${lang}/${RELATED_FILE}`, chunks: renderRelatedIndex(lang, live, relatedness), tier: TIER.mainFeed };
+  for (const lang of Object.keys(config.languages)) {
+    yield* relatedOutputs(lang, live, relatedness);
+    if (config.feeds.relatedWholeFile) yield { path: `${lang}/${RELATED_WHOLE_FILE}`, chunks: renderRelatedWholeFile(lang, live, relatedness), tier: TIER.mainFeed };
+  }
   yield { path: OPML_FILE, chunks: [renderOpml(listings, config)], tier: TIER.discovery };
   yield { path: INDEX_FILE, chunks: [renderIndexPage(listings, config)], tier: TIER.discovery };
   yield { path: STYLESHEET_FILE, chunks: [renderFeedStylesheet()], tier: TIER.stylesheet };
+}
+
+/**
+ * A language's related files: every article's before the index that points
+ * at them. Each is fingerprinted by its own bytes, so an article whose list
+ * did not change is left as it is without a byte written, even a staged one.
+ */
+function* relatedOutputs(lang: string, live: readonly Post[], relatedness: Relatedness): Generator<PlannedOutput> {
+  for (const file of relatedFiles(lang, live, relatedness)) {
+    const tier = file.role === 'index' ? TIER.relatedIndex : TIER.relatedArticle;
+    yield { path: file.path, chunks: [file.content], tier, fingerprint: `related:${createHash('sha256').update(file.content).digest('base64url')}` };
+  }
 }
 
 /** One chunk, produced only when the writer asks for it. */

@@ -13,8 +13,12 @@ import { buildSite, type BuildResult } from '../../src/pipeline.js';
 export const MAIN_FEEDS = ['ar/atom.xml', 'ar/feed.json', 'ar/rss.xml', 'en/atom.xml', 'en/feed.json', 'en/rss.xml'];
 /** Site-wide files written with the feeds. */
 export const SITE_FILES = ['feed.xsl', 'index.html', 'opml.xml'];
-/** Everything a two-language site without categories writes. */
-export const MAIN_OUTPUTS = [...MAIN_FEEDS, 'ar/related.json', 'en/related.json', ...SITE_FILES].sort();
+
+/** Everything a two-language site without categories writes, given the slugs of its published articles per language. */
+export function mainOutputs(slugs: { readonly en?: readonly string[]; readonly ar?: readonly string[] }): string[] {
+  const related = (['ar', 'en'] as const).flatMap((lang) => [...(slugs[lang] ?? []).map((slug) => `${lang}/related/${slug}.json`), `${lang}/related/index.json`]);
+  return [...MAIN_FEEDS, ...related, ...SITE_FILES].sort();
+}
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 export const CLI = join(ROOT, 'dist/cli.js');

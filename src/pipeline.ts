@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { SiteConfig } from './config.js';
 import { diagnostic, hasErrors, sortDiagnostics, type Diagnostic } from './diagnostics.js';
 import { composeFeeds, type Renderer } from './feeds/compose.js';
+import { schemaFiles } from './feeds/extensionSchemas.js';
 import { relatedFiles, RELATED_WHOLE_FILE, renderRelatedWholeFile } from './feeds/relatedIndex.js';
 import type { FeedDocument } from './feeds/document.js';
 import { renderAtom, renderJsonFeed, renderRss } from './feeds/feedAdapter.js';
@@ -24,6 +25,7 @@ import type { FeedListing } from './site/listing.js';
 import { renderIndexPage } from './site/indexPage.js';
 import { renderOpml } from './site/opml.js';
 import { renderFeedStylesheet } from './site/stylesheet.js';
+import { outputUrl } from './urls.js';
 import { codeFingerprint } from './version.js';
 import { WorkPool } from './work/pool.js';
 
@@ -235,6 +237,7 @@ function* generateOutputs(live: readonly Post[], config: SiteConfig, bodyOf: Bod
   yield { path: OPML_FILE, chunks: [renderOpml(listings, config)], tier: TIER.discovery };
   yield { path: INDEX_FILE, chunks: [renderIndexPage(listings, config)], tier: TIER.discovery };
   yield { path: STYLESHEET_FILE, chunks: [renderFeedStylesheet()], tier: TIER.stylesheet };
+  for (const schema of schemaFiles((path) => outputUrl(config, path))) yield { path: schema.path, chunks: [schema.content], tier: TIER.stylesheet };
 }
 
 /**

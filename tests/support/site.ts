@@ -11,8 +11,10 @@ import { buildSite, type BuildResult } from '../../src/pipeline.js';
 
 /** The six main feeds of a two-language site. */
 export const MAIN_FEEDS = ['ar/atom.xml', 'ar/feed.json', 'ar/rss.xml', 'en/atom.xml', 'en/feed.json', 'en/rss.xml'];
+/** The JSON Schemas every build publishes. */
+export const SCHEMA_FILES = ['schemas/json-feed-extension.json', 'schemas/json-feed-item-extension.json', 'schemas/related-article.json', 'schemas/related-index.json', 'schemas/related-whole-file.json'];
 /** Site-wide files written with the feeds. */
-export const SITE_FILES = ['feed.xsl', 'index.html', 'opml.xml'];
+export const SITE_FILES = ['feed.xsl', 'index.html', 'opml.xml', ...SCHEMA_FILES];
 
 /** Everything a two-language site without categories writes, given the slugs of its published articles per language. */
 export function mainOutputs(slugs: { readonly en?: readonly string[]; readonly ar?: readonly string[] }): string[] {

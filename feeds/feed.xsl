@@ -125,7 +125,9 @@ h3 { font-size: 1.1rem; margin: 1rem 0 0.25rem; }
       <xsl:with-param name="title" select="normalize-space(title)"/>
       <xsl:with-param name="href" select="normalize-space(link)"/>
       <xsl:with-param name="iso">
-        <xsl:call-template name="rfc822-date"><xsl:with-param name="text" select="normalize-space(pubDate)"/></xsl:call-template>
+        <xsl:call-template name="local-date">
+          <xsl:with-param name="instant"><xsl:call-template name="rfc822-date"><xsl:with-param name="text" select="normalize-space(pubDate)"/></xsl:call-template></xsl:with-param>
+        </xsl:call-template>
       </xsl:with-param>
       <xsl:with-param name="rawDate" select="normalize-space(pubDate)"/>
       <xsl:with-param name="summary">
@@ -143,7 +145,9 @@ h3 { font-size: 1.1rem; margin: 1rem 0 0.25rem; }
         <xsl:call-template name="atom-text"><xsl:with-param name="node" select="atom:title"/></xsl:call-template>
       </xsl:with-param>
       <xsl:with-param name="href" select="normalize-space(($own | $alternates)[1]/@href)"/>
-      <xsl:with-param name="iso" select="substring($date, 1, 10)"/>
+      <xsl:with-param name="iso">
+        <xsl:call-template name="local-date"><xsl:with-param name="instant" select="$date"/></xsl:call-template>
+      </xsl:with-param>
       <xsl:with-param name="rawDate" select="$date"/>
       <xsl:with-param name="summary">
         <xsl:call-template name="atom-text"><xsl:with-param name="node" select="atom:summary"/></xsl:call-template>
@@ -229,8 +233,132 @@ h3 { font-size: 1.1rem; margin: 1rem 0 0.25rem; }
     <xsl:variable name="year" select="substring-before(concat(substring-after($afterDay, ' '), ' '), ' ')"/>
     <xsl:variable name="offset" select="string-length(substring-before('janfebmaraprmayjunjulaugsepoctnovdec', $monthName))"/>
     <xsl:if test="string-length($monthName) = 3 and contains('janfebmaraprmayjunjulaugsepoctnovdec', $monthName) and $offset mod 3 = 0 and string-length($year) = 4 and number($year) = number($year) and number($day) &gt;= 1 and number($day) &lt;= 31">
+      <xsl:variable name="time" select="substring-before(concat(substring-after(substring-after($afterDay, ' '), ' '), ' '), ' ')"/>
+      <xsl:variable name="zone" select="normalize-space(substring-after(substring-after(substring-after($afterDay, ' '), ' '), ' '))"/>
       <xsl:value-of select="concat($year, '-', format-number($offset div 3 + 1, '00'), '-', format-number($day, '00'))"/>
+      <xsl:if test="string-length($time) = 8 and ($zone = 'GMT' or $zone = 'UT' or $zone = 'Z' or $zone = '+0000')"><xsl:value-of select="concat('T', $time, 'Z')"/></xsl:if>
     </xsl:if>
+  </xsl:template>
+
+  <!--
+    An instant written in UTC (YYYY-MM-DDTHH:MM:SSZ) as the date it is in the site's time zone
+    (Asia/Amman); the first ten characters of anything else. XSLT 1.0 has no dates: days are
+    counted from 1970 (H. Hinnant's civil-calendar arithmetic) and the zone's offsets are a table.
+  -->
+  <xsl:template name="local-date">
+    <xsl:param name="instant"/>
+    <xsl:variable name="text" select="string($instant)"/>
+    <xsl:choose>
+      <xsl:when test="string-length($text) = 20 and substring($text, 11, 1) = 'T' and substring($text, 20, 1) = 'Z' and number(translate($text, '-T:Z', '')) = number(translate($text, '-T:Z', ''))">
+        <xsl:variable name="y" select="number(substring($text, 1, 4)) - number(number(substring($text, 6, 2)) &lt;= 2)"/>
+        <xsl:variable name="m" select="number(substring($text, 6, 2))"/>
+        <xsl:variable name="era" select="floor($y div 400)"/>
+        <xsl:variable name="yoe" select="$y - $era * 400"/>
+        <xsl:variable name="doy" select="floor((153 * ($m + 9 - 12 * number($m &gt; 2)) + 2) div 5) + number(substring($text, 9, 2)) - 1"/>
+        <xsl:variable name="days" select="$era * 146097 + $yoe * 365 + floor($yoe div 4) - floor($yoe div 100) + $doy - 719468"/>
+        <xsl:variable name="minute" select="$days * 1440 + number(substring($text, 12, 2)) * 60 + number(substring($text, 15, 2))"/>
+        <xsl:variable name="offset">
+          <xsl:choose>
+            <xsl:when test="$minute &gt;= 27429000">180</xsl:when>
+            <xsl:when test="$minute &gt;= 27257640">120</xsl:when>
+            <xsl:when test="$minute &gt;= 26945160">180</xsl:when>
+            <xsl:when test="$minute &gt;= 26733480">120</xsl:when>
+            <xsl:when test="$minute &gt;= 26421000">180</xsl:when>
+            <xsl:when test="$minute &gt;= 26199240">120</xsl:when>
+            <xsl:when test="$minute &gt;= 25896840">180</xsl:when>
+            <xsl:when test="$minute &gt;= 25675080">120</xsl:when>
+            <xsl:when test="$minute &gt;= 25372680">180</xsl:when>
+            <xsl:when test="$minute &gt;= 25150920">120</xsl:when>
+            <xsl:when test="$minute &gt;= 24848520">180</xsl:when>
+            <xsl:when test="$minute &gt;= 24626760">120</xsl:when>
+            <xsl:when test="$minute &gt;= 24324360">180</xsl:when>
+            <xsl:when test="$minute &gt;= 24102600">120</xsl:when>
+            <xsl:when test="$minute &gt;= 23790120">180</xsl:when>
+            <xsl:when test="$minute &gt;= 23578440">120</xsl:when>
+            <xsl:when test="$minute &gt;= 23265960">180</xsl:when>
+            <xsl:when test="$minute &gt;= 23124780">120</xsl:when>
+            <xsl:when test="$minute &gt;= 22217640">180</xsl:when>
+            <xsl:when test="$minute &gt;= 21995880">120</xsl:when>
+            <xsl:when test="$minute &gt;= 21693480">180</xsl:when>
+            <xsl:when test="$minute &gt;= 21471720">120</xsl:when>
+            <xsl:when test="$minute &gt;= 21159240">180</xsl:when>
+            <xsl:when test="$minute &gt;= 20947560">120</xsl:when>
+            <xsl:when test="$minute &gt;= 20635080">180</xsl:when>
+            <xsl:when test="$minute &gt;= 20423400">120</xsl:when>
+            <xsl:when test="$minute &gt;= 20110920">180</xsl:when>
+            <xsl:when test="$minute &gt;= 19889160">120</xsl:when>
+            <xsl:when test="$minute &gt;= 19586760">180</xsl:when>
+            <xsl:when test="$minute &gt;= 19365000">120</xsl:when>
+            <xsl:when test="$minute &gt;= 19062600">180</xsl:when>
+            <xsl:when test="$minute &gt;= 18800520">120</xsl:when>
+            <xsl:when test="$minute &gt;= 18538440">180</xsl:when>
+            <xsl:when test="$minute &gt;= 18296520">120</xsl:when>
+            <xsl:when test="$minute &gt;= 18004200">180</xsl:when>
+            <xsl:when test="$minute &gt;= 17782440">120</xsl:when>
+            <xsl:when test="$minute &gt;= 17480040">180</xsl:when>
+            <xsl:when test="$minute &gt;= 17217960">120</xsl:when>
+            <xsl:when test="$minute &gt;= 16955880">180</xsl:when>
+            <xsl:when test="$minute &gt;= 16693800">120</xsl:when>
+            <xsl:when test="$minute &gt;= 16430280">180</xsl:when>
+            <xsl:when test="$minute &gt;= 16169640">120</xsl:when>
+            <xsl:when test="$minute &gt;= 15906120">180</xsl:when>
+            <xsl:when test="$minute &gt;= 15635400">120</xsl:when>
+            <xsl:when test="$minute &gt;= 15513000">180</xsl:when>
+            <xsl:when test="$minute &gt;= 15101160">120</xsl:when>
+            <xsl:when test="$minute &gt;= 14859240">180</xsl:when>
+            <xsl:when test="$minute &gt;= 14577000">120</xsl:when>
+            <xsl:when test="$minute &gt;= 14335080">180</xsl:when>
+            <xsl:when test="$minute &gt;= 14052840">120</xsl:when>
+            <xsl:when test="$minute &gt;= 13810920">180</xsl:when>
+            <xsl:when test="$minute &gt;= 13518600">120</xsl:when>
+            <xsl:when test="$minute &gt;= 13286760">180</xsl:when>
+            <xsl:when test="$minute &gt;= 12994380">120</xsl:when>
+            <xsl:when test="$minute &gt;= 12752520">180</xsl:when>
+            <xsl:when test="$minute &gt;= 12490380">120</xsl:when>
+            <xsl:when test="$minute &gt;= 12228360">180</xsl:when>
+            <xsl:when test="$minute &gt;= 11966220">120</xsl:when>
+            <xsl:when test="$minute &gt;= 11714280">180</xsl:when>
+            <xsl:when test="$minute &gt;= 11431980">120</xsl:when>
+            <xsl:when test="$minute &gt;= 11197320">180</xsl:when>
+            <xsl:when test="$minute &gt;= 10917900">120</xsl:when>
+            <xsl:when test="$minute &gt;= 10686120">180</xsl:when>
+            <xsl:when test="$minute &gt;= 10393740">120</xsl:when>
+            <xsl:when test="$minute &gt;= 10176360">180</xsl:when>
+            <xsl:when test="$minute &gt;= 9869580">120</xsl:when>
+            <xsl:when test="$minute &gt;= 9597480">180</xsl:when>
+            <xsl:when test="$minute &gt;= 9335340">120</xsl:when>
+            <xsl:when test="$minute &gt;= 9073320">180</xsl:when>
+            <xsl:when test="$minute &gt;= 8811180">120</xsl:when>
+            <xsl:when test="$minute &gt;= 8549160">180</xsl:when>
+            <xsl:when test="$minute &gt;= 8282700">120</xsl:when>
+            <xsl:when test="$minute &gt;= 8019240">180</xsl:when>
+            <xsl:when test="$minute &gt;= 4599180">120</xsl:when>
+            <xsl:when test="$minute &gt;= 4378920">180</xsl:when>
+            <xsl:when test="$minute &gt;= 4075020">120</xsl:when>
+            <xsl:when test="$minute &gt;= 3854760">180</xsl:when>
+            <xsl:when test="$minute &gt;= 3594060">120</xsl:when>
+            <xsl:when test="$minute &gt;= 3329160">180</xsl:when>
+            <xsl:when test="$minute &gt;= 3022380">120</xsl:when>
+            <xsl:when test="$minute &gt;= 2802120">180</xsl:when>
+            <xsl:when test="$minute &gt;= 2496780">120</xsl:when>
+            <xsl:when test="$minute &gt;= 2276520">180</xsl:when>
+            <xsl:when test="$minute &gt;= 1971180">120</xsl:when>
+            <xsl:when test="$minute &gt;= 1802760">180</xsl:when>
+            <xsl:otherwise>120</xsl:otherwise>
+          </xsl:choose>
+        </xsl:variable>
+        <xsl:variable name="z" select="floor(($minute + number($offset)) div 1440) + 719468"/>
+        <xsl:variable name="era2" select="floor($z div 146097)"/>
+        <xsl:variable name="doe" select="$z - $era2 * 146097"/>
+        <xsl:variable name="yoe2" select="floor(($doe - floor($doe div 1460) + floor($doe div 36524) - floor($doe div 146096)) div 365)"/>
+        <xsl:variable name="doy2" select="$doe - (365 * $yoe2 + floor($yoe2 div 4) - floor($yoe2 div 100))"/>
+        <xsl:variable name="mp" select="floor((5 * $doy2 + 2) div 153)"/>
+        <xsl:variable name="month" select="$mp + 3 - 12 * number($mp &gt;= 10)"/>
+        <xsl:variable name="year" select="$yoe2 + $era2 * 400 + number($month &lt;= 2)"/>
+        <xsl:value-of select="concat(format-number($year, '0000'), '-', format-number($month, '00'), '-', format-number($doy2 - floor((153 * $mp + 2) div 5) + 1, '00'))"/>
+      </xsl:when>
+      <xsl:otherwise><xsl:value-of select="substring($text, 1, 10)"/></xsl:otherwise>
+    </xsl:choose>
   </xsl:template>
 
   <!-- A YYYY-MM-DD date as the page's language writes it, in a time element; the raw text when it is not a date. -->

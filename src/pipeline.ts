@@ -6,7 +6,7 @@ import { schemaFiles } from './feeds/extensionSchemas.js';
 import { relatedFiles, RELATED_WHOLE_FILE, renderRelatedWholeFile } from './feeds/relatedIndex.js';
 import type { FeedDocument } from './feeds/document.js';
 import { renderAtom, renderJsonFeed, renderRss } from './feeds/feedAdapter.js';
-import { FEED_FORMATS, STYLESHEET_FILE, type FeedFormatName } from './feeds/formats.js';
+import { FEED_FORMATS, FEED_PAGE_FILE, STYLESHEET_FILE, type FeedFormatName } from './feeds/formats.js';
 import { planFeeds } from './feeds/plan.js';
 import type { LoadCache } from './load/cache.js';
 import { loadPosts, publishedVersion, type LoadResult } from './load/loadPosts.js';
@@ -21,7 +21,8 @@ import { relateLivePosts, TermIndex, type Relatedness, type RelateInputs } from 
 import { isLive } from './schedule/embargo.js';
 import { dateCorrections } from './state/corrections.js';
 import { NOTHING_PUBLISHED, type Previous } from './state/published.js';
-import type { FeedListing } from './site/listing.js';
+import { feedListings, renderFeedPage } from './site/feedPage.js';
+import type { FeedListing, LatestArticle } from './site/listing.js';
 import { renderIndexPage } from './site/indexPage.js';
 import { renderOpml } from './site/opml.js';
 import { renderFeedStylesheet } from './site/stylesheet.js';
@@ -83,19 +84,8 @@ const SERIALIZERS: Record<FeedFormatName, (document: FeedDocument) => string> = 
 export const OPML_FILE = 'opml.xml';
 export const INDEX_FILE = 'index.html';
 
-/** How discovery pages list a feed document: one listing per format. */
-function listingsOf(document: FeedDocument): FeedListing[] {
-  return FEED_FORMATS.map((format) => ({
-    lang: document.lang,
-    direction: document.direction,
-    scope: document.scope,
-    format: format.name,
-    mediaType: format.mediaType,
-    path: document.basePath + format.fileName,
-    url: document.links[format.name],
-    title: document.title,
-  }));
-}
+/** How many of a language's newest articles the index page lists. */
+const LATEST_ON_INDEX = 10;
 
 export interface PlanOptions {
   readonly onLoad?: (done: number) => void;
@@ -223,20 +213,26 @@ function* generateOutputs(live: readonly Post[], config: SiteConfig, bodyOf: Bod
   }
 
   const listings: FeedListing[] = [];
+  const latest = new Map<string, LatestArticle[]>();
   for (const document of composeFeeds(plans, config, render, relatedness)) {
-    if (document.archive?.role !== 'page') listings.push(...listingsOf(document));
     const source = documentFingerprint(document);
     for (const format of FEED_FORMATS) {
       yield { path: document.basePath + format.fileName, chunks: lazily(() => SERIALIZERS[format.name](document)), tier: tierOf(document), fingerprint: `${format.name}:${source}` };
     }
+    if (document.archive?.role === 'page') continue;
+    listings.push(...feedListings(document));
+    yield { path: document.basePath + FEED_PAGE_FILE, chunks: lazily(() => renderFeedPage(document, config)), tier: TIER.discovery, fingerprint: `page:${source}` };
+    if (document.scope.kind === 'main') latest.set(document.lang, document.entries.slice(0, LATEST_ON_INDEX).map(({ title, url, published }) => ({ title, url, published })));
   }
   for (const lang of Object.keys(config.languages)) {
     yield* relatedOutputs(lang, live, relatedness);
     if (config.feeds.relatedWholeFile) yield { path: `${lang}/${RELATED_WHOLE_FILE}`, chunks: renderRelatedWholeFile(lang, live, relatedness), tier: TIER.mainFeed };
   }
   yield { path: OPML_FILE, chunks: [renderOpml(listings, config)], tier: TIER.discovery };
-  yield { path: INDEX_FILE, chunks: [renderIndexPage(listings, config)], tier: TIER.discovery };
-  yield { path: STYLESHEET_FILE, chunks: [renderFeedStylesheet()], tier: TIER.stylesheet };
+  yield { path: INDEX_FILE, chunks: [renderIndexPage(listings, config, latest)], tier: TIER.discovery };
+  // Its offset table takes a moment to compute: kept as it is unless the code or the time zone changed.
+  const stylesheetSource = createHash('sha256').update(codeFingerprint()).update(config.timeZone).digest('base64url');
+  yield { path: STYLESHEET_FILE, chunks: lazily(() => renderFeedStylesheet(config.timeZone)), tier: TIER.stylesheet, fingerprint: `xsl:${stylesheetSource}` };
   for (const schema of schemaFiles((path) => outputUrl(config, path))) yield { path: schema.path, chunks: [schema.content], tier: TIER.stylesheet };
 }
 

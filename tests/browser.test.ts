@@ -24,6 +24,8 @@ import { CHROMIUM, parseWithFeedExtractor, parseWithRssParser, skipWithout } fro
 import { buildInMemory, projectConfig, ROOT, samplePosts } from './support/site.js';
 
 const ARTIFACTS = join(ROOT, 'test-artifacts');
+/** A transparent 1x1 PNG, standing in for the site's images. */
+const ONE_PIXEL_PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=', 'base64');
 const STYLESHEET_PI = '<?xml-stylesheet href="../feed.xsl" type="text/xsl"?>';
 const CHROMIUM_ARGS = [
   '--headless',
@@ -246,7 +248,9 @@ describe.skipIf(skipWithout('chromium'))('in a browser (Debian chromium through 
         expect(await links.count()).toBe(3);
         for (const format of FEED_FORMATS) {
           const link = section.locator(`a.format[type="${format.mediaType}"]`);
-          expect(await link.getAttribute('href')).toBe(`${server.url}${feedPath(lang, format.name)}`);
+          // Relative in the page, so a preview stays on the server that serves it.
+          expect(await link.getAttribute('href')).toBe(feedPath(lang, format.name));
+          expect(await link.evaluate((anchor) => (anchor as HTMLAnchorElement).href)).toBe(`${server.url}${feedPath(lang, format.name)}`);
           expect(await link.isVisible()).toBe(true);
         }
       }
@@ -316,6 +320,58 @@ describe.skipIf(skipWithout('chromium'))('in a browser (Debian chromium through 
       expect(await seriousViolations(page)).toEqual([]);
       expect(problems).toEqual([]);
       await page.close();
+    });
+  });
+
+  describe('a feed as a page, without XSLT (ar/ and en/categories/statements/)', () => {
+    /** The site's own images and article pages are not on this server: answered here, so the page loads whole. */
+    async function openFeedPage(path: string, target: BrowserContext = context): Promise<Opened> {
+      await target.route('https://wahat.example.org/**', (route) => route.fulfill({ status: 200, contentType: 'image/png', body: ONE_PIXEL_PNG }));
+      return open(path, target);
+    }
+
+    it('shows the Arabic feed right to left: title, how to subscribe, the items with their dates in the site time zone', async () => {
+      const { page, problems } = await openFeedPage('ar/');
+      expect(await page.locator('html').getAttribute('lang')).toBe('ar');
+      expect(await page.locator('html').getAttribute('dir')).toBe('rtl');
+      const feed = JSON.parse(await readFile(join(dir, 'ar/feed.json'), 'utf8')) as { title: string; items: { url: string; title: string; date_published: string }[] };
+      expect(await page.locator('h1').innerText()).toBe(feed.title);
+      expect(await textMargins(page.locator('h1'))).toMatchObject({ right: 0 });
+      const items = page.locator('ol.items > li');
+      expect(await items.count()).toBe(feed.items.length);
+      const first = feed.items[0];
+      expect(first).toBeDefined();
+      expect(await items.first().locator('h3 a').getAttribute('href')).toBe(first?.url);
+      expect(await items.first().locator('time').innerText()).toBe(formatDate(new Date(first?.date_published ?? 0), 'ar', config.timeZone));
+      const formats = page.locator('ul.formats a.format');
+      expect(await formats.count()).toBe(3);
+      for (const format of FEED_FORMATS) {
+        const response = await context.request.get(await page.locator(`a.format[type="${format.mediaType}"]`).evaluate((anchor) => (anchor as HTMLAnchorElement).href));
+        expect(response.status()).toBe(200);
+        expect(response.headers()['content-type']).toContain(format.mediaType);
+      }
+      await screenshot(page, 'feed-page-ar');
+      expect(problems).toEqual([]);
+      await page.close();
+    });
+
+    it('copies a feed address and says so in the page language', async () => {
+      const { page, problems } = await openFeedPage('ar/');
+      await page.locator('button.copy').first().click();
+      await expect.poll(() => page.locator('.copy-status').innerText()).toBe(translator('ar')('page.index.copied'));
+      expect(await page.evaluate(() => navigator.clipboard.readText())).toBe('https://wahat.example.org/feeds/ar/rss.xml');
+      expect(problems).toEqual([]);
+      await page.close();
+    });
+
+    it('has no serious or critical accessibility violations (axe-core), in Arabic and in a category feed in English', async () => {
+      for (const path of ['ar/', 'en/categories/statements/']) {
+        const { page, problems } = await openFeedPage(path);
+        expect(await seriousViolations(page), path).toEqual([]);
+        if (path !== 'ar/') await screenshot(page, 'feed-page-en-statements');
+        expect(problems, path).toEqual([]);
+        await page.close();
+      }
     });
   });
 
@@ -389,6 +445,29 @@ describe.skipIf(skipWithout('chromium'))('in a browser (Debian chromium through 
       expect(await seriousViolations(page)).toEqual([]);
       expect(problems).toEqual([]);
       await page.close();
+    });
+  });
+
+  describe('dates through feed.xsl, in the site time zone', () => {
+    it('shows an evening article in Amman on its Amman date, and a New Year article in New York on 31 December; UTC as written', async ({ skip }) => {
+      if (!xslt) skip('no XSLT in this chromium');
+      const instants = ['2026-02-09T21:30:00Z', '2027-01-01T03:00:00Z', '2026-07-01T12:00:00Z'];
+      for (const timeZone of ['Asia/Amman', 'America/New_York', 'UTC']) {
+        const zoneDir = timeZone.replace('/', '-');
+        await mkdir(join(dir, zoneDir), { recursive: true });
+        await writeFile(join(dir, zoneDir, 'feed.xsl'), renderFeedStylesheet(timeZone));
+        const rssItems = instants.map((instant, index) => `<item><title>Item ${index}</title><link>https://wahat.example.org/${index}</link><pubDate>${new Date(instant).toUTCString()}</pubDate></item>`).join('');
+        await writeFile(join(dir, zoneDir, 'rss.xml'), `<?xml version="1.0" encoding="utf-8"?><?xml-stylesheet href="feed.xsl" type="text/xsl"?><rss version="2.0"><channel><title>Dates</title><link>https://wahat.example.org/</link><description>d</description><language>en</language>${rssItems}</channel></rss>`);
+        const atomEntries = instants.map((instant, index) => `<entry><title>Item ${index}</title><id>urn:x:${index}</id><link href="https://wahat.example.org/${index}"/><updated>${instant}</updated></entry>`).join('');
+        await writeFile(join(dir, zoneDir, 'atom.xml'), `<?xml version="1.0" encoding="utf-8"?><?xml-stylesheet href="feed.xsl" type="text/xsl"?><feed xmlns="http://www.w3.org/2005/Atom" xml:lang="en"><title>Dates</title><id>urn:x</id><updated>2027-01-01T03:00:00Z</updated><author><name>x</name></author>${atomEntries}</feed>`);
+        for (const file of ['rss.xml', 'atom.xml']) {
+          const { page, problems } = await open(`${zoneDir}/${file}`);
+          const shown = await page.locator('time').allInnerTexts();
+          expect(shown, `${timeZone} ${file}`).toEqual(instants.map((instant) => formatDate(new Date(instant), 'en', timeZone)));
+          expect(problems).toEqual([]);
+          await page.close();
+        }
+      }
     });
   });
 

@@ -78,10 +78,15 @@ describe.skipIf(skipWithout('feedparser'))('Python feedparser', () => {
           expect(parsed.feed.title).toBe(config.languages[lang]?.siteName);
         });
 
-        it('links to itself and to the site', () => {
+        it('links to itself and to the site; an Atom feed also to its HTML page, as its alternate', () => {
           const links = read().feed.links ?? [];
           expect(links).toContainEqual(expect.objectContaining({ rel: 'self', href: `https://wahat.example.org/feeds/${lang}/${format}` }));
-          expect(links).toContainEqual(expect.objectContaining({ rel: 'alternate', href: `https://wahat.example.org/${lang}/` }));
+          if (format === 'atom.xml') {
+            expect(links).toContainEqual(expect.objectContaining({ rel: 'alternate', type: 'text/html', href: `https://wahat.example.org/feeds/${lang}/` }));
+            expect(links).toContainEqual(expect.objectContaining({ rel: 'related', type: 'text/html', href: `https://wahat.example.org/${lang}/` }));
+          } else {
+            expect(links).toContainEqual(expect.objectContaining({ rel: 'alternate', href: `https://wahat.example.org/${lang}/` }));
+          }
         });
 
         if (format === 'atom.xml') {

@@ -129,6 +129,7 @@ describe('files no longer planned', () => {
     expect(report.removed.sort()).toEqual(
       [
         ...['en/archive/1/', 'en/archive/2/', 'en/archive/categories/news/1/', 'en/archive/categories/reports/1/', 'en/categories/reports/'].flatMap(inFormats),
+        'en/categories/reports/index.html',
         // The related files of the six posts, whose slugs (p00 to p05) the two new files (p1, p3) do not have.
         ...[0, 1, 2, 3, 4, 5].map((i) => `en/related/p0${i}.json`),
       ].sort(),

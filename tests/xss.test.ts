@@ -715,27 +715,44 @@ function xmlStrings(file: string, xml: string): PlainString[] {
   return strings;
 }
 
-/** The index page's own text and attributes; the discovery snippet shows `<link>` markup as code on purpose, so only its titles count. */
-function indexPageStrings(html: string): PlainString[] {
+/**
+ * A page's own text and attributes; the discovery snippet shows `<link>` markup as code on purpose, so only its titles
+ * count. A feed page's summaries are HTML fields, as in the feeds: checked for what a browser would run instead.
+ */
+function pageStrings(path: string, html: string): PlainString[] {
   const dom = parseHtml(html);
   const strings: PlainString[] = [];
   const walker = dom.window.document.createTreeWalker(dom.window.document, dom.window.NodeFilter.SHOW_TEXT);
   for (let node = walker.nextNode(); node; node = walker.nextNode()) {
     const parent = node.parentElement;
-    if (parent && !parent.closest('script, style, code')) strings.push({ where: `index.html <${parent.localName}>`, text: node.textContent ?? '' });
+    if (parent && !parent.closest('script, style, code, .summary')) strings.push({ where: `${path} <${parent.localName}>`, text: node.textContent ?? '' });
   }
   for (const element of dom.window.document.querySelectorAll('*')) {
-    if (element.localName === 'bdi') strings.push({ where: 'index.html <bdi>', text: element.textContent ?? '' });
-    for (const attribute of element.attributes) strings.push({ where: `index.html <${element.localName} ${attribute.name}>`, text: attribute.value });
+    if (element.localName === 'bdi') strings.push({ where: `${path} <bdi>`, text: element.textContent ?? '' });
+    if (element.closest('.summary')) continue;
+    for (const attribute of element.attributes) strings.push({ where: `${path} <${element.localName} ${attribute.name}>`, text: attribute.value });
   }
   dom.window.close();
   return strings;
 }
 
+/** The summaries a feed page shows, as HTML. */
+function pageSummaries(path: string, html: string): HtmlField[] {
+  const dom = parseHtml(html);
+  const fields = [...dom.window.document.querySelectorAll('.summary')].map((element, index): HtmlField => ({
+    where: `${path} summary ${index + 1}`,
+    title: element.closest('article')?.querySelector('h3')?.textContent ?? '',
+    kind: 'summary',
+    html: element.innerHTML,
+  }));
+  dom.window.close();
+  return fields;
+}
+
 function plainStringsOf(path: string, content: string): PlainString[] {
   if (path.endsWith('.json')) return jsonStrings(path, JSON.parse(content));
   if (path.endsWith('.xml')) return xmlStrings(path, content);
-  if (path.endsWith('.html')) return indexPageStrings(content);
+  if (path.endsWith('.html')) return pageStrings(path, content);
   return [];
 }
 
@@ -769,6 +786,13 @@ describe('plain-text fields (titles, summaries, names, categories, tags, alt tex
   it('no plain-text string of any output becomes an element or a script URL when a page inserts it as HTML', () => {
     const found = outputs.flatMap((output) => plainStringsOf(output.path, output.content).flatMap((string) => markupIn(string.text).map((markup) => `${string.where}: ${markup} in ${JSON.stringify(string.text)}`)));
     expect(found).toEqual([]);
+  });
+
+  it('the summaries on the feed pages hold nothing a browser would run', () => {
+    const pages = outputs.filter((output) => output.path.endsWith('/index.html'));
+    const summaries = pages.flatMap((page) => pageSummaries(page.path, page.content));
+    expect(summaries.length).toBeGreaterThan(pages.length);
+    expect(hazardReport(summaries)).toEqual([]);
   });
 
   it('keeps the words around the markup, in the order written', () => {

@@ -62,6 +62,7 @@ function composeDocument(plan: FeedPlan, entries: FeedEntry[], config: SiteConfi
     direction: directionOf(config, lang),
     ...scopeTitle(plan, site, config),
     homeUrl: languageHomeUrl(config, lang),
+    ...(archive?.role === 'page' ? {} : { pageUrl: outputUrl(config, plan.basePath) }),
     publisher: { name: site, url: languageHomeUrl(config, lang) },
     links: linksOf(config, plan.basePath),
     complete: plan.complete,

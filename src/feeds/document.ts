@@ -19,6 +19,8 @@ export interface FeedDocument {
   readonly title: string;
   readonly description: string;
   readonly homeUrl: string;
+  /** The feed shown as an HTML page (site/feedPage.ts), for a subscription feed; archive pages have none. */
+  readonly pageUrl?: string;
   /** The organisation, as the feed-level author: Atom requires one when an entry has none. */
   readonly publisher: Author;
   /** This feed's own URL in each format. */

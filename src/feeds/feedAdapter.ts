@@ -66,14 +66,24 @@ export function renderAtom(document: FeedDocument): string {
     ...entryContent(entry, slots),
     title: slots.text(entry.title, { attributes: '' }),
     author: entry.authors.length === 0 ? undefined : entry.authors.map((author) => feedAuthor(author, slots)),
-  }), { author: feedAuthor(document.publisher, slots) });
+  }), { author: feedAuthor(document.publisher, slots), ...(document.pageUrl ? { link: undefined } : {}) });
   let xml = feed.atom1().replace(ATOM.millisecondDates, '$1Z<');
   xml = xml.replace(ATOM.root, `<feed xmlns="${NS.atom}"${xmlAttributes({ 'xml:lang': document.lang, 'xmlns:media': NS.media, 'xmlns:fh': NS.fh })}>`);
   // RFC 4287 section 4.1.1 (and its schema, Appendix B): the feed's metadata, extensions included, precedes its entries.
-  const head = [...(document.licenseUrl ? [xmlElement(1, 'link', { rel: 'license', href: document.licenseUrl })] : []), ...history(document, 'atom', 1, 'fh:', 'link')];
+  const head = [...pageLinks(document), ...(document.licenseUrl ? [xmlElement(1, 'link', { rel: 'license', href: document.licenseUrl })] : []), ...history(document, 'atom', 1, 'fh:', 'link')];
   xml = insertBefore(xml, [ATOM.firstEntry, ATOM.feedEnd], head.join(''));
   xml = appendToEach(xml, ATOM.entryEnd, document.entries.map(atomEntryTail), (part, index) => withAtomLinks(part, entryAt(document, index)));
   return `${slots.fill(xml)}\n`;
+}
+
+/**
+ * A subscription feed's HTML page is its alternate (RFC 4287 allows one per
+ * type and language, so the site's home becomes a related link); RSS's
+ * `link` and JSON Feed's `home_page_url` stay the site, as those formats define them.
+ */
+function pageLinks(document: FeedDocument): string[] {
+  if (!document.pageUrl) return [];
+  return [xmlElement(1, 'link', { rel: 'alternate', type: 'text/html', href: document.pageUrl }), xmlElement(1, 'link', { rel: 'related', type: 'text/html', href: document.homeUrl })];
 }
 
 /** JSON Feed 1.1, with nashra's extension object. */

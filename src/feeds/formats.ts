@@ -47,5 +47,8 @@ export function feedPath(lang: string, format: FeedFormatName): string {
   return `${lang}/${formatNamed(format).fileName}`;
 }
 
+/** A feed's HTML page in the feed's directory (see site/feedPage.ts), which servers show for the directory itself. */
+export const FEED_PAGE_FILE = 'index.html';
+
 /** The XSL stylesheet that shows RSS and Atom feeds as a page in a browser, at the output's root. */
 export const STYLESHEET_FILE = 'feed.xsl';

@@ -88,6 +88,12 @@ export const resources = {
           owners: 'For site owners',
           ownersIntro: 'Put these <link> elements in the <head> of your pages so that browsers and feed readers find the feeds by themselves:',
           linkTitle: '{{feed}} ({{format}})',
+          latest: 'Latest articles',
+        },
+        view: {
+          intro: 'This page shows the newest articles of a web feed. Subscribe to it in a feed reader and new articles reach you as soon as they are published, without visiting the site or giving anyone your e-mail address.',
+          allFeeds: 'All feeds',
+          older: 'Older articles stay in the feed’s archive, which feed readers can fetch.',
         },
         formats: {
           rss: 'RSS',
@@ -202,6 +208,12 @@ export const resources = {
           owners: 'لأصحاب المواقع',
           ownersIntro: 'ضع عناصر <link> التالية داخل العنصر <head> في صفحات موقعك، ليعثر المتصفح وقارئات الخلاصات على الخلاصات تلقائياً:',
           linkTitle: '{{feed}} ({{format}})',
+          latest: 'أحدث المقالات',
+        },
+        view: {
+          intro: 'تعرض هذه الصفحة أحدث مقالات خلاصة ويب. اشترك فيها من قارئ الخلاصات لتصلك المقالات الجديدة فور نشرها، دون أن تزور الموقع أو تشارك بريدك الإلكتروني مع أحد.',
+          allFeeds: 'جميع الخلاصات',
+          older: 'تبقى المقالات الأقدم في أرشيف الخلاصة، ويمكن لقارئات الخلاصات جلبها.',
         },
         formats: {
           rss: 'RSS',

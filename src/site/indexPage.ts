@@ -11,9 +11,10 @@
  */
 import { directionOf, languagesOf, siteTranslator, type SiteConfig } from '../config.js';
 import { FEED_FORMATS } from '../feeds/formats.js';
-import { languageName, type Translate } from '../i18n/index.js';
+import { formatDate, languageName, type Translate } from '../i18n/index.js';
 import { escapeHtml } from '../text.js';
-import { feedLinkTitle, formatLabel, type FeedListing, type FeedScope } from './listing.js';
+import { feedLinkTitle, type FeedListing, type FeedScope, type LatestArticle } from './listing.js';
+import { addressRow, COPY_SCRIPT, PAGE_CSS } from './page.js';
 
 /** One feed (a language and a scope) in its formats, in FEED_FORMATS order. */
 interface FeedEntry {
@@ -144,20 +145,19 @@ function idFor(lang: string, index: number, row: number): string {
 
 function renderEntry(t: Translate, lang: string, entry: FeedEntry, index: number): string {
   const depth = entry.scope.kind === 'category' ? Math.min(entry.scope.path.length, 4) : 1;
-  const name = feedName(entry);
-  const rows = entry.formats.map((listing, row) => {
-    const id = idFor(lang, index, row);
-    const label = formatLabel(t, listing);
-    const address = t('page.index.address', { format: label, feed: listing.title });
-    return [
-      '<li>',
-      `<a class="format" href="${escapeHtml(listing.url)}" type="${escapeHtml(listing.mediaType)}" hreflang="${escapeHtml(listing.lang)}">${escapeHtml(label)}</a>`,
-      `<input id="${id}" class="address" type="url" dir="ltr" readonly value="${escapeHtml(listing.url)}" aria-label="${escapeHtml(address)}">`,
-      `<button type="button" class="copy" data-copy="${id}" aria-describedby="${id}" hidden>${escapeHtml(t('page.index.copy'))}</button>`,
-      '</li>',
-    ].join('');
-  });
-  return `<li class="feed depth-${depth}"><h4>${escapeHtml(name)}</h4><ul class="formats">${rows.join('')}</ul></li>`;
+  const page = entry.formats[0]?.pagePath;
+  const name = page === undefined ? escapeHtml(feedName(entry)) : `<a href="${escapeHtml(page)}">${escapeHtml(feedName(entry))}</a>`;
+  const rows = entry.formats.map((listing, row) => addressRow(t, listing, idFor(lang, index, row), listing.path));
+  return `<li class="feed depth-${depth}"><h4>${name}</h4><ul class="formats">${rows.join('')}</ul></li>`;
+}
+
+/** The newest articles of a language, linked to their pages on the site, dated in the site's time zone. */
+function renderLatest(t: Translate, lang: string, articles: readonly LatestArticle[], config: SiteConfig): string {
+  if (articles.length === 0) return '';
+  const items = articles.map(
+    (article) => `<li><a href="${escapeHtml(article.url)}">${escapeHtml(article.title)}</a> <span class="meta"><time datetime="${article.published.toISOString()}">${escapeHtml(formatDate(article.published, lang, config.timeZone))}</time></span></li>`,
+  );
+  return `<h3>${escapeHtml(t('page.index.latest'))}</h3>\n<ul class="latest">\n${items.join('\n')}\n</ul>`;
 }
 
 function renderGroup(t: Translate, lang: string, heading: string, entries: readonly FeedEntry[], counter: { next: number }): string {
@@ -166,7 +166,7 @@ function renderGroup(t: Translate, lang: string, heading: string, entries: reado
   return `<h3>${escapeHtml(heading)}</h3>\n<ul class="feeds">\n${items.join('\n')}\n</ul>`;
 }
 
-function renderLanguage(feeds: LanguageFeeds, config: SiteConfig): string {
+function renderLanguage(feeds: LanguageFeeds, config: SiteConfig, latest: readonly LatestArticle[]): string {
   const t = siteTranslator(config, feeds.lang);
   const site = config.languages[feeds.lang]?.siteName ?? feeds.lang;
   const counter = { next: 0 };
@@ -176,6 +176,7 @@ function renderLanguage(feeds: LanguageFeeds, config: SiteConfig): string {
     `<section id="${sectionId}" lang="${escapeHtml(feeds.lang)}" dir="${feeds.direction}" aria-labelledby="${sectionId}-title">`,
     `<h2 id="${sectionId}-title">${escapeHtml(t('page.index.title', { site }))}</h2>`,
     `<p>${escapeHtml(t('page.index.intro'))}</p>`,
+    renderLatest(t, feeds.lang, latest, config),
     renderGroup(t, feeds.lang, t('page.index.main'), feeds.main, counter),
     renderGroup(t, feeds.lang, t('page.index.categories'), feeds.categories, counter),
     renderGroup(t, feeds.lang, t('page.index.tags'), feeds.tags, counter),
@@ -193,64 +194,14 @@ function renderLanguage(feeds: LanguageFeeds, config: SiteConfig): string {
     .join('\n');
 }
 
-const CSS = `
-:root { color-scheme: light; }
-* { box-sizing: border-box; }
-body { margin: 0; background: #ffffff; color: #1b1b1b; font: 1.0625rem/1.6 system-ui, -apple-system, "Segoe UI", "Noto Sans", "Noto Sans Arabic", "DejaVu Sans", sans-serif; }
-header, main { max-width: 52rem; margin: 0 auto; padding: 0 1.25rem; }
-header { padding-top: 1.5rem; }
-h1 { font-size: 1.9rem; line-height: 1.25; margin: 0 0 0.5rem; }
-h2 { font-size: 1.5rem; margin: 0 0 0.5rem; }
-h3 { font-size: 1.15rem; margin: 1.5rem 0 0.5rem; }
-h4 { font-size: 1rem; margin: 0 0 0.35rem; }
-a { color: #0b50c0; }
-a:visited { color: #5b2d9c; }
-:focus-visible { outline: 3px solid #0b50c0; outline-offset: 2px; }
-.languages ul { display: flex; gap: 1rem; list-style: none; margin: 0 0 1rem; padding: 0; }
-section { margin: 1.5rem 0 2.5rem; padding: 1.25rem 1.5rem; border: 1px solid #c5d3e8; border-radius: 0.6rem; background: #fbfcfe; }
-.feeds { list-style: none; margin: 0; padding: 0; }
-.feed { margin: 0 0 1rem; padding: 0.75rem 1rem; border: 1px solid #dde3ec; border-radius: 0.4rem; background: #ffffff; }
-.depth-2 { margin-inline-start: 1.5rem; }
-.depth-3 { margin-inline-start: 3rem; }
-.depth-4 { margin-inline-start: 4.5rem; }
-.formats { list-style: none; margin: 0; padding: 0; }
-.formats li { display: flex; flex-wrap: wrap; align-items: center; gap: 0.5rem; margin: 0.3rem 0; }
-.format { flex: 0 0 6.5rem; font-weight: 600; }
-.address { flex: 1 1 18rem; min-width: 0; padding: 0.3rem 0.5rem; border: 1px solid #8a9bb5; border-radius: 0.3rem; background: #f6f8fb; color: #1b1b1b; font: 0.9rem ui-monospace, "DejaVu Sans Mono", monospace; }
-.copy { padding: 0.3rem 0.9rem; border: 1px solid #0b50c0; border-radius: 0.3rem; background: #0b50c0; color: #ffffff; font: inherit; font-size: 0.9rem; cursor: pointer; }
-.copy:hover { background: #083d93; }
-.snippet { margin: 0; padding: 0.75rem 1rem; border: 1px solid #c5d3e8; border-radius: 0.4rem; background: #f6f8fb; white-space: pre-wrap; overflow-wrap: anywhere; font: 0.85rem/1.5 ui-monospace, "DejaVu Sans Mono", monospace; text-align: left; }
-p code { padding: 0 0.2em; border-radius: 0.2em; background: #eef2f8; font: 0.92em ui-monospace, "DejaVu Sans Mono", monospace; }
-.copy-status { min-height: 1.5em; margin: 0.5rem 0 0; color: #1f5f2a; font-weight: 600; }
-`;
+
 
 /**
- * Shows the Copy buttons (they are hidden without a script) and copies the
- * address next to each one, announcing the result in the section's language.
+ * The complete `feeds/index.html`, with each language's newest articles
+ * (`latest`, newest first). Links to feed files are relative, so the page
+ * works wherever the output is served; the addresses to copy are public.
  */
-const SCRIPT = `
-for (const button of document.querySelectorAll('button[data-copy]')) {
-  const input = document.getElementById(button.dataset.copy);
-  const status = button.closest('section')?.querySelector('.copy-status');
-  if (!input || !status) continue;
-  button.hidden = false;
-  button.addEventListener('click', async () => {
-    input.focus();
-    input.select();
-    let copied = false;
-    try {
-      await navigator.clipboard.writeText(input.value);
-      copied = true;
-    } catch {
-      copied = document.execCommand('copy');
-    }
-    status.textContent = copied ? status.dataset.copied : status.dataset.failed;
-  });
-}
-`;
-
-/** The complete `feeds/index.html`. */
-export function renderIndexPage(listings: readonly FeedListing[], config: SiteConfig): string {
+export function renderIndexPage(listings: readonly FeedListing[], config: SiteConfig, latest: ReadonlyMap<string, readonly LatestArticle[]> = new Map()): string {
   const languages = groupByLanguage(listings, config);
   const pageLang = languages[0]?.lang ?? languagesOf(config)[0] ?? 'en';
   const pageDirection = languages[0]?.direction ?? directionOf(config, pageLang);
@@ -270,7 +221,7 @@ export function renderIndexPage(listings: readonly FeedListing[], config: SiteCo
     `<meta name="generator" content="${escapeHtml(config.generator)}">`,
     '<link rel="icon" href="data:,">',
     ...discovery,
-    `<style>${CSS}</style>`,
+    `<style>${PAGE_CSS}</style>`,
     '</head>',
     '<body>',
     '<header>',
@@ -278,9 +229,9 @@ export function renderIndexPage(listings: readonly FeedListing[], config: SiteCo
     languages.length > 1 ? `<nav class="languages"><ul>${navigation.join('')}</ul></nav>` : '',
     '</header>',
     '<main>',
-    ...languages.map((feeds) => renderLanguage(feeds, config)),
+    ...languages.map((feeds) => renderLanguage(feeds, config, latest.get(feeds.lang) ?? [])),
     '</main>',
-    `<script>${SCRIPT}</script>`,
+    `<script>${COPY_SCRIPT}</script>`,
     '</body>',
     '</html>',
   ]

@@ -20,6 +20,15 @@ export interface FeedListing {
   readonly url: string;
   /** Title in the feed's language, such as "Wahat Centre for Human Rights: Reports". */
   readonly title: string;
+  /** Path of the feed's HTML page inside the output directory, such as `ar/categories/statements/index.html`. */
+  readonly pagePath?: string;
+}
+
+/** An article as the index page lists it among a language's newest. */
+export interface LatestArticle {
+  readonly title: string;
+  readonly url: string;
+  readonly published: Date;
 }
 
 /** A format's name in the interface language, such as "JSON Feed". */

@@ -17,6 +17,7 @@
  * node), and only http(s) links become `href`s.
  */
 import { resources } from '../i18n/resources.js';
+import { IANAZone } from 'luxon';
 import { RTL_LANGUAGES, translator } from '../i18n/index.js';
 
 /** The language whose text is used when the feed's language has no resources (i18next's fallbackLng). */
@@ -154,8 +155,62 @@ h3 { font-size: 1.1rem; margin: 1rem 0 0.25rem; }
 .summary { margin: 0; }
 `;
 
-/** The XSLT 1.0 stylesheet, shipped as `feeds/feed.xsl`. Deterministic: the same resources give the same bytes. */
-export function renderFeedStylesheet(): string {
+/** From 1970 to 2100: the range whose offsets the stylesheet carries; outside it, the nearest offset. */
+const ZONE_TABLE_YEARS = { from: 1970, to: 2100 } as const;
+const MINUTE = 60_000;
+/** How far apart the offset is sampled before a change is narrowed to its minute: no zone changes and changes back within a week. */
+const STEP = 7 * 1440 * MINUTE;
+
+/** The zone's offset from UTC at an instant, in minutes. */
+function offsetAt(zone: IANAZone, at: number): number {
+  return zone.offset(at);
+}
+
+/**
+ * Every change of the zone's offset in the range, as [minute since 1970, new
+ * offset], with the offset in force at the start first: found a week at a time,
+ * then to the minute.
+ */
+export function offsetChanges(timeZone: string): [number, number][] {
+  const known = offsetTables.get(timeZone);
+  if (known) return known;
+  const zone = IANAZone.create(timeZone);
+  const start = Date.UTC(ZONE_TABLE_YEARS.from, 0, 1);
+  const end = Date.UTC(ZONE_TABLE_YEARS.to, 0, 1);
+  const changes: [number, number][] = [[start / MINUTE, offsetAt(zone, start)]];
+  let offset = offsetAt(zone, start);
+  for (let day = start + STEP; day <= end + STEP; day += STEP) {
+    if (offsetAt(zone, day) === offset) continue;
+    let low = day - STEP;
+    let high = day;
+    while (high - low > MINUTE) {
+      const middle = low + Math.floor((high - low) / 2 / MINUTE) * MINUTE;
+      if (offsetAt(zone, middle) === offset) low = middle;
+      else high = middle;
+    }
+    offset = offsetAt(zone, high);
+    changes.push([high / MINUTE, offset]);
+  }
+  offsetTables.set(timeZone, changes);
+  return changes;
+}
+
+const offsetTables = new Map<string, [number, number][]>();
+
+/** The `xsl:when`s that give `$offset` for `$minute`, newest change first. */
+function offsetTable(timeZone: string): string {
+  const [first, ...later] = offsetChanges(timeZone);
+  const whens = later.reverse().map(([minute, offset]) => `            <xsl:when test="$minute &gt;= ${minute}">${offset}</xsl:when>`);
+  // An xsl:choose needs a when: a zone that never changed (UTC) has only its one offset.
+  if (whens.length === 0) return `            <xsl:when test="true()">${first?.[1] ?? 0}</xsl:when>`;
+  return [...whens, `            <xsl:otherwise>${first?.[1] ?? 0}</xsl:otherwise>`].join('\n');
+}
+
+/**
+ * The XSLT 1.0 stylesheet, shipped as `feeds/feed.xsl`, showing dates in the
+ * site's time zone. Deterministic: the same resources and zone give the same bytes.
+ */
+export function renderFeedStylesheet(timeZone = 'UTC'): string {
   const languages = uiLanguages();
   const rtl = ` ${RTL_LANGUAGES.join(' ')} `;
   const blocks = ` ${BLOCK_ELEMENTS.join(' ')} `;
@@ -258,7 +313,9 @@ ${textVariables(languages)}
       <xsl:with-param name="title" select="normalize-space(title)"/>
       <xsl:with-param name="href" select="normalize-space(link)"/>
       <xsl:with-param name="iso">
-        <xsl:call-template name="rfc822-date"><xsl:with-param name="text" select="normalize-space(pubDate)"/></xsl:call-template>
+        <xsl:call-template name="local-date">
+          <xsl:with-param name="instant"><xsl:call-template name="rfc822-date"><xsl:with-param name="text" select="normalize-space(pubDate)"/></xsl:call-template></xsl:with-param>
+        </xsl:call-template>
       </xsl:with-param>
       <xsl:with-param name="rawDate" select="normalize-space(pubDate)"/>
       <xsl:with-param name="summary">
@@ -276,7 +333,9 @@ ${textVariables(languages)}
         <xsl:call-template name="atom-text"><xsl:with-param name="node" select="atom:title"/></xsl:call-template>
       </xsl:with-param>
       <xsl:with-param name="href" select="normalize-space(($own | $alternates)[1]/@href)"/>
-      <xsl:with-param name="iso" select="substring($date, 1, 10)"/>
+      <xsl:with-param name="iso">
+        <xsl:call-template name="local-date"><xsl:with-param name="instant" select="$date"/></xsl:call-template>
+      </xsl:with-param>
       <xsl:with-param name="rawDate" select="$date"/>
       <xsl:with-param name="summary">
         <xsl:call-template name="atom-text"><xsl:with-param name="node" select="atom:summary"/></xsl:call-template>
@@ -362,8 +421,47 @@ ${textVariables(languages)}
     <xsl:variable name="year" select="substring-before(concat(substring-after($afterDay, ' '), ' '), ' ')"/>
     <xsl:variable name="offset" select="string-length(substring-before(${xpathString(months)}, $monthName))"/>
     <xsl:if test="string-length($monthName) = 3 and contains(${xpathString(months)}, $monthName) and $offset mod 3 = 0 and string-length($year) = 4 and number($year) = number($year) and number($day) &gt;= 1 and number($day) &lt;= 31">
+      <xsl:variable name="time" select="substring-before(concat(substring-after(substring-after($afterDay, ' '), ' '), ' '), ' ')"/>
+      <xsl:variable name="zone" select="normalize-space(substring-after(substring-after(substring-after($afterDay, ' '), ' '), ' '))"/>
       <xsl:value-of select="concat($year, '-', format-number($offset div 3 + 1, '00'), '-', format-number($day, '00'))"/>
+      <xsl:if test="string-length($time) = 8 and ($zone = 'GMT' or $zone = 'UT' or $zone = 'Z' or $zone = '+0000')"><xsl:value-of select="concat('T', $time, 'Z')"/></xsl:if>
     </xsl:if>
+  </xsl:template>
+
+  <!--
+    An instant written in UTC (YYYY-MM-DDTHH:MM:SSZ) as the date it is in the site's time zone
+    (${xml(timeZone)}); the first ten characters of anything else. XSLT 1.0 has no dates: days are
+    counted from 1970 (H. Hinnant's civil-calendar arithmetic) and the zone's offsets are a table.
+  -->
+  <xsl:template name="local-date">
+    <xsl:param name="instant"/>
+    <xsl:variable name="text" select="string($instant)"/>
+    <xsl:choose>
+      <xsl:when test="string-length($text) = 20 and substring($text, 11, 1) = 'T' and substring($text, 20, 1) = 'Z' and number(translate($text, '-T:Z', '')) = number(translate($text, '-T:Z', ''))">
+        <xsl:variable name="y" select="number(substring($text, 1, 4)) - number(number(substring($text, 6, 2)) &lt;= 2)"/>
+        <xsl:variable name="m" select="number(substring($text, 6, 2))"/>
+        <xsl:variable name="era" select="floor($y div 400)"/>
+        <xsl:variable name="yoe" select="$y - $era * 400"/>
+        <xsl:variable name="doy" select="floor((153 * ($m + 9 - 12 * number($m &gt; 2)) + 2) div 5) + number(substring($text, 9, 2)) - 1"/>
+        <xsl:variable name="days" select="$era * 146097 + $yoe * 365 + floor($yoe div 4) - floor($yoe div 100) + $doy - 719468"/>
+        <xsl:variable name="minute" select="$days * 1440 + number(substring($text, 12, 2)) * 60 + number(substring($text, 15, 2))"/>
+        <xsl:variable name="offset">
+          <xsl:choose>
+${offsetTable(timeZone)}
+          </xsl:choose>
+        </xsl:variable>
+        <xsl:variable name="z" select="floor(($minute + number($offset)) div 1440) + 719468"/>
+        <xsl:variable name="era2" select="floor($z div 146097)"/>
+        <xsl:variable name="doe" select="$z - $era2 * 146097"/>
+        <xsl:variable name="yoe2" select="floor(($doe - floor($doe div 1460) + floor($doe div 36524) - floor($doe div 146096)) div 365)"/>
+        <xsl:variable name="doy2" select="$doe - (365 * $yoe2 + floor($yoe2 div 4) - floor($yoe2 div 100))"/>
+        <xsl:variable name="mp" select="floor((5 * $doy2 + 2) div 153)"/>
+        <xsl:variable name="month" select="$mp + 3 - 12 * number($mp &gt;= 10)"/>
+        <xsl:variable name="year" select="$yoe2 + $era2 * 400 + number($month &lt;= 2)"/>
+        <xsl:value-of select="concat(format-number($year, '0000'), '-', format-number($month, '00'), '-', format-number($doy2 - floor((153 * $mp + 2) div 5) + 1, '00'))"/>
+      </xsl:when>
+      <xsl:otherwise><xsl:value-of select="substring($text, 1, 10)"/></xsl:otherwise>
+    </xsl:choose>
   </xsl:template>
 
   <!-- A YYYY-MM-DD date as the page's language writes it, in a time element; the raw text when it is not a date. -->

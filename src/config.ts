@@ -23,6 +23,18 @@ const LanguageSettings = z
      * Tokens: {lang}, {section} (slug of the first top-level category), {slug}, {year}, {month}.
      */
     urlPattern: z.string().default('/{lang}/{section}/{slug}/'),
+    /**
+     * Where a category's page lives, relative to `baseUrl`: feeds link each
+     * category of an item to it. Tokens: {lang}, {categoryPath} (the slug of
+     * every level, joined by "/": `statements/joint-statements`) and
+     * {category} (the slug of the last level). Slugs come from `categorySlugs`.
+     * The default puts a top-level category where the default `urlPattern`
+     * puts its section (`/en/statements/`).
+     */
+    categoryUrlPattern: z
+      .string()
+      .default('/{lang}/{categoryPath}/')
+      .refine((pattern) => /\{(categoryPath|category)\}/.test(pattern), 'must hold {categoryPath} or {category}, or every category would share one page'),
     /** Home page of this language, relative to `baseUrl`. */
     homePath: z.string().optional(),
     /** Copyright or licence statement carried by every feed of this language. */
@@ -48,6 +60,8 @@ const FeedSettings = z
     fullContent: z.boolean().default(true),
     /** Whether full content opens with an "Available in" line linking the translation. */
     translationLine: z.boolean().default(true),
+    /** Whether the full content of a joint statement lists its signatories (the `signatories` field) after the body. */
+    signatoriesInContent: z.boolean().default(true),
     /** Whether full content ends with a "Related articles" list. */
     relatedInContent: z.boolean().default(true),
     /** Length of each item's related-articles list. */

@@ -5,6 +5,12 @@ export interface Author {
   readonly url?: string;
 }
 
+/** An organisation that signs a joint statement, named in the post's language. */
+export interface Signatory {
+  readonly name: string;
+  readonly url?: string;
+}
+
 export interface PostImage {
   readonly url: string;
   readonly alt: string;
@@ -67,6 +73,8 @@ export interface Post {
   readonly categories: readonly (readonly string[])[];
   readonly tags: readonly string[];
   readonly authors: readonly Author[];
+  /** The organisations that sign a joint statement, in the order given; absent when there are none. */
+  readonly signatories?: readonly Signatory[];
   readonly image?: PostImage;
   /** Hidden for good: `draft: true` or Jekyll's `published: false`. */
   readonly draft: boolean;

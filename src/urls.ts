@@ -36,6 +36,17 @@ export function articleUrl(config: SiteConfig, parts: ArticleUrlParts): string {
   return absoluteUrl(config, path);
 }
 
+/**
+ * A category's page on the site, from the language's `categoryUrlPattern`:
+ * each level becomes its stable slug (`categorySlugs`), percent-encoded.
+ */
+export function categoryUrl(config: SiteConfig, lang: string, path: readonly string[]): string {
+  const pattern = config.languages[lang]?.categoryUrlPattern ?? '/{lang}/{categoryPath}/';
+  const slugs = path.map((name) => encodeURIComponent(categorySlug(config, name)));
+  const tokens: Record<string, string> = { lang: encodeURIComponent(lang), categoryPath: slugs.join('/'), category: slugs[slugs.length - 1] ?? '' };
+  return absoluteUrl(config, pattern.replace(/\{(\w+)\}/g, (whole, token: string) => tokens[token] ?? whole));
+}
+
 /** Resolves a site path (leading slash or not) under the base URL, keeping the base's own path. */
 export function absoluteUrl(config: SiteConfig, path: string): string {
   return new URL(path.replace(/^\/+/, ''), config.baseUrl).href;

@@ -109,6 +109,26 @@ describe.skipIf(skipWithout('feedparser'))('Python feedparser', () => {
           }
         });
 
+        it('reads the signatories of joint statements as contributors, and each category with its page and path', () => {
+          const entries = read().entries;
+          expect(entries.some((entry) => (entry.contributors ?? []).length > 0)).toBe(true);
+          for (const entry of entries) {
+            const post = postWithId(entry.id);
+            const signatories = post.signatories ?? [];
+            // Atom contributors carry their URL; RSS dc:contributor is a name only.
+            const expected = signatories.map((signatory) => (format === 'atom.xml' && signatory.url ? { name: signatory.name, href: signatory.url } : { name: signatory.name }));
+            expect(entry.contributors ?? []).toEqual(expected);
+            const categories = (entry.tags ?? []).slice(0, post.categories.length);
+            expect(categories).toEqual(
+              post.categories.map((path) => ({
+                term: path.join('/'),
+                scheme: `https://wahat.example.org/${lang}/${path.map((name) => config.categorySlugs[name]).join('/')}/`,
+                label: format === 'atom.xml' ? path.join(' › ') : null,
+              })),
+            );
+          }
+        });
+
         it('links each translated post to its translation with hreflang', () => {
           for (const entry of read().entries) {
             const post = postWithId(entry.id);

@@ -79,6 +79,7 @@ function withWholeFile(config: SiteConfig): SiteConfig {
 const EDGE_POSTS = {
   'en/with-image.md': post('title: Evictions in pictures\ndate: 2026-04-01\ntranslationKey: evictions\ncategories: [Reports/Housing]\ntags: [housing]\nimage: { url: /images/evictions.jpg, alt: A demolished house, size: 48213 }\ncanonical: https://partner.example.net/evictions'),
   'ar/with-image.md': post('title: الإخلاء بالصور\ndate: 2026-04-01\ntranslationKey: evictions\ncategories: [تقارير]\ntags: [سكن]\nimage: { url: /images/evictions.jpg, alt: "" }'),
+  'en/joint.md': post('title: Joint statement on evictions\ndate: 2026-04-04\ncategories: [Statements/Joint Statements]\ntags: [housing]\nsignatories:\n  - name: Housing Rights Network\n    url: https://housing.example.net/\n  - name: Tenants Union'),
   'en/clash-a.md': post('title: Housing news\ndate: 2026-04-02\nslug: housing\ncategories: [News]\ntags: [housing]'),
   'en/clash-b.md': post('title: Housing report\ndate: 2026-04-03\nslug: housing\ncategories: [Reports]\ntags: [housing]'),
 };
@@ -98,7 +99,7 @@ describe('the published JSON Schemas', () => {
     const objects = extensionObjects(result);
     expect(objects.length).toBeGreaterThan(1000);
     const items = objects.filter((object) => object.schema === 'json-feed-item-extension').map((object) => object.value as Record<string, unknown>);
-    for (const field of ['image_alt', 'canonical']) expect(items.some((item) => field in item), field).toBe(true);
+    for (const field of ['image_alt', 'canonical', 'signatories']) expect(items.some((item) => field in item), field).toBe(true);
     expect(objects.some((object) => object.schema === 'related-article' && object.where.includes('~'))).toBe(true);
     expect(schemaErrors(result)).toEqual([]);
   });

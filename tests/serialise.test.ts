@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DOMParser, type Element as XmlElement, type Node as XmlNode } from '@xmldom/xmldom';
 import { describe, expect, it } from 'vitest';
-import type { FeedCategory, FeedDocument, FeedEntry, FeedLinks } from '../src/feeds/document.js';
+import type { FeedCategory, FeedCategoryPath, FeedDocument, FeedEntry, FeedLinks } from '../src/feeds/document.js';
 import { renderAtom, renderRss } from '../src/feeds/feedAdapter.js';
 import { seededRandom } from '../src/random.js';
 import { stripForbiddenCharacters } from '../src/text.js';
@@ -35,6 +35,10 @@ function hostileDocuments(count: number): FeedDocument[] {
     const term = text();
     return { term, label: random() < 0.5 ? term : text(), scheme: url('category') };
   };
+  const categoryPath = (): FeedCategoryPath => {
+    const path = Array.from({ length: 1 + upTo(2) }, text);
+    return { term: path.join('/'), path, label: path.join(' › '), url: url('category') };
+  };
   const entry = (): FeedEntry => {
     const link = url('post');
     return {
@@ -47,9 +51,10 @@ function hostileDocuments(count: number): FeedDocument[] {
       contentHtml: random() < 0.5 ? undefined : `<div>${text()}</div>`,
       published: new Date(Date.UTC(2025, upTo(11), 1 + upTo(27), upTo(23), upTo(59), upTo(59), upTo(999))),
       updated: new Date(Date.UTC(2026, upTo(11), 1 + upTo(27), upTo(23), upTo(59), upTo(59), upTo(999))),
-      categories: Array.from({ length: upTo(2) }, category),
+      categories: Array.from({ length: upTo(2) }, categoryPath),
       tags: Array.from({ length: upTo(1) }, category),
       authors: Array.from({ length: upTo(2) }, () => ({ name: text(), url: random() < 0.5 ? url('author') : undefined })),
+      signatories: Array.from({ length: upTo(2) }, () => ({ name: text(), url: random() < 0.5 ? url('signatory') : undefined })),
       image: random() < 0.5 ? undefined : { url: url('image.jpg'), alt: random() < 0.3 ? '' : text(), type: 'image/jpeg', size: random() < 0.5 ? undefined : upTo(1e6) },
       translations: Array.from({ length: upTo(2) }, () => ({ lang: pick(['ar', 'en']), id: url('translation'), url: url('translation'), title: text() })),
       related: [],
@@ -104,11 +109,11 @@ function valuesOf(xml: string): Set<string> {
   return values;
 }
 
-/** The values a reader must find exactly as written: titles, names, terms, the rights line, alt texts (and in Atom the publisher and category labels, which RSS has no place for). */
+/** The values a reader must find exactly as written: titles, names (authors and signatories), terms, the rights line, alt texts (and in Atom the publisher and category labels, which RSS has no place for). */
 function textValuesOf(document: FeedDocument, isAtom: boolean): string[] {
   const values = [document.title, document.description, ...(isAtom ? [document.publisher.name] : []), ...(document.rights ? [document.rights] : [])];
   for (const entry of document.entries) {
-    values.push(entry.title, ...entry.authors.map((author) => author.name));
+    values.push(entry.title, ...entry.authors.map((author) => author.name), ...entry.signatories.map((signatory) => signatory.name));
     values.push(...[...entry.categories, ...entry.tags].flatMap((category) => (isAtom ? [category.term, category.label] : [category.term])));
     values.push(...entry.translations.map((link) => link.title));
     if (entry.image?.alt) values.push(entry.image.alt);

@@ -96,6 +96,16 @@ describe('the documents checked', () => {
       }
     }
   });
+
+  it('include items with signatories and category paths, in both languages and every format', async () => {
+    for (const lang of ['en', 'ar']) {
+      const [atom, rss, json] = await Promise.all(['atom.xml', 'rss.xml', 'feed.json'].map((file) => readFile(join(workDir, 'sample', lang, file), 'utf8')));
+      expect(atom).toMatch(/<contributor>/);
+      expect(atom).toMatch(/<category term="[^"]+\/[^"]+" scheme="https:[^"]+" label="[^"]+ › [^"]+"\/>/);
+      expect(rss).toMatch(/<dc:contributor>/);
+      expect(json).toMatch(/"signatories": \[/);
+    }
+  });
 });
 
 describe('JSON Feed 1.1 schema', () => {

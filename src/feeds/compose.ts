@@ -4,8 +4,8 @@ import { readingMinutes } from '../render/article.js';
 import { contentHtml } from '../render/content.js';
 import { isWebUrl } from '../load/frontMatter.js';
 import { articleKey, versionFor, type Relatedness, type Relation } from '../relate/index.js';
-import { absoluteUrl, languageHomeUrl, outputUrl } from '../urls.js';
-import type { FeedCategory, FeedDocument, FeedEntry, FeedLinks, FeedImage, RelatedItem, TranslationLink } from './document.js';
+import { absoluteUrl, categoryUrl, languageHomeUrl, outputUrl } from '../urls.js';
+import type { FeedCategory, FeedCategoryPath, FeedDocument, FeedEntry, FeedLinks, FeedImage, RelatedItem, TranslationLink } from './document.js';
 import { feedLinks, STYLESHEET_FILE } from './formats.js';
 import type { FeedPlan } from './plan.js';
 
@@ -40,7 +40,7 @@ function scopeTitle(plan: FeedPlan, site: string, config: SiteConfig): { title: 
     case 'main':
       return { title: t('feed.title', { site }), description: t('feed.description', { site }) };
     case 'category': {
-      const category = plan.scope.path.join(' › ');
+      const category = categoryLabel(plan.scope.path);
       return { title: t('feed.categoryTitle', { site, category }), description: t('feed.categoryDescription', { site, category }) };
     }
     case 'tag':
@@ -99,22 +99,28 @@ function composeEntry(post: Post, relatedness: Relatedness, withContent: boolean
     lang: post.lang,
     summaryHtml: inItsLanguage(post.summaryHtml, post.lang, config),
     summaryText: post.summaryText,
-    contentHtml: withContent ? contentHtml({ lang: post.lang, bodyHtml: render.body(post), readingMinutes: minutes, translations: translationLinks, related }, config) : undefined,
+    contentHtml: withContent ? contentHtml({ lang: post.lang, bodyHtml: render.body(post), readingMinutes: minutes, translations: translationLinks, signatories: post.signatories ?? [], related }, config) : undefined,
     published: post.date,
     updated: lastModified(post),
-    categories: post.categories.map((path) => ({
-      term: path.join('/'),
-      label: path[path.length - 1] ?? path.join('/'),
-      scheme: absoluteUrl(config, `/${post.lang}/categories/`),
-    })),
+    categories: post.categories.map((path): FeedCategoryPath => ({ term: path.join('/'), path, label: categoryLabel(path), url: categoryUrl(config, post.lang, path) })),
     tags: post.tags.map((tag): FeedCategory => ({ term: tag, label: tag, scheme: absoluteUrl(config, `/${post.lang}/tags/`) })),
     authors: post.authors,
+    signatories: post.signatories ?? [],
     image: post.image ? feedImage(post) : undefined,
     translations: translationLinks,
     related: related.map((item) => ({ ...item, summaryHtml: inItsLanguage(item.summaryHtml, item.lang, config) })),
     readingMinutes: minutes,
     canonical: post.canonical,
   };
+}
+
+/**
+ * A category path as the organisation's breadcrumb reads it. The names are
+ * the editor's, in the post's language; nothing is translated. In right-to-left
+ * text the separator is mirrored, so it points the way the path reads.
+ */
+export function categoryLabel(path: readonly string[]): string {
+  return path.join(' › ');
 }
 
 /** A post's related articles, each in the post's language where a version exists. */

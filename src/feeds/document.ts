@@ -1,4 +1,4 @@
-import type { Author } from '../model.js';
+import type { Author, Signatory } from '../model.js';
 import type { FeedScope } from '../site/listing.js';
 import type { FeedFormatName } from './formats.js';
 
@@ -46,11 +46,23 @@ export interface FeedDocument {
   readonly entries: readonly FeedEntry[];
 }
 
+/** A tag, as every format writes it. */
 export interface FeedCategory {
-  /** Full path, such as "Statements/Joint Statements". */
   readonly term: string;
   readonly label: string;
   readonly scheme: string;
+}
+
+/** A category of an item: the breadcrumb the organisation's pages show, and where it leads. */
+export interface FeedCategoryPath {
+  /** Stable term: the names of its levels as written, joined by "/" ("Statements/Joint Statements"). */
+  readonly term: string;
+  /** Each level's name as the editor wrote it, in the post's language. */
+  readonly path: readonly string[];
+  /** The path as read: "Statements › Joint Statements". */
+  readonly label: string;
+  /** The category's page on the site (the language's `categoryUrlPattern`). */
+  readonly url: string;
 }
 
 export interface FeedImage {
@@ -89,9 +101,11 @@ export interface FeedEntry {
   readonly contentHtml?: string;
   readonly published: Date;
   readonly updated: Date;
-  readonly categories: readonly FeedCategory[];
+  readonly categories: readonly FeedCategoryPath[];
   readonly tags: readonly FeedCategory[];
   readonly authors: readonly Author[];
+  /** The organisations that sign a joint statement; none for other posts. */
+  readonly signatories: readonly Signatory[];
   readonly image?: FeedImage;
   readonly translations: readonly TranslationLink[];
   readonly related: readonly RelatedItem[];

@@ -84,7 +84,22 @@ const SOURCES: readonly SchemaSource[] = [
     body: object(
       {
         summary_html: { ...text, description: 'The summary as sanitised HTML, in the item\'s language and direction.' },
-        categories: arrayOf(text, 'Each category as written, levels joined by `/`.'),
+        categories: arrayOf(
+          object(
+            {
+              term: { ...nonEmpty, description: 'Stable term: the names of its levels as written, joined by `/` ("Statements/Joint Statements").' },
+              path: { ...arrayOf(nonEmpty, 'Each level\'s name as the editor wrote it, in the item\'s language.'), minItems: 1 },
+              label: { ...nonEmpty, description: 'The path as read, for a breadcrumb ("Statements › Joint Statements").' },
+              url: { ...uri, description: 'The category\'s page on the site.' },
+            },
+            ['term', 'path', 'label', 'url'],
+          ),
+          'The item\'s categories, each with its label path and page.',
+        ),
+        signatories: {
+          ...arrayOf(object({ name: nonEmpty, url: uri }, ['name']), 'The organisations that signed a joint statement, in the item\'s language; present when there are any.'),
+          minItems: 1,
+        },
         tags: arrayOf(text),
         reading_time_minutes: { type: 'integer', minimum: 1 },
         image_alt: { ...text, description: 'The lead image\'s alternative text; present when the item has an image.' },

@@ -9,17 +9,18 @@
  * - categories, enclosures and Media RSS are written here (feed leaves `<` and
  *   `&` raw in attribute values and guesses `image/jpg` from extensions);
  * - RSS `guid` is a permalink when the id is the URL (feed always says false);
- * - RSS authors become `dc:creator` (RSS `author` must be an e-mail address);
+ * - RSS authors become `dc:creator` (RSS `author` must be an e-mail address),
+ *   and a joint statement's signatories `dc:contributor` (Atom `contributor`);
  * - Atom gets `xml:lang`, `hreflang` alternates for translations, a license link,
  *   and RFC 3339 dates without milliseconds;
  * - feed-level elements added here go before the first item or entry, where
  *   RFC 4287's schema and the RSS Profile want them;
  * - JSON Feed 1.1 (`authors`, `language`, required ids, and a `_nashra`
- *   extension for translations and related articles) is written from the
+ *   extension for categories, signatories, translations and related articles) is written from the
  *   document directly, as `feed` writes only JSON Feed 1.0.
  */
 import { Feed, type Author as FeedAuthor, type FeedOptions, type Item } from 'feed';
-import type { Author } from '../model.js';
+import type { Author, Signatory } from '../model.js';
 import type { FeedCategory, FeedDocument, FeedEntry } from './document.js';
 import { mediaTypeOf, type FeedFormatName } from './formats.js';
 import { Slots } from './slots.js';
@@ -66,6 +67,7 @@ export function renderAtom(document: FeedDocument): string {
     ...entryContent(entry, slots),
     title: slots.text(entry.title, { attributes: '' }),
     author: entry.authors.length === 0 ? undefined : entry.authors.map((author) => feedAuthor(author, slots)),
+    contributor: entry.signatories.length === 0 ? undefined : entry.signatories.map((signatory) => feedAuthor(signatory, slots)),
   }), { author: feedAuthor(document.publisher, slots), ...(document.pageUrl ? { link: undefined } : {}) });
   let xml = feed.atom1().replace(ATOM.millisecondDates, '$1Z<');
   xml = xml.replace(ATOM.root, `<feed xmlns="${NS.atom}"${xmlAttributes({ 'xml:lang': document.lang, 'xmlns:media': NS.media, 'xmlns:fh': NS.fh })}>`);
@@ -122,7 +124,8 @@ function jsonItem(entry: FeedEntry) {
       : {}),
     _nashra: {
       summary_html: entry.summaryHtml,
-      categories: entry.categories.map((category) => category.term),
+      categories: entry.categories.map(({ term, path, label, url }) => ({ term, path, label, url })),
+      ...(entry.signatories.length > 0 ? { signatories: entry.signatories.map(({ name, url }) => ({ name, ...(url ? { url } : {}) })) } : {}),
       tags: entry.tags.map((tag) => tag.term),
       reading_time_minutes: entry.readingMinutes,
       ...(entry.image ? { image_alt: entry.image.alt } : {}),
@@ -176,7 +179,7 @@ function entryContent(entry: FeedEntry, slots: Slots): Item {
   };
 }
 
-function feedAuthor(author: Author, slots: Slots): FeedAuthor {
+function feedAuthor(author: Author | Signatory, slots: Slots): FeedAuthor {
   return { name: slots.text(author.name), link: author.url };
 }
 
@@ -229,7 +232,10 @@ function history(document: FeedDocument, format: FeedFormatName, depth: number, 
 function rssItemTail(entry: FeedEntry): string {
   const lines = [
     ...entry.authors.map((author) => xmlElement(3, 'dc:creator', {}, author.name)),
-    ...[...entry.categories, ...entry.tags].map((category) => xmlElement(3, 'category', { domain: category.scheme }, category.term)),
+    ...entry.signatories.map((signatory) => xmlElement(3, 'dc:contributor', {}, signatory.name)),
+    // RSS 2.0: the text is a "/"-separated path in the taxonomy the domain names, here the category's own page.
+    ...entry.categories.map((category) => xmlElement(3, 'category', { domain: category.url }, category.term)),
+    ...entry.tags.map((tag) => xmlElement(3, 'category', { domain: tag.scheme }, tag.term)),
   ];
   if (entry.image) {
     lines.push(xmlElement(3, 'enclosure', { url: entry.image.url, length: String(entry.image.size ?? 0), type: entry.image.type }));
@@ -239,7 +245,11 @@ function rssItemTail(entry: FeedEntry): string {
 }
 
 function atomEntryTail(entry: FeedEntry): string {
-  const lines = [...entry.categories, ...entry.tags].map((category) => xmlElement(2, 'category', atomCategory(category)));
+  const lines = [
+    // The label is the whole path, written even for a top-level category, so a reader builds the breadcrumb from one attribute.
+    ...entry.categories.map((category) => xmlElement(2, 'category', { term: category.term, scheme: category.url, label: category.label })),
+    ...entry.tags.map((tag) => xmlElement(2, 'category', atomCategory(tag))),
+  ];
   if (entry.image) {
     const { url, type, size, alt } = entry.image;
     lines.push(xmlElement(2, 'link', { rel: 'enclosure', href: url, type, length: size === undefined ? undefined : String(size), title: alt || undefined }));

@@ -37,6 +37,7 @@ export const resources = {
       content: {
         availableIn: 'Available in:',
         related: 'Related articles',
+        signatories: 'Signatories',
         inLanguage: '(in {{language}})',
         readingTime_one: '{{count, number}}-minute read',
         readingTime_other: '{{count, number}}-minute read',
@@ -133,6 +134,7 @@ export const resources = {
       content: {
         availableIn: 'متوفر أيضاً باللغة:',
         related: 'مقالات ذات صلة',
+        signatories: 'الجهات الموقّعة',
         inLanguage: '(باللغة {{language}})',
         readingTime_zero: 'قراءة في أقل من دقيقة',
         readingTime_one: 'قراءة في دقيقة واحدة',

@@ -51,7 +51,8 @@ function createFrontMatterSchema(timeZone: string) {
       (value) => (isBlank(value) ? [] : Array.isArray(value) ? value.filter((entry) => !isBlank(entry)) : value),
       z.union([z.array(item), item.transform((value): z.output<T>[] => [value])]),
     );
-  const author = z.union([
+  /** A person or an organisation: a name, or `{ name, url }`. Authors and signatories are written alike. */
+  const namedParty = z.union([
     nonEmptyPlain.transform((name) => ({ name })),
     z.object({ name: nonEmptyPlain, url: absoluteUrl.optional() }).strict(),
   ]);
@@ -78,7 +79,9 @@ function createFrontMatterSchema(timeZone: string) {
     tags: oneOrMany(nonEmptyText.transform(plainText))
       .transform((tags) => tags.filter((tag) => tag.length > 0))
       .optional(),
-    author: oneOrMany(author).optional(),
+    author: oneOrMany(namedParty).optional(),
+    /** The organisations that sign a joint statement, named in the post's language. */
+    signatories: oneOrMany(namedParty).optional(),
     image: z
       .object({
         url: linkUrl,
@@ -125,7 +128,7 @@ export type AliasedField = keyof typeof DATE_ALIASES;
 export const SUMMARY_ALIASES = ['description', 'excerpt'] as const;
 
 export const KNOWN_FIELDS = [
-  'title', 'date', 'updated', 'translationKey', 'slug', 'id', 'summary', 'categories', 'tags', 'author', 'image', 'draft', 'publishAt', 'expires', 'canonical', 'related',
+  'title', 'date', 'updated', 'translationKey', 'slug', 'id', 'summary', 'categories', 'tags', 'author', 'signatories', 'image', 'draft', 'publishAt', 'expires', 'canonical', 'related',
   'published', ...Object.values(DATE_ALIASES).flat(), ...SUMMARY_ALIASES, 'lang', 'permalink',
 ] as const;
 

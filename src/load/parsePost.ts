@@ -3,7 +3,7 @@ import matter from 'gray-matter';
 import { isMap, isNode, isScalar, isSeq, parseDocument } from 'yaml';
 import type { Limits, SiteConfig } from '../config.js';
 import { diagnostic, type Diagnostic } from '../diagnostics.js';
-import type { Post, WrittenDate } from '../model.js';
+import type { Post, Signatory, WrittenDate } from '../model.js';
 import { countWords, renderSummary } from '../render/article.js';
 import { closeIsolatesPerParagraph, detachedCopy, forbiddenCharacters, nearMiss, normaliseLineBreaks, stripForbiddenCharacters, type ForbiddenCharacter } from '../text.js';
 import { renderFailureReason } from '../render/failure.js';
@@ -264,10 +264,11 @@ export function parsePost(file: SourceFile, config: SiteConfig): ParsedPost {
     summaryText: htmlToText(derived.summaryHtml),
     wordCount: derived.wordCount,
     sourceHash: file.hash ?? sourceHash(file.text),
-    contentHash: contentHash(fm.title, fm[authored], body),
+    contentHash: contentHash(fm.title, fm[authored], body, fm.signatories ?? []),
     categories,
     tags: uniqueInOrder(fm.tags ?? []),
     authors: fm.author ?? [],
+    signatories: fm.signatories && fm.signatories.length > 0 ? fm.signatories : undefined,
     image: fm.image ? { ...fm.image, alt: fm.image.alt ?? '' } : undefined,
     draft: intent.hidden,
     publishAt: intent.publishAt,
@@ -387,9 +388,15 @@ function pathAt(node: unknown, offset: number): (string | number)[] {
   return [];
 }
 
-/** What readers read of a post (title, summary, body), as a digest: a change to it is a correction that `updated` should announce. */
-function contentHash(title: string, summary: string | undefined, body: string): string {
-  return createHash('sha1').update(JSON.stringify([title, summary ?? '', body.trim()])).digest('base64');
+/**
+ * What readers read of a post (title, summary, body, signatories), as a digest:
+ * a change to it is a correction that `updated` should announce. A post without
+ * signatories digests as it did before they existed, so no state recorded then
+ * sees a correction that was never made.
+ */
+function contentHash(title: string, summary: string | undefined, body: string, signatories: readonly Signatory[]): string {
+  const read = [title, summary ?? '', body.trim(), ...(signatories.length > 0 ? [signatories] : [])];
+  return createHash('sha1').update(JSON.stringify(read)).digest('base64');
 }
 
 function fileSlug(path: string): string {

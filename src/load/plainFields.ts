@@ -16,7 +16,7 @@ export interface MarkupRemoved {
 }
 
 /**
- * The plain-text fields (title, author names, categories, tags, alt text)
+ * The plain-text fields (title, author and signatory names, categories, tags, alt text)
  * into which markup was pasted, with what is published instead, so an
  * editor learns why a title reads differently from the file. `data` is the
  * front matter as YAML read it, before the schema cleaned it.
@@ -36,11 +36,17 @@ function plainFields(data: Readonly<Record<string, unknown>>): PlainField[] {
   const image = data.image;
   return [
     ...stringsAt(['title'], data.title),
-    ...listAt(['author'], data.author).flatMap(({ path, value }) => [...stringsAt(path, value), ...(isRecord(value) ? stringsAt([...path, 'name'], value.name) : [])]),
+    ...namesAt(['author'], data.author),
+    ...namesAt(['signatories'], data.signatories),
     ...listAt(['categories'], data.categories).flatMap(({ path, value }) => stringsAt(path, value)),
     ...listAt(['tags'], data.tags).flatMap(({ path, value }) => stringsAt(path, value)),
     ...(isRecord(image) ? stringsAt(['image', 'alt'], image.alt) : []),
   ];
+}
+
+/** The names in a field of people or organisations, each a name or `{ name, url }`. */
+function namesAt(path: readonly (string | number)[], value: unknown): PlainField[] {
+  return listAt(path, value).flatMap((item) => [...stringsAt(item.path, item.value), ...(isRecord(item.value) ? stringsAt([...item.path, 'name'], item.value.name) : [])]);
 }
 
 /** A field that may be one value or a list, as its items with their paths. */

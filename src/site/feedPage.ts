@@ -20,7 +20,7 @@ import { addressRow, COPY_SCRIPT, PAGE_CSS } from './page.js';
 function itemOf(t: Translate, entry: FeedEntry, index: number, document: FeedDocument, config: SiteConfig): string {
   const id = `item-${index + 1}`;
   const date = `<time datetime="${entry.published.toISOString()}">${escapeHtml(formatDate(entry.published, document.lang, config.timeZone))}</time>`;
-  const categories = entry.categories.map((category) => escapeHtml(category.term.split('/').join(' › ')));
+  const categories = entry.categories.map((category) => `<a href="${escapeHtml(category.url)}">${escapeHtml(category.label)}</a>`);
   const image = entry.image ? `<img src="${escapeHtml(entry.image.url)}" alt="${escapeHtml(entry.image.alt)}" loading="lazy" decoding="async">` : '';
   return [
     `<li><article lang="${escapeHtml(entry.lang)}" aria-labelledby="${id}">`,

@@ -76,6 +76,7 @@ export interface FeedparserEntry {
   content?: { value: string; language?: string; type?: string }[];
   tags?: { term: string; scheme?: string; label?: string }[];
   authors?: { name?: string; href?: string }[];
+  contributors?: { name?: string; href?: string }[];
   media_content?: { url: string; type?: string; medium?: string }[];
   enclosures?: { href: string; type?: string; length?: string }[];
   guidislink?: boolean;
@@ -108,7 +109,14 @@ export function xmllint(file: string): string {
   return run.status === 0 ? '' : run.stderr || `xmllint exited ${run.status}`;
 }
 
-const rssParser = new Parser({ customFields: { item: [['dc:creator', 'creators', { keepArray: true }]] } });
+const rssParser = new Parser({
+  customFields: {
+    item: [
+      ['dc:creator', 'creators', { keepArray: true }],
+      ['dc:contributor', 'contributors', { keepArray: true }],
+    ],
+  },
+});
 
 export async function parseWithRssParser(xml: string) {
   return rssParser.parseString(xml);

@@ -9,6 +9,7 @@ import { diagnostic, hasErrors, type Diagnostic } from './diagnostics.js';
 import { cacheKey, dropLoadCache, openLoadCache, saveLoadCache, type LoadCache } from './load/cache.js';
 import { diskSource, type DiskSource } from './load/readPosts.js';
 import { SourceChangedError, type PostSource } from './load/source.js';
+import { staticFolder } from './media/staticFolder.js';
 import type { Post } from './model.js';
 import { planSite, type PlannedOutput, withRenderDiagnostics } from './pipeline.js';
 import { shrinkRefusals, type ShrinkRefusal } from './state/published.js';
@@ -139,7 +140,7 @@ export async function prepareBuild(paths: BuildPaths, now: Date, options: Prepar
   const { previous, problem } = openPrevious(paths.state);
   const cache = openCache(paths.state, config, options.cache !== false);
   const source = openPostsDir(paths.posts);
-  const result = planSite(source, config, now, { onLoad: (done) => options.onLoad?.(done, source.count), previous, ...(cache.cache ? { cache: cache.cache } : {}) });
+  const result = planSite(source, config, now, { onLoad: (done) => options.onLoad?.(done, source.count), previous, images: staticFolder(config, dirname(resolve(paths.config))), ...(cache.cache ? { cache: cache.cache } : {}) });
   // Stored now rather than after the outputs, so its records are not held while they are produced.
   const cacheWarnings = await cache.save();
   const stateWarnings = [problem, cache.problem].flatMap((message) => (message ? [diagnostic(paths.state, { line: 1, column: 1 }, 'warning', 'state', message)] : []));

@@ -15,6 +15,7 @@ import { formatDiagnostic, sortDiagnostics, type Diagnostic } from './diagnostic
 import { translator } from './i18n/index.js';
 import { parseIsoDate } from './load/frontMatter.js';
 import { loadPosts } from './load/loadPosts.js';
+import { imageDiagnostics } from './media/staticFolder.js';
 import { explainLivePost, TermIndex, versionFor } from './relate/index.js';
 import { isLive } from './schedule/embargo.js';
 import { publicationPlan } from './schedule/plan.js';
@@ -163,7 +164,7 @@ async function check(options: CommonOptions): Promise<number> {
   // What the last build published, to list the corrections its feeds do not date.
   const { previous } = openPrevious(resolveStateDir(options.stateDir, options.config));
   const undated = undatedCorrections(result.posts, previous);
-  const diagnostics = sortDiagnostics([...result.diagnostics, ...farFutureDates(result.posts, now), ...undated.map((correction) => undatedWarning(correction, previous.at))]);
+  const diagnostics = sortDiagnostics([...result.diagnostics, ...farFutureDates(result.posts, now), ...undated.map((correction) => undatedWarning(correction, previous.at)), ...imageDiagnostics(result.posts, config, options.config)]);
   printDiagnostics(diagnostics);
   const errors = diagnostics.filter((d) => d.severity === 'error').length;
   const warnings = diagnostics.length - errors;

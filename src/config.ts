@@ -14,6 +14,26 @@ const AbsoluteHttpUrl = z
   .string()
   .refine((value) => URL.canParse(value) && /^https?:$/.test(new URL(value).protocol), 'must be an absolute http(s) URL');
 
+/**
+ * An image the config names for the feeds (logo, icon): an absolute http(s)
+ * URL, or a path resolved under `baseUrl` like every other site path.
+ */
+const SiteImageUrl = z
+  .string()
+  .min(1)
+  .refine((value) => (URL.canParse(value) ? /^https?:$/.test(new URL(value).protocol) : !value.startsWith('//')), 'must be an absolute http(s) URL or a path under baseUrl such as "/images/logo.png"');
+
+/**
+ * The feed's images: `logo` is the wide one (Atom `logo`, RSS `<image>`), `icon`
+ * the square one (Atom `icon`, JSON Feed `icon` and `favicon`; RSS `<image>`
+ * when there is no logo). Atom wants a logo twice as wide as high and a square
+ * icon; JSON Feed an icon of 512 by 512 and a favicon of at least 64 by 64.
+ */
+const FeedImageSettings = {
+  logo: SiteImageUrl.optional(),
+  icon: SiteImageUrl.optional(),
+};
+
 const LanguageSettings = z
   .object({
     /** The site's name in this language, used in feed titles. */
@@ -47,6 +67,8 @@ const LanguageSettings = z
      * ship is a config entry, not a code change.
      */
     strings: z.record(z.string(), z.unknown()).optional(),
+    /** This language's own logo and icon, in place of `feeds.logo` and `feeds.icon`. */
+    ...FeedImageSettings,
   })
   .strict();
 
@@ -93,6 +115,21 @@ const FeedSettings = z
       .string()
       .refine((value) => DateTime.fromISO(value).isValid, 'must be an ISO 8601 date or date-time such as "2026-12-01T00:00:00+03:00"; without an offset it is read in timeZone')
       .optional(),
+    ...FeedImageSettings,
+  })
+  .strict();
+
+/**
+ * A folder of files published at the site as they are, as Hugo's `static/`
+ * maps to the site's root: an image whose URL falls under `url` is read from
+ * `dir` for its byte size, width, height and type.
+ */
+const StaticSettings = z
+  .object({
+    /** The folder, relative to the config file. */
+    dir: z.string().min(1),
+    /** Where its files are published, relative to `baseUrl`: "/" is the site's root. */
+    url: z.string().default('/'),
   })
   .strict();
 
@@ -169,6 +206,7 @@ export const ConfigSchema = z
     categorySlugs: z.record(z.string(), z.string().regex(/^[a-z0-9-]+$/, 'must be lower-case ASCII letters, digits and hyphens')).default({}),
     /** Licence URL carried next to the rights statement. */
     licenseUrl: AbsoluteHttpUrl.optional(),
+    static: StaticSettings.optional(),
     generator: z.string().default('nashra'),
     schedule: ScheduleSettings.default(ScheduleSettings.parse({})),
     related: RelatedSettings.default(RelatedSettings.parse({})),
@@ -257,6 +295,14 @@ export function directionOf(config: SiteConfig, lang: string): 'ltr' | 'rtl' {
 /** The interface text of one language of this site: bundled resources plus the config's `strings`. */
 export function siteTranslator(config: SiteConfig, lang: string): Translate {
   return translator(lang, config.languages[lang]?.strings);
+}
+
+/** The logo and icon of one language's feeds: the language's own, else the site's. */
+export function feedImagesOf(config: SiteConfig, lang: string): { logo?: string; icon?: string } {
+  const own = config.languages[lang];
+  const logo = own?.logo ?? config.feeds.logo;
+  const icon = own?.icon ?? config.feeds.icon;
+  return { ...(logo === undefined ? {} : { logo }), ...(icon === undefined ? {} : { icon }) };
 }
 
 export function languagesOf(config: SiteConfig): string[] {

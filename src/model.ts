@@ -14,8 +14,24 @@ export interface Signatory {
 export interface PostImage {
   readonly url: string;
   readonly alt: string;
+  /** The media type: as written, else the file's when it was measured. */
   readonly type?: string;
+  /** Bytes: the file's when it was measured, else as written. */
   readonly size?: number;
+  /** Pixels, when the file was measured (see media/). */
+  readonly width?: number;
+  readonly height?: number;
+  /** A smaller version for lists (`media:thumbnail`); the image itself when not given. */
+  readonly thumbnail?: ImageRef;
+  /** Where `image:` was written, for diagnostics about the image. */
+  readonly position?: SourcePosition;
+}
+
+/** An image by its URL, with its pixel size when known. */
+export interface ImageRef {
+  readonly url: string;
+  readonly width?: number;
+  readonly height?: number;
 }
 
 /** A validated post: front matter checked, with what the later stages need of its body. */

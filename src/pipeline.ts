@@ -13,6 +13,7 @@ import { loadPosts, publishedVersion, type LoadResult } from './load/loadPosts.j
 import type { SourceFile } from './load/parsePost.js';
 import { farFutureDates } from './load/plausibleDates.js';
 import { bodyReader, memorySource, type PostSource } from './load/source.js';
+import { NO_STATIC_FILES, siteImagesOf, withImageFacts, type ImageLookup, type SiteImages } from './media/images.js';
 import type { BodyOf, Post } from './model.js';
 import { renderBody } from './render/article.js';
 import { renderOnPool } from './render/bounded.js';
@@ -93,6 +94,8 @@ export interface PlanOptions {
   readonly previous?: Previous;
   /** The records of earlier builds (see `load/cache.ts`). */
   readonly cache?: LoadCache;
+  /** The files of the static folder, for the byte size, width and height of images (see media/); without, every image is elsewhere. */
+  readonly images?: ImageLookup;
   /** Most worker threads for the per-post work (default: one per core, at most four); 0 does it all on the calling thread. */
   readonly threads?: number;
 }
@@ -139,15 +142,19 @@ export function planSite(source: PostSource, config: SiteConfig, now: Date, opti
   }
   const kept = keepPostsPushedIntoTheFuture(loaded.posts, config, now, previous);
   const diagnostics = kept.diagnostics;
-  const { posts, diagnostics: corrections } = dateCorrections(kept.posts, previous, now, config.feeds.setUpdatedOnCorrection);
+  const corrected = dateCorrections(kept.posts, previous, now, config.feeds.setUpdatedOnCorrection);
+  const corrections = corrected.diagnostics;
+  const images = options.images ?? NO_STATIC_FILES;
+  const { posts, diagnostics: imageProblems } = withImageFacts(corrected.posts, images);
+  const siteImages = siteImagesOf(config, images);
   const live = posts.filter((post) => isLive(post, now));
   const livePerLanguage = Object.fromEntries(Object.keys(config.languages).map((lang) => [lang, live.filter((post) => post.lang === lang).length]));
-  const noticed = [...diagnostics, ...corrections, ...farFutureDates(posts, now)];
+  const noticed = [...diagnostics, ...corrections, ...imageProblems, ...siteImages.diagnostics, ...farFutureDates(posts, now)];
   const allDiagnostics = noticed.length > 0 ? sortDiagnostics([...loaded.diagnostics, ...noticed]) : loaded.diagnostics;
   const skipped = new Set([...loaded.skippedFiles, ...diagnostics.map((d) => d.file)]);
   const renderDiagnostics: Diagnostic[] = [];
   return {
-    outputs: { [Symbol.iterator]: () => generateOutputs(live, config, bodyReader(source, previous.textOf), { terms, pins: loaded.pins }, pool, renderDiagnostics) },
+    outputs: { [Symbol.iterator]: () => generateOutputs(live, config, { bodyOf: bodyReader(source, previous.textOf), siteImages: siteImages.images }, { terms, pins: loaded.pins }, pool, renderDiagnostics) },
     close: () => pool.close(),
     threadsStarted: () => pool.threadsStarted,
     renderDiagnostics,
@@ -181,8 +188,8 @@ function keepPostsPushedIntoTheFuture(posts: readonly Post[], config: SiteConfig
 }
 
 /** `planSite` with every output produced: for tests and small sites. */
-export function buildSite(files: readonly SourceFile[], config: SiteConfig, now: Date): BuildResult {
-  const plan = planSite(memorySource(files), config, now);
+export function buildSite(files: readonly SourceFile[], config: SiteConfig, now: Date, options: Pick<PlanOptions, 'images'> = {}): BuildResult {
+  const plan = planSite(memorySource(files), config, now, options);
   const outputs = [...plan.outputs].map((output) => ({ path: output.path, content: [...output.chunks].join('') }));
   return { ...plan, outputs, diagnostics: withRenderDiagnostics(plan.diagnostics, plan.renderDiagnostics) };
 }
@@ -198,7 +205,7 @@ export function withRenderDiagnostics(diagnostics: readonly Diagnostic[], render
  * the first file is handed out, so a post file that changed mid-build stops
  * the build before anything is written.
  */
-function* generateOutputs(live: readonly Post[], config: SiteConfig, bodyOf: BodyOf, relateInputs: RelateInputs, pool: WorkPool, problems: Diagnostic[]): Generator<PlannedOutput> {
+function* generateOutputs(live: readonly Post[], config: SiteConfig, { bodyOf, siteImages }: { bodyOf: BodyOf; siteImages: SiteImages }, relateInputs: RelateInputs, pool: WorkPool, problems: Diagnostic[]): Generator<PlannedOutput> {
   const plans = planFeeds(live, config);
   const fullText = [...new Set(plans.filter((plan) => plan.fullContent).flatMap((plan) => plan.posts))];
   // Started now when loading started none, the threads load their modules while the related lists are computed.
@@ -214,7 +221,7 @@ function* generateOutputs(live: readonly Post[], config: SiteConfig, bodyOf: Bod
 
   const listings: FeedListing[] = [];
   const latest = new Map<string, LatestArticle[]>();
-  for (const document of composeFeeds(plans, config, render, relatedness)) {
+  for (const document of composeFeeds(plans, config, render, relatedness, siteImages)) {
     const source = documentFingerprint(document);
     for (const format of FEED_FORMATS) {
       yield { path: document.basePath + format.fileName, chunks: lazily(() => SERIALIZERS[format.name](document)), tier: tierOf(document), fingerprint: `${format.name}:${source}` };

@@ -26,7 +26,7 @@ describe('config diagnostics', () => {
 
   it('list the settings that exist where nothing is close', () => {
     expect(problems(`baseUrl: https://x.org/\n${LANGUAGES}    colour: red\n`)).toEqual([
-      'nashra.config.yaml:5:13 error unknown setting "colour"; the settings here are "siteName", "urlPattern", "categoryUrlPattern", "homePath", "rights", "direction", "strings" [languages.en.colour]',
+      'nashra.config.yaml:5:13 error unknown setting "colour"; the settings here are "siteName", "urlPattern", "categoryUrlPattern", "homePath", "rights", "direction", "strings", "logo", "icon" [languages.en.colour]',
     ]);
   });
 

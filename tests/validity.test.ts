@@ -11,7 +11,7 @@
  * JSON Feed 1.1 schema.
  */
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -19,11 +19,13 @@ import { DOMParser } from '@xmldom/xmldom';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig, type SiteConfig } from '../src/config.js';
 import { readPostFiles } from '../src/load/readPosts.js';
+import { staticFolder } from '../src/media/staticFolder.js';
 import { writeOutputs } from '../src/write/output.js';
 import { atomSchemaErrors, atomSchematronProblems, atomTextProblems } from './support/atomSchema.js';
 import { jsonFeedErrors, skipWithout } from './support/consumers.js';
 import { isRfc822, rssProfileProblems } from './support/rssProfile.js';
-import { buildInMemory, listFiles, projectConfig, ROOT, samplePosts, testConfig } from './support/site.js';
+import { png } from './support/png.js';
+import { buildInMemory, listFiles, post, projectConfig, ROOT, samplePosts, sourceFiles, testConfig } from './support/site.js';
 
 const GENERATED_ARTICLES = 40;
 
@@ -55,6 +57,7 @@ beforeAll(async () => {
     feeds: { limit: 5, tagFeeds: 'all' },
   });
   sites.push(await writeSite('generated', buildInMemory(await readPostFiles(join(corpus, 'posts'), corpus), config)));
+  sites.push(await writeSite('media', await mediaSite()));
   // The hostile posts of the XSS and bad-input suites, whose payloads must not break a document's validity either.
   for (const fixture of ['xss', 'bad']) {
     const dir = join(ROOT, 'tests/fixtures', fixture);
@@ -65,6 +68,29 @@ beforeAll(async () => {
 afterAll(async () => {
   if (workDir) await rm(workDir, { recursive: true, force: true });
 });
+
+/**
+ * Partner media: a measured image with a thumbnail of its own, an image of
+ * unknown size (no enclosure), a broken image file, and a logo larger than
+ * RSS's 144 by 400.
+ */
+async function mediaSite(): Promise<ReturnType<typeof buildInMemory>> {
+  const staticDir = join(workDir, 'media-static');
+  await mkdir(join(staticDir, 'images'), { recursive: true });
+  await writeFile(join(staticDir, 'images/cover.png'), png(640, 360));
+  await writeFile(join(staticDir, 'images/small.png'), png(160, 90));
+  await writeFile(join(staticDir, 'images/broken.png'), png(640, 360).subarray(0, 30));
+  await writeFile(join(staticDir, 'logo.png'), png(1200, 600));
+  await writeFile(join(staticDir, 'icon.png'), png(512, 512));
+  const config = testConfig({ static: { dir: staticDir }, feeds: { logo: '/logo.png', icon: '/icon.png' } });
+  const image = (lines: string) => `image:\n${lines}`;
+  const posts = sourceFiles({
+    'en/measured.md': post(`title: Measured\ndate: 2026-03-01T10:00:00+03:00\n${image('  url: /images/cover.png\n  alt: A cover\n  thumbnail: /images/small.png')}`),
+    'en/remote.md': post(`title: Remote\ndate: 2026-03-02T10:00:00+03:00\n${image('  url: https://cdn.example.net/photo.jpg\n  alt: A photo')}`),
+    'ar/broken.md': post(`title: مكسورة\ndate: 2026-03-03T10:00:00+03:00\n${image('  url: /images/broken.png\n  alt: صورة')}`),
+  });
+  return buildInMemory(posts, config, undefined, { images: staticFolder(config, workDir, workDir) });
+}
 
 /** A fixture's own nashra.config.yaml when it has one, else the test config, with a feed for every tag. */
 async function fixtureConfig(dir: string): Promise<SiteConfig> {
@@ -105,6 +131,18 @@ describe('the documents checked', () => {
       expect(rss).toMatch(/<dc:contributor>/);
       expect(json).toMatch(/"signatories": \[/);
     }
+  });
+
+  it('include partner media: logo and icon, sized images and thumbnails, an image without an enclosure', async () => {
+    const rss = await readFile(join(workDir, 'media/en/rss.xml'), 'utf8');
+    const atom = await readFile(join(workDir, 'media/en/atom.xml'), 'utf8');
+    expect(rss).toMatch(/<image>[\s\S]*<width>144<\/width>\s*<height>72<\/height>[\s\S]*<\/image>/);
+    expect(rss).toContain('<media:thumbnail url="https://rights.example.org/images/small.png" width="160" height="90"/>');
+    expect(rss).toContain('<media:content url="https://cdn.example.net/photo.jpg" medium="image" type="image/jpeg">');
+    expect(rss.match(/<enclosure /g)).toHaveLength(1);
+    expect(atom).toContain('<logo>https://rights.example.org/logo.png</logo>');
+    expect(atom).toContain('<icon>https://rights.example.org/icon.png</icon>');
+    expect(JSON.parse(await readFile(join(workDir, 'media/en/feed.json'), 'utf8'))).toMatchObject({ icon: 'https://rights.example.org/icon.png' });
   });
 });
 

@@ -3,6 +3,7 @@ import { lastModified, type Post } from '../model.js';
 import { readingMinutes } from '../render/article.js';
 import { contentHtml } from '../render/content.js';
 import { isWebUrl } from '../load/frontMatter.js';
+import type { SiteImages } from '../media/images.js';
 import { articleKey, versionFor, type Relatedness, type Relation } from '../relate/index.js';
 import { absoluteUrl, categoryUrl, languageHomeUrl, outputUrl } from '../urls.js';
 import type { FeedCategory, FeedCategoryPath, FeedDocument, FeedEntry, FeedLinks, FeedImage, RelatedItem, TranslationLink } from './document.js';
@@ -20,13 +21,14 @@ export interface Renderer {
  * they are consumed, so only one document's entries are in memory at once.
  * Bodies are rendered only for the documents that carry full content.
  */
-export function* composeFeeds(plans: readonly FeedPlan[], config: SiteConfig, render: Renderer, relatedness: Relatedness): Generator<FeedDocument> {
+export function* composeFeeds(plans: readonly FeedPlan[], config: SiteConfig, render: Renderer, relatedness: Relatedness, siteImages: SiteImages = {}): Generator<FeedDocument> {
   const unrelated: Relatedness = { articleByKey: relatedness.articleByKey, relations: new Map() };
   for (const plan of plans) {
     // An archive page must not change once written (RFC 5005), and related lists are ranked anew as the
     // archive grows: they stay in the subscription feeds and the related files, out of archive pages.
     const related = plan.archive?.role === 'page' ? unrelated : relatedness;
-    yield composeDocument(plan, plan.posts.map((post) => composeEntry(post, related, plan.fullContent, config, render)), config);
+    const entries = plan.posts.map((post) => composeEntry(post, related, plan.fullContent, config, render));
+    yield { ...composeDocument(plan, entries, config), ...siteImages[plan.lang] };
   }
 }
 
@@ -151,7 +153,15 @@ function feedImage(post: Post): FeedImage | undefined {
   if (!image || !isWebUrl(image.url, post.url)) return undefined;
   const url = new URL(image.url, post.url);
   const extension = url.pathname.split('.').pop()?.toLowerCase() ?? '';
-  return { url: url.href, alt: image.alt, type: image.type ?? IMAGE_TYPES[extension] ?? 'application/octet-stream', size: image.size };
+  const pixels = image.width === undefined || image.height === undefined ? {} : { width: image.width, height: image.height };
+  return {
+    url: url.href,
+    alt: image.alt,
+    type: image.type ?? IMAGE_TYPES[extension] ?? 'application/octet-stream',
+    ...(image.size === undefined ? {} : { size: image.size }),
+    ...pixels,
+    ...(image.thumbnail ? { thumbnail: image.thumbnail } : {}),
+  };
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { Author, Signatory } from '../model.js';
+import type { Author, ImageRef, Signatory } from '../model.js';
 import type { FeedScope } from '../site/listing.js';
 import type { FeedFormatName } from './formats.js';
 
@@ -39,6 +39,10 @@ export interface FeedDocument {
   readonly rights?: string;
   readonly licenseUrl?: string;
   readonly generator: string;
+  /** The wide image that stands for the feed (Atom `logo`, RSS `<image>`), from the config. */
+  readonly logo?: ImageRef;
+  /** The square one (Atom `icon`, JSON Feed `icon` and `favicon`). */
+  readonly icon?: ImageRef;
   /** WebSub hub that subscribers may use for push updates. */
   readonly hub?: string;
   /** Newest update time of its items: never the clock, so unchanged content gives unchanged bytes. */
@@ -69,7 +73,12 @@ export interface FeedImage {
   readonly url: string;
   readonly alt: string;
   readonly type: string;
+  /** Bytes, when known: without it there is no RSS enclosure, which needs a length. */
   readonly size?: number;
+  readonly width?: number;
+  readonly height?: number;
+  /** The post's thumbnail; the image itself when absent. */
+  readonly thumbnail?: ImageRef;
 }
 
 export interface TranslationLink {

@@ -11,6 +11,10 @@
  * - RSS `guid` is a permalink when the id is the URL (feed always says false);
  * - RSS authors become `dc:creator` (RSS `author` must be an e-mail address),
  *   and a joint statement's signatories `dc:contributor` (Atom `contributor`);
+ * - an RSS enclosure only for an image whose byte size is known, `media:content`
+ *   with what is known, and a `media:thumbnail`;
+ * - the RSS channel `<image>` (feed reuses the title marker and has no width
+ *   or height); Atom `logo` and `icon` go through feed's `image` and `favicon`;
  * - Atom gets `xml:lang`, `hreflang` alternates for translations, a license link,
  *   and RFC 3339 dates without milliseconds;
  * - feed-level elements added here go before the first item or entry, where
@@ -20,7 +24,7 @@
  *   document directly, as `feed` writes only JSON Feed 1.0.
  */
 import { Feed, type Author as FeedAuthor, type FeedOptions, type Item } from 'feed';
-import type { Author, Signatory } from '../model.js';
+import type { Author, ImageRef, Signatory } from '../model.js';
 import type { FeedCategory, FeedDocument, FeedEntry } from './document.js';
 import { mediaTypeOf, type FeedFormatName } from './formats.js';
 import { Slots } from './slots.js';
@@ -55,7 +59,11 @@ export function renderRss(document: FeedDocument): string {
   }));
   let xml = withNamespaces(feed.rss2(), RSS.root, ['atom', 'dc', 'content', 'media', 'fh']);
   // Channel elements go before the first item: the RSS Profile and the W3C validator ("Misplaced Item") want them there.
-  const head = [...(document.licenseUrl ? [xmlElement(2, 'atom:link', { rel: 'license', href: document.licenseUrl })] : []), ...history(document, 'rss', 2, 'fh:', 'atom:link')];
+  const head = [
+    ...rssImage(document),
+    ...(document.licenseUrl ? [xmlElement(2, 'atom:link', { rel: 'license', href: document.licenseUrl })] : []),
+    ...history(document, 'rss', 2, 'fh:', 'atom:link'),
+  ];
   xml = insertBefore(xml, [RSS.firstItem, RSS.channelEnd], head.join(''));
   xml = appendToEach(xml, RSS.itemEnd, document.entries.map(rssItemTail));
   return `${slots.fill(xml)}\n`;
@@ -68,7 +76,7 @@ export function renderAtom(document: FeedDocument): string {
     title: slots.text(entry.title, { attributes: '' }),
     author: entry.authors.length === 0 ? undefined : entry.authors.map((author) => feedAuthor(author, slots)),
     contributor: entry.signatories.length === 0 ? undefined : entry.signatories.map((signatory) => feedAuthor(signatory, slots)),
-  }), { author: feedAuthor(document.publisher, slots), ...(document.pageUrl ? { link: undefined } : {}) });
+  }), { author: feedAuthor(document.publisher, slots), image: document.logo && slots.text(document.logo.url), favicon: document.icon && slots.text(document.icon.url), ...(document.pageUrl ? { link: undefined } : {}) });
   let xml = feed.atom1().replace(ATOM.millisecondDates, '$1Z<');
   xml = xml.replace(ATOM.root, `<feed xmlns="${NS.atom}"${xmlAttributes({ 'xml:lang': document.lang, 'xmlns:media': NS.media, 'xmlns:fh': NS.fh })}>`);
   // RFC 4287 section 4.1.1 (and its schema, Appendix B): the feed's metadata, extensions included, precedes its entries.
@@ -99,6 +107,8 @@ export function renderJsonFeed(document: FeedDocument): string {
     language: document.lang,
     ...(document.archive?.older ? { next_url: document.archive.older.json } : {}),
     authors: [{ name: document.publisher.name, ...(document.publisher.url ? { url: document.publisher.url } : {}) }],
+    // JSON Feed's icon (512 by 512) and favicon (64 by 64 or more) are both square: the config's icon serves both.
+    ...(document.icon ? { icon: document.icon.url, favicon: document.icon.url } : {}),
     ...(document.hub ? { hubs: [{ type: 'WebSub', url: document.hub }] } : {}),
     ...(document.rights === undefined ? {} : { _nashra: { rights: document.rights, ...(document.licenseUrl ? { license: document.licenseUrl } : {}) } }),
     items: document.entries.map(jsonItem),
@@ -128,7 +138,7 @@ function jsonItem(entry: FeedEntry) {
       ...(entry.signatories.length > 0 ? { signatories: entry.signatories.map(({ name, url }) => ({ name, ...(url ? { url } : {}) })) } : {}),
       tags: entry.tags.map((tag) => tag.term),
       reading_time_minutes: entry.readingMinutes,
-      ...(entry.image ? { image_alt: entry.image.alt } : {}),
+      ...(entry.image ? { image_alt: entry.image.alt, ...(entry.image.width === undefined ? {} : { image_width: entry.image.width, image_height: entry.image.height }) } : {}),
       ...(entry.canonical ? { canonical: entry.canonical } : {}),
       translations: entry.translations.map((link) => ({ language: link.lang, id: link.id, url: link.url, title: link.title })),
       related: entry.related.map((item) => ({
@@ -238,8 +248,10 @@ function rssItemTail(entry: FeedEntry): string {
     ...entry.tags.map((tag) => xmlElement(3, 'category', { domain: tag.scheme }, tag.term)),
   ];
   if (entry.image) {
-    lines.push(xmlElement(3, 'enclosure', { url: entry.image.url, length: String(entry.image.size ?? 0), type: entry.image.type }));
-    lines.push(mediaContent(3, entry.image));
+    // The enclosure needs the length in bytes; an image whose size is unknown (a warning says so) is
+    // described by Media RSS alone rather than by a length="0" that podcast clients take for an empty file.
+    if (entry.image.size !== undefined) lines.push(xmlElement(3, 'enclosure', { url: entry.image.url, length: String(entry.image.size), type: entry.image.type }));
+    lines.push(mediaContent(3, entry.image), mediaThumbnail(3, entry.image));
   }
   return lines.join('');
 }
@@ -253,7 +265,7 @@ function atomEntryTail(entry: FeedEntry): string {
   if (entry.image) {
     const { url, type, size, alt } = entry.image;
     lines.push(xmlElement(2, 'link', { rel: 'enclosure', href: url, type, length: size === undefined ? undefined : String(size), title: alt || undefined }));
-    lines.push(mediaContent(2, entry.image));
+    lines.push(mediaContent(2, entry.image), mediaThumbnail(2, entry.image));
   }
   return lines.join('');
 }
@@ -285,9 +297,38 @@ function atomCategory(category: FeedCategory): Record<string, string | undefined
 
 function mediaContent(depth: number, image: NonNullable<FeedEntry['image']>): string {
   const { url, type, size, alt } = image;
-  const attributes = { url, medium: 'image', type, fileSize: size === undefined ? undefined : String(size) };
+  const attributes = { url, medium: 'image', type, fileSize: optionalNumber(size), width: optionalNumber(image.width), height: optionalNumber(image.height) };
   // An image without alt text has no description to give.
   return xmlElement(depth, 'media:content', attributes, alt ? [xmlElement(depth + 1, 'media:description', { type: 'plain' }, alt)] : undefined);
+}
+
+/** The item's `media:thumbnail`: the post's thumbnail, else the image itself. */
+function mediaThumbnail(depth: number, image: NonNullable<FeedEntry['image']>): string {
+  const thumbnail: ImageRef = image.thumbnail ?? image;
+  return xmlElement(depth, 'media:thumbnail', { url: thumbnail.url, width: optionalNumber(thumbnail.width), height: optionalNumber(thumbnail.height) });
+}
+
+function optionalNumber(value: number | undefined): string | undefined {
+  return value === undefined ? undefined : String(value);
+}
+
+/** RSS 2.0 caps a channel image at 144 pixels wide and 400 high. */
+const RSS_IMAGE_MAX = { width: 144, height: 400 } as const;
+
+/**
+ * The channel's `<image>`: the logo, else the icon, titled and linked as the
+ * channel is (the RSS Profile asks for the same title and link). Its width
+ * and height, when known, are the image's, scaled down to fit RSS's limits.
+ */
+function rssImage(document: FeedDocument): string[] {
+  const image = document.logo ?? document.icon;
+  if (!image) return [];
+  const lines = [xmlElement(3, 'url', {}, image.url), xmlElement(3, 'title', {}, document.title), xmlElement(3, 'link', {}, document.homeUrl)];
+  if (image.width !== undefined && image.height !== undefined && image.width > 0 && image.height > 0) {
+    const scale = Math.min(1, RSS_IMAGE_MAX.width / image.width, RSS_IMAGE_MAX.height / image.height);
+    lines.push(xmlElement(3, 'width', {}, String(Math.max(1, Math.floor(image.width * scale)))), xmlElement(3, 'height', {}, String(Math.max(1, Math.floor(image.height * scale)))));
+  }
+  return [xmlElement(2, 'image', {}, lines)];
 }
 
 function entryAt(document: FeedDocument, index: number): FeedEntry {

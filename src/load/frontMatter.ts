@@ -89,6 +89,8 @@ function createFrontMatterSchema(timeZone: string) {
         alt: plain.nullish(),
         type: nonEmptyText.regex(/^image\/[a-z0-9.+-]+$/i, 'must be an image media type such as image/jpeg').optional(),
         size: z.number().int().nonnegative().optional(),
+        /** A smaller version for lists and timelines (Media RSS `media:thumbnail`); the image itself when not given. */
+        thumbnail: linkUrl.optional(),
       })
       .strict()
       .optional(),

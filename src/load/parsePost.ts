@@ -3,7 +3,7 @@ import matter from 'gray-matter';
 import { isMap, isNode, isScalar, isSeq, parseDocument } from 'yaml';
 import type { Limits, SiteConfig } from '../config.js';
 import { diagnostic, type Diagnostic } from '../diagnostics.js';
-import type { Post, Signatory, WrittenDate } from '../model.js';
+import type { Post, PostImage, Signatory, SourcePosition, WrittenDate } from '../model.js';
 import { countWords, renderSummary } from '../render/article.js';
 import { closeIsolatesPerParagraph, detachedCopy, forbiddenCharacters, nearMiss, normaliseLineBreaks, stripForbiddenCharacters, type ForbiddenCharacter } from '../text.js';
 import { renderFailureReason } from '../render/failure.js';
@@ -211,11 +211,20 @@ function withinLimits(fm: FrontMatter, limits: Limits, source: YamlData, report:
   return problems.length === 0;
 }
 
+/** The image as written, with where it was written (the `image:` line) for later diagnostics. */
+function postImage(image: NonNullable<FrontMatter['image']>, source: YamlData): PostImage {
+  const { thumbnail, alt, ...rest } = image;
+  return { ...rest, alt: alt ?? '', ...(thumbnail === undefined ? {} : { thumbnail: { url: thumbnail } }), position: imageLine(source) };
+}
+
+/** The `image:` line itself: for a block mapping the value starts on the line below. */
+function imageLine(source: YamlData): SourcePosition {
+  return source.keys.find((key) => key.name === 'image')?.position ?? source.positionOf(['image']);
+}
+
 function warnAboutMissingAltText(fm: FrontMatter, source: YamlData, report: Report): void {
   if (!fm.image || typeof fm.image.alt === 'string') return;
-  // The `image:` line itself: for a block mapping the value starts on the line below.
-  const imageLine = source.keys.find((key) => key.name === 'image')?.position ?? source.positionOf(['image']);
-  report(imageLine, 'warning', 'image.alt', 'image.alt is missing: the image is published with an empty text alternative; describe it for readers who cannot see it');
+  report(imageLine(source), 'warning', 'image.alt', 'image.alt is missing: the image is published with an empty text alternative; describe it for readers who cannot see it');
 }
 
 /** Which field gives the summary an author wrote: `summary`, else Hugo's and Jekyll's `description`, else Jekyll's `excerpt`. */
@@ -269,7 +278,7 @@ export function parsePost(file: SourceFile, config: SiteConfig): ParsedPost {
     tags: uniqueInOrder(fm.tags ?? []),
     authors: fm.author ?? [],
     signatories: fm.signatories && fm.signatories.length > 0 ? fm.signatories : undefined,
-    image: fm.image ? { ...fm.image, alt: fm.image.alt ?? '' } : undefined,
+    image: fm.image ? postImage(fm.image, source) : undefined,
     draft: intent.hidden,
     publishAt: intent.publishAt,
     expires: intent.expires,

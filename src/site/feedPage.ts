@@ -21,7 +21,8 @@ function itemOf(t: Translate, entry: FeedEntry, index: number, document: FeedDoc
   const id = `item-${index + 1}`;
   const date = `<time datetime="${entry.published.toISOString()}">${escapeHtml(formatDate(entry.published, document.lang, config.timeZone))}</time>`;
   const categories = entry.categories.map((category) => `<a href="${escapeHtml(category.url)}">${escapeHtml(category.label)}</a>`);
-  const image = entry.image ? `<img src="${escapeHtml(entry.image.url)}" alt="${escapeHtml(entry.image.alt)}" loading="lazy" decoding="async">` : '';
+  const size = entry.image?.width && entry.image.height ? ` width="${entry.image.width}" height="${entry.image.height}"` : '';
+  const image = entry.image ? `<img src="${escapeHtml(entry.image.url)}" alt="${escapeHtml(entry.image.alt)}"${size} loading="lazy" decoding="async">` : '';
   return [
     `<li><article lang="${escapeHtml(entry.lang)}" aria-labelledby="${id}">`,
     `<h3 id="${id}"><a href="${escapeHtml(entry.url)}">${escapeHtml(entry.title || t('page.feed.untitled'))}</a></h3>`,

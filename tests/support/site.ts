@@ -6,6 +6,7 @@ import { dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { parseConfig, type SiteConfig } from '../../src/config.js';
 import { readPostFiles } from '../../src/load/readPosts.js';
+import { staticFolder } from '../../src/media/staticFolder.js';
 import type { SourceFile } from '../../src/load/parsePost.js';
 import { buildSite, type BuildResult } from '../../src/pipeline.js';
 
@@ -58,8 +59,9 @@ export function sourceFiles(posts: Record<string, string>): SourceFile[] {
   return Object.entries(posts).map(([path, text]) => ({ path: `posts/${path}`, lang: path.split('/')[0] ?? 'en', text }));
 }
 
-export function buildInMemory(files: readonly SourceFile[], config: SiteConfig, now = new Date('2026-11-01T00:00:00Z')): BuildResult {
-  return buildSite(files, config, now);
+/** A config with a static folder reads it as the project's config does, relative to the project's root, unless `options.images` says otherwise. */
+export function buildInMemory(files: readonly SourceFile[], config: SiteConfig, now = new Date('2026-11-01T00:00:00Z'), options: Parameters<typeof buildSite>[3] = {}): BuildResult {
+  return buildSite(files, config, now, { images: options.images ?? staticFolder(config, ROOT, ROOT) });
 }
 
 export function outputOf(result: BuildResult, path: string): string {

@@ -89,6 +89,8 @@ describe('the published JSON Schemas', () => {
     const result = buildInMemory(await samplePosts(), withWholeFile(await projectConfig()));
     const objects = extensionObjects(result);
     expect(new Set(objects.map((object) => object.schema))).toEqual(new Set(SCHEMA_NAMES));
+    const items = objects.filter((object) => object.schema === 'json-feed-item-extension').map((object) => object.value as Record<string, unknown>);
+    for (const field of ['image_width', 'signatories']) expect(items.some((item) => field in item), field).toBe(true);
     expect(schemaErrors(result)).toEqual([]);
   });
 
@@ -115,6 +117,7 @@ describe('the published JSON Schemas', () => {
     expect(valid('json-feed-item-extension', { ...item, surprise: true })).toBe(false);
     expect(valid('json-feed-item-extension', { ...item, related: undefined })).toBe(false);
     expect(valid('json-feed-item-extension', { ...item, reading_time_minutes: '2' })).toBe(false);
+    expect(valid('json-feed-item-extension', { ...item, image_alt: 'A map', image_width: 640 })).toBe(false);
     expect(valid('json-feed-extension', { license: 'https://creativecommons.org/licenses/by/4.0/' })).toBe(false);
     expect(valid('related-article', article)).toBe(true);
     expect(valid('related-article', { ...article, related: article.related.map((entry) => ({ ...entry, score: 'high' })) })).toBe(false);

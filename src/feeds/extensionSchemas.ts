@@ -28,8 +28,8 @@ const itemId: JsonSchema = { ...nonEmpty, description: 'The article\'s stable it
 const score: JsonSchema = { type: 'number', minimum: 0, description: 'How related, as ranked by nashra (pinned articles come first whatever their score).' };
 
 /** A closed object: every property named, those in `required` always present. */
-function object(properties: Readonly<Record<string, JsonSchema>>, required: readonly string[], description?: string): JsonSchema {
-  return { type: 'object', ...(description ? { description } : {}), properties, required: [...required], additionalProperties: false };
+function object(properties: Readonly<Record<string, JsonSchema>>, required: readonly string[], more: JsonSchema = {}): JsonSchema {
+  return { type: 'object', properties, required: [...required], ...more, additionalProperties: false };
 }
 
 function arrayOf(items: JsonSchema, description?: string): JsonSchema {
@@ -103,6 +103,8 @@ const SOURCES: readonly SchemaSource[] = [
         tags: arrayOf(text),
         reading_time_minutes: { type: 'integer', minimum: 1 },
         image_alt: { ...text, description: 'The lead image\'s alternative text; present when the item has an image.' },
+        image_width: { type: 'integer', minimum: 1, description: 'The lead image\'s width in pixels, when nashra could measure it (a file in the static folder).' },
+        image_height: { type: 'integer', minimum: 1, description: 'The lead image\'s height in pixels, given with its width.' },
         canonical: { ...uri, description: 'The address of an original published elsewhere.' },
         translations: arrayOf(object({ language, id: itemId, url: uri, title: text }, ['language', 'id', 'url', 'title']), 'The article in the site\'s other languages.'),
         related: arrayOf(
@@ -111,6 +113,7 @@ const SOURCES: readonly SchemaSource[] = [
         ),
       },
       ['summary_html', 'categories', 'tags', 'reading_time_minutes', 'translations', 'related'],
+      { dependentRequired: { image_width: ['image_height', 'image_alt'], image_height: ['image_width', 'image_alt'] } },
     ),
   },
   {

@@ -186,6 +186,30 @@ const LimitSettings = z
 
 export type Limits = z.infer<typeof LimitSettings>;
 
+/**
+ * How post files written for Jekyll are read. Both are off by default since
+ * each changes what an existing file means: its URL, or its categories.
+ */
+const ContentSettings = z
+  .object({
+    /**
+     * Jekyll's file names: `2026-03-04-my-post.md` is the post `my-post`
+     * (its slug, so its URL), dated 2026-03-04 in `timeZone` when its front
+     * matter gives no `date`. Item ids stay as they were (see `nameParts`).
+     */
+    fileNameDates: z.boolean().default(false),
+    /**
+     * Jekyll's lists written as one string: `categories: news statements`
+     * and `tags: a b` are two categories and two tags. A list is read as
+     * written, so a name with spaces (an Arabic one, `Joint Statements`)
+     * stays whole in a list.
+     */
+    spaceSeparatedLists: z.boolean().default(false),
+  })
+  .strict();
+
+export type ContentSettings = z.infer<typeof ContentSettings>;
+
 export const ConfigSchema = z
   .object({
     /** Root of the site; article URLs and feed URLs are built under it. */
@@ -219,6 +243,8 @@ export const ConfigSchema = z
     maxShrink: z.number().min(0).max(1).default(0.5),
     /** What one post may ask of a build; past a limit the post is shortened with a warning or skipped with an error. */
     limits: LimitSettings.default(LimitSettings.parse({})),
+    /** How post files written for other tools are read where their meaning would change an existing site's posts. */
+    content: ContentSettings.default(ContentSettings.parse({})),
   })
   .strict();
 

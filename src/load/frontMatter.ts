@@ -56,6 +56,14 @@ function createFrontMatterSchema(timeZone: string) {
     nonEmptyPlain.transform((name) => ({ name })),
     z.object({ name: nonEmptyPlain, url: absoluteUrl.optional() }).strict(),
   ]);
+  /** Hugo's build options (`_build` before Hugo 0.123), in its words or the booleans it took before them; any other key is refused, since a misspelt `list` would show a hidden page. */
+  const hugoBuild = z
+    .object({
+      list: z.union([z.enum(['always', 'local', 'never']), z.boolean()], { error: 'must be always, local or never' }).optional(),
+      render: z.union([z.enum(['always', 'link', 'never']), z.boolean()], { error: 'must be always, link or never' }).optional(),
+      publishResources: z.boolean({ error: 'must be true or false' }).optional(),
+    })
+    .strict();
   const category = nonEmptyText.transform((value) => plainText(value).split('/').map((part) => part.trim()).filter((part) => part.length > 0));
 
   return z.object({
@@ -105,6 +113,17 @@ function createFrontMatterSchema(timeZone: string) {
     expiryDate: isoDate.optional(),
     expirydate: isoDate.optional(),
     lastmod: isoDate.optional(),
+    // Hugo's other names for them (its `frontmatter` defaults).
+    pubdate: isoDate.optional(),
+    unpublishdate: isoDate.optional(),
+    modified: isoDate.optional(),
+    /** Jekyll's (jekyll-last-modified-at, jekyll-seo-tag). */
+    last_modified_at: isoDate.optional(),
+    /** Hugo's and Eleventy's ways to keep a page out of the site's lists, and so out of its feeds: each hides the post (see `keptOutOfLists`). */
+    headless: z.boolean({ error: 'must be true or false' }).optional(),
+    build: hugoBuild.optional(),
+    _build: hugoBuild.optional(),
+    eleventyExcludeFromCollections: z.union([z.boolean(), z.array(z.string())], { error: 'must be true, false or a list of collection names' }).optional(),
     canonical: absoluteUrl.optional(),
     /** Articles to list first among the related ones: slugs or translation keys. */
     related: oneOrMany(nonEmptyText).optional(),
@@ -114,14 +133,15 @@ function createFrontMatterSchema(timeZone: string) {
 export type FrontMatter = z.output<FrontMatterSchema>;
 
 /**
- * Hugo's front-matter keys that mean one of our dates. Hugo reads keys in any
- * case, so the lower-case spellings people copy from its docs count too. A
- * site moved from Hugo keeps its hidden posts hidden.
+ * Hugo's (and Jekyll's `last_modified_at`) front-matter keys that mean one of
+ * our dates. Hugo reads keys in any case, so the lower-case spellings people
+ * copy from its docs count too. A site moved from Hugo keeps its hidden posts
+ * hidden.
  */
 export const DATE_ALIASES = {
-  publishAt: ['publishDate', 'publishdate'],
-  expires: ['expiryDate', 'expirydate'],
-  updated: ['lastmod'],
+  publishAt: ['publishDate', 'publishdate', 'pubdate'],
+  expires: ['expiryDate', 'expirydate', 'unpublishdate'],
+  updated: ['lastmod', 'modified', 'last_modified_at'],
 } as const satisfies Record<string, readonly (keyof FrontMatter)[]>;
 
 export type AliasedField = keyof typeof DATE_ALIASES;
@@ -131,14 +151,32 @@ export const SUMMARY_ALIASES = ['description', 'excerpt'] as const;
 
 export const KNOWN_FIELDS = [
   'title', 'date', 'updated', 'translationKey', 'slug', 'id', 'summary', 'categories', 'tags', 'author', 'signatories', 'image', 'draft', 'publishAt', 'expires', 'canonical', 'related',
-  'published', ...Object.values(DATE_ALIASES).flat(), ...SUMMARY_ALIASES, 'lang', 'permalink',
+  'published', ...Object.values(DATE_ALIASES).flat(), ...SUMMARY_ALIASES, 'lang', 'permalink', 'url', 'category', 'headless', 'build', '_build', 'eleventyExcludeFromCollections',
 ] as const;
 
 /**
  * Fields that hide a post or hold it back. A misspelt one would publish what
  * its author hid, so a near miss of these refuses the post rather than warns.
  */
-export const HIDING_FIELDS: readonly string[] = ['draft', 'published', 'publishAt', 'expires', ...DATE_ALIASES.publishAt, ...DATE_ALIASES.expires];
+export const HIDING_FIELDS: readonly string[] = ['draft', 'published', 'publishAt', 'expires', ...DATE_ALIASES.publishAt, ...DATE_ALIASES.expires, 'headless', 'eleventyExcludeFromCollections'];
+
+/**
+ * The key by which Hugo or Eleventy would keep this page out of the site's
+ * lists (so out of its feeds), if any: Hugo's `headless: true` and
+ * `build: { list: never | local }` (`local`: not in the site-wide lists a
+ * feed is made from), Eleventy's `eleventyExcludeFromCollections` and
+ * `permalink: false` (no page is written). nashra holds such a post back.
+ */
+export function keptOutOfLists(fm: FrontMatter, permalink: unknown): string | undefined {
+  if (fm.headless === true) return 'headless';
+  for (const key of ['build', '_build'] as const) {
+    const list = fm[key]?.list;
+    if (list === 'never' || list === 'local' || list === false) return key;
+  }
+  const excluded = fm.eleventyExcludeFromCollections;
+  if (excluded === true || (Array.isArray(excluded) && excluded.length > 0)) return 'eleventyExcludeFromCollections';
+  return permalink === false ? 'permalink' : undefined;
+}
 
 /** A date given twice, under our name and another tool's, with different values. */
 export interface AliasConflict {

@@ -11,8 +11,11 @@ import { flattenNesting } from '../render/nesting.js';
 import { htmlToText } from '../render/summary.js';
 import { articleUrl } from '../urls.js';
 import { defaultIdOf } from './itemId.js';
-import { frontMatterSchema, HIDING_FIELDS, KNOWN_FIELDS, resolveDateAliases, SUMMARY_ALIASES, type AliasedField, type FrontMatter } from './frontMatter.js';
+import { frontMatterSchema, HIDING_FIELDS, keptOutOfLists, KNOWN_FIELDS, resolveDateAliases, SUMMARY_ALIASES, type AliasedField, type FrontMatter } from './frontMatter.js';
 import { datesOutOfRange } from './plausibleDates.js';
+import { otherFrontMatterData, splitOtherFrontMatter } from './otherFormats.js';
+import { asJekyllReads } from './otherTools.js';
+import { inDraftsFolder, nameParts, type NameParts } from './fileNames.js';
 import { markupRemoved } from './plainFields.js';
 import { schemaProblems } from './schemaIssues.js';
 import { BIDI_REMOVED, ISOLATES_CLOSED, parseYamlMapping, type YamlData } from './yamlData.js';
@@ -44,6 +47,8 @@ export interface ValidFrontMatter {
   readonly yaml: YamlData;
   readonly body: string;
   readonly dates: readonly WrittenDate[];
+  /** What the file's path says: its slug, and the name its default id is made from. */
+  readonly named: NameParts;
 }
 
 const START = { line: 1, column: 1 };
@@ -54,8 +59,14 @@ const refuseCode = (): never => {
 };
 class FrontMatterRefused extends Error {}
 
-/** Splits a post file (forbidden characters already removed) into its front matter, handed to `parseYaml`, and its Markdown body. */
+/**
+ * Splits a post file (forbidden characters already removed) into its front
+ * matter and its Markdown body. YAML front matter is handed to `parseYaml`;
+ * Hugo's TOML and JSON front matter are read by `readSource` instead.
+ */
 export function splitFrontMatter(text: string, parseYaml: (source: string) => object): string {
+  const other = splitOtherFrontMatter(text);
+  if (other) return other.body ?? '';
   if (!text.startsWith('---\n')) return matter(text, { language: 'yaml', engines: { yaml: parseYaml, js: refuseCode, javascript: refuseCode } }).content;
   // What gray-matter does for the usual opening, a bare --- line (no language named after it),
   // without the copy of the whole file into a buffer that it makes first.
@@ -101,30 +112,13 @@ export function readFrontMatter(file: SourceFile, config: SiteConfig): { frontMa
   const normalised = normaliseLineBreaks(file.text);
   reportForbiddenCharacters(normalised, forbiddenCharacters(normalised), report);
   const text = stripForbiddenCharacters(normalised);
-  if (!text.startsWith('---')) {
-    report(START, 'error', 'front-matter', 'missing front matter: start the file with a --- line, then title and date');
-    return { diagnostics };
-  }
-
-  let yaml: YamlData | undefined;
-  let body = '';
-  try {
-    const written = splitFrontMatter(text, (source) => {
-      yaml = parseYamlMapping(source);
-      return yaml.data;
-    });
-    body = closeIsolatesPerParagraph(written);
-    if (body !== written) report(positionOfIndex(text, Math.max(0, text.length - written.length)), 'warning', 'body', ISOLATES_CLOSED);
-  } catch (error) {
-    const message = error instanceof FrontMatterRefused ? error.message : `unreadable front matter: ${String(error)}`;
-    report(START, 'error', 'front-matter', message);
-    return { diagnostics };
-  }
-  if (!yaml) {
-    report(START, 'error', 'front-matter', 'front matter must be YAML');
-    return { diagnostics };
-  }
-  const source = yaml;
+  const read = readSource(text, report);
+  if (!read) return { diagnostics };
+  const { body } = read;
+  const named = nameParts(file.path, file.lang, config.content.fileNameDates);
+  const jekyll = asJekyllReads(read.source.data, named, config.content);
+  const source: YamlData = { ...read.source, data: jekyll.data };
+  for (const note of jekyll.notes) report(source.positionOf([note.field]), 'warning', note.field, note.message);
   for (const problem of source.problems) report(problem.position, 'error', problem.field, problem.message);
   for (const repair of source.repairs) report(repair.position, 'warning', repair.field, repair.message);
   if (source.problems.length > 0) return { diagnostics };
@@ -143,17 +137,58 @@ export function readFrontMatter(file: SourceFile, config: SiteConfig): { frontMa
   warnAboutMissingAltText(result.data, source, report);
   warnAboutOtherToolsFields(result.data, file.lang, source, report);
   for (const removed of markupRemoved(source.data)) report(source.positionOf(removed.path), 'warning', removed.field, removed.message);
-  const intent = publicationIntent(result.data, config, source, report);
+  const intent = publicationIntent(result.data, config, source, report, inDraftsFolder(file.path));
   const dates = writtenDates(result.data, source);
   const dateProblems = datesOutOfRange(dates);
   for (const { written, severity, message } of dateProblems) report(written.position, severity, written.field, message);
   if (!intent || !namesAreSafe || dateProblems.some((problem) => problem.severity === 'error')) return { diagnostics };
-  return { frontMatter: { data: result.data, intent, yaml: source, body, dates }, diagnostics };
+  return { frontMatter: { data: result.data, intent, yaml: source, body, dates, named }, diagnostics };
+}
+
+/**
+ * The front matter, read by the parser of its format (YAML between --- lines;
+ * Hugo's TOML between +++ lines, or JSON object), and the Markdown body.
+ */
+function readSource(text: string, report: Report): { source: YamlData; body: string } | undefined {
+  const other = splitOtherFrontMatter(text);
+  if (other?.body !== undefined) return withBody(text, otherFrontMatterData(other), other.body, report);
+  if (other) {
+    report(START, 'error', 'front-matter', other.format === 'toml' ? 'the TOML front matter is never closed: end it with a +++ line' : 'the JSON front matter is never closed: end it with the } that matches its first {');
+    return undefined;
+  }
+  if (!text.startsWith('---')) {
+    report(START, 'error', 'front-matter', 'missing front matter: start the file with a --- line, then title and date');
+    return undefined;
+  }
+  let yaml: YamlData | undefined;
+  let written: string;
+  try {
+    written = splitFrontMatter(text, (source) => {
+      yaml = parseYamlMapping(source);
+      return yaml.data;
+    });
+  } catch (error) {
+    const message = error instanceof FrontMatterRefused ? error.message : `unreadable front matter: ${String(error)}`;
+    report(START, 'error', 'front-matter', message);
+    return undefined;
+  }
+  if (!yaml) {
+    report(START, 'error', 'front-matter', 'front matter must be YAML');
+    return undefined;
+  }
+  return withBody(text, yaml, written, report);
+}
+
+/** The front matter read, with the body as published: every paragraph's direction isolates closed. */
+function withBody(text: string, source: YamlData, written: string, report: Report): { source: YamlData; body: string } {
+  const body = closeIsolatesPerParagraph(written);
+  if (body !== written) report(positionOfIndex(text, Math.max(0, text.length - written.length)), 'warning', 'body', ISOLATES_CLOSED);
+  return { source, body };
 }
 
 /** Whether and when the author means the post to be seen. */
 export interface PublicationIntent {
-  /** `draft: true` or Jekyll's `published: false`: either one hides the post. */
+  /** `draft: true`, Jekyll's `published: false`, a file in Jekyll's `_drafts/`, or a key by which Hugo or Eleventy keeps a page out of lists (`keptOutOfLists`): each one hides the post. */
   readonly hidden: boolean;
   /** The first moment the post may be seen; see `Post.publishAt`. */
   readonly publishAt?: Date;
@@ -169,7 +204,7 @@ type Report = (position: { line: number; column: number }, severity: 'error' | '
  * and Jekyll names. Anything doubtful (two values for one date, an expiry
  * before the post could appear) refuses the post: never show what was hidden.
  */
-function publicationIntent(fm: FrontMatter, config: SiteConfig, source: YamlData, report: Report): PublicationIntent | undefined {
+function publicationIntent(fm: FrontMatter, config: SiteConfig, source: YamlData, report: Report, inDrafts: boolean): PublicationIntent | undefined {
   const { dates, writtenAs, conflicts } = resolveDateAliases(fm);
   for (const { field, alias } of conflicts) {
     report(source.positionOf([alias]), 'error', alias, `${alias} and ${field} give different times; keep one of them, so the post appears when its author means`);
@@ -187,7 +222,7 @@ function publicationIntent(fm: FrontMatter, config: SiteConfig, source: YamlData
     report(source.positionOf([writtenAs.updated]), 'warning', writtenAs.updated, `${writtenAs.updated} is earlier than date; date is used as the update time`);
   }
   return {
-    hidden: fm.draft || fm.published === false,
+    hidden: fm.draft || fm.published === false || inDrafts || keptOutOfLists(fm, source.data.permalink) !== undefined,
     publishAt,
     expires: dates.expires,
     updated: dates.updated && dates.updated > fm.date ? dates.updated : undefined,
@@ -243,15 +278,19 @@ function warnAboutOtherToolsFields(fm: FrontMatter, lang: string, source: YamlDa
   }
   const written = source.data.lang;
   if (written !== undefined && String(written) !== lang) report(source.positionOf(['lang']), 'warning', 'lang', `lang "${String(written)}" is ignored: a post's language is its folder's (posts/${lang}/)`);
-  if (source.data.permalink !== undefined) report(source.positionOf(['permalink']), 'warning', 'permalink', `permalink is ignored: article URLs come from the language's urlPattern and the post's slug; set slug, or canonical for the address of an original published elsewhere`);
+  // Jekyll's and Eleventy's permalink, Hugo's url; Eleventy's `permalink: false` hides the post instead (see keptOutOfLists).
+  for (const field of ['permalink', 'url'] as const) {
+    if (source.data[field] === undefined || source.data[field] === false) continue;
+    report(source.positionOf([field]), 'warning', field, `${field} is ignored: article URLs come from the language's urlPattern and the post's slug; set slug, or canonical for the address of an original published elsewhere`);
+  }
 }
 
 /** Validates one post file. Pure: no disk, no clock. */
 export function parsePost(file: SourceFile, config: SiteConfig): ParsedPost {
   const { frontMatter, diagnostics } = readFrontMatter(file, config);
   if (!frontMatter) return { diagnostics };
-  const { data: fm, intent, yaml: source, body, dates } = frontMatter;
-  const slug = fm.slug ?? fileSlug(file.path);
+  const { data: fm, intent, yaml: source, body, dates, named } = frontMatter;
+  const slug = fm.slug ?? named.slug;
   const categories = (fm.categories ?? []).filter((path) => path.length > 0);
   const url = articleUrl(config, { lang: file.lang, slug, topCategory: categories[0]?.[0], date: fm.date });
   const authored = summaryField(fm);
@@ -262,7 +301,7 @@ export function parsePost(file: SourceFile, config: SiteConfig): ParsedPost {
     sourcePath: file.path,
     lang: file.lang,
     slug,
-    id: fm.id ?? defaultIdOf(config, { lang: file.lang, key: fm.translationKey ?? slug, date: fm.date, url }),
+    id: fm.id ?? defaultIdOf(config, { lang: file.lang, key: fm.translationKey ?? fm.slug ?? named.name, date: fm.date, url }),
     url,
     title: fm.title,
     date: fm.date,
@@ -371,6 +410,8 @@ function reportForbiddenCharacters(text: string, found: readonly ForbiddenCharac
  * closing --- line. Only read for a file that holds a removed character.
  */
 function fieldAt(text: string, index: number): string {
+  const other = splitOtherFrontMatter(text);
+  if (other) return index >= text.length - (other.body ?? '').length ? 'body' : 'front-matter';
   const start = text.indexOf('\n') + 1;
   const closing = /^(---|\.\.\.)[ \t]*$/m.exec(text.slice(start));
   const end = closing ? start + closing.index : text.length;
@@ -406,11 +447,6 @@ function pathAt(node: unknown, offset: number): (string | number)[] {
 function contentHash(title: string, summary: string | undefined, body: string, signatories: readonly Signatory[]): string {
   const read = [title, summary ?? '', body.trim(), ...(signatories.length > 0 ? [signatories] : [])];
   return createHash('sha1').update(JSON.stringify(read)).digest('base64');
-}
-
-function fileSlug(path: string): string {
-  const name = path.split(/[\\/]/).pop() ?? path;
-  return name.replace(/\.(md|markdown)$/i, '');
 }
 
 function uniqueInOrder(values: readonly string[]): string[] {

@@ -1,6 +1,7 @@
 import { isUtf8 } from 'node:buffer';
 import { lstatSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
+import { postNames } from './fileNames.js';
 import type { SourceFile } from './parsePost.js';
 import { sourceFileOf, type FileStamp, type ListedFile, type PostSource } from './source.js';
 
@@ -14,7 +15,8 @@ export const POST_FILE = /\.(md|markdown)$/i;
 
 /**
  * The posts under `<postsDir>/<lang>/**\/*.md`; the language is the first
- * directory under `postsDir`. The directory is listed now (so a missing one
+ * directory under `postsDir`. Hugo's section pages and page-bundle resources
+ * are not posts (see `postNames`). The directory is listed now (so a missing one
  * fails here), each file is stamped when the loader reaches it and read only
  * when the loader asks (see `ListedFile`), and paths in diagnostics are
  * relative to `cwd`.
@@ -29,7 +31,7 @@ export function diskSource(postsDir: string, cwd: string): DiskSource {
     if (!entry.isDirectory() || entry.name.startsWith('.')) continue;
     const lang = entry.name;
     const names = readdirSync(join(postsDir, lang), { recursive: true, encoding: 'utf8' });
-    for (const name of names.filter((n) => POST_FILE.test(n)).sort()) {
+    for (const name of postNames(names.filter((n) => POST_FILE.test(n))).sort()) {
       const absolute = join(postsDir, lang, name);
       listing.push({ path: relative(cwd, absolute) || absolute, absolute, lang });
     }

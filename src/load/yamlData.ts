@@ -138,6 +138,17 @@ function disallowedTags(document: Document, text: string, at: (offset: number) =
 
 type Repaired = (path: readonly (string | number)[], message: string) => void;
 
+/**
+ * Front matter read by another parser (TOML, JSON) made as safe as YAML's:
+ * forbidden characters removed and isolates closed, each change reported
+ * where `positionOf` says it was written.
+ */
+export function cleanData(value: Record<string, unknown>, positionOf: (path: readonly (string | number)[]) => Position): { data: Record<string, unknown>; repairs: YamlProblem[] } {
+  const repairs: YamlProblem[] = [];
+  const data = cleanValue(value, [], repairer(positionOf, repairs)) as Record<string, unknown>;
+  return { data, repairs };
+}
+
 /** `value` without forbidden characters and with its isolates closed, each change of a text reported where it was written. */
 function cleanValue(value: unknown, path: readonly (string | number)[], repaired: Repaired): unknown {
   if (typeof value === 'string') return cleanText(value, path, repaired);

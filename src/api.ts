@@ -9,6 +9,7 @@ import { BuildSetupError, runBuild, type BuildPaths } from './build.js';
 import { DEFAULT_CONFIG_FILE } from './config.js';
 import { formatDiagnostic, type Diagnostic } from './diagnostics.js';
 import { EXIT, type ExitCode } from './exitCodes.js';
+import type { BuildPhase } from './pipeline.js';
 import { acquireLock } from './schedule/lock.js';
 import { planCounts, publicationPlan, type PlanState } from './schedule/plan.js';
 import { writeStatus, type LastBuild, type LastError } from './schedule/status.js';
@@ -34,6 +35,8 @@ export interface BuildOptions {
   readonly cache?: boolean;
   /** Called as posts load: how many so far, and how many there are when known. */
   readonly onLoad?: (done: number, total: number) => void;
+  /** Called as each later phase starts (relate, render, write), with how many posts it concerns; never when the output in place is reused. */
+  readonly onPhase?: (phase: BuildPhase, posts: number) => void;
 }
 
 export interface BuildResult {
@@ -98,7 +101,7 @@ async function buildLocked(options: BuildOptions, paths: BuildPaths, now: Date):
     }).catch(() => undefined);
   let outcome;
   try {
-    outcome = await runBuild(paths, now, { strict: options.strict, allowShrink: options.allowShrink, cache: options.cache, onLoad: options.onLoad });
+    outcome = await runBuild(paths, now, { strict: options.strict, allowShrink: options.allowShrink, cache: options.cache, onLoad: options.onLoad, ...(options.onPhase ? { onPhase: options.onPhase } : {}) });
   } catch (error) {
     const setup = error instanceof BuildSetupError;
     const message = setup ? error.message : `cannot write feeds to ${paths.out}: ${error instanceof Error ? error.message : String(error)}`;

@@ -11,10 +11,10 @@ import { diskSource, type DiskSource } from './load/readPosts.js';
 import { SourceChangedError, type PostSource } from './load/source.js';
 import { staticFolder } from './media/staticFolder.js';
 import type { Post } from './model.js';
-import { planSite, type PlannedOutput, withRenderDiagnostics } from './pipeline.js';
+import { planSite, type PhaseListener, type PlannedOutput, withRenderDiagnostics } from './pipeline.js';
 import { shrinkRefusals, type ShrinkRefusal } from './state/published.js';
 import { manifestPath, openPrevious, recordPublished, stateDirProblem } from './state/store.js';
-import { keptFiles, removeStaleTemporaryFiles, stageOutputs, writeOutputs, type WriteOptions, type WriteReport } from './write/output.js';
+import { intactOutputs, keptFiles, removeStaleTemporaryFiles, stageOutputs, writeOutputs, type WriteOptions, type WriteReport } from './write/output.js';
 
 export interface BuildPaths {
   readonly config: string;
@@ -56,8 +56,13 @@ export interface BuildOutcome {
   readonly failed: boolean;
   /** Languages the build would have emptied or shrunk by lost files; nothing was written. */
   readonly refusals: readonly ShrinkRefusal[];
-  /** Post files whose record came from the load cache: without reading them (`unread`), or read and found the same text (`reread`). */
-  readonly cacheUse: { readonly unread: number; readonly reread: number };
+  /**
+   * Post files whose record came from the load cache: without reading them
+   * (`unread`), or read and found the same text (`reread`); and whether the
+   * output was found made from the same inputs and untouched, so that nothing
+   * was produced (`outputs`).
+   */
+  readonly cacheUse: { readonly unread: number; readonly reread: number; readonly outputs: boolean };
 }
 
 export interface BuildOptions {
@@ -65,6 +70,8 @@ export interface BuildOptions {
   /** Publish even when files vanished from the posts folder in numbers (see shrinkRefusals). */
   readonly allowShrink?: boolean;
   readonly onLoad?: (done: number, total: number) => void;
+  /** See `PlanOptions.onPhase`: not called for a build that reuses the output in place. */
+  readonly onPhase?: PhaseListener;
   /** See `WriteOptions.beforeCommit`. */
   readonly beforeCommit?: () => void;
   /**
@@ -86,9 +93,9 @@ export async function loadConfigFile(path: string): Promise<SiteConfig> {
 }
 
 /** The post files under the posts directory, listed now and read as they are loaded; a missing directory is a setup error. */
-export function openPostsDir(path: string): DiskSource {
+export function openPostsDir(path: string, published?: (path: string) => boolean): DiskSource {
   try {
-    return diskSource(resolve(path), process.cwd());
+    return diskSource(resolve(path), process.cwd(), published);
   } catch (error) {
     throw new BuildSetupError(`cannot read posts directory ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
   }
@@ -139,18 +146,21 @@ export async function prepareBuild(paths: BuildPaths, now: Date, options: Prepar
   await removeStaleTemporaryFiles(paths.state);
   const { previous, problem } = openPrevious(paths.state);
   const cache = openCache(paths.state, config, options.cache !== false);
-  const source = openPostsDir(paths.posts);
-  const result = planSite(source, config, now, { onLoad: (done) => options.onLoad?.(done, source.count), previous, images: staticFolder(config, dirname(resolve(paths.config))), ...(cache.cache ? { cache: cache.cache } : {}) });
+  const source = openPostsDir(paths.posts, (path) => previous.byPath(path) !== undefined);
+  const result = planSite(source, config, now, { onLoad: (done) => options.onLoad?.(done, source.count), ...(options.onPhase ? { onPhase: options.onPhase } : {}), previous, images: staticFolder(config, dirname(resolve(paths.config))), ...(cache.cache ? { cache: cache.cache } : {}) });
   // Stored now rather than after the outputs, so its records are not held while they are produced.
   const cacheWarnings = await cache.save();
   const stateWarnings = [problem, cache.problem].flatMap((message) => (message ? [diagnostic(paths.state, { line: 1, column: 1 }, 'warning', 'state', message)] : []));
   const diagnostics = [...stateWarnings, ...result.diagnostics, ...cacheWarnings];
   const failed = hasErrors(diagnostics);
   const refusals = options.allowShrink ? [] : shrinkRefusals(previous, { listedPaths: result.listedPaths, posts: result.posts }, config.maxShrink);
-  const cacheUse = { unread: cache.cache?.reused.byStamp ?? 0, reread: cache.cache?.reused.byHash ?? 0 };
-  const outcome = { config, diagnostics, posts: result.posts, livePerLanguage: result.livePerLanguage, skippedFiles: result.skippedFiles, failed, refusals, cacheUse };
   const nothingToWrite = refusals.length > 0 || (failed && options.strict === true);
-  if (nothingToWrite) result.close();
+  const manifest = manifestPath(paths.state);
+  // With the cache on, an output made from these very inputs and untouched since is kept as it is: nothing is rendered, related or composed.
+  const reused = cache.enabled && !nothingToWrite ? await intactOutputs(resolve(paths.out), manifest, result.outputsDigest) : undefined;
+  const cacheUse = { unread: cache.cache?.reused.byStamp ?? 0, reread: cache.cache?.reused.byHash ?? 0, outputs: reused !== undefined };
+  const outcome = { config, diagnostics, posts: result.posts, livePerLanguage: result.livePerLanguage, skippedFiles: result.skippedFiles, failed, refusals, cacheUse };
+  if (nothingToWrite || reused) result.close();
   /** Raised before the first file is written (see generateOutputs), so the previous feeds stand. */
   const changedUnderTheBuild = async (error: unknown): Promise<never> => {
     if (error instanceof SourceChangedError) {
@@ -160,9 +170,15 @@ export async function prepareBuild(paths: BuildPaths, now: Date, options: Prepar
     }
     throw error;
   };
-  const writeOptions = { manifestPath: manifestPath(paths.state), beforeCommit: options.beforeCommit };
-  let write = (): Promise<WriteReport> => writeOutputs(resolve(paths.out), result.outputs, writeOptions);
-  if (options.aheadBytes !== undefined && !nothingToWrite) {
+  const writeOptions: WriteOptions = {
+    manifestPath: manifest,
+    beforeCommit: options.beforeCommit,
+    madeFrom: () => ({ digest: result.outputsDigest, diagnostics: result.renderDiagnostics }),
+  };
+  let write = reused
+    ? (): Promise<WriteReport> => Promise.resolve({ written: [], unchanged: [...reused.files], removed: [] })
+    : (): Promise<WriteReport> => writeOutputs(resolve(paths.out), result.outputs, writeOptions);
+  if (options.aheadBytes !== undefined && !nothingToWrite && !reused) {
     const ahead = await writeAhead(paths, result.outputs, writeOptions, options.aheadBytes).catch(changedUnderTheBuild);
     if (!ahead) return undefined;
     write = ahead;
@@ -173,7 +189,7 @@ export async function prepareBuild(paths: BuildPaths, now: Date, options: Prepar
       if (nothingToWrite) return outcome;
       const report = await write().catch(changedUnderTheBuild);
       await recordPublished(paths.state, result.live, now, (post) => readOrUndefined(source, post.sourcePath));
-      const all = withRenderDiagnostics(diagnostics, result.renderDiagnostics);
+      const all = withRenderDiagnostics(diagnostics, reused ? reused.diagnostics : result.renderDiagnostics);
       return { ...outcome, diagnostics: all, failed: hasErrors(all), report };
     },
   };

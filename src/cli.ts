@@ -87,6 +87,10 @@ async function build(options: CommonOptions): Promise<number> {
     onLoad: (done, total) => {
       if (showProgress && total > 500 && done % 100 === 0) process.stderr.write(`\r${t('cli.progress', { done, total })}`);
     },
+    // After loading, a long build says what it is doing rather than sit silent for seconds.
+    onPhase: (phase, posts) => {
+      if (showProgress) process.stderr.write(`\r\u001b[K${t(`cli.phase.${phase}`, { count: posts })}`);
+    },
   });
   if (showProgress) process.stderr.write('\r\u001b[K');
   printDiagnostics(result.diagnostics);

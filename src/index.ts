@@ -10,6 +10,7 @@
  * and exit codes; the CLI prints what it returns.
  */
 export { build, type BuildOptions, type BuildResult } from './api.js';
+export type { BuildPhase } from './pipeline.js';
 export { formatDiagnostic, type Diagnostic, type Severity } from './diagnostics.js';
 export { EXIT, type ExitCode } from './exitCodes.js';
 export { packageVersion as version } from './version.js';

@@ -88,8 +88,14 @@ export const INDEX_FILE = 'index.html';
 /** How many of a language's newest articles the index page lists. */
 const LATEST_ON_INDEX = 10;
 
+/** What a build does after loading, in order: rank related articles, render full texts, compose and write the feeds. */
+export type BuildPhase = 'relate' | 'render' | 'write';
+export type PhaseListener = (phase: BuildPhase, posts: number) => void;
+
 export interface PlanOptions {
   readonly onLoad?: (done: number) => void;
+  /** Called as the outputs are produced, once per phase after loading, with how many posts it concerns: for a progress line. */
+  readonly onPhase?: PhaseListener;
   /** What the last build published: a broken file's published version stays. */
   readonly previous?: Previous;
   /** The records of earlier builds (see `load/cache.ts`). */
@@ -110,6 +116,13 @@ export interface SitePlan extends Omit<BuildResult, 'outputs'> {
   threadsStarted(): number;
   /** The posts this plan publishes. */
   readonly live: readonly Post[];
+  /**
+   * A digest of everything the outputs are made from: the code, the config,
+   * every live post (its text by hash, its dates, id, URL, image facts) and
+   * the resolved pins. Two plans with the same digest produce the same bytes,
+   * so a build whose output was made from it and is untouched writes nothing.
+   */
+  readonly outputsDigest: string;
   /** Every post file the source listed, valid or not. */
   readonly listedPaths: ReadonlySet<string>;
   /**
@@ -130,7 +143,7 @@ export interface SitePlan extends Omit<BuildResult, 'outputs'> {
  * diagnostics at once and feed files on demand out. No disk, no real clock.
  */
 export function planSite(source: PostSource, config: SiteConfig, now: Date, options: PlanOptions = {}): SitePlan {
-  const { onLoad, previous = NOTHING_PUBLISHED, cache } = options;
+  const { onLoad, onPhase = () => undefined, previous = NOTHING_PUBLISHED, cache } = options;
   const pool = new WorkPool({ limits: config.limits, config, ...(options.threads === undefined ? {} : { threads: options.threads }) });
   const terms = new TermIndex();
   let loaded: LoadResult;
@@ -154,17 +167,26 @@ export function planSite(source: PostSource, config: SiteConfig, now: Date, opti
   const skipped = new Set([...loaded.skippedFiles, ...diagnostics.map((d) => d.file)]);
   const renderDiagnostics: Diagnostic[] = [];
   return {
-    outputs: { [Symbol.iterator]: () => generateOutputs(live, config, { bodyOf: bodyReader(source, previous.textOf), siteImages: siteImages.images }, { terms, pins: loaded.pins }, pool, renderDiagnostics) },
+    outputs: { [Symbol.iterator]: () => generateOutputs(live, config, { bodyOf: bodyReader(source, previous.textOf), siteImages: siteImages.images, onPhase }, { terms, pins: loaded.pins }, pool, renderDiagnostics) },
     close: () => pool.close(),
     threadsStarted: () => pool.threadsStarted,
     renderDiagnostics,
     live,
+    outputsDigest: outputsDigestOf(live, config, siteImages.images, loaded.pins),
     listedPaths: loaded.listedPaths,
     diagnostics: allDiagnostics,
     posts,
     livePerLanguage,
     skippedFiles: [...skipped].sort(),
   };
+}
+
+/** See `SitePlan.outputsDigest`: the inputs of `generateOutputs`, in an order that does not depend on the file listing. */
+function outputsDigestOf(live: readonly Post[], config: SiteConfig, siteImages: SiteImages, pins: ReadonlyMap<string, readonly string[]>): string {
+  const hash = createHash('sha256').update(codeFingerprint()).update('\0').update(JSON.stringify(config)).update('\0').update(JSON.stringify(siteImages));
+  for (const post of [...live].sort((a, b) => (a.sourcePath < b.sourcePath ? -1 : a.sourcePath > b.sourcePath ? 1 : 0))) hash.update('\0').update(JSON.stringify(post));
+  hash.update('\0').update(JSON.stringify([...pins].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))));
+  return hash.digest('base64url');
 }
 
 /**
@@ -205,7 +227,14 @@ export function withRenderDiagnostics(diagnostics: readonly Diagnostic[], render
  * the first file is handed out, so a post file that changed mid-build stops
  * the build before anything is written.
  */
-function* generateOutputs(live: readonly Post[], config: SiteConfig, { bodyOf, siteImages }: { bodyOf: BodyOf; siteImages: SiteImages }, relateInputs: RelateInputs, pool: WorkPool, problems: Diagnostic[]): Generator<PlannedOutput> {
+function* generateOutputs(
+  live: readonly Post[],
+  config: SiteConfig,
+  { bodyOf, siteImages, onPhase }: { bodyOf: BodyOf; siteImages: SiteImages; onPhase: PhaseListener },
+  relateInputs: RelateInputs,
+  pool: WorkPool,
+  problems: Diagnostic[],
+): Generator<PlannedOutput> {
   const plans = planFeeds(live, config);
   const fullText = [...new Set(plans.filter((plan) => plan.fullContent).flatMap((plan) => plan.posts))];
   // Started now when loading started none, the threads load their modules while the related lists are computed.
@@ -213,12 +242,15 @@ function* generateOutputs(live: readonly Post[], config: SiteConfig, { bodyOf, s
   let render: Renderer;
   let relatedness: Relatedness;
   try {
+    onPhase('relate', live.length);
     relatedness = relateLivePosts(live, config, { ...relateInputs, helpers: pool });
+    onPhase('render', fullText.length);
     render = fullTextRenderer(fullText, pool, config, bodyOf, problems);
   } finally {
     pool.close();
   }
 
+  onPhase('write', live.length);
   const listings: FeedListing[] = [];
   const latest = new Map<string, LatestArticle[]>();
   for (const document of composeFeeds(plans, config, render, relatedness, siteImages)) {

@@ -337,3 +337,22 @@ describe('the state directory', () => {
     expect((await runCli(['build'], site)).stderr).not.toContain('published.json');
   });
 });
+
+describe('a published article that a page bundle now surrounds', () => {
+  it('stays published: a folder that gains an index.md (a Hugo leaf bundle) does not turn its published posts into resources', async () => {
+    const site = await siteOnDisk({
+      ...threePosts,
+      'en/reports/water.md': post('title: Water report\ndate: 2026-01-04T00:00:00Z'),
+      'en/reports/note.md': post('title: Note on the report\ndate: 2026-01-05T00:00:00Z'),
+    });
+    expect((await runCli(['build'], site)).code).toBe(0);
+    expect(await titles(site)).toContain('Water report');
+    await writeFile(join(site, 'posts/en/reports/index.md'), post('title: Reports\ndate: 2026-01-06T00:00:00Z'));
+    await writeFile(join(site, 'posts/en/reports/new-resource.md'), post('title: Never published\ndate: 2026-01-07T00:00:00Z'));
+    expect((await runCli(['build'], site)).code).toBe(0);
+    const now = await titles(site);
+    expect(now).toEqual(expect.arrayContaining(['Water report', 'Note on the report', 'Reports']));
+    // A file that was never published is the bundle's resource, as Hugo reads it.
+    expect(now).not.toContain('Never published');
+  });
+});

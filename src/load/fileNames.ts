@@ -51,15 +51,18 @@ export function inDraftsFolder(path: string): boolean {
 /**
  * The names (relative to a language's folder) that are posts: not a
  * section's `_index.md`, and not a file inside a leaf bundle other than its
- * `index.md`, since Hugo reads those as the bundle's resources.
+ * `index.md`, since Hugo reads those as the bundle's resources. A name that
+ * `published` says an earlier build published stays a post whatever its
+ * place: reading folders as Hugo does must not withdraw an article.
  */
-export function postNames(names: readonly string[]): string[] {
+export function postNames(names: readonly string[], published: (name: string) => boolean = () => false): string[] {
   const bundles = new Set<string>();
   for (const name of names) {
     const segments = name.split(/[\\/]/);
     if (segments.length > 1 && BUNDLE_INDEX.test(segments.at(-1) ?? '')) bundles.add(segments.slice(0, -1).join('/'));
   }
   return names.filter((name) => {
+    if (published(name)) return true;
     const segments = name.split(/[\\/]/);
     const file = segments.at(-1) ?? name;
     if (BRANCH_INDEX.test(file)) return false;

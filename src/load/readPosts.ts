@@ -19,21 +19,25 @@ export const POST_FILE = /\.(md|markdown)$/i;
  * are not posts (see `postNames`). The directory is listed now (so a missing one
  * fails here), each file is stamped when the loader reaches it and read only
  * when the loader asks (see `ListedFile`), and paths in diagnostics are
- * relative to `cwd`.
+ * relative to `cwd`. A file an earlier build published (`published`, by that
+ * path) is listed wherever it sits.
  *
  * Reads are synchronous on purpose: tens of thousands of small files read in
  * a fraction of the time of one awaited read each, and the build that
  * consumes them is synchronous anyway.
  */
-export function diskSource(postsDir: string, cwd: string): DiskSource {
+export function diskSource(postsDir: string, cwd: string, published: (path: string) => boolean = () => false): DiskSource {
   const listing: { path: string; absolute: string; lang: string }[] = [];
   for (const entry of readdirSync(postsDir, { withFileTypes: true })) {
     if (!entry.isDirectory() || entry.name.startsWith('.')) continue;
     const lang = entry.name;
     const names = readdirSync(join(postsDir, lang), { recursive: true, encoding: 'utf8' });
-    for (const name of postNames(names.filter((n) => POST_FILE.test(n))).sort()) {
+    const pathOf = (name: string): string => {
       const absolute = join(postsDir, lang, name);
-      listing.push({ path: relative(cwd, absolute) || absolute, absolute, lang });
+      return relative(cwd, absolute) || absolute;
+    };
+    for (const name of postNames(names.filter((n) => POST_FILE.test(n)), (name) => published(pathOf(name))).sort()) {
+      listing.push({ path: pathOf(name), absolute: join(postsDir, lang, name), lang });
     }
   }
   const absoluteOf = new Map(listing.map((file) => [file.path, file.absolute]));

@@ -14,7 +14,7 @@ import { FEED_FORMATS, FEED_PAGE_FILE } from '../feeds/formats.js';
 import { formatDate, languageName, type Translate } from '../i18n/index.js';
 import { escapeHtml } from '../text.js';
 import { feedLinkTitle, type FeedListing } from './listing.js';
-import { addressRow, COPY_SCRIPT, PAGE_CSS } from './page.js';
+import { addressRow, renderPage } from './page.js';
 
 /** One item: its title linked to the article, its date in the site's time zone, categories, image, summary and translations. */
 function itemOf(t: Translate, entry: FeedEntry, index: number, document: FeedDocument, config: SiteConfig): string {
@@ -70,44 +70,34 @@ export function renderFeedPage(document: FeedDocument, config: SiteConfig): stri
   );
   const items = document.entries.map((entry, index) => itemOf(t, entry, index, document, config));
   const rights = document.rights ? `<p>${escapeHtml(document.rights)}${document.licenseUrl ? ` <a rel="license" href="${escapeHtml(document.licenseUrl)}">${escapeHtml(document.licenseUrl)}</a>` : ''}</p>` : '';
-  return [
-    '<!DOCTYPE html>',
-    `<html lang="${escapeHtml(document.lang)}" dir="${document.direction}">`,
-    '<head>',
-    '<meta charset="utf-8">',
-    '<meta name="viewport" content="width=device-width, initial-scale=1">',
-    `<title>${escapeHtml(document.title)}</title>`,
-    document.description === '' ? '' : `<meta name="description" content="${escapeHtml(document.description)}">`,
-    `<meta name="generator" content="${escapeHtml(config.generator)}">`,
-    '<link rel="icon" href="data:,">',
-    ...discovery,
-    `<style>${PAGE_CSS}</style>`,
-    '</head>',
-    '<body class="feed-page">',
-    '<header>',
-    `<p class="badge">${escapeHtml(t('page.feed.badge'))}</p>`,
-    `<h1>${escapeHtml(document.title)}</h1>`,
-    document.description === '' ? '' : `<p>${escapeHtml(document.description)}</p>`,
-    `<p><a href="${escapeHtml(document.homeUrl)}">${escapeHtml(t('page.feed.visitSite'))}</a> <span aria-hidden="true">·</span> <a href="${toRoot}index.html">${escapeHtml(t('page.view.allFeeds'))}</a></p>`,
-    '</header>',
-    '<main>',
-    '<section aria-labelledby="subscribe">',
-    `<h2 id="subscribe">${escapeHtml(t('page.feed.subscribe'))}</h2>`,
-    `<p>${escapeHtml(t('page.view.intro'))}</p>`,
-    `<p>${escapeHtml(t('page.feed.howTo'))}</p>`,
-    `<ul class="formats">${rows.join('')}</ul>`,
-    `<p class="copy-status" role="status" data-copied="${escapeHtml(t('page.index.copied'))}" data-failed="${escapeHtml(t('page.index.copyFailed'))}"></p>`,
-    '</section>',
-    `<h2>${escapeHtml(t('page.feed.latest'))}</h2>`,
-    items.length === 0 ? `<p>${escapeHtml(t('page.feed.empty'))}</p>` : `<ol class="items">\n${items.join('\n')}\n</ol>`,
-    document.archive?.older ? `<p>${escapeHtml(t('page.view.older'))}</p>` : '',
-    '</main>',
-    rights === '' ? '' : `<footer>${rights}</footer>`,
-    `<script>${COPY_SCRIPT}</script>`,
-    '</body>',
-    '</html>',
-  ]
-    .filter((line) => line !== '')
-    .join('\n')
-    .concat('\n');
+  return renderPage({
+    lang: document.lang,
+    direction: document.direction,
+    title: document.title,
+    description: document.description,
+    generator: config.generator,
+    head: discovery,
+    bodyClass: 'feed-page',
+    body: [
+      '<header>',
+      `<p class="badge">${escapeHtml(t('page.feed.badge'))}</p>`,
+      `<h1>${escapeHtml(document.title)}</h1>`,
+      document.description === '' ? '' : `<p>${escapeHtml(document.description)}</p>`,
+      `<p><a href="${escapeHtml(document.homeUrl)}">${escapeHtml(t('page.feed.visitSite'))}</a> <span aria-hidden="true">·</span> <a href="${toRoot}index.html">${escapeHtml(t('page.view.allFeeds'))}</a></p>`,
+      '</header>',
+      '<main>',
+      '<section aria-labelledby="subscribe">',
+      `<h2 id="subscribe">${escapeHtml(t('page.feed.subscribe'))}</h2>`,
+      `<p>${escapeHtml(t('page.view.intro'))}</p>`,
+      `<p>${escapeHtml(t('page.feed.howTo'))}</p>`,
+      `<ul class="formats">${rows.join('')}</ul>`,
+      `<p class="copy-status" role="status" data-copied="${escapeHtml(t('page.index.copied'))}" data-failed="${escapeHtml(t('page.index.copyFailed'))}"></p>`,
+      '</section>',
+      `<h2>${escapeHtml(t('page.feed.latest'))}</h2>`,
+      items.length === 0 ? `<p>${escapeHtml(t('page.feed.empty'))}</p>` : `<ol class="items">\n${items.join('\n')}\n</ol>`,
+      document.archive?.older ? `<p>${escapeHtml(t('page.view.older'))}</p>` : '',
+      '</main>',
+      rights === '' ? '' : `<footer>${rights}</footer>`,
+    ],
+  });
 }

@@ -14,7 +14,7 @@ import { FEED_FORMATS } from '../feeds/formats.js';
 import { formatDate, languageName, type Translate } from '../i18n/index.js';
 import { escapeHtml } from '../text.js';
 import { feedLinkTitle, type FeedListing, type FeedScope, type LatestArticle } from './listing.js';
-import { addressRow, COPY_SCRIPT, PAGE_CSS } from './page.js';
+import { addressRow, renderPage } from './page.js';
 
 /** One feed (a language and a scope) in its formats, in FEED_FORMATS order. */
 interface FeedEntry {
@@ -211,31 +211,20 @@ export function renderIndexPage(listings: readonly FeedListing[], config: SiteCo
   const navigation = languages.map(
     (feeds) => `<li><a href="#feeds-${anchorOf(feeds.lang)}" lang="${escapeHtml(feeds.lang)}" dir="${feeds.direction}">${escapeHtml(languageName(feeds.lang))}</a></li>`,
   );
-  return [
-    '<!DOCTYPE html>',
-    `<html lang="${escapeHtml(pageLang)}" dir="${pageDirection}">`,
-    '<head>',
-    '<meta charset="utf-8">',
-    '<meta name="viewport" content="width=device-width, initial-scale=1">',
-    `<title>${escapeHtml(titles.join(' · '))}</title>`,
-    `<meta name="generator" content="${escapeHtml(config.generator)}">`,
-    '<link rel="icon" href="data:,">',
-    ...discovery,
-    `<style>${PAGE_CSS}</style>`,
-    '</head>',
-    '<body>',
-    '<header>',
-    `<h1>${headings.join(' <span aria-hidden="true">·</span> ')}</h1>`,
-    languages.length > 1 ? `<nav class="languages"><ul>${navigation.join('')}</ul></nav>` : '',
-    '</header>',
-    '<main>',
-    ...languages.map((feeds) => renderLanguage(feeds, config, latest.get(feeds.lang) ?? [])),
-    '</main>',
-    `<script>${COPY_SCRIPT}</script>`,
-    '</body>',
-    '</html>',
-  ]
-    .filter((line) => line !== '')
-    .join('\n')
-    .concat('\n');
+  return renderPage({
+    lang: pageLang,
+    direction: pageDirection,
+    title: titles.join(' · '),
+    generator: config.generator,
+    head: discovery,
+    body: [
+      '<header>',
+      `<h1>${headings.join(' <span aria-hidden="true">·</span> ')}</h1>`,
+      languages.length > 1 ? `<nav class="languages"><ul>${navigation.join('')}</ul></nav>` : '',
+      '</header>',
+      '<main>',
+      ...languages.map((feeds) => renderLanguage(feeds, config, latest.get(feeds.lang) ?? [])),
+      '</main>',
+    ],
+  });
 }

@@ -88,3 +88,42 @@ export function addressRow(t: Translate, listing: FeedListing, id: string, href:
     '</li>',
   ].join('');
 }
+
+export interface PageParts {
+  readonly lang: string;
+  readonly direction: 'ltr' | 'rtl';
+  readonly title: string;
+  readonly description?: string;
+  readonly generator: string;
+  /** Elements of the head after the fixed ones, such as the feeds' `<link rel="alternate">`. */
+  readonly head: readonly string[];
+  readonly bodyClass?: string;
+  /** The body's lines, before the Copy script; empty lines are left out. */
+  readonly body: readonly string[];
+}
+
+/** A whole page: the head every generated page has, the body, the Copy script. */
+export function renderPage(parts: PageParts): string {
+  return [
+    '<!DOCTYPE html>',
+    `<html lang="${escapeHtml(parts.lang)}" dir="${parts.direction}">`,
+    '<head>',
+    '<meta charset="utf-8">',
+    '<meta name="viewport" content="width=device-width, initial-scale=1">',
+    `<title>${escapeHtml(parts.title)}</title>`,
+    parts.description ? `<meta name="description" content="${escapeHtml(parts.description)}">` : '',
+    `<meta name="generator" content="${escapeHtml(parts.generator)}">`,
+    '<link rel="icon" href="data:,">',
+    ...parts.head,
+    `<style>${PAGE_CSS}</style>`,
+    '</head>',
+    parts.bodyClass ? `<body class="${parts.bodyClass}">` : '<body>',
+    ...parts.body,
+    `<script>${COPY_SCRIPT}</script>`,
+    '</body>',
+    '</html>',
+  ]
+    .filter((line) => line !== '')
+    .join('\n')
+    .concat('\n');
+}

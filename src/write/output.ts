@@ -3,6 +3,8 @@ import { createReadStream } from 'node:fs';
 import type { Stats } from 'node:fs';
 import { lstat, mkdir, open, readdir, readFile, realpath, rename, rm, rmdir, stat, utimes, type FileHandle } from 'node:fs/promises';
 import { dirname, join, sep } from 'node:path';
+import { z } from 'zod';
+import type { Diagnostic } from '../diagnostics.js';
 import type { OutputFile, PlannedOutput } from '../pipeline.js';
 import { isTemporaryFile, temporaryNameFor } from './temporary.js';
 
@@ -46,7 +48,27 @@ export interface WriteOptions {
    * output are made only at the commit.
    */
   readonly stagingDir?: string;
+  /**
+   * What the whole output was made from, asked once every file is in place
+   * and kept in the manifest with the files' records: a later build made
+   * from the same inputs finds the output as it left it and writes nothing
+   * (see `intactOutputs`).
+   */
+  readonly madeFrom?: () => MadeFrom;
 }
+
+/** The digest of every input a build's output depends on, and the problems met while producing it, to be told again when it is reused. */
+export interface MadeFrom {
+  readonly digest: string;
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+const MadeFromSchema = z.object({
+  digest: z.string().min(1),
+  diagnostics: z.array(
+    z.object({ file: z.string(), line: z.number(), column: z.number(), severity: z.enum(['error', 'warning']), message: z.string(), field: z.string() }).strict(),
+  ),
+});
 
 /** Files staged and checked, waiting to be put in place. */
 export interface StagedOutputs {
@@ -88,6 +110,8 @@ interface Manifest {
   readonly records: Readonly<Record<string, FileRecord>>;
   /** The manifest file's own modification time: a file changed no earlier than this may have changed unseen. */
   readonly mtimeMs: number;
+  /** Written only once every file of a build is in place: a build cut short leaves a manifest without it. */
+  readonly madeFrom?: MadeFrom;
 }
 
 const NO_MANIFEST: Manifest = { files: [], records: {}, mtimeMs: 0 };
@@ -178,7 +202,7 @@ export async function stageOutputs(outDir: string, files: Iterable<PlannedOutput
       const written = await commit(staged, io);
       const plannedSet = new Set(planned);
       const removed = await removeFiles(outDir, manifest.files.filter((path) => !plannedSet.has(path)));
-      if (options.manifestPath) await writeManifest(options.manifestPath, planned, { ...records, ...(await recordsOf(staged)) });
+      if (options.manifestPath) await writeManifest(options.manifestPath, planned, { ...records, ...(await recordsOf(staged)) }, options.madeFrom?.());
       return { written, unchanged, removed };
     },
   };
@@ -224,6 +248,23 @@ export async function keptFiles(outDir: string, manifestPath: string): Promise<(
     const existing = await stat(join(outDir, output.path)).catch(() => undefined);
     return trustedRecord(manifest, output.path, existing)?.fingerprint === output.fingerprint;
   };
+}
+
+/**
+ * The output's files, when the last build that wrote them was made from
+ * `digest` and every file is still exactly as it left it (same size,
+ * modification time and inode, as `keptFiles` judges): a build from the same
+ * inputs would write the same bytes, so it need produce nothing. Undefined
+ * otherwise, including after a build cut short.
+ */
+export async function intactOutputs(outDir: string, manifestPath: string, digest: string): Promise<{ files: readonly string[]; diagnostics: readonly Diagnostic[] } | undefined> {
+  const manifest = await readManifest(manifestPath);
+  if (manifest.madeFrom?.digest !== digest) return undefined;
+  for (const path of manifest.files) {
+    const existing = await stat(join(outDir, path)).catch(() => undefined);
+    if (!trustedRecord(manifest, path, existing)) return undefined;
+  }
+  return { files: manifest.files, diagnostics: manifest.madeFrom.diagnostics };
 }
 
 /** A file of the output could not be written; the old output is untouched. */
@@ -345,9 +386,10 @@ async function digestOf(path: string, hash: Hash): Promise<string> {
 async function readManifest(path: string): Promise<Manifest> {
   try {
     const [text, info] = await Promise.all([readFile(path, 'utf8'), stat(path)]);
-    const value = JSON.parse(text) as { files?: unknown; records?: unknown };
+    const value = JSON.parse(text) as { files?: unknown; records?: unknown; madeFrom?: unknown };
     const files = Array.isArray(value.files) ? value.files.filter((file): file is string => typeof file === 'string' && isSafeRelative(file)) : [];
-    return { files, records: validRecords(value.records, new Set(files)), mtimeMs: info.mtimeMs };
+    const madeFrom = MadeFromSchema.safeParse(value.madeFrom);
+    return { files, records: validRecords(value.records, new Set(files)), mtimeMs: info.mtimeMs, ...(madeFrom.success ? { madeFrom: madeFrom.data } : {}) };
   } catch {
     return NO_MANIFEST;
   }
@@ -370,12 +412,12 @@ function isSafeRelative(path: string): boolean {
   return path.length > 0 && !path.startsWith('/') && !path.split(/[\\/]/).some((part) => part === '..' || part === '');
 }
 
-async function writeManifest(path: string, files: readonly string[], records: Readonly<Record<string, FileRecord>>): Promise<void> {
+async function writeManifest(path: string, files: readonly string[], records: Readonly<Record<string, FileRecord>>, madeFrom?: MadeFrom): Promise<void> {
   const sorted = [...files].sort();
   const kept = Object.fromEntries(sorted.flatMap((file) => (records[file] ? [[file, records[file]]] : [])));
   // The moment makes every manifest new bytes, so it is always written again: its own modification time
   // is what tells a file recorded now from one changed later within the clock's granularity.
-  const content = `${JSON.stringify({ written: new Date().toISOString(), files: sorted, records: kept }, null, 1)}\n`;
+  const content = `${JSON.stringify({ written: new Date().toISOString(), files: sorted, records: kept, ...(madeFrom ? { madeFrom } : {}) }, null, 1)}\n`;
   await writeOutputs(dirname(path), [{ path: path.slice(dirname(path).length + 1), content }]);
 }
 

@@ -1,0 +1,115 @@
+/**
+ * A build made from exactly the inputs of the output in place, which nobody
+ * touched since, produces nothing: no post is related, rendered or composed,
+ * no file is written. Any change to what the feeds are made from, to the
+ * output itself, or a build cut short, builds again, and the result equals a
+ * clean build byte for byte.
+ */
+import { cp, readFile, rm, utimes, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runBuild, type BuildOutcome } from '../src/build.js';
+import { post, siteOnDisk, snapshot } from './support/site.js';
+
+const NOW = new Date('2026-11-01T00:00:00Z');
+
+const POSTS: Record<string, string> = {
+  'en/report.md': post('title: Annual report\ndate: 2026-03-01T09:00:00Z\ncategories: [Reports]\ntranslationKey: report', 'The annual report of the centre on detention.\n'),
+  'ar/report.md': post('title: التقرير السنوي\ndate: 2026-03-01T09:00:00Z\ncategories: [تقارير]\ntranslationKey: report', 'التقرير السنوي للمركز عن الاحتجاز.\n'),
+  'en/statement.md': post('title: Statement on the trial\ndate: 2026-04-01T09:00:00Z\ncategories: [Statements]\ntags: [trials]', 'The centre calls for a fair trial.\n'),
+  'en/embargoed.md': post('title: Embargoed report\ndate: 2026-05-01T09:00:00Z\npublishAt: 2026-11-01T12:00:00Z\ncategories: [Reports]'),
+};
+
+function build(dir: string, now = NOW, options: { cache?: boolean; out?: string; state?: string; beforeCommit?: () => void } = {}): Promise<BuildOutcome> {
+  const paths = { config: join(dir, 'nashra.config.yaml'), posts: join(dir, 'posts'), out: join(dir, options.out ?? 'feeds'), state: join(dir, options.state ?? '.nashra') };
+  return runBuild(paths, now, { cache: options.cache ?? true, allowShrink: true, ...(options.beforeCommit ? { beforeCommit: options.beforeCommit } : {}) });
+}
+
+/** The same posts and config built cold in an output of its own, from a copy of what was published (which keeps ids across a rename). */
+async function cleanBuildOf(dir: string, now = NOW): Promise<Record<string, string>> {
+  await cp(join(dir, '.nashra'), join(dir, 'clean-state'), { recursive: true });
+  await build(dir, now, { cache: false, out: 'clean-feeds', state: 'clean-state' });
+  const files = await snapshot(join(dir, 'clean-feeds'));
+  await rm(join(dir, 'clean-feeds'), { recursive: true });
+  await rm(join(dir, 'clean-state'), { recursive: true });
+  return files;
+}
+
+describe('a build from the inputs of the output in place', () => {
+  it('produces nothing and keeps every file as it is', async () => {
+    const dir = await siteOnDisk(POSTS);
+    const first = await build(dir);
+    expect(first.cacheUse.outputs).toBe(false);
+    const before = await snapshot(join(dir, 'feeds'));
+    const again = await build(dir);
+    expect(again.cacheUse.outputs).toBe(true);
+    expect(again.report?.written).toEqual([]);
+    expect(again.report?.unchanged).toHaveLength(Object.keys(before).length);
+    expect(await snapshot(join(dir, 'feeds'))).toEqual(before);
+    expect(again.diagnostics).toEqual(first.diagnostics);
+  });
+
+  it('is a cold build with --no-cache', async () => {
+    const dir = await siteOnDisk(POSTS);
+    await build(dir);
+    expect((await build(dir, NOW, { cache: false })).cacheUse.outputs).toBe(false);
+  });
+
+  it('tells again the problems met while rendering the output it keeps', async () => {
+    const deep = `${'<div>'.repeat(400)}deep${'</div>'.repeat(400)}\n`;
+    const dir = await siteOnDisk({ ...POSTS, 'en/deep.md': post('title: Deep\ndate: 2026-06-01T09:00:00Z', deep) });
+    const first = await build(dir);
+    const fromRendering = first.diagnostics.filter((d) => d.file.endsWith('deep.md') && d.field === 'body');
+    expect(fromRendering.length).toBeGreaterThan(0);
+    const again = await build(dir);
+    expect(again.cacheUse.outputs).toBe(true);
+    expect(again.diagnostics).toEqual(first.diagnostics);
+    expect(again.failed).toBe(first.failed);
+  });
+});
+
+describe('anything the output depends on, changed, builds it again as a clean build would', () => {
+  const changes: [string, (dir: string) => Promise<void>, Date?][] = [
+    ['a body edited', (dir) => writeFile(join(dir, 'posts/en/statement.md'), post('title: Statement on the trial\ndate: 2026-04-01T09:00:00Z\ncategories: [Statements]\ntags: [trials]', 'The centre calls for a fair and public trial.\n'))],
+    ['front matter edited', (dir) => writeFile(join(dir, 'posts/en/statement.md'), post('title: Statement on the appeal\ndate: 2026-04-01T09:00:00Z\ncategories: [News]\ntags: [trials]', 'The centre calls for a fair trial.\n'))],
+    ['a post added', (dir) => writeFile(join(dir, 'posts/en/new.md'), post('title: A new note\ndate: 2026-06-01T09:00:00Z'))],
+    ['a post deleted', (dir) => rm(join(dir, 'posts/en/statement.md'))],
+    ['a post renamed', async (dir) => {
+      const text = await readFile(join(dir, 'posts/en/statement.md'), 'utf8');
+      await rm(join(dir, 'posts/en/statement.md'));
+      await writeFile(join(dir, 'posts/en/trial-statement.md'), text);
+    }],
+    ['a config value changed', async (dir) => {
+      const config = JSON.parse(await readFile(join(dir, 'nashra.config.yaml'), 'utf8')) as Record<string, unknown>;
+      await writeFile(join(dir, 'nashra.config.yaml'), JSON.stringify({ ...config, feeds: { limit: 1 } }));
+    }],
+    ['the clock past an embargo', () => Promise.resolve(), new Date('2026-11-01T12:00:00Z')],
+    ['an output file edited by hand', (dir) => writeFile(join(dir, 'feeds/en/rss.xml'), 'tampered')],
+    ['an output file deleted', (dir) => rm(join(dir, 'feeds/en/atom.xml'))],
+    ['an output file touched with its bytes unchanged', (dir) => utimes(join(dir, 'feeds/en/feed.json'), new Date(), new Date('2030-01-01T00:00:00Z'))],
+  ];
+
+  it.each(changes)('%s', async (_name, change, later) => {
+    const dir = await siteOnDisk(POSTS);
+    await build(dir);
+    await change(dir);
+    const rebuilt = await build(dir, later ?? NOW);
+    expect(rebuilt.cacheUse.outputs).toBe(false);
+    expect(await snapshot(join(dir, 'feeds'))).toEqual(await cleanBuildOf(dir, later ?? NOW));
+  });
+});
+
+describe('a build cut short', () => {
+  it('is never mistaken for the output of its inputs: a build from the earlier inputs writes the earlier output again', async () => {
+    const dir = await siteOnDisk(POSTS);
+    await build(dir);
+    const original = await snapshot(join(dir, 'feeds'));
+    await writeFile(join(dir, 'posts/en/statement.md'), post('title: Statement, corrected\ndate: 2026-04-01T09:00:00Z\ncategories: [Statements]', 'Corrected.\n'));
+    // Killed once every file is staged: the manifest already names them, without what they were made from.
+    await expect(build(dir, NOW, { beforeCommit: () => { throw new Error('killed'); } })).rejects.toThrow('killed');
+    await writeFile(join(dir, 'posts/en/statement.md'), POSTS['en/statement.md'] ?? '');
+    const again = await build(dir);
+    expect(again.cacheUse.outputs).toBe(false);
+    expect(await snapshot(join(dir, 'feeds'))).toEqual(original);
+  });
+});

@@ -188,7 +188,7 @@ export async function prepareBuild(paths: BuildPaths, now: Date, options: Prepar
     commit: async () => {
       if (nothingToWrite) return outcome;
       const report = await write().catch(changedUnderTheBuild);
-      await recordPublished(paths.state, result.live, now, (post) => readOrUndefined(source, post.sourcePath));
+      await recordPublished(paths.state, result.live, now, (post) => readOrUndefined(source, post.sourcePath), result.changes);
       const all = withRenderDiagnostics(diagnostics, reused ? reused.diagnostics : result.renderDiagnostics);
       return { ...outcome, diagnostics: all, failed: hasErrors(all), report };
     },

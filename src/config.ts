@@ -105,6 +105,13 @@ const FeedSettings = z
      */
     setUpdatedOnCorrection: z.boolean().default(false),
     /**
+     * How many days an expired, withdrawn or deleted article stays announced
+     * as deleted (an RFC 6721 tombstone in the Atom feeds it was in, an entry
+     * in the JSON Feed's `_nashra.deleted`), and how many days of additions,
+     * updates and deletions `<lang>/changes.json` lists. 0 keeps none.
+     */
+    tombstoneDays: z.number().int().min(0).max(3660).default(30),
+    /**
      * For a site that upgrades from a nashra whose default item id was the
      * article URL: articles dated before this moment keep their URL as their
      * default id even when the state directory is lost (with it, every

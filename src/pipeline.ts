@@ -4,6 +4,7 @@ import { diagnostic, hasErrors, sortDiagnostics, type Diagnostic } from './diagn
 import { composeFeeds, type Renderer } from './feeds/compose.js';
 import { schemaFiles } from './feeds/extensionSchemas.js';
 import { relatedFiles, RELATED_WHOLE_FILE, renderRelatedWholeFile } from './feeds/relatedIndex.js';
+import { CHANGES_FILE, renderChanges } from './feeds/changes.js';
 import type { FeedDocument } from './feeds/document.js';
 import { renderAtom, renderJsonFeed, renderRss } from './feeds/feedAdapter.js';
 import { FEED_FORMATS, FEED_PAGE_FILE, STYLESHEET_FILE, type FeedFormatName } from './feeds/formats.js';
@@ -20,6 +21,7 @@ import { renderOnPool } from './render/bounded.js';
 import { renderFailureReason } from './render/failure.js';
 import { relateLivePosts, TermIndex, type Relatedness, type RelateInputs } from './relate/index.js';
 import { isLive } from './schedule/embargo.js';
+import { nextChanges, tombstones, type Change } from './state/changes.js';
 import { dateCorrections } from './state/corrections.js';
 import { NOTHING_PUBLISHED, type Previous } from './state/published.js';
 import { feedListings, renderFeedPage } from './site/feedPage.js';
@@ -44,7 +46,7 @@ export interface PlannedOutput {
   /**
    * When the writer renames it into place among the changed files: lower
    * tiers first, so a file is in place before any file that links to it
-   * (the stylesheet before the feeds, archive pages before the current feed,
+   * (the stylesheet before the feeds, archive pages and the changes list before the current feed,
    * every feed before the OPML and the index page).
    */
   readonly tier?: number;
@@ -58,7 +60,8 @@ export interface PlannedOutput {
 }
 
 /** The commit tiers of `PlannedOutput.tier`. */
-const TIER = { stylesheet: 0, archivePage: 1, relatedArticle: 1, scopedFeed: 2, relatedIndex: 2, mainFeed: 3, discovery: 4 } as const;
+// The changes list goes with the archive pages: every subscription JSON feed links to it.
+const TIER = { stylesheet: 0, archivePage: 1, changesList: 1, relatedArticle: 1, scopedFeed: 2, relatedIndex: 2, mainFeed: 3, discovery: 4 } as const;
 
 function tierOf(document: FeedDocument): number {
   if (document.archive?.role === 'page') return TIER.archivePage;
@@ -118,8 +121,8 @@ export interface SitePlan extends Omit<BuildResult, 'outputs'> {
   readonly live: readonly Post[];
   /**
    * A digest of everything the outputs are made from: the code, the config,
-   * every live post (its text by hash, its dates, id, URL, image facts) and
-   * the resolved pins. Two plans with the same digest produce the same bytes,
+   * every live post (its text by hash, its dates, id, URL, image facts), the
+   * resolved pins and the changes kept (tombstones, changes.json). Two plans with the same digest produce the same bytes,
    * so a build whose output was made from it and is untouched writes nothing.
    */
   readonly outputsDigest: string;
@@ -136,6 +139,8 @@ export interface SitePlan extends Omit<BuildResult, 'outputs'> {
    * consumed; read it after writing.
    */
   readonly renderDiagnostics: readonly Diagnostic[];
+  /** The changes to record with this build: the last build's and this one's, within `feeds.tombstoneDays` (see state/changes.ts). */
+  readonly changes: readonly Change[];
 }
 
 /**
@@ -166,13 +171,17 @@ export function planSite(source: PostSource, config: SiteConfig, now: Date, opti
   const allDiagnostics = noticed.length > 0 ? sortDiagnostics([...loaded.diagnostics, ...noticed]) : loaded.diagnostics;
   const skipped = new Set([...loaded.skippedFiles, ...diagnostics.map((d) => d.file)]);
   const renderDiagnostics: Diagnostic[] = [];
+  const asPublished = (published: { path: string; lang: string }) => publishedVersion(published.path, published.lang, config, previous)?.post;
+  const changes = nextChanges(previous, { posts, live, listedPaths: loaded.listedPaths }, now, config.feeds.tombstoneDays, asPublished);
+  const relateInputs = { terms, pins: loaded.pins };
   return {
-    outputs: { [Symbol.iterator]: () => generateOutputs(live, config, { bodyOf: bodyReader(source, previous.textOf), siteImages: siteImages.images, onPhase }, { terms, pins: loaded.pins }, pool, renderDiagnostics) },
+    outputs: { [Symbol.iterator]: () => generateOutputs({ live, changes }, config, { bodyOf: bodyReader(source, previous.textOf), siteImages: siteImages.images, onPhase }, relateInputs, pool, renderDiagnostics) },
+    changes,
     close: () => pool.close(),
     threadsStarted: () => pool.threadsStarted,
     renderDiagnostics,
     live,
-    outputsDigest: outputsDigestOf(live, config, siteImages.images, loaded.pins),
+    outputsDigest: outputsDigestOf({ live, changes }, config, siteImages.images, loaded.pins),
     listedPaths: loaded.listedPaths,
     diagnostics: allDiagnostics,
     posts,
@@ -182,9 +191,11 @@ export function planSite(source: PostSource, config: SiteConfig, now: Date, opti
 }
 
 /** See `SitePlan.outputsDigest`: the inputs of `generateOutputs`, in an order that does not depend on the file listing. */
-function outputsDigestOf(live: readonly Post[], config: SiteConfig, siteImages: SiteImages, pins: ReadonlyMap<string, readonly string[]>): string {
+function outputsDigestOf({ live, changes }: { live: readonly Post[]; changes: readonly Change[] }, config: SiteConfig, siteImages: SiteImages, pins: ReadonlyMap<string, readonly string[]>): string {
   const hash = createHash('sha256').update(codeFingerprint()).update('\0').update(JSON.stringify(config)).update('\0').update(JSON.stringify(siteImages));
   for (const post of [...live].sort((a, b) => (a.sourcePath < b.sourcePath ? -1 : a.sourcePath > b.sourcePath ? 1 : 0))) hash.update('\0').update(JSON.stringify(post));
+  // Tombstones and changes.json come from the changes, which go as the tombstone period passes.
+  hash.update('\0').update(JSON.stringify(changes));
   hash.update('\0').update(JSON.stringify([...pins].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))));
   return hash.digest('base64url');
 }
@@ -228,14 +239,15 @@ export function withRenderDiagnostics(diagnostics: readonly Diagnostic[], render
  * the build before anything is written.
  */
 function* generateOutputs(
-  live: readonly Post[],
+  published: { live: readonly Post[]; changes: readonly Change[] },
   config: SiteConfig,
   { bodyOf, siteImages, onPhase }: { bodyOf: BodyOf; siteImages: SiteImages; onPhase: PhaseListener },
   relateInputs: RelateInputs,
   pool: WorkPool,
   problems: Diagnostic[],
 ): Generator<PlannedOutput> {
-  const plans = planFeeds(live, config);
+  const { live, changes } = published;
+  const plans = planFeeds(live, config, tombstones(changes, live));
   const fullText = [...new Set(plans.filter((plan) => plan.fullContent).flatMap((plan) => plan.posts))];
   // Started now when loading started none, the threads load their modules while the related lists are computed.
   pool.grow(fullText.length);
@@ -266,6 +278,7 @@ function* generateOutputs(
   for (const lang of Object.keys(config.languages)) {
     yield* relatedOutputs(lang, live, relatedness);
     if (config.feeds.relatedWholeFile) yield { path: `${lang}/${RELATED_WHOLE_FILE}`, chunks: renderRelatedWholeFile(lang, live, relatedness), tier: TIER.mainFeed };
+    yield { path: `${lang}/${CHANGES_FILE}`, chunks: lazily(() => renderChanges(lang, changes, config)), tier: TIER.changesList };
   }
   yield { path: OPML_FILE, chunks: [renderOpml(listings, config)], tier: TIER.discovery };
   yield { path: INDEX_FILE, chunks: [renderIndexPage(listings, config, latest)], tier: TIER.discovery };

@@ -233,7 +233,7 @@ describe('a build with the cache', () => {
   it('writes the same bytes cold, warm, after an edit, an edit that kept size and time, a config change, and a damaged cache', async () => {
     const dir = await site;
     const cold = await build(dir, 'state', 'out-cold');
-    expect(cold.cacheUse).toEqual({ unread: 0, reread: 0 });
+    expect(cold.cacheUse).toEqual({ unread: 0, reread: 0, outputs: false });
     const coldOutputs = await outputs(join(dir, 'out-cold'));
     expect(Object.keys(coldOutputs)).toContain('en/related/index.json');
 
@@ -259,7 +259,7 @@ describe('a build with the cache', () => {
     const configFile = join(dir, 'nashra.config.yaml');
     writeFileSync(configFile, JSON.stringify({ ...JSON.parse(readFileSync(configFile, 'utf8')), limits: { titleLength: 40 } }));
     const afterConfig = await withAndWithout(dir, 'config');
-    expect(afterConfig.warm.cacheUse).toEqual({ unread: 0, reread: 0 });
+    expect(afterConfig.warm.cacheUse).toEqual({ unread: 0, reread: 0, outputs: false });
     expect(afterConfig.cached).toEqual(afterConfig.afresh);
     expect(afterConfig.warm.diagnostics.some((d) => d.field === 'title' && /titleLength/.test(d.message))).toBe(true);
 

@@ -54,6 +54,7 @@ function extensionObjects(result: BuildResult): ExtensionObject[] {
         ...feed.items.map((item) => ({ where: `${path} item ${item.id} _nashra`, schema: 'json-feed-item-extension', value: item._nashra })),
       ];
     }
+    if (/^[^/]+\/changes\.json$/.test(path)) return [{ where: path, schema: 'changes', value }];
     if (/^[^/]+\/related\/index\.json$/.test(path)) return [{ where: path, schema: 'related-index', value }];
     if (/^[^/]+\/related\/[^/]+\.json$/.test(path)) return [{ where: path, schema: 'related-article', value }];
     if (/^[^/]+\/related\.json$/.test(path)) return [{ where: path, schema: 'related-whole-file', value }];
@@ -119,6 +120,9 @@ describe('the published JSON Schemas', () => {
     expect(valid('json-feed-item-extension', { ...item, reading_time_minutes: '2' })).toBe(false);
     expect(valid('json-feed-item-extension', { ...item, image_alt: 'A map', image_width: 640 })).toBe(false);
     expect(valid('json-feed-extension', { license: 'https://creativecommons.org/licenses/by/4.0/' })).toBe(false);
+    const tombstone = { id: 'tag:wahat.example.org,2026-01-01:en/x', when: '2026-10-01T00:00:00Z', reason: 'withdrawn', comment: 'Withdrawn' };
+    expect(valid('json-feed-extension', { deleted: [tombstone] })).toBe(true);
+    expect(valid('json-feed-extension', { deleted: [{ ...tombstone, reason: 'forgotten' }] })).toBe(false);
     expect(valid('related-article', article)).toBe(true);
     expect(valid('related-article', { ...article, related: article.related.map((entry) => ({ ...entry, score: 'high' })) })).toBe(false);
     expect(valid('related-article', { ...article, related: article.related.map((entry) => ({ ...entry, date_published: 'yesterday' })) })).toBe(false);

@@ -165,16 +165,19 @@ describe('files no longer planned', () => {
 });
 
 describe('nashra build, retracted posts and leftovers', () => {
-  it('removes a category feed that only a retracted post filled, and the OPML stops listing it', async () => {
+  it('removes a category feed that only a retracted post filled once its tombstone is gone, and the OPML stops listing it', async () => {
     const dir = await siteOnDisk({
       'en/a.md': post('title: A\ndate: 2026-01-01T00:00:00Z\ncategories: [News]'),
       'en/b.md': post('title: B\ndate: 2026-01-02T00:00:00Z\ncategories: [Statements]'),
       'en/c.md': post('title: C\ndate: 2026-01-03T00:00:00Z\ncategories: [News]'),
     });
-    expect((await runCli(['build'], dir)).code).toBe(0);
+    expect((await runCli(['build', '--now', '2026-02-01T00:00:00Z'], dir)).code).toBe(0);
     expect(await listFiles(join(dir, 'feeds/en/categories'))).toContain('statements/rss.xml');
     await writeFile(join(dir, 'posts/en/b.md'), post('title: B\ndate: 2026-01-02T00:00:00Z\ncategories: [Statements]\ndraft: true'));
-    expect((await runCli(['build'], dir)).code).toBe(0);
+    expect((await runCli(['build', '--now', '2026-02-02T00:00:00Z'], dir)).code).toBe(0);
+    // For feeds.tombstoneDays (30 by default) the feed holds the withdrawn post's tombstone, then goes.
+    expect(await readFile(join(dir, 'feeds/en/categories/statements/atom.xml'), 'utf8')).toContain('<at:deleted-entry ');
+    expect((await runCli(['build', '--now', '2026-03-05T00:00:00Z'], dir)).code).toBe(0);
     expect((await listFiles(join(dir, 'feeds/en/categories'))).filter((file) => file.startsWith('statements'))).toEqual([]);
     expect(await readFile(join(dir, 'feeds/opml.xml'), 'utf8')).not.toContain('categories/statements');
   });

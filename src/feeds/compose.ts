@@ -6,7 +6,9 @@ import { isWebUrl } from '../load/frontMatter.js';
 import type { SiteImages } from '../media/images.js';
 import { articleKey, versionFor, type Relatedness, type Relation } from '../relate/index.js';
 import { absoluteUrl, categoryUrl, languageHomeUrl, outputUrl } from '../urls.js';
-import type { FeedCategory, FeedCategoryPath, FeedDocument, FeedEntry, FeedLinks, FeedImage, RelatedItem, TranslationLink } from './document.js';
+import type { Change } from '../state/changes.js';
+import { changesUrl } from './changes.js';
+import type { DeletedEntry, FeedCategory, FeedCategoryPath, FeedDocument, FeedEntry, FeedLinks, FeedImage, RelatedItem, TranslationLink } from './document.js';
 import { feedLinks, STYLESHEET_FILE } from './formats.js';
 import type { FeedPlan } from './plan.js';
 
@@ -54,8 +56,10 @@ function composeDocument(plan: FeedPlan, entries: FeedEntry[], config: SiteConfi
   const { lang, archive } = plan;
   const settings = config.languages[lang];
   const site = settings?.siteName ?? config.baseUrl;
-  // An empty feed is dated at the epoch; a feed of posts from before 1970 by its newest one all the same.
-  const newest = entries.length === 0 ? 0 : Math.max(...entries.map((entry) => entry.updated.getTime()));
+  const deleted = plan.deleted.map((change) => deletedEntry(change, config));
+  // An empty feed is dated at the epoch; a feed of posts from before 1970 by its newest one all the same. A deletion changes the feed too.
+  const moments = [...entries.map((entry) => entry.updated.getTime()), ...deleted.map((entry) => entry.when.getTime())];
+  const newest = moments.length === 0 ? 0 : Math.max(...moments);
   const depth = plan.basePath.split('/').length - 1;
   return {
     lang,
@@ -85,6 +89,21 @@ function composeDocument(plan: FeedPlan, entries: FeedEntry[], config: SiteConfi
     hub: config.websub?.hub,
     updated: new Date(newest),
     entries,
+    deleted,
+    ...(archive?.role === 'page' ? {} : { changesUrl: changesUrl(config, lang) }),
+  };
+}
+
+/** A deleted article as its feeds announce it, the reason in the feed's language. */
+function deletedEntry(change: Change, config: SiteConfig): DeletedEntry {
+  const reason = change.reason ?? 'removed';
+  return {
+    id: change.id,
+    ...(change.url === undefined ? {} : { url: change.url }),
+    ...(change.title === undefined ? {} : { title: change.title }),
+    when: new Date(change.when),
+    reason,
+    comment: siteTranslator(config, change.lang)(`feed.deleted.${reason}`),
   };
 }
 

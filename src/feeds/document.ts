@@ -48,6 +48,23 @@ export interface FeedDocument {
   /** Newest update time of its items: never the clock, so unchanged content gives unchanged bytes. */
   readonly updated: Date;
   readonly entries: readonly FeedEntry[];
+  /** Articles this feed carried that were deleted within the tombstone period, newest first (RFC 6721 tombstones). */
+  readonly deleted?: readonly DeletedEntry[];
+  /** The language's list of added, updated and deleted articles (`changes.json`), on subscription feeds. */
+  readonly changesUrl?: string;
+}
+
+/** An article gone from the feeds: expired, withdrawn, or its file removed. */
+export interface DeletedEntry {
+  /** The id its entry had. */
+  readonly id: string;
+  readonly url?: string;
+  readonly title?: string;
+  /** When it left the feeds: its `expires` instant, else the build that first saw it gone. */
+  readonly when: Date;
+  readonly reason: 'expired' | 'withdrawn' | 'removed';
+  /** The reason, in the feed's language. */
+  readonly comment: string;
 }
 
 /** A tag, as every format writes it. */

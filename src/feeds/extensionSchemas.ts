@@ -25,6 +25,7 @@ const uri: JsonSchema = { type: 'string', format: 'uri' };
 const dateTime: JsonSchema = { type: 'string', format: 'date-time' };
 const language: JsonSchema = { type: 'string', minLength: 1, description: 'A language code of the site config (`en`, `ar`).' };
 const itemId: JsonSchema = { ...nonEmpty, description: 'The article\'s stable item id, as in the feeds (a tag: URI by default).' };
+const deletionReason: JsonSchema = { enum: ['expired', 'withdrawn', 'removed'] };
 const score: JsonSchema = { type: 'number', minimum: 0, description: 'How related, as ranked by nashra (pinned articles come first whatever their score).' };
 
 /** A closed object: every property named, those in `required` always present. */
@@ -68,13 +69,22 @@ const SOURCES: readonly SchemaSource[] = [
   {
     name: 'json-feed-extension',
     title: 'nashra JSON Feed extension (feed)',
-    description: 'The top-level `_nashra` object of a JSON Feed written by nashra; present when the language has `rights`.',
+    description: 'The top-level `_nashra` object of a JSON Feed written by nashra; present when there is anything to say.',
     body: object(
       {
         rights: { ...text, description: 'The copyright or licence statement of the feed\'s language.' },
         license: { ...uri, description: 'The site\'s `licenseUrl`.' },
+        changes_url: { ...uri, description: 'The language\'s changes list, `{lang}/changes.json`.' },
+        deleted: {
+          ...arrayOf(
+            object({ id: itemId, url: uri, title: text, when: dateTime, reason: deletionReason, comment: { ...text, description: 'The reason, in the feed\'s language.' } }, ['id', 'when', 'reason', 'comment']),
+            'Articles of this feed deleted within `feeds.tombstoneDays`: the JSON Feed counterpart of Atom tombstones.',
+          ),
+          minItems: 1,
+        },
       },
-      ['rights'],
+      [],
+      { minProperties: 1, dependentRequired: { license: ['rights'] } },
     ),
   },
   {
@@ -114,6 +124,25 @@ const SOURCES: readonly SchemaSource[] = [
       },
       ['summary_html', 'categories', 'tags', 'reading_time_minutes', 'translations', 'related'],
       { dependentRequired: { image_width: ['image_height', 'image_alt'], image_height: ['image_width', 'image_alt'] } },
+    ),
+  },
+  {
+    name: 'changes',
+    title: 'nashra changes list',
+    description: '`{lang}/changes.json`: articles added, updated and deleted in a language\'s feeds, newest first, over the last `feeds.tombstoneDays`.',
+    body: object(
+      {
+        version: { const: 1 },
+        language,
+        retention_days: { type: 'integer', minimum: 0 },
+        changes: arrayOf(
+          object(
+            { type: { enum: ['added', 'updated', 'deleted'] }, id: itemId, url: uri, title: text, when: dateTime, reason: deletionReason },
+            ['type', 'id', 'when'],
+          ),
+        ),
+      },
+      ['version', 'language', 'retention_days', 'changes'],
     ),
   },
   {

@@ -19,13 +19,17 @@
  *   and RFC 3339 dates without milliseconds;
  * - feed-level elements added here go before the first item or entry, where
  *   RFC 4287's schema and the RSS Profile want them;
+ * - Atom gets an RFC 6721 tombstone (`at:deleted-entry`) for each article
+ *   deleted within the tombstone period, among the feed's metadata;
  * - JSON Feed 1.1 (`authors`, `language`, required ids, and a `_nashra`
- *   extension for categories, signatories, translations and related articles) is written from the
- *   document directly, as `feed` writes only JSON Feed 1.0.
+ *   extension for categories, signatories, translations, related articles,
+ *   deleted articles and the changes list) is written from the document
+ *   directly, as `feed` writes only JSON Feed 1.0.
+ * RSS 2.0 has no way to say an item was deleted: `changes.json` says it.
  */
 import { Feed, type Author as FeedAuthor, type FeedOptions, type Item } from 'feed';
 import type { Author, ImageRef, Signatory } from '../model.js';
-import type { FeedCategory, FeedDocument, FeedEntry } from './document.js';
+import type { DeletedEntry, FeedCategory, FeedDocument, FeedEntry } from './document.js';
 import { mediaTypeOf, type FeedFormatName } from './formats.js';
 import { Slots } from './slots.js';
 import { xmlAttributes, xmlElement } from './xml.js';
@@ -36,6 +40,7 @@ const NS = {
   content: 'http://purl.org/rss/1.0/modules/content/',
   media: 'http://search.yahoo.com/mrss/',
   fh: 'http://purl.org/syndication/history/1.0',
+  at: 'http://purl.org/atompub/tombstones/1.0',
 } as const;
 
 /** Known points of `feed`'s RSS output (xml-js, four spaces a level). */
@@ -78,9 +83,16 @@ export function renderAtom(document: FeedDocument): string {
     contributor: entry.signatories.length === 0 ? undefined : entry.signatories.map((signatory) => feedAuthor(signatory, slots)),
   }), { author: feedAuthor(document.publisher, slots), image: document.logo && slots.text(document.logo.url), favicon: document.icon && slots.text(document.icon.url), ...(document.pageUrl ? { link: undefined } : {}) });
   let xml = feed.atom1().replace(ATOM.millisecondDates, '$1Z<');
-  xml = xml.replace(ATOM.root, `<feed xmlns="${NS.atom}"${xmlAttributes({ 'xml:lang': document.lang, 'xmlns:media': NS.media, 'xmlns:fh': NS.fh })}>`);
+  const deleted = document.deleted ?? [];
+  const tombstones = deleted.length > 0 ? { 'xmlns:at': NS.at } : {};
+  xml = xml.replace(ATOM.root, `<feed xmlns="${NS.atom}"${xmlAttributes({ 'xml:lang': document.lang, 'xmlns:media': NS.media, 'xmlns:fh': NS.fh, ...tombstones })}>`);
   // RFC 4287 section 4.1.1 (and its schema, Appendix B): the feed's metadata, extensions included, precedes its entries.
-  const head = [...pageLinks(document), ...(document.licenseUrl ? [xmlElement(1, 'link', { rel: 'license', href: document.licenseUrl })] : []), ...history(document, 'atom', 1, 'fh:', 'link')];
+  const head = [
+    ...pageLinks(document),
+    ...(document.licenseUrl ? [xmlElement(1, 'link', { rel: 'license', href: document.licenseUrl })] : []),
+    ...history(document, 'atom', 1, 'fh:', 'link'),
+    ...deleted.map(tombstone),
+  ];
   xml = insertBefore(xml, [ATOM.firstEntry, ATOM.feedEnd], head.join(''));
   xml = appendToEach(xml, ATOM.entryEnd, document.entries.map(atomEntryTail), (part, index) => withAtomLinks(part, entryAt(document, index)));
   return `${slots.fill(xml)}\n`;
@@ -110,10 +122,31 @@ export function renderJsonFeed(document: FeedDocument): string {
     // JSON Feed's icon (512 by 512) and favicon (64 by 64 or more) are both square: the config's icon serves both.
     ...(document.icon ? { icon: document.icon.url, favicon: document.icon.url } : {}),
     ...(document.hub ? { hubs: [{ type: 'WebSub', url: document.hub }] } : {}),
-    ...(document.rights === undefined ? {} : { _nashra: { rights: document.rights, ...(document.licenseUrl ? { license: document.licenseUrl } : {}) } }),
+    ...jsonFeedExtension(document),
     items: document.entries.map(jsonItem),
   };
   return `${JSON.stringify(feed, null, 2)}\n`;
+}
+
+/** The feed-level `_nashra` object, when there is anything to say: rights and licence, the changes list, deleted articles. */
+function jsonFeedExtension(document: FeedDocument): { _nashra?: Record<string, unknown> } {
+  const extension = {
+    ...(document.rights === undefined ? {} : { rights: document.rights, ...(document.licenseUrl ? { license: document.licenseUrl } : {}) }),
+    ...(document.changesUrl === undefined ? {} : { changes_url: document.changesUrl }),
+    ...(document.deleted === undefined || document.deleted.length === 0
+      ? {}
+      : {
+          deleted: document.deleted.map((entry) => ({
+            id: entry.id,
+            ...(entry.url === undefined ? {} : { url: entry.url }),
+            ...(entry.title === undefined ? {} : { title: entry.title }),
+            when: rfc3339(entry.when),
+            reason: entry.reason,
+            comment: entry.comment,
+          })),
+        }),
+  };
+  return Object.keys(extension).length === 0 ? {} : { _nashra: extension };
 }
 
 function jsonItem(entry: FeedEntry) {
@@ -237,6 +270,12 @@ function history(document: FeedDocument, format: FeedFormatName, depth: number, 
   if (archive.older) lines.push(xmlElement(depth, link, { rel: 'prev-archive', type, href: archive.older[format] }));
   if (archive.newer) lines.push(xmlElement(depth, link, { rel: 'next-archive', type, href: archive.newer[format] }));
   return lines;
+}
+
+/** RFC 6721: the entry's id as `ref`, when it was deleted, its page, and the reason as a comment. */
+function tombstone(entry: DeletedEntry): string {
+  const link = entry.url === undefined ? [] : [xmlElement(2, 'link', { rel: 'alternate', type: 'text/html', href: entry.url })];
+  return xmlElement(1, 'at:deleted-entry', { ref: entry.id, when: rfc3339(entry.when) }, [...link, xmlElement(2, 'at:comment', { type: 'text' }, entry.comment)]);
 }
 
 function rssItemTail(entry: FeedEntry): string {

@@ -1,6 +1,7 @@
 import { languagesOf, type SiteConfig } from '../config.js';
 import { byNewest, type Post } from '../model.js';
 import type { FeedScope } from '../site/listing.js';
+import type { Change } from '../state/changes.js';
 import { categorySlug, slugify } from '../urls.js';
 
 /** Links of an RFC 5005 archive chain, as output paths of feed directories (`en/archive/3/`). */
@@ -26,18 +27,23 @@ export interface FeedPlan {
   /** The feed holds every post of its scope (RFC 5005 `fh:complete`). */
   readonly complete: boolean;
   readonly archive?: ArchiveLinks;
+  /** Articles of this scope deleted within the tombstone period, newest first: only in subscription feeds, as archive pages do not change. */
+  readonly deleted: readonly Change[];
 }
 
 /**
  * The set of feeds, as data: for each language, the main feed, a feed for
  * every level of every category, and a feed for each tag the config names,
- * each with its archive pages. One loop writes them all.
+ * each with its archive pages. One loop writes them all. A deleted article's
+ * tombstone goes in every subscription feed it was in, which stays while
+ * it holds one.
  */
-export function planFeeds(livePosts: readonly Post[], config: SiteConfig): FeedPlan[] {
+export function planFeeds(livePosts: readonly Post[], config: SiteConfig, deleted: readonly Change[] = []): FeedPlan[] {
   const { limit, fullContent } = config.feeds;
   return languagesOf(config).flatMap((lang) => {
     const posts = livePosts.filter((post) => post.lang === lang).sort(byNewest);
-    const scopes = [{ scope: { kind: 'main' } as const, basePath: `${lang}/`, posts }, ...scopedFeeds(lang, posts, config)];
+    const gone = deleted.filter((change) => change.lang === lang);
+    const scopes = [{ scope: { kind: 'main' } as const, basePath: `${lang}/`, posts, deleted: gone }, ...scopedFeeds(lang, posts, gone, config)];
     return scopes.flatMap((scoped) => withArchive(lang, scoped, limit)).map((plan) => ({
       ...plan,
       posts: plan.posts.slice(0, limit),
@@ -46,11 +52,12 @@ export function planFeeds(livePosts: readonly Post[], config: SiteConfig): FeedP
   });
 }
 
-/** The posts of one feed scope, newest first, and where its subscription feed lives. */
+/** The posts of one feed scope, newest first, its deletions, and where its subscription feed lives. */
 interface ScopedPosts {
   readonly scope: FeedScope;
   readonly basePath: string;
   readonly posts: readonly Post[];
+  readonly deleted: readonly Change[];
 }
 
 /**
@@ -71,7 +78,7 @@ function archiveDirectory(lang: string, basePath: string): string {
  * (which gains the post, or a `next-archive` link to a new page): older
  * pages never change, as archives must not.
  */
-function withArchive(lang: string, { scope, basePath, posts }: ScopedPosts, limit: number): Omit<FeedPlan, 'fullContent'>[] {
+function withArchive(lang: string, { scope, basePath, posts, deleted }: ScopedPosts, limit: number): Omit<FeedPlan, 'fullContent'>[] {
   const older = posts.slice(limit).reverse(); // oldest first
   const pages = Math.ceil(older.length / limit);
   const pagePath = (page: number) => `${archiveDirectory(lang, basePath)}${page}/`;
@@ -80,6 +87,7 @@ function withArchive(lang: string, { scope, basePath, posts }: ScopedPosts, limi
     scope,
     basePath,
     posts,
+    deleted,
     complete: pages === 0,
     ...(pages > 0 ? { archive: { role: 'current' as const, current: basePath, older: pagePath(pages) } } : {}),
   };
@@ -90,6 +98,7 @@ function withArchive(lang: string, { scope, basePath, posts }: ScopedPosts, limi
       scope,
       basePath: pagePath(page),
       posts: older.slice(index * limit, page * limit).reverse(),
+      deleted: [],
       complete: false,
       archive: {
         role: 'page' as const,
@@ -102,32 +111,46 @@ function withArchive(lang: string, { scope, basePath, posts }: ScopedPosts, limi
   return [current, ...archivePages];
 }
 
-/** Every category level and wanted tag of the language's posts, by feed directory. */
-function scopedFeeds(lang: string, posts: readonly Post[], config: SiteConfig): ScopedPosts[] {
-  const plans = new Map<string, { scope: FeedScope; basePath: string; posts: Post[]; members: Set<Post> }>();
-  const add = (scope: FeedScope, basePath: string, post: Post) => {
-    const plan = plans.get(basePath) ?? { scope, basePath, posts: [], members: new Set<Post>() };
-    if (!plan.members.has(post)) {
-      plan.members.add(post);
-      plan.posts.push(post);
-    }
+/** Every category level and wanted tag of the language's posts and deletions, by feed directory. */
+function scopedFeeds(lang: string, posts: readonly Post[], deleted: readonly Change[], config: SiteConfig): ScopedPosts[] {
+  const plans = new Map<string, { scope: FeedScope; basePath: string; posts: Post[]; members: Set<Post>; deleted: Change[] }>();
+  const planOf = (scope: FeedScope, basePath: string) => {
+    const plan = plans.get(basePath) ?? { scope, basePath, posts: [], members: new Set<Post>(), deleted: [] };
     plans.set(basePath, plan);
+    return plan;
   };
-  const wantedTags = config.feeds.tagFeeds;
   for (const post of posts) {
-    if (config.feeds.categoryFeeds) {
-      for (const path of post.categories) {
-        for (let depth = 1; depth <= path.length; depth++) {
-          const levels = path.slice(0, depth);
-          add({ kind: 'category', path: levels }, `${lang}/categories/${levels.map((name) => categorySlug(config, name)).join('/')}/`, post);
-        }
+    for (const { scope, basePath } of scopesOf(lang, post.categories, post.tags, config)) {
+      const plan = planOf(scope, basePath);
+      if (!plan.members.has(post)) {
+        plan.members.add(post);
+        plan.posts.push(post);
       }
     }
-    for (const tag of post.tags) {
-      if (wantedTags === 'all' || wantedTags.includes(tag)) add({ kind: 'tag', tag }, `${lang}/tags/${slugify(tag) || 'tag'}/`, post);
-    }
+  }
+  for (const change of deleted) {
+    const scopes = new Map(scopesOf(lang, change.categories ?? [], change.tags ?? [], config).map((scoped) => [scoped.basePath, scoped]));
+    for (const { scope, basePath } of scopes.values()) planOf(scope, basePath).deleted.push(change);
   }
   return [...plans.values()]
     .sort((a, b) => (a.basePath < b.basePath ? -1 : a.basePath > b.basePath ? 1 : 0))
-    .map(({ scope, basePath, posts: scoped }) => ({ scope, basePath, posts: scoped }));
+    .map(({ scope, basePath, posts: scoped, deleted: gone }) => ({ scope, basePath, posts: scoped, deleted: gone }));
+}
+
+/** The scoped feeds an article with these categories and tags is in: every level of every category, and each wanted tag. */
+function scopesOf(lang: string, categories: readonly (readonly string[])[], tags: readonly string[], config: SiteConfig): { scope: FeedScope; basePath: string }[] {
+  const scopes: { scope: FeedScope; basePath: string }[] = [];
+  if (config.feeds.categoryFeeds) {
+    for (const path of categories) {
+      for (let depth = 1; depth <= path.length; depth++) {
+        const levels = path.slice(0, depth);
+        scopes.push({ scope: { kind: 'category', path: levels }, basePath: `${lang}/categories/${levels.map((name) => categorySlug(config, name)).join('/')}/` });
+      }
+    }
+  }
+  const wantedTags = config.feeds.tagFeeds;
+  for (const tag of tags) {
+    if (wantedTags === 'all' || wantedTags.includes(tag)) scopes.push({ scope: { kind: 'tag', tag }, basePath: `${lang}/tags/${slugify(tag) || 'tag'}/` });
+  }
+  return scopes;
 }

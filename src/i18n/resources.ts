@@ -33,6 +33,11 @@ export const resources = {
         categoryDescription: '{{category}}: articles from {{site}}, in English.',
         tagTitle: '{{site}}: {{tag}}',
         tagDescription: 'Articles from {{site}} tagged “{{tag}}”, in English.',
+        deleted: {
+          expired: 'This article has expired and is no longer published.',
+          withdrawn: 'This article was withdrawn.',
+          removed: 'This article was removed.',
+        },
       },
       content: {
         availableIn: 'Available in:',
@@ -137,6 +142,11 @@ export const resources = {
         categoryDescription: '{{category}}: مقالات {{site}} باللغة العربية.',
         tagTitle: '{{site}}: {{tag}}',
         tagDescription: 'مقالات {{site}} الموسومة بـ«{{tag}}» باللغة العربية.',
+        deleted: {
+          expired: 'انتهت مدة نشر هذا المقال ولم يعد منشورًا.',
+          withdrawn: 'سُحب هذا المقال.',
+          removed: 'حُذف هذا المقال.',
+        },
       },
       content: {
         availableIn: 'متوفر أيضاً باللغة:',

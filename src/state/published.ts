@@ -9,8 +9,9 @@
  */
 import { z } from 'zod';
 import { lastModified, type Post } from '../model.js';
+import { ChangeSchema, type Change } from './changes.js';
 
-export const PUBLISHED_RECORD_VERSION = 2;
+export const PUBLISHED_RECORD_VERSION = 3;
 
 // Any string `Date` reads back: a record that fails its schema is ignored whole, so a year past 9999 must not fail it.
 const Moment = z.string().min(1);
@@ -31,24 +32,32 @@ const PublishedPostSchema = PublishedPostV1.extend({
 
 const RecordV1 = z.object({ version: z.literal(1), at: z.string(), posts: z.array(PublishedPostV1) }).strict();
 
+/** Version 2: before the changes were kept. */
+const RecordV2 = z
+  .object({
+    version: z.literal(2),
+    /** The moment the build published for (its `now`). */
+    at: z.string(),
+    posts: z.array(PublishedPostSchema),
+  })
+  .strict();
+
 export const PublishedRecordSchema = z.discriminatedUnion('version', [
   RecordV1,
-  z
-    .object({
-      version: z.literal(PUBLISHED_RECORD_VERSION),
-      /** The moment the build published for (its `now`). */
-      at: z.string(),
-      posts: z.array(PublishedPostSchema),
-    })
-    .strict(),
+  RecordV2,
+  RecordV2.extend({
+    version: z.literal(PUBLISHED_RECORD_VERSION),
+    /** Articles added, updated and deleted within `feeds.tombstoneDays`, newest first (see changes.ts). */
+    changes: z.array(ChangeSchema),
+  }).strict(),
 ]);
 
 export type PublishedRecord = z.infer<typeof PublishedRecordSchema>;
 /** A published post as recorded; what version 1 did not record is undefined. */
 export type PublishedPost = z.infer<typeof PublishedPostV1> & Partial<z.infer<typeof PublishedPostSchema>>;
 
-/** The record of a build that published `live` at `now`, in a stable order. */
-export function publishedRecord(live: readonly Post[], now: Date): PublishedRecord {
+/** The record of a build that published `live` at `now`, with the changes it kept, in a stable order. */
+export function publishedRecord(live: readonly Post[], now: Date, changes: readonly Change[] = []): PublishedRecord {
   const posts = live
     .map((post) => ({
       path: post.sourcePath,
@@ -60,7 +69,7 @@ export function publishedRecord(live: readonly Post[], now: Date): PublishedReco
       ...(post.correctedAt ? { corrected: post.correctedAt.toISOString() } : {}),
     }))
     .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  return { version: PUBLISHED_RECORD_VERSION, at: now.toISOString(), posts };
+  return { version: PUBLISHED_RECORD_VERSION, at: now.toISOString(), posts, changes: [...changes] };
 }
 
 /** The last build's record, looked up the way the loader asks. */
@@ -78,10 +87,12 @@ export interface Previous {
   /** The exact text a published post was built from, when it is still stored. */
   textOf(hash: string): string | undefined;
   readonly posts: readonly PublishedPost[];
+  /** The changes kept by the last build (none before version 3). */
+  readonly changes: readonly Change[];
 }
 
 /** No earlier build: the first build of a site, or a state directory that was removed. */
-export const NOTHING_PUBLISHED: Previous = { byPath: () => undefined, byText: () => undefined, textOf: () => undefined, posts: [] };
+export const NOTHING_PUBLISHED: Previous = { byPath: () => undefined, byText: () => undefined, textOf: () => undefined, posts: [], changes: [] };
 
 export function previousOf(record: PublishedRecord, textOf: (hash: string) => string | undefined): Previous {
   const posts: readonly PublishedPost[] = record.posts;
@@ -93,6 +104,7 @@ export function previousOf(record: PublishedRecord, textOf: (hash: string) => st
     byText: (lang, hash) => byText.get(`${lang} ${hash}`),
     textOf,
     posts,
+    changes: record.version === PUBLISHED_RECORD_VERSION ? record.changes : [],
     ...(record.version === 1 ? { withoutIds: true } : {}),
   };
 }

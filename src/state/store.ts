@@ -4,7 +4,8 @@
  * it published them from, the daemon's status, the lock. Never inside the
  * published output, so nothing here is ever served.
  *
- *   published.json        what the last build published: each post's file, text, id, content digest and dates (see published.ts)
+ *   published.json        what the last build published: each post's file, text, id, content digest and dates (see published.ts),
+ *                         and the articles added, updated and deleted within feeds.tombstoneDays (see changes.ts)
  *   sources/<hash>.md     the text of every published post, by content
  *   manifest.json         the files nashra owns in the output, to remove those no longer planned
  *   status.json           the last build, the last error, the next publication
@@ -18,6 +19,7 @@ import { sourceHash } from '../load/parsePost.js';
 import type { Post } from '../model.js';
 import { writeOutputs } from '../write/output.js';
 import { temporaryNameFor } from '../write/temporary.js';
+import type { Change } from './changes.js';
 import { NOTHING_PUBLISHED, previousOf, publishedRecord, PublishedRecordSchema, type Previous } from './published.js';
 
 export const STATE_DIR_NAME = '.nashra';
@@ -94,12 +96,13 @@ export function openPrevious(stateDir: string): OpenedState {
 
 /**
  * Records what a build published: first the text of every live post not yet
- * stored, then the record (atomically), then the texts no record names any
- * more. A crash at any point leaves a record whose texts are all stored.
+ * stored, then the record (atomically, with the changes it kept), then the
+ * texts no record names any more. A crash at any point leaves a record whose
+ * texts are all stored, and whose changes are those of the posts it names.
  * `textOf` gives a live post's text, or undefined when its file changed
  * since it was loaded (that text is then not kept).
  */
-export async function recordPublished(stateDir: string, live: readonly Post[], now: Date, textOf: (post: Post) => string | undefined): Promise<void> {
+export async function recordPublished(stateDir: string, live: readonly Post[], now: Date, textOf: (post: Post) => string | undefined, changes: readonly Change[] = []): Promise<void> {
   await mkdir(join(stateDir, SOURCES_DIR), { recursive: true });
   const wanted = new Set<string>();
   for (const post of live) {
@@ -113,7 +116,7 @@ export async function recordPublished(stateDir: string, live: readonly Post[], n
     await writeFile(temporary, text);
     await rename(temporary, file);
   }
-  await writeOutputs(stateDir, [{ path: PUBLISHED_FILE, content: `${JSON.stringify(publishedRecord(live, now), null, 1)}\n` }]);
+  await writeOutputs(stateDir, [{ path: PUBLISHED_FILE, content: `${JSON.stringify(publishedRecord(live, now, changes), null, 1)}\n` }]);
   for (const name of await readdir(join(stateDir, SOURCES_DIR))) {
     const file = join(stateDir, SOURCES_DIR, name);
     // Only what this function wrote: a file a person keeps there is not ours to remove.

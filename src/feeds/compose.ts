@@ -27,7 +27,7 @@ export function* composeFeeds(plans: readonly FeedPlan[], config: SiteConfig, re
   const unrelated: Relatedness = { articleByKey: relatedness.articleByKey, relations: new Map() };
   for (const plan of plans) {
     // An archive page must not change once written (RFC 5005), and related lists are ranked anew as the
-    // archive grows: they stay in the subscription feeds and related.json, out of archive pages.
+    // archive grows: they stay in the subscription feeds and the related files, out of archive pages.
     const related = plan.archive?.role === 'page' ? unrelated : relatedness;
     const entries = plan.posts.map((post) => composeEntry(post, related, plan.fullContent, config, render));
     yield { ...composeDocument(plan, entries, config), ...siteImages[plan.lang] };

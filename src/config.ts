@@ -90,6 +90,8 @@ const FeedSettings = z
     relatedInContent: z.boolean().default(true),
     /** Length of each item's related-articles list. */
     relatedCount: z.number().int().min(0).max(50).default(5),
+    /** Whether each language also gets the whole-file `related.json` of earlier versions (tens of megabytes for a big archive); the per-article files under `related/` are always written. */
+    relatedWholeFile: z.boolean().default(false),
     /** A feed for every level of every category, such as Statements and Statements/Joint Statements. */
     categoryFeeds: z.boolean().default(true),
     /** Tags that get a feed of their own, or "all". */

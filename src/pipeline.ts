@@ -2,8 +2,9 @@ import { createHash } from 'node:crypto';
 import type { SiteConfig } from './config.js';
 import { diagnostic, hasErrors, sortDiagnostics, type Diagnostic } from './diagnostics.js';
 import { composeFeeds, profileBudget, type Renderer } from './feeds/compose.js';
+import { schemaFiles } from './feeds/extensionSchemas.js';
+import { relatedFiles, RELATED_WHOLE_FILE, renderRelatedWholeFile } from './feeds/relatedIndex.js';
 import { CHANGES_FILE, renderChanges } from './feeds/changes.js';
-import { RELATED_FILE, renderRelatedIndex } from './feeds/relatedIndex.js';
 import type { FeedDocument } from './feeds/document.js';
 import { renderAtom, renderJsonFeed, renderRss } from './feeds/feedAdapter.js';
 import { FEED_FORMATS, FEED_PAGE_FILE, STYLESHEET_FILE, type FeedFormatName } from './feeds/formats.js';
@@ -28,6 +29,7 @@ import type { FeedListing, LatestArticle } from './site/listing.js';
 import { renderIndexPage } from './site/indexPage.js';
 import { renderOpml } from './site/opml.js';
 import { renderFeedStylesheet } from './site/stylesheet.js';
+import { outputUrl } from './urls.js';
 import { codeFingerprint } from './version.js';
 import { WorkPool } from './work/pool.js';
 
@@ -59,7 +61,7 @@ export interface PlannedOutput {
 
 /** The commit tiers of `PlannedOutput.tier`. */
 // The changes list goes with the archive pages: every subscription JSON feed links to it.
-const TIER = { stylesheet: 0, archivePage: 1, changesList: 1, scopedFeed: 2, mainFeed: 3, discovery: 4 } as const;
+const TIER = { stylesheet: 0, archivePage: 1, changesList: 1, relatedArticle: 1, scopedFeed: 2, relatedIndex: 2, mainFeed: 3, discovery: 4 } as const;
 
 function tierOf(document: FeedDocument): number {
   if (document.archive?.role === 'page') return TIER.archivePage;
@@ -279,7 +281,8 @@ function* generateOutputs(
     if (document.scope.kind === 'main') latest.set(document.lang, document.entries.slice(0, LATEST_ON_INDEX).map(({ title, url, published }) => ({ title, url, published })));
   }
   for (const lang of Object.keys(config.languages)) {
-    yield { path: `${lang}/${RELATED_FILE}`, chunks: renderRelatedIndex(lang, live, relatedness), tier: TIER.mainFeed };
+    yield* relatedOutputs(lang, live, relatedness);
+    if (config.feeds.relatedWholeFile) yield { path: `${lang}/${RELATED_WHOLE_FILE}`, chunks: renderRelatedWholeFile(lang, live, relatedness), tier: TIER.mainFeed };
     yield { path: `${lang}/${CHANGES_FILE}`, chunks: lazily(() => renderChanges(lang, changes, config)), tier: TIER.changesList };
   }
   yield { path: OPML_FILE, chunks: [renderOpml(listings, config)], tier: TIER.discovery };
@@ -287,6 +290,19 @@ function* generateOutputs(
   // Its offset table takes a moment to compute: kept as it is unless the code or the time zone changed.
   const stylesheetSource = createHash('sha256').update(codeFingerprint()).update(config.timeZone).digest('base64url');
   yield { path: STYLESHEET_FILE, chunks: lazily(() => renderFeedStylesheet(config.timeZone)), tier: TIER.stylesheet, fingerprint: `xsl:${stylesheetSource}` };
+  for (const schema of schemaFiles((path) => outputUrl(config, path))) yield { path: schema.path, chunks: [schema.content], tier: TIER.stylesheet };
+}
+
+/**
+ * A language's related files: every article's before the index that points
+ * at them. Each is fingerprinted by its own bytes, so an article whose list
+ * did not change is left as it is without a byte written, even a staged one.
+ */
+function* relatedOutputs(lang: string, live: readonly Post[], relatedness: Relatedness): Generator<PlannedOutput> {
+  for (const file of relatedFiles(lang, live, relatedness)) {
+    const tier = file.role === 'index' ? TIER.relatedIndex : TIER.relatedArticle;
+    yield { path: file.path, chunks: [file.content], tier, fingerprint: `related:${createHash('sha256').update(file.content).digest('base64url')}` };
+  }
 }
 
 /** One chunk, produced only when the writer asks for it. */

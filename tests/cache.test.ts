@@ -235,7 +235,7 @@ describe('a build with the cache', () => {
     const cold = await build(dir, 'state', 'out-cold');
     expect(cold.cacheUse).toEqual({ unread: 0, reread: 0, outputs: false });
     const coldOutputs = await outputs(join(dir, 'out-cold'));
-    expect(Object.keys(coldOutputs)).toContain('en/related.json');
+    expect(Object.keys(coldOutputs)).toContain('en/related/index.json');
 
     const unchanged = await withAndWithout(dir, 'unchanged');
     expect(unchanged.warm.cacheUse.unread + unchanged.warm.cacheUse.reread).toBe(files.length);

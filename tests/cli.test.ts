@@ -1,7 +1,9 @@
 /** The command line: documented exit codes, one summary line, nothing written by `check`. */
 import { describe, expect, it } from 'vitest';
-import { listFiles, MAIN_OUTPUTS, post, runCli, siteOnDisk } from './support/site.js';
+import { listFiles, mainOutputs, post, runCli, siteOnDisk } from './support/site.js';
 import { join } from 'node:path';
+
+const MAIN_OUTPUTS = mainOutputs({ en: ['one', 'two'], ar: ['one'] });
 
 const goodSite = () =>
   siteOnDisk({

@@ -59,6 +59,7 @@ describe('the packed package', () => {
     expect(packed).toContain('dist/index.js');
     expect(packed).toContain('dist/index.d.ts');
     expect(packed).toContain('dist/work/worker.js');
+    expect(packed).toContain('schemas/json-feed-item-extension.json');
     const strays = packed.filter((path) => /^(tests|posts|feeds|src|scripts|bench-corpus|test-artifacts)\//.test(path) || path.endsWith('.map'));
     expect(strays).toEqual([]);
   });

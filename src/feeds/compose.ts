@@ -28,7 +28,7 @@ export function* composeFeeds(plans: readonly FeedPlan[], config: SiteConfig, re
   const siteStyle: EntryStyle = { switches: feedContentSwitches(config), forPartners: false };
   for (const plan of plans) {
     // An archive page must not change once written (RFC 5005), and related lists are ranked anew as the
-    // archive grows: they stay in the subscription feeds and related.json, out of archive pages.
+    // archive grows: they stay in the subscription feeds and the related files, out of archive pages.
     // A profile's feeds carry no related list at all.
     const forPartners = plan.scope.kind === 'profile';
     const related = plan.archive?.role === 'page' || forPartners ? unrelated : relatedness;

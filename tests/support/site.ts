@@ -12,13 +12,18 @@ import { buildSite, type BuildResult } from '../../src/pipeline.js';
 
 /** The six main feeds of a two-language site. */
 export const MAIN_FEEDS = ['ar/atom.xml', 'ar/feed.json', 'ar/rss.xml', 'en/atom.xml', 'en/feed.json', 'en/rss.xml'];
+/** The JSON Schemas every build publishes. */
+export const SCHEMA_FILES = ['schemas/changes.json', 'schemas/json-feed-extension.json', 'schemas/json-feed-item-extension.json', 'schemas/related-article.json', 'schemas/related-index.json', 'schemas/related-whole-file.json'];
 /** Site-wide files written with the feeds. */
-export const SITE_FILES = ['feed.xsl', 'index.html', 'opml.xml'];
-/** Everything a two-language site without categories writes. */
+export const SITE_FILES = ['feed.xsl', 'index.html', 'opml.xml', ...SCHEMA_FILES];
 /** The feeds' HTML pages (site/feedPage.ts). */
 export const FEED_PAGES = ['ar/index.html', 'en/index.html'];
 
-export const MAIN_OUTPUTS = [...MAIN_FEEDS, ...FEED_PAGES, 'ar/changes.json', 'ar/related.json', 'en/changes.json', 'en/related.json', ...SITE_FILES].sort();
+/** Everything a two-language site without categories writes, given the slugs of its published articles per language. */
+export function mainOutputs(slugs: { readonly en?: readonly string[]; readonly ar?: readonly string[] }): string[] {
+  const related = (['ar', 'en'] as const).flatMap((lang) => [...(slugs[lang] ?? []).map((slug) => `${lang}/related/${slug}.json`), `${lang}/related/index.json`]);
+  return [...MAIN_FEEDS, ...FEED_PAGES, 'ar/changes.json', 'en/changes.json', ...related, ...SITE_FILES].sort();
+}
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 export const CLI = join(ROOT, 'dist/cli.js');

@@ -80,6 +80,8 @@ const FeedSettings = z
     summaryLength: z.number().int().min(40).default(300),
     /** Whether items carry the full article, not only the summary. */
     fullContent: z.boolean().default(true),
+    /** Whether full content opens with the reading time ("3-minute read"). */
+    readingTime: z.boolean().default(true),
     /** Whether full content opens with an "Available in" line linking the translation. */
     translationLine: z.boolean().default(true),
     /** Whether the full content of a joint statement lists its signatories (the `signatories` field) after the body. */
@@ -193,6 +195,49 @@ const LimitSettings = z
 
 export type Limits = z.infer<typeof LimitSettings>;
 
+/** A folder inside the output directory, such as `partners/` or `syndication/google/`. */
+const OutputFolder = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9_-]*(\/[a-z0-9][a-z0-9_-]*)*\/?$/, 'must be a folder inside the output directory, such as "partners/" (lower-case letters, digits, "-" and "_")')
+  .transform((value) => (value.endsWith('/') ? value : `${value}/`));
+
+/**
+ * A feed profile: an extra set of feeds (RSS, Atom and JSON Feed per
+ * language, with RFC 5005 archive pages) that carries only the article, for
+ * partners that republish it: the body, the lead image, the byline, the
+ * rights and the canonical URL; no reading time, "Available in" line or
+ * related list.
+ */
+const ProfileSettings = z
+  .object({
+    /** Where the profile's feeds go in the output: `<path><lang>/rss.xml`, archive pages under `<path><lang>/archive/`. */
+    path: OutputFolder,
+    /** Only these languages (default: every language of the site). */
+    languages: z.array(LanguageTag).min(1).optional(),
+    /**
+     * Only posts in one of these categories or below it: a category path such
+     * as "Statements" or "Statements/Joint Statements", each level given by
+     * its name or by its slug (`statements`), so one entry serves every language.
+     */
+    categories: z.array(z.string().min(1)).min(1).optional(),
+    /** Only posts with one of these tags. */
+    tags: z.array(z.string().min(1)).min(1).optional(),
+    /** Most items in one of the profile's feeds (default: `feeds.limit`). */
+    limit: z.number().int().positive().optional(),
+    /**
+     * Largest size of one feed file in bytes (Google News reads at most 2 MB).
+     * Items that would pass it go to the archive pages; the build warns when a
+     * feed passes 90% of it.
+     */
+    maxBytes: z.number().int().min(4096).optional(),
+  })
+  .strict();
+
+export type ProfileConfig = z.infer<typeof ProfileSettings>;
+
+/** A profile's name: its key under `profiles`, also the feed title's suffix. */
+const ProfileName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9 _-]*$/, 'must be a name of letters, digits, spaces, "-" and "_"');
+
 /**
  * How post files written for Jekyll are read. Both are off by default since
  * each changes what an existing file means: its URL, or its categories.
@@ -250,10 +295,38 @@ export const ConfigSchema = z
     maxShrink: z.number().min(0).max(1).default(0.5),
     /** What one post may ask of a build; past a limit the post is shortened with a warning or skipped with an error. */
     limits: LimitSettings.default(LimitSettings.parse({})),
+    /** Extra feed sets for partners that republish articles (see `ProfileSettings`); none unless named. */
+    profiles: z.record(ProfileName, ProfileSettings).optional(),
     /** How post files written for other tools are read where their meaning would change an existing site's posts. */
     content: ContentSettings.default(ContentSettings.parse({})),
   })
-  .strict();
+  .strict()
+  .superRefine((config, context) => {
+    for (const problem of profileProblems(config.profiles ?? {}, Object.keys(config.languages))) context.addIssue({ code: 'custom', ...problem });
+  });
+
+/**
+ * What the schema of one profile cannot see: its languages must be the
+ * site's, and its folder must not be, or hold, another feed's folder.
+ */
+function profileProblems(profiles: Readonly<Record<string, ProfileConfig>>, languages: readonly string[]): { path: (string | number)[]; message: string }[] {
+  const problems: { path: (string | number)[]; message: string }[] = [];
+  const reserved = new Set([...languages, 'archive']);
+  const entries = Object.entries(profiles);
+  for (const [name, profile] of entries) {
+    profile.languages?.forEach((lang, index) => {
+      if (!languages.includes(lang)) problems.push({ path: ['profiles', name, 'languages', index], message: `names "${lang}", which is not one of the site's languages (${languages.join(', ')})` });
+    });
+    const first = profile.path.split('/')[0] ?? '';
+    if (reserved.has(first)) problems.push({ path: ['profiles', name, 'path'], message: `must not start with "${first}/", where the site's own feeds are written` });
+    for (const [other, otherProfile] of entries) {
+      if (other !== name && profile.path.startsWith(otherProfile.path) && (profile.path !== otherProfile.path || name > other)) {
+        problems.push({ path: ['profiles', name, 'path'], message: `"${profile.path}" is inside the folder of profile "${other}" ("${otherProfile.path}"); each profile needs a folder of its own` });
+      }
+    }
+  }
+  return problems;
+}
 
 export type SiteConfig = z.infer<typeof ConfigSchema>;
 export type LanguageConfig = z.infer<typeof LanguageSettings>;

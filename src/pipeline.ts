@@ -1,14 +1,14 @@
 import { createHash } from 'node:crypto';
 import type { SiteConfig } from './config.js';
 import { diagnostic, hasErrors, sortDiagnostics, type Diagnostic } from './diagnostics.js';
-import { composeFeeds, type Renderer } from './feeds/compose.js';
+import { composeFeeds, profileBudget, type Renderer } from './feeds/compose.js';
 import { schemaFiles } from './feeds/extensionSchemas.js';
 import { relatedFiles, RELATED_WHOLE_FILE, renderRelatedWholeFile } from './feeds/relatedIndex.js';
 import { CHANGES_FILE, renderChanges } from './feeds/changes.js';
 import type { FeedDocument } from './feeds/document.js';
 import { renderAtom, renderJsonFeed, renderRss } from './feeds/feedAdapter.js';
 import { FEED_FORMATS, FEED_PAGE_FILE, STYLESHEET_FILE, type FeedFormatName } from './feeds/formats.js';
-import { planFeeds } from './feeds/plan.js';
+import { planFeeds, planProfileFeeds, selectProfilePosts } from './feeds/plan.js';
 import type { LoadCache } from './load/cache.js';
 import { loadPosts, publishedVersion, type LoadResult } from './load/loadPosts.js';
 import type { SourceFile } from './load/parsePost.js';
@@ -247,8 +247,10 @@ function* generateOutputs(
   problems: Diagnostic[],
 ): Generator<PlannedOutput> {
   const { live, changes } = published;
-  const plans = planFeeds(live, config, tombstones(changes, live));
-  const fullText = [...new Set(plans.filter((plan) => plan.fullContent).flatMap((plan) => plan.posts))];
+  const sitePlans = planFeeds(live, config, tombstones(changes, live));
+  const selections = selectProfilePosts(live, config);
+  // A profile's feeds, archive pages included, carry every article it selects in full.
+  const fullText = [...new Set([...sitePlans.filter((plan) => plan.fullContent).flatMap((plan) => plan.posts), ...selections.flatMap((selection) => selection.posts)])];
   // Started now when loading started none, the threads load their modules while the related lists are computed.
   pool.grow(fullText.length);
   let render: Renderer;
@@ -261,6 +263,9 @@ function* generateOutputs(
   } finally {
     pool.close();
   }
+  const profiles = planProfileFeeds(selections, (selection) => profileBudget(selection, config, render, relatedness, siteImages), config);
+  problems.push(...profiles.diagnostics);
+  const plans = [...sitePlans, ...profiles.plans];
 
   onPhase('write', live.length);
   const listings: FeedListing[] = [];

@@ -266,3 +266,64 @@ describe('JSON Feed 1.1', () => {
     expect(pairs).toBeGreaterThanOrEqual(10);
   });
 });
+
+/**
+ * A partner profile's feeds (`profiles` in the config), read by the same
+ * consumers: each item's link is the canonical URL (here one that points
+ * away from the site), each item carries the rights, the image and only the
+ * article, and the JSON Feed is valid.
+ */
+describe('a partner profile, read by the consumers', () => {
+  const CANONICAL = 'https://partner.example.net/republished/al-sahil';
+  let partnerResult: BuildResult;
+  let partnerDir: string;
+
+  beforeAll(async () => {
+    const files = (await samplePosts()).map((file) => (file.path.endsWith('en/release-al-sahil-journalists.md') ? { ...file, text: file.text.replace(/^canonical: .*$/m, `canonical: "${CANONICAL}"`) } : file));
+    partnerResult = buildInMemory(files, { ...config, profiles: { partners: { path: 'partners/' } } }, NOW);
+    partnerDir = await mkdtemp(join(tmpdir(), 'nashra-consumers-partners-'));
+    await writeOutputs(partnerDir, partnerResult.outputs);
+  });
+
+  const canonicalOf = (post: Post): string => (post.url.endsWith('/release-al-sahil-journalists/') && post.lang === 'en' ? CANONICAL : (post.canonical ?? post.url));
+  const partnerPost = (id: string): Post => {
+    const found = partnerResult.posts.find((candidate) => candidate.id === id);
+    if (!found) throw new Error(`no post with id ${id}`);
+    return found;
+  };
+
+  describe.skipIf(skipWithout('feedparser'))('Python feedparser', () => {
+    for (const lang of LANGUAGES) {
+      for (const format of XML_FORMATS) {
+        it(`reads partners/${lang}/${format}: canonical links, rights, image, and only the article`, () => {
+          const parsed = feedparser(join(partnerDir, 'partners', lang, format));
+          expect(parsed.bozo_exception).toBe('');
+          expect(parsed.entries.map((entry) => entry.id).sort()).toEqual(postsIn(lang).map((post) => post.id).sort());
+          for (const entry of parsed.entries) {
+            const post = partnerPost(entry.id);
+            expect(entry.link).toBe(canonicalOf(post));
+            expect(entry.rights).toBe(config.languages[lang]?.rights);
+            const content = entry.content?.[0]?.value ?? '';
+            expect(content).not.toMatch(/minute read|قراءة في|Available in|متوفر أيضاً|Related articles|مقالات ذات صلة/);
+            if (post.image) {
+              expect(entry.media_content?.[0]?.url).toBe(new URL(post.image.url, post.url).href);
+              expect(content).toContain(`alt="${post.image.alt}"`);
+            }
+          }
+          expect(parsed.entries.some((entry) => entry.link === CANONICAL)).toBe(lang === 'en');
+        });
+      }
+    }
+  });
+
+  it.each(LANGUAGES)('rss-parser and feed-extractor read partners/%s with canonical links', async (lang) => {
+    const rss = await parseWithRssParser(outputOf(partnerResult, `partners/${lang}/rss.xml`));
+    expect(rss.items.map((item) => [item.guid, item.link])).toEqual(expect.arrayContaining(postsIn(lang).map((post) => [post.id, canonicalOf(post)])));
+    const json = parseWithFeedExtractor(outputOf(partnerResult, `partners/${lang}/feed.json`), 'json');
+    expect((json.entries ?? []).map((entry) => [entry.id, entry.link]).sort()).toEqual(postsIn(lang).map((post) => [post.id, canonicalOf(post)]).sort());
+  });
+
+  it.each(LANGUAGES)('partners/%s/feed.json is valid against the JSON Feed 1.1 schema', (lang) => {
+    expect(jsonFeedErrors(outputOf(partnerResult, `partners/${lang}/feed.json`))).toEqual([]);
+  });
+});

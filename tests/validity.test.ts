@@ -6,7 +6,8 @@
  * Profile, and the OPML list uses only what OPML 2.0 defines. Checked
  * on the sample site, on a generated corpus whose small `feeds.limit` makes
  * RFC 5005 archive pages, with category and tag feeds, a licence and a WebSub
- * hub, and on the hostile posts of tests/fixtures/xss and tests/fixtures/bad.
+ * hub, and on the hostile posts of tests/fixtures/xss and tests/fixtures/bad,
+ * partner profiles' feeds (`profiles`) included, archive pages and all.
  * Every JSON Feed document, archive pages included, is valid against the
  * JSON Feed 1.1 schema.
  */
@@ -55,13 +56,16 @@ beforeAll(async () => {
     licenseUrl: 'https://creativecommons.org/licenses/by/4.0/',
     websub: { hub: 'https://hub.example.org/' },
     feeds: { limit: 5, tagFeeds: 'all' },
+    // Two partner profiles: one capped in size (so some items are pushed to its archive pages), one filtered to one language.
+    profiles: { partners: { path: 'partners/', maxBytes: 24_000 }, arabic: { path: 'syndication/arabic/', languages: ['ar'], limit: 3 } },
   });
   sites.push(await writeSite('generated', buildInMemory(await readPostFiles(join(corpus, 'posts'), corpus), config)));
   sites.push(await writeSite('media', await mediaSite()));
   // The hostile posts of the XSS and bad-input suites, whose payloads must not break a document's validity either.
   for (const fixture of ['xss', 'bad']) {
     const dir = join(ROOT, 'tests/fixtures', fixture);
-    sites.push(await writeSite(fixture, buildInMemory(await readPostFiles(join(dir, 'posts'), dir), await fixtureConfig(dir)), true));
+    const config = { ...(await fixtureConfig(dir)), profiles: { partners: { path: 'partners/' } } };
+    sites.push(await writeSite(fixture, buildInMemory(await readPostFiles(join(dir, 'posts'), dir), config), true));
   }
 }, 120_000);
 
@@ -117,6 +121,11 @@ describe('the documents checked', () => {
         /^sample\/ar\/categories\//,
         /^generated\/en\/tags\//,
         /^generated\/ar\/[^/]+$/,
+        /^generated\/partners\/(en|ar)\/[^/]+$/,
+        /^generated\/partners\/(en|ar)\/archive\/1\//,
+        /^generated\/syndication\/arabic\/ar\/archive\/1\//,
+        /^xss\/partners\/en\//,
+        /^bad\/partners\/en\//,
       ]) {
         expect(paths.some((path) => kind.test(path)), `${format} documents matching ${kind}`).toBe(true);
       }

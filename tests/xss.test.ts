@@ -757,7 +757,7 @@ function plainStringsOf(path: string, content: string): PlainString[] {
 }
 
 describe('plain-text fields (titles, summaries, names, categories, tags, alt texts) whose every value carries markup', () => {
-  const config = testConfig({ feeds: { limit: 2, tagFeeds: 'all' } });
+  const config = testConfig({ feeds: { limit: 2, tagFeeds: 'all' }, profiles: { partners: { path: 'partners/' } } });
   const files = sourceFiles({
     ...Object.fromEntries(MARKUP_PAYLOADS.map((_payload, index) => [`en/markup-${index}.md`, markupPost(index, 'en')])),
     ...Object.fromEntries(MARKUP_PAYLOADS.map((_payload, index) => [`ar/markup-${index}.md`, markupPost(index, 'ar')])),
@@ -776,7 +776,9 @@ describe('plain-text fields (titles, summaries, names, categories, tags, alt tex
 
   it('reaches feeds in three formats, archives, category and tag feeds, related lists, OPML and the index page', () => {
     const paths = outputs.map((output) => output.path);
-    for (const expected of ['en/rss.xml', 'en/atom.xml', 'en/feed.json', 'en/archive/1/atom.xml', 'en/related/index.json', 'ar/related/index.json', 'opml.xml', 'index.html']) expect(paths).toContain(expected);
+    for (const expected of ['en/rss.xml', 'en/atom.xml', 'en/feed.json', 'en/archive/1/atom.xml', 'en/related/index.json', 'ar/related/index.json', 'opml.xml', 'index.html', 'partners/en/rss.xml', 'partners/ar/archive/1/feed.json']) {
+      expect(paths).toContain(expected);
+    }
     expect(paths.some((path) => path.startsWith('en/categories/'))).toBe(true);
     expect(paths.some((path) => path.startsWith('ar/tags/'))).toBe(true);
     const related = outputs.filter((output) => /^en\/related\/(?!index\.json$)/.test(output.path)).map((output) => JSON.parse(output.content) as { related: unknown[] });
@@ -803,6 +805,15 @@ describe('plain-text fields (titles, summaries, names, categories, tags, alt tex
     expect(item?.authors).toEqual([{ name: 'Detention link author report' }]);
     expect(item?.tags).toEqual(expect.arrayContaining(['Detention link category report', 'Detention link tag report']));
     expect(item?.attachments?.[0]?.title).toBe('Detention link alt report');
+  });
+
+  it("writes a partner profile's byline and lead image alt text as text, never as markup", () => {
+    const items = outputs.filter((output) => /^partners\/en\/(archive\/\d+\/)?feed\.json$/.test(output.path)).flatMap((output) => parseJsonFeed(output.content).items);
+    expect(items).toHaveLength(MARKUP_PAYLOADS.length + 1);
+    for (const item of items) expect(browserHazards(item.content_html ?? ''), item.title).toEqual([]);
+    const document = parseHtml(items.find((candidate) => candidate.url?.endsWith('/markup-2/'))?.content_html ?? '').window.document;
+    expect(document.querySelector('p')?.textContent).toBe('By Detention link author report');
+    expect(document.querySelector('figure img')?.getAttribute('alt')).toBe('Detention link alt report');
   });
 
   it('leaves code blocks out of a summary derived from the body', () => {

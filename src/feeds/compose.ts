@@ -1,7 +1,7 @@
 import { directionOf, siteTranslator, type SiteConfig } from '../config.js';
 import { lastModified, type Post } from '../model.js';
 import { readingMinutes } from '../render/article.js';
-import { contentHtml } from '../render/content.js';
+import { ARTICLE_ONLY, contentHtml, feedContentSwitches, type ContentSwitches } from '../render/content.js';
 import { isWebUrl } from '../load/frontMatter.js';
 import type { SiteImages } from '../media/images.js';
 import { articleKey, versionFor, type Relatedness, type Relation } from '../relate/index.js';
@@ -9,8 +9,8 @@ import { absoluteUrl, categoryUrl, languageHomeUrl, outputUrl } from '../urls.js
 import type { Change } from '../state/changes.js';
 import { changesUrl } from './changes.js';
 import type { DeletedEntry, FeedCategory, FeedCategoryPath, FeedDocument, FeedEntry, FeedLinks, FeedImage, RelatedItem, TranslationLink } from './document.js';
-import { feedLinks, STYLESHEET_FILE } from './formats.js';
-import type { FeedPlan } from './plan.js';
+import { FEED_FORMATS, feedLinks, STYLESHEET_FILE } from './formats.js';
+import type { ByteBudget, FeedPlan, ProfileSelection } from './plan.js';
 
 /** Renders bodies; the pipeline passes a memoised one so no body is rendered twice. Summaries come with the posts. */
 export interface Renderer {
@@ -25,13 +25,66 @@ export interface Renderer {
  */
 export function* composeFeeds(plans: readonly FeedPlan[], config: SiteConfig, render: Renderer, relatedness: Relatedness, siteImages: SiteImages = {}): Generator<FeedDocument> {
   const unrelated: Relatedness = { articleByKey: relatedness.articleByKey, relations: new Map() };
+  const siteStyle: EntryStyle = { switches: feedContentSwitches(config), forPartners: false };
   for (const plan of plans) {
     // An archive page must not change once written (RFC 5005), and related lists are ranked anew as the
     // archive grows: they stay in the subscription feeds and the related files, out of archive pages.
-    const related = plan.archive?.role === 'page' ? unrelated : relatedness;
-    const entries = plan.posts.map((post) => composeEntry(post, related, plan.fullContent, config, render));
+    // A profile's feeds carry no related list at all.
+    const forPartners = plan.scope.kind === 'profile';
+    const related = plan.archive?.role === 'page' || forPartners ? unrelated : relatedness;
+    const style = forPartners ? PARTNER_STYLE : siteStyle;
+    const entries = plan.posts.map((post) => composeEntry(post, related, plan.fullContent, config, render, style));
     yield { ...composeDocument(plan, entries, config), ...siteImages[plan.lang] };
   }
+}
+
+/** How an item is written: which additions go around the body, and whether it is a partner's copy. */
+interface EntryStyle {
+  readonly switches: ContentSwitches;
+  /**
+   * A partner's copy (a profile's feeds): the item links to the canonical URL
+   * (the post's `canonical`, else its page) and carries the rights itself,
+   * since a republished item travels without its feed.
+   */
+  readonly forPartners: boolean;
+}
+
+const PARTNER_STYLE: EntryStyle = { switches: ARTICLE_ONLY, forPartners: true };
+
+/** Bytes a document may need beyond what one measured takes: archive links of other page numbers, separators between items. */
+const DOCUMENT_SLACK = 512;
+const ITEM_SLACK = 16;
+
+/**
+ * What a profile's feed documents weigh in each format, for `maxBytes`: the
+ * document without items (with every archive link it may carry) and each
+ * item's share, both measured by serialising, each a little over the truth.
+ */
+export function profileBudget(selection: ProfileSelection, config: SiteConfig, render: Renderer, relatedness: Relatedness, siteImages: SiteImages = {}): ByteBudget | undefined {
+  const max = selection.profile.maxBytes;
+  if (max === undefined) return undefined;
+  const { lang, root, name } = selection;
+  const farPage = `${root}archive/999999999/`;
+  const measured = (posts: readonly Post[]): number[] => {
+    const plan: FeedPlan = { lang, scope: { kind: 'profile', name }, basePath: farPage, posts, deleted: [], fullContent: true, complete: true, archive: { role: 'page', current: root, older: farPage, newer: farPage } };
+    const [document] = [...composeFeeds([plan], config, render, relatedness, siteImages)];
+    if (!document) throw new Error('a feed plan composed no document');
+    return FEED_FORMATS.map((format) => Buffer.byteLength(format.serialise(document), 'utf8'));
+  };
+  const empty = measured([]);
+  const sizes = new Map<Post, readonly number[]>();
+  return {
+    max,
+    overhead: empty.map((bytes) => bytes + DOCUMENT_SLACK),
+    sizeOf(post) {
+      let size = sizes.get(post);
+      if (!size) {
+        size = measured([post]).map((bytes, format) => bytes - (empty[format] ?? 0) + ITEM_SLACK);
+        sizes.set(post, size);
+      }
+      return size;
+    },
+  };
 }
 
 function linksOf(config: SiteConfig, basePath: string): FeedLinks {
@@ -49,6 +102,8 @@ function scopeTitle(plan: FeedPlan, site: string, config: SiteConfig): { title: 
     }
     case 'tag':
       return { title: t('feed.tagTitle', { site, tag: plan.scope.tag }), description: t('feed.tagDescription', { site, tag: plan.scope.tag }) };
+    case 'profile':
+      return { title: t('feed.profileTitle', { site, profile: plan.scope.name }), description: t('feed.profileDescription', { site }) };
   }
 }
 
@@ -107,32 +162,47 @@ function deletedEntry(change: Change, config: SiteConfig): DeletedEntry {
   };
 }
 
-function composeEntry(post: Post, relatedness: Relatedness, withContent: boolean, config: SiteConfig, render: Renderer): FeedEntry {
+function composeEntry(post: Post, relatedness: Relatedness, withContent: boolean, config: SiteConfig, render: Renderer, style: EntryStyle): FeedEntry {
   const article = relatedness.articleByKey.get(articleKey(post));
   const translations = article ? [...article.versions.values()].filter((other) => other.lang !== post.lang).sort((a, b) => (a.lang < b.lang ? -1 : 1)) : [];
   const related = relatedItems(relatedness, post);
   const translationLinks: TranslationLink[] = translations.map((other) => ({ lang: other.lang, id: other.id, url: other.url, title: other.title }));
   const minutes = readingMinutes(post.wordCount);
+  const image = post.image ? feedImage(post) : undefined;
+  const content = () =>
+    contentHtml(
+      { lang: post.lang, bodyHtml: render.body(post), readingMinutes: minutes, translations: translationLinks, signatories: post.signatories ?? [], related, authors: post.authors.map((author) => author.name), ...(image ? { leadImage: image } : {}) },
+      config,
+      style.switches,
+    );
+  const canonical = style.forPartners ? (post.canonical ?? post.url) : post.canonical;
   return {
     id: post.id,
-    url: post.url,
+    url: style.forPartners ? (canonical ?? post.url) : post.url,
     title: post.title,
     lang: post.lang,
     summaryHtml: inItsLanguage(post.summaryHtml, post.lang, config),
     summaryText: post.summaryText,
-    contentHtml: withContent ? contentHtml({ lang: post.lang, bodyHtml: render.body(post), readingMinutes: minutes, translations: translationLinks, signatories: post.signatories ?? [], related }, config) : undefined,
+    contentHtml: withContent ? content() : undefined,
     published: post.date,
     updated: lastModified(post),
     categories: post.categories.map((path): FeedCategoryPath => ({ term: path.join('/'), path, label: categoryLabel(path), url: categoryUrl(config, post.lang, path) })),
     tags: post.tags.map((tag): FeedCategory => ({ term: tag, label: tag, scheme: absoluteUrl(config, `/${post.lang}/tags/`) })),
     authors: post.authors,
     signatories: post.signatories ?? [],
-    image: post.image ? feedImage(post) : undefined,
+    image,
     translations: translationLinks,
     related: related.map((item) => ({ ...item, summaryHtml: inItsLanguage(item.summaryHtml, item.lang, config) })),
     readingMinutes: minutes,
-    canonical: post.canonical,
+    canonical,
+    ...(style.forPartners ? partnerRights(post.lang, config) : {}),
   };
+}
+
+/** The rights statement and licence that a partner's copy of an item carries with it. */
+function partnerRights(lang: string, config: SiteConfig): Pick<FeedEntry, 'rights' | 'licenseUrl'> {
+  const rights = config.languages[lang]?.rights;
+  return { ...(rights === undefined ? {} : { rights }), ...(config.licenseUrl ? { licenseUrl: config.licenseUrl } : {}) };
 }
 
 /**

@@ -137,4 +137,7 @@ export interface FeedEntry {
   readonly related: readonly RelatedItem[];
   readonly readingMinutes: number;
   readonly canonical?: string;
+  /** Rights and licence carried by the item itself (a profile's feeds, whose items are republished on their own). */
+  readonly rights?: string;
+  readonly licenseUrl?: string;
 }

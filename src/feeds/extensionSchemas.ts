@@ -115,7 +115,9 @@ const SOURCES: readonly SchemaSource[] = [
         image_alt: { ...text, description: 'The lead image\'s alternative text; present when the item has an image.' },
         image_width: { type: 'integer', minimum: 1, description: 'The lead image\'s width in pixels, when nashra could measure it (a file in the static folder).' },
         image_height: { type: 'integer', minimum: 1, description: 'The lead image\'s height in pixels, given with its width.' },
-        canonical: { ...uri, description: 'The address of an original published elsewhere.' },
+        canonical: { ...uri, description: 'The address of an original published elsewhere; in a feed profile\'s items, always the address to link to (the original, else the article\'s page).' },
+        rights: { ...text, description: 'In a feed profile\'s items: the copyright or licence statement the item carries with it when republished.' },
+        license: { ...uri, description: 'In a feed profile\'s items: the licence URL the item carries with it.' },
         translations: arrayOf(object({ language, id: itemId, url: uri, title: text }, ['language', 'id', 'url', 'title']), 'The article in the site\'s other languages.'),
         related: arrayOf(
           object({ ...relatedEntryProperties, summary_html: { ...text, description: 'The related article\'s summary as sanitised HTML, marked with its language and direction.' } }, [...relatedEntryRequired, 'summary_html']),

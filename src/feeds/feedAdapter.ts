@@ -79,6 +79,7 @@ export function renderAtom(document: FeedDocument): string {
   const feed = toFeed(document, slots, (entry) => ({
     ...entryContent(entry, slots),
     title: slots.text(entry.title, { attributes: '' }),
+    ...(entry.rights === undefined ? {} : { copyright: slots.text(entry.rights) }),
     author: entry.authors.length === 0 ? undefined : entry.authors.map((author) => feedAuthor(author, slots)),
     contributor: entry.signatories.length === 0 ? undefined : entry.signatories.map((signatory) => feedAuthor(signatory, slots)),
   }), { author: feedAuthor(document.publisher, slots), image: document.logo && slots.text(document.logo.url), favicon: document.icon && slots.text(document.icon.url), ...(document.pageUrl ? { link: undefined } : {}) });
@@ -173,6 +174,8 @@ function jsonItem(entry: FeedEntry) {
       reading_time_minutes: entry.readingMinutes,
       ...(entry.image ? { image_alt: entry.image.alt, ...(entry.image.width === undefined ? {} : { image_width: entry.image.width, image_height: entry.image.height }) } : {}),
       ...(entry.canonical ? { canonical: entry.canonical } : {}),
+      ...(entry.rights === undefined ? {} : { rights: entry.rights }),
+      ...(entry.licenseUrl ? { license: entry.licenseUrl } : {}),
       translations: entry.translations.map((link) => ({ language: link.lang, id: link.id, url: link.url, title: link.title })),
       related: entry.related.map((item) => ({
         id: item.id,
@@ -285,6 +288,7 @@ function rssItemTail(entry: FeedEntry): string {
     // RSS 2.0: the text is a "/"-separated path in the taxonomy the domain names, here the category's own page.
     ...entry.categories.map((category) => xmlElement(3, 'category', { domain: category.url }, category.term)),
     ...entry.tags.map((tag) => xmlElement(3, 'category', { domain: tag.scheme }, tag.term)),
+    ...(entry.rights === undefined ? [] : [xmlElement(3, 'dc:rights', {}, entry.rights)]),
   ];
   if (entry.image) {
     // The enclosure needs the length in bytes; an image whose size is unknown (a warning says so) is
@@ -301,6 +305,8 @@ function atomEntryTail(entry: FeedEntry): string {
     ...entry.categories.map((category) => xmlElement(2, 'category', { term: category.term, scheme: category.url, label: category.label })),
     ...entry.tags.map((tag) => xmlElement(2, 'category', atomCategory(tag))),
   ];
+  // RFC 4946: an entry's own licence, for an entry republished away from its feed.
+  if (entry.licenseUrl) lines.push(xmlElement(2, 'link', { rel: 'license', href: entry.licenseUrl }));
   if (entry.image) {
     const { url, type, size, alt } = entry.image;
     lines.push(xmlElement(2, 'link', { rel: 'enclosure', href: url, type, length: size === undefined ? undefined : String(size), title: alt || undefined }));

@@ -1,5 +1,7 @@
-import { languagesOf, type SiteConfig } from '../config.js';
+import { languagesOf, type ProfileConfig, type SiteConfig } from '../config.js';
+import { diagnostic, type Diagnostic } from '../diagnostics.js';
 import { byNewest, type Post } from '../model.js';
+import { FEED_FORMATS } from './formats.js';
 import type { FeedScope } from '../site/listing.js';
 import type { Change } from '../state/changes.js';
 import { categorySlug, slugify } from '../urls.js';
@@ -29,6 +31,25 @@ export interface FeedPlan {
   readonly archive?: ArchiveLinks;
   /** Articles of this scope deleted within the tombstone period, newest first: only in subscription feeds, as archive pages do not change. */
   readonly deleted: readonly Change[];
+  /** Where a profile caps its feeds' size: about how many bytes each format's file takes, in `FEED_FORMATS` order. */
+  readonly bytes?: readonly number[];
+}
+
+/**
+ * How much one feed document may hold: `limit` items, and where a profile
+ * caps the size of its files, only as many as fit in `max` bytes. Sizes are
+ * per format (in `FEED_FORMATS` order), each an upper bound: the document
+ * without items, and each item's share.
+ */
+export interface Capacity {
+  readonly limit: number;
+  readonly bytes?: ByteBudget;
+}
+
+export interface ByteBudget {
+  readonly max: number;
+  readonly overhead: readonly number[];
+  sizeOf(post: Post): readonly number[];
 }
 
 /**
@@ -44,9 +65,8 @@ export function planFeeds(livePosts: readonly Post[], config: SiteConfig, delete
     const posts = livePosts.filter((post) => post.lang === lang).sort(byNewest);
     const gone = deleted.filter((change) => change.lang === lang);
     const scopes = [{ scope: { kind: 'main' } as const, basePath: `${lang}/`, posts, deleted: gone }, ...scopedFeeds(lang, posts, gone, config)];
-    return scopes.flatMap((scoped) => withArchive(lang, scoped, limit)).map((plan) => ({
+    return scopes.flatMap((scoped) => withArchive(`${lang}/`, lang, scoped, { limit })).map((plan) => ({
       ...plan,
-      posts: plan.posts.slice(0, limit),
       fullContent: plan.archive?.role === 'page' ? config.feeds.archiveFullContent : fullContent,
     }));
   });
@@ -63,41 +83,50 @@ interface ScopedPosts {
 /**
  * Where a scope's archive pages live: `en/archive/` for the main feed,
  * `en/archive/categories/statements/` for `en/categories/statements/`. Under
- * one `archive/` folder per language, a page's directory can never be a
- * feed's: a category slug `archive` with a sub-category `1` would make
+ * one `archive/` folder per language (per profile and language for a
+ * profile's feeds, `partners/en/archive/`), a page's directory can never be
+ * a feed's: a category slug `archive` with a sub-category `1` would make
  * `categories/statements/archive/1/` both.
  */
-function archiveDirectory(lang: string, basePath: string): string {
-  return `${lang}/archive/${basePath.slice(lang.length + 1)}`;
+function archiveDirectory(root: string, basePath: string): string {
+  return `${root}archive/${basePath.slice(root.length)}`;
 }
 
 /**
  * A scope's subscription feed and its RFC 5005 archive pages. The newest
- * `limit` posts are the feed; the rest fill pages from the oldest, `limit`
- * to a page, so a new post changes the feed and at most the newest page
- * (which gains the post, or a `next-archive` link to a new page): older
- * pages never change, as archives must not.
+ * posts that fit (see `Capacity`) are the feed; the rest fill pages from the
+ * oldest, as many to a page as fit, so a new post changes the feed and at
+ * most the newest page (which gains the post, or a `next-archive` link to a
+ * new page): older pages never change, as archives must not.
  */
-function withArchive(lang: string, { scope, basePath, posts, deleted }: ScopedPosts, limit: number): Omit<FeedPlan, 'fullContent'>[] {
-  const older = posts.slice(limit).reverse(); // oldest first
-  const pages = Math.ceil(older.length / limit);
-  const pagePath = (page: number) => `${archiveDirectory(lang, basePath)}${page}/`;
+function withArchive(root: string, lang: string, { scope, basePath, posts, deleted }: ScopedPosts, capacity: Capacity): Omit<FeedPlan, 'fullContent'>[] {
+  const inFeed = fitting(posts, capacity);
+  const pageContents: Post[][] = [];
+  const older = posts.slice(inFeed).reverse(); // oldest first
+  for (let start = 0; start < older.length; ) {
+    const count = Math.max(1, fitting(older.slice(start, start + capacity.limit), capacity));
+    pageContents.push(older.slice(start, start + count).reverse());
+    start += count;
+  }
+  const pages = pageContents.length;
+  const pagePath = (page: number) => `${archiveDirectory(root, basePath)}${page}/`;
   const current = {
     lang,
     scope,
     basePath,
-    posts,
+    posts: posts.slice(0, inFeed),
     deleted,
     complete: pages === 0,
     ...(pages > 0 ? { archive: { role: 'current' as const, current: basePath, older: pagePath(pages) } } : {}),
+    ...bytesOf(posts.slice(0, inFeed), capacity),
   };
-  const archivePages = Array.from({ length: pages }, (_, index) => {
+  const archivePages = pageContents.map((pagePosts, index) => {
     const page = index + 1;
     return {
       lang,
       scope,
       basePath: pagePath(page),
-      posts: older.slice(index * limit, page * limit).reverse(),
+      posts: pagePosts,
       deleted: [],
       complete: false,
       archive: {
@@ -106,10 +135,114 @@ function withArchive(lang: string, { scope, basePath, posts, deleted }: ScopedPo
         ...(page > 1 ? { older: pagePath(page - 1) } : {}),
         ...(page < pages ? { newer: pagePath(page + 1) } : {}),
       },
+      ...bytesOf(pagePosts, capacity),
     };
   });
   return [current, ...archivePages];
 }
+
+/** How many posts from the start of `posts` one document holds. */
+function fitting(posts: readonly Post[], { limit, bytes }: Capacity): number {
+  if (!bytes) return Math.min(posts.length, limit);
+  const used = [...bytes.overhead];
+  let count = 0;
+  for (const post of posts.slice(0, limit)) {
+    const sizes = bytes.sizeOf(post);
+    if (sizes.some((size, format) => (used[format] ?? 0) + size > bytes.max)) break;
+    sizes.forEach((size, format) => (used[format] = (used[format] ?? 0) + size));
+    count++;
+  }
+  return count;
+}
+
+/** The estimated size of a document of these posts, where the capacity counts bytes. */
+function bytesOf(posts: readonly Post[], { bytes }: Capacity): { bytes?: readonly number[] } {
+  if (!bytes) return {};
+  return { bytes: bytes.overhead.map((overhead, format) => posts.reduce((sum, post) => sum + (bytes.sizeOf(post)[format] ?? 0), overhead)) };
+}
+
+/** The posts one profile carries in one language, newest first, and where its feeds go. */
+export interface ProfileSelection {
+  readonly name: string;
+  readonly profile: ProfileConfig;
+  readonly lang: string;
+  /** The profile's folder for this language, such as `partners/en/`. */
+  readonly root: string;
+  readonly posts: readonly Post[];
+}
+
+/** For each profile (by name) and each of its languages, the live posts that pass its filters. */
+export function selectProfilePosts(livePosts: readonly Post[], config: SiteConfig): ProfileSelection[] {
+  const profiles = Object.entries(config.profiles ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return profiles.flatMap(([name, profile]) =>
+    (profile.languages ?? languagesOf(config)).map((lang) => ({
+      name,
+      profile,
+      lang,
+      root: `${profile.path}${lang}/`,
+      posts: livePosts.filter((post) => post.lang === lang && passes(post, profile, config)).sort(byNewest),
+    })),
+  );
+}
+
+/** A post passes a profile's filters when it is in one of its categories (or below) and has one of its tags, where it names any. */
+function passes(post: Post, profile: ProfileConfig, config: SiteConfig): boolean {
+  const inCategory = (wanted: string) => {
+    const levels = wanted.split('/').map((level) => level.trim());
+    return post.categories.some((path) => levels.length <= path.length && levels.every((level, depth) => path[depth] === level || categorySlug(config, path[depth] ?? '') === level));
+  };
+  return (profile.categories?.some(inCategory) ?? true) && (profile.tags?.some((tag) => post.tags.includes(tag)) ?? true);
+}
+
+/** What a profile's feeds may hold, as the caller measures it: the byte budget of one selection, when its profile has `maxBytes`. */
+export type BudgetOf = (selection: ProfileSelection) => ByteBudget | undefined;
+
+/**
+ * The feeds of every profile: one set per language with RFC 5005 archive
+ * pages that carry the full article, so a partner can backfill. A post too
+ * large for `maxBytes` on its own is left out, and a feed that comes near the
+ * cap (90%) or leaves its newest items to the archive pages to stay under it
+ * is said: both as warnings naming the profile and the feed.
+ */
+export function planProfileFeeds(selections: readonly ProfileSelection[], budgetOf: BudgetOf, config: SiteConfig): { plans: FeedPlan[]; diagnostics: Diagnostic[] } {
+  const diagnostics: Diagnostic[] = [];
+  const plans = selections.flatMap((selection) => {
+    const { name, profile, lang, root } = selection;
+    const capacity: Capacity = { limit: profile.limit ?? config.feeds.limit, bytes: budgetOf(selection) };
+    const field = `profiles.${name}.maxBytes`;
+    const posts = selection.posts.filter((post) => {
+      const fits = !capacity.bytes || fitting([post], capacity) === 1;
+      if (!fits) diagnostics.push(diagnostic(post.sourcePath, { line: 1, column: 1 }, 'warning', field, `too large for the feeds of profile "${name}" (maxBytes ${profile.maxBytes ?? 0}) on its own; it is left out of them`));
+      return fits;
+    });
+    const scoped = { scope: { kind: 'profile' as const, name }, basePath: root, posts, deleted: [] };
+    return withArchive(root, lang, scoped, capacity).map((plan): FeedPlan => {
+      if (profile.maxBytes !== undefined) diagnostics.push(...nearTheCap(plan, name, profile.maxBytes, Math.min(capacity.limit, posts.length)));
+      return { ...plan, fullContent: true };
+    });
+  });
+  return { plans, diagnostics };
+}
+
+/**
+ * The warning for a capped subscription feed (what a partner reads; archive
+ * pages are filled up to the cap by design): its largest file past 90% of the
+ * cap, or newer items left to the archive pages to stay under it.
+ */
+function nearTheCap(plan: Omit<FeedPlan, 'fullContent'>, name: string, maxBytes: number, wanted: number): Diagnostic[] {
+  if (plan.archive?.role === 'page' || !plan.bytes) return [];
+  const sizes = plan.bytes;
+  const largest = sizes.reduce((best, bytes, format) => (bytes > (sizes[best] ?? 0) ? format : best), 0);
+  const bytes = sizes[largest] ?? 0;
+  const path = `${plan.basePath}${FEED_FORMATS[largest]?.fileName ?? ''}`;
+  const size = `${path} is about ${bytes} bytes, ${Math.round((bytes / maxBytes) * 100)}% of its maxBytes ${maxBytes}`;
+  const warning = (message: string) => [diagnostic(path, { line: 1, column: 1 }, 'warning', `profiles.${name}.maxBytes`, `profile "${name}": ${message}`)];
+  if (plan.posts.length < wanted) return warning(`${size}; it holds ${plan.posts.length} of the ${wanted} newest items, the others are in its archive pages`);
+  return bytes > WARN_AT * maxBytes ? warning(`${size}; newer items that do not fit will go to its archive pages`) : [];
+}
+
+/** The share of `maxBytes` past which a profile's feed is said to be near its cap. */
+const WARN_AT = 0.9;
 
 /** Every category level and wanted tag of the language's posts and deletions, by feed directory. */
 function scopedFeeds(lang: string, posts: readonly Post[], deleted: readonly Change[], config: SiteConfig): ScopedPosts[] {

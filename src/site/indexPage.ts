@@ -28,6 +28,7 @@ interface LanguageFeeds {
   readonly main: readonly FeedEntry[];
   readonly categories: readonly FeedEntry[];
   readonly tags: readonly FeedEntry[];
+  readonly profiles: readonly FeedEntry[];
 }
 
 function scopeKey(scope: FeedScope): string {
@@ -38,6 +39,8 @@ function scopeKey(scope: FeedScope): string {
       return `category\u0000${scope.path.join('\u0000')}`;
     case 'tag':
       return `tag\u0000${scope.tag}`;
+    case 'profile':
+      return `profile\u0000${scope.name}`;
   }
 }
 
@@ -92,6 +95,7 @@ function groupByLanguage(listings: readonly FeedListing[], config: SiteConfig): 
       main: feeds.filter((entry) => entry.scope.kind === 'main'),
       categories: feeds.filter((entry) => entry.scope.kind === 'category').sort((a, b) => compareCategoryPaths(categoryPath(a), categoryPath(b), collator)),
       tags: feeds.filter((entry) => entry.scope.kind === 'tag').sort((a, b) => compareText(tagName(a), tagName(b), collator)),
+      profiles: feeds.filter((entry) => entry.scope.kind === 'profile'),
     };
   });
 }
@@ -105,6 +109,8 @@ function feedName(entry: FeedEntry): string {
       return entry.scope.path.join(' / ');
     case 'tag':
       return entry.scope.tag;
+    case 'profile':
+      return entry.formats[0]?.title ?? entry.scope.name;
   }
 }
 
@@ -180,6 +186,7 @@ function renderLanguage(feeds: LanguageFeeds, config: SiteConfig, latest: readon
     renderGroup(t, feeds.lang, t('page.index.main'), feeds.main, counter),
     renderGroup(t, feeds.lang, t('page.index.categories'), feeds.categories, counter),
     renderGroup(t, feeds.lang, t('page.index.tags'), feeds.tags, counter),
+    renderGroup(t, feeds.lang, t('page.index.profiles'), feeds.profiles, counter),
     snippet === ''
       ? ''
       : [

@@ -1,11 +1,12 @@
 import type { FeedFormatName } from '../feeds/formats.js';
 import type { Translate } from '../i18n/index.js';
 
-/** What a feed is about: the language's main feed, one category (any level), or one tag. */
+/** What a feed is about: the language's main feed, one category (any level), one tag, or a feed profile (`profiles` in the config). */
 export type FeedScope =
   | { readonly kind: 'main' }
   | { readonly kind: 'category'; readonly path: readonly string[] }
-  | { readonly kind: 'tag'; readonly tag: string };
+  | { readonly kind: 'tag'; readonly tag: string }
+  | { readonly kind: 'profile'; readonly name: string };
 
 /** One published feed file, as discovery pages (index.html, OPML) list it. */
 export interface FeedListing {

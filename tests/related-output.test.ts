@@ -18,7 +18,7 @@ interface RelatedArticle {
   language: string;
   id: string;
   url: string;
-  related: { id: string; language: string; summary: string; score: number }[];
+  related: { id: string; language: string; summary: string }[];
 }
 
 interface RelatedIndex {
@@ -77,8 +77,24 @@ describe('per-article related files', () => {
       const whole = JSON.parse(outputOf(withWholeFile, `${lang}/related.json`)) as { language: string; articles: Omit<RelatedArticle, 'version' | 'language'>[] };
       expect(whole.language).toBe(lang);
       expect(whole.articles.map((article) => article.id)).toEqual(result.posts.filter((p) => p.lang === lang).map((p) => p.id).sort());
-      for (const article of whole.articles) expect(relatedFileOf(result, lang, article.url).related).toEqual(article.related);
+      // The whole file keeps the scores it always had; the per-article files leave them out, so an unchanged list keeps its bytes.
+      const unscored = (entries: readonly object[]) => entries.map((entry) => Object.fromEntries(Object.entries(entry).filter(([key]) => key !== 'score')));
+      for (const article of whole.articles) expect(relatedFileOf(result, lang, article.url).related).toEqual(unscored(article.related));
     }
+  });
+
+  it('keep their bytes when a new article leaves their list as it was, though it moves every score a little', async () => {
+    const config = await projectConfig();
+    const posts = await samplePosts();
+    const before = buildInMemory(posts, config);
+    const newcomer = post('title: Workshop on archiving testimonies\ndate: 2026-10-30T09:00:00Z\ncategories: [News]\ntags: [training]', 'The centre held a two-day workshop on archiving testimonies safely for twelve local volunteers.\n');
+    const after = buildInMemory([...posts, ...sourceFiles({ 'en/workshop.md': newcomer })], config);
+    const files = (result: typeof before) => new Map(result.outputs.filter((output) => /^en\/related\/(?!index\.json)/.test(output.path)).map((output) => [output.path, output.content]));
+    const [old, now] = [files(before), files(after)];
+    const listOf = (content: string) => (JSON.parse(content) as RelatedArticle).related.map((entry) => entry.id).join(' ');
+    const kept = [...old].filter(([path, content]) => now.has(path) && listOf(now.get(path) ?? '') === listOf(content));
+    expect(kept.length).toBeGreaterThan(0);
+    for (const [path, content] of kept) expect(now.get(path), path).toBe(content);
   });
 
   it('give an article whose slug another shares (or that is "index") a name of its own, which the index maps from its URL', () => {

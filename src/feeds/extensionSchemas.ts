@@ -37,25 +37,29 @@ function arrayOf(items: JsonSchema, description?: string): JsonSchema {
   return { type: 'array', ...(description ? { description } : {}), items };
 }
 
-/** A related article as the related files list it. */
-const relatedEntryProperties = {
+/** A related article as the per-article related files list it: no score, so that an unchanged list keeps its bytes. */
+const relatedEntryUnscored = {
   id: itemId,
   url: uri,
   title: text,
   summary: { ...text, description: 'The related article\'s summary as plain text.' },
   language: { ...language, description: 'The related article\'s language: the reader\'s where a version exists, else the only one.' },
   date_published: dateTime,
-  score,
 } as const satisfies Record<string, JsonSchema>;
+
+/** A related article as the feeds and the whole file list it. */
+const relatedEntryProperties = { ...relatedEntryUnscored, score } as const satisfies Record<string, JsonSchema>;
 const relatedEntryRequired = Object.keys(relatedEntryProperties);
 
-/** One article's related list, as a per-article file and the whole file carry it. */
-const relatedArticleProperties = {
-  id: itemId,
-  url: { ...uri, description: 'The article page.' },
-  title: text,
-  related: arrayOf(object(relatedEntryProperties, relatedEntryRequired), 'Best first, `feeds.relatedCount` at most: the same list as the article\'s feed items.'),
-} as const satisfies Record<string, JsonSchema>;
+/** One article's related list, with its entries of the given shape. */
+function relatedArticlePropertiesOf(entry: Readonly<Record<string, JsonSchema>>): Record<string, JsonSchema> {
+  return {
+    id: itemId,
+    url: { ...uri, description: 'The article page.' },
+    title: text,
+    related: arrayOf(object(entry, Object.keys(entry)), 'Best first, `feeds.relatedCount` at most: the same list as the article\'s feed items.'),
+  };
+}
 
 interface SchemaSource {
   /** The file name under `schemas/`, without `.json`. */
@@ -151,7 +155,7 @@ const SOURCES: readonly SchemaSource[] = [
     name: 'related-article',
     title: 'nashra related articles of one article',
     description: '`{lang}/related/{key}.json`: the related list of one published article, in its language.',
-    body: object({ version: { const: 1 }, language, ...relatedArticleProperties }, ['version', 'language', 'id', 'url', 'title', 'related']),
+    body: object({ version: { const: 1 }, language, ...relatedArticlePropertiesOf(relatedEntryUnscored) }, ['version', 'language', 'id', 'url', 'title', 'related']),
   },
   {
     name: 'related-index',
@@ -181,7 +185,7 @@ const SOURCES: readonly SchemaSource[] = [
     name: 'related-whole-file',
     title: 'nashra related articles of every article (whole file)',
     description: '`{lang}/related.json`, written only with `feeds.relatedWholeFile: true`: every published article\'s related list, sorted by id.',
-    body: object({ version: { const: 1 }, language, articles: arrayOf(object(relatedArticleProperties, ['id', 'url', 'title', 'related'])) }, ['version', 'language', 'articles']),
+    body: object({ version: { const: 1 }, language, articles: arrayOf(object(relatedArticlePropertiesOf(relatedEntryProperties), ['id', 'url', 'title', 'related'])) }, ['version', 'language', 'articles']),
   },
 ];
 

@@ -34,7 +34,8 @@ interface RelatedEntry {
   readonly summary: string;
   readonly language: string;
   readonly date_published: string;
-  readonly score: number;
+  /** In the whole file only: see `relatedFiles`. */
+  readonly score?: number;
 }
 
 /**
@@ -60,7 +61,8 @@ export function relatedKeys(posts: readonly Post[]): Map<Post, string> {
 export function* relatedFiles(lang: string, livePosts: readonly Post[], relatedness: Relatedness): Generator<RelatedFile> {
   const keys = [...relatedKeys(livePosts.filter((post) => post.lang === lang)).entries()].sort(([, a], [, b]) => compare(a, b));
   for (const [post, key] of keys) {
-    const file = { version: 1, language: lang, ...relatedArticle(post, relatedness) };
+    // No scores: every new or deleted article moves them all a little, and an unchanged list must keep its bytes, or one post rewrites thousands of files.
+    const file = { version: 1, language: lang, ...relatedArticle(post, relatedness, false) };
     yield { path: `${lang}/${RELATED_DIR}/${key}.json`, content: `${JSON.stringify(file, null, 2)}\n`, role: 'article' };
   }
   // One article a line: at archive scale the index is what a page fetches first, so it carries no layout beyond that.
@@ -80,17 +82,18 @@ export function* renderRelatedWholeFile(lang: string, livePosts: readonly Post[]
   yield `{\n  "version": 1,\n  "language": ${JSON.stringify(lang)},\n  "articles": [`;
   for (const [index, post] of posts.entries()) {
     // Newlines inside JSON strings are escaped, so every raw newline is layout and takes the nesting indent.
-    yield `${index === 0 ? '' : ','}\n    ${JSON.stringify(relatedArticle(post, relatedness), null, 2).replace(/\n/g, '\n    ')}`;
+    yield `${index === 0 ? '' : ','}\n    ${JSON.stringify(relatedArticle(post, relatedness, true), null, 2).replace(/\n/g, '\n    ')}`;
   }
   yield posts.length === 0 ? ']\n}\n' : '\n  ]\n}\n';
 }
 
-function relatedArticle(post: Post, relatedness: Relatedness): RelatedArticle {
-  return { id: post.id, url: post.url, title: post.title, related: relatedItems(relatedness, post).map(relatedEntry) };
+function relatedArticle(post: Post, relatedness: Relatedness, withScores: boolean): RelatedArticle {
+  return { id: post.id, url: post.url, title: post.title, related: relatedItems(relatedness, post).map((item) => relatedEntry(item, withScores)) };
 }
 
-function relatedEntry(item: RelatedItem): RelatedEntry {
-  return { id: item.id, url: item.url, title: item.title, summary: item.summaryText, language: item.lang, date_published: rfc3339(item.date), score: item.score };
+function relatedEntry(item: RelatedItem, withScore: boolean): RelatedEntry {
+  const entry = { id: item.id, url: item.url, title: item.title, summary: item.summaryText, language: item.lang, date_published: rfc3339(item.date) };
+  return withScore ? { ...entry, score: item.score } : entry;
 }
 
 function fileStem(name: string): string {

@@ -35,7 +35,7 @@
 
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { appendFileSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, availableParallelism, loadavg, release, tmpdir, totalmem, platform, arch } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -197,10 +197,10 @@ const cacheFlag = (() => {
 })();
 
 /** One `nashra build` of the workspace; `cold` empties the output and state dirs first. */
-async function nashraBuild(work, { cold }) {
+async function nashraBuild(work, { cold, keepState = false }) {
   if (cold) {
     rmSync(work.out, { recursive: true, force: true });
-    rmSync(work.state, { recursive: true, force: true });
+    if (!keepState) rmSync(work.state, { recursive: true, force: true });
   }
   const cliArgs = ['build', '--config', work.site.config, '--posts', work.site.posts, '--out', work.out, '--state-dir', work.state, '--now', NOW];
   if (cold && cacheFlag) cliArgs.push(cacheFlag);
@@ -228,11 +228,15 @@ function treeHashes(dir) {
 
 /**
  * Whether the output the rebuilds left equals, byte for byte, a cold build of the same posts into
- * fresh dirs: a fast rebuild only counts when it publishes what a cold build would.
+ * a fresh output: a fast rebuild only counts when it publishes what a cold build would. The cold
+ * build starts from a copy of what was published (ids kept, the changes list), not from nothing.
  */
 async function sameAsColdBuild(work) {
   const fresh = { ...work, out: join(work.root, 'verify-out'), state: join(work.root, 'verify-state') };
-  await nashraBuild(fresh, { cold: true });
+  rmSync(fresh.state, { recursive: true, force: true });
+  mkdirSync(fresh.state, { recursive: true });
+  for (const name of ['published.json', 'sources']) if (existsSync(join(work.state, name))) cpSync(join(work.state, name), join(fresh.state, name), { recursive: true });
+  await nashraBuild(fresh, { cold: true, keepState: true });
   const kept = treeHashes(work.out);
   const cold = treeHashes(fresh.out);
   rmSync(fresh.out, { recursive: true, force: true });

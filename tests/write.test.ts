@@ -84,6 +84,27 @@ describe('every byte or nothing', () => {
     expect(await emptyDirectories(out)).toEqual([]);
   });
 
+  it('flushes the staged files together, and when one cannot be flushed fails naming it and leaves every old file as it was', async () => {
+    const out = await scratch();
+    await writeOutputs(out, site(7));
+    const before = await snapshot(out);
+    let flushing = 0;
+    let most = 0;
+    const failing: Partial<WriteIo> = {
+      async flush(path) {
+        flushing += 1;
+        most = Math.max(most, flushing);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        flushing -= 1;
+        if (path.includes('atom.xml')) throw Object.assign(new Error('EIO: i/o error, fsync'), { code: 'EIO' });
+      },
+    };
+    await expect(writeOutputs(out, site(9, ' (corrected)'), { io: failing })).rejects.toThrow(/cannot write \S*atom\.xml: EIO; the published files are unchanged/);
+    expect(most).toBeGreaterThan(1);
+    expect(await snapshot(out)).toEqual(before);
+    expect((await listFiles(out)).filter((file) => file.includes('.tmp'))).toEqual([]);
+  });
+
   it('refuses a disk that takes no bytes at all rather than spinning', async () => {
     const out = await scratch();
     const stuck: Partial<WriteIo> = { writeSome: async () => 0 };

@@ -23,11 +23,14 @@ export interface WriteIo {
   /** Writes up to `length` bytes from `offset`; returns how many were taken. */
   writeSome(handle: FileHandle, bytes: Uint8Array, offset: number, length: number): Promise<number>;
   rename(from: string, to: string): Promise<void>;
+  /** Flushes a written file to disk, so that a crash after its rename cannot leave it empty. */
+  flush(path: string): Promise<void>;
 }
 
 const systemIo: WriteIo = {
   writeSome: async (handle, bytes, offset, length) => (await handle.write(bytes, offset, length)).bytesWritten,
   rename,
+  flush: (path) => flushToDisk(path),
 };
 
 export interface WriteOptions {
@@ -176,10 +179,12 @@ export async function stageOutputs(outDir: string, files: Iterable<PlannedOutput
         records[file.path] = { digest, size, mtimeMs: existing.mtimeMs, ino: existing.ino, ...(fingerprint === undefined ? {} : { fingerprint }) };
         continue;
       }
-      // Durable before it can replace the old file, so a crash cannot leave an empty feed behind the rename.
-      await flushToDisk(temporary);
       staged[staged.length - 1] = { ...entry, digest, size, ...(fingerprint === undefined ? {} : { fingerprint }) };
     }
+    // Durable before any can replace an old file, so a crash cannot leave an empty feed behind a rename.
+    await flushAll(staged, io, (entry) => {
+      current = entry.path;
+    });
   } catch (error) {
     await Promise.all(staged.map((entry) => rm(entry.temporary, { force: true })));
     for (const directory of madeDirectories.reverse()) await rm(directory, { recursive: true, force: true });
@@ -368,6 +373,31 @@ async function writeFully(handle: FileHandle, bytes: Uint8Array, io: WriteIo, pa
  * and removals made in it. Opened read-only either way: fsync flushes the
  * file, whatever descriptor asks.
  */
+/** How many staged files are flushed at once: the file system commits concurrent flushes together, where one at a time each waits for its own. */
+const FLUSH_CONCURRENCY = 16;
+
+/** Flushes every staged file to disk; on a failure, says which file and rejects once all flushes have ended. */
+async function flushAll(entries: readonly Staged[], io: WriteIo, failedAt: (entry: Staged) => void): Promise<void> {
+  let next = 0;
+  let failure: { entry: Staged; error: unknown } | undefined;
+  const flushNext = async (): Promise<void> => {
+    while (failure === undefined && next < entries.length) {
+      const entry = entries[next++];
+      if (entry === undefined) return;
+      try {
+        await io.flush(entry.temporary);
+      } catch (error) {
+        failure ??= { entry, error };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(FLUSH_CONCURRENCY, entries.length) }, flushNext));
+  if (failure) {
+    failedAt(failure.entry);
+    throw failure.error;
+  }
+}
+
 async function flushToDisk(path: string): Promise<void> {
   const handle = await open(path, 'r');
   try {

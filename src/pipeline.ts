@@ -247,8 +247,9 @@ function* generateOutputs(
   problems: Diagnostic[],
 ): Generator<PlannedOutput> {
   const { live, changes } = published;
-  const sitePlans = planFeeds(live, config, tombstones(changes, live));
-  const selections = selectProfilePosts(live, config);
+  const deleted = tombstones(changes, live);
+  const sitePlans = planFeeds(live, config, deleted);
+  const selections = selectProfilePosts(live, config, deleted);
   // A profile's feeds, archive pages included, carry every article it selects in full.
   const fullText = [...new Set([...sitePlans.filter((plan) => plan.fullContent).flatMap((plan) => plan.posts), ...selections.flatMap((selection) => selection.posts)])];
   // Started now when loading started none, the threads load their modules while the related lists are computed.

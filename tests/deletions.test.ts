@@ -288,3 +288,20 @@ describe.skipIf(skipWithout('xmllint'))('the record of deletions', () => {
     expect(later.diagnostics.map((d) => d.message)).toContainEqual(expect.stringContaining('is not a record this nashra can read'));
   });
 });
+
+describe('a deletion in the feeds of a partner profile', () => {
+  it('leaves a tombstone in an uncapped profile whose filters the article passed; none in one it did not pass, nor in a capped one', async () => {
+    const site = await siteOnDisk(
+      { 'en/hearing.md': post(HEARING), 'en/release.md': post(RELEASE), 'en/visit.md': post(VISIT) },
+      { profiles: { statements: { path: 'partners/statements/', categories: ['Statements'] }, news: { path: 'partners/news/', categories: ['News'] }, capped: { path: 'partners/capped/', maxBytes: 200000 } } },
+    );
+    await build(site, FIRST);
+    await rm(join(site, 'posts/en/hearing.md'));
+    await build(site, SECOND);
+    expect(tombstonesIn(join(site, 'feeds/partners/statements/en/atom.xml')).map((tombstone) => tombstone.ref)).toEqual([HEARING_ID]);
+    const json = JSON.parse(await readFile(join(site, 'feeds/partners/statements/en/feed.json'), 'utf8')) as JsonFeed;
+    expect(json._nashra?.deleted?.map((entry) => entry.id)).toEqual([HEARING_ID]);
+    expect(tombstonesIn(join(site, 'feeds/partners/news/en/atom.xml'))).toEqual([]);
+    expect(tombstonesIn(join(site, 'feeds/partners/capped/en/atom.xml'))).toEqual([]);
+  });
+});

@@ -169,10 +169,17 @@ export interface ProfileSelection {
   /** The profile's folder for this language, such as `partners/en/`. */
   readonly root: string;
   readonly posts: readonly Post[];
+  /**
+   * Articles deleted within the tombstone period that pass the profile's
+   * filters: a partner that copied one must learn it is gone. None for a
+   * profile with `maxBytes`, whose feeds are packed to a size the tombstones
+   * would push past (its partner reads `changes.json`).
+   */
+  readonly deleted: readonly Change[];
 }
 
-/** For each profile (by name) and each of its languages, the live posts that pass its filters. */
-export function selectProfilePosts(livePosts: readonly Post[], config: SiteConfig): ProfileSelection[] {
+/** For each profile (by name) and each of its languages, the live posts and the deleted articles that pass its filters. */
+export function selectProfilePosts(livePosts: readonly Post[], config: SiteConfig, deleted: readonly Change[] = []): ProfileSelection[] {
   const profiles = Object.entries(config.profiles ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   return profiles.flatMap(([name, profile]) =>
     (profile.languages ?? languagesOf(config)).map((lang) => ({
@@ -181,12 +188,13 @@ export function selectProfilePosts(livePosts: readonly Post[], config: SiteConfi
       lang,
       root: `${profile.path}${lang}/`,
       posts: livePosts.filter((post) => post.lang === lang && passes(post, profile, config)).sort(byNewest),
+      deleted: profile.maxBytes === undefined ? deleted.filter((change) => change.lang === lang && passes({ categories: change.categories ?? [], tags: change.tags ?? [] }, profile, config)) : [],
     })),
   );
 }
 
-/** A post passes a profile's filters when it is in one of its categories (or below) and has one of its tags, where it names any. */
-function passes(post: Post, profile: ProfileConfig, config: SiteConfig): boolean {
+/** An article passes a profile's filters when it is in one of its categories (or below) and has one of its tags, where it names any. */
+function passes(post: Pick<Post, 'categories' | 'tags'>, profile: ProfileConfig, config: SiteConfig): boolean {
   const inCategory = (wanted: string) => {
     const levels = wanted.split('/').map((level) => level.trim());
     return post.categories.some((path) => levels.length <= path.length && levels.every((level, depth) => path[depth] === level || categorySlug(config, path[depth] ?? '') === level));
@@ -215,7 +223,7 @@ export function planProfileFeeds(selections: readonly ProfileSelection[], budget
       if (!fits) diagnostics.push(diagnostic(post.sourcePath, { line: 1, column: 1 }, 'warning', field, `too large for the feeds of profile "${name}" (maxBytes ${profile.maxBytes ?? 0}) on its own; it is left out of them`));
       return fits;
     });
-    const scoped = { scope: { kind: 'profile' as const, name }, basePath: root, posts, deleted: [] };
+    const scoped = { scope: { kind: 'profile' as const, name }, basePath: root, posts, deleted: selection.deleted };
     return withArchive(root, lang, scoped, capacity).map((plan): FeedPlan => {
       if (profile.maxBytes !== undefined) diagnostics.push(...nearTheCap(plan, name, profile.maxBytes, Math.min(capacity.limit, posts.length)));
       return { ...plan, fullContent: true };

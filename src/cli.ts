@@ -24,6 +24,8 @@ import { runDaemon, type LogFormat } from './schedule/daemon.js';
 import { formatStatus, readStatus } from './schedule/status.js';
 import { undatedCorrections, undatedWarning } from './state/corrections.js';
 import { openPrevious, resolveStateDir } from './state/store.js';
+import type { Previous } from './state/published.js';
+import type { DiskSource } from './load/readPosts.js';
 import { DEFAULT_HOST, DEFAULT_PORT, startServer } from './serve/server.js';
 
 
@@ -145,10 +147,16 @@ async function writeStarter(root: string, files: readonly StarterFile[], done: '
   }
 }
 
+/** The posts folder as a build lists it: a file the last build published stays a post wherever it sits. */
+function postsAsBuilt(options: CommonOptions): { source: DiskSource; previous: Previous } {
+  const { previous } = openPrevious(resolveStateDir(options.stateDir, options.config));
+  return { source: openPostsDir(options.posts, (path) => previous.byPath(path) !== undefined), previous };
+}
+
 async function plan(options: CommonOptions & { json?: boolean }): Promise<number> {
   const config = await loadConfigFile(options.config);
   const now = options.now ? parseNow(options.now, config.timeZone) : new Date();
-  const loaded = loadPosts(openPostsDir(options.posts).files, config);
+  const loaded = loadPosts(postsAsBuilt(options).source.files, config);
   const entries = publicationPlan(loaded.posts, now);
   const broken = new Set(loaded.diagnostics.filter((d) => d.severity === 'error').map((d) => d.file)).size;
   if (options.json) {
@@ -163,10 +171,9 @@ async function plan(options: CommonOptions & { json?: boolean }): Promise<number
 async function check(options: CommonOptions): Promise<number> {
   const config = await loadConfigFile(options.config);
   const now = options.now ? parseNow(options.now, config.timeZone) : new Date();
-  const source = openPostsDir(options.posts);
-  const result = loadPosts(source.files, config);
   // What the last build published, to list the corrections its feeds do not date.
-  const { previous } = openPrevious(resolveStateDir(options.stateDir, options.config));
+  const { source, previous } = postsAsBuilt(options);
+  const result = loadPosts(source.files, config);
   const undated = undatedCorrections(result.posts, previous);
   const diagnostics = sortDiagnostics([...result.diagnostics, ...farFutureDates(result.posts, now), ...undated.map((correction) => undatedWarning(correction, previous.at)), ...imageDiagnostics(result.posts, config, options.config)]);
   printDiagnostics(diagnostics);

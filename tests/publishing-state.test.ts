@@ -354,5 +354,7 @@ describe('a published article that a page bundle now surrounds', () => {
     expect(now).toEqual(expect.arrayContaining(['Water report', 'Note on the report', 'Reports']));
     // A file that was never published is the bundle's resource, as Hugo reads it.
     expect(now).not.toContain('Never published');
+    // nashra check and plan list the posts as the build does.
+    expect((await runCli(['check'], site)).stdout).toMatch(/^7 posts checked/m);
   });
 });

@@ -269,6 +269,8 @@ function* generateOutputs(
   const plans = [...sitePlans, ...profiles.plans];
 
   onPhase('write', live.length);
+  // A feed page also reads the config (dates in its time zone, a language's own strings), which its document does not hold.
+  const pageSettings = createHash('sha256').update(JSON.stringify(config)).digest('base64url');
   const listings: FeedListing[] = [];
   const latest = new Map<string, LatestArticle[]>();
   for (const document of composeFeeds(plans, config, render, relatedness, siteImages)) {
@@ -278,7 +280,7 @@ function* generateOutputs(
     }
     if (document.archive?.role === 'page') continue;
     listings.push(...feedListings(document));
-    yield { path: document.basePath + FEED_PAGE_FILE, chunks: lazily(() => renderFeedPage(document, config)), tier: TIER.discovery, fingerprint: `page:${source}` };
+    yield { path: document.basePath + FEED_PAGE_FILE, chunks: lazily(() => renderFeedPage(document, config)), tier: TIER.discovery, fingerprint: `page:${source}:${pageSettings}` };
     if (document.scope.kind === 'main') latest.set(document.lang, document.entries.slice(0, LATEST_ON_INDEX).map(({ title, url, published }) => ({ title, url, published })));
   }
   for (const lang of Object.keys(config.languages)) {

@@ -3,11 +3,14 @@
  * without XSLT; the index page lists the newest articles and links to feeds
  * relatively. (The browser test opens these pages in Chromium with axe.)
  */
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { DOMParser } from '@xmldom/xmldom';
 import { parseDocument } from 'htmlparser2';
 import { describe, expect, it } from 'vitest';
 import { formatDate } from '../src/i18n/index.js';
-import { buildInMemory, outputOf, post, projectConfig, samplePosts, sourceFiles, testConfig } from './support/site.js';
+import { runBuild } from '../src/build.js';
+import { buildInMemory, outputOf, post, projectConfig, samplePosts, siteOnDisk, sourceFiles, testConfig } from './support/site.js';
 
 /** Every `href` and `src` of an HTML page. */
 function linksOf(html: string): string[] {
@@ -129,5 +132,19 @@ describe('the index page', () => {
     expect(feedHrefs.length).toBeGreaterThan(6);
     for (const href of feedHrefs) expect(href, href).not.toMatch(/^https?:/);
     expect(linksOf(index)).toContain('ar/index.html');
+  });
+});
+
+describe('a feed page after a config change', () => {
+  it('is written again when the site time zone changes, though its feed documents did not', async () => {
+    const site = await siteOnDisk({ 'en/appeal.md': EVENING_IN_AMMAN }, { timeZone: 'UTC' });
+    const paths = { config: join(site, 'nashra.config.yaml'), posts: join(site, 'posts'), out: join(site, 'feeds'), state: join(site, '.nashra') };
+    const now = new Date('2026-11-01T00:00:00Z');
+    await runBuild(paths, now);
+    expect(await readFile(join(site, 'feeds/en/index.html'), 'utf8')).toContain('February 9, 2026');
+    const settings = JSON.parse(await readFile(paths.config, 'utf8')) as Record<string, unknown>;
+    await writeFile(paths.config, JSON.stringify({ ...settings, timeZone: 'Asia/Amman' }));
+    await runBuild(paths, now);
+    expect(await readFile(join(site, 'feeds/en/index.html'), 'utf8')).toContain('February 10, 2026');
   });
 });

@@ -32,6 +32,7 @@ import { renderFeedStylesheet } from './site/stylesheet.js';
 import { outputUrl } from './urls.js';
 import { codeFingerprint } from './version.js';
 import { WorkPool } from './work/pool.js';
+import { compareCodeUnits } from './text.js';
 
 /** A file to write, relative to the output directory. */
 export interface OutputFile {
@@ -174,6 +175,7 @@ export function planSite(source: PostSource, config: SiteConfig, now: Date, opti
   const asPublished = (published: { path: string; lang: string }) => publishedVersion(published.path, published.lang, config, previous)?.post;
   const changes = nextChanges(previous, { posts, live, listedPaths: loaded.listedPaths }, now, config.feeds.tombstoneDays, asPublished);
   const relateInputs = { terms, pins: loaded.pins };
+  let digest: string | undefined;
   return {
     outputs: { [Symbol.iterator]: () => generateOutputs({ live, changes }, config, { bodyOf: bodyReader(source, previous.textOf), siteImages: siteImages.images, onPhase }, relateInputs, pool, renderDiagnostics) },
     changes,
@@ -181,7 +183,11 @@ export function planSite(source: PostSource, config: SiteConfig, now: Date, opti
     threadsStarted: () => pool.threadsStarted,
     renderDiagnostics,
     live,
-    outputsDigest: outputsDigestOf({ live, changes }, config, siteImages.images, loaded.pins),
+    // Asked only by a build with the cache on: hashing every live post is not free at archive scale.
+    get outputsDigest() {
+      digest ??= outputsDigestOf({ live, changes }, config, siteImages.images, loaded.pins);
+      return digest;
+    },
     listedPaths: loaded.listedPaths,
     diagnostics: allDiagnostics,
     posts,
@@ -193,10 +199,10 @@ export function planSite(source: PostSource, config: SiteConfig, now: Date, opti
 /** See `SitePlan.outputsDigest`: the inputs of `generateOutputs`, in an order that does not depend on the file listing. */
 function outputsDigestOf({ live, changes }: { live: readonly Post[]; changes: readonly Change[] }, config: SiteConfig, siteImages: SiteImages, pins: ReadonlyMap<string, readonly string[]>): string {
   const hash = createHash('sha256').update(codeFingerprint()).update('\0').update(JSON.stringify(config)).update('\0').update(JSON.stringify(siteImages));
-  for (const post of [...live].sort((a, b) => (a.sourcePath < b.sourcePath ? -1 : a.sourcePath > b.sourcePath ? 1 : 0))) hash.update('\0').update(JSON.stringify(post));
+  for (const post of [...live].sort((a, b) => compareCodeUnits(a.sourcePath, b.sourcePath))) hash.update('\0').update(JSON.stringify(post));
   // Tombstones and changes.json come from the changes, which go as the tombstone period passes.
   hash.update('\0').update(JSON.stringify(changes));
-  hash.update('\0').update(JSON.stringify([...pins].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))));
+  hash.update('\0').update(JSON.stringify([...pins].sort(([a], [b]) => compareCodeUnits(a, b))));
   return hash.digest('base64url');
 }
 

@@ -143,3 +143,8 @@ export function nearMiss(name: string, known: readonly string[], allowed: (sugge
   const [written, meant] = [name.toLowerCase(), suggestion.toLowerCase()];
   return written === meant || distance(written, meant) <= allowed(suggestion) ? suggestion : undefined;
 }
+
+/** Strings in code-unit order: a total order that no locale changes, for output that must not depend on the machine. */
+export function compareCodeUnits(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -5,6 +5,7 @@ import { FEED_FORMATS } from './formats.js';
 import type { FeedScope } from '../site/listing.js';
 import type { Change } from '../state/changes.js';
 import { categorySlug, slugify } from '../urls.js';
+import { compareCodeUnits } from '../text.js';
 
 /** Links of an RFC 5005 archive chain, as output paths of feed directories (`en/archive/3/`). */
 export interface ArchiveLinks {
@@ -180,7 +181,7 @@ export interface ProfileSelection {
 
 /** For each profile (by name) and each of its languages, the live posts and the deleted articles that pass its filters. */
 export function selectProfilePosts(livePosts: readonly Post[], config: SiteConfig, deleted: readonly Change[] = []): ProfileSelection[] {
-  const profiles = Object.entries(config.profiles ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const profiles = Object.entries(config.profiles ?? {}).sort(([a], [b]) => compareCodeUnits(a, b));
   return profiles.flatMap(([name, profile]) =>
     (profile.languages ?? languagesOf(config)).map((lang) => ({
       name,

@@ -4,6 +4,7 @@ import type { Relatedness } from '../relate/index.js';
 import { relatedItems } from './compose.js';
 import type { RelatedItem } from './document.js';
 import { rfc3339 } from './feedAdapter.js';
+import { compareCodeUnits } from '../text.js';
 
 /** The folder of a language's related files: one per live article, and the index. */
 export const RELATED_DIR = 'related';
@@ -59,7 +60,7 @@ export function relatedKeys(posts: readonly Post[]): Map<Post, string> {
  * by). Sorted by key; deterministic bytes.
  */
 export function* relatedFiles(lang: string, livePosts: readonly Post[], relatedness: Relatedness): Generator<RelatedFile> {
-  const keys = [...relatedKeys(livePosts.filter((post) => post.lang === lang)).entries()].sort(([, a], [, b]) => compare(a, b));
+  const keys = [...relatedKeys(livePosts.filter((post) => post.lang === lang)).entries()].sort(([, a], [, b]) => compareCodeUnits(a, b));
   for (const [post, key] of keys) {
     // No scores: every new or deleted article moves them all a little, and an unchanged list must keep its bytes, or one post rewrites thousands of files.
     const file = { version: 1, language: lang, ...relatedArticle(post, relatedness, false) };
@@ -78,7 +79,7 @@ export function* relatedFiles(lang: string, livePosts: readonly Post[], relatedn
  * produced one article at a time: at archive scale the file is tens of megabytes.
  */
 export function* renderRelatedWholeFile(lang: string, livePosts: readonly Post[], relatedness: Relatedness): Generator<string> {
-  const posts = livePosts.filter((post) => post.lang === lang).sort((a, b) => compare(a.id, b.id));
+  const posts = livePosts.filter((post) => post.lang === lang).sort((a, b) => compareCodeUnits(a.id, b.id));
   yield `{\n  "version": 1,\n  "language": ${JSON.stringify(lang)},\n  "articles": [`;
   for (const [index, post] of posts.entries()) {
     // Newlines inside JSON strings are escaped, so every raw newline is layout and takes the nesting indent.
@@ -105,6 +106,3 @@ function digestOf(url: string): string {
   return createHash('sha256').update(url).digest('hex').slice(0, 10);
 }
 
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}

@@ -1,5 +1,6 @@
 import { diagnostic, type Diagnostic } from '../diagnostics.js';
 import type { Post, UniqueField } from '../model.js';
+import { compareCodeUnits } from '../text.js';
 
 export interface Collection {
   /** Valid posts, sorted by language then source path, whatever order the files were read in. */
@@ -24,7 +25,7 @@ export type Standing = (post: Post) => number;
  * skipped.
  */
 export function assembleCollection(posts: readonly Post[], standing: Standing = () => 0): Collection {
-  const byPath = (a: Post, b: Post) => compare(a.lang, b.lang) || compare(a.sourcePath, b.sourcePath);
+  const byPath = (a: Post, b: Post) => compareCodeUnits(a.lang, b.lang) || compareCodeUnits(a.sourcePath, b.sourcePath);
   const rank = new Map(posts.map((post) => [post, standing(post)]));
   const sorted = [...posts].sort((a, b) => (rank.get(a) ?? 0) - (rank.get(b) ?? 0) || byPath(a, b));
   const rejected: Post[] = [];
@@ -59,6 +60,3 @@ export function assembleCollection(posts: readonly Post[], standing: Standing = 
   return { posts: kept.sort(byPath), diagnostics, rejected };
 }
 
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}

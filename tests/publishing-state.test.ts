@@ -234,6 +234,23 @@ describe('one writer at a time', () => {
   });
 });
 
+describe('one writer at a time, after a build was killed', () => {
+  it('takes over the lock of a killed build that is not reaped yet (a zombie, as under a container init that does not reap)', async () => {
+    const site = await siteOnDisk(threePosts);
+    await mkdir(join(site, '.nashra'));
+    // The backgrounded `sleep 0` ends at once, and its parent (exec'd into `sleep 5`) never waits for it: a zombie for five seconds.
+    const parent = spawn('sh', ['-c', 'sleep 0 & echo $!; exec sleep 5']);
+    try {
+      const pid = Number(await new Promise<string>((resolve) => parent.stdout.once('data', (data: Buffer) => resolve(data.toString().trim()))));
+      await expect.poll(async () => (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1]?.[0]).toBe('Z');
+      await writeFile(join(site, '.nashra/lock'), JSON.stringify({ pid, processStart: processStart(pid), command: 'build' }));
+      expect((await runCli(['build'], site)).code).toBe(0);
+    } finally {
+      parent.kill();
+    }
+  });
+});
+
 describe('one writer at a time, when two start at once', () => {
   /**
    * Two processes (a build and a daemon, say) race for the lock in `stateDir`,

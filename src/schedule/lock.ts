@@ -135,7 +135,7 @@ function lockHolder(text: string): LockContent | undefined {
 
 /** Whether the process that wrote the lock is still running (not merely some process with its pid). */
 function isAlive(holder: LockContent): boolean {
-  if (!pidExists(holder.pid)) return false;
+  if (!pidExists(holder.pid) || hasExited(holder.pid)) return false;
   const started = processStart(holder.pid);
   if (started === undefined) return true; // no way to tell on this system: trust the pid
   if (holder.processStart !== undefined) return holder.processStart === started;
@@ -155,20 +155,33 @@ function pidExists(pid: number): boolean {
 }
 
 /**
+ * Whether the process has ended and only waits to be reaped (a zombie, `Z`,
+ * or dying, `X`, in /proc): a build killed under a parent that does not reap
+ * it, as a container's first process may not, must not hold the lock.
+ */
+function hasExited(pid: number): boolean {
+  const state = statFields(pid)?.[0];
+  return state === 'Z' || state === 'X';
+}
+
+/** The fields of /proc/<pid>/stat after the command name (which may hold spaces and parentheses): field 3 of stat(5) first. */
+function statFields(pid: number): string[] | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * When a process started, in clock ticks since boot, prefixed with the boot's
  * id so the value is unique across reboots (Linux `/proc`); undefined elsewhere.
  */
 export function processStart(pid: number): string | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // The command name (field 2) may hold spaces and parentheses: count fields after its last ')'.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const ticks = fields[19]; // field 22 of stat(5)
-    if (ticks === undefined || !/^\d+$/.test(ticks)) return undefined;
-    return `${bootId()}:${ticks}`;
-  } catch {
-    return undefined;
-  }
+  const ticks = statFields(pid)?.[19]; // field 22 of stat(5)
+  if (ticks === undefined || !/^\d+$/.test(ticks)) return undefined;
+  return `${bootId()}:${ticks}`;
 }
 
 function bootId(): string {

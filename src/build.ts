@@ -14,7 +14,7 @@ import type { Post } from './model.js';
 import { planSite, type PhaseListener, type PlannedOutput, withRenderDiagnostics } from './pipeline.js';
 import { shrinkRefusals, type ShrinkRefusal } from './state/published.js';
 import { manifestPath, openPrevious, recordPublished, stateDirProblem } from './state/store.js';
-import { intactOutputs, keptFiles, removeStaleTemporaryFiles, stageOutputs, writeOutputs, type WriteOptions, type WriteReport } from './write/output.js';
+import { intactOutputs, keptFiles, outputsInPlace, removeStaleTemporaryFiles, stageOutputs, writeOutputs, type WriteOptions, type WriteReport } from './write/output.js';
 
 export interface BuildPaths {
   readonly config: string;
@@ -147,7 +147,10 @@ export async function prepareBuild(paths: BuildPaths, now: Date, options: Prepar
   const { previous, problem } = openPrevious(paths.state);
   const cache = openCache(paths.state, config, options.cache !== false);
   const source = openPostsDir(paths.posts, (path) => previous.byPath(path) !== undefined);
-  const result = planSite(source, config, now, { onLoad: (done) => options.onLoad?.(done, source.count), ...(options.onPhase ? { onPhase: options.onPhase } : {}), previous, images: staticFolder(config, dirname(resolve(paths.config))), ...(cache.cache ? { cache: cache.cache } : {}) });
+  const manifest = manifestPath(paths.state);
+  // With the cache off, every full text is rendered, as in a first build.
+  const inPlace = cache.enabled ? await outputsInPlace(manifest) : undefined;
+  const result = planSite(source, config, now, { ...(inPlace ? { inPlace } : {}), onLoad: (done) => options.onLoad?.(done, source.count), ...(options.onPhase ? { onPhase: options.onPhase } : {}), previous, images: staticFolder(config, dirname(resolve(paths.config))), ...(cache.cache ? { cache: cache.cache } : {}) });
   // Stored now rather than after the outputs, so its records are not held while they are produced.
   const cacheWarnings = await cache.save();
   const stateWarnings = [problem, cache.problem].flatMap((message) => (message ? [diagnostic(paths.state, { line: 1, column: 1 }, 'warning', 'state', message)] : []));
@@ -155,7 +158,6 @@ export async function prepareBuild(paths: BuildPaths, now: Date, options: Prepar
   const failed = hasErrors(diagnostics);
   const refusals = options.allowShrink ? [] : shrinkRefusals(previous, { listedPaths: result.listedPaths, posts: result.posts }, config.maxShrink);
   const nothingToWrite = refusals.length > 0 || (failed && options.strict === true);
-  const manifest = manifestPath(paths.state);
   // With the cache on, an output made from these very inputs and untouched since is kept as it is: nothing is rendered, related or composed.
   const reused = cache.enabled && !nothingToWrite ? await intactOutputs(resolve(paths.out), manifest, result.outputsDigest) : undefined;
   const cacheUse = { unread: cache.cache?.reused.byStamp ?? 0, reread: cache.cache?.reused.byHash ?? 0, outputs: reused !== undefined };

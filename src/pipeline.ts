@@ -1,14 +1,14 @@
 import { createHash } from 'node:crypto';
 import type { SiteConfig } from './config.js';
 import { diagnostic, hasErrors, sortDiagnostics, type Diagnostic } from './diagnostics.js';
-import { composeFeeds, profileBudget, type Renderer } from './feeds/compose.js';
+import { composeFeed, feedShell, feedSource, profileBudget, type Renderer } from './feeds/compose.js';
 import { schemaFiles } from './feeds/extensionSchemas.js';
 import { relatedFiles, RELATED_WHOLE_FILE, renderRelatedWholeFile } from './feeds/relatedIndex.js';
 import { CHANGES_FILE, renderChanges } from './feeds/changes.js';
 import type { FeedDocument } from './feeds/document.js';
 import { renderAtom, renderJsonFeed, renderRss } from './feeds/feedAdapter.js';
 import { FEED_FORMATS, FEED_PAGE_FILE, STYLESHEET_FILE, type FeedFormatName } from './feeds/formats.js';
-import { planFeeds, planProfileFeeds, selectProfilePosts } from './feeds/plan.js';
+import { planFeeds, planProfileFeeds, selectProfilePosts, type FeedPlan } from './feeds/plan.js';
 import type { LoadCache } from './load/cache.js';
 import { loadPosts, publishedVersion, type LoadResult } from './load/loadPosts.js';
 import type { SourceFile } from './load/parsePost.js';
@@ -64,9 +64,9 @@ export interface PlannedOutput {
 // The changes list goes with the archive pages: every subscription JSON feed links to it.
 const TIER = { stylesheet: 0, archivePage: 1, changesList: 1, relatedArticle: 1, scopedFeed: 2, relatedIndex: 2, mainFeed: 3, discovery: 4 } as const;
 
-function tierOf(document: FeedDocument): number {
-  if (document.archive?.role === 'page') return TIER.archivePage;
-  return document.scope.kind === 'main' ? TIER.mainFeed : TIER.scopedFeed;
+function tierOf(plan: FeedPlan): number {
+  if (plan.archive?.role === 'page') return TIER.archivePage;
+  return plan.scope.kind === 'main' ? TIER.mainFeed : TIER.scopedFeed;
 }
 
 export interface BuildResult {
@@ -106,8 +106,22 @@ export interface PlanOptions {
   readonly cache?: LoadCache;
   /** The files of the static folder, for the byte size, width and height of images (see media/); without, every image is elsewhere. */
   readonly images?: ImageLookup;
+  /**
+   * What the output in place was made from, as the last complete build left
+   * it: only the feed documents whose source changed since have their full
+   * texts rendered. Without, every full text is rendered.
+   */
+  readonly inPlace?: OutputsInPlace;
   /** Most worker threads for the per-post work (default: one per core, at most four); 0 does it all on the calling thread. */
   readonly threads?: number;
+}
+
+/** What the last complete build wrote the output in place from (see `write/output.ts`). */
+export interface OutputsInPlace {
+  /** The fingerprint (`PlannedOutput.fingerprint`) a file in place was written from. */
+  fingerprintOf(path: string): string | undefined;
+  /** The problems that build met rendering full texts: told again for the posts this build does not render. */
+  readonly renderDiagnostics: readonly Diagnostic[];
 }
 
 export interface SitePlan extends Omit<BuildResult, 'outputs'> {
@@ -177,7 +191,7 @@ export function planSite(source: PostSource, config: SiteConfig, now: Date, opti
   const relateInputs = { terms, pins: loaded.pins };
   let digest: string | undefined;
   return {
-    outputs: { [Symbol.iterator]: () => generateOutputs({ live, changes }, config, { bodyOf: bodyReader(source, previous.textOf), siteImages: siteImages.images, onPhase }, relateInputs, pool, renderDiagnostics) },
+    outputs: { [Symbol.iterator]: () => generateOutputs({ live, changes }, config, { bodyOf: bodyReader(source, previous.textOf), siteImages: siteImages.images, onPhase, inPlace: options.inPlace }, relateInputs, pool, renderDiagnostics) },
     changes,
     close: () => pool.close(),
     threadsStarted: () => pool.threadsStarted,
@@ -199,7 +213,7 @@ export function planSite(source: PostSource, config: SiteConfig, now: Date, opti
 /** See `SitePlan.outputsDigest`: the inputs of `generateOutputs`, in an order that does not depend on the file listing. */
 function outputsDigestOf({ live, changes }: { live: readonly Post[]; changes: readonly Change[] }, config: SiteConfig, siteImages: SiteImages, pins: ReadonlyMap<string, readonly string[]>): string {
   const hash = createHash('sha256').update(codeFingerprint()).update('\0').update(JSON.stringify(config)).update('\0').update(JSON.stringify(siteImages));
-  for (const post of [...live].sort((a, b) => compareCodeUnits(a.sourcePath, b.sourcePath))) hash.update('\0').update(JSON.stringify(post));
+  for (const post of [...live].sort((a, b) => compareCodeUnits(a.sourcePath, b.sourcePath))) hash.update('\0').update(postDigest(post));
   // Tombstones and changes.json come from the changes, which go as the tombstone period passes.
   hash.update('\0').update(JSON.stringify(changes));
   hash.update('\0').update(JSON.stringify([...pins].sort(([a], [b]) => compareCodeUnits(a, b))));
@@ -243,11 +257,16 @@ export function withRenderDiagnostics(diagnostics: readonly Diagnostic[], render
  * reads post bodies back (rendering the full-content items) happens before
  * the first file is handed out, so a post file that changed mid-build stops
  * the build before anything is written.
+ *
+ * With the output in place known (`inPlace`), only the feed documents whose
+ * source changed have their full texts rendered: the writer keeps the others
+ * without asking for them. The problems met rendering the posts no document
+ * needed are told again from the build that rendered them.
  */
 function* generateOutputs(
   published: { live: readonly Post[]; changes: readonly Change[] },
   config: SiteConfig,
-  { bodyOf, siteImages, onPhase }: { bodyOf: BodyOf; siteImages: SiteImages; onPhase: PhaseListener },
+  { bodyOf, siteImages, onPhase, inPlace }: { bodyOf: BodyOf; siteImages: SiteImages; onPhase: PhaseListener; inPlace: OutputsInPlace | undefined },
   relateInputs: RelateInputs,
   pool: WorkPool,
   problems: Diagnostic[],
@@ -256,15 +275,23 @@ function* generateOutputs(
   const deleted = tombstones(changes, live);
   const sitePlans = planFeeds(live, config, deleted);
   const selections = selectProfilePosts(live, config, deleted);
+  const fullTextOf = (plans: readonly FeedPlan[]) => plans.filter((plan) => plan.fullContent).flatMap((plan) => plan.posts);
   // A profile's feeds, archive pages included, carry every article it selects in full.
-  const fullText = [...new Set([...sitePlans.filter((plan) => plan.fullContent).flatMap((plan) => plan.posts), ...selections.flatMap((selection) => selection.posts)])];
-  // Started now when loading started none, the threads load their modules while the related lists are computed.
-  pool.grow(fullText.length);
-  let render: Renderer;
+  const selected = selections.flatMap((selection) => selection.posts);
+  // Started now when there is no output to compare with, the threads load their modules while the related lists are computed.
+  if (!inPlace) pool.grow(new Set([...fullTextOf(sitePlans), ...selected]).size);
+  let render: FullTextRenderer;
   let relatedness: Relatedness;
+  let sourceOf: (plan: FeedPlan) => string;
   try {
     onPhase('relate', live.length);
     relatedness = relateLivePosts(live, config, { ...relateInputs, helpers: pool });
+    const settings = createHash('sha256').update(codeFingerprint()).update('\0').update(JSON.stringify(config)).update('\0').update(JSON.stringify(siteImages)).digest('base64url');
+    const related = relatedness;
+    sourceOf = memoized((plan: FeedPlan) => feedSource(plan, related, settings, postDigest));
+    const stale = inPlace ? sitePlans.filter((plan) => !keptInPlace(plan, sourceOf(plan), inPlace)) : sitePlans;
+    const fullText = [...new Set([...fullTextOf(stale), ...selected])];
+    pool.grow(fullText.length);
     onPhase('render', fullText.length);
     render = fullTextRenderer(fullText, pool, config, bodyOf, problems);
   } finally {
@@ -272,22 +299,19 @@ function* generateOutputs(
   }
   const profiles = planProfileFeeds(selections, (selection) => profileBudget(selection, config, render, relatedness, siteImages), config);
   problems.push(...profiles.diagnostics);
-  const plans = [...sitePlans, ...profiles.plans];
 
   onPhase('write', live.length);
-  // A feed page also reads the config (dates in its time zone, a language's own strings), which its document does not hold.
-  const pageSettings = createHash('sha256').update(JSON.stringify(config)).digest('base64url');
   const listings: FeedListing[] = [];
   const latest = new Map<string, LatestArticle[]>();
-  for (const document of composeFeeds(plans, config, render, relatedness, siteImages)) {
-    const source = documentFingerprint(document);
-    for (const format of FEED_FORMATS) {
-      yield { path: document.basePath + format.fileName, chunks: lazily(() => SERIALIZERS[format.name](document)), tier: tierOf(document), fingerprint: `${format.name}:${source}` };
+  for (const plan of [...sitePlans, ...profiles.plans]) {
+    let document: FeedDocument | undefined;
+    const composed = (): FeedDocument => (document ??= composeFeed(plan, config, render, relatedness, siteImages));
+    for (const { format, ...output } of feedOutputs(plan, sourceOf(plan))) {
+      yield { ...output, chunks: lazily(() => (format === 'page' ? renderFeedPage(composed(), config) : SERIALIZERS[format](composed()))) };
     }
-    if (document.archive?.role === 'page') continue;
-    listings.push(...feedListings(document));
-    yield { path: document.basePath + FEED_PAGE_FILE, chunks: lazily(() => renderFeedPage(document, config)), tier: TIER.discovery, fingerprint: `page:${source}:${pageSettings}` };
-    if (document.scope.kind === 'main') latest.set(document.lang, document.entries.slice(0, LATEST_ON_INDEX).map(({ title, url, published }) => ({ title, url, published })));
+    if (plan.archive?.role === 'page') continue;
+    listings.push(...feedListings(feedShell(plan, config)));
+    if (plan.scope.kind === 'main') latest.set(plan.lang, plan.posts.slice(0, LATEST_ON_INDEX).map((post) => ({ title: post.title, url: post.url, published: post.date })));
   }
   for (const lang of Object.keys(config.languages)) {
     yield* relatedOutputs(lang, live, relatedness);
@@ -300,6 +324,49 @@ function* generateOutputs(
   const stylesheetSource = createHash('sha256').update(codeFingerprint()).update(config.timeZone).digest('base64url');
   yield { path: STYLESHEET_FILE, chunks: lazily(() => renderFeedStylesheet(config.timeZone)), tier: TIER.stylesheet, fingerprint: `xsl:${stylesheetSource}` };
   for (const schema of schemaFiles((path) => outputUrl(config, path))) yield { path: schema.path, chunks: [schema.content], tier: TIER.stylesheet };
+  if (inPlace) problems.push(...renderProblemsKept(new Set([...fullTextOf(sitePlans), ...selected]), render, inPlace));
+}
+
+/** The files of one feed document: one per format, and its page unless it is an archive page; each fingerprinted by the document's source. */
+function feedOutputs(plan: FeedPlan, source: string): (Omit<PlannedOutput, 'chunks'> & { format: FeedFormatName | 'page'; fingerprint: string })[] {
+  const tier = tierOf(plan);
+  const files = FEED_FORMATS.map((format) => ({ path: plan.basePath + format.fileName, format: format.name, tier, fingerprint: `${format.name}:${source}` }));
+  if (plan.archive?.role === 'page') return files;
+  return [...files, { path: plan.basePath + FEED_PAGE_FILE, format: 'page' as const, tier: TIER.discovery, fingerprint: `page:${source}` }];
+}
+
+/** Whether every file of a plan's document is in place as written from `source`, so the writer will not ask for it. */
+function keptInPlace(plan: FeedPlan, source: string, inPlace: OutputsInPlace): boolean {
+  return feedOutputs(plan, source).every((output) => inPlace.fingerprintOf(output.path) === output.fingerprint);
+}
+
+/** The problems that rendering gave the build in place for the full texts that this build did not render, as they are unchanged. */
+function renderProblemsKept(fullText: ReadonlySet<Post>, render: FullTextRenderer, inPlace: OutputsInPlace): Diagnostic[] {
+  const notRendered = new Set([...fullText].filter((post) => !render.rendered(post)).map((post) => post.sourcePath));
+  return inPlace.renderDiagnostics.filter((problem) => notRendered.has(problem.file));
+}
+
+/**
+ * Everything loading gave of a post (its text by hash, dates, URL, image
+ * facts), as one digest; computed once per post object.
+ */
+function postDigest(post: Post): string {
+  let digest = postDigests.get(post);
+  if (digest === undefined) {
+    digest = createHash('sha256').update(JSON.stringify(post)).digest('base64url');
+    postDigests.set(post, digest);
+  }
+  return digest;
+}
+
+const postDigests = new WeakMap<Post, string>();
+
+function memoized<K extends object, V>(compute: (key: K) => V): (key: K) => V {
+  const values = new Map<K, V>();
+  return (key) => {
+    if (!values.has(key)) values.set(key, compute(key));
+    return values.get(key) as V;
+  };
 }
 
 /**
@@ -324,22 +391,18 @@ function lazily(produce: () => string): Iterable<string> {
 }
 
 /**
- * A digest of everything a feed document's files are made from: the document
- * itself (plain data) and the code that serialises it, so a new version of
- * nashra writes every feed again.
- */
-function documentFingerprint(document: FeedDocument): string {
-  return createHash('sha256').update(codeFingerprint()).update(JSON.stringify(document)).digest('base64url');
-}
-
-/**
  * The full text of every post that a full-content feed carries, rendered at
  * once on the render threads within the time budget of `limits.renderMs`.
  * When a body cannot be rendered (its summary, rendered at load, could), the
  * summary stands in for it and an error says so. The post is live already,
  * and other posts link to it, so it keeps its place rather than stopping the build.
  */
-function fullTextRenderer(posts: readonly Post[], pool: WorkPool, config: SiteConfig, bodyOf: BodyOf, problems: Diagnostic[]): Renderer {
+/** A renderer that knows which bodies it rendered in this build. */
+interface FullTextRenderer extends Renderer {
+  rendered(post: Post): boolean;
+}
+
+function fullTextRenderer(posts: readonly Post[], pool: WorkPool, config: SiteConfig, bodyOf: BodyOf, problems: Diagnostic[]): FullTextRenderer {
   const bodies = new Map<Post, string>();
   const jobs = posts.map((post) => ({ key: post, read: () => ({ markdown: bodyOf(post), pageUrl: post.url }) }));
   renderOnPool(pool, config.limits, jobs, (post, outcome) => {
@@ -359,6 +422,7 @@ function fullTextRenderer(posts: readonly Post[], pool: WorkPool, config: SiteCo
       }
       return html;
     },
+    rendered: (post) => bodies.has(post),
   };
 }
 

@@ -113,3 +113,58 @@ describe('a build cut short', () => {
     expect(await snapshot(join(dir, 'feeds'))).toEqual(original);
   });
 });
+
+describe('a build after a change', () => {
+  // Two items per feed, so that most articles sit on archive pages, which carry full texts here.
+  const SETTINGS = { feeds: { limit: 2, archiveFullContent: true } };
+  const deep = `${'<div>'.repeat(400)}deep${'</div>'.repeat(400)}\n`;
+  const ARCHIVE: Record<string, string> = {
+    'en/deep.md': post('title: An early note\ndate: 2025-01-01T09:00:00Z\ncategories: [Notes]', deep),
+    ...Object.fromEntries(
+      Array.from({ length: 8 }, (_, i) => [`en/note-${i}.md`, post(`title: Note ${i} on the hearings\ndate: 2026-0${i + 1}-02T09:00:00Z\ncategories: [Notes]\ntags: [hearings]`, `Hearing number ${i} was adjourned again.\n`)]),
+    ),
+  };
+
+  async function buildCounting(dir: string): Promise<{ outcome: BuildOutcome; rendered: number }> {
+    let rendered = -1;
+    const paths = { config: join(dir, 'nashra.config.yaml'), posts: join(dir, 'posts'), out: join(dir, 'feeds'), state: join(dir, '.nashra') };
+    const outcome = await runBuild(paths, NOW, { allowShrink: true, onPhase: (phase, count) => { if (phase === 'render') rendered = count; } });
+    return { outcome, rendered };
+  }
+
+  const renderProblems = (outcome: BuildOutcome) => outcome.diagnostics.filter((d) => d.field === 'body');
+
+  it('renders the full texts of only the feed documents the change reaches, and writes what a clean build writes', async () => {
+    const dir = await siteOnDisk(ARCHIVE, SETTINGS);
+    const first = await buildCounting(dir);
+    expect(first.rendered).toBe(Object.keys(ARCHIVE).length);
+    await writeFile(join(dir, 'posts/en/note-7.md'), post('title: Note 7 on the hearings\ndate: 2026-08-02T09:00:00Z\ncategories: [Notes]\ntags: [hearings]', 'Hearing number 7 was adjourned again, to next month.\n'));
+    const second = await buildCounting(dir);
+    expect(second.outcome.cacheUse.outputs).toBe(false);
+    expect(second.rendered).toBeGreaterThan(0);
+    expect(second.rendered).toBeLessThan(first.rendered);
+    expect(await snapshot(join(dir, 'feeds'))).toEqual(await cleanBuildOf(dir));
+  });
+
+  it('still tells the problems met rendering the full texts it did not render again', async () => {
+    const dir = await siteOnDisk(ARCHIVE, SETTINGS);
+    const first = await buildCounting(dir);
+    const fromDeep = first.outcome.diagnostics.filter((d) => d.file.endsWith('deep.md') && d.field === 'body');
+    expect(fromDeep.length).toBeGreaterThan(0);
+    await writeFile(join(dir, 'posts/en/note-7.md'), post('title: Note 7 on the hearings\ndate: 2026-08-02T09:00:00Z\ncategories: [Notes]\ntags: [hearings]', 'Hearing number 7 was adjourned once more.\n'));
+    const second = await buildCounting(dir);
+    expect(second.rendered).toBeLessThan(first.rendered);
+    expect(renderProblems(second.outcome)).toEqual(renderProblems(first.outcome));
+  });
+
+  it('renders every full text again when the last build was cut short, whose problems were not kept', async () => {
+    const dir = await siteOnDisk(ARCHIVE, SETTINGS);
+    const first = await buildCounting(dir);
+    await writeFile(join(dir, 'posts/en/note-7.md'), post('title: Note 7, corrected\ndate: 2026-08-02T09:00:00Z\ncategories: [Notes]', 'Corrected.\n'));
+    const paths = { config: join(dir, 'nashra.config.yaml'), posts: join(dir, 'posts'), out: join(dir, 'feeds'), state: join(dir, '.nashra') };
+    await expect(runBuild(paths, NOW, { allowShrink: true, beforeCommit: () => { throw new Error('killed'); } })).rejects.toThrow('killed');
+    const again = await buildCounting(dir);
+    expect(again.rendered).toBe(first.rendered);
+    expect(renderProblems(again.outcome)).toEqual(renderProblems(first.outcome));
+  });
+});

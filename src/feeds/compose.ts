@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { directionOf, siteTranslator, type SiteConfig } from '../config.js';
 import { lastModified, type Post } from '../model.js';
 import { readingMinutes } from '../render/article.js';
@@ -24,18 +25,56 @@ export interface Renderer {
  * Bodies are rendered only for the documents that carry full content.
  */
 export function* composeFeeds(plans: readonly FeedPlan[], config: SiteConfig, render: Renderer, relatedness: Relatedness, siteImages: SiteImages = {}): Generator<FeedDocument> {
-  const unrelated: Relatedness = { articleByKey: relatedness.articleByKey, relations: new Map() };
-  const siteStyle: EntryStyle = { switches: feedContentSwitches(config), forPartners: false };
-  for (const plan of plans) {
-    // An archive page must not change once written (RFC 5005), and related lists are ranked anew as the
-    // archive grows: they stay in the subscription feeds and the related files, out of archive pages.
-    // A profile's feeds carry no related list at all.
-    const forPartners = plan.scope.kind === 'profile';
-    const related = plan.archive?.role === 'page' || forPartners ? unrelated : relatedness;
-    const style = forPartners ? PARTNER_STYLE : siteStyle;
-    const entries = plan.posts.map((post) => composeEntry(post, related, plan.fullContent, config, render, style));
-    yield { ...composeDocument(plan, entries, config), ...siteImages[plan.lang] };
+  for (const plan of plans) yield composeFeed(plan, config, render, relatedness, siteImages);
+}
+
+/** The feed document of one plan. Everything it reads of the posts is named by `feedSource`. */
+export function composeFeed(plan: FeedPlan, config: SiteConfig, render: Renderer, relatedness: Relatedness, siteImages: SiteImages = {}): FeedDocument {
+  const related = carriesRelated(plan) ? relatedness : { articleByKey: relatedness.articleByKey, relations: new Map() };
+  const style = plan.scope.kind === 'profile' ? PARTNER_STYLE : { switches: feedContentSwitches(config), forPartners: false };
+  const entries = plan.posts.map((post) => composeEntry(post, related, plan.fullContent, config, render, style));
+  return { ...composeDocument(plan, entries, config), ...siteImages[plan.lang] };
+}
+
+/**
+ * The document of a plan without its entries: its title, links and scope, for
+ * listing the feed (OPML, index page) without composing its items.
+ */
+export function feedShell(plan: FeedPlan, config: SiteConfig): FeedDocument {
+  return composeDocument(plan, [], config);
+}
+
+/**
+ * An archive page must not change once written (RFC 5005), and related lists
+ * are ranked anew as the archive grows: they stay in the subscription feeds
+ * and the related files, out of archive pages. A profile's feeds carry no
+ * related list at all.
+ */
+function carriesRelated(plan: FeedPlan): boolean {
+  return plan.archive?.role !== 'page' && plan.scope.kind !== 'profile';
+}
+
+/**
+ * What a plan's document is made from besides the code, the config and the
+ * site's images (which `settings` stands for): the plan itself, and for each
+ * entry the post, its other versions (the translation links) and, where the
+ * document carries related lists, each related article's version in the
+ * plan's language with its score. Two plans with the same source compose the
+ * same document, so a file written from it need not be composed again.
+ * `digestOf` identifies a post by everything loading gave of it, its text by hash.
+ */
+export function feedSource(plan: FeedPlan, relatedness: Relatedness, settings: string, digestOf: (post: Post) => string): string {
+  const hash = createHash('sha256').update(settings).update('\0').update(JSON.stringify({ ...plan, posts: plan.posts.length }));
+  const related = carriesRelated(plan);
+  for (const post of plan.posts) {
+    hash.update('\0').update(digestOf(post));
+    for (const other of translationsOf(post, relatedness)) hash.update('\u0001').update(digestOf(other));
+    if (!related) continue;
+    for (const relation of relatedness.relations.get(articleKey(post)) ?? []) {
+      hash.update('\u0002').update(`${relation.score} ${relation.pinned}`).update(digestOf(versionFor(relation.article, post.lang)));
+    }
   }
+  return hash.digest('base64url');
 }
 
 /** How an item is written: which additions go around the body, and whether it is a partner's copy. */
@@ -163,8 +202,7 @@ function deletedEntry(change: Change, config: SiteConfig): DeletedEntry {
 }
 
 function composeEntry(post: Post, relatedness: Relatedness, withContent: boolean, config: SiteConfig, render: Renderer, style: EntryStyle): FeedEntry {
-  const article = relatedness.articleByKey.get(articleKey(post));
-  const translations = article ? [...article.versions.values()].filter((other) => other.lang !== post.lang).sort((a, b) => (a.lang < b.lang ? -1 : 1)) : [];
+  const translations = translationsOf(post, relatedness);
   const related = relatedItems(relatedness, post);
   const translationLinks: TranslationLink[] = translations.map((other) => ({ lang: other.lang, id: other.id, url: other.url, title: other.title }));
   const minutes = readingMinutes(post.wordCount);
@@ -197,6 +235,12 @@ function composeEntry(post: Post, relatedness: Relatedness, withContent: boolean
     canonical,
     ...(style.forPartners ? partnerRights(post.lang, config) : {}),
   };
+}
+
+/** The other versions of a post's article, by language. */
+function translationsOf(post: Post, relatedness: Relatedness): Post[] {
+  const article = relatedness.articleByKey.get(articleKey(post));
+  return article ? [...article.versions.values()].filter((other) => other.lang !== post.lang).sort((a, b) => (a.lang < b.lang ? -1 : 1)) : [];
 }
 
 /** The rights statement and licence that a partner's copy of an item carries with it. */

@@ -5,7 +5,7 @@ import { lstat, mkdir, open, readdir, readFile, realpath, rename, rm, rmdir, sta
 import { dirname, join, sep } from 'node:path';
 import { z } from 'zod';
 import type { Diagnostic } from '../diagnostics.js';
-import type { OutputFile, PlannedOutput } from '../pipeline.js';
+import type { OutputFile, OutputsInPlace, PlannedOutput } from '../pipeline.js';
 import { isTemporaryFile, temporaryNameFor } from './temporary.js';
 
 export interface WriteReport {
@@ -151,11 +151,10 @@ export async function stageOutputs(outDir: string, files: Iterable<PlannedOutput
   /** The first directory each staged file made, so a failed build leaves no empty folder behind. */
   const madeDirectories: string[] = [];
   try {
-    for (const file of files) {
+    for await (const [file, existing] of withStats(outDir, files)) {
       current = file.path;
       planned.push(file.path);
       const target = join(outDir, file.path);
-      const existing = await stat(target).catch(() => undefined);
       const recorded = trustedRecord(manifest, file.path, existing);
       const fingerprint = 'fingerprint' in file ? file.fingerprint : undefined;
       // Made from the same inputs as the file in place, which is as it was written: not even produced again.
@@ -213,6 +212,29 @@ export async function stageOutputs(outDir: string, files: Iterable<PlannedOutput
   };
 }
 
+/** Files whose state is asked for at once: one `stat` at a time would leave the thread waiting on each in turn. */
+const STATS_AHEAD = 64;
+
+/**
+ * Each file with the state of its target in the output (undefined when there
+ * is none), taken a window of files at a time. Files are taken from
+ * `files` only as the window needs them, so a lazy plan stays lazy.
+ */
+async function* withStats<F extends { readonly path: string }>(outDir: string, files: Iterable<F>): AsyncGenerator<[F, Stats | undefined]> {
+  let window: F[] = [];
+  const settled = async function* (batch: readonly F[]): AsyncGenerator<[F, Stats | undefined]> {
+    const stats = await Promise.all(batch.map((file) => stat(join(outDir, file.path)).catch(() => undefined)));
+    for (const [index, file] of batch.entries()) yield [file, stats[index]];
+  };
+  for (const file of files) {
+    window.push(file);
+    if (window.length < STATS_AHEAD) continue;
+    yield* settled(window);
+    window = [];
+  }
+  yield* settled(window);
+}
+
 /** A staged file's name in a staging folder: not a writer's temporary name, which a build start removes. */
 function stagedName(): string {
   return `${randomBytes(6).toString('hex')}.staged`;
@@ -256,6 +278,18 @@ export async function keptFiles(outDir: string, manifestPath: string): Promise<(
 }
 
 /**
+ * What the output in place was made from, per the last build that completed:
+ * undefined without a manifest, or after a build cut short, whose files may
+ * not match the problems recorded.
+ */
+export async function outputsInPlace(manifestPath: string): Promise<OutputsInPlace | undefined> {
+  const manifest = await readManifest(manifestPath);
+  const madeFrom = manifest.madeFrom;
+  if (!madeFrom) return undefined;
+  return { fingerprintOf: (path) => manifest.records[path]?.fingerprint, renderDiagnostics: madeFrom.diagnostics };
+}
+
+/**
  * The output's files, when the last build that wrote them was made from
  * `digest` and every file is still exactly as it left it (same size,
  * modification time and inode, as `keptFiles` judges): a build from the same
@@ -265,9 +299,8 @@ export async function keptFiles(outDir: string, manifestPath: string): Promise<(
 export async function intactOutputs(outDir: string, manifestPath: string, digest: string): Promise<{ files: readonly string[]; diagnostics: readonly Diagnostic[] } | undefined> {
   const manifest = await readManifest(manifestPath);
   if (manifest.madeFrom?.digest !== digest) return undefined;
-  for (const path of manifest.files) {
-    const existing = await stat(join(outDir, path)).catch(() => undefined);
-    if (!trustedRecord(manifest, path, existing)) return undefined;
+  for await (const [path, existing] of withStats(outDir, manifest.files.map((path) => ({ path })))) {
+    if (!trustedRecord(manifest, path.path, existing)) return undefined;
   }
   return { files: manifest.files, diagnostics: manifest.madeFrom.diagnostics };
 }

@@ -110,6 +110,31 @@ describe('loading with the cache', () => {
     expect(asLoaded(warm)).toEqual(asLoaded(loadCounted(edited, config)));
   });
 
+  it('is not stored again because a few files had to be read for their stamp alone; it is for an edit, or for many such files', async () => {
+    const first = new LoadCache();
+    // The last file was saved just before the build that stored it: its stamp cannot be trusted yet.
+    const lastRacy = (index: number): FileStamp => stampOf(index, index === files.length - 1);
+    loadCounted(listed(files, [], lastRacy), config, first);
+    const restamped = await storedAfter(first);
+    loadCounted(listed(files, [], stampOf), config, restamped);
+    expect(restamped.reused).toEqual({ byStamp: files.length - 1, byHash: 1 });
+    expect(restamped.changed).toBe(false);
+
+    const second = new LoadCache();
+    loadCounted(listed(files, [], (index) => stampOf(index, true)), config, second);
+    const allRestamped = await storedAfter(second);
+    const many = Array.from({ length: 70 }, (_, i) => ({ path: `posts/en/many-${i}.md`, lang: 'en', text: post(`title: Note ${i}\ndate: 2026-01-01`) }));
+    const third = new LoadCache();
+    loadCounted(listed(many, [], (index) => stampOf(index, true)), config, third);
+    const manyRestamped = await storedAfter(third);
+    loadCounted(listed(many, [], stampOf), config, manyRestamped);
+    expect(manyRestamped.changed).toBe(true);
+
+    const edited = files.map((file, index) => (index === 0 ? { ...file, text: `${file.text}\nEdited.\n` } : file));
+    loadCounted(listed(edited, [], stampOf), config, allRestamped);
+    expect(allRestamped.changed).toBe(true);
+  });
+
   it('shows a term as the posts still counted write it, not as a post since gone wrote it', () => {
     const shorter = { sourcePath: 'a', lang: 'en', title: 'Detain' };
     const longer = { sourcePath: 'b', lang: 'en', title: 'Detained' };

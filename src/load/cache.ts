@@ -66,6 +66,9 @@ export function stampUnchanged(recorded: FileStamp | undefined, now: FileStamp |
   return same && lastChange + RACY_MARGIN_NS < recorded.takenAtNs;
 }
 
+/** Files read again only for their stamp, past which the store is written again with their new stamps. */
+const RESTAMPS_WORTH_A_SAVE = 64;
+
 /**
  * The records of one build: those found in the store, looked up by path and
  * checked against the file, and those this build keeps for the next.
@@ -109,11 +112,22 @@ export class LoadCache {
     this.found = new Map();
   }
 
-  /** Whether the store would change: a record is new or changed, or a file is gone. */
+  /**
+   * Whether the store is worth writing again: a record is new or changed, a
+   * file is gone, or so many files had to be read for want of a trusted stamp
+   * that keeping their new stamps saves more than writing the store costs.
+   * One file saved just before a build is read again at each build until then.
+   */
   get changed(): boolean {
     if (this.kept.size !== this.found.size) return true;
-    for (const [path, entry] of this.kept) if (this.found.get(path) !== entry) return true;
-    return false;
+    let restamped = 0;
+    for (const [path, entry] of this.kept) {
+      const found = this.found.get(path);
+      if (found === entry) continue;
+      if (found?.hash !== entry.hash || found.lang !== entry.lang || found.record !== entry.record) return true;
+      restamped++;
+    }
+    return restamped > RESTAMPS_WORTH_A_SAVE;
   }
 }
 

@@ -81,6 +81,8 @@ export class TermIndex {
   private readonly spellingValue: number[] = [];
   private readonly spellingForm: string[] = [];
   private readonly byPath = new Map<string, TermCounts>();
+  /** Counts from the load cache, waiting to be taken in (see `addCounted`). */
+  private readonly pending = new Map<string, { readonly lang: string; readonly counted: PostTerms }>();
   /** The spellings the last `add` met, for the forms `count` reports; `spellingMark` holds the number of the `add` that last met each. */
   private spellingsMet: number[] = [];
   private readonly spellingMark: number[] = [];
@@ -114,6 +116,7 @@ export class TermIndex {
 
   /** Counts the terms of a post's title, summary and `body`. */
   add(post: CountedText, body: string): void {
+    this.pending.delete(post.sourcePath);
     const table = this.tableFor(post.lang);
     // The scratch arrays in locals: this runs once per word of the archive.
     let { counts, definiteSeen, touched } = this;
@@ -190,8 +193,26 @@ export class TermIndex {
     return { strings: this.countedStrings, terms, forms, counts: Uint8Array.from(counts), flags };
   }
 
-  /** Takes the counts of a post as `count` gave them, as if its body were counted here. */
+  /**
+   * Takes the counts of a post as `count` gave them, as if its body were
+   * counted here. They join the index only when it is first read: a build
+   * whose output is in place relates nothing and never pays for them. The
+   * order they join in does not matter: ids are renumbered before ranking,
+   * and a term's form is the least by `preferredForm` whatever the order.
+   */
   addCounted(post: Pick<CountedText, 'sourcePath' | 'lang'>, counted: PostTerms): void {
+    this.byPath.delete(post.sourcePath);
+    this.pending.set(post.sourcePath, { lang: post.lang, counted });
+  }
+
+  /** Every counted post not taken in yet, taken in. */
+  private settle(): void {
+    if (this.pending.size === 0) return;
+    for (const [sourcePath, { lang, counted }] of this.pending) this.takeCounted({ sourcePath, lang }, counted);
+    this.pending.clear();
+  }
+
+  private takeCounted(post: Pick<CountedText, 'sourcePath' | 'lang'>, counted: PostTerms): void {
     const known = this.idsOfStrings(counted.strings, post.lang);
     const ids = new Int32Array(counted.terms.length);
     const definite: number[] = [];
@@ -225,6 +246,7 @@ export class TermIndex {
 
   /** The counts of a post given to `add`. */
   of(post: Pick<CountedText, 'sourcePath'>): TermCounts {
+    this.settle();
     const counts = this.byPath.get(post.sourcePath);
     // A post relating without its terms would silently lose all text similarity.
     if (!counts) throw new Error(`no term counts for ${post.sourcePath}: the loader counts every valid post`);
@@ -233,10 +255,11 @@ export class TermIndex {
 
   /** Whether the counts of a post were taken. */
   has(post: Pick<CountedText, 'sourcePath'>): boolean {
-    return this.byPath.has(post.sourcePath);
+    return this.byPath.has(post.sourcePath) || this.pending.has(post.sourcePath);
   }
 
   get size(): number {
+    this.settle();
     return this.text.length;
   }
 
@@ -261,6 +284,7 @@ export class TermIndex {
 
   /** The id of a term, by language and text. */
   idFor(lang: string, term: string): number | undefined {
+    this.settle();
     return this.idOf.get(`${lang}\u0000${term}`);
   }
 

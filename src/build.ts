@@ -6,7 +6,7 @@ import { mkdir, readFile, rm, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { parseConfig, type SiteConfig } from './config.js';
 import { diagnostic, hasErrors, type Diagnostic } from './diagnostics.js';
-import { cacheKey, dropLoadCache, openLoadCache, saveLoadCache, type LoadCache } from './load/cache.js';
+import { cacheKey, dropLoadCache, openLoadCache, saveLoadCache, type CacheMemory, type LoadCache } from './load/cache.js';
 import { diskSource, type DiskSource } from './load/readPosts.js';
 import { SourceChangedError, type PostSource } from './load/source.js';
 import { staticFolder } from './media/staticFolder.js';
@@ -80,6 +80,8 @@ export interface BuildOptions {
    * cache is neither read nor changed.
    */
   readonly cache?: boolean;
+  /** What a process that builds again and again keeps between its builds (see `CacheMemory`): the daemon's. */
+  readonly memory?: CacheMemory;
 }
 
 export async function loadConfigFile(path: string): Promise<SiteConfig> {
@@ -145,7 +147,7 @@ export async function prepareBuild(paths: BuildPaths, now: Date, options: Prepar
   await removeStaleTemporaryFiles(resolve(paths.out));
   await removeStaleTemporaryFiles(paths.state);
   const { previous, problem } = openPrevious(paths.state);
-  const cache = openCache(paths.state, config, options.cache !== false);
+  const cache = openCache(paths.state, config, options.cache !== false, options.memory);
   const source = openPostsDir(paths.posts, (path) => previous.byPath(path) !== undefined);
   const manifest = manifestPath(paths.state);
   // With the cache off, every full text is rendered, as in a first build.
@@ -262,14 +264,20 @@ interface BuildCache {
   save(): Promise<Diagnostic[]>;
 }
 
-/** The load cache of the state directory, or none when `enabled` is false (`--no-cache`). */
-function openCache(stateDir: string, config: SiteConfig, enabled: boolean): BuildCache {
-  if (!enabled) return { enabled, save: () => Promise.resolve([]) };
+/** The load cache of the state directory, or none when `enabled` is false (`--no-cache`); from `memory` when it holds the stored records. */
+function openCache(stateDir: string, config: SiteConfig, enabled: boolean, memory: CacheMemory | undefined): BuildCache {
+  if (!enabled) {
+    memory?.forget();
+    return { enabled, save: () => Promise.resolve([]) };
+  }
   const key = cacheKey(config);
-  const { cache, problem } = openLoadCache(stateDir, key);
+  const { cache, problem } = memory ? memory.open(stateDir, key) : openLoadCache(stateDir, key);
   const save = (): Promise<Diagnostic[]> =>
     saveLoadCache(stateDir, cache, key).then(
-      () => [],
+      () => {
+        memory?.keep(stateDir, key, cache);
+        return [];
+      },
       (error: unknown) => [diagnostic(stateDir, { line: 1, column: 1 }, 'warning', 'state', `the load cache could not be updated (${(error as NodeJS.ErrnoException).code ?? String(error)}); the next build loads again what this one loaded afresh`)],
     ).finally(() => cache.release());
   return { enabled, cache, problem, save };

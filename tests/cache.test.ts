@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runBuild, type BuildOutcome } from '../src/build.js';
-import { CACHE_FILE, cacheKey, LoadCache, openLoadCache, RACY_MARGIN_NS, saveLoadCache } from '../src/load/cache.js';
+import { CACHE_FILE, CacheMemory, cacheKey, LoadCache, openLoadCache, RACY_MARGIN_NS, saveLoadCache } from '../src/load/cache.js';
 import type { SourceFile } from '../src/load/parsePost.js';
 import type { FileStamp, ListedFile } from '../src/load/source.js';
 import { loadPosts, type LoadResult } from '../src/load/loadPosts.js';
@@ -161,6 +161,33 @@ describe('the stored cache', () => {
     await saveLoadCache(state, cache, key);
     return { state, key };
   }
+
+  it('is remembered by a process that builds again, and read again once another process wrote it', async () => {
+    const { state, key } = await stored();
+    const memory = new CacheMemory();
+    const first = memory.open(state, key).cache;
+    loadCounted(listed(files, [], stampOf), testConfig(), first);
+    const path = files[0]?.path ?? '';
+    const lang = files[0]?.lang ?? '';
+    const record = first.byStamp(path, lang, stampOf(0));
+    expect(record).toBeDefined();
+    await saveLoadCache(state, first, key);
+    memory.keep(state, key, first);
+
+    // The very records of the last build: nothing was read back.
+    const next = memory.open(state, key).cache;
+    expect(next.byStamp(path, lang, stampOf(0))).toBe(record);
+    loadCounted(listed(files, [], stampOf), testConfig(), next);
+    memory.keep(state, key, next);
+
+    // Another process stores the records again: the store is read, as any build would read it.
+    const other = new LoadCache();
+    loadCounted(listed(files, [], stampOf), testConfig(), other);
+    await saveLoadCache(state, other, key);
+    const reread = memory.open(state, key).cache;
+    expect(reread.byStamp(path, lang, stampOf(0))).not.toBe(record);
+    expect(reread.byStamp(path, lang, stampOf(0))).toEqual(record);
+  });
 
   const damage: Record<string, (path: string) => void> = {
     'cut short': (path) => truncateSync(path, Math.floor(statSync(path).size / 2)),

@@ -9,6 +9,9 @@
 import { cp, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { runBuild } from '../src/build.js';
+import { formatDiagnostic } from '../src/diagnostics.js';
+import { CacheMemory } from '../src/load/cache.js';
 import { ROOT, runCli, siteOnDisk, snapshot } from './support/site.js';
 
 const NOW = '2026-11-20T00:00:00Z';
@@ -42,11 +45,26 @@ const CHANGES: Record<string, (site: string) => Promise<void>> = {
   'a config value changed': (site) => edit(join(site, 'nashra.config.yaml'), (text) => text.replace('"summaryLength": 280', '"summaryLength": 120')),
 };
 
-describe('a rebuild after a change publishes what a clean build publishes', () => {
+/** A build by the CLI, as a new process; or in this one with the records kept in memory between builds, as the daemon's build thread builds. */
+type Builder = (site: string) => (out: string, state: string) => Promise<{ code: number; stderr: string }>;
+
+const BUILDERS: Record<string, Builder> = {
+  'the CLI': (site) => (out, state) => runCli(['build', '--now', NOW, '--out', out, '--state-dir', state], site),
+  'a process that keeps its records between builds (the daemon)': (site) => {
+    const memory = new CacheMemory();
+    return async (out, state) => {
+      const paths = { config: join(site, 'nashra.config.yaml'), posts: join(site, 'posts'), out: join(site, out), state: join(site, state) };
+      const outcome = await runBuild(paths, new Date(NOW), { memory });
+      return { code: outcome.failed ? 1 : 0, stderr: outcome.diagnostics.map(formatDiagnostic).join('\n') };
+    };
+  },
+};
+
+describe.each(Object.entries(BUILDERS))('a rebuild after a change publishes what a clean build publishes, by %s', (_builder, builder) => {
   for (const [change, apply] of Object.entries(CHANGES)) {
     it(`after ${change}`, async () => {
       const site = await siteOnDisk(await samplePosts(), { feeds: { limit: 4, summaryLength: 280 } });
-      const build = (out: string, state: string) => runCli(['build', '--now', NOW, '--out', out, '--state-dir', state], site);
+      const build = builder(site);
       expect((await build('feeds', 'state')).code).toBe(0);
       await cp(join(site, 'state/published.json'), join(site, 'clean-state/published.json'));
       await cp(join(site, 'state/sources'), join(site, 'clean-state/sources'), { recursive: true });

@@ -20,7 +20,7 @@
  * damaged file, which is then ignored and rebuilt, never trusted.
  */
 import { createHash } from 'node:crypto';
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { mkdir, open, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
@@ -191,6 +191,47 @@ export function openLoadCache(stateDir: string, key: string): OpenedCache {
     return unreadable(path, error);
   } finally {
     closeSync(fd);
+  }
+}
+
+/**
+ * The records that a process building again and again (the daemon's build
+ * thread) keeps between its builds, so that a build does not read back the
+ * store the last one has just written. Trusted only while the store on disk
+ * is the one remembered (same size, modification time and inode): a store
+ * that another process wrote since, a `nashra build` run by hand, is read.
+ */
+export class CacheMemory {
+  private remembered?: { readonly path: string; readonly key: string; readonly stamp: string; readonly entries: ReadonlyMap<string, CachedFile> };
+
+  /** The records for a build: those remembered when they are still the store's, else the store's. */
+  open(stateDir: string, key: string): OpenedCache {
+    const path = join(stateDir, CACHE_FILE);
+    const remembered = this.remembered;
+    // The build owns the records now; `keep` gives the next build its own.
+    this.remembered = undefined;
+    if (remembered?.path === path && remembered.key === key && remembered.stamp === storeStamp(path)) return { cache: new LoadCache(remembered.entries) };
+    return openLoadCache(stateDir, key);
+  }
+
+  /** Remembers the records of a build once they are stored (or found stored as they are). */
+  keep(stateDir: string, key: string, cache: LoadCache): void {
+    const path = join(stateDir, CACHE_FILE);
+    const stamp = storeStamp(path);
+    this.remembered = stamp === undefined ? undefined : { path, key, stamp, entries: new Map(cache.entries) };
+  }
+
+  forget(): void {
+    this.remembered = undefined;
+  }
+}
+
+function storeStamp(path: string): string | undefined {
+  try {
+    const stats = statSync(path, { bigint: true });
+    return `${stats.size} ${stats.mtimeNs} ${stats.ctimeNs} ${stats.ino}`;
+  } catch {
+    return undefined;
   }
 }
 

@@ -5,6 +5,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { BuildSetupError, metChangingFile, prepareBuild, runBuild, type PreparedBuild } from '../build.js';
+import { CacheMemory } from '../load/cache.js';
 import { COMMITTING, IDLE, type BuildReply, type BuildRequest, type BuildWorkerInput, type FailureDescription } from './buildProtocol.js';
 
 const { paths, allowShrink, cache, aheadBytes, phase } = workerData as BuildWorkerInput;
@@ -12,6 +13,8 @@ const beforeCommit = (): void => {
   Atomics.store(phase, 0, COMMITTING);
 };
 let prepared: PreparedBuild | undefined;
+// The records of the last build, kept in this thread for the next: it need not read back the store it has just written.
+const memory = new CacheMemory();
 
 function describe(error: unknown): FailureDescription {
   return {
@@ -23,9 +26,9 @@ function describe(error: unknown): FailureDescription {
 }
 
 async function answer(request: BuildRequest): Promise<BuildReply> {
-  if (request.kind === 'build') return { id: request.id, outcome: await runBuild(paths, request.now, { allowShrink, cache, beforeCommit }) };
+  if (request.kind === 'build') return { id: request.id, outcome: await runBuild(paths, request.now, { allowShrink, cache, beforeCommit, memory }) };
   if (request.kind === 'prepare') {
-    prepared = await prepareBuild(paths, request.at, { allowShrink, cache, beforeCommit, aheadBytes });
+    prepared = await prepareBuild(paths, request.at, { allowShrink, cache, beforeCommit, aheadBytes, memory });
     return { id: request.id, prepared: prepared !== undefined };
   }
   const build = prepared;

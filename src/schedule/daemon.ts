@@ -9,6 +9,7 @@ import cron, { type ScheduledTask } from 'node-cron';
 import { BuildSetupError, loadConfigFile, metChangingFile, prepareBuild, runBuild, type BuildOutcome, type BuildPaths } from '../build.js';
 import { BuildStoppedError, BuildThread } from './buildThread.js';
 import type { SiteConfig } from '../config.js';
+import { CacheMemory } from '../load/cache.js';
 import type { Post } from '../model.js';
 import { formatDiagnostic } from '../diagnostics.js';
 import { FEED_FORMATS } from '../feeds/formats.js';
@@ -145,12 +146,14 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
     throw error;
   };
 
+  // Used when there is no build thread: the records of the last build, kept for the next.
+  const memory = new CacheMemory();
   const thread = BuildThread.start(options.paths, { allowShrink: options.allowShrink ?? false, cache: options.cache ?? true, aheadBytes: AHEAD_BYTES });
 
   const build = async (now: Date, reason: BuildReason) => {
     const started = performance.now();
     try {
-      const outcome = thread ? await thread.build(now) : await runBuild(options.paths, now, { allowShrink: options.allowShrink, cache: options.cache });
+      const outcome = thread ? await thread.build(now) : await runBuild(options.paths, now, { allowShrink: options.allowShrink, cache: options.cache, memory });
       return await reportBuild(now, reason, started, outcome);
     } catch (error) {
       return reportFailure(now, reason, started, error);
@@ -165,7 +168,7 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
       if (thread) {
         if (await thread.prepare(at)) commit = () => thread.commit();
       } else {
-        const prepared = await prepareBuild(options.paths, at, { allowShrink: options.allowShrink, cache: options.cache, aheadBytes: AHEAD_BYTES });
+        const prepared = await prepareBuild(options.paths, at, { allowShrink: options.allowShrink, cache: options.cache, aheadBytes: AHEAD_BYTES, memory });
         if (prepared) commit = () => prepared.commit();
       }
     } catch (error) {

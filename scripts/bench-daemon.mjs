@@ -68,6 +68,9 @@ function feedWatcher(out) {
 const probePost = (title, date, extra = '') =>
   `---\ntitle: ${JSON.stringify(title)}\ndate: ${date}\n${extra}categories: Statements\ntags: [detention]\n---\n\nA statement written by the benchmark to time the daemon.\n`;
 const isoSecond = (ms) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+// Just after the generated corpus's newest article (2025-12-31), as a new post on a live site is just after the one before: a
+// post dated years later would move the reference of the related-articles recency preference by years and re-rank every list.
+const PROBE_DATE = '2026-01-02T10:00:00Z';
 
 /**
  * Runs the daemon on a site (paths as for `nashra schedule`) and measures, in order: its first
@@ -87,7 +90,7 @@ export async function measureDaemon({ cli, site, out, state, debounceMs, buildMs
     let seen = daemon.lines.length;
     const savedTitle = `Benchmark probe saved ${Date.now()}`;
     const savedFile = join(site.posts, 'en', 'bench-probe-saved.md');
-    writeFileSync(savedFile, probePost(savedTitle, isoSecond(Date.now())));
+    writeFileSync(savedFile, probePost(savedTitle, PROBE_DATE));
     const savedAt = Date.now();
     const savedAppeared = await waitUntil(() => feedHas(savedTitle), patience, 'the saved post in the feed');
     const changeBuild = await waitUntil(() => buildLine(daemon, seen, 'change'), patience, 'the build after the save');
@@ -99,7 +102,7 @@ export async function measureDaemon({ cli, site, out, state, debounceMs, buildMs
     const publishAtMs = Math.ceil((Date.now() + lead) / 1000) * 1000;
     const publishAt = isoSecond(publishAtMs);
     const embargoTitle = `Benchmark probe embargoed until ${publishAt}`;
-    writeFileSync(join(site.posts, 'en', 'bench-probe-embargo.md'), probePost(embargoTitle, publishAt, `publishAt: ${publishAt}\n`));
+    writeFileSync(join(site.posts, 'en', 'bench-probe-embargo.md'), probePost(embargoTitle, PROBE_DATE, `publishAt: ${publishAt}\n`));
     const embargoSaveBuild = await waitUntil(() => buildLine(daemon, seen, 'change'), patience, 'the build after saving the embargoed post');
     const overlapped = embargoSaveBuild.receivedAt >= publishAtMs;
     const embargoAppeared = await waitUntil(() => feedHas(embargoTitle), patience + lead, 'the embargoed post in the feed');

@@ -14,7 +14,7 @@ import type { Post } from './model.js';
 import { planSite, type PhaseListener, type PlannedOutput, withRenderDiagnostics } from './pipeline.js';
 import { shrinkRefusals, type ShrinkRefusal } from './state/published.js';
 import { manifestPath, openPrevious, recordPublished, stateDirProblem } from './state/store.js';
-import { intactOutputs, keptFiles, outputsInPlace, removeStaleTemporaryFiles, stageOutputs, writeOutputs, type WriteOptions, type WriteReport } from './write/output.js';
+import { intactOutputs, keptFiles, outputsInPlace, readOutputManifest, removeStaleTemporaryFiles, stageOutputs, writeOutputs, type WriteOptions, type WriteReport } from './write/output.js';
 
 export interface BuildPaths {
   readonly config: string;
@@ -150,8 +150,9 @@ export async function prepareBuild(paths: BuildPaths, now: Date, options: Prepar
   const cache = openCache(paths.state, config, options.cache !== false, options.memory);
   const source = openPostsDir(paths.posts, (path) => previous.byPath(path) !== undefined);
   const manifest = manifestPath(paths.state);
+  const outputManifest = await readOutputManifest(manifest);
   // With the cache off, every full text is rendered, as in a first build.
-  const inPlace = cache.enabled ? await outputsInPlace(manifest) : undefined;
+  const inPlace = cache.enabled ? outputsInPlace(outputManifest) : undefined;
   const result = planSite(source, config, now, { ...(inPlace ? { inPlace } : {}), onLoad: (done) => options.onLoad?.(done, source.count), ...(options.onPhase ? { onPhase: options.onPhase } : {}), previous, images: staticFolder(config, dirname(resolve(paths.config))), ...(cache.cache ? { cache: cache.cache } : {}) });
   // Stored now rather than after the outputs, so its records are not held while they are produced.
   const cacheWarnings = await cache.save();
@@ -161,7 +162,7 @@ export async function prepareBuild(paths: BuildPaths, now: Date, options: Prepar
   const refusals = options.allowShrink ? [] : shrinkRefusals(previous, { listedPaths: result.listedPaths, posts: result.posts }, config.maxShrink);
   const nothingToWrite = refusals.length > 0 || (failed && options.strict === true);
   // With the cache on, an output made from these very inputs and untouched since is kept as it is: nothing is rendered, related or composed.
-  const reused = cache.enabled && !nothingToWrite ? await intactOutputs(resolve(paths.out), manifest, result.outputsDigest) : undefined;
+  const reused = cache.enabled && !nothingToWrite ? await intactOutputs(resolve(paths.out), outputManifest, result.outputsDigest) : undefined;
   const cacheUse = { unread: cache.cache?.reused.byStamp ?? 0, reread: cache.cache?.reused.byHash ?? 0, outputs: reused !== undefined };
   const outcome = { config, diagnostics, posts: result.posts, livePerLanguage: result.livePerLanguage, skippedFiles: result.skippedFiles, failed, refusals, cacheUse };
   if (nothingToWrite || reused) result.close();
@@ -176,6 +177,7 @@ export async function prepareBuild(paths: BuildPaths, now: Date, options: Prepar
   };
   const writeOptions: WriteOptions = {
     manifestPath: manifest,
+    manifest: outputManifest,
     beforeCommit: options.beforeCommit,
     madeFrom: () => ({ digest: result.outputsDigest, diagnostics: result.renderDiagnostics }),
   };

@@ -58,6 +58,8 @@ export interface WriteOptions {
    * (see `intactOutputs`).
    */
   readonly madeFrom?: () => MadeFrom;
+  /** The manifest at `manifestPath` as this build read it at its start (`readOutputManifest`), so as not to read it again. */
+  readonly manifest?: OutputManifest;
 }
 
 /** The digest of every input a build's output depends on, and the problems met while producing it, to be told again when it is reused. */
@@ -119,6 +121,14 @@ interface Manifest {
 
 const NO_MANIFEST: Manifest = { files: [], records: {}, mtimeMs: 0 };
 
+/** The manifest as a build reads it once at its start: what `outputsInPlace`, `intactOutputs` and `WriteOptions.manifest` take. */
+export type OutputManifest = Manifest;
+
+/** The manifest kept at `path`; an empty one when there is none or it cannot be read. */
+export function readOutputManifest(path: string): Promise<OutputManifest> {
+  return readManifest(path);
+}
+
 /**
  * Publishes the files in two steps, so the output never holds a cut, mixed
  * or dangling file:
@@ -142,7 +152,7 @@ export async function writeOutputs(outDir: string, files: Iterable<PlannedOutput
 /** The first step of `writeOutputs`, alone: every changed file staged, nothing in the output changed yet. */
 export async function stageOutputs(outDir: string, files: Iterable<PlannedOutput | OutputFile>, options: WriteOptions = {}): Promise<StagedOutputs> {
   const io: WriteIo = { ...systemIo, ...options.io };
-  const manifest = options.manifestPath ? await readManifest(options.manifestPath) : NO_MANIFEST;
+  const manifest = options.manifest ?? (options.manifestPath ? await readManifest(options.manifestPath) : NO_MANIFEST);
   const staged: Staged[] = [];
   const unchanged: string[] = [];
   const planned: string[] = [];
@@ -282,8 +292,7 @@ export async function keptFiles(outDir: string, manifestPath: string): Promise<(
  * undefined without a manifest, or after a build cut short, whose files may
  * not match the problems recorded.
  */
-export async function outputsInPlace(manifestPath: string): Promise<OutputsInPlace | undefined> {
-  const manifest = await readManifest(manifestPath);
+export function outputsInPlace(manifest: OutputManifest): OutputsInPlace | undefined {
   const madeFrom = manifest.madeFrom;
   if (!madeFrom) return undefined;
   return { fingerprintOf: (path) => manifest.records[path]?.fingerprint, renderDiagnostics: madeFrom.diagnostics };
@@ -296,8 +305,7 @@ export async function outputsInPlace(manifestPath: string): Promise<OutputsInPla
  * inputs would write the same bytes, so it need produce nothing. Undefined
  * otherwise, including after a build cut short.
  */
-export async function intactOutputs(outDir: string, manifestPath: string, digest: string): Promise<{ files: readonly string[]; diagnostics: readonly Diagnostic[] } | undefined> {
-  const manifest = await readManifest(manifestPath);
+export async function intactOutputs(outDir: string, manifest: OutputManifest, digest: string): Promise<{ files: readonly string[]; diagnostics: readonly Diagnostic[] } | undefined> {
   if (manifest.madeFrom?.digest !== digest) return undefined;
   for await (const [path, existing] of withStats(outDir, manifest.files.map((path) => ({ path })))) {
     if (!trustedRecord(manifest, path.path, existing)) return undefined;

@@ -146,6 +146,23 @@ describe('a build after a change', () => {
     expect(await snapshot(join(dir, 'feeds'))).toEqual(await cleanBuildOf(dir));
   });
 
+  it('leaves a feed that shows an article only as related as it is when what changed is not shown there', async () => {
+    const dir = await siteOnDisk(ARCHIVE, SETTINGS);
+    await buildCounting(dir);
+    const related = JSON.parse(await readFile(join(dir, 'feeds/en/feed.json'), 'utf8')) as { items: { _nashra?: { related?: { url: string }[] } }[] };
+    const shownAsRelated = related.items.flatMap((item) => item._nashra?.related ?? []).map((item) => item.url);
+    expect(shownAsRelated.some((url) => url.includes('note-2'))).toBe(true);
+    await writeFile(join(dir, 'posts/en/note-2.md'), post('title: Note 2 on the hearings\ndate: 2026-03-02T09:00:00Z\ncategories: [Notes]\ntags: [hearings]\nauthor: Lina Haddad', 'Hearing number 2 was adjourned again.\n'));
+    const second = await buildCounting(dir);
+    // Only the archive pages that carry the article itself are composed: their items are all that is rendered.
+    const output = await snapshot(join(dir, 'feeds'));
+    const pagesWithIt = Object.entries(output).filter(([path, text]) => path.includes('/archive/') && path.endsWith('feed.json') && text.includes('/note-2/"'));
+    expect(pagesWithIt.length).toBeGreaterThan(0);
+    const itemsOnThem = new Set(pagesWithIt.flatMap(([, text]) => (JSON.parse(text) as { items: { url: string }[] }).items.map((item) => item.url)));
+    expect(second.rendered).toBe(itemsOnThem.size);
+    expect(output).toEqual(await cleanBuildOf(dir));
+  });
+
   it('still tells the problems met rendering the full texts it did not render again', async () => {
     const dir = await siteOnDisk(ARCHIVE, SETTINGS);
     const first = await buildCounting(dir);

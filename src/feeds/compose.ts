@@ -59,7 +59,8 @@ function carriesRelated(plan: FeedPlan): boolean {
  * site's images (which `settings` stands for): the plan itself, and for each
  * entry the post, its other versions (the translation links) and, where the
  * document carries related lists, each related article's version in the
- * plan's language with its score. Two plans with the same source compose the
+ * plan's language with its score: of those other posts, only what the entry
+ * shows of them. Two plans with the same source compose the
  * same document, so a file written from it need not be composed again.
  * `digestOf` identifies a post by everything loading gave of it, its text by hash.
  */
@@ -68,10 +69,10 @@ export function feedSource(plan: FeedPlan, relatedness: Relatedness, settings: s
   const related = carriesRelated(plan);
   for (const post of plan.posts) {
     hash.update('\0').update(digestOf(post));
-    for (const other of translationsOf(post, relatedness)) hash.update('\u0001').update(digestOf(other));
+    for (const other of translationsOf(post, relatedness)) hash.update('\u0001').update(shownOfOther(other));
     if (!related) continue;
     for (const relation of relatedness.relations.get(articleKey(post)) ?? []) {
-      hash.update('\u0002').update(`${relation.score} ${relation.pinned}`).update(digestOf(versionFor(relation.article, post.lang)));
+      hash.update('\u0002').update(`${relation.score} ${relation.pinned}`).update(shownOfOther(versionFor(relation.article, post.lang)));
     }
   }
   return hash.digest('base64url');
@@ -236,6 +237,22 @@ function composeEntry(post: Post, relatedness: Relatedness, withContent: boolean
     ...(style.forPartners ? partnerRights(post.lang, config) : {}),
   };
 }
+
+/**
+ * What an entry shows of another post, as a related item or a translation
+ * link (see `relatedItem`, `composeEntry`): an edit to the rest of that post,
+ * its body above all, leaves the entry as it is.
+ */
+function shownOfOther(post: Post): string {
+  let shown = shownOfOthers.get(post);
+  if (shown === undefined) {
+    shown = JSON.stringify([post.id, post.url, post.title, post.summaryHtml, post.summaryText, post.lang, post.date]);
+    shownOfOthers.set(post, shown);
+  }
+  return shown;
+}
+
+const shownOfOthers = new WeakMap<Post, string>();
 
 /** The other versions of a post's article, by language. */
 function translationsOf(post: Post, relatedness: Relatedness): Post[] {

@@ -1,3 +1,5 @@
+import { feedbackAr, feedbackEn } from './feedback.js';
+
 /**
  * Interface text of feeds and the CLI. Arabic uses all six CLDR plural forms
  * (zero, one, two, few, many, other) wherever a number is shown.
@@ -6,6 +8,7 @@
 export const resources = {
   en: {
     translation: {
+      ...feedbackEn,
       plan: {
         state: { scheduled: 'scheduled', expiring: 'expiring', draft: 'draft', expired: 'expired' },
         summary: 'times in {{zone}}; {{scheduled}}, {{expiring}}, {{drafts}}, {{expired}}',
@@ -23,7 +26,7 @@ export const resources = {
         newDone: 'created {{files}} as drafts: remove “draft: true” from each when it is ready, then run “nashra build”',
         inTheWay_one: '{{files}} already exists; nothing was written',
         inTheWay_other: '{{files}} already exist; nothing was written',
-        badSlug: 'the slug {{problem}}',
+        badSlug: 'the slug "{{slug}}" must be letters, digits, hyphens, dots or underscores (no slashes or spaces)',
         noLanguages: 'the config names no languages',
       },
       feed: {
@@ -72,6 +75,18 @@ export const resources = {
           render_one: 'rendering {{count, number}} full text',
           render_other: 'rendering {{count, number}} full texts',
           write: 'composing and writing the feeds',
+        },
+        serving: 'serving {{dir}} at {{url}}',
+        related: {
+          heading: 'related to "{{title}}" ({{lang}}, {{path}}):',
+          pinned: 'pinned',
+          tags: 'tags: {{tags}}',
+          categories: 'categories: {{categories}}',
+          terms: 'terms: {{terms}}',
+          age_one: '{{count}} day before the newest article',
+          age_other: '{{count}} days before the newest article',
+          reasonSeparator: '; ',
+          none: '(none)',
         },
         undatedCorrections_one: '{{count, number}} published article changed without a new updated date; feeds do not show the correction:',
         undatedCorrections_other: '{{count, number}} published articles changed without a new updated date; feeds do not show the corrections:',
@@ -122,6 +137,7 @@ export const resources = {
   },
   ar: {
     translation: {
+      ...feedbackAr,
       plan: {
         state: { scheduled: 'مجدول', expiring: 'ينتهي', draft: 'مسودة', expired: 'منتهٍ' },
         summary: 'الأوقات بتوقيت {{zone}}؛ {{scheduled}}، {{expiring}}، {{drafts}}، {{expired}}',
@@ -136,7 +152,7 @@ export const resources = {
         initDone: 'أُنشئت الملفات: {{files}}\nالخطوة التالية: اكتب مقالاً بالأمر «nashra new <slug>» ثم انشره بالأمر «nashra build»',
         newDone: 'أُنشئت الملفات مسوّداتٍ: {{files}}. احذف السطر «draft: true» من كل ملف حين يكتمل، ثم شغّل «nashra build»',
         inTheWay: 'الملفات موجودة من قبل: {{files}}؛ لم يُكتب شيء',
-        badSlug: 'المعرّف النصي (slug): {{problem}}',
+        badSlug: 'المعرّف النصي (slug) «{{slug}}» غير صالح: يجب أن يتكوّن من حروف وأرقام وشرطات ونقاط وشرطات سفلية فقط، بلا خطوط مائلة أو مسافات',
         noLanguages: 'لا يذكر ملف الإعدادات أي لغة',
       },
       feed: {
@@ -203,6 +219,22 @@ export const resources = {
           relate: 'ترتيب المقالات ذات الصلة لـ{{count, number}} من المقالات',
           render: 'تحويل النصوص الكاملة: {{count, number}}',
           write: 'تركيب الخلاصات وكتابتها',
+        },
+        serving: 'يُقدَّم المجلد {{dir}} على العنوان {{url}}',
+        related: {
+          heading: 'المقالات ذات الصلة بـ«{{title}}» ({{lang}}، {{path}}):',
+          pinned: 'مثبّت',
+          tags: 'الوسوم: {{tags}}',
+          categories: 'التصنيفات: {{categories}}',
+          terms: 'الكلمات: {{terms}}',
+          age_zero: 'في يوم أحدث مقال نفسه',
+          age_one: 'قبل أحدث مقال بيوم واحد',
+          age_two: 'قبل أحدث مقال بيومين',
+          age_few: 'قبل أحدث مقال بـ{{count}} أيام',
+          age_many: 'قبل أحدث مقال بـ{{count}} يومًا',
+          age_other: 'قبل أحدث مقال بـ{{count}} يوم',
+          reasonSeparator: '؛ ',
+          none: '(لا شيء)',
         },
         undatedCorrections_zero: 'لا مقالات منشورة عُدّلت دون تاريخ تحديث جديد (updated)',
         undatedCorrections_one: 'مقال منشور واحد عُدّل دون تاريخ تحديث جديد (updated)؛ لا تُظهر الخلاصات هذا التصحيح:',

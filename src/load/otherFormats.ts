@@ -98,7 +98,7 @@ export function jsonData(text: string, lineOffset: number): YamlData {
     parsed = JSON.parse(text);
   } catch (error) {
     const offset = /at position (\d+)/.exec(String(error))?.[1];
-    const text = message('diagnostics.frontMatter.jsonInvalid', { detail: String((error as Error).message).replace(/ in JSON at position \d+.*$/, '') });
+    const text = message('diagnostics.frontMatter.jsonInvalid', { detail: oneLine(String((error as Error).message).replace(/ in JSON at position \d+.*$/, '')) });
     return failed(emptyLocation(lines(0)), { position: lines(offset === undefined ? 0 : Number(offset)), field: 'json', message: text });
   }
   const located = locateJson(text, lines);
@@ -284,6 +284,11 @@ function nestingOf(text: string): number {
     else if (character === '}' || character === ']') depth--;
   }
   return deepest;
+}
+
+/** A message that quotes the text across lines, on one line: a diagnostic is one line. */
+function oneLine(message: string): string {
+  return message.replace(/\s*\n\s*/g, ' ');
 }
 
 function firstLine(message: string): string {

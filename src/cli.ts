@@ -117,7 +117,7 @@ async function build(options: CommonOptions): Promise<number> {
       written: t('cli.feedsWritten', { count: result.written.length }),
       unchanged: t('cli.feedsUnchanged', { count: result.unchanged.length }),
       skipped: t('cli.skipped', { count: result.skipped.length }),
-      time: `${seconds} s`,
+      time: t('cli.seconds', { seconds }),
     })}\n`,
   );
   return result.exitCode;

@@ -5,7 +5,7 @@
  * field names, paths and values kept as written; under NASHRA_LANG=en the
  * same inputs print the English sentences.
  */
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { diagnostic, diagnosticFormatter } from '../src/diagnostics.js';
@@ -160,6 +160,9 @@ describe('feedback in the language of NASHRA_LANG', () => {
       expect(english.code).toBe(2);
       expect(english.stderr).not.toMatch(ARABIC_LETTER);
       expect(english.stderr).toMatch(text === undefined ? /no config nashra\.config\.yaml: run "nashra init"/ : /config nashra\.config\.yaml is not valid/);
+      // A config file is not a post: its problems never speak of front matter.
+      expect(english.stderr).not.toContain('front matter');
+      expect(arabic.stderr).not.toContain('رأس المقال');
     });
   }
 
@@ -202,6 +205,20 @@ describe('feedback in the language of NASHRA_LANG', () => {
     await writeFile(join(dir, '.nashra/published.json'), '{}');
     const english = await runCli(['build'], dir, { NASHRA_LANG: 'en' });
     expect(english.stderr).toContain('is not a record this nashra can read; the last build\'s record is ignored');
+  });
+
+  it('names a related article\'s language in the reader\'s language in an Arabic feed', async () => {
+    const dir = await siteOnDisk({
+      'ar/a.md': post('title: تقرير عن المياه\ndate: 2026-01-02\ntranslationKey: water\ntags: [water, report]', 'نص عن المياه.\n'),
+      'en/a.md': post('title: Water report\ndate: 2026-01-02\ntranslationKey: water\ntags: [water, report]'),
+      'en/b.md': post('title: Water follow-up\ndate: 2026-01-03\ntags: [water, report]'),
+    });
+    const built = await runCli(['build', '--now', '2026-02-01T00:00:00Z'], dir, { NASHRA_LANG: 'ar' });
+    expect(built.code).toBe(0);
+    expect(notArabic(built)).toEqual([]);
+    const feed = await readFile(join(dir, 'feeds/ar/rss.xml'), 'utf8');
+    expect(feed).toContain('(باللغة الإنجليزية)');
+    expect(feed).not.toContain('(باللغة English)');
   });
 
   const usage: Record<string, { args: string[]; code: number }> = {

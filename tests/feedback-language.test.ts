@@ -177,7 +177,7 @@ describe('feedback in the language of NASHRA_LANG', () => {
     expect(english.stderr).not.toMatch(/Invalid input|Too small|expected \w+, received/);
   });
 
-  it('speaks Arabic when another nashra holds the lock', async () => {
+  it('speaks Arabic when another nashra holds the lock, to build and to schedule', async () => {
     const dir = await siteOnDisk({ 'en/a.md': post('title: A\ndate: 2026-01-02') });
     await mkdir(join(dir, '.nashra'));
     await writeFile(join(dir, '.nashra/lock'), JSON.stringify({ pid: process.pid, processStart: processStart(process.pid), command: 'schedule' }));
@@ -187,6 +187,11 @@ describe('feedback in the language of NASHRA_LANG', () => {
     expect(arabic.stderr).toContain(`${process.pid}`);
     const english = await runCli(['build'], dir, { NASHRA_LANG: 'en' });
     expect(english.stderr).toContain(`another nashra schedule (pid ${process.pid}) is publishing this site; nothing was written`);
+    const daemon = await runCli(['schedule'], dir, { NASHRA_LANG: 'ar' });
+    expect(daemon.code).toBe(4);
+    expect(notArabic(daemon)).toEqual([]);
+    const englishDaemon = await runCli(['schedule'], dir, { NASHRA_LANG: 'en' });
+    expect(englishDaemon.stdout).toContain(`another nashra schedule (pid ${process.pid}) is publishing this site (`);
   });
 
   it('speaks Arabic when a build would empty a language, and about a state record it cannot read', async () => {

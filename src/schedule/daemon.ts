@@ -10,7 +10,7 @@ import { BuildSetupError, loadConfigFile, metChangingFile, prepareBuild, runBuil
 import { BuildStoppedError, BuildThread } from './buildThread.js';
 import type { SiteConfig } from '../config.js';
 import type { Post } from '../model.js';
-import { formatDiagnostic } from '../diagnostics.js';
+import { diagnosticFormatter, formatDiagnostic, type Diagnostic } from '../diagnostics.js';
 import { FEED_FORMATS } from '../feeds/formats.js';
 import { outputUrl } from '../urls.js';
 import { translator, type Translate } from '../i18n/index.js';
@@ -49,19 +49,24 @@ const AHEAD_BYTES = 64 * 2 ** 20;
 /** The longest a stop waits for a build that is renaming its files into place. */
 const STOP_GRACE_MS = 1500;
 
-/** `text`, when given, is `message` as a message, for a human line in the reader's language. */
-type LogRecord = { event: string; message: string; text?: Message } & Record<string, unknown>;
+/** `human`, when given, says `message` in the reader's language, for a human line. */
+type LogRecord = { event: string; message: string; human?: (translate: Translate) => string } & Record<string, unknown>;
 
 export function logger(format: LogFormat, write: (line: string) => void, translate: Translate = translator('en')) {
-  return ({ text, ...record }: LogRecord): void => {
+  return ({ human, ...record }: LogRecord): void => {
     const time = new Date().toISOString();
-    write(format === 'json' ? JSON.stringify({ time, ...record }) : `${time} ${text ? renderMessage(text, translate) : record.message}`);
+    write(format === 'json' ? JSON.stringify({ time, ...record }) : `${time} ${human ? human(translate) : record.message}`);
   };
 }
 
-/** A log record's words, in English and as a message. */
-function said(text: Message): { message: string; text: Message } {
-  return { message: englishText(text), text };
+/** A log record's words, in English and in the reader's language. */
+function said(text: Message): Pick<LogRecord, 'message' | 'human'> {
+  return { message: englishText(text), human: (translate) => renderMessage(text, translate) };
+}
+
+/** A diagnostic's log record: its English line, and its line in the reader's language. */
+function diagnosticRecord(d: Diagnostic): LogRecord {
+  return { event: 'diagnostic', message: formatDiagnostic(d), human: (translate) => diagnosticFormatter(translate)(d) };
 }
 
 /** Runs until SIGTERM or SIGINT; resolves with the exit code. */
@@ -133,7 +138,7 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
       durationMs,
       ...(preparedMs === undefined ? {} : { preparedMs }),
     });
-    for (const line of diagnostics) log({ event: 'diagnostic', message: line });
+    for (const d of outcome.diagnostics) log(diagnosticRecord(d));
     announce(config, feedsChanged);
     builtPosts = outcome.posts;
     return outcome.posts;
@@ -151,7 +156,7 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
     await saveStatus({ lastBuild, lastError: { at: now.toISOString(), message: problem, diagnostics } }).catch(() => undefined);
     const cause = error instanceof MessageError ? error.text : problem;
     log({ event: 'build-failed', ...said(message('schedule.buildFailed', { reason, problem: cause })), reason, error: problem });
-    for (const line of diagnostics) log({ event: 'diagnostic', message: line });
+    if (error instanceof BuildSetupError) for (const d of error.diagnostics) log(diagnosticRecord(d));
     throw error;
   };
 

@@ -8,6 +8,7 @@ import { mkdir } from 'node:fs/promises';
 import { BuildSetupError, runBuild, type BuildPaths } from './build.js';
 import { DEFAULT_CONFIG_FILE } from './config.js';
 import { formatDiagnostic, type Diagnostic } from './diagnostics.js';
+import { englishText, message, type Message } from './i18n/message.js';
 import { EXIT, type ExitCode } from './exitCodes.js';
 import type { BuildPhase } from './pipeline.js';
 import { acquireLock } from './schedule/lock.js';
@@ -46,6 +47,8 @@ export interface BuildResult {
   readonly diagnostics: readonly Diagnostic[];
   /** Why nothing, or not everything, was published, when that is not a post's diagnostic. */
   readonly problems: readonly string[];
+  /** The same sentences as messages, to print them in another language (see `renderMessage`). */
+  readonly problemTexts: readonly Message[];
   /** Published posts per language. */
   readonly posts: Readonly<Record<string, number>>;
   /** Output files written, and left as they were, relative to `out`. */
@@ -76,20 +79,24 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     const paths = buildPaths(options);
     await mkdir(paths.state, { recursive: true });
     const lock = await acquireLock(paths.state, 'build');
-    if (!lock.acquired) return failure(EXIT.locked, `another nashra ${lock.holder.command ?? 'process'} (pid ${lock.holder.pid}) is publishing this site; nothing was written`);
+    if (!lock.acquired) return failure(EXIT.locked, message('errors.locked', { command: lock.holder.command ?? 'process', pid: lock.holder.pid }));
     try {
       return await buildLocked(options, paths, options.now ?? new Date());
     } finally {
       await lock.lock.release();
     }
   } catch (error) {
-    if (error instanceof BuildSetupError) return failure(EXIT.usage, error.message, error.diagnostics);
+    if (error instanceof BuildSetupError) return failure(EXIT.usage, error.text, error.diagnostics);
     throw error;
   }
 }
 
-function failure(exitCode: ExitCode, problem: string, diagnostics: readonly Diagnostic[] = []): BuildResult {
-  return { exitCode, diagnostics, problems: [problem], posts: {}, written: [], unchanged: [], skipped: [], held: planCounts([]) };
+function failure(exitCode: ExitCode, problem: Message, diagnostics: readonly Diagnostic[] = []): BuildResult {
+  return { exitCode, diagnostics, ...problemsOf([problem]), posts: {}, written: [], unchanged: [], skipped: [], held: planCounts([]) };
+}
+
+function problemsOf(texts: readonly Message[]): Pick<BuildResult, 'problems' | 'problemTexts'> {
+  return { problems: texts.map(englishText), problemTexts: texts };
 }
 
 async function buildLocked(options: BuildOptions, paths: BuildPaths, now: Date): Promise<BuildResult> {
@@ -104,10 +111,10 @@ async function buildLocked(options: BuildOptions, paths: BuildPaths, now: Date):
     outcome = await runBuild(paths, now, { strict: options.strict, allowShrink: options.allowShrink, cache: options.cache, onLoad: options.onLoad, ...(options.onPhase ? { onPhase: options.onPhase } : {}) });
   } catch (error) {
     const setup = error instanceof BuildSetupError;
-    const message = setup ? error.message : `cannot write feeds to ${paths.out}: ${error instanceof Error ? error.message : String(error)}`;
-    await record({ ok: false, posts: {}, feedsChanged: [], skipped: [] }, { message, diagnostics: setup ? error.diagnostics.map(formatDiagnostic) : [] });
+    const text = setup ? error.text : message('errors.cannotWrite', { out: paths.out, detail: error instanceof Error ? error.message : String(error) });
+    await record({ ok: false, posts: {}, feedsChanged: [], skipped: [] }, { message: englishText(text), diagnostics: setup ? error.diagnostics.map(formatDiagnostic) : [] });
     if (setup) throw error;
-    return failure(EXIT.io, message);
+    return failure(EXIT.io, text);
   }
   const diagnostics = outcome.diagnostics.map(formatDiagnostic);
   const summary = { ok: !outcome.failed && outcome.report !== undefined, posts: outcome.livePerLanguage, feedsChanged: outcome.report?.written ?? [], skipped: outcome.skippedFiles };
@@ -121,10 +128,10 @@ async function buildLocked(options: BuildOptions, paths: BuildPaths, now: Date):
   };
   if (outcome.refusals.length > 0) {
     const reasons = outcome.refusals.map(explainRefusal);
-    await record({ ...summary, ok: false }, { message: reasons.join('\n'), diagnostics });
-    return { ...result, exitCode: EXIT.refused, problems: reasons };
+    await record({ ...summary, ok: false }, { message: reasons.map(englishText).join('\n'), diagnostics });
+    return { ...result, exitCode: EXIT.refused, ...problemsOf(reasons) };
   }
   await record(summary, outcome.failed ? { message: `${outcome.skippedFiles.length} posts with errors`, diagnostics } : undefined);
-  if (!outcome.report) return { ...result, exitCode: EXIT.postErrors, problems: ['nothing written: strict and some posts have errors'] };
-  return { ...result, exitCode: outcome.failed ? EXIT.postErrors : EXIT.ok, problems: [] };
+  if (!outcome.report) return { ...result, exitCode: EXIT.postErrors, ...problemsOf([message('errors.strictNothingWritten')]) };
+  return { ...result, exitCode: outcome.failed ? EXIT.postErrors : EXIT.ok, ...problemsOf([]) };
 }

@@ -6,6 +6,7 @@ import { mkdir, readFile, rm, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { parseConfig, type SiteConfig } from './config.js';
 import { diagnostic, hasErrors, type Diagnostic } from './diagnostics.js';
+import { message, MessageError, type Message } from './i18n/message.js';
 import { cacheKey, dropLoadCache, openLoadCache, saveLoadCache, type CacheMemory, type LoadCache } from './load/cache.js';
 import { diskSource, type DiskSource } from './load/readPosts.js';
 import { SourceChangedError, type PostSource } from './load/source.js';
@@ -25,13 +26,13 @@ export interface BuildPaths {
 }
 
 /** A problem that stops a build before any output: an unreadable or invalid config, a missing posts directory. */
-export class BuildSetupError extends Error {
+export class BuildSetupError extends MessageError {
   constructor(
-    message: string,
+    text: Message,
     readonly diagnostics: readonly Diagnostic[] = [],
     options?: ErrorOptions,
   ) {
-    super(message, options);
+    super(text, options);
   }
 }
 
@@ -86,11 +87,11 @@ export interface BuildOptions {
 
 export async function loadConfigFile(path: string): Promise<SiteConfig> {
   const text = await readFile(path, 'utf8').catch((error: NodeJS.ErrnoException) => {
-    if (error.code === 'ENOENT') throw new BuildSetupError(`no config ${path}: run "nashra init" to start a site here, or pass --config with the site's config file`);
-    throw new BuildSetupError(`cannot read config ${path}: ${error.code ?? error.message}`);
+    if (error.code === 'ENOENT') throw new BuildSetupError(message('errors.noConfig', { path }));
+    throw new BuildSetupError(message('errors.configUnreadable', { path, code: error.code ?? error.message }));
   });
   const { config, diagnostics } = parseConfig(text, path);
-  if (!config) throw new BuildSetupError(`config ${path} is not valid`, diagnostics);
+  if (!config) throw new BuildSetupError(message('errors.configInvalid', { path }), diagnostics);
   return config;
 }
 
@@ -99,7 +100,7 @@ export function openPostsDir(path: string, published?: (path: string) => boolean
   try {
     return diskSource(resolve(path), process.cwd(), published);
   } catch (error) {
-    throw new BuildSetupError(`cannot read posts directory ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+    throw new BuildSetupError(message('errors.postsUnreadable', { path, code: (error as NodeJS.ErrnoException).code ?? String(error) }));
   }
 }
 
@@ -156,7 +157,7 @@ export async function prepareBuild(paths: BuildPaths, now: Date, options: Prepar
   const result = planSite(source, config, now, { ...(inPlace ? { inPlace } : {}), onLoad: (done) => options.onLoad?.(done, source.count), ...(options.onPhase ? { onPhase: options.onPhase } : {}), previous, images: staticFolder(config, dirname(resolve(paths.config))), ...(cache.cache ? { cache: cache.cache } : {}) });
   // Stored now rather than after the outputs, so its records are not held while they are produced.
   const cacheWarnings = await cache.save();
-  const stateWarnings = [problem, cache.problem].flatMap((message) => (message ? [diagnostic(paths.state, { line: 1, column: 1 }, 'warning', 'state', message)] : []));
+  const stateWarnings = [problem, cache.problem].flatMap((text) => (text ? [diagnostic(paths.state, { line: 1, column: 1 }, 'warning', 'state', text)] : []));
   const diagnostics = [...stateWarnings, ...result.diagnostics, ...cacheWarnings];
   const failed = hasErrors(diagnostics);
   const refusals = options.allowShrink ? [] : shrinkRefusals(previous, { listedPaths: result.listedPaths, posts: result.posts }, config.maxShrink);
@@ -171,7 +172,7 @@ export async function prepareBuild(paths: BuildPaths, now: Date, options: Prepar
     if (error instanceof SourceChangedError) {
       // A file that changed under the build: the next one loads every post afresh, whatever its stamp says.
       if (cache.enabled) await dropLoadCache(paths.state).catch(() => undefined);
-      throw new BuildSetupError(error.message, [], { cause: error });
+      throw new BuildSetupError(error.text, [], { cause: error });
     }
     throw error;
   };
@@ -261,7 +262,7 @@ interface BuildCache {
   /** Undefined with `--no-cache`: every post is loaded afresh and no record is kept. */
   readonly cache?: LoadCache;
   /** Why the stored cache was not used, when it exists and could not be. */
-  readonly problem?: string | undefined;
+  readonly problem?: Message | undefined;
   /** Keeps this build's records for the next; a failure is a warning, never the build's. */
   save(): Promise<Diagnostic[]>;
 }
@@ -280,7 +281,7 @@ function openCache(stateDir: string, config: SiteConfig, enabled: boolean, memor
         memory?.keep(stateDir, key, cache);
         return [];
       },
-      (error: unknown) => [diagnostic(stateDir, { line: 1, column: 1 }, 'warning', 'state', `the load cache could not be updated (${(error as NodeJS.ErrnoException).code ?? String(error)}); the next build loads again what this one loaded afresh`)],
+      (error: unknown) => [diagnostic(stateDir, { line: 1, column: 1 }, 'warning', 'state', message('diagnostics.state.cacheNotSaved', { code: (error as NodeJS.ErrnoException).code ?? String(error) }))],
     ).finally(() => cache.release());
   return { enabled, cache, problem, save };
 }

@@ -11,8 +11,9 @@ import { FilesInTheWay, writeStarterFiles } from './init/write.js';
 import { packageVersion } from './version.js';
 import { IANAZone } from 'luxon';
 import { DEFAULT_CONFIG_FILE } from './config.js';
-import { formatDiagnostic, sortDiagnostics, type Diagnostic } from './diagnostics.js';
+import { diagnosticFormatter, sortDiagnostics, type Diagnostic } from './diagnostics.js';
 import { translator } from './i18n/index.js';
+import { message, MessageError, renderMessage, type Message } from './i18n/message.js';
 import { parseIsoDate } from './load/frontMatter.js';
 import { loadPosts } from './load/loadPosts.js';
 import { imageDiagnostics } from './media/staticFolder.js';
@@ -43,17 +44,23 @@ interface CommonOptions {
 
 const uiLanguage = (process.env.NASHRA_LANG ?? process.env.LANG ?? 'en').slice(0, 2) === 'ar' ? 'ar' : 'en';
 const t = translator(uiLanguage);
+const formatDiagnostic = diagnosticFormatter(t);
 
 function printDiagnostics(diagnostics: readonly Diagnostic[]): void {
   for (const d of diagnostics) process.stderr.write(`${formatDiagnostic(d)}\n`);
 }
 
+/** A problem that is not a post's: `nashra: ` and the sentence, in the reader's language. */
+function printProblem(text: Message): void {
+  process.stderr.write(`nashra: ${renderMessage(text, t)}\n`);
+}
+
 /** A mistake on the command line. */
-class UsageError extends Error {}
+class UsageError extends MessageError {}
 
 function parseNow(value: string, timeZone: string): Date {
   const date = parseIsoDate(value, timeZone);
-  if (!date) throw new UsageError(`--now "${value}" is not an ISO 8601 date or date-time`);
+  if (!date) throw new UsageError(message('errors.badNow', { value }));
   return date;
 }
 
@@ -96,12 +103,12 @@ async function build(options: CommonOptions): Promise<number> {
   });
   if (showProgress) process.stderr.write('\r\u001b[K');
   printDiagnostics(result.diagnostics);
-  if (result.exitCode === EXIT.usage) throw new BuildSetupError(result.problems.join('\n'));
   if (result.exitCode === EXIT.postErrors && result.problems.length > 0) {
     process.stderr.write(`${t('cli.nothingWritten')}\n`);
     return result.exitCode;
   }
-  for (const problem of result.problems) process.stderr.write(`nashra: ${problem}\n`);
+  for (const problem of result.problemTexts) printProblem(problem);
+  if (result.exitCode === EXIT.usage) return result.exitCode;
   if (result.exitCode !== EXIT.ok && result.exitCode !== EXIT.postErrors) return result.exitCode;
   const seconds = ((performance.now() - started) / 1000).toFixed(2);
   process.stdout.write(
@@ -110,28 +117,27 @@ async function build(options: CommonOptions): Promise<number> {
       written: t('cli.feedsWritten', { count: result.written.length }),
       unchanged: t('cli.feedsUnchanged', { count: result.unchanged.length }),
       skipped: t('cli.skipped', { count: result.skipped.length }),
-      time: `${seconds} s`,
+      time: t('cli.seconds', { seconds }),
     })}\n`,
   );
   return result.exitCode;
 }
 
 async function init(dir: string, options: { baseUrl: string; timeZone: string }): Promise<number> {
-  if (!IANAZone.isValidZone(options.timeZone)) throw new UsageError(`--time-zone "${options.timeZone}" is not an IANA time zone such as Asia/Amman`);
-  if (!URL.canParse(options.baseUrl) || !/^https?:$/.test(new URL(options.baseUrl).protocol)) throw new UsageError(`--base-url "${options.baseUrl}" is not an http(s) address`);
+  if (!IANAZone.isValidZone(options.timeZone)) throw new UsageError(message('errors.badTimeZone', { value: options.timeZone }));
+  if (!URL.canParse(options.baseUrl) || !/^https?:$/.test(new URL(options.baseUrl).protocol)) throw new UsageError(message('errors.badBaseUrl', { value: options.baseUrl }));
   const files = starterSite({ now: new Date(), timeZone: options.timeZone, baseUrl: options.baseUrl, siteName: { en: 'My site', ar: 'موقعي' } });
   return writeStarter(dir, files, 'starter.initDone');
 }
 
 async function newPost(slug: string, options: CommonOptions & { lang?: string[] }): Promise<number> {
-  const problem = slugProblem(slug);
-  if (problem) throw new UsageError(t('starter.badSlug', { problem }));
+  if (slugProblem(slug)) throw new UsageError(message('starter.badSlug', { slug }));
   const config = await loadConfigFile(options.config);
   const configured = Object.keys(config.languages);
   const unknown = (options.lang ?? []).filter((lang) => !configured.includes(lang));
-  if (unknown.length > 0) throw new UsageError(`--lang ${unknown.join(' ')}: the config's languages are ${configured.join(', ')}`);
+  if (unknown.length > 0) throw new UsageError(message('errors.unknownLanguages', { unknown: unknown.join(' '), configured }));
   const languages = options.lang ?? configured;
-  if (languages.length === 0) throw new UsageError(t('starter.noLanguages'));
+  if (languages.length === 0) throw new UsageError(message('starter.noLanguages'));
   return writeStarter('.', newPostFiles({ slug, languages, now: new Date(), timeZone: config.timeZone, postsDir: options.posts }), 'starter.newDone');
 }
 
@@ -204,24 +210,24 @@ async function related(slug: string, options: CommonOptions & { lang?: string })
     .filter((candidate) => options.lang === undefined || candidate.lang === options.lang)
     .find((candidate) => candidate.slug === slug || candidate.translationKey === slug);
   if (!post) {
-    process.stderr.write(`nashra: no published post with slug or translationKey "${slug}"${options.lang ? ` in ${options.lang}` : ''}\n`);
+    printProblem(options.lang ? message('errors.noSuchPostIn', { slug, lang: options.lang }) : message('errors.noSuchPost', { slug }));
     return EXIT.postErrors;
   }
   const relations = explainLivePost(live, config, { terms, pins: loaded.pins }, post);
-  const lines = [`related to "${post.title}" (${post.lang}, ${post.sourcePath}):`];
+  const lines = [t('cli.related.heading', { title: post.title, lang: post.lang, path: post.sourcePath })];
   relations.forEach((relation, index) => {
     const shown = versionFor(relation.article, post.lang);
     const { sharedTags, sharedCategories, topTerms, ageDays } = relation.reasons;
     const reasons = [
-      relation.pinned ? 'pinned' : '',
-      sharedTags.length > 0 ? `tags: ${sharedTags.join(', ')}` : '',
-      sharedCategories.length > 0 ? `categories: ${sharedCategories.join(', ')}` : '',
-      topTerms.length > 0 ? `terms: ${topTerms.join(', ')}` : '',
-      `${ageDays} days before the newest article`,
+      relation.pinned ? t('cli.related.pinned') : '',
+      sharedTags.length > 0 ? t('cli.related.tags', { tags: sharedTags.join(t('cli.separator')) }) : '',
+      sharedCategories.length > 0 ? t('cli.related.categories', { categories: sharedCategories.join(t('cli.separator')) }) : '',
+      topTerms.length > 0 ? t('cli.related.terms', { terms: topTerms.join(t('cli.separator')) }) : '',
+      t('cli.related.age', { count: ageDays }),
     ].filter(Boolean);
-    lines.push(`${String(index + 1).padStart(2)}. ${relation.score.toFixed(4)}  ${shown.title}  [${shown.lang}]  ${shown.url}`, `      ${reasons.join('; ')}`);
+    lines.push(`${String(index + 1).padStart(2)}. ${relation.score.toFixed(4)}  ${shown.title}  [${shown.lang}]  ${shown.url}`, `      ${reasons.join(t('cli.related.reasonSeparator'))}`);
   });
-  if (relations.length === 0) lines.push('  (none)');
+  if (relations.length === 0) lines.push(`  ${t('cli.related.none')}`);
   process.stdout.write(`${lines.join('\n')}\n`);
   return EXIT.ok;
 }
@@ -326,17 +332,17 @@ withServeOptions(
   const companions = [];
   if (options.serve) {
     const server = await startServer({ root: resolve(options.out), host: options.host, port: options.port, log: (line) => process.stderr.write(`${line}\n`) });
-    process.stderr.write(`serving ${options.out} at ${server.url}\n`);
+    process.stderr.write(`${t('cli.serving', { dir: options.out, url: server.url })}\n`);
     companions.push(server);
   }
-  process.exitCode = await runDaemon({ paths, logFormat: options.logFormat, companions, allowShrink: options.allowShrink, cache: options.cache });
+  process.exitCode = await runDaemon({ paths, logFormat: options.logFormat, companions, allowShrink: options.allowShrink, cache: options.cache, translate: t });
 });
 
 withServeOptions(program.command('serve').description('serve the output directory over HTTP (ETag, 304, gzip/brotli) for monitors and local preview'))
   .option('-o, --out <dir>', 'output directory to serve', 'feeds')
   .action(async (options: ServeFlags & { out: string }) => {
     const server = await startServer({ root: resolve(options.out), host: options.host, port: options.port, log: (line) => process.stderr.write(`${line}\n`) });
-    process.stdout.write(`serving ${options.out} at ${server.url}\n`);
+    process.stdout.write(`${t('cli.serving', { dir: options.out, url: server.url })}\n`);
     await new Promise<void>((stop) => {
       process.once('SIGTERM', stop);
       process.once('SIGINT', stop);
@@ -359,7 +365,7 @@ withStateOption(program.command('status'))
     const stateDir = resolveStateDir(options.stateDir, options.config);
     const status = await readStatus(stateDir);
     if (!status) {
-      process.stderr.write(`nashra: no status in ${stateDir}: nothing has been built with this state directory yet\n`);
+      printProblem(message('errors.noStatus', { dir: stateDir }));
       process.exitCode = EXIT.postErrors;
       return;
     }
@@ -371,16 +377,19 @@ try {
 } catch (error) {
   if (error instanceof BuildSetupError) {
     printDiagnostics(error.diagnostics);
-    process.stderr.write(`nashra: ${error.message}\n`);
+    printProblem(error.text);
     process.exitCode = EXIT.usage;
   } else if (error instanceof UsageError) {
-    process.stderr.write(`nashra: ${error.message}\n`);
+    printProblem(error.text);
     process.exitCode = EXIT.usage;
+  } else if (error instanceof MessageError) {
+    printProblem(error.text);
+    process.exitCode = EXIT.io;
   } else if (error instanceof Error && 'exitCode' in error && typeof error.exitCode === 'number') {
     // commander's own exits: --help and --version succeed, usage mistakes are code 2.
     process.exitCode = error.exitCode === 0 ? EXIT.ok : EXIT.usage;
   } else {
-    process.stderr.write(`nashra: unexpected failure: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    printProblem(message('errors.unexpected', { detail: error instanceof Error ? (error.stack ?? error.message) : String(error) }));
     process.exitCode = EXIT.io;
   }
 }

@@ -3,16 +3,17 @@ import { validate as validateCron } from 'node-cron';
 import { z } from 'zod';
 import { diagnostic, sortDiagnostics, type Diagnostic } from './diagnostics.js';
 import { RTL_LANGUAGES, translator, type Translate } from './i18n/index.js';
+import { message, type Message } from './i18n/message.js';
 import { schemaProblems } from './load/schemaIssues.js';
 import { parseYamlMapping } from './load/yamlData.js';
 import { nearMiss } from './text.js';
 
 /** A BCP 47 language tag as used in feeds (`en`, `ar`, `fr`, `pt-BR`). */
-const LanguageTag = z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'must be a language tag such as "en" or "ar"');
+const LanguageTag = z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'diagnostics.schema.languageTag');
 
 const AbsoluteHttpUrl = z
   .string()
-  .refine((value) => URL.canParse(value) && /^https?:$/.test(new URL(value).protocol), 'must be an absolute http(s) URL');
+  .refine((value) => URL.canParse(value) && /^https?:$/.test(new URL(value).protocol), 'diagnostics.schema.absoluteUrl');
 
 /**
  * An image the config names for the feeds (logo, icon): an absolute http(s)
@@ -21,7 +22,7 @@ const AbsoluteHttpUrl = z
 const SiteImageUrl = z
   .string()
   .min(1)
-  .refine((value) => (URL.canParse(value) ? /^https?:$/.test(new URL(value).protocol) : !value.startsWith('//')), 'must be an absolute http(s) URL or a path under baseUrl such as "/images/logo.png"');
+  .refine((value) => (URL.canParse(value) ? /^https?:$/.test(new URL(value).protocol) : !value.startsWith('//')), 'diagnostics.schema.siteImage');
 
 /**
  * The feed's images: `logo` is the wide one (Atom `logo`, RSS `<image>`), `icon`
@@ -54,7 +55,7 @@ const LanguageSettings = z
     categoryUrlPattern: z
       .string()
       .default('/{lang}/{categoryPath}/')
-      .refine((pattern) => /\{(categoryPath|category)\}/.test(pattern), 'must hold {categoryPath} or {category}, or every category would share one page'),
+      .refine((pattern) => /\{(categoryPath|category)\}/.test(pattern), 'diagnostics.schema.categoryPattern'),
     /** Home page of this language, relative to `baseUrl`. */
     homePath: z.string().optional(),
     /** Copyright or licence statement carried by every feed of this language. */
@@ -122,7 +123,7 @@ const FeedSettings = z
      */
     urlIdsBefore: z
       .string()
-      .refine((value) => DateTime.fromISO(value).isValid, 'must be an ISO 8601 date or date-time such as "2026-12-01T00:00:00+03:00"; without an offset it is read in timeZone')
+      .refine((value) => DateTime.fromISO(value).isValid, 'diagnostics.schema.urlIdsBefore')
       .optional(),
     ...FeedImageSettings,
   })
@@ -145,7 +146,7 @@ const StaticSettings = z
 const ScheduleSettings = z
   .object({
     /** When `nashra schedule` rebuilds, as a cron expression (seconds field optional). */
-    cron: z.string().default('*/5 * * * *').refine((expression) => validateCron(expression), 'must be a valid cron expression such as "*/5 * * * *"'),
+    cron: z.string().default('*/5 * * * *').refine((expression) => validateCron(expression), 'diagnostics.schema.cron'),
     /** Quiet time after a change under posts/ or to the config before rebuilding. */
     debounceMs: z.number().int().min(0).max(60_000).default(300),
   })
@@ -198,7 +199,7 @@ export type Limits = z.infer<typeof LimitSettings>;
 /** A folder inside the output directory, such as `partners/` or `syndication/google/`. */
 const OutputFolder = z
   .string()
-  .regex(/^[a-z0-9][a-z0-9_-]*(\/[a-z0-9][a-z0-9_-]*)*\/?$/, 'must be a folder inside the output directory, such as "partners/" (lower-case letters, digits, "-" and "_")')
+  .regex(/^[a-z0-9][a-z0-9_-]*(\/[a-z0-9][a-z0-9_-]*)*\/?$/, 'diagnostics.schema.outputFolder')
   .transform((value) => (value.endsWith('/') ? value : `${value}/`));
 
 /**
@@ -236,7 +237,7 @@ const ProfileSettings = z
 export type ProfileConfig = z.infer<typeof ProfileSettings>;
 
 /** A profile's name: its key under `profiles`, also the feed title's suffix. */
-const ProfileName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9 _-]*$/, 'must be a name of letters, digits, spaces, "-" and "_"');
+const ProfileName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9 _-]*$/, 'diagnostics.schema.profileName');
 
 /**
  * How post files written for Jekyll are read. Both are off by default since
@@ -269,17 +270,17 @@ export const ConfigSchema = z
     /** Where feeds are published, relative to `baseUrl` (the `out` directory maps to it). */
     feedsPath: z.string().default('feeds/'),
     /** Time zone in which a date or date-time without an offset is read. */
-    timeZone: z.string().default('UTC').refine((zone) => IANAZone.isValidZone(zone), 'must be an IANA time zone such as "Asia/Amman"'),
+    timeZone: z.string().default('UTC').refine((zone) => IANAZone.isValidZone(zone), 'diagnostics.schema.timeZone'),
     /**
      * Whether a post dated in the future is published at once. Off, as in Hugo
      * (`buildFuture`) and Jekyll (`future`): it waits for its date, and
      * `nashra schedule` publishes it at that second.
      */
     publishFuture: z.boolean().default(false),
-    languages: z.record(LanguageTag, LanguageSettings).refine((value) => Object.keys(value).length > 0, 'must list at least one language'),
+    languages: z.record(LanguageTag, LanguageSettings).refine((value) => Object.keys(value).length > 0, 'diagnostics.schema.oneLanguage'),
     feeds: FeedSettings.default(FeedSettings.parse({})),
     /** Stable URL slugs for category names, so that retyping a title never changes a URL. */
-    categorySlugs: z.record(z.string(), z.string().regex(/^[a-z0-9-]+$/, 'must be lower-case ASCII letters, digits and hyphens')).default({}),
+    categorySlugs: z.record(z.string(), z.string().regex(/^[a-z0-9-]+$/, 'diagnostics.schema.categorySlug')).default({}),
     /** Licence URL carried next to the rights statement. */
     licenseUrl: AbsoluteHttpUrl.optional(),
     static: StaticSettings.optional(),
@@ -302,26 +303,26 @@ export const ConfigSchema = z
   })
   .strict()
   .superRefine((config, context) => {
-    for (const problem of profileProblems(config.profiles ?? {}, Object.keys(config.languages))) context.addIssue({ code: 'custom', ...problem });
+    for (const problem of profileProblems(config.profiles ?? {}, Object.keys(config.languages))) context.addIssue({ code: 'custom', path: problem.path, message: problem.message.key, params: problem.message.params });
   });
 
 /**
  * What the schema of one profile cannot see: its languages must be the
  * site's, and its folder must not be, or hold, another feed's folder.
  */
-function profileProblems(profiles: Readonly<Record<string, ProfileConfig>>, languages: readonly string[]): { path: (string | number)[]; message: string }[] {
-  const problems: { path: (string | number)[]; message: string }[] = [];
+function profileProblems(profiles: Readonly<Record<string, ProfileConfig>>, languages: readonly string[]): { path: (string | number)[]; message: Message }[] {
+  const problems: { path: (string | number)[]; message: Message }[] = [];
   const reserved = new Set([...languages, 'archive']);
   const entries = Object.entries(profiles);
   for (const [name, profile] of entries) {
     profile.languages?.forEach((lang, index) => {
-      if (!languages.includes(lang)) problems.push({ path: ['profiles', name, 'languages', index], message: `names "${lang}", which is not one of the site's languages (${languages.join(', ')})` });
+      if (!languages.includes(lang)) problems.push({ path: ['profiles', name, 'languages', index], message: message('diagnostics.schema.profileLanguage', { lang, languages: [...languages] }) });
     });
     const first = profile.path.split('/')[0] ?? '';
-    if (reserved.has(first)) problems.push({ path: ['profiles', name, 'path'], message: `must not start with "${first}/", where the site's own feeds are written` });
+    if (reserved.has(first)) problems.push({ path: ['profiles', name, 'path'], message: message('diagnostics.schema.profileReserved', { first }) });
     for (const [other, otherProfile] of entries) {
       if (other !== name && profile.path.startsWith(otherProfile.path) && (profile.path !== otherProfile.path || name > other)) {
-        problems.push({ path: ['profiles', name, 'path'], message: `"${profile.path}" is inside the folder of profile "${other}" ("${otherProfile.path}"); each profile needs a folder of its own` });
+        problems.push({ path: ['profiles', name, 'path'], message: message('diagnostics.schema.profileNested', { path: profile.path, other, otherPath: otherProfile.path }) });
       }
     }
   }
@@ -341,8 +342,7 @@ export interface ConfigResult {
 /** Validates a config file's text; every problem is a diagnostic pointing at its line. */
 export function parseConfig(text: string, file: string): ConfigResult {
   const yaml = parseYamlMapping(text);
-  // The YAML reader words its problems for posts, whose YAML is their front matter.
-  const diagnostics = yaml.problems.map((p) => diagnostic(file, p.position, 'error', p.field, p.message.replace(/front matter/g, 'a config file')));
+  const diagnostics = yaml.problems.map((p) => diagnostic(file, p.position, 'error', p.field, saidOfConfig(p.message)));
   if (diagnostics.length > 0) return { diagnostics };
   const parsed = ConfigSchema.safeParse(yaml.data);
   if (parsed.success) return { config: parsed.data, diagnostics };
@@ -358,22 +358,27 @@ export function parseConfig(text: string, file: string): ConfigResult {
     }
     for (const problem of schemaProblems([issue])) {
       const field = problem.path.join('.') || 'config';
-      diagnostics.push(diagnostic(file, yaml.positionOf(problem.path), 'error', field, `${field} ${missingOrAsIs(problem.message)}`));
+      diagnostics.push(diagnostic(file, yaml.positionOf(problem.path), 'error', field, message(problem.message.key, { ...problem.message.params, field })));
     }
   }
   return { diagnostics: sortDiagnostics(diagnostics) };
 }
 
 /** "unknown setting "feed"; did you mean "feeds"?", or the settings that exist there when none is close. */
-function unknownSetting(key: string, known: readonly string[]): string {
+function unknownSetting(key: string, known: readonly string[]): Message {
   const suggestion = nearMiss(key, known, (meant) => Math.max(1, Math.min(3, Math.floor(meant.length / 3))));
-  if (suggestion !== undefined) return `unknown setting "${key}"; did you mean "${suggestion}"?`;
-  return known.length > 0 ? `unknown setting "${key}"; the settings here are ${known.map((name) => `"${name}"`).join(', ')}` : `unknown setting "${key}"`;
+  if (suggestion !== undefined) return message('diagnostics.config.unknownNear', { key, suggestion });
+  return known.length > 0 ? message('diagnostics.config.unknownListed', { key, known: known.map((name) => `"${name}"`) }) : message('diagnostics.config.unknown', { key });
 }
 
-/** zod says "Invalid input: expected record, received undefined" for a setting that is not there. */
-function missingOrAsIs(message: string): string {
-  return /received undefined$/.test(message) ? 'is required' : message;
+/** The YAML reader words its problems for posts, whose YAML is their front matter; these are said of a config file instead. */
+const CONFIG_WORDING: Readonly<Record<string, string>> = {
+  'diagnostics.frontMatter.notMapping': 'diagnostics.config.notMapping',
+  'diagnostics.frontMatter.tagNotAllowed': 'diagnostics.config.tagNotAllowed',
+};
+
+function saidOfConfig(text: Message): Message {
+  return message(CONFIG_WORDING[text.key] ?? text.key, text.params);
 }
 
 interface SchemaShape {

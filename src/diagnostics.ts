@@ -1,8 +1,12 @@
 /**
  * A problem found in the input, located like a compiler message
  * (`posts/ar/x.md:4:7 error date "2026-02-30" is not a valid date [date]`).
- * Stages return these as values; only the CLI prints them.
+ * Stages return these as values; only the CLI prints them, in the reader's
+ * language: a diagnostic keeps its sentence as a message key and parameters.
  */
+import type { Translate } from './i18n/index.js';
+import { englishText, renderMessage, type Message, type MessageParams } from './i18n/message.js';
+
 export type Severity = 'error' | 'warning';
 
 export interface Diagnostic {
@@ -10,7 +14,11 @@ export interface Diagnostic {
   readonly line: number;
   readonly column: number;
   readonly severity: Severity;
+  /** The sentence in English, rendered from `key` and `params`. */
   readonly message: string;
+  /** The sentence's resource key (`diagnostics.…`), to print it in another language. */
+  readonly key: string;
+  readonly params: MessageParams;
   /** The front-matter field or rule the problem belongs to, such as `date` or `translationKey`. */
   readonly field: string;
 }
@@ -20,13 +28,22 @@ export function diagnostic(
   position: { line: number; column: number },
   severity: Severity,
   field: string,
-  message: string,
+  text: Message,
 ): Diagnostic {
-  return { file, line: position.line, column: position.column, severity, field, message };
+  return { file, line: position.line, column: position.column, severity, field, message: englishText(text), key: text.key, params: text.params ?? {} };
 }
 
+/** The diagnostic as one English line. */
 export function formatDiagnostic(d: Diagnostic): string {
   return `${d.file}:${d.line}:${d.column} ${d.severity} ${d.message} [${d.field}]`;
+}
+
+/**
+ * The diagnostic as one line in the language of `t`: the location stays
+ * first, so editors still jump to it; the severity and sentence are translated.
+ */
+export function diagnosticFormatter(t: Translate): (d: Diagnostic) => string {
+  return (d) => `${d.file}:${d.line}:${d.column} ${t(`diagnostics.severity.${d.severity}`)} ${renderMessage(d, t)} [${d.field}]`;
 }
 
 export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {

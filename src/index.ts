@@ -11,6 +11,8 @@
  */
 export { build, type BuildOptions, type BuildResult } from './api.js';
 export type { BuildPhase } from './pipeline.js';
-export { formatDiagnostic, type Diagnostic, type Severity } from './diagnostics.js';
+export { diagnosticFormatter, formatDiagnostic, type Diagnostic, type Severity } from './diagnostics.js';
+export { translator } from './i18n/index.js';
+export { renderMessage, type Message } from './i18n/message.js';
 export { EXIT, type ExitCode } from './exitCodes.js';
 export { packageVersion as version } from './version.js';

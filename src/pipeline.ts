@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { SiteConfig } from './config.js';
 import { diagnostic, hasErrors, sortDiagnostics, type Diagnostic } from './diagnostics.js';
+import { message, type Message } from './i18n/message.js';
 import { composeFeed, feedShell, feedSource, profileBudget, type Renderer } from './feeds/compose.js';
 import { schemaFiles } from './feeds/extensionSchemas.js';
 import { relatedFiles, RELATED_WHOLE_FILE, renderRelatedWholeFile } from './feeds/relatedIndex.js';
@@ -233,7 +234,7 @@ function keepPostsPushedIntoTheFuture(posts: readonly Post[], config: SiteConfig
     const published = publishedVersion(post.sourcePath, post.lang, config, previous);
     if (!published || !isLive(published.post, now)) return post;
     diagnostics.push(
-      diagnostic(post.sourcePath, { line: 1, column: 1 }, 'error', 'date', `date ${post.date.toISOString()} is in the future, which would withdraw this published article until then; the published version stays. To withdraw it, set draft: true; to hold it until a moment, set publishAt`),
+      diagnostic(post.sourcePath, { line: 1, column: 1 }, 'error', 'date', message('diagnostics.date.futurePublished', { date: post.date.toISOString() })),
     );
     return published.post;
   });
@@ -437,13 +438,12 @@ function fullTextOrSummary(post: Post, bodyMarkdown: string, config: SiteConfig,
   }
 }
 
-function reportRenderWarnings(post: Post, warnings: readonly string[], problems: Diagnostic[]): void {
-  for (const message of warnings) problems.push(diagnostic(post.sourcePath, { line: 1, column: 1 }, 'warning', 'body', message));
+function reportRenderWarnings(post: Post, warnings: readonly Message[], problems: Diagnostic[]): void {
+  for (const warning of warnings) problems.push(diagnostic(post.sourcePath, { line: 1, column: 1 }, 'warning', 'body', warning));
 }
 
-function summaryInstead(post: Post, reason: string, problems: Diagnostic[]): string {
-  const message = `${reason}; its feed items carry the summary instead of the full text until this file is fixed`;
-  problems.push(diagnostic(post.sourcePath, { line: 1, column: 1 }, 'error', 'body', message));
+function summaryInstead(post: Post, reason: Message, problems: Diagnostic[]): string {
+  problems.push(diagnostic(post.sourcePath, { line: 1, column: 1 }, 'error', 'body', message('diagnostics.render.summaryInstead', { reason })));
   return post.summaryHtml;
 }
 

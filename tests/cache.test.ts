@@ -17,6 +17,10 @@ import type { FileStamp, ListedFile } from '../src/load/source.js';
 import { loadPosts, type LoadResult } from '../src/load/loadPosts.js';
 import { TermIndex } from '../src/relate/terms.js';
 import { listFiles, post, runCli, samplePosts, siteOnDisk, testConfig } from './support/site.js';
+import { englishText, type Message } from '../src/i18n/message.js';
+
+/** A cache's problem in English, as a reader of the API sees it. */
+const problemText = (opened: { problem?: Message }): string | undefined => (opened.problem === undefined ? undefined : englishText(opened.problem));
 
 const NOW = new Date('2026-11-01T00:00:00Z');
 const samples = await samplePosts();
@@ -206,7 +210,7 @@ describe('the stored cache', () => {
       const { state, key } = await stored();
       spoil(join(state, CACHE_FILE));
       const opened = openLoadCache(state, key);
-      expect(opened.problem).toMatch(/damaged or incomplete/);
+      expect(problemText(opened)).toMatch(/damaged or incomplete/);
       expect(opened.cache.byStamp(files[0]?.path ?? '', 'en', stampOf(0))).toBeUndefined();
     });
   }
@@ -246,7 +250,7 @@ describe('the stored cache', () => {
   it('is ignored, with the reason, when bytes were added after its end', async () => {
     const { state, key } = await stored();
     writeFileSync(join(state, CACHE_FILE), Buffer.concat([readFileSync(join(state, CACHE_FILE)), Buffer.from('x')]));
-    expect(openLoadCache(state, key).problem).toMatch(/damaged or incomplete/);
+    expect(problemText(openLoadCache(state, key))).toMatch(/damaged or incomplete/);
   });
 
   it('is not used for another config or another nashra version, quietly', async () => {

@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import matter from 'gray-matter';
+import { englishText } from '../src/i18n/message.js';
 import { parseIsoDate } from '../src/load/frontMatter.js';
 import { splitFrontMatter } from '../src/load/parsePost.js';
 import { readPlainMapping } from '../src/load/plainYaml.js';
@@ -217,7 +218,7 @@ describe('summaries that open with plain paragraphs', () => {
   it("an author's summary with HTML nested too deep after a plain paragraph is still warned about", () => {
     const config = testConfig({ feeds: { summaryLength: 40 } });
     const summary = renderSummary({ summaryMarkdown: `${plain}\n\n${'<div>'.repeat(120)}deep`, bodyMarkdown: '', url: PAGE, lang: 'en' }, config);
-    expect(summary.warnings).toEqual([expect.stringContaining('HTML elements nested deeper than 110 levels')]);
+    expect(summary.warnings.map(englishText)).toEqual([expect.stringContaining('HTML elements nested deeper than 110 levels')]);
   });
 });
 

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { plainText } from '../src/render/plainText.js';
 import { htmlToText } from '../src/render/summary.js';
 import { markupRemoved } from '../src/load/plainFields.js';
+import { englishText } from '../src/i18n/message.js';
 
 describe('plainText', () => {
   it('keeps ordinary text as it is, Arabic and its direction marks included', () => {
@@ -73,7 +74,7 @@ describe('the warning that markup was removed from a front-matter field', () => 
       tags: ['ok', '<svg onload=alert(1)>'],
       image: { url: '/a.jpg', alt: 'A <b>photo</b>' },
     };
-    expect(markupRemoved(data).map(({ field, message }) => `${field}: ${message}`)).toEqual([
+    expect(markupRemoved(data).map(({ field, message }) => `${field}: ${englishText(message)}`)).toEqual([
       'title: title holds markup, which is removed: published as "Report 2026"',
       'author.0.name: author.0.name holds markup, which is removed: published as "Lina Haddad"',
       'categories: categories holds markup, which is removed: published as "News/"',

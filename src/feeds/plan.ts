@@ -1,5 +1,6 @@
 import { languagesOf, type ProfileConfig, type SiteConfig } from '../config.js';
 import { diagnostic, type Diagnostic } from '../diagnostics.js';
+import { message, type Message } from '../i18n/message.js';
 import { byNewest, type Post } from '../model.js';
 import { FEED_FORMATS } from './formats.js';
 import type { FeedScope } from '../site/listing.js';
@@ -221,7 +222,7 @@ export function planProfileFeeds(selections: readonly ProfileSelection[], budget
     const field = `profiles.${name}.maxBytes`;
     const posts = selection.posts.filter((post) => {
       const fits = !capacity.bytes || fitting([post], capacity) === 1;
-      if (!fits) diagnostics.push(diagnostic(post.sourcePath, { line: 1, column: 1 }, 'warning', field, `too large for the feeds of profile "${name}" (maxBytes ${profile.maxBytes ?? 0}) on its own; it is left out of them`));
+      if (!fits) diagnostics.push(diagnostic(post.sourcePath, { line: 1, column: 1 }, 'warning', field, message('diagnostics.profile.postTooLarge', { name, maxBytes: profile.maxBytes ?? 0 })));
       return fits;
     });
     const scoped = { scope: { kind: 'profile' as const, name }, basePath: root, posts, deleted: selection.deleted };
@@ -244,10 +245,10 @@ function nearTheCap(plan: Omit<FeedPlan, 'fullContent'>, name: string, maxBytes:
   const largest = sizes.reduce((best, bytes, format) => (bytes > (sizes[best] ?? 0) ? format : best), 0);
   const bytes = sizes[largest] ?? 0;
   const path = `${plan.basePath}${FEED_FORMATS[largest]?.fileName ?? ''}`;
-  const size = `${path} is about ${bytes} bytes, ${Math.round((bytes / maxBytes) * 100)}% of its maxBytes ${maxBytes}`;
-  const warning = (message: string) => [diagnostic(path, { line: 1, column: 1 }, 'warning', `profiles.${name}.maxBytes`, `profile "${name}": ${message}`)];
-  if (plan.posts.length < wanted) return warning(`${size}; it holds ${plan.posts.length} of the ${wanted} newest items, the others are in its archive pages`);
-  return bytes > WARN_AT * maxBytes ? warning(`${size}; newer items that do not fit will go to its archive pages`) : [];
+  const facts = { name, path, size: message('diagnostics.count.bytes', { count: bytes }), percent: Math.round((bytes / maxBytes) * 100), maxBytes };
+  const warning = (text: Message) => [diagnostic(path, { line: 1, column: 1 }, 'warning', `profiles.${name}.maxBytes`, text)];
+  if (plan.posts.length < wanted) return warning(message('diagnostics.profile.feedFull', { ...facts, held: plan.posts.length, wanted }));
+  return bytes > WARN_AT * maxBytes ? warning(message('diagnostics.profile.feedNearlyFull', facts)) : [];
 }
 
 /** The share of `maxBytes` past which a profile's feed is said to be near its cap. */

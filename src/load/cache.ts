@@ -26,6 +26,7 @@ import { dirname, join } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import type { SiteConfig } from '../config.js';
 import type { Diagnostic } from '../diagnostics.js';
+import { message, type Message } from '../i18n/message.js';
 import type { Post } from '../model.js';
 import type { PostTerms } from '../relate/terms.js';
 import { temporaryNameFor } from '../write/temporary.js';
@@ -132,7 +133,7 @@ export class LoadCache {
 }
 
 /** Raise when a record's shape or meaning changes: a store of another format is not read. */
-const CACHE_FORMAT = 2;
+const CACHE_FORMAT = 3;
 /** Every store nashra has written starts with this; what follows says which format. */
 const FAMILY = Buffer.from('nashra load cache');
 const MAGIC = Buffer.from(`nashra load cache ${CACHE_FORMAT}\n`);
@@ -163,7 +164,7 @@ type StoredFile = [path: string, entry: Omit<CachedFile, 'record'>, post: Post |
 export interface OpenedCache {
   readonly cache: LoadCache;
   /** Why a store that exists could not be used (cut, damaged, unreadable); the build goes on without it. */
-  readonly problem?: string;
+  readonly problem?: Message;
 }
 
 /**
@@ -185,7 +186,7 @@ export function openLoadCache(stateDir: string, key: string): OpenedCache {
   try {
     const read = readStore(new FrameReader(fd), key);
     if (read === 'other') return { cache: new LoadCache() };
-    if (read === 'damaged') return { cache: new LoadCache(), problem: `${path} is damaged or incomplete; every post is loaded afresh and the cache rebuilt` };
+    if (read === 'damaged') return { cache: new LoadCache(), problem: message('diagnostics.state.cacheDamaged', { path }) };
     return { cache: new LoadCache(read) };
   } catch (error) {
     return unreadable(path, error);
@@ -237,7 +238,7 @@ function storeStamp(path: string): string | undefined {
 
 function unreadable(path: string, error: unknown): OpenedCache {
   const code = (error as NodeJS.ErrnoException).code;
-  return code === 'ENOENT' ? { cache: new LoadCache() } : { cache: new LoadCache(), problem: `${path} cannot be read (${code ?? String(error)}); every post is loaded afresh` };
+  return code === 'ENOENT' ? { cache: new LoadCache() } : { cache: new LoadCache(), problem: message('diagnostics.state.cacheUnreadable', { path, code: code ?? String(error) }) };
 }
 
 /** Reads a store's frames in order, hashing every byte after the magic line. */

@@ -1,4 +1,5 @@
 import { diagnostic, type Diagnostic } from '../diagnostics.js';
+import { message, type Message } from '../i18n/message.js';
 import type { Post, UniqueField } from '../model.js';
 import { compareCodeUnits } from '../text.js';
 
@@ -33,15 +34,15 @@ export function assembleCollection(posts: readonly Post[], standing: Standing = 
   const owners = new Map<string, Post>();
   const kept: Post[] = [];
   for (const post of sorted) {
-    const claims: [key: string, field: UniqueField, describe: (other: Post) => string][] = [
-      [`url ${post.url}`, 'slug', (other) => `URL ${post.url} is already used by ${other.sourcePath}`],
-      [`id ${post.id}`, 'id', (other) => `${post.positions.id ? 'id' : 'the default id (from the date, language and translationKey or slug)'} "${post.id}" is already used by ${other.sourcePath}${post.positions.id ? '' : '; give one of them an id or another translationKey'}`],
+    const claims: [key: string, field: UniqueField, describe: (other: Post) => Message][] = [
+      [`url ${post.url}`, 'slug', (other) => message('diagnostics.duplicate.url', { url: post.url, other: other.sourcePath })],
+      [`id ${post.id}`, 'id', (other) => message(post.positions.id ? 'diagnostics.duplicate.id' : 'diagnostics.duplicate.defaultId', { id: post.id, other: other.sourcePath })],
     ];
     if (post.translationKey !== undefined) {
       claims.push([
         `translation ${post.lang} ${post.translationKey}`,
         'translationKey',
-        (other) => `translationKey "${post.translationKey}" is already used by ${other.sourcePath} in the same language`,
+        (other) => message('diagnostics.duplicate.translationKey', { key: post.translationKey ?? '', other: other.sourcePath }),
       ]);
     }
     const clash = claims.find(([key]) => owners.has(key));
@@ -49,8 +50,8 @@ export function assembleCollection(posts: readonly Post[], standing: Standing = 
       const [key, field, describe] = clash;
       const other = owners.get(key) as Post;
       const position = post.positions[field] ?? { line: 1, column: 1 };
-      const why = (rank.get(other) ?? 0) < (rank.get(post) ?? 0) ? ', which is published' : '';
-      diagnostics.push(diagnostic(post.sourcePath, position, 'error', field, `${describe(other)}${why}; this post is skipped`));
+      const published = (rank.get(other) ?? 0) < (rank.get(post) ?? 0);
+      diagnostics.push(diagnostic(post.sourcePath, position, 'error', field, message(published ? 'diagnostics.duplicate.skippedPublished' : 'diagnostics.duplicate.skipped', { clash: describe(other) })));
       rejected.push(post);
       continue;
     }

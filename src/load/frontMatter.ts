@@ -6,6 +6,23 @@ import { itemIdProblem } from './itemId.js';
 /** What a slug may be: it becomes one segment of the article's URL. */
 export const SLUG_PATTERN = /^[\p{L}\p{N}][\p{L}\p{N}\p{M}_.-]*$/u;
 export const SLUG_RULE = 'must be letters, digits, hyphens, dots or underscores (no slashes or spaces)';
+/** The words of the schema's own problems: keys of `diagnostics.schema` (see schemaIssues.ts). */
+const SAID = {
+  required: 'diagnostics.schema.required',
+  text: 'diagnostics.schema.text',
+  empty: 'diagnostics.schema.empty',
+  isoDate: 'diagnostics.schema.isoDate',
+  dateInvalid: 'diagnostics.schema.dateInvalid',
+  absoluteUrl: 'diagnostics.schema.absoluteUrl',
+  linkUrl: 'diagnostics.schema.linkUrl',
+  onlyMarkup: 'diagnostics.schema.onlyMarkup',
+  listWords: 'diagnostics.schema.listWords',
+  renderWords: 'diagnostics.schema.renderWords',
+  boolean: 'diagnostics.schema.boolean',
+  slug: 'diagnostics.schema.slug',
+  imageType: 'diagnostics.schema.imageType',
+  collections: 'diagnostics.schema.collections',
+} as const;
 
 /**
  * The one schema of a post's front matter. Dates are strings in YAML's core
@@ -24,19 +41,19 @@ type FrontMatterSchema = ReturnType<typeof createFrontMatterSchema>;
 const schemas = new Map<string, FrontMatterSchema>();
 
 function createFrontMatterSchema(timeZone: string) {
-  const text = z.string({ error: (issue) => (issue.input === undefined ? 'is required' : 'must be text') }).trim();
-  const nonEmptyText = text.min(1, 'must not be empty');
+  const text = z.string({ error: (issue) => (issue.input === undefined ? SAID.required : SAID.text) }).trim();
+  const nonEmptyText = text.min(1, SAID.empty);
   const isoDate = z
-    .union([z.string(), z.number()], { error: (issue) => (issue.input === undefined ? 'is required' : 'must be an ISO 8601 date') })
+    .union([z.string(), z.number()], { error: (issue) => (issue.input === undefined ? SAID.required : SAID.isoDate) })
     .transform((value, ctx) => {
       const parsed = parseIsoDate(String(value), timeZone);
       if (parsed) return parsed;
-      ctx.addIssue({ code: 'custom', message: `"${String(value)}" is not a valid date (expected ISO 8601, such as 2026-03-14 or 2026-03-14T09:00:00+03:00)` });
+      ctx.addIssue({ code: 'custom', message: SAID.dateInvalid, params: { value: String(value) } });
       return z.NEVER;
     });
-  const absoluteUrl = nonEmptyText.refine((value) => /^https?:\/\//i.test(value) && URL.canParse(value), 'must be an absolute http(s) URL');
+  const absoluteUrl = nonEmptyText.refine((value) => /^https?:\/\//i.test(value) && URL.canParse(value), SAID.absoluteUrl);
   /** Relative to the article page, or absolute http(s); resolved as a browser would, so no trick yields a script URL. */
-  const linkUrl = nonEmptyText.refine((value) => isWebUrl(value), 'must be an http(s) or relative URL');
+  const linkUrl = nonEmptyText.refine((value) => isWebUrl(value), SAID.linkUrl);
   /**
    * Fields shown as text (title, name, category, tag, alt text): markup pasted
    * into them is removed here, once for every output (see `plainText`). A tag
@@ -44,7 +61,7 @@ function createFrontMatterSchema(timeZone: string) {
    * or a name must keep some text.
    */
   const plain = text.transform(plainText);
-  const nonEmptyPlain = nonEmptyText.transform(plainText).pipe(z.string().min(1, 'has no text once its markup is removed'));
+  const nonEmptyPlain = nonEmptyText.transform(plainText).pipe(z.string().min(1, SAID.onlyMarkup));
   /** `tags:`, `tags: ""` and `tags: []` all mean no tags, as the editor who cleared the list means; so does a blank entry. */
   const oneOrMany = <T extends z.ZodType>(item: T) =>
     z.preprocess(
@@ -59,9 +76,9 @@ function createFrontMatterSchema(timeZone: string) {
   /** Hugo's build options (`_build` before Hugo 0.123), in its words or the booleans it took before them; any other key is refused, since a misspelt `list` would show a hidden page. */
   const hugoBuild = z
     .object({
-      list: z.union([z.enum(['always', 'local', 'never']), z.boolean()], { error: 'must be always, local or never' }).optional(),
-      render: z.union([z.enum(['always', 'link', 'never']), z.boolean()], { error: 'must be always, link or never' }).optional(),
-      publishResources: z.boolean({ error: 'must be true or false' }).optional(),
+      list: z.union([z.enum(['always', 'local', 'never']), z.boolean()], { error: SAID.listWords }).optional(),
+      render: z.union([z.enum(['always', 'link', 'never']), z.boolean()], { error: SAID.renderWords }).optional(),
+      publishResources: z.boolean({ error: SAID.boolean }).optional(),
     })
     .strict();
   const category = nonEmptyText.transform((value) => plainText(value).split('/').map((part) => part.trim()).filter((part) => part.length > 0));
@@ -72,7 +89,7 @@ function createFrontMatterSchema(timeZone: string) {
     date: isoDate,
     updated: isoDate.optional(),
     translationKey: z.union([nonEmptyText, z.number().transform(String)]).optional(),
-    slug: nonEmptyText.regex(SLUG_PATTERN, SLUG_RULE).optional(),
+    slug: nonEmptyText.regex(SLUG_PATTERN, SAID.slug).optional(),
     id: nonEmptyText
       .check((ctx) => {
         const problem = itemIdProblem(ctx.value);
@@ -95,16 +112,16 @@ function createFrontMatterSchema(timeZone: string) {
         url: linkUrl,
         /** Missing alt text is a warning, not a lost article: the image is published with an empty alt. */
         alt: plain.nullish(),
-        type: nonEmptyText.regex(/^image\/[a-z0-9.+-]+$/i, 'must be an image media type such as image/jpeg').optional(),
+        type: nonEmptyText.regex(/^image\/[a-z0-9.+-]+$/i, SAID.imageType).optional(),
         size: z.number().int().nonnegative().optional(),
         /** A smaller version for lists and timelines (Media RSS `media:thumbnail`); the image itself when not given. */
         thumbnail: linkUrl.optional(),
       })
       .strict()
       .optional(),
-    draft: z.boolean({ error: 'must be true or false' }).default(false),
+    draft: z.boolean({ error: SAID.boolean }).default(false),
     /** Jekyll's way to hide a post: `published: false` is `draft: true`. */
-    published: z.boolean({ error: 'must be true or false' }).optional(),
+    published: z.boolean({ error: SAID.boolean }).optional(),
     publishAt: isoDate.optional(),
     expires: isoDate.optional(),
     // Hugo's names for publishAt, expires and updated (see DATE_ALIASES).
@@ -120,10 +137,10 @@ function createFrontMatterSchema(timeZone: string) {
     /** Jekyll's (jekyll-last-modified-at, jekyll-seo-tag). */
     last_modified_at: isoDate.optional(),
     /** Hugo's and Eleventy's ways to keep a page out of the site's lists, and so out of its feeds: each hides the post (see `keptOutOfLists`). */
-    headless: z.boolean({ error: 'must be true or false' }).optional(),
+    headless: z.boolean({ error: SAID.boolean }).optional(),
     build: hugoBuild.optional(),
     _build: hugoBuild.optional(),
-    eleventyExcludeFromCollections: z.union([z.boolean(), z.array(z.string())], { error: 'must be true, false or a list of collection names' }).optional(),
+    eleventyExcludeFromCollections: z.union([z.boolean(), z.array(z.string())], { error: SAID.collections }).optional(),
     canonical: absoluteUrl.optional(),
     /** Articles to list first among the related ones: slugs or translation keys. */
     related: oneOrMany(nonEmptyText).optional(),

@@ -22,19 +22,19 @@ const DNS_NAME = '[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A
 const TAG_DATE = '\\d{4}(?:-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12]\\d|3[01]))?)?';
 const TAG = new RegExp(`^tag:(?:[A-Za-z0-9._-]+@)?${DNS_NAME},${TAG_DATE}:(?:${PCHAR}|[/?])*(?:#(?:${PCHAR}|[/?])*)?$`, 'i');
 
-/** Why `id` cannot be an item id, or undefined when it can. */
+/** Why `id` cannot be an item id (the key of the sentence that says it, in `diagnostics.schema`), or undefined when it can. */
 export function itemIdProblem(id: string): string | undefined {
   const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(id)?.[1]?.toLowerCase();
   switch (scheme) {
     case 'http':
     case 'https':
-      return URL.canParse(id) && !/\s/.test(id) ? undefined : 'is not a valid http(s) URL';
+      return URL.canParse(id) && !/\s/.test(id) ? undefined : 'diagnostics.schema.idUrl';
     case 'urn':
-      return URN.test(id) ? undefined : 'is not a valid URN (RFC 8141: urn:NID:NSS, such as "urn:uuid:6f1c1d4e-8a57-4a53-9d1e-0c1b2b8e7a10")';
+      return URN.test(id) ? undefined : 'diagnostics.schema.idUrn';
     case 'tag':
-      return TAG.test(id) ? undefined : 'is not a valid tag URI (RFC 4151: tag:authority,date:specific, such as "tag:example.org,2026:statement-12")';
+      return TAG.test(id) ? undefined : 'diagnostics.schema.idTag';
     default:
-      return 'must be an http(s) URL, a urn: URN or a tag: URI, such as "urn:uuid:..." or "tag:example.org,2026:..."';
+      return 'diagnostics.schema.idScheme';
   }
 }
 

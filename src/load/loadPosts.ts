@@ -7,6 +7,7 @@
  */
 import type { SiteConfig } from '../config.js';
 import { diagnostic, sortDiagnostics, type Diagnostic } from '../diagnostics.js';
+import { message } from '../i18n/message.js';
 import type { Post } from '../model.js';
 import { resolvePins, type ResolvedPins } from '../relate/pins.js';
 import type { TermIndex } from '../relate/terms.js';
@@ -67,7 +68,7 @@ export function loadPosts(files: SourceFiles, config: SiteConfig, options: LoadO
   for (const slot of slots) {
     if (!(slot.lang in config.languages)) {
       listedPaths.add(slot.path);
-      diagnostics.push({ file: slot.path, line: 1, column: 1, severity: 'error', field: 'language', message: `language "${slot.lang}" is not configured (languages: ${Object.keys(config.languages).join(', ')}); this post is skipped` });
+      diagnostics.push(diagnostic(slot.path, { line: 1, column: 1 }, 'error', 'language', message('diagnostics.file.languageNotConfigured', { lang: slot.lang, languages: Object.keys(config.languages) })));
       continue;
     }
     const { record } = slot;
@@ -189,7 +190,7 @@ function knownOrRead(entry: SourceFile | ListedFile, cache: LoadCache | undefine
   if (known) return { record: known };
   const file = sourceFileOf(entry);
   if (!file) return { record: undefined };
-  if (file.unreadable !== undefined) return { record: { diagnostics: [diagnostic(file.path, { line: 1, column: 1 }, 'error', 'file', `cannot read this file (${file.unreadable})`)] } };
+  if (file.unreadable !== undefined) return { record: { diagnostics: [diagnostic(file.path, { line: 1, column: 1 }, 'error', 'file', message('diagnostics.file.unreadable', { code: file.unreadable }))] } };
   if (!cache) return { file };
   const hash = sourceHash(file.text);
   const record = cache.byHash(file.path, file.lang, hash);
@@ -272,9 +273,8 @@ export function publishedVersion(path: string, lang: string, config: SiteConfig,
   if (text === undefined) return undefined;
   const parsed = parsePost({ path, lang, text }, config);
   if (!parsed.post) return undefined;
-  const since = previous.at ? ` by the build of ${previous.at}` : '';
   const cause = problems.filter((d) => d.file === path && d.severity === 'error').at(-1) ?? { line: 1, column: 1 };
-  const note = diagnostic(path, cause, 'error', 'published', `the version published${since} stays published until this file is fixed`);
+  const note = diagnostic(path, cause, 'error', 'published', previous.at ? message('diagnostics.published.staysSince', { at: previous.at }) : message('diagnostics.published.stays'));
   return { post: withPublishedId(parsed.post, previous, config), body: parsed.body ?? '', note };
 }
 

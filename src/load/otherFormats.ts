@@ -7,6 +7,7 @@
  */
 import { parse as parseToml, TomlDate, TomlError } from 'smol-toml';
 import { LineCounter } from 'yaml';
+import { message } from '../i18n/message.js';
 import { cleanData, type Position, type YamlData, type YamlProblem } from './yamlData.js';
 
 export type OtherFormat = 'toml' | 'json';
@@ -82,8 +83,8 @@ export function tomlData(text: string, lineOffset: number): YamlData {
     parsed = parseToml(text, { maxDepth: JSON_DEPTH, unsafeKeyBehaviour: 'drop' });
   } catch (error) {
     if (!(error instanceof TomlError)) throw error;
-    const message = `invalid TOML: ${firstLine(error.message).replace(/^Invalid TOML document: /, '')}`;
-    return failed(located, { position: { line: error.line + lineOffset, column: error.column }, field: 'toml', message });
+    const text = message('diagnostics.frontMatter.tomlInvalid', { detail: firstLine(error.message).replace(/^Invalid TOML document: /, '') });
+    return failed(located, { position: { line: error.line + lineOffset, column: error.column }, field: 'toml', message: text });
   }
   return withData(located, tomlValue(parsed) as Record<string, unknown>);
 }
@@ -91,19 +92,19 @@ export function tomlData(text: string, lineOffset: number): YamlData {
 /** JSON front matter, read by `JSON.parse`. */
 export function jsonData(text: string, lineOffset: number): YamlData {
   const lines = lineCounterOf(text, lineOffset);
-  if (nestingOf(text) > JSON_DEPTH) return failed(emptyLocation(lines(0)), { position: lines(0), field: 'json', message: `invalid JSON: nested deeper than ${JSON_DEPTH} levels` });
+  if (nestingOf(text) > JSON_DEPTH) return failed(emptyLocation(lines(0)), { position: lines(0), field: 'json', message: message('diagnostics.frontMatter.jsonTooDeep', { depth: message('diagnostics.count.levels', { count: JSON_DEPTH }) }) });
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch (error) {
     const offset = /at position (\d+)/.exec(String(error))?.[1];
-    const message = `invalid JSON: ${String((error as Error).message).replace(/ in JSON at position \d+.*$/, '')}`;
-    return failed(emptyLocation(lines(0)), { position: lines(offset === undefined ? 0 : Number(offset)), field: 'json', message });
+    const text = message('diagnostics.frontMatter.jsonInvalid', { detail: oneLine(String((error as Error).message).replace(/ in JSON at position \d+.*$/, '')) });
+    return failed(emptyLocation(lines(0)), { position: lines(offset === undefined ? 0 : Number(offset)), field: 'json', message: text });
   }
   const located = locateJson(text, lines);
   // JSON.parse keeps the last of two equal keys; YAML and TOML refuse them, and so does nashra: `"draft": true` must not be undone by a later line.
   const repeated = located.repeated[0];
-  if (repeated) return failed(located, { position: repeated.position, field: repeated.path.join('.'), message: `${repeated.path.join('.')} is given twice; keep one of them` });
+  if (repeated) return failed(located, { position: repeated.position, field: repeated.path.join('.'), message: message('diagnostics.frontMatter.givenTwice', { field: repeated.path.join('.') }) });
   return withData(located, parsed as Record<string, unknown>);
 }
 
@@ -283,6 +284,11 @@ function nestingOf(text: string): number {
     else if (character === '}' || character === ']') depth--;
   }
   return deepest;
+}
+
+/** A message that quotes the text across lines, on one line: a diagnostic is one line. */
+function oneLine(message: string): string {
+  return message.replace(/\s*\n\s*/g, ' ');
 }
 
 function firstLine(message: string): string {

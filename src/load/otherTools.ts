@@ -5,12 +5,13 @@
  * space-separated string. Pure.
  */
 import type { ContentSettings } from '../config.js';
+import { message, type Message } from '../i18n/message.js';
 import type { NameParts } from './fileNames.js';
 
 /** A note on how a field was read, for the editor. */
 export interface ReadingNote {
   readonly field: string;
-  readonly message: string;
+  readonly message: Message;
 }
 
 /** `data` with what the file name and Jekyll's fields say, and notes on readings an editor may not expect. */
@@ -26,7 +27,7 @@ export function asJekyllReads(data: Record<string, unknown>, named: NameParts, c
       read[field] = parts;
       // "Statements/Joint Statements" was most likely meant as one path; Jekyll splits it all the same.
       if (field === 'categories' && value.includes('/')) {
-        notes.push({ field, message: `categories "${value.trim()}" is read as Jekyll reads it, one category per word: ${parts.map((part) => `"${part}"`).join(', ')}; write a list (categories: ["${value.trim()}"]) to keep a name with spaces whole` });
+        notes.push({ field, message: message('diagnostics.field.jekyllCategories', { value: value.trim(), parts: parts.map((part) => `"${part}"`) }) });
       }
     }
   }

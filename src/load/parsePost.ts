@@ -3,6 +3,7 @@ import matter from 'gray-matter';
 import { isMap, isNode, isScalar, isSeq, parseDocument } from 'yaml';
 import type { Limits, SiteConfig } from '../config.js';
 import { diagnostic, type Diagnostic } from '../diagnostics.js';
+import { message, type Message } from '../i18n/message.js';
 import type { Post, PostImage, Signatory, SourcePosition, WrittenDate } from '../model.js';
 import { countWords, renderSummary } from '../render/article.js';
 import { closeIsolatesPerParagraph, detachedCopy, forbiddenCharacters, nearMiss, normaliseLineBreaks, stripForbiddenCharacters, type ForbiddenCharacter } from '../text.js';
@@ -55,8 +56,9 @@ const START = { line: 1, column: 1 };
 
 /** gray-matter must never run code found in a post: its JavaScript engines are replaced by a refusal. */
 const refuseCode = (): never => {
-  throw new FrontMatterRefused('front matter written in JavaScript is not allowed; use YAML between --- lines');
+  throw new FrontMatterRefused('front matter written in JavaScript');
 };
+const JAVASCRIPT_REFUSED = message('diagnostics.frontMatter.javascript');
 class FrontMatterRefused extends Error {}
 
 /**
@@ -101,12 +103,12 @@ export function postBody(fileText: string): string {
  */
 export function readFrontMatter(file: SourceFile, config: SiteConfig): { frontMatter?: ValidFrontMatter; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
-  const report: Report = (position, severity, field, message) =>
-    diagnostics.push(diagnostic(file.path, position, severity, field, message));
+  const report: Report = (position, severity, field, text) =>
+    diagnostics.push(diagnostic(file.path, position, severity, field, text));
 
   const bytes = Buffer.byteLength(file.text, 'utf8');
   if (bytes > config.limits.fileBytes) {
-    report(START, 'error', 'file', `the file is ${bytes} bytes, more than limits.fileBytes (${config.limits.fileBytes}); this post is skipped`);
+    report(START, 'error', 'file', message('diagnostics.file.tooLarge', { size: message('diagnostics.count.bytes', { count: bytes }), limit: config.limits.fileBytes }));
     return { diagnostics };
   }
   const normalised = normaliseLineBreaks(file.text);
@@ -129,7 +131,7 @@ export function readFrontMatter(file: SourceFile, config: SiteConfig): { frontMa
   if (!result.success) {
     for (const problem of schemaProblems(result.error.issues)) {
       const field = problem.path.length > 0 ? problem.path.map(String).join('.') : 'front-matter';
-      report(source.positionOf(problem.path), 'error', field, `${field} ${problem.message}`);
+      report(source.positionOf(problem.path), 'error', field, message(problem.message.key, { ...problem.message.params, field }));
     }
     return { diagnostics };
   }
@@ -140,7 +142,7 @@ export function readFrontMatter(file: SourceFile, config: SiteConfig): { frontMa
   const intent = publicationIntent(result.data, config, source, report, inDraftsFolder(file.path));
   const dates = writtenDates(result.data, source);
   const dateProblems = datesOutOfRange(dates);
-  for (const { written, severity, message } of dateProblems) report(written.position, severity, written.field, message);
+  for (const { written, severity, text } of dateProblems) report(written.position, severity, written.field, text);
   if (!intent || !namesAreSafe || dateProblems.some((problem) => problem.severity === 'error')) return { diagnostics };
   return { frontMatter: { data: result.data, intent, yaml: source, body, dates, named }, diagnostics };
 }
@@ -153,11 +155,11 @@ function readSource(text: string, report: Report): { source: YamlData; body: str
   const other = splitOtherFrontMatter(text);
   if (other?.body !== undefined) return withBody(text, otherFrontMatterData(other), other.body, report);
   if (other) {
-    report(START, 'error', 'front-matter', other.format === 'toml' ? 'the TOML front matter is never closed: end it with a +++ line' : 'the JSON front matter is never closed: end it with the } that matches its first {');
+    report(START, 'error', 'front-matter', message(other.format === 'toml' ? 'diagnostics.frontMatter.tomlUnclosed' : 'diagnostics.frontMatter.jsonUnclosed'));
     return undefined;
   }
   if (!text.startsWith('---')) {
-    report(START, 'error', 'front-matter', 'missing front matter: start the file with a --- line, then title and date');
+    report(START, 'error', 'front-matter', message('diagnostics.frontMatter.missing'));
     return undefined;
   }
   let yaml: YamlData | undefined;
@@ -168,12 +170,11 @@ function readSource(text: string, report: Report): { source: YamlData; body: str
       return yaml.data;
     });
   } catch (error) {
-    const message = error instanceof FrontMatterRefused ? error.message : `unreadable front matter: ${String(error)}`;
-    report(START, 'error', 'front-matter', message);
+    report(START, 'error', 'front-matter', error instanceof FrontMatterRefused ? JAVASCRIPT_REFUSED : message('diagnostics.frontMatter.unreadable', { detail: String(error) }));
     return undefined;
   }
   if (!yaml) {
-    report(START, 'error', 'front-matter', 'front matter must be YAML');
+    report(START, 'error', 'front-matter', message('diagnostics.frontMatter.notYaml'));
     return undefined;
   }
   return withBody(text, yaml, written, report);
@@ -197,7 +198,7 @@ export interface PublicationIntent {
   readonly updated?: Date;
 }
 
-type Report = (position: { line: number; column: number }, severity: 'error' | 'warning', field: string, message: string) => void;
+type Report = (position: { line: number; column: number }, severity: 'error' | 'warning', field: string, text: Message) => void;
 
 /**
  * Reads the fields that decide when a post is seen, from ours and their Hugo
@@ -207,7 +208,7 @@ type Report = (position: { line: number; column: number }, severity: 'error' | '
 function publicationIntent(fm: FrontMatter, config: SiteConfig, source: YamlData, report: Report, inDrafts: boolean): PublicationIntent | undefined {
   const { dates, writtenAs, conflicts } = resolveDateAliases(fm);
   for (const { field, alias } of conflicts) {
-    report(source.positionOf([alias]), 'error', alias, `${alias} and ${field} give different times; keep one of them, so the post appears when its author means`);
+    report(source.positionOf([alias]), 'error', alias, message('diagnostics.field.aliasConflict', { alias, field }));
   }
   if (conflicts.length > 0) return undefined;
   // Like Hugo (buildFuture: false) and Jekyll (future: false), a post dated in the future waits for its date.
@@ -215,11 +216,11 @@ function publicationIntent(fm: FrontMatter, config: SiteConfig, source: YamlData
   const publishAt = heldUntilDate ? fm.date : dates.publishAt;
   if (publishAt && dates.expires && dates.expires <= publishAt) {
     const start = heldUntilDate ? 'date' : writtenAs.publishAt;
-    report(source.positionOf([writtenAs.expires]), 'error', writtenAs.expires, `${writtenAs.expires} must be later than ${start}`);
+    report(source.positionOf([writtenAs.expires]), 'error', writtenAs.expires, message('diagnostics.field.expiresTooEarly', { expires: writtenAs.expires, start }));
     return undefined;
   }
   if (dates.updated && dates.updated < fm.date) {
-    report(source.positionOf([writtenAs.updated]), 'warning', writtenAs.updated, `${writtenAs.updated} is earlier than date; date is used as the update time`);
+    report(source.positionOf([writtenAs.updated]), 'warning', writtenAs.updated, message('diagnostics.field.updatedTooEarly', { updated: writtenAs.updated }));
   }
   return {
     hidden: fm.draft || fm.published === false || inDrafts || keptOutOfLists(fm, source.data.permalink) !== undefined,
@@ -238,11 +239,11 @@ function writtenDates(fm: FrontMatter, source: YamlData): WrittenDate[] {
 
 /** Whether the title and tags are within the site's limits; each one past its limit is an error at its line. */
 function withinLimits(fm: FrontMatter, limits: Limits, source: YamlData, report: Report): boolean {
-  const problems: [field: string, message: string][] = [];
-  if (fm.title.length > limits.titleLength) problems.push(['title', `title must be at most ${limits.titleLength} characters (limits.titleLength); it has ${fm.title.length}`]);
+  const problems: [field: string, text: Message][] = [];
+  if (fm.title.length > limits.titleLength) problems.push(['title', message('diagnostics.field.titleTooLong', { limit: message('diagnostics.count.characters', { count: limits.titleLength }), length: fm.title.length })]);
   const tags = fm.tags?.length ?? 0;
-  if (tags > limits.tags) problems.push(['tags', `tags must be at most ${limits.tags} (limits.tags); there are ${tags}`]);
-  for (const [field, message] of problems) report(source.positionOf([field]), 'error', field, message);
+  if (tags > limits.tags) problems.push(['tags', message('diagnostics.field.tooManyTags', { limit: limits.tags, tags })]);
+  for (const [field, text] of problems) report(source.positionOf([field]), 'error', field, text);
   return problems.length === 0;
 }
 
@@ -259,7 +260,7 @@ function imageLine(source: YamlData): SourcePosition {
 
 function warnAboutMissingAltText(fm: FrontMatter, source: YamlData, report: Report): void {
   if (!fm.image || typeof fm.image.alt === 'string') return;
-  report(imageLine(source), 'warning', 'image.alt', 'image.alt is missing: the image is published with an empty text alternative; describe it for readers who cannot see it');
+  report(imageLine(source), 'warning', 'image.alt', message('diagnostics.field.altMissing'));
 }
 
 /** Which field gives the summary an author wrote: `summary`, else Hugo's and Jekyll's `description`, else Jekyll's `excerpt`. */
@@ -274,14 +275,14 @@ function summaryField(fm: FrontMatter): 'summary' | (typeof SUMMARY_ALIASES)[num
 function warnAboutOtherToolsFields(fm: FrontMatter, lang: string, source: YamlData, report: Report): void {
   const used = summaryField(fm);
   for (const field of SUMMARY_ALIASES) {
-    if (field !== used && fm[field] !== undefined && fm[field] !== fm[used]) report(source.positionOf([field]), 'warning', field, `${field} is ignored: the summary is taken from ${used}`);
+    if (field !== used && fm[field] !== undefined && fm[field] !== fm[used]) report(source.positionOf([field]), 'warning', field, message('diagnostics.field.summaryIgnored', { field, used }));
   }
   const written = source.data.lang;
-  if (written !== undefined && String(written) !== lang) report(source.positionOf(['lang']), 'warning', 'lang', `lang "${String(written)}" is ignored: a post's language is its folder's (posts/${lang}/)`);
+  if (written !== undefined && String(written) !== lang) report(source.positionOf(['lang']), 'warning', 'lang', message('diagnostics.field.langIgnored', { written: String(written), lang }));
   // Jekyll's and Eleventy's permalink, Hugo's url; Eleventy's `permalink: false` hides the post instead (see keptOutOfLists).
   for (const field of ['permalink', 'url'] as const) {
     if (source.data[field] === undefined || source.data[field] === false) continue;
-    report(source.positionOf([field]), 'warning', field, `${field} is ignored: article URLs come from the language's urlPattern and the post's slug; set slug, or canonical for the address of an original published elsewhere`);
+    report(source.positionOf([field]), 'warning', field, message('diagnostics.field.urlIgnored', { field }));
   }
 }
 
@@ -348,15 +349,15 @@ function deriveFromBody(
   const bodyLine = bodyStartLine(file.text, body);
   const flattenedAt = flattenNesting(body, config.limits.nestingDepth).firstFlattenedLine;
   if (flattenedAt !== undefined) {
-    const message = `quotes or lists nested deeper than ${config.limits.nestingDepth} levels (limits.nestingDepth) are flattened to that depth`;
-    diagnostics.push(diagnostic(file.path, { line: bodyLine + flattenedAt - 1, column: 1 }, 'warning', 'body', message));
+    const text = message('diagnostics.render.nestingFlattened', { depth: message('diagnostics.count.levels', { count: config.limits.nestingDepth }) });
+    diagnostics.push(diagnostic(file.path, { line: bodyLine + flattenedAt - 1, column: 1 }, 'warning', 'body', text));
   }
   try {
     const { html, warnings } = renderSummary({ ...summary, bodyMarkdown: body, lang: file.lang }, config);
-    for (const message of warnings) diagnostics.push(diagnostic(file.path, summary.position, 'warning', 'summary', message));
+    for (const warning of warnings) diagnostics.push(diagnostic(file.path, summary.position, 'warning', 'summary', warning));
     return { summaryHtml: html, wordCount: countWords(body) };
   } catch (error) {
-    diagnostics.push(diagnostic(file.path, { line: bodyLine, column: 1 }, 'error', 'body', `${renderFailureReason(error)}; this post is skipped`));
+    diagnostics.push(diagnostic(file.path, { line: bodyLine, column: 1 }, 'error', 'body', message('diagnostics.skipped', { reason: renderFailureReason(error) })));
     return undefined;
   }
 }
@@ -380,9 +381,9 @@ function checkNearMissKeys(yaml: YamlData, report: Report): boolean {
     if (suggestion === undefined) continue;
     if (HIDING_FIELDS.includes(suggestion)) {
       safe = false;
-      report(key.position, 'error', key.name, `unknown field "${key.name}": did you mean "${suggestion}"? The post is not published until the name is fixed, as it may be meant to stay hidden`);
+      report(key.position, 'error', key.name, message('diagnostics.field.unknownHiding', { key: key.name, suggestion }));
     } else {
-      report(key.position, 'warning', key.name, `unknown field "${key.name}" is ignored; did you mean "${suggestion}"?`);
+      report(key.position, 'warning', key.name, message('diagnostics.field.unknown', { key: key.name, suggestion }));
     }
   }
   return safe;
@@ -394,7 +395,7 @@ function checkNearMissKeys(yaml: YamlData, report: Report): boolean {
  */
 function reportForbiddenCharacters(text: string, found: readonly ForbiddenCharacter[], report: Report): void {
   const control = found.find((character) => character.kind === 'control');
-  if (control) report(positionOfIndex(text, control.index), 'warning', 'encoding', 'control characters that cannot appear in a feed were removed');
+  if (control) report(positionOfIndex(text, control.index), 'warning', 'encoding', message('diagnostics.file.controlRemoved'));
   const fields = new Set<string>();
   for (const { index } of found.filter((character) => character.kind === 'bidi')) {
     const field = fieldAt(text, index);

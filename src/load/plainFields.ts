@@ -1,3 +1,4 @@
+import { message, type Message } from '../i18n/message.js';
 import { plainText } from '../render/plainText.js';
 
 /** A front-matter value read as plain text, where it was written. */
@@ -12,7 +13,7 @@ const LOOKS_LIKE_MARKUP = /(<|&(lt|#0*60|#x0*3c);)[a-z!/?]/i;
 export interface MarkupRemoved {
   readonly path: readonly (string | number)[];
   readonly field: string;
-  readonly message: string;
+  readonly message: Message;
 }
 
 /**
@@ -27,8 +28,7 @@ export function markupRemoved(data: Readonly<Record<string, unknown>>): MarkupRe
     .map(({ path, raw }) => {
       const field = path.join('.');
       const text = plainText(raw);
-      const message = text === '' ? `${field} is only markup and is left out` : `${field} holds markup, which is removed: published as ${JSON.stringify(text)}`;
-      return { path, field, message };
+      return { path, field, message: text === '' ? message('diagnostics.field.markupOnly', { field }) : message('diagnostics.field.markupRemoved', { field, text: JSON.stringify(text) }) };
     });
 }
 

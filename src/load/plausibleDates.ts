@@ -1,4 +1,5 @@
 import { diagnostic, type Diagnostic, type Severity } from '../diagnostics.js';
+import { message, type Message } from '../i18n/message.js';
 import type { Post, WrittenDate } from '../model.js';
 
 /** Before this year a news date is almost surely a typo (`0099` for `2099`, `1026` for `2026`). */
@@ -11,7 +12,7 @@ const LATEST_WRITABLE_YEAR = 9999;
 export interface DateProblem {
   readonly written: WrittenDate;
   readonly severity: Severity;
-  readonly message: string;
+  readonly text: Message;
 }
 
 /**
@@ -23,10 +24,10 @@ export function datesOutOfRange(dates: readonly WrittenDate[]): DateProblem[] {
   return dates.flatMap((written): DateProblem[] => {
     const year = written.date.getUTCFullYear();
     if (year < 0 || year > LATEST_WRITABLE_YEAR) {
-      return [{ written, severity: 'error', message: `${written.field} ${written.text} falls outside the years 0000-9999 that feeds can carry; this post is skipped` }];
+      return [{ written, severity: 'error', text: message('diagnostics.date.outOfRange', { field: written.field, text: written.text }) }];
     }
     if (year < EARLIEST_PLAUSIBLE_YEAR) {
-      return [{ written, severity: 'warning', message: `${written.field} ${written.text} is before ${EARLIEST_PLAUSIBLE_YEAR}, probably a typo; it is published as written` }];
+      return [{ written, severity: 'warning', text: message('diagnostics.date.tooEarly', { field: written.field, text: written.text, year: EARLIEST_PLAUSIBLE_YEAR }) }];
     }
     return [];
   });
@@ -40,8 +41,8 @@ export function farFutureDates(posts: readonly Post[], now: Date): Diagnostic[] 
     (post.writtenDates ?? [])
       .filter(({ date }) => date > horizon)
       .map(({ field, text, position }) => {
-        const message = `${field} ${text} is more than ${PLAUSIBLE_YEARS_AHEAD} years after the build's clock (${now.toISOString().slice(0, 10)}), probably a typo; it is used as written`;
-        return diagnostic(post.sourcePath, position, 'warning', field, message);
+        const years = message('diagnostics.count.years', { count: PLAUSIBLE_YEARS_AHEAD });
+        return diagnostic(post.sourcePath, position, 'warning', field, message('diagnostics.date.farAhead', { field, text, years, today: now.toISOString().slice(0, 10) }));
       }),
   );
 }

@@ -1,3 +1,4 @@
+import { message, MessageError, type Message } from '../i18n/message.js';
 import type { BodyOf, Post } from '../model.js';
 import { postBody, sourceHash, type SourceFile } from './parsePost.js';
 
@@ -62,19 +63,19 @@ export function memorySource(files: readonly SourceFile[]): PostSource & { reado
     files,
     read(path) {
       const text = byPath.get(path);
-      if (text === undefined) throw new SourceChangedError(path, 'it is not among the source files');
+      if (text === undefined) throw new SourceChangedError(path, message('errors.sourceGone'));
       return text;
     },
   };
 }
 
 /** A post file changed or vanished between loading it and reading its body back. */
-export class SourceChangedError extends Error {
+export class SourceChangedError extends MessageError {
   constructor(
     readonly path: string,
-    reason: string,
+    reason: Message | string,
   ) {
-    super(`${path} changed during the build (${reason}); build again`);
+    super(message('errors.sourceChanged', { path, reason }));
   }
 }
 
@@ -94,7 +95,7 @@ export function bodyReader(source: PostSource, stored: (hash: string) => string 
       problem = (error as NodeJS.ErrnoException).code ?? String(error);
     }
     if (text === undefined || sourceHash(text) !== post.sourceHash) text = stored(post.sourceHash);
-    if (text === undefined || sourceHash(text) !== post.sourceHash) throw new SourceChangedError(post.sourcePath, problem ?? 'its text is not the one that was loaded');
+    if (text === undefined || sourceHash(text) !== post.sourceHash) throw new SourceChangedError(post.sourcePath, problem ?? message('errors.sourceOther'));
     return postBody(text);
   };
 }

@@ -1,5 +1,6 @@
 import { isMap, isNode, isScalar, LineCounter, parseDocument, visit, type Document } from 'yaml';
 import { closeIsolates, forbiddenCharacters, stripForbiddenCharacters } from '../text.js';
+import { message, type Message } from '../i18n/message.js';
 import { plainNodeAt, readPlainMapping, type PlainMapping } from './plainYaml.js';
 
 export interface Position {
@@ -10,7 +11,7 @@ export interface Position {
 export interface YamlProblem {
   readonly position: Position;
   readonly field: string;
-  readonly message: string;
+  readonly message: Message;
 }
 
 /** Parsed YAML data plus a way to point back at the text a field came from. */
@@ -73,7 +74,7 @@ function positionIn(lineCounter: LineCounter, lineOffset: number): (offset: numb
 
 /** Reports a value cleaned as it was read (see `cleanValue`) where it was written. */
 function repairer(positionOf: (path: readonly (string | number)[]) => Position, repairs: YamlProblem[]): Repaired {
-  return (path, message) => repairs.push({ position: positionOf(path), field: path.map(String).join('.'), message });
+  return (path, text) => repairs.push({ position: positionOf(path), field: path.map(String).join('.'), message: text });
 }
 
 /** Any YAML text, read by the `yaml` library with every node's position: `parseYamlMapping` without its shortcut. */
@@ -87,11 +88,11 @@ export function parsedYamlData(text: string, lineOffset: number): YamlData {
   for (const error of document.errors) {
     if (reported.has(error.pos[0])) continue;
     reported.add(error.pos[0]);
-    problems.push({ position: at(error.pos[0]), field: 'yaml', message: `invalid YAML: ${firstLine(error.message)}` });
+    problems.push({ position: at(error.pos[0]), field: 'yaml', message: message('diagnostics.frontMatter.yamlInvalid', { detail: firstLine(error.message) }) });
   }
   for (const warning of document.warnings) {
     if (warning.code === 'TAG_RESOLVE_FAILED') continue; // reported below with the tag's name
-    problems.push({ position: at(warning.pos[0]), field: 'yaml', message: `YAML: ${firstLine(warning.message)}` });
+    problems.push({ position: at(warning.pos[0]), field: 'yaml', message: message('diagnostics.frontMatter.yamlWarning', { detail: firstLine(warning.message) }) });
   }
   problems.push(...disallowedTags(document, text, at));
   // A missing field is reported where the mapping starts.
@@ -116,7 +117,7 @@ export function parsedYamlData(text: string, lineOffset: number): YamlData {
     const value: unknown = cleanValue(document.toJS({ maxAliasCount: 50 }), [], repairer(positionOf, repairs));
     if (value !== null && value !== undefined) {
       if (typeof value === 'object' && !Array.isArray(value)) data = value as Record<string, unknown>;
-      else problems.push({ position: start, field: 'yaml', message: 'front matter must be a mapping of fields' });
+      else problems.push({ position: start, field: 'yaml', message: message('diagnostics.frontMatter.notMapping') });
     }
   }
   return { data, positionOf, keys, problems, repairs };
@@ -130,13 +131,13 @@ function disallowedTags(document: Document, text: string, at: (offset: number) =
     problems.push({
       position: at(offset),
       field: 'yaml',
-      message: `YAML tag "${node.tag.replace('tag:yaml.org,2002:', '!!')}" is not allowed: front matter is plain data`,
+      message: message('diagnostics.frontMatter.tagNotAllowed', { tag: node.tag.replace('tag:yaml.org,2002:', '!!') }),
     });
   });
   return problems;
 }
 
-type Repaired = (path: readonly (string | number)[], message: string) => void;
+type Repaired = (path: readonly (string | number)[], text: Message) => void;
 
 /**
  * Front matter read by another parser (TOML, JSON) made as safe as YAML's:
@@ -168,9 +169,9 @@ function cleanText(text: string, path: readonly (string | number)[], repaired: R
 }
 
 /** What an editor is told when bidi overrides were removed. */
-export const BIDI_REMOVED = 'bidi override or embedding characters (U+202A-U+202E), which make text display in another order than it reads, were removed';
+export const BIDI_REMOVED = message('diagnostics.file.bidiRemoved');
 /** What an editor is told when direction isolates were balanced. */
-export const ISOLATES_CLOSED = 'an unbalanced direction isolate (U+2066-U+2069) was closed, or a stray end of isolate removed';
+export const ISOLATES_CLOSED = message('diagnostics.file.isolatesClosed');
 
 /** Where the tag written before a node's value starts (the node's own range begins after it). */
 function tagOffset(text: string, valueOffset: number): number {

@@ -6,6 +6,7 @@
  */
 import { feedImagesOf, languagesOf, type SiteConfig } from '../config.js';
 import { diagnostic, type Diagnostic } from '../diagnostics.js';
+import { message } from '../i18n/message.js';
 import { isWebUrl } from '../load/frontMatter.js';
 import type { ImageRef, Post, PostImage } from '../model.js';
 import { absoluteUrl } from '../urls.js';
@@ -92,14 +93,14 @@ function measuredImage(post: Post, image: PostImage, lookup: ImageLookup, diagno
   if (finding.kind === 'found') {
     const { facts } = finding;
     if (facts.problem !== undefined) {
-      diagnostics.push(diagnostic(post.sourcePath, at, 'warning', 'image', `cannot read the width and height of ${finding.file} (${facts.problem}); the image is published with its byte size only`));
+      diagnostics.push(diagnostic(post.sourcePath, at, 'warning', 'image', message('diagnostics.image.sizeUnreadable', { file: finding.file, problem: facts.problem })));
     }
     const type = image.type ?? facts.type;
     return { ...withThumbnail, size: facts.bytes, ...pixelsOf(facts), ...(type === undefined ? {} : { type }) };
   }
   if (image.size === undefined) {
-    const where = finding.kind === 'missing' ? `its file ${finding.file} is not in the static folder` : `it is not a file of the static folder (static in the config)`;
-    diagnostics.push(diagnostic(post.sourcePath, at, 'warning', 'image', `the size of image ${url} is unknown: ${where}, and image.size is not given; feeds carry it without an RSS enclosure, which needs its length in bytes`));
+    const unknown = finding.kind === 'missing' ? message('diagnostics.image.sizeUnknownMissing', { url, file: finding.file }) : message('diagnostics.image.sizeUnknownOutside', { url });
+    diagnostics.push(diagnostic(post.sourcePath, at, 'warning', 'image', unknown));
   }
   return withThumbnail;
 }
@@ -131,8 +132,8 @@ export function siteImagesOf(config: SiteConfig, lookup: ImageLookup): { images:
     const known = measured.get(url);
     if (known) return known;
     const finding = lookup(url);
-    if (finding.kind === 'missing') diagnostics.push(diagnostic(finding.file, { line: 1, column: 1 }, 'warning', setting, `${setting} ${url} is under the static folder's URL, but there is no such file`));
-    if (finding.kind === 'found' && finding.facts.problem !== undefined) diagnostics.push(diagnostic(finding.file, { line: 1, column: 1 }, 'warning', setting, `cannot read the width and height of ${setting} (${finding.facts.problem})`));
+    if (finding.kind === 'missing') diagnostics.push(diagnostic(finding.file, { line: 1, column: 1 }, 'warning', setting, message('diagnostics.image.siteImageMissing', { setting, url })));
+    if (finding.kind === 'found' && finding.facts.problem !== undefined) diagnostics.push(diagnostic(finding.file, { line: 1, column: 1 }, 'warning', setting, message('diagnostics.image.siteImageUnreadable', { setting, problem: finding.facts.problem })));
     const facts = { url, ...(finding.kind === 'found' ? pixelsOf(finding.facts) : {}) };
     measured.set(url, facts);
     return facts;

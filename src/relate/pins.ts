@@ -1,4 +1,5 @@
 import { diagnostic, type Diagnostic } from '../diagnostics.js';
+import { message } from '../i18n/message.js';
 import type { Post } from '../model.js';
 import { articleKey } from './related.js';
 
@@ -32,7 +33,7 @@ export function resolvePins(posts: readonly Post[]): ResolvedPins {
       const key = byTranslationKey.get(pin) ?? bySlug.get(`${post.lang} ${pin}`) ?? bySlug.get(`* ${pin}`);
       if (key === undefined) {
         const position = post.positions.related ?? { line: 1, column: 1 };
-        diagnostics.push(diagnostic(post.sourcePath, position, 'warning', 'related', `related "${pin}" names no post (expected a slug or a translationKey); it is left out`));
+        diagnostics.push(diagnostic(post.sourcePath, position, 'warning', 'related', message('diagnostics.field.relatedUnknown', { pin })));
       } else if (key !== own && !keys.includes(key)) {
         keys.push(key);
       }

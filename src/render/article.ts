@@ -1,4 +1,5 @@
 import type { Limits, SiteConfig } from '../config.js';
+import { message, type Message } from '../i18n/message.js';
 import { markdownToHtml } from './markdown.js';
 import { flattenNesting } from './nesting.js';
 import { sanitizeHtml, type SanitizedHtml } from './sanitize.js';
@@ -17,7 +18,7 @@ const INLINE_HEADROOM = 10;
 /** HTML with what an editor should hear about it (for the field it came from). */
 export interface Rendered {
   readonly html: string;
-  readonly warnings: readonly string[];
+  readonly warnings: readonly Message[];
 }
 
 /**
@@ -40,9 +41,9 @@ function renderSafely(markdown: string, pageUrl: string, limits: Limits): Saniti
   return sanitizeHtml(markdownToHtml(flattenNesting(markdown, limits.nestingDepth).markdown), pageUrl, elementDepthLimit(limits));
 }
 
-function deepHtmlWarning(limits: Limits): string {
-  const depth = elementDepthLimit(limits);
-  return `HTML elements nested deeper than ${depth} levels (twice limits.nestingDepth, ${limits.nestingDepth}, plus ${INLINE_HEADROOM}) are unwrapped; their text is kept`;
+function deepHtmlWarning(limits: Limits): Message {
+  const depth = message('diagnostics.count.levels', { count: elementDepthLimit(limits) });
+  return message('diagnostics.render.deepHtml', { depth, nesting: limits.nestingDepth, headroom: INLINE_HEADROOM });
 }
 
 /** What a summary is made from. */
@@ -83,7 +84,7 @@ export function renderSummary(source: SummarySource, config: SiteConfig): Render
   const { html, flattened } = plain?.complete ? { html: plain.html, flattened: false } : renderSafely(opening, source.url, config.limits);
   const summary = summarizeHtmlReporting(html, shown, source.lang);
   const warnings = [
-    ...(summary.truncated ? [`summary is longer than the ${shown} characters shown (${AUTHORED_SUMMARY_FACTOR} × feeds.summaryLength); it is cut at a word`] : []),
+    ...(summary.truncated ? [message('diagnostics.render.summaryCut', { shown: message('diagnostics.count.characters', { count: shown }), factor: AUTHORED_SUMMARY_FACTOR })] : []),
     ...(flattened ? [deepHtmlWarning(config.limits)] : []),
   ];
   return { html: summary.html, warnings };

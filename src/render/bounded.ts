@@ -15,6 +15,7 @@
 import type { Limits } from '../config.js';
 import { type Job, WorkPool } from '../work/pool.js';
 import { renderBody, type Rendered } from './article.js';
+import { message, type Message } from '../i18n/message.js';
 import { renderFailureReason } from './failure.js';
 
 /** A body to render: read only when a thread is free for it, so bodies are not all in memory at once. */
@@ -24,7 +25,7 @@ export interface BodyJob<K> {
 }
 
 /** The rendered HTML with what an editor should hear about it, or why there is none. */
-export type RenderOutcome = Rendered | { readonly failure: string };
+export type RenderOutcome = Rendered | { readonly failure: Message };
 
 export interface BoundedOptions {
   /** How many jobs are coming, to start no more threads than they need. */
@@ -67,7 +68,7 @@ export function renderOnPool<K>(pool: WorkPool, limits: Limits, jobs: Iterable<B
       settle: (outcome) => {
         if (outcome.kind === 'rendered') report(key, { html: outcome.html, warnings: outcome.warnings });
         else if (outcome.kind === 'failed') report(key, { failure: outcome.reason });
-        else if (outcome.kind === 'overran') report(key, { failure: `rendering its full text took longer than ${limits.renderMs} ms (limits.renderMs)` });
+        else if (outcome.kind === 'overran') report(key, { failure: message('diagnostics.render.tooSlow', { ms: limits.renderMs }) });
         else report(key, renderHere(markdown, pageUrl, limits));
       },
     };

@@ -4,6 +4,7 @@
  */
 import type { BuildOutcome, BuildPaths } from '../build.js';
 import type { Diagnostic } from '../diagnostics.js';
+import type { Message } from '../i18n/message.js';
 
 export interface BuildWorkerInput {
   readonly paths: BuildPaths;
@@ -26,6 +27,8 @@ export type BuildRequest = BuildAsk & { readonly id: number };
 /** An error as it crosses threads: classes do not, so what the daemon decides on is spelled out. */
 export interface FailureDescription {
   readonly message: string;
+  /** The same words as a message, for a reader of another language. */
+  readonly text: Message;
   /** A problem before any output (a BuildSetupError), with its diagnostics. */
   readonly setup: boolean;
   readonly diagnostics: readonly Diagnostic[];

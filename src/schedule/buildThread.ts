@@ -118,6 +118,6 @@ function outcomeOf(reply: BuildReply): BuildOutcome {
 /** The error the daemon would have met building on its own thread, as far as it decides anything on it. */
 function errorOf(failure: FailureDescription): Error {
   const cause = failure.changingFile ? new SourceChangedError('', failure.message) : undefined;
-  if (failure.setup || cause) return new BuildSetupError(failure.message, failure.diagnostics, { cause });
+  if (failure.setup || cause) return new BuildSetupError(failure.text, failure.diagnostics, { cause });
   return new Error(failure.message);
 }

@@ -6,6 +6,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { BuildSetupError, metChangingFile, prepareBuild, runBuild, type PreparedBuild } from '../build.js';
 import { CacheMemory } from '../load/cache.js';
+import { message, MessageError } from '../i18n/message.js';
 import { COMMITTING, IDLE, type BuildReply, type BuildRequest, type BuildWorkerInput, type FailureDescription } from './buildProtocol.js';
 
 const { paths, allowShrink, cache, aheadBytes, phase } = workerData as BuildWorkerInput;
@@ -19,6 +20,7 @@ const memory = new CacheMemory();
 function describe(error: unknown): FailureDescription {
   return {
     message: error instanceof Error ? error.message : String(error),
+    text: error instanceof MessageError ? error.text : message('errors.unexpected', { detail: error instanceof Error ? error.message : String(error) }),
     setup: error instanceof BuildSetupError,
     diagnostics: error instanceof BuildSetupError ? error.diagnostics : [],
     changingFile: metChangingFile(error),

@@ -11,9 +11,11 @@ import { BuildStoppedError, BuildThread } from './buildThread.js';
 import type { SiteConfig } from '../config.js';
 import { CacheMemory } from '../load/cache.js';
 import type { Post } from '../model.js';
-import { formatDiagnostic } from '../diagnostics.js';
+import { diagnosticFormatter, formatDiagnostic, type Diagnostic } from '../diagnostics.js';
 import { FEED_FORMATS } from '../feeds/formats.js';
 import { outputUrl } from '../urls.js';
+import { translator, type Translate } from '../i18n/index.js';
+import { englishText, message, MessageError, renderMessage, type Message } from '../i18n/message.js';
 import { explainRefusal } from '../state/published.js';
 import { acquireLock } from './lock.js';
 import { Scheduler, systemClock, type BuildReason, type Prepared } from './scheduler.js';
@@ -33,6 +35,8 @@ export interface DaemonOptions {
   readonly allowShrink?: boolean;
   /** See `BuildOptions.cache`. */
   readonly cache?: boolean | undefined;
+  /** The language of human log lines that have been translated (start, refusal, failure, stop); JSON lines stay English. */
+  readonly translate?: Translate;
 }
 
 export const EXIT_LOCKED = 4;
@@ -46,27 +50,37 @@ const AHEAD_BYTES = 64 * 2 ** 20;
 /** The longest a stop waits for a build that is renaming its files into place. */
 const STOP_GRACE_MS = 1500;
 
-type LogRecord = { event: string; message: string } & Record<string, unknown>;
+/** `human`, when given, says `message` in the reader's language, for a human line. */
+type LogRecord = { event: string; message: string; human?: (translate: Translate) => string } & Record<string, unknown>;
 
-export function logger(format: LogFormat, write: (line: string) => void) {
-  return (record: LogRecord): void => {
+export function logger(format: LogFormat, write: (line: string) => void, translate: Translate = translator('en')) {
+  return ({ human, ...record }: LogRecord): void => {
     const time = new Date().toISOString();
-    write(format === 'json' ? JSON.stringify({ time, ...record }) : `${time} ${record.message}`);
+    write(format === 'json' ? JSON.stringify({ time, ...record }) : `${time} ${human ? human(translate) : record.message}`);
   };
+}
+
+/** A log record's words, in English and in the reader's language. */
+function said(text: Message): Pick<LogRecord, 'message' | 'human'> {
+  return { message: englishText(text), human: (translate) => renderMessage(text, translate) };
+}
+
+/** A diagnostic's log record: its English line, and its line in the reader's language. */
+function diagnosticRecord(d: Diagnostic): LogRecord {
+  return { event: 'diagnostic', message: formatDiagnostic(d), human: (translate) => diagnosticFormatter(translate)(d) };
 }
 
 /** Runs until SIGTERM or SIGINT; resolves with the exit code. */
 export async function runDaemon(options: DaemonOptions): Promise<number> {
   const write = options.write ?? ((line: string) => process.stdout.write(`${line}\n`));
-  const log = logger(options.logFormat, write);
+  const log = logger(options.logFormat, write, options.translate);
   const outDir = resolve(options.paths.out);
   const stateDir = options.paths.state;
   await mkdir(outDir, { recursive: true });
   await mkdir(stateDir, { recursive: true });
   const lock = await acquireLock(stateDir, 'schedule');
   if (!lock.acquired) {
-    const holder = `nashra ${lock.holder.command ?? 'process'} (pid ${lock.holder.pid})`;
-    log({ event: 'refused', message: `another ${holder} is publishing this site (${outDir}); not starting`, holder: lock.holder.pid });
+    log({ event: 'refused', ...said(message('schedule.refused', { command: lock.holder.command ?? 'process', pid: lock.holder.pid, out: outDir })), holder: lock.holder.pid });
     return EXIT_LOCKED;
   }
   // Listen before the first build: a signal during it must still end the process cleanly.
@@ -100,7 +114,7 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
   /** Records a finished build in the status file, the log and the WebSub hub; returns its posts. */
   const reportBuild = async (now: Date, reason: BuildReason, started: number, outcome: BuildOutcome, preparedMs?: number) => {
     config = outcome.config;
-    if (outcome.refusals.length > 0) throw new BuildSetupError(outcome.refusals.map(explainRefusal).join('; '), outcome.diagnostics);
+    if (outcome.refusals.length > 0) throw new BuildSetupError(message('errors.all', { reasons: outcome.refusals.map(explainRefusal) }), outcome.diagnostics);
     const feedsChanged = outcome.report?.written ?? [];
     const durationMs = Math.round(performance.now() - started);
     const diagnostics = outcome.diagnostics.map(formatDiagnostic);
@@ -125,7 +139,7 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
       durationMs,
       ...(preparedMs === undefined ? {} : { preparedMs }),
     });
-    for (const line of diagnostics) log({ event: 'diagnostic', message: line });
+    for (const d of outcome.diagnostics) log(diagnosticRecord(d));
     announce(config, feedsChanged);
     builtPosts = outcome.posts;
     return outcome.posts;
@@ -133,16 +147,17 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
 
   /** Records a failed build; throws the error on. */
   const reportFailure = async (now: Date, reason: BuildReason, started: number, error: unknown): Promise<never> => {
-    const message = error instanceof Error ? error.message : String(error);
+    const problem = error instanceof Error ? error.message : String(error);
     if (error instanceof BuildStoppedError) {
-      log({ event: 'build-stopped', message: `build (${reason}) ${message}`, reason });
+      log({ event: 'build-stopped', message: `build (${reason}) ${problem}`, reason });
       throw error;
     }
     const diagnostics = error instanceof BuildSetupError ? error.diagnostics.map(formatDiagnostic) : [];
     const lastBuild = { at: now.toISOString(), reason, ok: false, durationMs: Math.round(performance.now() - started), posts: {}, feedsChanged: [], skipped: [] };
-    await saveStatus({ lastBuild, lastError: { at: now.toISOString(), message, diagnostics } }).catch(() => undefined);
-    log({ event: 'build-failed', message: `build failed (${reason}): ${message}; the previous feeds stay in place`, reason, error: message });
-    for (const line of diagnostics) log({ event: 'diagnostic', message: line });
+    await saveStatus({ lastBuild, lastError: { at: now.toISOString(), message: problem, diagnostics } }).catch(() => undefined);
+    const cause = error instanceof MessageError ? error.text : problem;
+    log({ event: 'build-failed', ...said(message('schedule.buildFailed', { reason, problem: cause })), reason, error: problem });
+    if (error instanceof BuildSetupError) for (const d of error.diagnostics) log(diagnosticRecord(d));
     throw error;
   };
 
@@ -223,7 +238,7 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
   startCron(config.schedule.cron, config.timeZone);
 
   const watcher = await watchInputs(options.paths, { changed: () => scheduler.changed(), notice: (event, message) => log({ event, message }) });
-  log({ event: 'start', message: `nashra schedule started (pid ${process.pid}): rebuilding on "${config.schedule.cron}" and at each publishAt/expires`, cron: config.schedule.cron });
+  log({ event: 'start', ...said(message('schedule.started', { pid: process.pid, cron: config.schedule.cron })), cron: config.schedule.cron });
 
   const firstBuild = scheduler.request('start').then(() => saveStatus({}));
   await Promise.race([firstBuild, stopSignal]);
@@ -240,7 +255,7 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
   }, 1000);
 
   const signal = await stopSignal;
-  log({ event: 'stop', message: `${signal}: stopping (a build that is putting files in place finishes first)` });
+  log({ event: 'stop', ...said(message('schedule.stopping', { signal })) });
   clearInterval(refreshCron);
   void cronTask?.destroy();
   await watcher.close();
@@ -252,6 +267,6 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
   await Promise.race([Promise.allSettled([...notifications]), new Promise((r) => setTimeout(r, 2000).unref())]);
   for (const companion of options.companions ?? []) await companion.close();
   await lock.lock.release();
-  log({ event: 'stopped', message: 'stopped' });
+  log({ event: 'stopped', ...said(message('schedule.stopped')) });
   return 0;
 }

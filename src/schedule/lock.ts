@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { link, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { message, MessageError } from '../i18n/message.js';
 
 /** In the state directory: one writer at a time per site, `build` and `schedule` alike. */
 export const LOCK_FILE = 'lock';
@@ -74,7 +75,7 @@ export async function acquireLock(stateDir: string, command: string, pid = proce
     if (holder !== undefined && holder.pid !== pid && isAlive(holder)) return { acquired: false, holder: { pid: holder.pid, command: holder.command } };
     await removeIfStill(path, text);
   }
-  throw new Error(`could not take the lock ${path}`);
+  throw new MessageError(message('errors.lockUnavailable', { path }));
 }
 
 /**

@@ -13,6 +13,7 @@ import { createServer } from 'node:http';
 import { resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import fresh from 'fresh';
+import { message, MessageError } from '../i18n/message.js';
 import { Compressions } from './compressions.js';
 import { Digests, openRegularFile, readVersion, type OpenFile } from './fileVersion.js';
 import { lastModifiedOf } from './lastModified.js';
@@ -171,10 +172,14 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       else response.destroy();
     });
   });
+  const host = options.host ?? DEFAULT_HOST;
+  const port = options.port ?? DEFAULT_PORT;
   await new Promise<void>((resolveListen, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? DEFAULT_PORT, options.host ?? DEFAULT_HOST, () => {
-      server.off('error', reject);
+    // Usually the port is taken or the address is not this machine's: said in words, with the code.
+    const refused = (error: NodeJS.ErrnoException) => reject(new MessageError(message('errors.cannotListen', { host, port, code: error.code ?? error.message }), { cause: error }));
+    server.once('error', refused);
+    server.listen(port, host, () => {
+      server.off('error', refused);
       resolveListen();
     });
   });

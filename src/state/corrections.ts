@@ -5,6 +5,7 @@
  * was dated; this compares. Pure: the record is read by `store.ts`.
  */
 import { diagnostic, type Diagnostic } from '../diagnostics.js';
+import { message } from '../i18n/message.js';
 import { lastModified, type Post } from '../model.js';
 import type { Previous, PublishedPost } from './published.js';
 
@@ -57,13 +58,12 @@ export function undatedCorrections(posts: readonly Post[], previous: Previous): 
 export function undatedWarning(correction: UndatedCorrection, since: string | undefined): Diagnostic {
   const { post, datedAt } = correction;
   const field = post.writtenDates?.find((date) => date.date.getTime() === post.updated?.getTime() && date.field !== 'date');
-  const build = since ? ` since the build of ${since}` : '';
   return diagnostic(
     post.sourcePath,
     field?.position ?? { line: 1, column: 1 },
     'warning',
     field?.field ?? 'updated',
-    `the text changed${build} but updated did not: feeds still date this article ${datedAt.toISOString()}, so readers and monitors will not see the correction; set updated to the time of the correction, or set feeds.setUpdatedOnCorrection to let the build date it`,
+    since ? message('diagnostics.published.undatedSince', { since, datedAt: datedAt.toISOString() }) : message('diagnostics.published.undated', { datedAt: datedAt.toISOString() }),
   );
 }
 

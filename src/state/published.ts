@@ -8,6 +8,7 @@
  * article it copied, and a vanished folder cannot empty the feeds.
  */
 import { z } from 'zod';
+import { message, type Message } from '../i18n/message.js';
 import { lastModified, type Post } from '../model.js';
 import { ChangeSchema, type Change } from './changes.js';
 
@@ -141,8 +142,7 @@ export function shrinkRefusals(previous: Previous, current: { readonly listedPat
 }
 
 /** One sentence for a refusal, naming the first few vanished files. */
-export function explainRefusal(refusal: ShrinkRefusal): string {
-  const after = refusal.before - refusal.vanished.length;
-  const more = refusal.vanished.length > 5 ? `, and ${refusal.vanished.length - 5} more` : '';
-  return `refusing to publish: ${refusal.lang} would go from ${refusal.before} published posts to ${after} because ${refusal.vanished.length} files are gone from the posts folder (${refusal.vanished.slice(0, 5).join(', ')}${more}); the published feeds are unchanged. If this is intended, build with --allow-shrink`;
+export function explainRefusal(refusal: ShrinkRefusal): Message {
+  const facts = { lang: refusal.lang, before: refusal.before, after: refusal.before - refusal.vanished.length, gone: message('errors.filesGone', { count: refusal.vanished.length }), files: refusal.vanished.slice(0, 5) };
+  return refusal.vanished.length > 5 ? message('errors.shrinkRefusedMore', { ...facts, more: refusal.vanished.length - 5 }) : message('errors.shrinkRefused', facts);
 }

@@ -15,6 +15,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve, isAbsolute } from 'node:path';
+import { message, type Message } from '../i18n/message.js';
 import { sourceHash } from '../load/parsePost.js';
 import type { Post } from '../model.js';
 import { writeOutputs } from '../write/output.js';
@@ -42,9 +43,9 @@ export function resolveStateDir(option: string | undefined, configFile: string):
  * directories, if it cannot: in the output it would be published; in the
  * posts its stored texts would be read back as posts.
  */
-export function stateDirProblem(stateDir: string, outDir: string, postsDir: string): string | undefined {
-  if (isWithin(stateDir, outDir)) return `the state directory ${stateDir} is inside the output directory ${outDir}, where it would be published; choose another --state-dir`;
-  if (isWithin(stateDir, postsDir)) return `the state directory ${stateDir} is inside the posts directory ${postsDir}, where its stored texts would be read as posts; choose another --state-dir`;
+export function stateDirProblem(stateDir: string, outDir: string, postsDir: string): Message | undefined {
+  if (isWithin(stateDir, outDir)) return message('errors.stateInOutput', { state: stateDir, out: outDir });
+  if (isWithin(stateDir, postsDir)) return message('errors.stateInPosts', { state: stateDir, posts: postsDir });
   return undefined;
 }
 
@@ -64,7 +65,7 @@ function textFile(stateDir: string, hash: string): string {
 export interface OpenedState {
   readonly previous: Previous;
   /** Why the record of the last build could not be used, when it could not. */
-  readonly problem?: string;
+  readonly problem?: Message;
 }
 
 /**
@@ -79,10 +80,10 @@ export function openPrevious(stateDir: string): OpenedState {
   try {
     parsed = JSON.parse(readFileSync(path, 'utf8'));
   } catch (error) {
-    return { previous: NOTHING_PUBLISHED, problem: `${path} is unreadable (${error instanceof Error ? error.message : String(error)}); the last build's record is ignored` };
+    return { previous: NOTHING_PUBLISHED, problem: message('diagnostics.state.recordUnreadable', { path, detail: error instanceof Error ? error.message : String(error) }) };
   }
   const record = PublishedRecordSchema.safeParse(parsed);
-  if (!record.success) return { previous: NOTHING_PUBLISHED, problem: `${path} is not a record this nashra can read; the last build's record is ignored` };
+  if (!record.success) return { previous: NOTHING_PUBLISHED, problem: message('diagnostics.state.recordUnknown', { path }) };
   const textOf = (hash: string): string | undefined => {
     try {
       const text = readFileSync(textFile(stateDir, hash), 'utf8');

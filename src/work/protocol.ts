@@ -3,6 +3,7 @@
  * Nothing here is imported at run time, so that a worker can load it even
  * when the stages fail to load, and still say so.
  */
+import type { Message } from '../i18n/message.js';
 import type { MessagePort } from 'node:worker_threads';
 import type { Limits, SiteConfig } from '../config.js';
 import type { Diagnostic } from '../diagnostics.js';
@@ -46,9 +47,9 @@ export type Reply =
   | { readonly kind: 'ready' }
   | { readonly kind: 'unavailable'; readonly error: string }
   | { readonly kind: 'loaded'; readonly id: number; readonly record: SentRecord; readonly newStrings: readonly string[] }
-  | { readonly kind: 'rendered'; readonly id: number; readonly html: string; readonly warnings: readonly string[] }
+  | { readonly kind: 'rendered'; readonly id: number; readonly html: string; readonly warnings: readonly Message[] }
   | { readonly kind: 'queried'; readonly id: number }
-  | { readonly kind: 'failed'; readonly id: number; readonly reason: string };
+  | { readonly kind: 'failed'; readonly id: number; readonly reason: Message };
 
 /** The index in `signal` of the count of replies sent. */
 export const EVENTS = 0;

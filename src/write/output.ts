@@ -5,6 +5,7 @@ import { lstat, mkdir, open, readdir, readFile, realpath, rename, rm, rmdir, sta
 import { dirname, join, sep } from 'node:path';
 import { z } from 'zod';
 import type { Diagnostic } from '../diagnostics.js';
+import type { MessageParam } from '../i18n/message.js';
 import type { OutputFile, OutputsInPlace, PlannedOutput } from '../pipeline.js';
 import { isTemporaryFile, temporaryNameFor } from './temporary.js';
 
@@ -71,7 +72,7 @@ export interface MadeFrom {
 const MadeFromSchema = z.object({
   digest: z.string().min(1),
   diagnostics: z.array(
-    z.object({ file: z.string(), line: z.number(), column: z.number(), severity: z.enum(['error', 'warning']), message: z.string(), field: z.string() }).strict(),
+    z.object({ file: z.string(), line: z.number(), column: z.number(), severity: z.enum(['error', 'warning']), message: z.string(), key: z.string(), params: z.record(z.string(), z.custom<MessageParam>()), field: z.string() }).strict(),
   ),
 });
 

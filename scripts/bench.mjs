@@ -196,6 +196,26 @@ const cacheFlag = (() => {
   return /--no-cache\b/.test(help.stdout) ? '--no-cache' : undefined;
 })();
 
+/** Whether this build of nashra reports the time of each stage (`build --timings`). */
+const timingsFlag = (() => {
+  const help = spawnSync(process.execPath, [CLI, 'build', '--help'], { encoding: 'utf8' });
+  return /--timings\b/.test(help.stdout);
+})();
+
+const STAGES = [
+  ['load', 'loading and planning'],
+  ['relate', 'related articles'],
+  ['render', 'full texts'],
+  ['write', 'composing and writing'],
+];
+
+/** The seconds of each stage from the `time by stage:` line of `build --timings` (English); a stage not reported took none. */
+function stagesOf(stderr) {
+  const line = stderr.split('\n').find((l) => l.startsWith('time by stage: '));
+  if (!line) return undefined;
+  return Object.fromEntries(STAGES.map(([key, label]) => [key, Number(new RegExp(`${label} (\\d+\\.\\d+) s`).exec(line)?.[1] ?? 0)]));
+}
+
 /** One `nashra build` of the workspace; `cold` empties the output and state dirs first. */
 async function nashraBuild(work, { cold, keepState = false }) {
   if (cold) {
@@ -204,6 +224,7 @@ async function nashraBuild(work, { cold, keepState = false }) {
   }
   const cliArgs = ['build', '--config', work.site.config, '--posts', work.site.posts, '--out', work.out, '--state-dir', work.state, '--now', NOW];
   if (cold && cacheFlag) cliArgs.push(cacheFlag);
+  if (timingsFlag) cliArgs.push('--timings');
   const result = await measuredRun({ command: CLI, args: cliArgs, nodeScript: true, rssMethod, cwd: ROOT, env: { NASHRA_LANG: 'en' } });
   if (result.code !== 0 && result.code !== 1) {
     console.error(`the build failed with exit code ${result.code}:\n${result.stderr.slice(0, 4000)}`);
@@ -213,7 +234,7 @@ async function nashraBuild(work, { cold, keepState = false }) {
   const errors = lines.filter((l) => /^\S.*:\d+:\d+ error /.test(l)).length;
   const warnings = lines.filter((l) => /^\S.*:\d+:\d+ warning /.test(l)).length;
   if (errors + warnings > 0) log(`    ${errors} error and ${warnings} warning diagnostics, such as:\n${lines.slice(0, 5).join('\n')}`);
-  return { ...result, diagnostics: errors + warnings };
+  return { ...result, diagnostics: errors + warnings, stages: stagesOf(result.stderr) };
 }
 
 /** Every file under `dir` with the SHA-256 of its bytes. */
@@ -280,6 +301,7 @@ async function measureSize(size) {
       full: median(full.map((r) => r.seconds)),
       fullCpu: median(full.map((r) => r.cpuSeconds)),
       fullRuns: full.map((r) => r.seconds),
+      fullStages: full.find((r) => r.seconds === median(full.map((x) => x.seconds)))?.stages ?? full[0].stages,
       filling,
       noop,
       edit,
@@ -387,6 +409,15 @@ table(
     r.sameAsCold,
   ]),
 );
+const stageRows = rows.flatMap((r) =>
+  [['cold', r.fullStages], ['filling the cache', r.filling?.stages], ['no-op', r.noop.stages], ['one edited post', r.edit.stages], ['one added post', r.add.stages], ['one deleted post', r.del.stages]]
+    .filter(([, stages]) => stages)
+    .map(([build, stages]) => [r.articles.toLocaleString('en-US'), build, ...STAGES.map(([key]) => s(stages[key]))]),
+);
+if (stageRows.length > 0) {
+  console.log('\nwhere the time of a build goes (`build --timings`: wall seconds of each stage; the time to start Node and to print is outside them):');
+  table(['articles', 'build', ...STAGES.map(([, label]) => label)], stageRows);
+}
 const daemonRows = rows.filter((r) => r.daemon);
 if (daemonRows.length > 0) {
   console.log('\nnashra schedule (the same workspace, output and state dir; debounce 300 ms):');

@@ -9,6 +9,7 @@ import { farFutureDates } from './load/plausibleDates.js';
 import { newPostFiles, slugProblem, starterSite, type StarterFile } from './init/starter.js';
 import { FilesInTheWay, writeStarterFiles } from './init/write.js';
 import { packageVersion } from './version.js';
+import { StageTimes } from './stageTimes.js';
 import { IANAZone } from 'luxon';
 import { DEFAULT_CONFIG_FILE } from './config.js';
 import { diagnosticFormatter, sortDiagnostics, type Diagnostic } from './diagnostics.js';
@@ -40,6 +41,7 @@ interface CommonOptions {
   allowShrink?: boolean;
   /** False with --no-cache. */
   cache?: boolean;
+  timings?: boolean;
 }
 
 const uiLanguage = (process.env.NASHRA_LANG ?? process.env.LANG ?? 'en').slice(0, 2) === 'ar' ? 'ar' : 'en';
@@ -83,6 +85,7 @@ function heldBack(held: BuildResult['held']): string {
 async function build(options: CommonOptions): Promise<number> {
   const now = options.now ? parseNow(options.now, (await loadConfigFile(options.config)).timeZone) : undefined;
   const started = performance.now();
+  const stages = new StageTimes(() => performance.now());
   const showProgress = process.stderr.isTTY === true;
   const result = await buildFeeds({
     config: options.config,
@@ -98,10 +101,15 @@ async function build(options: CommonOptions): Promise<number> {
     },
     // After loading, a long build says what it is doing rather than sit silent for seconds.
     onPhase: (phase, posts) => {
+      stages.enter(phase);
       if (showProgress) process.stderr.write(`\r\u001b[K${t(`cli.phase.${phase}`, { count: posts })}`);
     },
   });
   if (showProgress) process.stderr.write('\r\u001b[K');
+  if (options.timings) {
+    const split = stages.finish().map(({ stage, ms }) => t(`cli.stage.${stage}`, { time: t('cli.seconds', { seconds: (ms / 1000).toFixed(2) }) }));
+    process.stderr.write(`${t('cli.timings', { stages: split.join(t('cli.separator')) })}\n`);
+  }
   printDiagnostics(result.diagnostics);
   if (result.exitCode === EXIT.postErrors && result.problems.length > 0) {
     process.stderr.write(`${t('cli.nothingWritten')}\n`);
@@ -273,6 +281,7 @@ withCacheOption(withStateOption(withCommonOptions(program.command('build').descr
   .option('--now <iso-date>', 'the clock against which date, publishAt and expires are judged', validIsoArgument)
   .option('--strict', 'write nothing when any post has an error')
   .option('--allow-shrink', 'publish even when files vanished from the posts folder would empty or shrink a language beyond maxShrink')
+  .option('--timings', 'also print how long each stage took (loading and planning, related articles, full texts, composing and writing)')
   .action(async (options: CommonOptions) => {
     process.exitCode = await build(options);
   });

@@ -30,6 +30,22 @@ describe('nashra build', () => {
     expect(run.stdout).toContain('en مقالان، ar مقال واحد');
   });
 
+  it('says with --timings how long each stage took, on standard error; a build that reuses its output is all loading', async () => {
+    const site = await goodSite();
+    const stage = (name: string) => `${name} (\\d+\\.\\d\\d) s`;
+    const run = await runCli(['build', '--now', '2026-06-01', '--timings'], site);
+    expect(run.code).toBe(0);
+    const split = new RegExp(`^time by stage: ${['loading and planning', 'related articles', 'full texts', 'composing and writing'].map(stage).join(', ')}\\n$`).exec(run.stderr);
+    expect(split, run.stderr).not.toBeNull();
+    const total = Number(/(\d+\.\d\d) s\n$/.exec(run.stdout)?.[1]);
+    const sum = (split ?? []).slice(1).reduce((seconds, value) => seconds + Number(value), 0);
+    expect(sum).toBeLessThanOrEqual(total + 0.01);
+    const again = await runCli(['build', '--now', '2026-06-01', '--timings'], site);
+    expect(again.stderr).toMatch(/^time by stage: loading and planning \d+\.\d\d s\n$/);
+    const arabic = await runCli(['build', '--now', '2026-06-01', '--timings'], site, { NASHRA_LANG: 'ar' });
+    expect(arabic.stderr).toMatch(/^الوقت حسب المرحلة: التحميل والتخطيط [\d.]+ ث\n$/);
+  });
+
   it('honours --config, --posts and --out', async () => {
     const site = await goodSite();
     const run = await runCli(['build', '--config', join(site, 'nashra.config.yaml'), '--posts', join(site, 'posts'), '--out', join(site, 'public/feeds')], '/');

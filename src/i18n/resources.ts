@@ -77,6 +77,8 @@ export const resources = {
           write: 'composing and writing the feeds',
         },
         seconds: '{{seconds}} s',
+        timings: 'time by stage: {{stages}}',
+        stage: { load: 'loading and planning {{time}}', relate: 'related articles {{time}}', render: 'full texts {{time}}', write: 'composing and writing {{time}}' },
         serving: 'serving {{dir}} at {{url}}',
         related: {
           heading: 'related to "{{title}}" ({{lang}}, {{path}}):',
@@ -267,6 +269,8 @@ export const resources = {
           write: 'تركيب الخلاصات وكتابتها',
         },
         seconds: '{{seconds}} ث',
+        timings: 'الوقت حسب المرحلة: {{stages}}',
+        stage: { load: 'التحميل والتخطيط {{time}}', relate: 'المقالات ذات الصلة {{time}}', render: 'النصوص الكاملة {{time}}', write: 'التركيب والكتابة {{time}}' },
         serving: 'يُقدَّم المجلد {{dir}} على العنوان {{url}}',
         related: {
           heading: 'المقالات ذات الصلة بـ«{{title}}» ({{lang}}، {{path}}):',

@@ -7,13 +7,13 @@
 import { mkdir } from 'node:fs/promises';
 import { BuildSetupError, runBuild, type BuildPaths } from './build.js';
 import { DEFAULT_CONFIG_FILE } from './config.js';
-import { formatDiagnostic, type Diagnostic } from './diagnostics.js';
+import type { Diagnostic } from './diagnostics.js';
 import { englishText, message, type Message } from './i18n/message.js';
 import { EXIT, type ExitCode } from './exitCodes.js';
 import type { BuildPhase } from './pipeline.js';
 import { acquireLock } from './schedule/lock.js';
 import { planCounts, publicationPlan, type PlanState } from './schedule/plan.js';
-import { writeStatus, type LastBuild, type LastError } from './schedule/status.js';
+import { lastErrorOf, writeStatus, type LastBuild } from './schedule/status.js';
 import { explainRefusal } from './state/published.js';
 import { resolveStateDir, stateDirProblem } from './state/store.js';
 
@@ -101,10 +101,10 @@ function problemsOf(texts: readonly Message[]): Pick<BuildResult, 'problems' | '
 
 async function buildLocked(options: BuildOptions, paths: BuildPaths, now: Date): Promise<BuildResult> {
   const started = performance.now();
-  const record = (lastBuild: Omit<LastBuild, 'durationMs' | 'reason' | 'at'>, lastError?: Omit<LastError, 'at'>) =>
+  const record = (lastBuild: Omit<LastBuild, 'durationMs' | 'reason' | 'at'>, problem?: { text: Message; problems: readonly Diagnostic[] }) =>
     writeStatus(paths.state, {
       lastBuild: { at: now.toISOString(), reason: 'build', durationMs: Math.round(performance.now() - started), ...lastBuild },
-      ...(lastError ? { lastError: { at: now.toISOString(), ...lastError } } : {}),
+      ...(problem ? { lastError: lastErrorOf(now, problem.text, problem.problems) } : {}),
     }).catch(() => undefined);
   let outcome;
   try {
@@ -112,11 +112,10 @@ async function buildLocked(options: BuildOptions, paths: BuildPaths, now: Date):
   } catch (error) {
     const setup = error instanceof BuildSetupError;
     const text = setup ? error.text : message('errors.cannotWrite', { out: paths.out, detail: error instanceof Error ? error.message : String(error) });
-    await record({ ok: false, posts: {}, feedsChanged: [], skipped: [] }, { message: englishText(text), diagnostics: setup ? error.diagnostics.map(formatDiagnostic) : [] });
+    await record({ ok: false, posts: {}, feedsChanged: [], skipped: [] }, { text, problems: setup ? error.diagnostics : [] });
     if (setup) throw error;
     return failure(EXIT.io, text);
   }
-  const diagnostics = outcome.diagnostics.map(formatDiagnostic);
   const summary = { ok: !outcome.failed && outcome.report !== undefined, posts: outcome.livePerLanguage, feedsChanged: outcome.report?.written ?? [], skipped: outcome.skippedFiles };
   const result = {
     diagnostics: outcome.diagnostics,
@@ -128,10 +127,10 @@ async function buildLocked(options: BuildOptions, paths: BuildPaths, now: Date):
   };
   if (outcome.refusals.length > 0) {
     const reasons = outcome.refusals.map(explainRefusal);
-    await record({ ...summary, ok: false }, { message: reasons.map(englishText).join('\n'), diagnostics });
+    await record({ ...summary, ok: false }, { text: message('errors.all', { reasons }), problems: outcome.diagnostics });
     return { ...result, exitCode: EXIT.refused, ...problemsOf(reasons) };
   }
-  await record(summary, outcome.failed ? { message: `${outcome.skippedFiles.length} posts with errors`, diagnostics } : undefined);
+  await record(summary, outcome.failed ? { text: message('status.postsWithErrors', { count: outcome.skippedFiles.length }), problems: outcome.diagnostics } : undefined);
   if (!outcome.report) return { ...result, exitCode: EXIT.postErrors, ...problemsOf([message('errors.strictNothingWritten')]) };
   return { ...result, exitCode: outcome.failed ? EXIT.postErrors : EXIT.ok, ...problemsOf([]) };
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { join, resolve } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { build as buildFeeds, buildPaths, type BuildResult } from './api.js';
 import { BuildSetupError, loadConfigFile, openPostsDir } from './build.js';
 import { EXIT } from './exitCodes.js';
@@ -14,7 +14,7 @@ import { IANAZone } from 'luxon';
 import { DEFAULT_CONFIG_FILE } from './config.js';
 import { diagnosticFormatter, sortDiagnostics, type Diagnostic } from './diagnostics.js';
 import { translator } from './i18n/index.js';
-import { message, MessageError, renderMessage, type Message } from './i18n/message.js';
+import { englishText, message, MessageError, renderMessage, type Message } from './i18n/message.js';
 import { parseIsoDate } from './load/frontMatter.js';
 import { loadPosts } from './load/loadPosts.js';
 import { imageDiagnostics } from './media/staticFolder.js';
@@ -256,8 +256,16 @@ function withCacheOption(command: Command): Command {
 }
 
 function validIsoArgument(value: string): string {
-  if (!/^\d{4}-\d{2}-\d{2}/.test(value)) throw new InvalidArgumentError('expected an ISO 8601 date such as 2026-03-14T09:00:00+03:00');
+  if (!/^\d{4}-\d{2}-\d{2}/.test(value)) invalidValue(message('errors.expectedIsoDate'));
   return value;
+}
+
+/** Why commander refused an option's value, kept for `commanderProblem`: commander keeps only the English text of the reason. */
+let refusedValue: Message | undefined;
+
+function invalidValue(reason: Message): never {
+  refusedValue = reason;
+  throw new InvalidArgumentError(englishText(reason));
 }
 
 // Between full collections V8 lets the heap grow to several times what the last one kept, which
@@ -275,6 +283,8 @@ const program = new Command()
     `\nExit codes:\n  0  success (schedule: stopped by SIGTERM or SIGINT)\n  1  some posts have errors (they were skipped, or kept in their last published version; with --strict nothing was written)\n  2  usage or config error\n  3  the output could not be written (the previous feeds stay)\n  4  another nashra build or schedule is publishing this site\n  5  refused: files vanished from the posts folder would empty or shrink a language (see --allow-shrink)`,
   )
   .version(packageVersion(), '-V, --version', 'print nashra\'s version')
+  // Usage mistakes are printed by the catch below, in the reader's language.
+  .configureOutput({ outputError: () => undefined })
   .exitOverride();
 
 withCacheOption(withStateOption(withCommonOptions(program.command('build').description('build the feeds from the posts'))))
@@ -327,7 +337,7 @@ function withServeOptions(command: Command): Command {
 
 function parsePort(value: string): number {
   const port = Number(value);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new InvalidArgumentError('expected a port number from 0 to 65535');
+  if (!Number.isInteger(port) || port < 0 || port > 65535) invalidValue(message('errors.expectedPort'));
   return port;
 }
 
@@ -378,8 +388,39 @@ withStateOption(program.command('status'))
       process.exitCode = EXIT.postErrors;
       return;
     }
-    process.stdout.write(formatStatus(status));
+    process.stdout.write(formatStatus(status, t, formatDiagnostic));
   });
+
+/**
+ * A usage mistake that commander found, as a message in the reader's
+ * language. Its own English text names the option or argument in quotes,
+ * which is all these messages take from it; a mistake of a kind not listed
+ * here keeps commander's words.
+ */
+function commanderProblem(error: CommanderError): Message {
+  const quoted = /'([^']+)'/.exec(error.message)?.[1] ?? '';
+  const command = process.argv.slice(2).find((arg) => !arg.startsWith('-')) ?? '';
+  switch (error.code) {
+    case 'commander.unknownCommand':
+      return message('errors.unknownCommand', { command: quoted });
+    case 'commander.unknownOption': {
+      const suggestion = /Did you mean (\S+)\?/.exec(error.message)?.[1];
+      return suggestion ? message('errors.unknownOptionNear', { option: quoted, suggestion }) : message('errors.unknownOption', { option: quoted, command });
+    }
+    case 'commander.missingArgument':
+      return message('errors.missingArgument', { command, argument: quoted });
+    case 'commander.optionMissingArgument':
+      return message('errors.optionMissingArgument', { option: quoted.split(' ')[0] ?? quoted });
+    case 'commander.excessArguments':
+      return message('errors.excessArguments', { command: quoted });
+    case 'commander.invalidArgument': {
+      const [option = '', value = ''] = [...error.message.matchAll(/'([^']*)'/g)].map((match) => match[1] ?? '');
+      return message('errors.invalidValue', { option: option.split(' ')[0] ?? option, value, reason: refusedValue ?? message('errors.all', { reasons: error.message }) });
+    }
+    default:
+      return message('errors.all', { reasons: error.message.replace(/^error: /, '') });
+  }
+}
 
 try {
   await program.parseAsync(process.argv);
@@ -394,8 +435,9 @@ try {
   } else if (error instanceof MessageError) {
     printProblem(error.text);
     process.exitCode = EXIT.io;
-  } else if (error instanceof Error && 'exitCode' in error && typeof error.exitCode === 'number') {
-    // commander's own exits: --help and --version succeed, usage mistakes are code 2.
+  } else if (error instanceof CommanderError) {
+    // commander's own exits: --help and --version succeed, usage mistakes are code 2, said in the reader's language.
+    if (error.exitCode !== 0) printProblem(commanderProblem(error));
     process.exitCode = error.exitCode === 0 ? EXIT.ok : EXIT.usage;
   } else {
     printProblem(message('errors.unexpected', { detail: error instanceof Error ? (error.stack ?? error.message) : String(error) }));

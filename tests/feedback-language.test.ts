@@ -235,6 +235,14 @@ describe('feedback in the language of NASHRA_LANG', () => {
     'no status yet': { args: ['status'], code: 1 },
     'a related post that is not there': { args: ['related', 'nothing-here'], code: 1 },
     'a state directory inside the output': { args: ['build', '--state-dir', 'feeds/state'], code: 2 },
+    'an unknown command': { args: ['publish'], code: 2 },
+    'an unknown option near a known one': { args: ['build', '--otu', 'x'], code: 2 },
+    'an unknown option': { args: ['build', '--quickly'], code: 2 },
+    'an option without its value': { args: ['build', '--out'], code: 2 },
+    'a missing argument': { args: ['new'], code: 2 },
+    'an argument too many': { args: ['build', 'everything'], code: 2 },
+    'an --now that is not a date at all': { args: ['check', '--now', 'tomorrow'], code: 2 },
+    'a port that is none': { args: ['serve', '--port', '99999'], code: 2 },
   };
   for (const [name, { args, code }] of Object.entries(usage)) {
     it(`speaks Arabic about ${name}`, async () => {
@@ -248,6 +256,20 @@ describe('feedback in the language of NASHRA_LANG', () => {
       expect(english.stderr).not.toMatch(ARABIC_LETTER);
     });
   }
+});
+
+describe('nashra status in Arabic', () => {
+  it('says what the last build did and its problems in Arabic, and in English otherwise', async () => {
+    const dir = await siteOnDisk({ 'en/a.md': post('title: A\ndate: 2026-01-02'), 'en/bad-date.md': post('title: B\ndate: 2026-02-30') });
+    expect((await runCli(['build', '--now', '2026-06-01'], dir)).code).toBe(1);
+    const arabic = await runCli(['status'], dir, { NASHRA_LANG: 'ar' });
+    expect(arabic.code).toBe(0);
+    expect(notArabic(arabic)).toEqual([]);
+    expect(arabic.stdout).toContain('bad-date.md');
+    const english = await runCli(['status'], dir, { NASHRA_LANG: 'en' });
+    expect(english.stdout).toMatch(/^last written by nashra build\nlast build: \S+ \(build\) with errors; posts en 1, ar 0; \d+ feeds changed; 1 skipped; \d+ ms\nlast error: \S+ 1 post with errors\n  \S*bad-date\.md:\d+:\d+ error /);
+    expect(english.stdout).not.toMatch(ARABIC_LETTER);
+  });
 });
 
 describe('Arabic plurals in feedback', () => {

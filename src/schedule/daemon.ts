@@ -19,7 +19,7 @@ import { englishText, message, MessageError, renderMessage, type Message } from 
 import { explainRefusal } from '../state/published.js';
 import { acquireLock } from './lock.js';
 import { Scheduler, systemClock, type BuildReason, type Prepared } from './scheduler.js';
-import { nextPublicationOf, writeStatus, type SiteStatus } from './status.js';
+import { lastErrorOf, nextPublicationOf, writeStatus, type SiteStatus } from './status.js';
 import { watchInputs } from './watch.js';
 import { notifyHub } from './websub.js';
 
@@ -117,14 +117,13 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
     if (outcome.refusals.length > 0) throw new BuildSetupError(message('errors.all', { reasons: outcome.refusals.map(explainRefusal) }), outcome.diagnostics);
     const feedsChanged = outcome.report?.written ?? [];
     const durationMs = Math.round(performance.now() - started);
-    const diagnostics = outcome.diagnostics.map(formatDiagnostic);
     const posts = Object.entries(outcome.livePerLanguage).map(([lang, count]) => `${lang} ${count}`).join(', ');
     const prepared = preparedMs === undefined ? '' : ` (prepared ahead in ${preparedMs} ms)`;
     // The status file first: once the log line is out, the build is fully recorded.
     await saveStatus({
       lastBuild: { at: now.toISOString(), reason, ok: !outcome.failed, durationMs, posts: outcome.livePerLanguage, feedsChanged, skipped: outcome.skippedFiles },
       // Shown exactly while a post has an error: the first good build clears it.
-      lastError: outcome.failed ? { at: now.toISOString(), message: `${outcome.skippedFiles.length} posts with errors`, diagnostics } : undefined,
+      lastError: outcome.failed ? lastErrorOf(now, message('status.postsWithErrors', { count: outcome.skippedFiles.length }), outcome.diagnostics) : undefined,
     });
     log({
       event: 'build',
@@ -152,10 +151,9 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
       log({ event: 'build-stopped', message: `build (${reason}) ${problem}`, reason });
       throw error;
     }
-    const diagnostics = error instanceof BuildSetupError ? error.diagnostics.map(formatDiagnostic) : [];
     const lastBuild = { at: now.toISOString(), reason, ok: false, durationMs: Math.round(performance.now() - started), posts: {}, feedsChanged: [], skipped: [] };
-    await saveStatus({ lastBuild, lastError: { at: now.toISOString(), message: problem, diagnostics } }).catch(() => undefined);
     const cause = error instanceof MessageError ? error.text : problem;
+    await saveStatus({ lastBuild, lastError: lastErrorOf(now, typeof cause === 'string' ? message('errors.all', { reasons: cause }) : cause, error instanceof BuildSetupError ? error.diagnostics : []) }).catch(() => undefined);
     log({ event: 'build-failed', ...said(message('schedule.buildFailed', { reason, problem: cause })), reason, error: problem });
     if (error instanceof BuildSetupError) for (const d of error.diagnostics) log(diagnosticRecord(d));
     throw error;

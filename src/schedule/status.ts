@@ -1,6 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DateTime } from 'luxon';
+import { formatDiagnostic, type Diagnostic } from '../diagnostics.js';
+import type { Translate } from '../i18n/index.js';
+import { englishText, renderMessage, type Message } from '../i18n/message.js';
 import type { Post } from '../model.js';
 import { writeOutputs } from '../write/output.js';
 
@@ -19,8 +22,12 @@ export interface LastBuild {
 
 export interface LastError {
   readonly at: string;
+  /** In English, for programs that read the file; `text` is the same, for people in their language. */
   readonly message: string;
   readonly diagnostics: readonly string[];
+  readonly text?: Message;
+  /** `diagnostics` as data, printed in the reader's language (absent in a file of an earlier version). */
+  readonly problems?: readonly Diagnostic[];
 }
 
 /**
@@ -82,30 +89,48 @@ export async function writeStatus(stateDir: string, status: SiteStatus): Promise
   await writeOutputs(stateDir, [{ path: STATUS_FILE, content: `${JSON.stringify(status, null, 2)}\n` }]);
 }
 
-export function formatStatus(status: SiteStatus): string {
-  const lines = [status.pid !== undefined ? `daemon pid ${status.pid}, started ${status.startedAt ?? '?'}` : 'last written by nashra build'];
+/** A build's problem as the status file keeps it: in English for programs that read it, and as data for people. */
+export function lastErrorOf(at: Date, text: Message, problems: readonly Diagnostic[]): LastError {
+  return { at: at.toISOString(), message: englishText(text), diagnostics: problems.map(formatDiagnostic), text, problems };
+}
+
+/** The status for people, in the language of `t`; `format` prints a diagnostic in that language. */
+export function formatStatus(status: SiteStatus, t: Translate, format: (d: Diagnostic) => string): string {
+  const lines = [status.pid !== undefined ? t('status.daemon', { pid: status.pid, started: status.startedAt ?? '?' }) : t('status.byBuild')];
   const build = status.lastBuild;
   if (build) {
-    const posts = Object.entries(build.posts).map(([lang, count]) => `${lang} ${count}`).join(', ');
-    lines.push(`last build: ${build.at} (${build.reason}) ${build.ok ? 'ok' : 'with errors'}; posts ${posts}; ${build.feedsChanged.length} feeds changed; ${build.skipped.length} skipped; ${build.durationMs} ms`);
+    const posts = Object.entries(build.posts).map(([lang, count]) => `${lang} ${count}`).join(t('cli.separator'));
+    lines.push(
+      t('status.lastBuild', {
+        at: build.at,
+        // A reason this version does not know (a newer nashra wrote the file) is shown as written.
+        reason: t(`status.reason.${build.reason}`, { defaultValue: build.reason }),
+        result: t(build.ok ? 'status.ok' : 'status.withErrors'),
+        posts,
+        changed: t('status.feedsChanged', { count: build.feedsChanged.length }),
+        skipped: t('cli.skipped', { count: build.skipped.length }),
+        duration: t('status.milliseconds', { ms: build.durationMs }),
+      }),
+    );
   } else {
-    lines.push('last build: none yet');
+    lines.push(t('status.noBuild'));
   }
-  if (status.lastError) {
-    lines.push(`last error: ${status.lastError.at} ${status.lastError.message}`);
-    for (const diagnostic of status.lastError.diagnostics) lines.push(`  ${diagnostic}`);
+  const error = status.lastError;
+  if (error) {
+    lines.push(t('status.lastError', { at: error.at, problem: error.text ? renderMessage(error.text, t) : error.message }));
+    for (const line of error.problems ? error.problems.map(format) : error.diagnostics) lines.push(`  ${line}`);
   }
   if (status.pid !== undefined) {
-    lines.push(`next publication change: ${describeNext(status.nextPublication)}`);
-    if (status.nextTick) lines.push(`next scheduled rebuild: ${status.nextTick}`);
+    lines.push(t('status.next', { next: describeNext(status.nextPublication, t) }));
+    if (status.nextTick) lines.push(t('status.nextTick', { at: status.nextTick }));
   }
   return `${lines.join('\n')}\n`;
 }
 
 /** `next` as written by this version, or by an earlier one that wrote the bare moment. */
-function describeNext(next: NextPublication | string | undefined): string {
-  if (!next) return 'none scheduled';
+function describeNext(next: NextPublication | string | undefined, t: Translate): string {
+  if (!next) return t('status.noneScheduled');
   if (typeof next === 'string') return next;
-  const posts = next.posts.map((post) => `${post.change} ${post.path} "${post.title}"`);
+  const posts = next.posts.map((post) => t(`status.change.${post.change}`, { path: post.path, title: post.title }));
   return [`${next.at} (${next.timeZone})`, ...posts].join('\n  ');
 }

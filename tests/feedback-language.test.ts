@@ -267,7 +267,7 @@ describe('nashra status in Arabic', () => {
     expect(notArabic(arabic)).toEqual([]);
     expect(arabic.stdout).toContain('bad-date.md');
     const english = await runCli(['status'], dir, { NASHRA_LANG: 'en' });
-    expect(english.stdout).toMatch(/^last written by nashra build\nlast build: \S+ \(build\) with errors; posts en 1, ar 0; \d+ feeds changed; 1 skipped; \d+ ms\nlast error: \S+ 1 post with errors\n  \S*bad-date\.md:\d+:\d+ error /);
+    expect(english.stdout).toMatch(/^last written by nashra build\nlast build: \S+ \(build\) with errors; posts en 1, ar 0; \d+ feeds changed; 1 skipped; \d+ ms\nlast error: \S+ 1 post with errors\n {2}\S*bad-date\.md:\d+:\d+ error /);
     expect(english.stdout).not.toMatch(ARABIC_LETTER);
   });
 });

@@ -105,6 +105,23 @@ describe('every byte or nothing', () => {
     expect((await listFiles(out)).filter((file) => file.includes('.tmp'))).toEqual([]);
   });
 
+  it('writes several files at once, and reports and renames them in the order of the plan whatever order the disk finishes them in', async () => {
+    const calm = await scratch();
+    const calmReport = await writeOutputs(calm, site(12));
+    const hurried = await scratch();
+    // Each write waits longer than the one started after it: files started together finish in reverse order.
+    let started = 0;
+    const io: Partial<WriteIo> = {
+      writeSome: async (handle, bytes, offset, length) => {
+        await new Promise((resolve) => setTimeout(resolve, Math.max(0, 60 - 2 * started++)));
+        return (await handle.write(bytes, offset, length)).bytesWritten;
+      },
+    };
+    const hurriedReport = await writeOutputs(hurried, site(12), { io });
+    expect(hurriedReport.written).toEqual(calmReport.written);
+    expect(await snapshot(hurried)).toEqual(await snapshot(calm));
+  });
+
   it('refuses a disk that takes no bytes at all rather than spinning', async () => {
     const out = await scratch();
     const stuck: Partial<WriteIo> = { writeSome: async () => 0 };

@@ -154,52 +154,72 @@ export async function writeOutputs(outDir: string, files: Iterable<PlannedOutput
 export async function stageOutputs(outDir: string, files: Iterable<PlannedOutput | OutputFile>, options: WriteOptions = {}): Promise<StagedOutputs> {
   const io: WriteIo = { ...systemIo, ...options.io };
   const manifest = options.manifest ?? (options.manifestPath ? await readManifest(options.manifestPath) : NO_MANIFEST);
-  const staged: Staged[] = [];
-  const unchanged: string[] = [];
   const planned: string[] = [];
-  const records: Record<string, FileRecord> = {};
+  /** What became of each planned file, by its place in the plan: the report and the manifest list them in that order. */
+  const outcomes: StageOutcome[] = [];
+  const temporaries: string[] = [];
+  const inFlight = new Set<Promise<void>>();
+  let failure: { readonly path: string; readonly error: unknown } | undefined;
   let current = '';
   /** The first directory each staged file made, so a failed build leaves no empty folder behind. */
   const madeDirectories: string[] = [];
+  /** Folders made or found in this build: thousands of files share a few hundred. */
+  const folders = new Set<string>();
+  let staged: Staged[] = [];
   try {
     for await (const [file, existing] of withStats(outDir, files)) {
+      if (failure) break;
       current = file.path;
-      planned.push(file.path);
+      const index = planned.push(file.path) - 1;
       const target = join(outDir, file.path);
       const recorded = trustedRecord(manifest, file.path, existing);
       const fingerprint = 'fingerprint' in file ? file.fingerprint : undefined;
       // Made from the same inputs as the file in place, which is as it was written: not even produced again.
       if (recorded && fingerprint !== undefined && recorded.fingerprint === fingerprint) {
-        unchanged.push(file.path);
-        records[file.path] = recorded;
+        outcomes[index] = { kind: 'unchanged', record: recorded };
         continue;
       }
-      if (options.stagingDir === undefined) {
+      if (options.stagingDir === undefined && !folders.has(dirname(target))) {
         const made = await mkdir(dirname(target), { recursive: true });
         if (made !== undefined) madeDirectories.push(made);
+        folders.add(dirname(target));
       }
       const temporary = options.stagingDir === undefined ? temporaryNameFor(target) : join(options.stagingDir, stagedName());
-      const entry = { path: file.path, target, temporary, existed: existing !== undefined, tier: 'tier' in file ? (file.tier ?? 0) : 0 };
-      staged.push({ ...entry, digest: '', size: 0 }); // before writing, so a failure mid-file removes it too
-      const { size, digest } = await writeChunks(temporary, 'chunks' in file ? file.chunks : [file.content], io);
-      if (existing?.isFile() && existing.size === size && (recorded?.digest ?? (await digestOf(target, createHash('sha256')))) === digest) {
-        staged.pop();
-        await rm(temporary, { force: true });
-        unchanged.push(file.path);
-        records[file.path] = { digest, size, mtimeMs: existing.mtimeMs, ino: existing.ino, ...(fingerprint === undefined ? {} : { fingerprint }) };
-        continue;
-      }
-      staged[staged.length - 1] = { ...entry, digest, size, ...(fingerprint === undefined ? {} : { fingerprint }) };
+      temporaries.push(temporary); // before writing, so a failure mid-file removes it too
+      const entry = { path: file.path, target, temporary, existed: existing !== undefined, tier: 'tier' in file ? (file.tier ?? 0) : 0, ...(fingerprint === undefined ? {} : { fingerprint }) };
+      const task: Promise<void> = stageFile(entry, 'chunks' in file ? file.chunks : [file.content], existing, recorded, io).then(
+        (outcome) => {
+          outcomes[index] = outcome;
+          inFlight.delete(task);
+        },
+        (error: unknown) => {
+          failure ??= { path: file.path, error };
+          inFlight.delete(task);
+        },
+      );
+      inFlight.add(task);
+      // Several files at once: each waits on the disk in turn, and the thread would wait with it.
+      if (inFlight.size >= STAGING_CONCURRENCY) await Promise.race(inFlight);
     }
+    await Promise.all(inFlight);
+    if (failure) {
+      current = failure.path;
+      throw failure.error;
+    }
+    staged = outcomes.flatMap((outcome) => (outcome.kind === 'staged' ? [outcome.staged] : []));
     // Durable before any can replace an old file, so a crash cannot leave an empty feed behind a rename.
     await flushAll(staged, io, (entry) => {
       current = entry.path;
     });
   } catch (error) {
-    await Promise.all(staged.map((entry) => rm(entry.temporary, { force: true })));
+    await Promise.allSettled(inFlight);
+    await Promise.all(temporaries.map((temporary) => rm(temporary, { force: true })));
     for (const directory of madeDirectories.reverse()) await rm(directory, { recursive: true, force: true });
     throw isSystemError(error) ? new WriteError(current, error) : error;
   }
+  const unchanged = planned.filter((_, index) => outcomes[index]?.kind === 'unchanged');
+  const records: Record<string, FileRecord> = {};
+  for (const [index, outcome] of outcomes.entries()) if (outcome.kind === 'unchanged') records[planned[index] ?? ''] = outcome.record;
 
   return {
     commit: async () => {
@@ -244,6 +264,23 @@ async function* withStats<F extends { readonly path: string }>(outDir: string, f
     window = [];
   }
   yield* settled(window);
+}
+
+/** Files written to their temporary names at once. */
+const STAGING_CONCURRENCY = 16;
+
+/** A planned file once staged: kept as it is (same bytes as the file in place), or written in full to its temporary name. */
+type StageOutcome = { readonly kind: 'unchanged'; readonly record: FileRecord } | { readonly kind: 'staged'; readonly staged: Staged };
+
+/** Writes one file to its temporary name; the same bytes as the file in place leave that file as it is. */
+async function stageFile(entry: Omit<Staged, 'digest' | 'size'>, chunks: Iterable<string>, existing: Stats | undefined, recorded: FileRecord | undefined, io: WriteIo): Promise<StageOutcome> {
+  const { size, digest } = await writeChunks(entry.temporary, chunks, io);
+  const fingerprint = entry.fingerprint === undefined ? {} : { fingerprint: entry.fingerprint };
+  if (existing?.isFile() && existing.size === size && (recorded?.digest ?? (await digestOf(entry.target, createHash('sha256')))) === digest) {
+    await rm(entry.temporary, { force: true });
+    return { kind: 'unchanged', record: { digest, size, mtimeMs: existing.mtimeMs, ino: existing.ino, ...fingerprint } };
+  }
+  return { kind: 'staged', staged: { ...entry, digest, size } };
 }
 
 /** A staged file's name in a staging folder: not a writer's temporary name, which a build start removes. */

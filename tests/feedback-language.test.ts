@@ -13,7 +13,9 @@ import { translator } from '../src/i18n/index.js';
 import { message, renderMessage } from '../src/i18n/message.js';
 import { explainRefusal } from '../src/state/published.js';
 import { processStart } from '../src/schedule/lock.js';
-import { post, runCli, siteOnDisk, type CliRun } from './support/site.js';
+import { spawn } from 'node:child_process';
+import { waitUntil } from './support/daemon.js';
+import { CLI, post, runCli, siteOnDisk, type CliRun } from './support/site.js';
 
 const ARABIC_LETTER = /[\u0621-\u064A]/;
 
@@ -256,6 +258,26 @@ describe('feedback in the language of NASHRA_LANG', () => {
       expect(english.stderr).not.toMatch(ARABIC_LETTER);
     });
   }
+});
+
+describe('nashra schedule in Arabic', () => {
+  it('logs its start, each build and its stop for people in Arabic', async () => {
+    const dir = await siteOnDisk({ 'en/a.md': post('title: A\ndate: 2026-01-02') });
+    const child = spawn(process.execPath, [CLI, 'schedule'], { cwd: dir, env: { ...process.env, NASHRA_LANG: 'ar' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+    const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
+    await waitUntil(() => (stdout.split('\n').length > 2 ? true : undefined), 30_000, () => `no build logged:\n${stdout}\n${stderr}`);
+    child.kill('SIGTERM');
+    await exited;
+    // Without the time that opens each line.
+    const lines = stdout.split('\n').filter((line) => line.trim() !== '').map((line) => line.replace(/^\S+ /, ''));
+    expect(lines.length).toBeGreaterThanOrEqual(3);
+    expect(notArabic({ code: 0, stdout: lines.join('\n'), stderr })).toEqual([]);
+    expect(lines.some((line) => line.startsWith('بناء (بدء التشغيل)'))).toBe(true);
+  }, 60_000);
 });
 
 describe('nashra status in Arabic', () => {

@@ -117,8 +117,7 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
     if (outcome.refusals.length > 0) throw new BuildSetupError(message('errors.all', { reasons: outcome.refusals.map(explainRefusal) }), outcome.diagnostics);
     const feedsChanged = outcome.report?.written ?? [];
     const durationMs = Math.round(performance.now() - started);
-    const posts = Object.entries(outcome.livePerLanguage).map(([lang, count]) => `${lang} ${count}`).join(', ');
-    const prepared = preparedMs === undefined ? '' : ` (prepared ahead in ${preparedMs} ms)`;
+    const posts = Object.entries(outcome.livePerLanguage).map(([lang, count]) => `${lang} ${count}`);
     // The status file first: once the log line is out, the build is fully recorded.
     await saveStatus({
       lastBuild: { at: now.toISOString(), reason, ok: !outcome.failed, durationMs, posts: outcome.livePerLanguage, feedsChanged, skipped: outcome.skippedFiles },
@@ -127,7 +126,16 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
     });
     log({
       event: 'build',
-      message: `build (${reason}): posts ${posts}; ${feedsChanged.length} feeds changed; ${outcome.skippedFiles.length} skipped; ${durationMs} ms${prepared}`,
+      ...said(
+        message('schedule.built', {
+          reason: message(`status.reason.${reason}`),
+          posts,
+          changed: message('status.feedsChanged', { count: feedsChanged.length }),
+          skipped: message('cli.skipped', { count: outcome.skippedFiles.length }),
+          duration: message('status.milliseconds', { ms: durationMs }),
+          prepared: preparedMs === undefined ? '' : message('schedule.preparedAhead', { ms: preparedMs }),
+        }),
+      ),
       reason,
       // The moment the build published for, which the log line's own time follows by the build's duration.
       at: now.toISOString(),
@@ -148,7 +156,7 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
   const reportFailure = async (now: Date, reason: BuildReason, started: number, error: unknown): Promise<never> => {
     const problem = error instanceof Error ? error.message : String(error);
     if (error instanceof BuildStoppedError) {
-      log({ event: 'build-stopped', message: `build (${reason}) ${problem}`, reason });
+      log({ event: 'build-stopped', ...said(message('schedule.stoppedBuild', { reason: message(`status.reason.${reason}`), problem: error instanceof MessageError ? error.text : problem })), reason });
       throw error;
     }
     const lastBuild = { at: now.toISOString(), reason, ok: false, durationMs: Math.round(performance.now() - started), posts: {}, feedsChanged: [], skipped: [] };
@@ -185,15 +193,16 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
         if (prepared) commit = () => prepared.commit();
       }
     } catch (error) {
-      log({ event: 'prepare-failed', message: `could not prepare the build for ${at.toISOString()} (${error instanceof Error ? error.message : String(error)}); it will be built then`, at: at.toISOString() });
+      const problem = error instanceof MessageError ? error.text : error instanceof Error ? error.message : String(error);
+      log({ event: 'prepare-failed', ...said(message('schedule.prepareFailed', { at: at.toISOString(), problem })), at: at.toISOString() });
       return undefined;
     }
     const preparedMs = Math.round(performance.now() - started);
     if (!commit) {
-      log({ event: 'prepare-skipped', message: `the build for ${at.toISOString()} changes more than ${AHEAD_BYTES / 2 ** 20} MiB of feeds; it will be built then`, at: at.toISOString() });
+      log({ event: 'prepare-skipped', ...said(message('schedule.prepareSkipped', { at: at.toISOString(), mib: AHEAD_BYTES / 2 ** 20 })), at: at.toISOString() });
       return undefined;
     }
-    log({ event: 'prepared', message: `build for ${at.toISOString()} prepared in ${preparedMs} ms; it is written at that moment`, at: at.toISOString(), durationMs: preparedMs });
+    log({ event: 'prepared', ...said(message('schedule.prepared', { at: at.toISOString(), ms: preparedMs })), at: at.toISOString(), durationMs: preparedMs });
     const write = commit;
     return {
       commit: async () => {
@@ -248,7 +257,7 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
     if (wanted !== activeCron) {
       activeCron = wanted;
       startCron(config.schedule.cron, config.timeZone);
-      log({ event: 'reschedule', message: `rebuild schedule is now "${config.schedule.cron}"`, cron: config.schedule.cron });
+      log({ event: 'reschedule', ...said(message('schedule.rescheduled', { cron: config.schedule.cron })), cron: config.schedule.cron });
     }
   }, 1000);
 

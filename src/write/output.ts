@@ -159,7 +159,8 @@ export async function stageOutputs(outDir: string, files: Iterable<PlannedOutput
   const outcomes: StageOutcome[] = [];
   const temporaries: string[] = [];
   const inFlight = new Set<Promise<void>>();
-  let failure: { readonly path: string; readonly error: unknown } | undefined;
+  /** The first file in the plan's order that could not be staged: several are written at once, and any may fail first. */
+  let failure: { readonly index: number; readonly path: string; readonly error: unknown } | undefined;
   let current = '';
   /** The first directory each staged file made, so a failed build leaves no empty folder behind. */
   const madeDirectories: string[] = [];
@@ -193,7 +194,7 @@ export async function stageOutputs(outDir: string, files: Iterable<PlannedOutput
           inFlight.delete(task);
         },
         (error: unknown) => {
-          failure ??= { path: file.path, error };
+          if (failure === undefined || index < failure.index) failure = { index, path: file.path, error };
           inFlight.delete(task);
         },
       );

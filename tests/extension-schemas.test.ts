@@ -107,6 +107,19 @@ describe('the published JSON Schemas', () => {
     expect(schemaErrors(result)).toEqual([]);
   });
 
+  it("describe every _nashra object of partner profiles' feeds, uncapped and capped by size, with their rights", () => {
+    const config = testConfig({
+      licenseUrl: 'https://creativecommons.org/licenses/by/4.0/',
+      profiles: { partners: { path: 'partners/' }, wire: { path: 'wire/', languages: ['en'], maxBytes: 20000 } },
+    });
+    const result = buildInMemory([...plantedCorpus(40, 3).files, ...sourceFiles(EDGE_POSTS)], config, NOW);
+    const objects = extensionObjects(result).filter((object) => /^(partners|wire)\//.test(object.where));
+    expect(objects.some((object) => object.where.startsWith('wire/'))).toBe(true);
+    const items = objects.filter((object) => object.schema === 'json-feed-item-extension').map((object) => object.value as Record<string, unknown>);
+    for (const field of ['rights', 'license', 'signatories', 'image_alt']) expect(items.some((item) => field in item), field).toBe(true);
+    expect(schemaErrors(result)).toEqual([]);
+  });
+
   it('refuse a wrong shape: a field of no schema, a missing field, a wrong type, a file name with a folder', async () => {
     const result = buildInMemory(await samplePosts(), await projectConfig());
     const validators = publishedValidators(result);

@@ -222,7 +222,7 @@ async function writeAhead(paths: BuildPaths, outputs: Iterable<PlannedOutput>, o
     const staged = await stageOutputs(out, outputs, { ...options, stagingDir });
     return () => staged.commit();
   }
-  const produced = await produceAhead(paths, outputs, limit);
+  const produced = await produceAhead(paths, outputs, options, limit);
   return produced && (() => writeOutputs(out, produced, options));
 }
 
@@ -240,8 +240,8 @@ async function deviceOf(path: string): Promise<number | undefined> {
  * now; undefined when that is more than `limit` bytes. A file kept as it is
  * stays lazy, should it be changed by hand before the commit.
  */
-async function produceAhead(paths: BuildPaths, outputs: Iterable<PlannedOutput>, limit: number): Promise<PlannedOutput[] | undefined> {
-  const kept = await keptFiles(resolve(paths.out), manifestPath(paths.state));
+async function produceAhead(paths: BuildPaths, outputs: Iterable<PlannedOutput>, options: WriteOptions, limit: number): Promise<PlannedOutput[] | undefined> {
+  const kept = keptFiles(resolve(paths.out), options.manifest ?? (await readOutputManifest(manifestPath(paths.state))));
   const produced: PlannedOutput[] = [];
   let bytes = 0;
   for (const output of outputs) {

@@ -213,12 +213,17 @@ export function planSite(source: PostSource, config: SiteConfig, now: Date, opti
 
 /** See `SitePlan.outputsDigest`: the inputs of `generateOutputs`, in an order that does not depend on the file listing. */
 function outputsDigestOf({ live, changes }: { live: readonly Post[]; changes: readonly Change[] }, config: SiteConfig, siteImages: SiteImages, pins: ReadonlyMap<string, readonly string[]>): string {
-  const hash = createHash('sha256').update(codeFingerprint()).update('\0').update(JSON.stringify(config)).update('\0').update(JSON.stringify(siteImages));
+  const hash = createHash('sha256').update(settingsDigest(config, siteImages));
   for (const post of [...live].sort((a, b) => compareCodeUnits(a.sourcePath, b.sourcePath))) hash.update('\0').update(postDigest(post));
   // Tombstones and changes.json come from the changes, which go as the tombstone period passes.
   hash.update('\0').update(JSON.stringify(changes));
   hash.update('\0').update(JSON.stringify([...pins].sort(([a], [b]) => compareCodeUnits(a, b))));
   return hash.digest('base64url');
+}
+
+/** What every output is made from besides the posts: nashra's code, the config and the site's images. */
+function settingsDigest(config: SiteConfig, siteImages: SiteImages): string {
+  return createHash('sha256').update(codeFingerprint()).update('\0').update(JSON.stringify(config)).update('\0').update(JSON.stringify(siteImages)).digest('base64url');
 }
 
 /**
@@ -279,15 +284,16 @@ function* generateOutputs(
   const fullTextOf = (plans: readonly FeedPlan[]) => plans.filter((plan) => plan.fullContent).flatMap((plan) => plan.posts);
   // A profile's feeds, archive pages included, carry every article it selects in full.
   const selected = selections.flatMap((selection) => selection.posts);
+  const everyFullText = new Set([...fullTextOf(sitePlans), ...selected]);
   // Started now when there is no output to compare with, the threads load their modules while the related lists are computed.
-  if (!inPlace) pool.grow(new Set([...fullTextOf(sitePlans), ...selected]).size);
+  if (!inPlace) pool.grow(everyFullText.size);
   let render: FullTextRenderer;
   let relatedness: Relatedness;
   let sourceOf: (plan: FeedPlan) => string;
   try {
     onPhase('relate', live.length);
     relatedness = relateLivePosts(live, config, { ...relateInputs, helpers: pool });
-    const settings = createHash('sha256').update(codeFingerprint()).update('\0').update(JSON.stringify(config)).update('\0').update(JSON.stringify(siteImages)).digest('base64url');
+    const settings = settingsDigest(config, siteImages);
     const related = relatedness;
     sourceOf = memoized((plan: FeedPlan) => feedSource(plan, related, settings, postDigest));
     const stale = inPlace ? sitePlans.filter((plan) => !keptInPlace(plan, sourceOf(plan), inPlace)) : sitePlans;
@@ -325,7 +331,7 @@ function* generateOutputs(
   const stylesheetSource = createHash('sha256').update(codeFingerprint()).update(config.timeZone).digest('base64url');
   yield { path: STYLESHEET_FILE, chunks: lazily(() => renderFeedStylesheet(config.timeZone)), tier: TIER.stylesheet, fingerprint: `xsl:${stylesheetSource}` };
   for (const schema of schemaFiles((path) => outputUrl(config, path))) yield { path: schema.path, chunks: [schema.content], tier: TIER.stylesheet };
-  if (inPlace) problems.push(...renderProblemsKept(new Set([...fullTextOf(sitePlans), ...selected]), render, inPlace));
+  if (inPlace) problems.push(...renderProblemsKept(everyFullText, render, inPlace));
 }
 
 /** The files of one feed document: one per format, and its page unless it is an archive page; each fingerprinted by the document's source. */
@@ -391,6 +397,11 @@ function lazily(produce: () => string): Iterable<string> {
   };
 }
 
+/** A renderer that knows which bodies it rendered in this build. */
+interface FullTextRenderer extends Renderer {
+  rendered(post: Post): boolean;
+}
+
 /**
  * The full text of every post that a full-content feed carries, rendered at
  * once on the render threads within the time budget of `limits.renderMs`.
@@ -398,11 +409,6 @@ function lazily(produce: () => string): Iterable<string> {
  * summary stands in for it and an error says so. The post is live already,
  * and other posts link to it, so it keeps its place rather than stopping the build.
  */
-/** A renderer that knows which bodies it rendered in this build. */
-interface FullTextRenderer extends Renderer {
-  rendered(post: Post): boolean;
-}
-
 function fullTextRenderer(posts: readonly Post[], pool: WorkPool, config: SiteConfig, bodyOf: BodyOf, problems: Diagnostic[]): FullTextRenderer {
   const bodies = new Map<Post, string>();
   const jobs = posts.map((post) => ({ key: post, read: () => ({ markdown: bodyOf(post), pageUrl: post.url }) }));

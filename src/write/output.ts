@@ -111,7 +111,8 @@ export interface FileRecord {
   readonly fingerprint?: string;
 }
 
-interface Manifest {
+/** The manifest as a build reads it once at its start: what `outputsInPlace`, `intactOutputs`, `keptFiles` and `WriteOptions.manifest` take. */
+export interface OutputManifest {
   readonly files: readonly string[];
   readonly records: Readonly<Record<string, FileRecord>>;
   /** The manifest file's own modification time: a file changed no earlier than this may have changed unseen. */
@@ -120,15 +121,7 @@ interface Manifest {
   readonly madeFrom?: MadeFrom;
 }
 
-const NO_MANIFEST: Manifest = { files: [], records: {}, mtimeMs: 0 };
-
-/** The manifest as a build reads it once at its start: what `outputsInPlace`, `intactOutputs` and `WriteOptions.manifest` take. */
-export type OutputManifest = Manifest;
-
-/** The manifest kept at `path`; an empty one when there is none or it cannot be read. */
-export function readOutputManifest(path: string): Promise<OutputManifest> {
-  return readManifest(path);
-}
+const NO_MANIFEST: OutputManifest = { files: [], records: {}, mtimeMs: 0 };
 
 /**
  * Publishes the files in two steps, so the output never holds a cut, mixed
@@ -153,7 +146,7 @@ export async function writeOutputs(outDir: string, files: Iterable<PlannedOutput
 /** The first step of `writeOutputs`, alone: every changed file staged, nothing in the output changed yet. */
 export async function stageOutputs(outDir: string, files: Iterable<PlannedOutput | OutputFile>, options: WriteOptions = {}): Promise<StagedOutputs> {
   const io: WriteIo = { ...systemIo, ...options.io };
-  const manifest = options.manifest ?? (options.manifestPath ? await readManifest(options.manifestPath) : NO_MANIFEST);
+  const manifest = options.manifest ?? (options.manifestPath ? await readOutputManifest(options.manifestPath) : NO_MANIFEST);
   const planned: string[] = [];
   /** What became of each planned file, by its place in the plan: the report and the manifest list them in that order. */
   const outcomes: StageOutcome[] = [];
@@ -295,7 +288,7 @@ function stagedName(): string {
  * manifest was written (a change within the clock's granularity of that
  * moment could otherwise go unseen).
  */
-function trustedRecord(manifest: Manifest, path: string, existing: Stats | undefined): FileRecord | undefined {
+function trustedRecord(manifest: OutputManifest, path: string, existing: Stats | undefined): FileRecord | undefined {
   const record = manifest.records[path];
   if (!record || !existing?.isFile()) return undefined;
   const same = existing.size === record.size && existing.mtimeMs === record.mtimeMs && existing.ino === record.ino;
@@ -317,8 +310,7 @@ async function recordsOf(staged: readonly Staged[]): Promise<Record<string, File
  * (same fingerprint, file untouched), as it stands now: for preparing a
  * build ahead of its moment, when only the other files need be produced.
  */
-export async function keptFiles(outDir: string, manifestPath: string): Promise<(output: PlannedOutput) => Promise<boolean>> {
-  const manifest = await readManifest(manifestPath);
+export function keptFiles(outDir: string, manifest: OutputManifest): (output: PlannedOutput) => Promise<boolean> {
   return async (output) => {
     if (output.fingerprint === undefined) return false;
     const existing = await stat(join(outDir, output.path)).catch(() => undefined);
@@ -493,7 +485,8 @@ async function digestOf(path: string, hash: Hash): Promise<string> {
 }
 
 /** The files a manifest names and what it recorded of them; none when it is missing or unreadable (then nothing is removed). */
-async function readManifest(path: string): Promise<Manifest> {
+/** The manifest kept at `path`; an empty one when there is none or it cannot be read. */
+export async function readOutputManifest(path: string): Promise<OutputManifest> {
   try {
     const [text, info] = await Promise.all([readFile(path, 'utf8'), stat(path)]);
     const value = JSON.parse(text) as { files?: unknown; records?: unknown; madeFrom?: unknown };

@@ -5,14 +5,14 @@
  * drift apart.
  */
 import { mkdir } from 'node:fs/promises';
-import { BuildSetupError, runBuild, type BuildPaths } from './build.js';
+import { BuildSetupError, reuseUnchangedBuild, runBuild, type BuildPaths, type BuildSummary } from './build.js';
 import { DEFAULT_CONFIG_FILE } from './config.js';
 import type { Diagnostic } from './diagnostics.js';
 import { englishText, message, type Message } from './i18n/message.js';
 import { EXIT, type ExitCode } from './exitCodes.js';
 import type { BuildPhase } from './pipeline.js';
 import { acquireLock } from './schedule/lock.js';
-import { planCounts, publicationPlan, type PlanState } from './schedule/plan.js';
+import { planCounts, type PlanState } from './schedule/plan.js';
 import { lastErrorOf, writeStatus, type LastBuild } from './schedule/status.js';
 import { explainRefusal } from './state/published.js';
 import { resolveStateDir, stateDirProblem } from './state/store.js';
@@ -58,6 +58,12 @@ export interface BuildResult {
   readonly skipped: readonly string[];
   /** Valid posts the feeds do not carry at this build's clock, by why (see `nashra plan`). */
   readonly held: Readonly<Record<PlanState, number>>;
+  /**
+   * Whether the build found everything as the last complete build left it
+   * (post files, config, static files, record, output) within the time that
+   * build's plan holds for, and gave its result without loading a post.
+   */
+  readonly reusedLastBuild: boolean;
 }
 
 /** The paths of a build, refused before anything (a lock, a status) is written to a misplaced state directory. */
@@ -92,7 +98,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
 }
 
 function failure(exitCode: ExitCode, problem: Message, diagnostics: readonly Diagnostic[] = []): BuildResult {
-  return { exitCode, diagnostics, ...problemsOf([problem]), posts: {}, written: [], unchanged: [], skipped: [], held: planCounts([]) };
+  return { exitCode, diagnostics, ...problemsOf([problem]), posts: {}, written: [], unchanged: [], skipped: [], held: planCounts([]), reusedLastBuild: false };
 }
 
 function problemsOf(texts: readonly Message[]): Pick<BuildResult, 'problems' | 'problemTexts'> {
@@ -106,9 +112,12 @@ async function buildLocked(options: BuildOptions, paths: BuildPaths, now: Date):
       lastBuild: { at: now.toISOString(), reason: 'build', durationMs: Math.round(performance.now() - started), ...lastBuild },
       ...(problem ? { lastError: lastErrorOf(now, problem.text, problem.problems) } : {}),
     }).catch(() => undefined);
-  let outcome;
+  let outcome: BuildSummary;
+  let reusedLastBuild = false;
   try {
-    outcome = await runBuild(paths, now, { strict: options.strict, allowShrink: options.allowShrink, cache: options.cache, onLoad: options.onLoad, ...(options.onPhase ? { onPhase: options.onPhase } : {}) });
+    const reused = options.cache === false ? undefined : await reuseUnchangedBuild(paths, now, options);
+    reusedLastBuild = reused !== undefined;
+    outcome = reused ?? (await runBuild(paths, now, { strict: options.strict, allowShrink: options.allowShrink, cache: options.cache, onLoad: options.onLoad, ...(options.onPhase ? { onPhase: options.onPhase } : {}) }));
   } catch (error) {
     const setup = error instanceof BuildSetupError;
     const text = setup ? error.text : message('errors.cannotWrite', { out: paths.out, detail: error instanceof Error ? error.message : String(error) });
@@ -123,7 +132,8 @@ async function buildLocked(options: BuildOptions, paths: BuildPaths, now: Date):
     written: outcome.report?.written ?? [],
     unchanged: outcome.report?.unchanged ?? [],
     skipped: outcome.skippedFiles,
-    held: planCounts(publicationPlan(outcome.posts, now)),
+    held: outcome.held,
+    reusedLastBuild,
   };
   if (outcome.refusals.length > 0) {
     const reasons = outcome.refusals.map(explainRefusal);

@@ -2,6 +2,7 @@
  * The edge around the pure pipeline: read the config and posts from disk,
  * build, write atomically. Shared by `nashra build` and the scheduler daemon.
  */
+import { statSync } from 'node:fs';
 import { mkdir, readFile, rm, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { parseConfig, type SiteConfig } from './config.js';
@@ -9,13 +10,17 @@ import { diagnostic, hasErrors, type Diagnostic } from './diagnostics.js';
 import { message, MessageError, type Message } from './i18n/message.js';
 import { cacheKey, dropLoadCache, openLoadCache, saveLoadCache, type CacheMemory, type LoadCache } from './load/cache.js';
 import { diskSource, type DiskSource } from './load/readPosts.js';
-import { SourceChangedError, type PostSource } from './load/source.js';
+import { SourceChangedError, type FileStamp, type PostSource } from './load/source.js';
 import { staticFolder } from './media/staticFolder.js';
 import type { Post } from './model.js';
 import { planSite, type PhaseListener, type PlannedOutput, withRenderDiagnostics } from './pipeline.js';
 import { shrinkRefusals, type ShrinkRefusal } from './state/published.js';
-import { manifestPath, openPrevious, recordPublished, stateDirProblem } from './state/store.js';
-import { intactOutputs, keptFiles, outputsInPlace, readOutputManifest, removeStaleTemporaryFiles, stageOutputs, writeOutputs, type WriteOptions, type WriteReport } from './write/output.js';
+import { publicationPlan, planCounts, type PlanState } from './schedule/plan.js';
+import { publishedRecord, recordContentDigest, recordText } from './state/published.js';
+import { manifestPath, openPrevious, readRecordText, recordPublished, stateDirProblem } from './state/store.js';
+import { inputsDigest, stillUnchanged, unchangedWitness, type Inputs, type ListedStamp, type Unchanged } from './state/unchanged.js';
+import { codeFingerprint } from './version.js';
+import { intactOutputs, keepMadeFrom, keptFiles, outputUntouched, outputsInPlace, readOutputManifest, removeStaleTemporaryFiles, stageOutputs, writeOutputs, type WriteOptions, type WriteReport } from './write/output.js';
 
 export interface BuildPaths {
   readonly config: string;
@@ -46,10 +51,9 @@ export function metChangingFile(error: unknown): boolean {
   return (error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT';
 }
 
-export interface BuildOutcome {
-  readonly config: SiteConfig;
+/** What a build reports, whether it built or found nothing changed since the last (see `reuseUnchangedBuild`). */
+export interface BuildSummary {
   readonly diagnostics: Diagnostic[];
-  readonly posts: Post[];
   readonly livePerLanguage: Record<string, number>;
   readonly skippedFiles: string[];
   /** Undefined when nothing was written (`--strict` with errors, or a refused shrink). */
@@ -57,6 +61,13 @@ export interface BuildOutcome {
   readonly failed: boolean;
   /** Languages the build would have emptied or shrunk by lost files; nothing was written. */
   readonly refusals: readonly ShrinkRefusal[];
+  /** Valid posts the feeds do not carry at the build's clock, by why (see `nashra plan`). */
+  readonly held: Readonly<Record<PlanState, number>>;
+}
+
+export interface BuildOutcome extends BuildSummary {
+  readonly config: SiteConfig;
+  readonly posts: Post[];
   /**
    * Post files whose record came from the load cache: without reading them
    * (`unread`), or read and found the same text (`reread`); and whether the
@@ -147,14 +158,16 @@ export async function prepareBuild(paths: BuildPaths, now: Date, options: Prepar
   // Left by a build killed mid-write; the caller holds the lock, so none is another process's.
   await removeStaleTemporaryFiles(resolve(paths.out));
   await removeStaleTemporaryFiles(paths.state);
-  const { previous, problem } = openPrevious(paths.state);
+  const { previous, problem, contentDigest } = openPrevious(paths.state);
   const cache = openCache(paths.state, config, options.cache !== false, options.memory);
-  const source = openPostsDir(paths.posts, (path) => previous.byPath(path) !== undefined);
+  const listed: ListedStamp[] = [];
+  const source = listedInto(openPostsDir(paths.posts, (path) => previous.byPath(path) !== undefined), listed);
+  const seenImages = new Map<string, FileStamp | undefined>();
   const manifest = manifestPath(paths.state);
   const outputManifest = await readOutputManifest(manifest);
   // With the cache off, every full text is rendered, as in a first build.
   const inPlace = cache.enabled ? outputsInPlace(outputManifest) : undefined;
-  const result = planSite(source, config, now, { ...(inPlace ? { inPlace } : {}), onLoad: (done) => options.onLoad?.(done, source.count), ...(options.onPhase ? { onPhase: options.onPhase } : {}), previous, images: staticFolder(config, dirname(resolve(paths.config))), ...(cache.cache ? { cache: cache.cache } : {}) });
+  const result = planSite(source, config, now, { ...(inPlace ? { inPlace } : {}), onLoad: (done) => options.onLoad?.(done, source.count), ...(options.onPhase ? { onPhase: options.onPhase } : {}), previous, images: staticFolder(config, dirname(resolve(paths.config)), process.cwd(), (absolute, stamp) => seenImages.set(absolute, stamp)), ...(cache.cache ? { cache: cache.cache } : {}) });
   // Stored now rather than after the outputs, so its records are not held while they are produced.
   const cacheWarnings = await cache.save();
   const stateWarnings = [problem, cache.problem].flatMap((text) => (text ? [diagnostic(paths.state, { line: 1, column: 1 }, 'warning', 'state', text)] : []));
@@ -165,7 +178,20 @@ export async function prepareBuild(paths: BuildPaths, now: Date, options: Prepar
   // With the cache on, an output made from these very inputs and untouched since is kept as it is: nothing is rendered, related or composed.
   const reused = cache.enabled && !nothingToWrite ? await intactOutputs(resolve(paths.out), outputManifest, result.outputsDigest) : undefined;
   const cacheUse = { unread: cache.cache?.reused.byStamp ?? 0, reread: cache.cache?.reused.byHash ?? 0, outputs: reused !== undefined };
-  const outcome = { config, diagnostics, posts: result.posts, livePerLanguage: result.livePerLanguage, skippedFiles: result.skippedFiles, failed, refusals, cacheUse };
+  const held = planCounts(publicationPlan(result.posts, now));
+  const outcome = { config, diagnostics, posts: result.posts, livePerLanguage: result.livePerLanguage, skippedFiles: result.skippedFiles, failed, refusals, cacheUse, held };
+  /** See state/unchanged.ts: kept only when this build's result is the next one's, and it met no problem with the state directory. */
+  const unchanged = (): { unchanged?: Unchanged } => {
+    if (stateWarnings.length > 0 || cacheWarnings.length > 0) return {};
+    const after = recordContentDigest(recordText(publishedRecord(result.live, now, result.changes)));
+    const images = [...seenImages].map(([path, stamp]) => ({ path, ...(stamp ? { stamp } : {}) }));
+    const inputs = inputsDigest({ code: codeFingerprint(), config, places: placesOf(paths), options: optionsOf(options), posts: listed, images, record: after });
+    const kept = unchangedWitness(
+      { inputs, now, sameUntil: result.sameUntil, images: [...seenImages.keys()], diagnostics: result.diagnostics, livePerLanguage: result.livePerLanguage, skippedFiles: result.skippedFiles, held },
+      { before: contentDigest, after },
+    );
+    return kept ? { unchanged: kept } : {};
+  };
   if (nothingToWrite || reused) result.close();
   /** Raised before the first file is written (see generateOutputs), so the previous feeds stand. */
   const changedUnderTheBuild = async (error: unknown): Promise<never> => {
@@ -180,10 +206,15 @@ export async function prepareBuild(paths: BuildPaths, now: Date, options: Prepar
     manifestPath: manifest,
     manifest: outputManifest,
     beforeCommit: options.beforeCommit,
-    madeFrom: () => ({ digest: result.outputsDigest, diagnostics: result.renderDiagnostics }),
+    madeFrom: () => ({ digest: result.outputsDigest, diagnostics: result.renderDiagnostics, ...unchanged() }),
   };
   let write = reused
-    ? (): Promise<WriteReport> => Promise.resolve({ written: [], unchanged: [...reused.files], removed: [] })
+    ? async (): Promise<WriteReport> => {
+        // The output stays; what lets the next build reuse it is kept, or an older one dropped, so the manifest speaks of the latest build.
+        const kept = unchanged();
+        if (kept.unchanged || outputManifest.madeFrom?.unchanged) await keepMadeFrom(manifest, outputManifest, { digest: result.outputsDigest, diagnostics: reused.diagnostics, ...kept });
+        return { written: [], unchanged: [...reused.files], removed: [] };
+      }
     : (): Promise<WriteReport> => writeOutputs(resolve(paths.out), result.outputs, writeOptions);
   if (options.aheadBytes !== undefined && !nothingToWrite && !reused) {
     const ahead = await writeAhead(paths, result.outputs, writeOptions, options.aheadBytes).catch(changedUnderTheBuild);
@@ -200,6 +231,100 @@ export async function prepareBuild(paths: BuildPaths, now: Date, options: Prepar
       return { ...outcome, diagnostics: all, failed: hasErrors(all), report };
     },
   };
+}
+
+/**
+ * The last complete build's result, when this build would give it again:
+ * the same inputs (post files and static files by stamp, the config, the
+ * record of what was published, nashra itself, the options) at a clock
+ * within the window the last build's plan holds for, and its output
+ * untouched (see state/unchanged.ts). Nothing is loaded, planned or written;
+ * the record is left as it is. Undefined whenever anything may differ, or
+ * cannot be told: then build. The caller holds the lock.
+ */
+export async function reuseUnchangedBuild(paths: BuildPaths, now: Date, options: Pick<BuildOptions, 'strict' | 'allowShrink'> = {}): Promise<BuildSummary | undefined> {
+  const manifest = await readOutputManifest(manifestPath(paths.state));
+  const kept = manifest.madeFrom?.unchanged;
+  if (!kept || !stillUnchanged(kept, kept.inputs, now)) return undefined;
+  let config: SiteConfig;
+  let source: DiskSource;
+  const record = await readRecordText(paths.state);
+  const published = record === undefined ? new Set<string>() : publishedPaths(record);
+  if (!published) return undefined;
+  try {
+    config = await loadConfigFile(paths.config);
+    if (stateDirProblem(paths.state, paths.out, paths.posts)) return undefined;
+    source = openPostsDir(paths.posts, (path) => published.has(path));
+  } catch (error) {
+    // Told as it should be by the build that follows.
+    if (error instanceof BuildSetupError) return undefined;
+    throw error;
+  }
+  const posts = [...source.files].map((file) => ({ path: file.path, lang: file.lang, ...('stamp' in file && file.stamp ? { stamp: file.stamp } : {}) }));
+  const images = kept.images.map((path) => ({ path, ...stampOfFile(path) }));
+  const inputs = inputsDigest({ code: codeFingerprint(), config, places: placesOf(paths), options: optionsOf(options), posts, images, record: record === undefined ? undefined : recordContentDigest(record) });
+  if (!stillUnchanged(kept, inputs, now)) return undefined;
+  await removeStaleTemporaryFiles(resolve(paths.out));
+  await removeStaleTemporaryFiles(paths.state);
+  if (!(await outputUntouched(resolve(paths.out), manifest))) return undefined;
+  const diagnostics = withRenderDiagnostics(kept.diagnostics, manifest.madeFrom?.diagnostics ?? []);
+  return {
+    diagnostics,
+    livePerLanguage: { ...kept.livePerLanguage },
+    skippedFiles: [...kept.skippedFiles],
+    report: { written: [], unchanged: [...manifest.files], removed: [] },
+    failed: hasErrors(diagnostics),
+    refusals: [],
+    held: kept.held,
+  };
+}
+
+/** The paths a build's result depends on: what diagnostics say and where files go. */
+function placesOf(paths: BuildPaths): string[] {
+  return [resolve(paths.config), resolve(paths.posts), resolve(paths.out), process.cwd()];
+}
+
+function optionsOf(options: Pick<BuildOptions, 'strict' | 'allowShrink'>): Inputs['options'] {
+  return { strict: options.strict === true, allowShrink: options.allowShrink === true };
+}
+
+/** The paths a record names, which the posts folder lists wherever they sit; undefined when the record cannot be read. */
+function publishedPaths(record: string): Set<string> | undefined {
+  try {
+    const posts = (JSON.parse(record) as { posts?: unknown }).posts;
+    if (!Array.isArray(posts)) return undefined;
+    return new Set(posts.flatMap((post) => (typeof (post as { path?: unknown } | null)?.path === 'string' ? [(post as { path: string }).path] : [])));
+  } catch {
+    return undefined;
+  }
+}
+
+/** The source, with each file it lists added to `listed` with its stamp as the loader reaches it. */
+function listedInto(source: DiskSource, listed: ListedStamp[]): DiskSource {
+  const files = source.files;
+  return {
+    ...source,
+    files: {
+      count: files.count,
+      *[Symbol.iterator]() {
+        for (const file of files) {
+          listed.push({ path: file.path, lang: file.lang, ...('stamp' in file && file.stamp ? { stamp: file.stamp } : {}) });
+          yield file;
+        }
+      },
+    },
+  };
+}
+
+/** A file's stamp as `stampUnchanged` reads it; none when there is no such file. */
+function stampOfFile(path: string): { stamp?: FileStamp } {
+  const takenAtNs = BigInt(Date.now()) * 1_000_000n;
+  try {
+    const stats = statSync(path, { bigint: true, throwIfNoEntry: false });
+    return stats ? { stamp: { size: stats.size, mtimeNs: stats.mtimeNs, ctimeNs: stats.ctimeNs, ino: stats.ino, takenAtNs } } : {};
+  } catch {
+    return {};
+  }
 }
 
 /** Where a build prepared ahead stages its files, in the state directory. */

@@ -4,8 +4,9 @@
  * Stages return these as values; only the CLI prints them, in the reader's
  * language: a diagnostic keeps its sentence as a message key and parameters.
  */
+import { z } from 'zod';
 import type { Translate } from './i18n/index.js';
-import { englishText, renderMessage, type Message, type MessageParams } from './i18n/message.js';
+import { englishText, renderMessage, type Message, type MessageParam, type MessageParams } from './i18n/message.js';
 
 export type Severity = 'error' | 'warning';
 
@@ -22,6 +23,11 @@ export interface Diagnostic {
   /** The front-matter field or rule the problem belongs to, such as `date` or `translationKey`. */
   readonly field: string;
 }
+
+/** A diagnostic as it is kept in the state directory, to be told again by a later build. */
+export const DiagnosticSchema = z
+  .object({ file: z.string(), line: z.number(), column: z.number(), severity: z.enum(['error', 'warning']), message: z.string(), key: z.string(), params: z.record(z.string(), z.custom<MessageParam>()), field: z.string() })
+  .strict();
 
 export function diagnostic(
   file: string,

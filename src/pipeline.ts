@@ -13,7 +13,7 @@ import { planFeeds, planProfileFeeds, selectProfilePosts, type FeedPlan } from '
 import type { LoadCache } from './load/cache.js';
 import { loadPosts, publishedVersion, type LoadResult } from './load/loadPosts.js';
 import type { SourceFile } from './load/parsePost.js';
-import { farFutureDates } from './load/plausibleDates.js';
+import { farAheadUntil, farFutureDates } from './load/plausibleDates.js';
 import { bodyReader, memorySource, type PostSource } from './load/source.js';
 import { NO_STATIC_FILES, siteImagesOf, withImageFacts, type ImageLookup, type SiteImages } from './media/images.js';
 import type { BodyOf, Post } from './model.js';
@@ -22,7 +22,7 @@ import { renderOnPool } from './render/bounded.js';
 import { renderFailureReason } from './render/failure.js';
 import { relateLivePosts, TermIndex, type Relatedness, type RelateInputs } from './relate/index.js';
 import { isLive } from './schedule/embargo.js';
-import { nextChanges, tombstones, type Change } from './state/changes.js';
+import { changeKeptUntil, nextChanges, tombstones, type Change } from './state/changes.js';
 import { dateCorrections } from './state/corrections.js';
 import { NOTHING_PUBLISHED, type Previous } from './state/published.js';
 import { feedListings, renderFeedPage } from './site/feedPage.js';
@@ -157,6 +157,15 @@ export interface SitePlan extends Omit<BuildResult, 'outputs'> {
   readonly renderDiagnostics: readonly Diagnostic[];
   /** The changes to record with this build: the last build's and this one's, within `feeds.tombstoneDays` (see state/changes.ts). */
   readonly changes: readonly Change[];
+  /**
+   * Until when a build from the same inputs plans exactly this, at any
+   * clock from `now` on: the first moment at which a post enters or leaves
+   * the feeds, a date stops being far ahead, or a kept change ages out; the
+   * end of `now`'s UTC day at the latest, as a warning names the day. `now`
+   * itself when a correction is reported, since its warning names the last
+   * build, which this one becomes.
+   */
+  readonly sameUntil: Date;
 }
 
 /**
@@ -186,17 +195,21 @@ export function planSite(source: PostSource, config: SiteConfig, now: Date, opti
   const noticed = [...diagnostics, ...corrections, ...imageProblems, ...siteImages.diagnostics, ...farFutureDates(posts, now)];
   const allDiagnostics = noticed.length > 0 ? sortDiagnostics([...loaded.diagnostics, ...noticed]) : loaded.diagnostics;
   const skipped = new Set([...loaded.skippedFiles, ...diagnostics.map((d) => d.file)]);
-  const renderDiagnostics: Diagnostic[] = [];
+  const renderProblems: RenderProblems = { found: [], kept: () => [] };
   const asPublished = (published: { path: string; lang: string }) => publishedVersion(published.path, published.lang, config, previous)?.post;
   const changes = nextChanges(previous, { posts, live, listedPaths: loaded.listedPaths }, now, config.feeds.tombstoneDays, asPublished);
   const relateInputs = { terms, pins: loaded.pins };
+  const sameUntil = corrections.length > 0 ? now : firstMomentFrom(now, [...moments([...loaded.posts, ...posts], now), ...changes.map((change) => changeKeptUntil(change, config.feeds.tombstoneDays)), endOfUtcDay(now)]);
   let digest: string | undefined;
   return {
-    outputs: { [Symbol.iterator]: () => generateOutputs({ live, changes }, config, { bodyOf: bodyReader(source, previous.textOf), siteImages: siteImages.images, onPhase, inPlace: options.inPlace }, relateInputs, pool, renderDiagnostics) },
+    outputs: { [Symbol.iterator]: () => generateOutputs({ live, changes }, config, { bodyOf: bodyReader(source, previous.textOf), siteImages: siteImages.images, onPhase, inPlace: options.inPlace }, relateInputs, pool, renderProblems) },
     changes,
+    sameUntil,
     close: () => pool.close(),
     threadsStarted: () => pool.threadsStarted,
-    renderDiagnostics,
+    get renderDiagnostics() {
+      return [...renderProblems.found, ...renderProblems.kept()];
+    },
     live,
     // Asked only by a build with the cache on: hashing every live post is not free at archive scale.
     get outputsDigest() {
@@ -209,6 +222,35 @@ export function planSite(source: PostSource, config: SiteConfig, now: Date, opti
     livePerLanguage,
     skippedFiles: [...skipped].sort(),
   };
+}
+
+/** Every moment at which a post's fate or warnings can change with the clock: its date, embargo and expiry, and where its dates stop being far ahead. */
+function* moments(posts: readonly Post[], now: Date): Generator<Date> {
+  for (const post of posts) {
+    yield post.date;
+    if (post.publishAt) yield post.publishAt;
+    if (post.expires) yield post.expires;
+    for (const written of post.writtenDates ?? []) {
+      const until = farAheadUntil(written.date, now);
+      if (until) yield until;
+    }
+  }
+}
+
+/** The earliest of `moments` that is not before `now`. */
+function firstMomentFrom(now: Date, moments: readonly Date[]): Date {
+  let first = Number.POSITIVE_INFINITY;
+  for (const moment of moments) {
+    const time = moment.getTime();
+    if (time >= now.getTime() && time < first) first = time;
+  }
+  return new Date(first);
+}
+
+function endOfUtcDay(now: Date): Date {
+  const end = new Date(now);
+  end.setUTCHours(24, 0, 0, 0);
+  return end;
 }
 
 /** See `SitePlan.outputsDigest`: the inputs of `generateOutputs`, in an order that does not depend on the file listing. */
@@ -275,7 +317,7 @@ function* generateOutputs(
   { bodyOf, siteImages, onPhase, inPlace }: { bodyOf: BodyOf; siteImages: SiteImages; onPhase: PhaseListener; inPlace: OutputsInPlace | undefined },
   relateInputs: RelateInputs,
   pool: WorkPool,
-  problems: Diagnostic[],
+  problems: RenderProblems,
 ): Generator<PlannedOutput> {
   const { live, changes } = published;
   const deleted = tombstones(changes, live);
@@ -300,12 +342,12 @@ function* generateOutputs(
     const fullText = [...new Set([...fullTextOf(stale), ...selected])];
     pool.grow(fullText.length);
     onPhase('render', fullText.length);
-    render = fullTextRenderer(fullText, pool, config, bodyOf, problems);
+    render = fullTextRenderer(fullText, pool, config, bodyOf, problems.found);
   } finally {
     pool.close();
   }
   const profiles = planProfileFeeds(selections, (selection) => profileBudget(selection, config, render, relatedness, siteImages), config);
-  problems.push(...profiles.diagnostics);
+  problems.found.push(...profiles.diagnostics);
 
   onPhase('write', live.length);
   const listings: FeedListing[] = [];
@@ -331,7 +373,14 @@ function* generateOutputs(
   const stylesheetSource = createHash('sha256').update(codeFingerprint()).update(config.timeZone).digest('base64url');
   yield { path: STYLESHEET_FILE, chunks: lazily(() => renderFeedStylesheet(config.timeZone)), tier: TIER.stylesheet, fingerprint: `xsl:${stylesheetSource}` };
   for (const schema of schemaFiles((path) => outputUrl(config, path))) yield { path: schema.path, chunks: [schema.content], tier: TIER.stylesheet };
-  if (inPlace) problems.push(...renderProblemsKept(everyFullText, render, inPlace));
+  // Asked once the files are written: a document the writer found missing is composed late, and its texts rendered then.
+  if (inPlace) problems.kept = () => renderProblemsKept(everyFullText, render, inPlace);
+}
+
+/** Problems met rendering full texts: those this build met, and those of the build in place for the texts it did not render again. */
+interface RenderProblems {
+  readonly found: Diagnostic[];
+  kept: () => Diagnostic[];
 }
 
 /** The files of one feed document: one per format, and its page unless it is an archive page; each fingerprinted by the document's source. */

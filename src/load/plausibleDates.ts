@@ -33,13 +33,35 @@ export function datesOutOfRange(dates: readonly WrittenDate[]): DateProblem[] {
   });
 }
 
-/** Warnings for dates more than ten years after `now`, the build's clock: probably typos that would hold or date a post far ahead. */
-export function farFutureDates(posts: readonly Post[], now: Date): Diagnostic[] {
+/**
+ * The first moment from `now` at which `date` is no longer more than ten
+ * years after the clock (see `farFutureDates`), to the millisecond; undefined
+ * when it is not far ahead at `now`. Found by bisection: calendar years make
+ * the horizon uneven around leap days.
+ */
+export function farAheadUntil(date: Date, now: Date): Date | undefined {
+  if (!isFarAhead(date, now)) return undefined;
+  let far = now.getTime();
+  let near = date.getTime();
+  while (near - far > 1) {
+    const middle = Math.floor((far + near) / 2);
+    if (isFarAhead(date, new Date(middle))) far = middle;
+    else near = middle;
+  }
+  return new Date(near);
+}
+
+function isFarAhead(date: Date, now: Date): boolean {
   const horizon = new Date(now);
   horizon.setUTCFullYear(horizon.getUTCFullYear() + PLAUSIBLE_YEARS_AHEAD);
+  return date > horizon;
+}
+
+/** Warnings for dates more than ten years after `now`, the build's clock: probably typos that would hold or date a post far ahead. */
+export function farFutureDates(posts: readonly Post[], now: Date): Diagnostic[] {
   return posts.flatMap((post) =>
     (post.writtenDates ?? [])
-      .filter(({ date }) => date > horizon)
+      .filter(({ date }) => isFarAhead(date, now))
       .map(({ field, text, position }) => {
         const years = message('diagnostics.count.years', { count: PLAUSIBLE_YEARS_AHEAD });
         return diagnostic(post.sourcePath, position, 'warning', field, message('diagnostics.date.farAhead', { field, text, years, today: now.toISOString().slice(0, 10) }));

@@ -10,6 +10,7 @@ import { imageSize } from 'image-size';
 import { lookup as mediaTypeOfExtension } from 'mime-types';
 import type { SiteConfig } from '../config.js';
 import type { Diagnostic } from '../diagnostics.js';
+import type { FileStamp } from '../load/source.js';
 import type { Post } from '../model.js';
 import { NO_STATIC_FILES, siteImagesOf, staticFileOf, withImageFacts, type ImageFacts, type ImageLookup } from './images.js';
 
@@ -23,8 +24,15 @@ const HEADER_BYTES = 512 * 1024;
  */
 const measuredByStamp = new Map<string, ImageFacts>();
 
-/** Looks image URLs up in the static folder of `config`, whose `dir` is relative to `configDir`; paths in diagnostics are relative to `cwd`. */
-export function staticFolder(config: SiteConfig, configDir: string, cwd: string = process.cwd()): ImageLookup {
+/** A static file as a lookup found it: its stamp, or none when there was no such file. */
+export type SeenStaticFile = (absolute: string, stamp: FileStamp | undefined) => void;
+
+/**
+ * Looks image URLs up in the static folder of `config`, whose `dir` is
+ * relative to `configDir`; paths in diagnostics are relative to `cwd`. `seen`
+ * hears of every file looked at, so a build can tell later whether any changed.
+ */
+export function staticFolder(config: SiteConfig, configDir: string, cwd: string = process.cwd(), seen?: SeenStaticFile): ImageLookup {
   if (!config.static) return NO_STATIC_FILES;
   const dir = resolve(configDir, config.static.dir);
   return (url) => {
@@ -32,14 +40,16 @@ export function staticFolder(config: SiteConfig, configDir: string, cwd: string 
     if (path === undefined) return { kind: 'elsewhere' };
     const absolute = join(dir, ...path.split('/'));
     const file = relative(cwd, absolute) || absolute;
-    const facts = measure(absolute);
+    const facts = measure(absolute, seen);
     return facts ? { kind: 'found', file, facts } : { kind: 'missing', file };
   };
 }
 
 /** A file's facts; undefined when there is no such file. A file that cannot be read as an image still has its bytes. */
-function measure(absolute: string): ImageFacts | undefined {
+function measure(absolute: string, seen: SeenStaticFile | undefined): ImageFacts | undefined {
+  const takenAtNs = BigInt(Date.now()) * 1_000_000n;
   const stats = statOrUndefined(absolute);
+  seen?.(absolute, stats && { size: stats.size, mtimeNs: stats.mtimeNs, ctimeNs: stats.ctimeNs, ino: stats.ino, takenAtNs });
   if (!stats?.isFile()) return undefined;
   const stamp = `${absolute}\0${stats.size}\0${stats.mtimeNs}\0${stats.ino}`;
   const known = measuredByStamp.get(stamp);

@@ -60,6 +60,11 @@ export function nextChanges(previous: Previous, publication: Publication, now: D
   return kept.sort(newestFirst);
 }
 
+/** The moment from which `change` is no longer kept (see `nextChanges`): builds before and after it differ by its tombstone. */
+export function changeKeptUntil(change: Change, retentionDays: number): Date {
+  return new Date(new Date(change.when).getTime() + retentionDays * DAY_MS);
+}
+
 /**
  * The deleted articles whose tombstones the feeds carry: each article's most
  * recent change, when it is a deletion and the article is not live again.

@@ -7,6 +7,7 @@
  * stays published in its last good version, a copy cannot push out the
  * article it copied, and a vanished folder cannot empty the feeds.
  */
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { message, type Message } from '../i18n/message.js';
 import { lastModified, type Post } from '../model.js';
@@ -71,6 +72,21 @@ export function publishedRecord(live: readonly Post[], now: Date, changes: reado
     }))
     .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return { version: PUBLISHED_RECORD_VERSION, at: now.toISOString(), posts, changes: [...changes] };
+}
+
+/** A record as it is kept in `published.json`. */
+export function recordText(record: PublishedRecord): string {
+  return `${JSON.stringify(record, null, 1)}\n`;
+}
+
+/**
+ * A digest of a record's text that leaves out the moment it was made (`at`,
+ * on its own line at the top level, the only key indented by one space): two
+ * builds that published the same articles with the same changes at two
+ * moments have the same.
+ */
+export function recordContentDigest(text: string): string {
+  return createHash('sha256').update(text.replace(/^ "at": "[^"\n]*",$/m, ' "at": "",')).digest('base64url');
 }
 
 /** The last build's record, looked up the way the loader asks. */

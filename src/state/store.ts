@@ -13,7 +13,7 @@
  *   cache/posts.v8        what loading each post file gave, reused while the file is unchanged (see load/cache.ts)
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve, isAbsolute } from 'node:path';
 import { message, type Message } from '../i18n/message.js';
 import { sourceHash } from '../load/parsePost.js';
@@ -21,7 +21,7 @@ import type { Post } from '../model.js';
 import { writeOutputs } from '../write/output.js';
 import { temporaryNameFor } from '../write/temporary.js';
 import type { Change } from './changes.js';
-import { NOTHING_PUBLISHED, previousOf, publishedRecord, PublishedRecordSchema, type Previous } from './published.js';
+import { NOTHING_PUBLISHED, previousOf, publishedRecord, PublishedRecordSchema, recordContentDigest, recordText, type Previous } from './published.js';
 
 export const STATE_DIR_NAME = '.nashra';
 const PUBLISHED_FILE = 'published.json';
@@ -64,6 +64,8 @@ function textFile(stateDir: string, hash: string): string {
 
 export interface OpenedState {
   readonly previous: Previous;
+  /** The record's `recordContentDigest`, when there is a record: what a build that finds nothing changed checks. */
+  readonly contentDigest?: string;
   /** Why the record of the last build could not be used, when it could not. */
   readonly problem?: Message;
 }
@@ -77,8 +79,10 @@ export function openPrevious(stateDir: string): OpenedState {
   const path = join(stateDir, PUBLISHED_FILE);
   if (!existsSync(path)) return { previous: NOTHING_PUBLISHED };
   let parsed: unknown;
+  let text: string;
   try {
-    parsed = JSON.parse(readFileSync(path, 'utf8'));
+    text = readFileSync(path, 'utf8');
+    parsed = JSON.parse(text);
   } catch (error) {
     return { previous: NOTHING_PUBLISHED, problem: message('diagnostics.state.recordUnreadable', { path, detail: error instanceof Error ? error.message : String(error) }) };
   }
@@ -92,7 +96,12 @@ export function openPrevious(stateDir: string): OpenedState {
       return undefined;
     }
   };
-  return { previous: previousOf(record.data, textOf) };
+  return { previous: previousOf(record.data, textOf), contentDigest: recordContentDigest(text) };
+}
+
+/** The text of the record kept at `stateDir`, as it is now; undefined when there is none or it cannot be read. */
+export async function readRecordText(stateDir: string): Promise<string | undefined> {
+  return readFile(join(stateDir, PUBLISHED_FILE), 'utf8').catch(() => undefined);
 }
 
 /**
@@ -119,7 +128,7 @@ export async function recordPublished(stateDir: string, live: readonly Post[], n
     await writeFile(temporary, text);
     await rename(temporary, file);
   }
-  await writeOutputs(stateDir, [{ path: PUBLISHED_FILE, content: `${JSON.stringify(publishedRecord(live, now, changes), null, 1)}\n` }]);
+  await writeOutputs(stateDir, [{ path: PUBLISHED_FILE, content: recordText(publishedRecord(live, now, changes)) }]);
   for (const name of stored) {
     const file = join(stateDir, SOURCES_DIR, name);
     // Only what this function wrote: a file a person keeps there is not ours to remove.

@@ -4,8 +4,8 @@ import type { Stats } from 'node:fs';
 import { lstat, mkdir, open, readdir, readFile, realpath, rename, rm, rmdir, stat, utimes, type FileHandle } from 'node:fs/promises';
 import { dirname, join, sep } from 'node:path';
 import { z } from 'zod';
-import type { Diagnostic } from '../diagnostics.js';
-import type { MessageParam } from '../i18n/message.js';
+import { DiagnosticSchema, type Diagnostic } from '../diagnostics.js';
+import { UnchangedSchema, type Unchanged } from '../state/unchanged.js';
 import type { OutputFile, OutputsInPlace, PlannedOutput } from '../pipeline.js';
 import { isTemporaryFile, temporaryNameFor } from './temporary.js';
 
@@ -67,13 +67,14 @@ export interface WriteOptions {
 export interface MadeFrom {
   readonly digest: string;
   readonly diagnostics: readonly Diagnostic[];
+  /** What lets the next build find nothing changed without loading a post, when this build's result is the next one's. */
+  readonly unchanged?: Unchanged;
 }
 
 const MadeFromSchema = z.object({
   digest: z.string().min(1),
-  diagnostics: z.array(
-    z.object({ file: z.string(), line: z.number(), column: z.number(), severity: z.enum(['error', 'warning']), message: z.string(), key: z.string(), params: z.record(z.string(), z.custom<MessageParam>()), field: z.string() }).strict(),
-  ),
+  diagnostics: z.array(DiagnosticSchema),
+  unchanged: UnchangedSchema.optional(),
 });
 
 /** Files staged and checked, waiting to be put in place. */
@@ -337,11 +338,21 @@ export function outputsInPlace(manifest: OutputManifest): OutputsInPlace | undef
  * otherwise, including after a build cut short.
  */
 export async function intactOutputs(outDir: string, manifest: OutputManifest, digest: string): Promise<{ files: readonly string[]; diagnostics: readonly Diagnostic[] } | undefined> {
-  if (manifest.madeFrom?.digest !== digest) return undefined;
-  for await (const [path, existing] of withStats(outDir, manifest.files.map((path) => ({ path })))) {
-    if (!trustedRecord(manifest, path.path, existing)) return undefined;
-  }
+  if (manifest.madeFrom?.digest !== digest || !(await outputUntouched(outDir, manifest))) return undefined;
   return { files: manifest.files, diagnostics: manifest.madeFrom.diagnostics };
+}
+
+/** Whether every file the manifest lists is exactly as the build that recorded it left it (same size, modification time and inode). */
+export async function outputUntouched(outDir: string, manifest: OutputManifest): Promise<boolean> {
+  for await (const [path, existing] of withStats(outDir, manifest.files.map((path) => ({ path })))) {
+    if (!trustedRecord(manifest, path.path, existing)) return false;
+  }
+  return true;
+}
+
+/** Keeps in the manifest at `path` what the output in place was made from, for an output found intact: its files and records stay as `manifest` has them. */
+export async function keepMadeFrom(path: string, manifest: OutputManifest, madeFrom: MadeFrom): Promise<void> {
+  await writeManifest(path, manifest.files, manifest.records, madeFrom);
 }
 
 /** A file of the output could not be written; the old output is untouched. */

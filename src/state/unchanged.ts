@@ -1,0 +1,136 @@
+/**
+ * What lets a build find that nothing changed without loading a post: the
+ * last complete build keeps, with its manifest, a digest of everything it
+ * read (nashra's code, the config, the post files and static files by stamp,
+ * the record of what was published, the options that change a result), the
+ * window of clock within which those inputs give its plan (see
+ * `SitePlan.sameUntil`), and what it reported. A build that finds the same
+ * digest within the window, and the output untouched, has that result: a
+ * cron tick over an unchanged archive costs a listing, not a build.
+ *
+ * A build keeps this only when its result would be the next build's: it
+ * published what the last build had (its record differs by the moment
+ * alone), met no problem with the state directory, and every stamp it read
+ * was taken safely after its file's last change (see `stampUnchanged`).
+ * Pure: the stamps are taken by `build.ts`.
+ */
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import type { SiteConfig } from '../config.js';
+import { DiagnosticSchema, type Diagnostic } from '../diagnostics.js';
+import { RACY_MARGIN_NS } from '../load/cache.js';
+import type { FileStamp } from '../load/source.js';
+import type { PlanState } from '../schedule/plan.js';
+
+const HeldSchema = z.object({ scheduled: z.number(), expiring: z.number(), draft: z.number(), expired: z.number() }).strict();
+
+export const UnchangedSchema = z
+  .object({
+    /** See `inputsDigest`. */
+    inputs: z.string().min(1),
+    /** The window of clock (ISO instants, `until` excluded) within which the inputs give this result. */
+    from: z.string().min(1),
+    until: z.string().min(1),
+    /** The static files the build looked at, absolute: their stamps are part of the inputs. */
+    images: z.array(z.string()),
+    /** What the build reported before producing its outputs (those met while producing them are `MadeFrom.diagnostics`). */
+    diagnostics: z.array(DiagnosticSchema),
+    livePerLanguage: z.record(z.string(), z.number()),
+    skippedFiles: z.array(z.string()),
+    held: HeldSchema,
+  })
+  .strict();
+
+export type Unchanged = z.infer<typeof UnchangedSchema>;
+
+/** A post file as a build listed it. */
+export interface ListedStamp {
+  readonly path: string;
+  readonly lang: string;
+  readonly stamp?: FileStamp;
+}
+
+/** A static file as a build looked at it: its stamp, or undefined when there was no such file. */
+export interface SeenImage {
+  readonly path: string;
+  readonly stamp?: FileStamp;
+}
+
+/** Everything a build's result depends on besides the clock and the output in place. */
+export interface Inputs {
+  /** `codeFingerprint()`. */
+  readonly code: string;
+  readonly config: SiteConfig;
+  /** The config file, posts folder and output folder, absolute, and the folder paths in diagnostics are relative to. */
+  readonly places: readonly string[];
+  /** The options that change what a build reports or writes. */
+  readonly options: { readonly strict: boolean; readonly allowShrink: boolean };
+  readonly posts: readonly ListedStamp[];
+  readonly images: readonly SeenImage[];
+  /** `recordContentDigest` of the record of what was published; undefined when there is none. */
+  readonly record: string | undefined;
+}
+
+/**
+ * The digest of `inputs`; undefined when one of the files has no stamp to
+ * trust (it could not be stamped, or changed too shortly before: a later
+ * change could keep the same stamp).
+ */
+export function inputsDigest(inputs: Inputs): string | undefined {
+  const hash = createHash('sha256');
+  hash.update(inputs.code).update('\0').update(JSON.stringify(inputs.config)).update('\0').update(JSON.stringify(inputs.places)).update('\0').update(JSON.stringify(inputs.options));
+  hash.update('\0').update(inputs.record ?? '-');
+  for (const file of inputs.posts) {
+    if (!trusted(file.stamp)) return undefined;
+    hash.update('\0').update(file.path).update('\0').update(file.lang).update('\0').update(stampText(file.stamp));
+  }
+  for (const image of [...inputs.images].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))) {
+    if (image.stamp !== undefined && !trusted(image.stamp)) return undefined;
+    hash.update('\0').update(image.path).update('\0').update(image.stamp === undefined ? 'none' : stampText(image.stamp));
+  }
+  return hash.digest('base64url');
+}
+
+/** Whether the last build's result is this build's: same inputs, and a clock within its window. */
+export function stillUnchanged(kept: Unchanged, inputs: string | undefined, now: Date): boolean {
+  const from = Date.parse(kept.from);
+  const until = Date.parse(kept.until);
+  return inputs !== undefined && inputs === kept.inputs && now.getTime() >= from && now.getTime() < until;
+}
+
+/** What a build keeps for the next, when its result is the next build's (see the module's comment). */
+export function unchangedWitness(
+  build: {
+    readonly inputs: string | undefined;
+    readonly now: Date;
+    readonly sameUntil: Date;
+    readonly images: readonly string[];
+    readonly diagnostics: readonly Diagnostic[];
+    readonly livePerLanguage: Readonly<Record<string, number>>;
+    readonly skippedFiles: readonly string[];
+    readonly held: Readonly<Record<PlanState, number>>;
+  },
+  records: { readonly before: string | undefined; readonly after: string },
+): Unchanged | undefined {
+  if (build.inputs === undefined || records.before !== records.after || build.sameUntil.getTime() <= build.now.getTime()) return undefined;
+  return {
+    inputs: build.inputs,
+    from: build.now.toISOString(),
+    until: build.sameUntil.toISOString(),
+    images: [...build.images].sort(),
+    diagnostics: [...build.diagnostics],
+    livePerLanguage: { ...build.livePerLanguage },
+    skippedFiles: [...build.skippedFiles],
+    held: { ...build.held },
+  };
+}
+
+function trusted(stamp: FileStamp | undefined): stamp is FileStamp {
+  if (stamp === undefined) return false;
+  const lastChange = stamp.mtimeNs > stamp.ctimeNs ? stamp.mtimeNs : stamp.ctimeNs;
+  return lastChange + RACY_MARGIN_NS < stamp.takenAtNs;
+}
+
+function stampText(stamp: FileStamp): string {
+  return `${stamp.size}:${stamp.mtimeNs}:${stamp.ctimeNs}:${stamp.ino}`;
+}

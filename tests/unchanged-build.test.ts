@@ -1,0 +1,221 @@
+/**
+ * A build that finds everything as the last complete build left it (the
+ * post files and static files by stamp, the config, the record of what was
+ * published, nashra itself, the options) at a clock within the time that
+ * build's plan holds for, and the output untouched, gives that build's result
+ * without loading a post: a cron tick over an unchanged archive costs a
+ * listing. Anything else that could change the result builds, and the result
+ * equals a clean build's.
+ *
+ * A stamp is trusted only once its file is a few seconds old (a change within
+ * the clock's granularity could otherwise keep it), so these sites settle
+ * before their first build.
+ */
+import { cp, mkdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { build as buildSite, type BuildResult } from '../src/api.js';
+import { RACY_MARGIN_NS } from '../src/load/cache.js';
+import { png } from './support/png.js';
+import { post, siteOnDisk, snapshot } from './support/site.js';
+
+const NOW = new Date('2026-11-01T00:00:00Z');
+const COVER = png(640, 360);
+
+const POSTS: Record<string, string> = {
+  'en/report.md': post('title: Annual report\ndate: 2026-03-01T09:00:00Z\ncategories: [Reports]\ntranslationKey: report\nimage:\n  url: /images/cover.png\n  alt: The cover of the report', 'The annual report of the centre on detention.\n'),
+  'ar/report.md': post('title: التقرير السنوي\ndate: 2026-03-01T09:00:00Z\ncategories: [تقارير]\ntranslationKey: report', 'التقرير السنوي للمركز عن الاحتجاز.\n'),
+  'en/statement.md': post('title: Statement on the trial\ndate: 2026-04-01T09:00:00Z\ncategories: [Statements]\ntags: [trials]', 'The centre calls for a fair trial.\n'),
+  'en/embargoed.md': post('title: Embargoed report\ndate: 2026-05-01T09:00:00Z\npublishAt: 2026-11-01T12:00:00Z\ncategories: [Reports]'),
+  'en/expiring.md': post('title: Call for applications\ndate: 2026-06-01T09:00:00Z\nexpires: 2026-11-01T18:00:00Z'),
+  'en/far.md': post('title: A note dated far ahead\ndate: 2026-07-01T09:00:00Z\nupdated: 2036-11-01T10:00:00Z'),
+  'en/broken.md': post('title: Broken\ndate: 2026-02-30T09:00:00Z'),
+  'en/deep.md': post('title: Deep\ndate: 2026-01-05T09:00:00Z', `${'<div>'.repeat(400)}deep${'</div>'.repeat(400)}\n`),
+};
+
+/** Until a file's stamp can be trusted: the load cache's racy margin, and a little more. */
+const settle = (): Promise<void> => new Promise((done) => setTimeout(done, Number(RACY_MARGIN_NS / 1_000_000n) + 300));
+
+async function site(config: Record<string, unknown> = {}): Promise<string> {
+  const dir = await siteOnDisk(POSTS, { static: { dir: 'static', url: '/' }, ...config });
+  await mkdir(join(dir, 'static/images'), { recursive: true });
+  await writeFile(join(dir, 'static/images/cover.png'), COVER);
+  await settle();
+  return dir;
+}
+
+function build(dir: string, now = NOW, options: { cache?: boolean; strict?: boolean; out?: string; state?: string } = {}): Promise<BuildResult> {
+  return buildSite({
+    config: join(dir, 'nashra.config.yaml'),
+    posts: join(dir, 'posts'),
+    out: join(dir, options.out ?? 'feeds'),
+    stateDir: join(dir, options.state ?? '.nashra'),
+    now,
+    allowShrink: true,
+    ...(options.cache === undefined ? {} : { cache: options.cache }),
+    ...(options.strict === undefined ? {} : { strict: options.strict }),
+  });
+}
+
+/**
+ * A site whose last build kept its result for the next. The first build of a
+ * site records what it published, which the second finds unchanged: from
+ * then on the result is reused.
+ */
+async function builtSite(now = NOW): Promise<{ dir: string; last: BuildResult }> {
+  const dir = await site();
+  expect((await build(dir, now)).reusedLastBuild).toBe(false);
+  const last = await build(dir, now);
+  expect(last.reusedLastBuild).toBe(false);
+  expect((await build(dir, now)).reusedLastBuild).toBe(true);
+  return { dir, last };
+}
+
+/** The same inputs built cold in an output of their own, from a copy of what was published. */
+async function cleanBuildOf(dir: string, now = NOW): Promise<{ files: Record<string, string>; result: BuildResult }> {
+  await cp(join(dir, '.nashra'), join(dir, 'clean-state'), { recursive: true });
+  const result = await build(dir, now, { cache: false, out: 'clean-feeds', state: 'clean-state' });
+  const files = await snapshot(join(dir, 'clean-feeds'));
+  await rm(join(dir, 'clean-feeds'), { recursive: true });
+  await rm(join(dir, 'clean-state'), { recursive: true });
+  return { files, result };
+}
+
+/** What a build reports, without the files it names, which depend on the output folder. */
+function report(result: BuildResult) {
+  const { exitCode, diagnostics, problems, posts, skipped, held } = result;
+  return { exitCode, diagnostics, problems, posts, skipped, held };
+}
+
+describe.concurrent('a build that finds everything as the last build left it', () => {
+  it('gives that build\'s result, errors, warnings and held posts included, without writing a file or the record', async () => {
+    const { dir, last } = await builtSite();
+    expect(last.skipped).toEqual([expect.stringMatching(/posts\/en\/broken\.md$/)]);
+    expect(last.exitCode).toBe(1);
+    expect(last.diagnostics.some((d) => d.field === 'body')).toBe(true);
+    expect(last.held.scheduled).toBe(1);
+    const output = await snapshot(join(dir, 'feeds'));
+    const record = await readFile(join(dir, '.nashra/published.json'), 'utf8');
+    // Until far.md's `updated` is no longer ten years ahead, at 10:00, which a warning says.
+    const again = await build(dir, new Date('2026-11-01T09:59:59Z'));
+    expect(again.reusedLastBuild).toBe(true);
+    expect(report(again)).toEqual(report(last));
+    expect(again.written).toEqual([]);
+    expect([...again.unchanged].sort()).toEqual(Object.keys(output).sort());
+    expect(await snapshot(join(dir, 'feeds'))).toEqual(output);
+    expect(await readFile(join(dir, '.nashra/published.json'), 'utf8')).toBe(record);
+    const warned = await build(dir, new Date('2026-11-01T10:00:00Z'));
+    expect(warned.reusedLastBuild).toBe(false);
+    expect(warned.diagnostics.filter((d) => d.key === 'diagnostics.date.farAhead')).toEqual([]);
+  });
+
+  it('is never taken with the cache off', async () => {
+    const { dir } = await builtSite();
+    expect((await build(dir, NOW, { cache: false })).reusedLastBuild).toBe(false);
+  });
+
+  it('is taken again once a change is built and its files have settled', async () => {
+    const { dir } = await builtSite();
+    await writeFile(join(dir, 'posts/en/new.md'), post('title: A new note\ndate: 2026-06-02T09:00:00Z'));
+    await settle();
+    expect((await build(dir)).reusedLastBuild).toBe(false);
+    // That build published a new article, so its result is not the next one's; the next keeps its own.
+    expect((await build(dir)).reusedLastBuild).toBe(false);
+    const again = await build(dir);
+    expect(again.reusedLastBuild).toBe(true);
+    expect(again.posts.en).toBe(6);
+  });
+});
+
+describe.concurrent('anything a build depends on, changed, builds again as a clean build would', () => {
+  const changes: [string, (dir: string) => Promise<unknown>, Date?][] = [
+    ['a body edited', (dir) => writeFile(join(dir, 'posts/en/statement.md'), post('title: Statement on the trial\ndate: 2026-04-01T09:00:00Z\ncategories: [Statements]\ntags: [trials]', 'The centre calls for a fair and public trial.\n'))],
+    ['a post rewritten with the same size and modification time', async (dir) => {
+      const path = join(dir, 'posts/en/statement.md');
+      const before = statSync(path);
+      await writeFile(path, (await readFile(path, 'utf8')).replace('fair trial', 'FAIR trial'));
+      await utimes(path, before.atime, before.mtime);
+    }],
+    ['a post touched with its bytes unchanged', (dir) => utimes(join(dir, 'posts/en/statement.md'), new Date(), new Date())],
+    ['a post added', (dir) => writeFile(join(dir, 'posts/en/new.md'), post('title: A new note\ndate: 2026-06-02T09:00:00Z'))],
+    ['a post deleted', (dir) => rm(join(dir, 'posts/en/statement.md'))],
+    ['a broken post mended', (dir) => writeFile(join(dir, 'posts/en/broken.md'), post('title: Broken no more\ndate: 2026-02-28T09:00:00Z'))],
+    ['a config value changed', async (dir) => {
+      const config = JSON.parse(await readFile(join(dir, 'nashra.config.yaml'), 'utf8')) as Record<string, unknown>;
+      await writeFile(join(dir, 'nashra.config.yaml'), JSON.stringify({ ...config, feeds: { limit: 1 } }));
+    }],
+    ['an image of the static folder replaced', (dir) => writeFile(join(dir, 'static/images/cover.png'), png(320, 180))],
+    ['an image of the static folder removed', (dir) => rm(join(dir, 'static/images/cover.png'))],
+    ['the record of what was published edited by hand', async (dir) => {
+      const path = join(dir, '.nashra/published.json');
+      const record = JSON.parse(await readFile(path, 'utf8')) as { posts: { path: string }[] };
+      await writeFile(path, JSON.stringify({ ...record, posts: record.posts.filter((entry) => !entry.path.endsWith('statement.md')) }, null, 1));
+    }],
+    ['an output file edited by hand', (dir) => writeFile(join(dir, 'feeds/en/rss.xml'), 'tampered')],
+    ['an output file deleted', (dir) => rm(join(dir, 'feeds/en/atom.xml'))],
+    ['the clock at the second of an embargo', () => Promise.resolve(), new Date('2026-11-01T12:00:00Z')],
+    ['the clock at the second of an expiry', () => Promise.resolve(), new Date('2026-11-01T18:00:00Z')],
+    ['the clock on the next day, which a warning names', () => Promise.resolve(), new Date('2026-11-01T00:00:00Z')],
+    ['the clock before the last build\'s', () => Promise.resolve(), new Date('2026-10-31T23:00:00Z')],
+  ];
+
+  it.each(changes)('%s', async (_name, change, later) => {
+    // The next-day case builds first on the day before.
+    const { dir } = await builtSite(later?.getTime() === NOW.getTime() ? new Date('2026-10-31T20:00:00Z') : NOW);
+    await change(dir);
+    const rebuilt = await build(dir, later ?? NOW);
+    expect(rebuilt.reusedLastBuild).toBe(false);
+    const clean = await cleanBuildOf(dir, later ?? NOW);
+    expect(await snapshot(join(dir, 'feeds'))).toEqual(clean.files);
+    expect(report(rebuilt)).toEqual(report(clean.result));
+  });
+
+  it('with --strict, where the last build was not', async () => {
+    const { dir } = await builtSite();
+    const strict = await build(dir, NOW, { strict: true });
+    expect(strict.reusedLastBuild).toBe(false);
+    expect(strict.exitCode).not.toBe(0);
+    expect(strict.problems.join(' ')).toMatch(/nothing/i);
+  });
+});
+
+describe.concurrent('a result that the next build would not give', () => {
+  it('is not kept when a correction is reported, whose warning names the last build', async () => {
+    const dir = await site();
+    await build(dir, new Date('2026-10-31T08:00:00Z'));
+    await writeFile(join(dir, 'posts/en/statement.md'), post('title: Statement on the trial\ndate: 2026-04-01T09:00:00Z\ncategories: [Statements]\ntags: [trials]', 'The centre calls for a fair, public trial.\n'));
+    await settle();
+    const corrected = await build(dir, new Date('2026-10-31T09:00:00Z'));
+    const warning = (result: BuildResult) => result.diagnostics.find((d) => d.key === 'diagnostics.published.undatedSince');
+    expect(warning(corrected)?.params.since).toBe('2026-10-31T08:00:00.000Z');
+    const again = await build(dir, new Date('2026-10-31T10:00:00Z'));
+    expect(again.reusedLastBuild).toBe(false);
+    expect(warning(again)?.params.since).toBe('2026-10-31T09:00:00.000Z');
+  });
+
+  it('is not kept by a build that read a file changed moments before: its stamp could hide a later change', async () => {
+    const { dir } = await builtSite();
+    await writeFile(join(dir, 'posts/en/statement.md'), post('title: Statement on the trial\ndate: 2026-04-01T09:00:00Z', 'Changed just now.\n'));
+    expect((await build(dir)).reusedLastBuild).toBe(false);
+    expect((await build(dir)).reusedLastBuild).toBe(false);
+  });
+
+  it('ends where a tombstone ages out', async () => {
+    const dir = await site({ feeds: { tombstoneDays: 1 } });
+    await build(dir, new Date('2026-10-31T00:00:00Z'));
+    await rm(join(dir, 'posts/en/statement.md'));
+    await settle();
+    // The deletion is recorded at 01:00, and its tombstone is carried for a day.
+    expect((await build(dir, new Date('2026-10-31T01:00:00Z'))).reusedLastBuild).toBe(false);
+    expect((await build(dir, NOW)).reusedLastBuild).toBe(false);
+    expect((await build(dir, new Date('2026-11-01T00:59:59Z'))).reusedLastBuild).toBe(true);
+    const feed = await readFile(join(dir, 'feeds/en/changes.json'), 'utf8');
+    expect(feed).toContain('statement');
+    const aged = await build(dir, new Date('2026-11-01T01:00:01Z'));
+    expect(await readFile(join(dir, 'feeds/en/changes.json'), 'utf8')).not.toContain('statement');
+    expect(aged.reusedLastBuild).toBe(false);
+    const clean = await cleanBuildOf(dir, new Date('2026-11-01T01:00:01Z'));
+    expect(await snapshot(join(dir, 'feeds'))).toEqual(clean.files);
+  });
+});

@@ -66,6 +66,16 @@ describe('a build from the inputs of the output in place', () => {
     expect(again.diagnostics).toEqual(first.diagnostics);
     expect(again.failed).toBe(first.failed);
   });
+
+  it('tells a rendering problem once when a feed whose file went missing is composed again', async () => {
+    const deep = `${'<div>'.repeat(400)}deep${'</div>'.repeat(400)}\n`;
+    const dir = await siteOnDisk({ ...POSTS, 'en/deep.md': post('title: Deep\ndate: 2026-06-01T09:00:00Z', deep) });
+    const first = await build(dir);
+    await rm(join(dir, 'feeds/en/atom.xml'));
+    const again = await build(dir);
+    expect(again.report?.written).toEqual(['en/atom.xml']);
+    expect(again.diagnostics).toEqual(first.diagnostics);
+  });
 });
 
 describe('anything the output depends on, changed, builds it again as a clean build would', () => {

@@ -7,7 +7,8 @@
  *   published.json        what the last build published: each post's file, text, id, content digest and dates (see published.ts),
  *                         and the articles added, updated and deleted within feeds.tombstoneDays (see changes.ts)
  *   sources/<hash>.md     the text of every published post, by content
- *   manifest.json         the files nashra owns in the output, to remove those no longer planned
+ *   manifest.json         the files nashra owns in the output, to remove those no longer planned; what the output was
+ *                         made from, and what lets the next build find nothing changed (see unchanged.ts)
  *   status.json           the last build, the last error, the next publication
  *   lock                  the process publishing now
  *   cache/posts.v8        what loading each post file gave, reused while the file is unchanged (see load/cache.ts)

@@ -83,7 +83,7 @@ if (args.child.startsWith('corpus:')) {
   const dir = args.child.slice('corpus:'.length);
   const { parseConfig } = await import(pathToFileURL(join(ROOT, 'dist', 'config.js')).href);
   const { diskSource } = await import(pathToFileURL(join(ROOT, 'dist', 'load', 'readPosts.js')).href);
-  const { bodyReader } = await import(pathToFileURL(join(ROOT, 'dist', 'load', 'source.js')).href);
+  const { bodyReader } = await import(pathToFileURL(join(ROOT, 'dist', 'load', 'bodies.js')).href);
   const { loadPosts } = await import(pathToFileURL(join(ROOT, 'dist', 'load', 'loadPosts.js')).href);
   const { config } = parseConfig(readFileSync(join(dir, 'nashra.config.yaml'), 'utf8'), 'nashra.config.yaml');
   if (!config) throw new Error(`${dir}/nashra.config.yaml is not a valid config`);

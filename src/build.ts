@@ -6,14 +6,13 @@ import { statSync } from 'node:fs';
 import { mkdir, readFile, rm, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { parseConfig, type SiteConfig } from './config.js';
-import { diagnostic, hasErrors, type Diagnostic } from './diagnostics.js';
+import { diagnostic, hasErrors, withRenderDiagnostics, type Diagnostic } from './diagnostics.js';
 import { message, MessageError, type Message } from './i18n/message.js';
 import { cacheKey, dropLoadCache, openLoadCache, saveLoadCache, type CacheMemory, type LoadCache } from './load/cache.js';
 import { diskSource, type DiskSource } from './load/readPosts.js';
 import { SourceChangedError, type FileStamp, type PostSource } from './load/source.js';
-import { staticFolder } from './media/staticFolder.js';
 import type { Post } from './model.js';
-import { planSite, type PhaseListener, type PlannedOutput, withRenderDiagnostics } from './pipeline.js';
+import type { PhaseListener, PlannedOutput } from './pipeline.js';
 import { shrinkRefusals, type ShrinkRefusal } from './state/published.js';
 import { publicationPlan, planCounts, type PlanState } from './schedule/plan.js';
 import { publishedRecord, recordContentDigest, recordText } from './state/published.js';
@@ -167,6 +166,8 @@ export async function prepareBuild(paths: BuildPaths, now: Date, options: Prepar
   const outputManifest = await readOutputManifest(manifest);
   // With the cache off, every full text is rendered, as in a first build.
   const inPlace = cache.enabled ? outputsInPlace(outputManifest) : undefined;
+  // Loaded only when a build is made: a build that finds nothing changed needs none of the pipeline.
+  const [{ planSite }, { staticFolder }] = await Promise.all([import('./pipeline.js'), import('./media/staticFolder.js')]);
   const result = planSite(source, config, now, { ...(inPlace ? { inPlace } : {}), onLoad: (done) => options.onLoad?.(done, source.count), ...(options.onPhase ? { onPhase: options.onPhase } : {}), previous, images: staticFolder(config, dirname(resolve(paths.config)), process.cwd(), (absolute, stamp) => seenImages.set(absolute, stamp)), ...(cache.cache ? { cache: cache.cache } : {}) });
   // Stored now rather than after the outputs, so its records are not held while they are produced.
   const cacheWarnings = await cache.save();

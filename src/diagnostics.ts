@@ -56,6 +56,11 @@ export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {
   return diagnostics.some((d) => d.severity === 'error');
 }
 
+/** The load diagnostics with those met while rendering the outputs, in file order. */
+export function withRenderDiagnostics(diagnostics: readonly Diagnostic[], renderDiagnostics: readonly Diagnostic[]): Diagnostic[] {
+  return renderDiagnostics.length === 0 ? [...diagnostics] : sortDiagnostics([...diagnostics, ...renderDiagnostics]);
+}
+
 /** Stable order for printing: by file, then line, then column. */
 export function sortDiagnostics(diagnostics: readonly Diagnostic[]): Diagnostic[] {
   return [...diagnostics].sort(

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { SiteConfig } from './config.js';
-import { diagnostic, hasErrors, sortDiagnostics, type Diagnostic } from './diagnostics.js';
+import { diagnostic, hasErrors, sortDiagnostics, withRenderDiagnostics, type Diagnostic } from './diagnostics.js';
 import { message, type Message } from './i18n/message.js';
 import { composeFeed, feedShell, feedSource, profileBudget, type Renderer } from './feeds/compose.js';
 import { schemaFiles } from './feeds/extensionSchemas.js';
@@ -14,7 +14,8 @@ import type { LoadCache } from './load/cache.js';
 import { loadPosts, publishedVersion, type LoadResult } from './load/loadPosts.js';
 import type { SourceFile } from './load/parsePost.js';
 import { farAheadUntil, farFutureDates } from './load/plausibleDates.js';
-import { bodyReader, memorySource, type PostSource } from './load/source.js';
+import { bodyReader } from './load/bodies.js';
+import { memorySource, type PostSource } from './load/source.js';
 import { NO_STATIC_FILES, siteImagesOf, withImageFacts, type ImageLookup, type SiteImages } from './media/images.js';
 import type { BodyOf, Post } from './model.js';
 import { renderBody } from './render/article.js';
@@ -295,10 +296,6 @@ export function buildSite(files: readonly SourceFile[], config: SiteConfig, now:
   return { ...plan, outputs, diagnostics: withRenderDiagnostics(plan.diagnostics, plan.renderDiagnostics) };
 }
 
-/** The load diagnostics with those met while rendering the outputs, in file order. */
-export function withRenderDiagnostics(diagnostics: readonly Diagnostic[], renderDiagnostics: readonly Diagnostic[]): Diagnostic[] {
-  return renderDiagnostics.length === 0 ? [...diagnostics] : sortDiagnostics([...diagnostics, ...renderDiagnostics]);
-}
 
 /**
  * Every output file, each composed as the writer asks for it. Everything that

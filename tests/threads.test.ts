@@ -123,7 +123,7 @@ describe('ranking without a pool', () => {
 });
 
 const pipeline = (await import(built('pipeline.js'))) as typeof PipelineModule;
-const { formatDiagnostic } = (await import(built('diagnostics.js'))) as typeof DiagnosticsModule;
+const { formatDiagnostic, withRenderDiagnostics } = (await import(built('diagnostics.js'))) as typeof DiagnosticsModule;
 
 describe("the build's work pool", () => {
   const problems = {
@@ -137,7 +137,7 @@ describe("the build's work pool", () => {
   function buildWith(threads: number) {
     const plan = pipeline.planSite(source.memorySource(files), testConfig(), new Date('2026-11-01T00:00:00Z'), { threads });
     const outputs = [...plan.outputs].map((output) => `${output.path}\n${[...output.chunks].join('')}`);
-    const diagnostics = pipeline.withRenderDiagnostics(plan.diagnostics, plan.renderDiagnostics).map(formatDiagnostic);
+    const diagnostics = withRenderDiagnostics(plan.diagnostics, plan.renderDiagnostics).map(formatDiagnostic);
     return { outputs, diagnostics, threads: plan.threadsStarted() };
   }
 

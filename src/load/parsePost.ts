@@ -11,6 +11,7 @@ import { renderFailureReason } from '../render/failure.js';
 import { flattenNesting } from '../render/nesting.js';
 import { htmlToText } from '../render/summary.js';
 import { articleUrl } from '../urls.js';
+import { sourceHash } from './hash.js';
 import { defaultIdOf } from './itemId.js';
 import { frontMatterSchema, HIDING_FIELDS, keptOutOfLists, KNOWN_FIELDS, resolveDateAliases, SUMMARY_ALIASES, type AliasedField, type FrontMatter } from './frontMatter.js';
 import { datesOutOfRange } from './plausibleDates.js';
@@ -86,11 +87,6 @@ export function splitFrontMatter(text: string, parseYaml: (source: string) => ob
 
 /** gray-matter's closing delimiter: the first line that starts with ---. */
 const CLOSING = '\n---';
-
-/** Identifies the exact text a post was loaded from. */
-export function sourceHash(text: string): string {
-  return createHash('sha1').update(text).digest('base64');
-}
 
 /** The Markdown body of a post file, exactly as `parsePost` saw it when it loaded the file. */
 export function postBody(fileText: string): string {

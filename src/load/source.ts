@@ -1,6 +1,5 @@
 import { message, MessageError, type Message } from '../i18n/message.js';
-import type { BodyOf, Post } from '../model.js';
-import { postBody, sourceHash, type SourceFile } from './parsePost.js';
+import type { SourceFile } from './parsePost.js';
 
 /**
  * Where the pipeline gets its posts. The loader walks `files` once and keeps
@@ -77,25 +76,4 @@ export class SourceChangedError extends MessageError {
   ) {
     super(message('errors.sourceChanged', { path, reason }));
   }
-}
-
-/**
- * Reads bodies back from the source, refusing a file that is no longer the
- * text its post was loaded from. A post kept in its last published version
- * (its file broke) is read from `stored`, by the hash of that version.
- */
-export function bodyReader(source: PostSource, stored: (hash: string) => string | undefined = () => undefined): BodyOf {
-  return (post: Post): string => {
-    let text: string | undefined;
-    let problem: string | undefined;
-    try {
-      text = source.read(post.sourcePath);
-    } catch (error) {
-      if (error instanceof SourceChangedError) throw error;
-      problem = (error as NodeJS.ErrnoException).code ?? String(error);
-    }
-    if (text === undefined || sourceHash(text) !== post.sourceHash) text = stored(post.sourceHash);
-    if (text === undefined || sourceHash(text) !== post.sourceHash) throw new SourceChangedError(post.sourcePath, problem ?? message('errors.sourceOther'));
-    return postBody(text);
-  };
 }

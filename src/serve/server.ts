@@ -14,6 +14,7 @@ import { resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import fresh from 'fresh';
 import { message, MessageError } from '../i18n/message.js';
+import { DEFAULT_HOST, DEFAULT_PORT } from './defaults.js';
 import { Compressions } from './compressions.js';
 import { Digests, openRegularFile, readVersion, type OpenFile } from './fileVersion.js';
 import { lastModifiedOf } from './lastModified.js';
@@ -40,8 +41,6 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export const DEFAULT_HOST = '127.0.0.1';
-export const DEFAULT_PORT = 8080;
 
 const ALLOWED_METHODS = 'GET, HEAD';
 

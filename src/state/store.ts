@@ -17,7 +17,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve, isAbsolute } from 'node:path';
 import { message, type Message } from '../i18n/message.js';
-import { sourceHash } from '../load/parsePost.js';
+import { sourceHash } from '../load/hash.js';
 import type { Post } from '../model.js';
 import { writeOutputs } from '../write/output.js';
 import { temporaryNameFor } from '../write/temporary.js';

@@ -250,12 +250,12 @@ export async function reuseUnchangedBuild(paths: BuildPaths, now: Date, options:
   let config: SiteConfig;
   let source: DiskSource;
   const record = await readRecordText(paths.state);
-  const published = record === undefined ? new Set<string>() : publishedPaths(record);
-  if (!published) return undefined;
   try {
     config = await loadConfigFile(paths.config);
     if (stateDirProblem(paths.state, paths.out, paths.posts)) return undefined;
-    source = openPostsDir(paths.posts, (path) => published.has(path));
+    // Listed without the record's paths, which keep a published file a post inside a page bundle: such a file is
+    // then missing from the listing, whose digest differs, and the build is made as it should be.
+    source = openPostsDir(paths.posts);
   } catch (error) {
     // Told as it should be by the build that follows.
     if (error instanceof BuildSetupError) return undefined;
@@ -289,16 +289,6 @@ function optionsOf(options: Pick<BuildOptions, 'strict' | 'allowShrink'>): Input
   return { strict: options.strict === true, allowShrink: options.allowShrink === true };
 }
 
-/** The paths a record names, which the posts folder lists wherever they sit; undefined when the record cannot be read. */
-function publishedPaths(record: string): Set<string> | undefined {
-  try {
-    const posts = (JSON.parse(record) as { posts?: unknown }).posts;
-    if (!Array.isArray(posts)) return undefined;
-    return new Set(posts.flatMap((post) => (typeof (post as { path?: unknown } | null)?.path === 'string' ? [(post as { path: string }).path] : [])));
-  } catch {
-    return undefined;
-  }
-}
 
 /** The source, with each file it lists added to `listed` with its stamp as the loader reaches it. */
 function listedInto(source: DiskSource, listed: ListedStamp[]): DiskSource {

@@ -171,6 +171,23 @@ describe.concurrent('anything a build depends on, changed, builds again as a cle
     expect(report(rebuilt)).toEqual(report(clean.result));
   });
 
+  it('a published article that a page bundle came to surround, which the listing alone would leave out', async () => {
+    const dir = await site();
+    await mkdir(join(dir, 'posts/en/visit'), { recursive: true });
+    await writeFile(join(dir, 'posts/en/visit/note.md'), post('title: Notes from the prison visit\ndate: 2026-06-03T09:00:00Z'));
+    await settle();
+    await build(dir);
+    await writeFile(join(dir, 'posts/en/visit/index.md'), post('title: The prison visit\ndate: 2026-06-04T09:00:00Z'));
+    await settle();
+    await build(dir);
+    await build(dir);
+    const again = await build(dir);
+    expect(again.reusedLastBuild).toBe(false);
+    expect(await readFile(join(dir, 'feeds/en/feed.json'), 'utf8')).toContain('Notes from the prison visit');
+    const clean = await cleanBuildOf(dir);
+    expect(await snapshot(join(dir, 'feeds'))).toEqual(clean.files);
+  });
+
   it('with --strict, where the last build was not', async () => {
     const { dir } = await builtSite();
     const strict = await build(dir, NOW, { strict: true });

@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { plainText } from '../render/plainText.js';
+import { DATE_ALIASES, type AliasedField } from './dateAliases.js';
 import { itemIdProblem } from './itemId.js';
 
 /** What a slug may be: it becomes one segment of the article's URL. */
@@ -148,20 +149,6 @@ function createFrontMatterSchema(timeZone: string) {
 }
 
 export type FrontMatter = z.output<FrontMatterSchema>;
-
-/**
- * Hugo's (and Jekyll's `last_modified_at`) front-matter keys that mean one of
- * our dates. Hugo reads keys in any case, so the lower-case spellings people
- * copy from its docs count too. A site moved from Hugo keeps its hidden posts
- * hidden.
- */
-export const DATE_ALIASES = {
-  publishAt: ['publishDate', 'publishdate', 'pubdate'],
-  expires: ['expiryDate', 'expirydate', 'unpublishdate'],
-  updated: ['lastmod', 'modified', 'last_modified_at'],
-} as const satisfies Record<string, readonly (keyof FrontMatter)[]>;
-
-export type AliasedField = keyof typeof DATE_ALIASES;
 
 /** Other tools' names for the summary, read in this order when `summary` is not given. */
 export const SUMMARY_ALIASES = ['description', 'excerpt'] as const;

@@ -1,6 +1,6 @@
 import { isUtf8 } from 'node:buffer';
 import { lstatSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import { postNames } from './fileNames.js';
 import type { SourceFile } from './parsePost.js';
 import { sourceFileOf, type FileStamp, type ListedFile, type PostSource } from './source.js';
@@ -32,7 +32,11 @@ export function diskSource(postsDir: string, cwd: string, published: (path: stri
     if (!entry.isDirectory() || entry.name.startsWith('.')) continue;
     const lang = entry.name;
     const names = readdirSync(join(postsDir, lang), { recursive: true, encoding: 'utf8' });
+    // The folder's path from cwd, found once when cwd holds it: the names under it are plain relative paths.
+    const base = relative(cwd, join(postsDir, lang));
+    const below = base === '' || !(base.startsWith('..') || isAbsolute(base));
     const pathOf = (name: string): string => {
+      if (below) return base === '' ? name : join(base, name);
       const absolute = join(postsDir, lang, name);
       return relative(cwd, absolute) || absolute;
     };

@@ -4,7 +4,7 @@
  * the moment it changes state and the field that sets it. Read from the
  * posts alone, so an editor can see what will publish when without a daemon.
  */
-import { DATE_ALIASES } from '../load/frontMatter.js';
+import { DATE_ALIASES } from '../load/dateAliases.js';
 import type { Post, SourcePosition } from '../model.js';
 
 export type PlanState = 'draft' | 'scheduled' | 'expiring' | 'expired';

@@ -115,9 +115,9 @@ async function buildLocked(options: BuildOptions, paths: BuildPaths, now: Date):
   let outcome: BuildSummary;
   let reusedLastBuild = false;
   try {
-    const reused = options.cache === false ? undefined : await reuseUnchangedBuild(paths, now, options);
-    reusedLastBuild = reused !== undefined;
-    outcome = reused ?? (await runBuild(paths, now, { strict: options.strict, allowShrink: options.allowShrink, cache: options.cache, onLoad: options.onLoad, ...(options.onPhase ? { onPhase: options.onPhase } : {}) }));
+    const reuse = options.cache === false ? undefined : await reuseUnchangedBuild(paths, now, options);
+    reusedLastBuild = reuse?.summary !== undefined;
+    outcome = reuse?.summary ?? (await runBuild(paths, now, { strict: options.strict, allowShrink: options.allowShrink, cache: options.cache, onLoad: options.onLoad, ...(options.onPhase ? { onPhase: options.onPhase } : {}), ...(reuse ? { manifest: reuse.manifest } : {}) }));
   } catch (error) {
     const setup = error instanceof BuildSetupError;
     const text = setup ? error.text : message('errors.cannotWrite', { out: paths.out, detail: error instanceof Error ? error.message : String(error) });

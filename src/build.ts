@@ -19,7 +19,7 @@ import { publishedRecord, recordContentDigest, recordText } from './state/publis
 import { manifestPath, openPrevious, readRecordText, recordPublished, stateDirProblem } from './state/store.js';
 import { inputsDigest, stillUnchanged, unchangedWitness, type Inputs, type ListedStamp, type Unchanged } from './state/unchanged.js';
 import { codeFingerprint } from './version.js';
-import { intactOutputs, keepMadeFrom, keptFiles, outputUntouched, outputsInPlace, readOutputManifest, removeStaleTemporaryFiles, stageOutputs, writeOutputs, type WriteOptions, type WriteReport } from './write/output.js';
+import { intactOutputs, keepMadeFrom, keptFiles, outputUntouched, outputsInPlace, readOutputManifest, removeStaleTemporaryFiles, stageOutputs, writeOutputs, type OutputManifest, type WriteOptions, type WriteReport } from './write/output.js';
 
 export interface BuildPaths {
   readonly config: string;
@@ -93,6 +93,8 @@ export interface BuildOptions {
   readonly cache?: boolean;
   /** What a process that builds again and again keeps between its builds (see `CacheMemory`): the daemon's. */
   readonly memory?: CacheMemory;
+  /** The manifest of the output as the caller read it moments ago, holding the lock (see `reuseUnchangedBuild`), so as not to read it again. */
+  readonly manifest?: OutputManifest;
 }
 
 export async function loadConfigFile(path: string): Promise<SiteConfig> {
@@ -163,7 +165,7 @@ export async function prepareBuild(paths: BuildPaths, now: Date, options: Prepar
   const source = listedInto(openPostsDir(paths.posts, (path) => previous.byPath(path) !== undefined), listed);
   const seenImages = new Map<string, FileStamp | undefined>();
   const manifest = manifestPath(paths.state);
-  const outputManifest = await readOutputManifest(manifest);
+  const outputManifest = options.manifest ?? (await readOutputManifest(manifest));
   // With the cache off, every full text is rendered, as in a first build.
   const inPlace = cache.enabled ? outputsInPlace(outputManifest) : undefined;
   // Loaded only when a build is made: a build that finds nothing changed needs none of the pipeline.
@@ -243,8 +245,13 @@ export async function prepareBuild(paths: BuildPaths, now: Date, options: Prepar
  * the record is left as it is. Undefined whenever anything may differ, or
  * cannot be told: then build. The caller holds the lock.
  */
-export async function reuseUnchangedBuild(paths: BuildPaths, now: Date, options: Pick<BuildOptions, 'strict' | 'allowShrink'> = {}): Promise<BuildSummary | undefined> {
+export async function reuseUnchangedBuild(paths: BuildPaths, now: Date, options: Pick<BuildOptions, 'strict' | 'allowShrink'> = {}): Promise<{ readonly summary?: BuildSummary; readonly manifest: OutputManifest }> {
   const manifest = await readOutputManifest(manifestPath(paths.state));
+  const summary = await unchangedSummary(paths, now, options, manifest);
+  return summary ? { summary, manifest } : { manifest };
+}
+
+async function unchangedSummary(paths: BuildPaths, now: Date, options: Pick<BuildOptions, 'strict' | 'allowShrink'>, manifest: OutputManifest): Promise<BuildSummary | undefined> {
   const kept = manifest.madeFrom?.unchanged;
   if (!kept || !stillUnchanged(kept, kept.inputs, now)) return undefined;
   let config: SiteConfig;

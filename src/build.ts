@@ -171,8 +171,11 @@ export async function prepareBuild(paths: BuildPaths, now: Date, options: Prepar
   // Loaded only when a build is made: a build that finds nothing changed needs none of the pipeline.
   const [{ planSite }, { staticFolder }] = await Promise.all([import('./pipeline.js'), import('./media/staticFolder.js')]);
   const result = planSite(source, config, now, { ...(inPlace ? { inPlace } : {}), onLoad: (done) => options.onLoad?.(done, source.count), ...(options.onPhase ? { onPhase: options.onPhase } : {}), previous, images: staticFolder(config, dirname(resolve(paths.config)), process.cwd(), (absolute, stamp) => seenImages.set(absolute, stamp)), ...(cache.cache ? { cache: cache.cache } : {}) });
-  // Stored now rather than after the outputs, so its records are not held while they are produced.
-  const cacheWarnings = await cache.save();
+  // Stored now rather than after the outputs, so its records are not held while they are produced; a process that keeps
+  // them anyway (the daemon) stores them once the feeds are out, so that a saved post does not wait for the store.
+  const saveLater = options.memory !== undefined;
+  const cacheWarnings = saveLater ? [] : await cache.save();
+  const savedLate = async (): Promise<Diagnostic[]> => (saveLater ? cache.save() : []);
   const stateWarnings = [problem, cache.problem].flatMap((text) => (text ? [diagnostic(paths.state, { line: 1, column: 1 }, 'warning', 'state', text)] : []));
   const diagnostics = [...stateWarnings, ...result.diagnostics, ...cacheWarnings];
   const failed = hasErrors(diagnostics);
@@ -221,16 +224,23 @@ export async function prepareBuild(paths: BuildPaths, now: Date, options: Prepar
     : (): Promise<WriteReport> => writeOutputs(resolve(paths.out), result.outputs, writeOptions);
   if (options.aheadBytes !== undefined && !nothingToWrite && !reused) {
     const ahead = await writeAhead(paths, result.outputs, writeOptions, options.aheadBytes).catch(changedUnderTheBuild);
-    if (!ahead) return undefined;
+    if (!ahead) {
+      await savedLate();
+      return undefined;
+    }
     write = ahead;
   }
   return {
     at: now,
     commit: async () => {
-      if (nothingToWrite) return outcome;
+      if (nothingToWrite) {
+        const late = await savedLate();
+        return late.length === 0 ? outcome : { ...outcome, diagnostics: [...diagnostics, ...late] };
+      }
       const report = await write().catch(changedUnderTheBuild);
       await recordPublished(paths.state, result.live, now, (post) => readOrUndefined(source, post.sourcePath), result.changes);
-      const all = withRenderDiagnostics(diagnostics, reused ? reused.diagnostics : result.renderDiagnostics);
+      const late = await savedLate();
+      const all = withRenderDiagnostics([...diagnostics, ...late], reused ? reused.diagnostics : result.renderDiagnostics);
       return { ...outcome, diagnostics: all, failed: hasErrors(all), report };
     },
   };

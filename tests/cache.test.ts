@@ -5,7 +5,7 @@
  * every post afresh writes. A cache that is missing, cut, damaged, or from
  * another config or version is rebuilt, never trusted, and never fails a build.
  */
-import { cpSync, readFileSync, statSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, statSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -326,6 +326,21 @@ describe('a build with the cache', () => {
     expect(damaged.warm.diagnostics.filter((d) => d.field === 'state').map((d) => d.message)).toEqual([expect.stringMatching(/damaged or incomplete/)]);
     expect(openLoadCache(join(dir, 'state'), cacheKey(damaged.warm.config)).problem).toBeUndefined();
   }, 60_000);
+
+  it('is stored before the outputs by a build, and after them by a process that keeps its records, so a saved post does not wait for it', async () => {
+    const dir = await site;
+    const paths = (state: string, out: string) => ({ config: join(dir, 'nashra.config.yaml'), posts: join(dir, 'posts'), out: join(dir, out), state: join(dir, state) });
+    const storedAtCommit = async (state: string, out: string, memory?: CacheMemory): Promise<boolean> => {
+      let stored = false;
+      await runBuild(paths(state, out), now, { allowShrink: true, ...(memory ? { memory } : {}), beforeCommit: () => { stored = existsSync(join(dir, state, CACHE_FILE)); } });
+      return stored;
+    };
+    expect(await storedAtCommit('state-order-build', 'out-order-build')).toBe(true);
+    const memory = new CacheMemory();
+    expect(await storedAtCommit('state-order-daemon', 'out-order-daemon', memory)).toBe(false);
+    expect(existsSync(join(dir, 'state-order-daemon', CACHE_FILE))).toBe(true);
+    expect(await outputs(join(dir, 'out-order-daemon'))).toEqual(await outputs(join(dir, 'out-order-build')));
+  });
 
   it('is neither read nor written with --no-cache, which writes the same bytes', async () => {
     const dir = await site;

@@ -17,7 +17,7 @@ import { shrinkRefusals, type ShrinkRefusal } from './state/published.js';
 import { publicationPlan, planCounts, type PlanState } from './schedule/plan.js';
 import { publishedRecord, recordContentDigest, recordText } from './state/published.js';
 import { manifestPath, openPrevious, readRecordText, recordPublished, stateDirProblem } from './state/store.js';
-import { inputsDigest, stillUnchanged, unchangedWitness, type Inputs, type ListedStamp, type Unchanged } from './state/unchanged.js';
+import { inputsDigest, stillUnchanged, unchangedWitness, withinWindow, type Inputs, type ListedStamp, type Unchanged } from './state/unchanged.js';
 import { codeFingerprint } from './version.js';
 import { intactOutputs, keepMadeFrom, keptFiles, outputUntouched, outputsInPlace, readOutputManifest, removeStaleTemporaryFiles, stageOutputs, writeOutputs, type OutputManifest, type WriteOptions, type WriteReport } from './write/output.js';
 
@@ -263,7 +263,8 @@ export async function reuseUnchangedBuild(paths: BuildPaths, now: Date, options:
 
 async function unchangedSummary(paths: BuildPaths, now: Date, options: Pick<BuildOptions, 'strict' | 'allowShrink'>, manifest: OutputManifest): Promise<BuildSummary | undefined> {
   const kept = manifest.madeFrom?.unchanged;
-  if (!kept || !stillUnchanged(kept, kept.inputs, now)) return undefined;
+  // The clock first: past the window nothing else need be looked at.
+  if (!kept || !withinWindow(kept, now)) return undefined;
   let config: SiteConfig;
   let source: DiskSource;
   const record = await readRecordText(paths.state);
@@ -305,7 +306,6 @@ function placesOf(paths: BuildPaths): string[] {
 function optionsOf(options: Pick<BuildOptions, 'strict' | 'allowShrink'>): Inputs['options'] {
   return { strict: options.strict === true, allowShrink: options.allowShrink === true };
 }
-
 
 /** The source, with each file it lists added to `listed` with its stamp as the loader reaches it. */
 function listedInto(source: DiskSource, listed: ListedStamp[]): DiskSource {

@@ -93,9 +93,12 @@ export function inputsDigest(inputs: Inputs): string | undefined {
 
 /** Whether the last build's result is this build's: same inputs, and a clock within its window. */
 export function stillUnchanged(kept: Unchanged, inputs: string | undefined, now: Date): boolean {
-  const from = Date.parse(kept.from);
-  const until = Date.parse(kept.until);
-  return inputs !== undefined && inputs === kept.inputs && now.getTime() >= from && now.getTime() < until;
+  return inputs !== undefined && inputs === kept.inputs && withinWindow(kept, now);
+}
+
+/** Whether `now` is within the window of clock in which the kept result holds. */
+export function withinWindow(kept: Unchanged, now: Date): boolean {
+  return now.getTime() >= Date.parse(kept.from) && now.getTime() < Date.parse(kept.until);
 }
 
 /** What a build keeps for the next, when its result is the next build's (see the module's comment). */

@@ -5,6 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Diagnostic } from '../src/diagnostics.js';
+import { farAheadUntil, farFutureDates } from '../src/load/plausibleDates.js';
+import type { Post } from '../src/model.js';
 import { rssProfileProblems } from './support/rssProfile.js';
 import { jsonFeedErrors } from './support/consumers.js';
 import { buildInMemory, outputOf, post, sourceFiles, testConfig } from './support/site.js';
@@ -70,6 +72,16 @@ describe('a date more than ten years after the build', () => {
 
   it('is not warned about within ten years: an embargo for next year is ordinary', () => {
     expect(about(build('date: 2026-03-02\npublishAt: 2027-01-01T09:00:00+03:00').diagnostics)).toEqual([]);
+  });
+  it.each(['2036-11-01T10:00:00Z', '2036-02-29T10:00:00Z', '2036-03-01T00:00:00Z'])('stops being far ahead of a clock from the very millisecond %s less ten years is reached, leap days included', (written) => {
+    const date = new Date(written);
+    const now = new Date('2026-01-01T00:00:00Z');
+    const until = farAheadUntil(date, now);
+    expect(until).toBeDefined();
+    const warnedAt = (clock: Date) => farFutureDates([{ sourcePath: 'x.md', writtenDates: [{ field: 'date', text: written, date, position: { line: 2, column: 7 } }] } as unknown as Post], clock).length;
+    expect(warnedAt(new Date((until?.getTime() ?? 0) - 1))).toBe(1);
+    expect(warnedAt(until ?? now)).toBe(0);
+    expect(farAheadUntil(date, until ?? now)).toBeUndefined();
   });
 });
 

@@ -8,7 +8,7 @@ import { dirname, join, resolve } from 'node:path';
 import { parseConfig, type SiteConfig } from './config.js';
 import { diagnostic, hasErrors, withRenderDiagnostics, type Diagnostic } from './diagnostics.js';
 import { message, MessageError, type Message } from './i18n/message.js';
-import { cacheKey, dropLoadCache, openLoadCache, saveLoadCache, type CacheMemory, type LoadCache } from './load/cache.js';
+import { CACHE_FILE, cacheKey, dropLoadCache, openLoadCache, saveLoadCache, type CacheMemory, type LoadCache } from './load/cache.js';
 import { diskSource, type DiskSource } from './load/readPosts.js';
 import { SourceChangedError, type FileStamp, type PostSource } from './load/source.js';
 import type { Post } from './model.js';
@@ -16,7 +16,7 @@ import type { PhaseListener, PlannedOutput } from './pipeline.js';
 import { shrinkRefusals, type ShrinkRefusal } from './state/published.js';
 import { publicationPlan, planCounts, type PlanState } from './schedule/plan.js';
 import { publishedRecord, recordContentDigest, recordText } from './state/published.js';
-import { manifestPath, openPrevious, readRecordText, recordPublished, stateDirProblem } from './state/store.js';
+import { manifestPath, openPrevious, readRecordText, recordPublished, stateDirProblem, storedTexts, storedTextsOf } from './state/store.js';
 import { inputsDigest, stillUnchanged, unchangedWitness, withinWindow, type Inputs, type ListedStamp, type Unchanged } from './state/unchanged.js';
 import { codeFingerprint } from './version.js';
 import { intactOutputs, keepMadeFrom, keptFiles, outputUntouched, outputsInPlace, readOutputManifest, removeStaleTemporaryFiles, stageOutputs, writeOutputs, type OutputManifest, type WriteOptions, type WriteReport } from './write/output.js';
@@ -191,7 +191,8 @@ export async function prepareBuild(paths: BuildPaths, now: Date, options: Prepar
     if (stateWarnings.length > 0 || cacheWarnings.length > 0) return {};
     const after = recordContentDigest(recordText(publishedRecord(result.live, now, result.changes)));
     const images = [...seenImages].map(([path, stamp]) => ({ path, ...(stamp ? { stamp } : {}) }));
-    const inputs = inputsDigest({ code: codeFingerprint(), config, places: placesOf(paths), options: optionsOf(options), posts: listed, images, record: after });
+    const texts = storedTextsOf(result.live);
+    const inputs = inputsDigest({ code: codeFingerprint(), config, places: placesOf(paths), options: optionsOf(options), posts: listed, images, record: after, texts, cache: stampOfFile(join(paths.state, CACHE_FILE)).stamp });
     const kept = unchangedWitness(
       { inputs, now, sameUntil: result.sameUntil, images: [...seenImages.keys()], diagnostics: result.diagnostics, livePerLanguage: result.livePerLanguage, skippedFiles: result.skippedFiles, held },
       { before: contentDigest, after },
@@ -281,7 +282,9 @@ async function unchangedSummary(paths: BuildPaths, now: Date, options: Pick<Buil
   }
   const posts = [...source.files].map((file) => ({ path: file.path, lang: file.lang, ...('stamp' in file && file.stamp ? { stamp: file.stamp } : {}) }));
   const images = kept.images.map((path) => ({ path, ...stampOfFile(path) }));
-  const inputs = inputsDigest({ code: codeFingerprint(), config, places: placesOf(paths), options: optionsOf(options), posts, images, record: record === undefined ? undefined : recordContentDigest(record) });
+  const texts = await storedTexts(paths.state);
+  const cacheFile = stampOfFile(join(paths.state, CACHE_FILE)).stamp;
+  const inputs = inputsDigest({ code: codeFingerprint(), config, places: placesOf(paths), options: optionsOf(options), posts, images, record: record === undefined ? undefined : recordContentDigest(record), texts, cache: cacheFile });
   if (!stillUnchanged(kept, inputs, now)) return undefined;
   await removeStaleTemporaryFiles(resolve(paths.out));
   await removeStaleTemporaryFiles(paths.state);

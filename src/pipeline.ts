@@ -163,8 +163,8 @@ export interface SitePlan extends Omit<BuildResult, 'outputs'> {
    * clock from `now` on: the first moment at which a post enters or leaves
    * the feeds, a date stops being far ahead, or a kept change ages out; the
    * end of `now`'s UTC day at the latest, as a warning names the day. `now`
-   * itself when a correction is reported, since its warning names the last
-   * build, which this one becomes.
+   * itself when a problem names the last build's moment (see
+   * `namesLastBuild`), since this build becomes the last one.
    */
   readonly sameUntil: Date;
 }
@@ -200,7 +200,7 @@ export function planSite(source: PostSource, config: SiteConfig, now: Date, opti
   const asPublished = (published: { path: string; lang: string }) => publishedVersion(published.path, published.lang, config, previous)?.post;
   const changes = nextChanges(previous, { posts, live, listedPaths: loaded.listedPaths }, now, config.feeds.tombstoneDays, asPublished);
   const relateInputs = { terms, pins: loaded.pins };
-  const sameUntil = corrections.length > 0 ? now : firstMomentFrom(now, [...moments([...loaded.posts, ...posts], now), ...changes.map((change) => changeKeptUntil(change, config.feeds.tombstoneDays)), endOfUtcDay(now)]);
+  const sameUntil = namesLastBuild(allDiagnostics, previous) ? now : firstMomentFrom(now, [...moments([...loaded.posts, ...posts], now), ...changes.map((change) => changeKeptUntil(change, config.feeds.tombstoneDays)), endOfUtcDay(now)]);
   let digest: string | undefined;
   return {
     outputs: { [Symbol.iterator]: () => generateOutputs({ live, changes }, config, { bodyOf: bodyReader(source, previous.textOf), siteImages: siteImages.images, onPhase, inPlace: options.inPlace }, relateInputs, pool, renderProblems) },
@@ -223,6 +223,16 @@ export function planSite(source: PostSource, config: SiteConfig, now: Date, opti
     livePerLanguage,
     skippedFiles: [...skipped].sort(),
   };
+}
+
+/**
+ * Whether a problem names the moment of the last build (a correction left
+ * undated since it, a broken file's version published by it): this build
+ * becomes the last one, so the next build says it otherwise.
+ */
+function namesLastBuild(diagnostics: readonly Diagnostic[], previous: Previous): boolean {
+  const at = previous.at;
+  return at !== undefined && diagnostics.some((problem) => problem.message.includes(at));
 }
 
 /** Every moment at which a post's fate or warnings can change with the clock: its date, embargo and expiry, and where its dates stop being far ahead. */

@@ -5,7 +5,8 @@
  * and gets no RSS enclosure claiming a length; every image has a
  * thumbnail; the config's logo and icon reach all three formats.
  */
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { statSync } from 'node:fs';
+import { mkdir, readFile, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { staticFileOf } from '../src/media/images.js';
@@ -218,5 +219,28 @@ describe('determinism', () => {
     const first = build(dir, posts, { feeds: { logo: '/logo.png' } });
     const second = build(dir, posts, { feeds: { logo: '/logo.png' } });
     expect(second.outputs).toEqual(first.outputs);
+  });
+});
+
+describe('an image of the static folder rewritten in place', () => {
+  it('is measured again even when its size, modification time and inode were kept, as `cp -p` keeps them', async () => {
+    const dir = await siteWithStatic({ 'images/kept.png': COVER });
+    const config = testConfig({ static: { dir: 'static', url: '/' } });
+    const widthOf = () => {
+      const found = staticFolder(config, dir, dir)('https://rights.example.org/images/kept.png');
+      return found.kind === 'found' ? found.facts.width : undefined;
+    };
+    const path = join(dir, 'static/images/kept.png');
+    // A whole second, which writing it back gives exactly.
+    const moment = new Date('2026-01-01T00:00:00Z');
+    await utimes(path, moment, moment);
+    expect(widthOf()).toBe(640);
+    const before = statSync(path);
+    const wider = Buffer.from(COVER);
+    wider.writeUInt32BE(800, 16); // the width in the PNG header: same bytes in number
+    await writeFile(path, wider);
+    await utimes(path, moment, moment);
+    expect([statSync(path).ino, statSync(path).size, statSync(path).mtimeMs]).toEqual([before.ino, before.size, before.mtimeMs]);
+    expect(widthOf()).toBe(800);
   });
 });

@@ -188,6 +188,24 @@ describe.concurrent('anything a build depends on, changed, builds again as a cle
     expect(await snapshot(join(dir, 'feeds'))).toEqual(clean.files);
   });
 
+  it('the stored published texts deleted: they are stored again, and keep a published article when its file breaks', async () => {
+    const { dir } = await builtSite();
+    await rm(join(dir, '.nashra/sources'), { recursive: true });
+    expect((await build(dir)).reusedLastBuild).toBe(false);
+    await writeFile(join(dir, 'posts/en/statement.md'), post('title: Statement on the trial\ndate: 2026-04-31T09:00:00Z', 'Broken.\n'));
+    const broken = await build(dir, new Date('2026-11-01T01:00:00Z'));
+    expect(broken.diagnostics.some((d) => d.key === 'diagnostics.published.staysSince')).toBe(true);
+    expect(await readFile(join(dir, 'feeds/en/feed.json'), 'utf8')).toContain('Statement on the trial');
+  });
+
+  it('the load cache damaged: the build says so and mends it', async () => {
+    const { dir } = await builtSite();
+    await writeFile(join(dir, '.nashra/cache/posts.v8'), 'garbage');
+    const rebuilt = await build(dir);
+    expect(rebuilt.reusedLastBuild).toBe(false);
+    expect(rebuilt.diagnostics.some((d) => d.field === 'state' && d.message.includes('posts.v8'))).toBe(true);
+  });
+
   it('with --strict, where the last build was not', async () => {
     const { dir } = await builtSite();
     const strict = await build(dir, NOW, { strict: true });
@@ -198,6 +216,17 @@ describe.concurrent('anything a build depends on, changed, builds again as a cle
 });
 
 describe.concurrent('a result that the next build would not give', () => {
+  it('is not kept while a broken file\'s published version stands, whose note names the last build', async () => {
+    const { dir } = await builtSite();
+    await writeFile(join(dir, 'posts/en/statement.md'), post('title: Statement on the trial\ndate: 2026-04-31T09:00:00Z', 'The centre calls for a fair trial.\n'));
+    await settle();
+    const note = (result: BuildResult) => result.diagnostics.find((d) => d.key === 'diagnostics.published.staysSince');
+    expect(note(await build(dir, new Date('2026-11-01T01:00:00Z')))?.params.at).toBe(NOW.toISOString());
+    const again = await build(dir, new Date('2026-11-01T02:00:00Z'));
+    expect(again.reusedLastBuild).toBe(false);
+    expect(note(again)?.params.at).toBe('2026-11-01T01:00:00.000Z');
+  });
+
   it('is not kept when a correction is reported, whose warning names the last build', async () => {
     const dir = await site();
     await build(dir, new Date('2026-10-31T08:00:00Z'));

@@ -18,7 +18,7 @@ import { NO_STATIC_FILES, siteImagesOf, staticFileOf, withImageFacts, type Image
 const HEADER_BYTES = 512 * 1024;
 
 /**
- * Facts by file and stamp (size, modification time, inode), kept for the
+ * Facts by file and stamp (size, modification and change times, inode), kept for the
  * life of the process: a daemon that rebuilds every few minutes reads an
  * image again only when it changed. Same stamp, same facts, as the load cache assumes.
  */
@@ -51,7 +51,8 @@ function measure(absolute: string, seen: SeenStaticFile | undefined): ImageFacts
   const stats = statOrUndefined(absolute);
   seen?.(absolute, stats && { size: stats.size, mtimeNs: stats.mtimeNs, ctimeNs: stats.ctimeNs, ino: stats.ino, takenAtNs });
   if (!stats?.isFile()) return undefined;
-  const stamp = `${absolute}\0${stats.size}\0${stats.mtimeNs}\0${stats.ino}`;
+  // The change time too: `cp -p` over a file keeps its inode, size and modification time.
+  const stamp = `${absolute}\0${stats.size}\0${stats.mtimeNs}\0${stats.ctimeNs}\0${stats.ino}`;
   const known = measuredByStamp.get(stamp);
   if (known) return known;
   const bytes = Number(stats.size);

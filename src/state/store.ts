@@ -60,7 +60,22 @@ const STORED_TEXT = /^[A-Za-z0-9_-]{27}\.md$/;
 
 /** A stored text's file name: the hash in base64url, which is safe in a path. */
 function textFile(stateDir: string, hash: string): string {
-  return join(stateDir, SOURCES_DIR, `${Buffer.from(hash, 'base64').toString('base64url')}.md`);
+  return join(stateDir, SOURCES_DIR, textName(hash));
+}
+
+function textName(hash: string): string {
+  return `${Buffer.from(hash, 'base64').toString('base64url')}.md`;
+}
+
+/** The names of the stored texts that recording `live` leaves in the state directory, sorted. */
+export function storedTextsOf(live: readonly Post[]): string[] {
+  return [...new Set(live.map((post) => textName(post.sourceHash)))].sort();
+}
+
+/** The names of the stored texts in the state directory now, sorted; none when the folder is missing. */
+export async function storedTexts(stateDir: string): Promise<string[]> {
+  const names = await readdir(join(stateDir, SOURCES_DIR)).catch(() => []);
+  return names.filter((name) => STORED_TEXT.test(name)).sort();
 }
 
 export interface OpenedState {

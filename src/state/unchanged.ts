@@ -69,6 +69,10 @@ export interface Inputs {
   readonly images: readonly SeenImage[];
   /** `recordContentDigest` of the record of what was published; undefined when there is none. */
   readonly record: string | undefined;
+  /** The names of the published texts stored beside the record, which keep a published post when its file breaks. */
+  readonly texts: readonly string[];
+  /** The load cache file's stamp, or undefined when there is none: a cache damaged since is told of by a build. */
+  readonly cache: FileStamp | undefined;
 }
 
 /**
@@ -79,7 +83,8 @@ export interface Inputs {
 export function inputsDigest(inputs: Inputs): string | undefined {
   const hash = createHash('sha256');
   hash.update(inputs.code).update('\0').update(JSON.stringify(inputs.config)).update('\0').update(JSON.stringify(inputs.places)).update('\0').update(JSON.stringify(inputs.options));
-  hash.update('\0').update(inputs.record ?? '-');
+  hash.update('\0').update(inputs.record ?? '-').update('\0').update(inputs.texts.join('/'));
+  hash.update('\0').update(inputs.cache === undefined ? 'none' : stampText(inputs.cache));
   for (const file of inputs.posts) {
     if (!trusted(file.stamp)) return undefined;
     hash.update('\0').update(file.path).update('\0').update(file.lang).update('\0').update(stampText(file.stamp));

@@ -187,7 +187,7 @@ async function check(options: CommonOptions): Promise<number> {
   const { source, previous } = postsAsBuilt(options);
   const result = loadPosts(source.files, config);
   const undated = undatedCorrections(result.posts, previous);
-  const diagnostics = sortDiagnostics([...result.diagnostics, ...farFutureDates(result.posts, now), ...undated.map((correction) => undatedWarning(correction, previous.at)), ...imageDiagnostics(result.posts, config, options.config)]);
+  const diagnostics = sortDiagnostics([...result.diagnostics, ...farFutureDates(result.posts, now), ...undated.map((correction) => undatedWarning(correction)), ...imageDiagnostics(result.posts, config, options.config)]);
   printDiagnostics(diagnostics);
   const errors = diagnostics.filter((d) => d.severity === 'error').length;
   const warnings = diagnostics.length - errors;

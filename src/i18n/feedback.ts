@@ -135,7 +135,6 @@ export const feedbackEn = {
       stays: 'the version published stays published until this file is fixed',
       staysSince: 'the version published by the build of {{at}} stays published until this file is fixed',
       undated: 'the text changed but updated did not: feeds still date this article {{datedAt}}, so readers and monitors will not see the correction; set updated to the time of the correction, or set feeds.setUpdatedOnCorrection to let the build date it',
-      undatedSince: 'the text changed since the build of {{since}} but updated did not: feeds still date this article {{datedAt}}, so readers and monitors will not see the correction; set updated to the time of the correction, or set feeds.setUpdatedOnCorrection to let the build date it',
     },
     render: {
       nestingFlattened: 'quotes or lists nested deeper than {{depth}} (limits.nestingDepth) are flattened to that depth',
@@ -375,7 +374,6 @@ export const feedbackAr = {
       stays: 'تبقى النسخة المنشورة من هذا المقال منشورة حتى يُصلَح هذا الملف',
       staysSince: 'تبقى النسخة التي نُشرت في بناء {{at}} منشورة حتى يُصلَح هذا الملف',
       undated: 'تغيّر النص ولم يتغيّر «updated»: ما زالت الخلاصات تؤرّخ هذا المقال بـ{{datedAt}}، فلن يرى القرّاء وأدوات المتابعة التصحيح؛ اضبط «updated» على وقت التصحيح، أو فعّل «feeds.setUpdatedOnCorrection» ليؤرّخه البناء',
-      undatedSince: 'تغيّر النص منذ بناء {{since}} ولم يتغيّر «updated»: ما زالت الخلاصات تؤرّخ هذا المقال بـ{{datedAt}}، فلن يرى القرّاء وأدوات المتابعة التصحيح؛ اضبط «updated» على وقت التصحيح، أو فعّل «feeds.setUpdatedOnCorrection» ليؤرّخه البناء',
     },
     render: {
       nestingFlattened: 'سُوّيت الاقتباسات أو القوائم المتداخلة بعمق يتجاوز {{depth}} (بحسب «limits.nestingDepth») إلى ذلك العمق',

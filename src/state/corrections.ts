@@ -39,7 +39,7 @@ export function dateCorrections(posts: readonly Post[], previous: Previous, now:
     const undated = undatedCorrection(carried, published);
     if (!undated) return carried;
     if (setUpdated && now > undated.datedAt) return { ...post, updated: now, correctedAt: now };
-    diagnostics.push(undatedWarning(undated, previous.at));
+    diagnostics.push(undatedWarning(undated));
     return { ...carried, datedContentHash: published.content };
   });
   return { posts: dated, diagnostics };
@@ -54,17 +54,15 @@ export function undatedCorrections(posts: readonly Post[], previous: Previous): 
   });
 }
 
-/** The warning for a correction the feeds do not date. */
-export function undatedWarning(correction: UndatedCorrection, since: string | undefined): Diagnostic {
+/**
+ * The warning for a correction the feeds do not date. It names the date the
+ * feeds give, not the build that first saw the change: every build says it
+ * again, and "since the last build" would be true only the first time.
+ */
+export function undatedWarning(correction: UndatedCorrection): Diagnostic {
   const { post, datedAt } = correction;
   const field = post.writtenDates?.find((date) => date.date.getTime() === post.updated?.getTime() && date.field !== 'date');
-  return diagnostic(
-    post.sourcePath,
-    field?.position ?? { line: 1, column: 1 },
-    'warning',
-    field?.field ?? 'updated',
-    since ? message('diagnostics.published.undatedSince', { since, datedAt: datedAt.toISOString() }) : message('diagnostics.published.undated', { datedAt: datedAt.toISOString() }),
-  );
+  return diagnostic(post.sourcePath, field?.position ?? { line: 1, column: 1 }, 'warning', field?.field ?? 'updated', message('diagnostics.published.undated', { datedAt: datedAt.toISOString() }));
 }
 
 /** The post with the `updated` an earlier build set on seeing a correction, unless its own is later. */

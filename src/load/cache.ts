@@ -63,8 +63,13 @@ export const RACY_MARGIN_NS = 3_000_000_000n;
 export function stampUnchanged(recorded: FileStamp | undefined, now: FileStamp | undefined): boolean {
   if (!recorded || !now) return false;
   const same = recorded.size === now.size && recorded.mtimeNs === now.mtimeNs && recorded.ctimeNs === now.ctimeNs && recorded.ino === now.ino;
-  const lastChange = recorded.mtimeNs > recorded.ctimeNs ? recorded.mtimeNs : recorded.ctimeNs;
-  return same && lastChange + RACY_MARGIN_NS < recorded.takenAtNs;
+  return same && stampTrusted(recorded);
+}
+
+/** Whether a stamp was taken safely after its file's last change, so that no later change can keep it. */
+export function stampTrusted(stamp: FileStamp): boolean {
+  const lastChange = stamp.mtimeNs > stamp.ctimeNs ? stamp.mtimeNs : stamp.ctimeNs;
+  return lastChange + RACY_MARGIN_NS < stamp.takenAtNs;
 }
 
 /** Files read again only for their stamp, past which the store is written again with their new stamps. */

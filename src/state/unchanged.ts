@@ -8,17 +8,22 @@
  * digest within the window, and the output untouched, has that result: a
  * cron tick over an unchanged archive costs a listing, not a build.
  *
+ * The names of the stored published texts and the load cache's stamp are
+ * inputs too: a deleted text is stored again by a build, and a damaged cache
+ * is told of.
+ *
  * A build keeps this only when its result would be the next build's: it
  * published what the last build had (its record differs by the moment
- * alone), met no problem with the state directory, and every stamp it read
- * was taken safely after its file's last change (see `stampUnchanged`).
+ * alone), met no problem with the state directory, reported no problem that
+ * names the last build's moment (see `SitePlan.sameUntil`), and every stamp
+ * it read was taken safely after its file's last change (see `stampTrusted`).
  * Pure: the stamps are taken by `build.ts`.
  */
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { SiteConfig } from '../config.js';
 import { DiagnosticSchema, type Diagnostic } from '../diagnostics.js';
-import { RACY_MARGIN_NS } from '../load/cache.js';
+import { stampTrusted } from '../load/cache.js';
 import type { FileStamp } from '../load/source.js';
 import type { PlanState } from '../schedule/plan.js';
 
@@ -134,9 +139,7 @@ export function unchangedWitness(
 }
 
 function trusted(stamp: FileStamp | undefined): stamp is FileStamp {
-  if (stamp === undefined) return false;
-  const lastChange = stamp.mtimeNs > stamp.ctimeNs ? stamp.mtimeNs : stamp.ctimeNs;
-  return lastChange + RACY_MARGIN_NS < stamp.takenAtNs;
+  return stamp !== undefined && stampTrusted(stamp);
 }
 
 function stampText(stamp: FileStamp): string {

@@ -117,7 +117,7 @@ async function buildLocked(options: BuildOptions, paths: BuildPaths, now: Date):
   try {
     const reuse = options.cache === false ? undefined : await reuseUnchangedBuild(paths, now, options);
     reusedLastBuild = reuse?.summary !== undefined;
-    outcome = reuse?.summary ?? (await runBuild(paths, now, { strict: options.strict, allowShrink: options.allowShrink, cache: options.cache, onLoad: options.onLoad, ...(options.onPhase ? { onPhase: options.onPhase } : {}), ...(reuse ? { manifest: reuse.manifest } : {}) }));
+    outcome = reuse?.summary ?? (await runBuild(paths, now, { strict: options.strict, allowShrink: options.allowShrink, cache: options.cache, onLoad: options.onLoad, ...(options.onPhase ? { onPhase: options.onPhase } : {}), ...(reuse ? { manifest: reuse.manifest } : {}), ...(reuse?.listing ? { listing: reuse.listing } : {}) }));
   } catch (error) {
     const setup = error instanceof BuildSetupError;
     const text = setup ? error.text : message('errors.cannotWrite', { out: paths.out, detail: error instanceof Error ? error.message : String(error) });

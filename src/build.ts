@@ -10,10 +10,10 @@ import { diagnostic, hasErrors, withRenderDiagnostics, type Diagnostic } from '.
 import { message, MessageError, type Message } from './i18n/message.js';
 import { CACHE_FILE, cacheKey, dropLoadCache, openLoadCache, saveLoadCache, type CacheMemory, type LoadCache } from './load/cache.js';
 import { diskSource, type DiskSource } from './load/readPosts.js';
-import { SourceChangedError, type FileStamp, type PostSource } from './load/source.js';
+import { SourceChangedError, type FileStamp, type ListedFile, type PostSource } from './load/source.js';
 import type { Post } from './model.js';
 import type { PhaseListener, PlannedOutput } from './pipeline.js';
-import { shrinkRefusals, type ShrinkRefusal } from './state/published.js';
+import { shrinkRefusals, type Previous, type ShrinkRefusal } from './state/published.js';
 import { publicationPlan, planCounts, type PlanState } from './schedule/plan.js';
 import { publishedRecord, recordContentDigest, recordText } from './state/published.js';
 import { manifestPath, openPrevious, readRecordText, recordPublished, stateDirProblem, storedTexts, storedTextsOf } from './state/store.js';
@@ -95,6 +95,8 @@ export interface BuildOptions {
   readonly memory?: CacheMemory;
   /** The manifest of the output as the caller read it moments ago, holding the lock (see `reuseUnchangedBuild`), so as not to read it again. */
   readonly manifest?: OutputManifest;
+  /** The posts folder as the caller listed and stamped it moments ago (see `reuseUnchangedBuild`), used when it kept the same published paths as a post. */
+  readonly listing?: PostsListing;
 }
 
 export async function loadConfigFile(path: string): Promise<SiteConfig> {
@@ -162,7 +164,7 @@ export async function prepareBuild(paths: BuildPaths, now: Date, options: Prepar
   const { previous, problem, contentDigest } = openPrevious(paths.state);
   const cache = openCache(paths.state, config, options.cache !== false, options.memory);
   const listed: ListedStamp[] = [];
-  const source = listedInto(openPostsDir(paths.posts, (path) => previous.byPath(path) !== undefined), listed);
+  const source = listedInto(postsListed(paths, previous, options.listing), listed);
   const seenImages = new Map<string, FileStamp | undefined>();
   const manifest = manifestPath(paths.state);
   const outputManifest = options.manifest ?? (await readOutputManifest(manifest));
@@ -256,41 +258,50 @@ export async function prepareBuild(paths: BuildPaths, now: Date, options: Prepar
  * the record is left as it is. Undefined whenever anything may differ, or
  * cannot be told: then build. The caller holds the lock.
  */
-export async function reuseUnchangedBuild(paths: BuildPaths, now: Date, options: Pick<BuildOptions, 'strict' | 'allowShrink'> = {}): Promise<{ readonly summary?: BuildSummary; readonly manifest: OutputManifest }> {
+export async function reuseUnchangedBuild(paths: BuildPaths, now: Date, options: Pick<BuildOptions, 'strict' | 'allowShrink'> = {}): Promise<{ readonly summary?: BuildSummary; readonly manifest: OutputManifest; readonly listing?: PostsListing }> {
   const manifest = await readOutputManifest(manifestPath(paths.state));
-  const summary = await unchangedSummary(paths, now, options, manifest);
-  return summary ? { summary, manifest } : { manifest };
+  return { manifest, ...(await unchangedSummary(paths, now, options, manifest)) };
 }
 
-async function unchangedSummary(paths: BuildPaths, now: Date, options: Pick<BuildOptions, 'strict' | 'allowShrink'>, manifest: OutputManifest): Promise<BuildSummary | undefined> {
+/** The posts folder as a check for an unchanged build listed and stamped it, for the build that follows to use (see `BuildOptions.listing`). */
+export interface PostsListing {
+  /** The paths the record named, which the listing keeps as posts wherever they sit. */
+  readonly published: ReadonlySet<string>;
+  readonly source: DiskSource;
+  readonly files: readonly ListedFile[];
+}
+
+async function unchangedSummary(paths: BuildPaths, now: Date, options: Pick<BuildOptions, 'strict' | 'allowShrink'>, manifest: OutputManifest): Promise<{ summary?: BuildSummary; listing?: PostsListing }> {
   const kept = manifest.madeFrom?.unchanged;
   // The clock first: past the window nothing else need be looked at.
-  if (!kept || !withinWindow(kept, now)) return undefined;
+  if (!kept || !withinWindow(kept, now)) return {};
   let config: SiteConfig;
   let source: DiskSource;
   const record = await readRecordText(paths.state);
+  const published = record === undefined ? new Set<string>() : publishedPaths(record);
+  if (!published) return {};
   try {
     config = await loadConfigFile(paths.config);
-    if (stateDirProblem(paths.state, paths.out, paths.posts)) return undefined;
-    // Listed without the record's paths, which keep a published file a post inside a page bundle: such a file is
-    // then missing from the listing, whose digest differs, and the build is made as it should be.
-    source = openPostsDir(paths.posts);
+    if (stateDirProblem(paths.state, paths.out, paths.posts)) return {};
+    source = openPostsDir(paths.posts, (path) => published.has(path));
   } catch (error) {
     // Told as it should be by the build that follows.
-    if (error instanceof BuildSetupError) return undefined;
+    if (error instanceof BuildSetupError) return {};
     throw error;
   }
-  const posts = [...source.files].map((file) => ({ path: file.path, lang: file.lang, ...('stamp' in file && file.stamp ? { stamp: file.stamp } : {}) }));
+  const files = [...source.files].filter((file): file is ListedFile => 'read' in file);
+  const listing = { published, source, files };
+  const posts = files.map((file) => ({ path: file.path, lang: file.lang, ...(file.stamp ? { stamp: file.stamp } : {}) }));
   const images = kept.images.map((path) => ({ path, ...stampOfFile(path) }));
   const texts = await storedTexts(paths.state);
   const cacheFile = stampOfFile(join(paths.state, CACHE_FILE)).stamp;
   const inputs = inputsDigest({ code: codeFingerprint(), config, places: placesOf(paths), options: optionsOf(options), posts, images, record: record === undefined ? undefined : recordContentDigest(record), texts, cache: cacheFile });
-  if (!stillUnchanged(kept, inputs, now)) return undefined;
+  if (!stillUnchanged(kept, inputs, now)) return { listing };
   await removeStaleTemporaryFiles(resolve(paths.out));
   await removeStaleTemporaryFiles(paths.state);
-  if (!(await outputUntouched(resolve(paths.out), manifest))) return undefined;
+  if (!(await outputUntouched(resolve(paths.out), manifest))) return { listing };
   const diagnostics = withRenderDiagnostics(kept.diagnostics, manifest.madeFrom?.diagnostics ?? []);
-  return {
+  const summary = {
     diagnostics,
     livePerLanguage: { ...kept.livePerLanguage },
     skippedFiles: [...kept.skippedFiles],
@@ -299,6 +310,18 @@ async function unchangedSummary(paths: BuildPaths, now: Date, options: Pick<Buil
     refusals: [],
     held: kept.held,
   };
+  return { summary };
+}
+
+/** The paths a record names; undefined when its text is not JSON with a list of posts. */
+function publishedPaths(record: string): Set<string> | undefined {
+  try {
+    const posts = (JSON.parse(record) as { posts?: unknown }).posts;
+    if (!Array.isArray(posts)) return undefined;
+    return new Set(posts.flatMap((post: unknown) => (typeof (post as { path?: unknown } | null)?.path === 'string' ? [(post as { path: string }).path] : [])));
+  } catch {
+    return undefined;
+  }
 }
 
 /** The paths a build's result depends on: what diagnostics say and where files go. */
@@ -308,6 +331,20 @@ function placesOf(paths: BuildPaths): string[] {
 
 function optionsOf(options: Pick<BuildOptions, 'strict' | 'allowShrink'>): Inputs['options'] {
   return { strict: options.strict === true, allowShrink: options.allowShrink === true };
+}
+
+/**
+ * The posts folder, listed now, or as `listing` found it moments ago when it
+ * kept as posts the very paths the record names: then its files are the ones
+ * a listing now would give, stamped a moment earlier.
+ */
+function postsListed(paths: BuildPaths, previous: Previous, listing: PostsListing | undefined): DiskSource {
+  const publishedNow = new Set(previous.posts.map((post) => post.path));
+  if (!listing || listing.published.size !== publishedNow.size || [...listing.published].some((path) => !publishedNow.has(path))) {
+    return openPostsDir(paths.posts, (path) => publishedNow.has(path));
+  }
+  const files = listing.files;
+  return { ...listing.source, files: { count: files.length, [Symbol.iterator]: () => files[Symbol.iterator]() } };
 }
 
 /** The source, with each file it lists added to `listed` with its stamp as the loader reaches it. */

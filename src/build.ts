@@ -10,7 +10,7 @@ import { diagnostic, hasErrors, withRenderDiagnostics, type Diagnostic } from '.
 import { message, MessageError, type Message } from './i18n/message.js';
 import { CACHE_FILE, cacheKey, dropLoadCache, openLoadCache, saveLoadCache, type CacheMemory, type LoadCache } from './load/cache.js';
 import { diskSource, type DiskSource } from './load/readPosts.js';
-import { SourceChangedError, type FileStamp, type ListedFile, type PostSource } from './load/source.js';
+import { fileStamp, SourceChangedError, stampClock, type FileStamp, type ListedFile, type PostSource } from './load/source.js';
 import type { Post } from './model.js';
 import type { PhaseListener, PlannedOutput } from './pipeline.js';
 import { shrinkRefusals, type Previous, type ShrinkRefusal } from './state/published.js';
@@ -366,10 +366,10 @@ function listedInto(source: DiskSource, listed: ListedStamp[]): DiskSource {
 
 /** A file's stamp as `stampUnchanged` reads it; none when there is no such file. */
 function stampOfFile(path: string): { stamp?: FileStamp } {
-  const takenAtNs = BigInt(Date.now()) * 1_000_000n;
+  const takenAtNs = stampClock();
   try {
     const stats = statSync(path, { bigint: true, throwIfNoEntry: false });
-    return stats ? { stamp: { size: stats.size, mtimeNs: stats.mtimeNs, ctimeNs: stats.ctimeNs, ino: stats.ino, takenAtNs } } : {};
+    return stats ? { stamp: fileStamp(stats, takenAtNs) } : {};
   } catch {
     return {};
   }

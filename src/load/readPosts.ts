@@ -3,7 +3,7 @@ import { lstatSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { postNames } from './fileNames.js';
 import type { SourceFile } from './parsePost.js';
-import { sourceFileOf, type FileStamp, type ListedFile, type PostSource } from './source.js';
+import { fileStamp, sourceFileOf, stampClock, type FileStamp, type ListedFile, type PostSource } from './source.js';
 
 export interface DiskSource extends PostSource {
   /** How many post files the listing found. */
@@ -66,11 +66,11 @@ export function diskSource(postsDir: string, cwd: string, published: (path: stri
  * it cannot be stamped (it is then read, and its problem reported there).
  */
 function stampOf(absolute: string): FileStamp | null | undefined {
-  const takenAtNs = BigInt(Date.now()) * 1_000_000n;
+  const takenAtNs = stampClock();
   try {
     const stats = statSync(absolute, { bigint: true, throwIfNoEntry: false });
     if (!stats) return lstatSync(absolute, { throwIfNoEntry: false }) ? undefined : null;
-    return { size: stats.size, mtimeNs: stats.mtimeNs, ctimeNs: stats.ctimeNs, ino: stats.ino, takenAtNs };
+    return fileStamp(stats, takenAtNs);
   } catch {
     return undefined;
   }

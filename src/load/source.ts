@@ -1,3 +1,4 @@
+import type { BigIntStats } from 'node:fs';
 import { message, MessageError, type Message } from '../i18n/message.js';
 import type { SourceFile } from './parsePost.js';
 
@@ -43,6 +44,16 @@ export interface FileStamp {
   readonly ino: bigint;
   /** The clock just before the stamp was taken: a file changed after that may keep the same stamp. */
   readonly takenAtNs: bigint;
+}
+
+/** A file's stamp from its `stat` (with `bigint: true`), taken after the clock read `takenAtNs`. */
+export function fileStamp(stats: BigIntStats, takenAtNs: bigint): FileStamp {
+  return { size: stats.size, mtimeNs: stats.mtimeNs, ctimeNs: stats.ctimeNs, ino: stats.ino, takenAtNs };
+}
+
+/** The clock as a stamp keeps it: read just before a file is looked at. */
+export function stampClock(): bigint {
+  return BigInt(Date.now()) * 1_000_000n;
 }
 
 /** The file behind a listing entry, read now if it was only listed. */

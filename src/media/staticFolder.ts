@@ -10,7 +10,7 @@ import { imageSize } from 'image-size';
 import { lookup as mediaTypeOfExtension } from 'mime-types';
 import type { SiteConfig } from '../config.js';
 import type { Diagnostic } from '../diagnostics.js';
-import type { FileStamp } from '../load/source.js';
+import { fileStamp, stampClock, type FileStamp } from '../load/source.js';
 import type { Post } from '../model.js';
 import { NO_STATIC_FILES, siteImagesOf, staticFileOf, withImageFacts, type ImageFacts, type ImageLookup } from './images.js';
 
@@ -47,9 +47,9 @@ export function staticFolder(config: SiteConfig, configDir: string, cwd: string 
 
 /** A file's facts; undefined when there is no such file. A file that cannot be read as an image still has its bytes. */
 function measure(absolute: string, seen: SeenStaticFile | undefined): ImageFacts | undefined {
-  const takenAtNs = BigInt(Date.now()) * 1_000_000n;
+  const takenAtNs = stampClock();
   const stats = statOrUndefined(absolute);
-  seen?.(absolute, stats && { size: stats.size, mtimeNs: stats.mtimeNs, ctimeNs: stats.ctimeNs, ino: stats.ino, takenAtNs });
+  seen?.(absolute, stats && fileStamp(stats, takenAtNs));
   if (!stats?.isFile()) return undefined;
   // The change time too: `cp -p` over a file keeps its inode, size and modification time.
   const stamp = `${absolute}\0${stats.size}\0${stats.mtimeNs}\0${stats.ctimeNs}\0${stats.ino}`;

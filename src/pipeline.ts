@@ -18,8 +18,9 @@ import { bodyReader } from './load/bodies.js';
 import { memorySource, type PostSource } from './load/source.js';
 import { NO_STATIC_FILES, siteImagesOf, withImageFacts, type ImageLookup, type SiteImages } from './media/images.js';
 import type { BodyOf, Post } from './model.js';
-import { renderBody } from './render/article.js';
+import { renderBody, type Rendered } from './render/article.js';
 import { renderOnPool } from './render/bounded.js';
+import type { RenderedBodies } from './render/remembered.js';
 import { renderFailureReason } from './render/failure.js';
 import { relateLivePosts, TermIndex, type Relatedness, type RelateInputs } from './relate/index.js';
 import { isLive } from './schedule/embargo.js';
@@ -116,6 +117,8 @@ export interface PlanOptions {
   readonly inPlace?: OutputsInPlace;
   /** Most worker threads for the per-post work (default: one per core, at most four); 0 does it all on the calling thread. */
   readonly threads?: number;
+  /** Full texts rendered by earlier builds of this process, reused rather than rendered again (see `render/remembered.ts`). */
+  readonly rendered?: RenderedBodies;
 }
 
 /** What the last complete build wrote the output in place from (see `write/output.ts`). */
@@ -203,7 +206,7 @@ export function planSite(source: PostSource, config: SiteConfig, now: Date, opti
   const sameUntil = namesLastBuild(allDiagnostics, previous) ? now : firstMomentFrom(now, [...moments([...loaded.posts, ...posts], now), ...changes.map((change) => changeKeptUntil(change, config.feeds.tombstoneDays)), endOfUtcDay(now)]);
   let digest: string | undefined;
   return {
-    outputs: { [Symbol.iterator]: () => generateOutputs({ live, changes }, config, { bodyOf: bodyReader(source, previous.textOf), siteImages: siteImages.images, onPhase, inPlace: options.inPlace }, relateInputs, pool, renderProblems) },
+    outputs: { [Symbol.iterator]: () => generateOutputs({ live, changes }, config, { bodyOf: bodyReader(source, previous.textOf), siteImages: siteImages.images, onPhase, inPlace: options.inPlace, rendered: options.rendered }, relateInputs, pool, renderProblems) },
     changes,
     sameUntil,
     close: () => pool.close(),
@@ -321,7 +324,7 @@ export function buildSite(files: readonly SourceFile[], config: SiteConfig, now:
 function* generateOutputs(
   published: { live: readonly Post[]; changes: readonly Change[] },
   config: SiteConfig,
-  { bodyOf, siteImages, onPhase, inPlace }: { bodyOf: BodyOf; siteImages: SiteImages; onPhase: PhaseListener; inPlace: OutputsInPlace | undefined },
+  { bodyOf, siteImages, onPhase, inPlace, rendered }: { bodyOf: BodyOf; siteImages: SiteImages; onPhase: PhaseListener; inPlace: OutputsInPlace | undefined; rendered: RenderedBodies | undefined },
   relateInputs: RelateInputs,
   pool: WorkPool,
   problems: RenderProblems,
@@ -339,17 +342,15 @@ function* generateOutputs(
   let render: FullTextRenderer;
   let relatedness: Relatedness;
   let sourceOf: (plan: FeedPlan) => string;
+  const settings = settingsDigest(config, siteImages);
   try {
     onPhase('relate', live.length);
     relatedness = relateLivePosts(live, config, { ...relateInputs, helpers: pool });
-    const settings = settingsDigest(config, siteImages);
     const related = relatedness;
     sourceOf = memoized((plan: FeedPlan) => feedSource(plan, related, settings, postDigest));
     const stale = inPlace ? sitePlans.filter((plan) => !keptInPlace(plan, sourceOf(plan), inPlace)) : sitePlans;
     const fullText = [...new Set([...fullTextOf(stale), ...selected])];
-    pool.grow(fullText.length);
-    onPhase('render', fullText.length);
-    render = fullTextRenderer(fullText, pool, config, bodyOf, problems.found);
+    render = fullTextRenderer(fullText, { pool, config, bodyOf, problems: problems.found, onPhase, ...(rendered ? { rendered } : {}) });
   } finally {
     pool.close();
   }
@@ -370,7 +371,7 @@ function* generateOutputs(
     if (plan.scope.kind === 'main') latest.set(plan.lang, plan.posts.slice(0, LATEST_ON_INDEX).map((post) => ({ title: post.title, url: post.url, published: post.date })));
   }
   for (const lang of Object.keys(config.languages)) {
-    yield* relatedOutputs(lang, live, relatedness);
+    yield* relatedOutputs(lang, live, relatedness, settings);
     if (config.feeds.relatedWholeFile) yield { path: `${lang}/${RELATED_WHOLE_FILE}`, chunks: renderRelatedWholeFile(lang, live, relatedness), tier: TIER.mainFeed };
     yield { path: `${lang}/${CHANGES_FILE}`, chunks: lazily(() => renderChanges(lang, changes, config)), tier: TIER.changesList };
   }
@@ -434,13 +435,14 @@ function memoized<K extends object, V>(compute: (key: K) => V): (key: K) => V {
 
 /**
  * A language's related files: every article's before the index that points
- * at them. Each is fingerprinted by its own bytes, so an article whose list
- * did not change is left as it is without a byte written, even a staged one.
+ * at them. Each is fingerprinted by what it is made from (`settings` for the
+ * code), so an article whose list did not change is neither produced again
+ * nor written.
  */
-function* relatedOutputs(lang: string, live: readonly Post[], relatedness: Relatedness): Generator<PlannedOutput> {
+function* relatedOutputs(lang: string, live: readonly Post[], relatedness: Relatedness, settings: string): Generator<PlannedOutput> {
   for (const file of relatedFiles(lang, live, relatedness)) {
     const tier = file.role === 'index' ? TIER.relatedIndex : TIER.relatedArticle;
-    yield { path: file.path, chunks: [file.content], tier, fingerprint: `related:${createHash('sha256').update(file.content).digest('base64url')}` };
+    yield { path: file.path, chunks: lazily(file.content), tier, fingerprint: `related:${createHash('sha256').update(settings).update('\0').update(file.source).digest('base64url')}` };
   }
 }
 
@@ -465,38 +467,53 @@ interface FullTextRenderer extends Renderer {
  * summary stands in for it and an error says so. The post is live already,
  * and other posts link to it, so it keeps its place rather than stopping the build.
  */
-function fullTextRenderer(posts: readonly Post[], pool: WorkPool, config: SiteConfig, bodyOf: BodyOf, problems: Diagnostic[]): FullTextRenderer {
+function fullTextRenderer(
+  posts: readonly Post[],
+  { pool, config, bodyOf, problems, onPhase, rendered }: { pool: WorkPool; config: SiteConfig; bodyOf: BodyOf; problems: Diagnostic[]; onPhase: PhaseListener; rendered?: RenderedBodies },
+): FullTextRenderer {
   const bodies = new Map<Post, string>();
-  const jobs = posts.map((post) => ({ key: post, read: () => ({ markdown: bodyOf(post), pageUrl: post.url }) }));
-  renderOnPool(pool, config.limits, jobs, (post, outcome) => {
-    if ('failure' in outcome) {
-      bodies.set(post, summaryInstead(post, outcome.failure, problems));
-      return;
-    }
+  const inputsOf = (post: Post) => ({ sourceHash: post.sourceHash, pageUrl: post.url, limits: config.limits });
+  const use = (post: Post, outcome: Rendered): string => {
+    rendered?.keep(inputsOf(post), outcome);
     reportRenderWarnings(post, outcome.warnings, problems);
     bodies.set(post, outcome.html);
+    return outcome.html;
+  };
+  rendered?.startBuild();
+  const toRender = posts.filter((post) => {
+    const known = rendered?.find(inputsOf(post));
+    if (known) use(post, known);
+    return !known;
+  });
+  pool.grow(toRender.length);
+  onPhase('render', toRender.length);
+  const jobs = toRender.map((post) => ({ key: post, read: () => ({ markdown: bodyOf(post), pageUrl: post.url }) }));
+  renderOnPool(pool, config.limits, jobs, (post, outcome) => {
+    if ('failure' in outcome) bodies.set(post, summaryInstead(post, outcome.failure, problems));
+    else use(post, outcome);
   });
   return {
     body(post) {
-      let html = bodies.get(post);
-      if (html === undefined) {
-        html = fullTextOrSummary(post, bodyOf(post), config, problems);
-        bodies.set(post, html);
-      }
-      return html;
+      const html = bodies.get(post);
+      if (html !== undefined) return html;
+      const known = rendered?.find(inputsOf(post));
+      if (known) return use(post, known);
+      const outcome = renderHere(post, bodyOf(post), config);
+      if (!('failure' in outcome)) return use(post, outcome);
+      const summary = summaryInstead(post, outcome.failure, problems);
+      bodies.set(post, summary);
+      return summary;
     },
     rendered: (post) => bodies.has(post),
   };
 }
 
 /** A body no full-content feed asked for in advance, rendered here. */
-function fullTextOrSummary(post: Post, bodyMarkdown: string, config: SiteConfig, problems: Diagnostic[]): string {
+function renderHere(post: Post, bodyMarkdown: string, config: SiteConfig): Rendered | { readonly failure: Message } {
   try {
-    const { html, warnings } = renderBody(post.url, bodyMarkdown, config.limits);
-    reportRenderWarnings(post, warnings, problems);
-    return html;
+    return renderBody(post.url, bodyMarkdown, config.limits);
   } catch (error) {
-    return summaryInstead(post, renderFailureReason(error), problems);
+    return { failure: renderFailureReason(error) };
   }
 }
 

@@ -144,6 +144,30 @@ describe('per-article related files', () => {
     expect(Object.keys(index.articles)).toEqual(['a', 'c']);
   });
 
+  it('get a new fingerprint whenever their bytes change: an article they list retitled, re-dated or given a new paragraph', () => {
+    const corpus = plantedCorpus(60, 7);
+    const related = (files: typeof corpus.files) =>
+      new Map(
+        [...planSite(memorySource(files), testConfig(), NOW, { threads: 0 }).outputs]
+          .filter((output) => output.path.includes('/related/'))
+          .map((output) => [output.path, { fingerprint: output.fingerprint, content: [...output.chunks].join('') }]),
+      );
+    const before = related(corpus.files);
+    const edits: ((text: string) => string)[] = [
+      (text) => text.replace(/^title: .*$/m, 'title: "A title given later"'),
+      (text) => text.replace(/^date: .*$/m, 'date: 2021-03-01'),
+      (text) => `${text}\n\nA paragraph added later.\n`,
+    ];
+    for (const edit of edits) {
+      const after = related(corpus.files.map((file, index) => (index === 0 ? { ...file, text: edit(file.text) } : file)));
+      const changed = [...after].filter(([path, file]) => before.get(path)?.content !== file.content).map(([path]) => path);
+      const refingerprinted = [...after].filter(([path, file]) => before.get(path)?.fingerprint !== file.fingerprint).map(([path]) => path);
+      expect(refingerprinted).toEqual(expect.arrayContaining(changed));
+    }
+    const retitled = related(corpus.files.map((file, index) => (index === 0 ? { ...file, text: edits[0]?.(file.text) ?? '' } : file)));
+    expect([...retitled].filter(([path, file]) => before.get(path)?.content !== file.content).length).toBeGreaterThan(1);
+  });
+
   it('are not produced again, nor any byte of them written, when an article\'s list did not change', async () => {
     const out = await mkdtemp(join(tmpdir(), 'nashra-related-'));
     const manifestPath = join(out, '..', `${basename(out)}.manifest.json`);

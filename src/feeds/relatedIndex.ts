@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Post } from '../model.js';
 import type { Relatedness } from '../relate/index.js';
-import { relatedItems } from './compose.js';
+import { relatedItems, relatedListSource } from './compose.js';
 import type { RelatedItem } from './document.js';
 import { rfc3339 } from './feedAdapter.js';
 import { compareCodeUnits } from '../text.js';
@@ -12,10 +12,12 @@ export const RELATED_INDEX_FILE = 'index.json';
 /** The whole-file list of earlier versions, behind `feeds.relatedWholeFile`. */
 export const RELATED_WHOLE_FILE = 'related.json';
 
-/** A related file's path and bytes: small, so produced whole. */
+/** A related file's path and bytes: small, so produced whole, and only when asked for. */
 export interface RelatedFile {
   readonly path: string;
-  readonly content: string;
+  /** What the file is made from besides nashra's code, as a digest: an article's list is not produced again while it stays the same. */
+  readonly source: string;
+  content(): string;
   /** An article's list, or the index that points at them: what the writer must put in place first. */
   readonly role: 'article' | 'index';
 }
@@ -63,13 +65,14 @@ export function* relatedFiles(lang: string, livePosts: readonly Post[], relatedn
   const keys = [...relatedKeys(livePosts.filter((post) => post.lang === lang)).entries()].sort(([, a], [, b]) => compareCodeUnits(a, b));
   for (const [post, key] of keys) {
     // No scores: every new or deleted article moves them all a little, and an unchanged list must keep its bytes, or one post rewrites thousands of files.
-    const file = { version: 1, language: lang, ...relatedArticle(post, relatedness, false) };
-    yield { path: `${lang}/${RELATED_DIR}/${key}.json`, content: `${JSON.stringify(file, null, 2)}\n`, role: 'article' };
+    const content = () => `${JSON.stringify({ version: 1, language: lang, ...relatedArticle(post, relatedness, false) }, null, 2)}\n`;
+    yield { path: `${lang}/${RELATED_DIR}/${key}.json`, source: `${lang}\0${relatedListSource(relatedness, post)}`, content, role: 'article' };
   }
   // One article a line: at archive scale the index is what a page fetches first, so it carries no layout beyond that.
   const entries = keys.map(([post, key]) => `    ${JSON.stringify(key)}: ${JSON.stringify({ file: `${key}.json`, url: post.url })}`);
   const articles = entries.length === 0 ? '{}' : `{\n${entries.join(',\n')}\n  }`;
-  yield { path: `${lang}/${RELATED_DIR}/${RELATED_INDEX_FILE}`, content: `{\n  "version": 1,\n  "language": ${JSON.stringify(lang)},\n  "articles": ${articles}\n}\n`, role: 'index' };
+  const index = `{\n  "version": 1,\n  "language": ${JSON.stringify(lang)},\n  "articles": ${articles}\n}\n`;
+  yield { path: `${lang}/${RELATED_DIR}/${RELATED_INDEX_FILE}`, source: createHash('sha256').update(index).digest('base64url'), content: () => index, role: 'index' };
 }
 
 /**

@@ -29,6 +29,7 @@ import type { Diagnostic } from '../diagnostics.js';
 import { message, type Message } from '../i18n/message.js';
 import type { Post } from '../model.js';
 import type { PostTerms } from '../relate/terms.js';
+import { RenderedBodies } from '../render/remembered.js';
 import { temporaryNameFor } from '../write/temporary.js';
 import type { FileStamp } from './source.js';
 import { codeFingerprint } from '../version.js';
@@ -208,6 +209,8 @@ export function openLoadCache(stateDir: string, key: string): OpenedCache {
  * that another process wrote since, a `nashra build` run by hand, is read.
  */
 export class CacheMemory {
+  /** The full texts its builds rendered, which the next build need not render again (see `render/remembered.ts`). */
+  readonly bodies = new RenderedBodies();
   private remembered?: { readonly path: string; readonly key: string; readonly stamp: string; readonly entries: ReadonlyMap<string, CachedFile> };
 
   /** The records for a build: those remembered when they are still the store's, else the store's. */

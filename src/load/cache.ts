@@ -75,6 +75,14 @@ export function stampTrusted(stamp: FileStamp): boolean {
 
 /** Files read again only for their stamp, past which the store is written again with their new stamps. */
 const RESTAMPS_WORTH_A_SAVE = 64;
+/**
+ * Files whose stored record is not this build's (edited, added, deleted),
+ * past which the store is written again. Below it, writing every record of
+ * an archive again (most of a rebuild's cost after one edit) costs more than
+ * the next build's loading these few files again, on the build's own thread
+ * (fewer than the loader starts threads for).
+ */
+const STALE_WORTH_A_SAVE = 8;
 
 /**
  * The records of one build: those found in the store, looked up by path and
@@ -120,21 +128,26 @@ export class LoadCache {
   }
 
   /**
-   * Whether the store is worth writing again: a record is new or changed, a
-   * file is gone, or so many files had to be read for want of a trusted stamp
-   * that keeping their new stamps saves more than writing the store costs.
-   * One file saved just before a build is read again at each build until then.
+   * Whether the store is worth writing again: so many records are new,
+   * changed or gone, or so many files had to be read for want of a trusted
+   * stamp, that the next build would spend more loading them again than
+   * writing the store costs. A file edited since the store was written is
+   * loaded again at each build until then; a record is never used for a file
+   * whose stamp or text is not the one it was made from.
    */
   get changed(): boolean {
-    if (this.kept.size !== this.found.size) return true;
+    // No store to begin with, or none that could be used: one is written.
+    if (this.found.size === 0) return this.kept.size > 0;
+    let stale = 0;
     let restamped = 0;
     for (const [path, entry] of this.kept) {
       const found = this.found.get(path);
       if (found === entry) continue;
-      if (found?.hash !== entry.hash || found.lang !== entry.lang || found.record !== entry.record) return true;
-      restamped++;
+      if (found?.hash !== entry.hash || found.lang !== entry.lang || found.record !== entry.record) stale++;
+      else restamped++;
     }
-    return restamped > RESTAMPS_WORTH_A_SAVE;
+    for (const path of this.found.keys()) if (!this.kept.has(path)) stale++;
+    return stale > STALE_WORTH_A_SAVE || restamped > RESTAMPS_WORTH_A_SAVE;
   }
 }
 

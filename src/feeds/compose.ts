@@ -241,12 +241,12 @@ function composeEntry(post: Post, relatedness: Relatedness, withContent: boolean
 /**
  * What an article's related file is made from (see `relatedFiles`): what it
  * shows of the article (its id, URL and title) and, in order, of each related
- * article's version in its language. The same source gives the same file.
+ * article's version in its language. The same source gives the same file;
+ * the caller hashes it.
  */
 export function relatedListSource(relatedness: Relatedness, post: Post): string {
-  const hash = createHash('sha256').update(JSON.stringify([post.id, post.url, post.title]));
-  for (const relation of relatedness.relations.get(articleKey(post)) ?? []) hash.update('\0').update(shownOfOther(versionFor(relation.article, post.lang)));
-  return hash.digest('base64url');
+  const shown = (relatedness.relations.get(articleKey(post)) ?? []).map((relation) => shownOfOther(versionFor(relation.article, post.lang)));
+  return [JSON.stringify([post.id, post.url, post.title]), ...shown].join('\0');
 }
 
 /**

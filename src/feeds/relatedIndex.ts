@@ -15,7 +15,7 @@ export const RELATED_WHOLE_FILE = 'related.json';
 /** A related file's path and bytes: small, so produced whole, and only when asked for. */
 export interface RelatedFile {
   readonly path: string;
-  /** What the file is made from besides nashra's code, as a digest: an article's list is not produced again while it stays the same. */
+  /** What the file is made from besides nashra's code, for the writer's fingerprint: an article's list is not produced again while it stays the same. */
   readonly source: string;
   content(): string;
   /** An article's list, or the index that points at them: what the writer must put in place first. */
@@ -72,7 +72,7 @@ export function* relatedFiles(lang: string, livePosts: readonly Post[], relatedn
   const entries = keys.map(([post, key]) => `    ${JSON.stringify(key)}: ${JSON.stringify({ file: `${key}.json`, url: post.url })}`);
   const articles = entries.length === 0 ? '{}' : `{\n${entries.join(',\n')}\n  }`;
   const index = `{\n  "version": 1,\n  "language": ${JSON.stringify(lang)},\n  "articles": ${articles}\n}\n`;
-  yield { path: `${lang}/${RELATED_DIR}/${RELATED_INDEX_FILE}`, source: createHash('sha256').update(index).digest('base64url'), content: () => index, role: 'index' };
+  yield { path: `${lang}/${RELATED_DIR}/${RELATED_INDEX_FILE}`, source: index, content: () => index, role: 'index' };
 }
 
 /**

@@ -7,8 +7,7 @@ import { schemaFiles } from './feeds/extensionSchemas.js';
 import { relatedFiles, RELATED_WHOLE_FILE, renderRelatedWholeFile } from './feeds/relatedIndex.js';
 import { CHANGES_FILE, renderChanges } from './feeds/changes.js';
 import type { FeedDocument } from './feeds/document.js';
-import { renderAtom, renderJsonFeed, renderRss } from './feeds/feedAdapter.js';
-import { FEED_FORMATS, FEED_PAGE_FILE, STYLESHEET_FILE, type FeedFormatName } from './feeds/formats.js';
+import { FEED_FORMATS, FEED_PAGE_FILE, formatNamed, STYLESHEET_FILE, type FeedFormatName } from './feeds/formats.js';
 import { planFeeds, planProfileFeeds, selectProfilePosts, type FeedPlan } from './feeds/plan.js';
 import type { LoadCache } from './load/cache.js';
 import { loadPosts, publishedVersion, type LoadResult } from './load/loadPosts.js';
@@ -82,12 +81,6 @@ export interface BuildResult {
   /** Files that failed validation and were left out. */
   readonly skippedFiles: string[];
 }
-
-const SERIALIZERS: Record<FeedFormatName, (document: FeedDocument) => string> = {
-  rss: renderRss,
-  atom: renderAtom,
-  json: renderJsonFeed,
-};
 
 export const OPML_FILE = 'opml.xml';
 export const INDEX_FILE = 'index.html';
@@ -364,7 +357,7 @@ function* generateOutputs(
     let document: FeedDocument | undefined;
     const composed = (): FeedDocument => (document ??= composeFeed(plan, config, render, relatedness, siteImages));
     for (const { format, ...output } of feedOutputs(plan, sourceOf(plan))) {
-      yield { ...output, chunks: lazily(() => (format === 'page' ? renderFeedPage(composed(), config) : SERIALIZERS[format](composed()))) };
+      yield { ...output, chunks: lazily(() => (format === 'page' ? [renderFeedPage(composed(), config)] : formatNamed(format).serialise(composed()))) };
     }
     if (plan.archive?.role === 'page') continue;
     listings.push(...feedListings(feedShell(plan, config)));
@@ -446,11 +439,13 @@ function* relatedOutputs(lang: string, live: readonly Post[], relatedness: Relat
   }
 }
 
-/** One chunk, produced only when the writer asks for it. */
-function lazily(produce: () => string): Iterable<string> {
+/** A file's chunks, produced only when the writer asks for them. */
+function lazily(produce: () => string | readonly string[]): Iterable<string> {
   return {
     *[Symbol.iterator]() {
-      yield produce();
+      const produced = produce();
+      if (typeof produced === 'string') yield produced;
+      else yield* produced;
     },
   };
 }

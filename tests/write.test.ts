@@ -122,6 +122,17 @@ describe('every byte or nothing', () => {
     expect(await snapshot(hurried)).toEqual(await snapshot(calm));
   });
 
+  it('writes a file in chunks as the chunks joined would be, in UTF-8: a pair of surrogates cut between two chunks, characters across the buffer\'s end, a chunk larger than the buffer', async () => {
+    const out = await mkdtemp(join(tmpdir(), 'nashra-chunks-'));
+    const arabic = 'بيان مشترك حول الاحتجاز التعسفي '.repeat(9_000);
+    const chunks = ['<feed>', 'a\uD83D', '\uDCDC b', arabic, 'x'.repeat(131_071), 'é€𝄞', '', 'lone \uD800 end', arabic.slice(0, 5), '\uD83D'];
+    await writeOutputs(out, [{ path: 'a.xml', chunks }, { path: 'b.xml', chunks: [chunks.join('')] }]);
+    const [a, b] = await Promise.all([readFile(join(out, 'a.xml')), readFile(join(out, 'b.xml'))]);
+    expect(a.equals(Buffer.from(chunks.join(''), 'utf8'))).toBe(true);
+    expect(a.equals(b)).toBe(true);
+    expect(a.toString('utf8')).toContain('a📜 b');
+  });
+
   it('refuses a disk that takes no bytes at all rather than spinning', async () => {
     const out = await scratch();
     const stuck: Partial<WriteIo> = { writeSome: async () => 0 };

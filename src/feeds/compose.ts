@@ -109,7 +109,7 @@ export function profileBudget(selection: ProfileSelection, config: SiteConfig, r
     const plan: FeedPlan = { lang, scope: { kind: 'profile', name }, basePath: farPage, posts, deleted: [], fullContent: true, complete: true, archive: { role: 'page', current: root, older: farPage, newer: farPage } };
     const [document] = [...composeFeeds([plan], config, render, relatedness, siteImages)];
     if (!document) throw new Error('a feed plan composed no document');
-    return FEED_FORMATS.map((format) => Buffer.byteLength(format.serialise(document), 'utf8'));
+    return FEED_FORMATS.map((format) => format.serialise(document).reduce((bytes, part) => bytes + Buffer.byteLength(part, 'utf8'), 0));
   };
   const empty = measured([]);
   const sizes = new Map<Post, readonly number[]>();

@@ -56,6 +56,11 @@ const ATOM = {
 } as const;
 
 export function renderRss(document: FeedDocument): string {
+  return rssParts(document).join('');
+}
+
+/** The RSS file in parts, to be written one after another (see `FeedFormat.serialise`). */
+export function rssParts(document: FeedDocument): string[] {
   const slots = new Slots();
   const feed = toFeed(document, slots, (entry) => ({
     ...entryContent(entry, slots),
@@ -71,10 +76,15 @@ export function renderRss(document: FeedDocument): string {
   ];
   xml = insertBefore(xml, [RSS.firstItem, RSS.channelEnd], head.join(''));
   xml = appendToEach(xml, RSS.itemEnd, document.entries.map(rssItemTail));
-  return `${slots.fill(xml)}\n`;
+  return [...slots.fill(xml), '\n'];
 }
 
 export function renderAtom(document: FeedDocument): string {
+  return atomParts(document).join('');
+}
+
+/** The Atom file in parts, to be written one after another (see `FeedFormat.serialise`). */
+export function atomParts(document: FeedDocument): string[] {
   const slots = new Slots();
   const feed = toFeed(document, slots, (entry) => ({
     ...entryContent(entry, slots),
@@ -96,7 +106,7 @@ export function renderAtom(document: FeedDocument): string {
   ];
   xml = insertBefore(xml, [ATOM.firstEntry, ATOM.feedEnd], head.join(''));
   xml = appendToEach(xml, ATOM.entryEnd, document.entries.map(atomEntryTail), (part, index) => withAtomLinks(part, entryAt(document, index)));
-  return `${slots.fill(xml)}\n`;
+  return [...slots.fill(xml), '\n'];
 }
 
 /**
@@ -111,6 +121,11 @@ function pageLinks(document: FeedDocument): string[] {
 
 /** JSON Feed 1.1, with nashra's extension object. */
 export function renderJsonFeed(document: FeedDocument): string {
+  return jsonFeedParts(document).join('');
+}
+
+/** The JSON Feed file in parts (see `FeedFormat.serialise`). */
+export function jsonFeedParts(document: FeedDocument): string[] {
   const feed = {
     version: 'https://jsonfeed.org/version/1.1',
     title: document.title,
@@ -126,7 +141,7 @@ export function renderJsonFeed(document: FeedDocument): string {
     ...jsonFeedExtension(document),
     items: document.entries.map(jsonItem),
   };
-  return `${JSON.stringify(feed, null, 2)}\n`;
+  return [JSON.stringify(feed, null, 2), '\n'];
 }
 
 /** The feed-level `_nashra` object, when there is anything to say: rights and licence, the changes list, deleted articles. */

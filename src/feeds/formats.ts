@@ -5,12 +5,12 @@
  * entry here, not a new code path.
  */
 import type { FeedDocument, FeedLinks } from './document.js';
-import { renderAtom, renderJsonFeed, renderRss } from './feedAdapter.js';
+import { atomParts, jsonFeedParts, rssParts } from './feedAdapter.js';
 
 const FORMATS = [
-  { name: 'rss', fileName: 'rss.xml', mediaType: 'application/rss+xml', serialise: renderRss, opmlVersion: 'RSS' },
-  { name: 'atom', fileName: 'atom.xml', mediaType: 'application/atom+xml', serialise: renderAtom },
-  { name: 'json', fileName: 'feed.json', mediaType: 'application/feed+json', serialise: renderJsonFeed },
+  { name: 'rss', fileName: 'rss.xml', mediaType: 'application/rss+xml', serialise: rssParts, opmlVersion: 'RSS' },
+  { name: 'atom', fileName: 'atom.xml', mediaType: 'application/atom+xml', serialise: atomParts },
+  { name: 'json', fileName: 'feed.json', mediaType: 'application/feed+json', serialise: jsonFeedParts },
 ] as const;
 
 export type FeedFormatName = (typeof FORMATS)[number]['name'];
@@ -19,8 +19,12 @@ export interface FeedFormat {
   readonly name: FeedFormatName;
   readonly fileName: string;
   readonly mediaType: string;
-  /** The whole file, from the format-independent document. */
-  readonly serialise: (document: FeedDocument) => string;
+  /**
+   * The whole file, from the format-independent document, in parts to be
+   * written one after another: a feed's full texts are not copied into one
+   * string on their way to the disk.
+   */
+  readonly serialise: (document: FeedDocument) => readonly string[];
   /** OPML 2.0's outline `version` for feeds of this format, where the specification has one. */
   readonly opmlVersion?: string;
 }

@@ -26,17 +26,26 @@ export class Slots {
     return this.add({ content: `<![CDATA[${cdataContent(html)}]]>` });
   }
 
-  /** `feed`'s output with each marked element rewritten; every marker must be found exactly once. */
-  fill(template: string): string {
+  /**
+   * `feed`'s output with each marked element rewritten, as the parts of the
+   * whole in order: the values (full texts, hundreds of kilobytes in a feed)
+   * are never copied into one string. Every marker must be found exactly once.
+   */
+  fill(template: string): string[] {
+    const parts: string[] = [];
     let filled = 0;
-    const output = template.replace(MARKED_ELEMENT, (_element, name: string, attributes: string, index: string) => {
+    let done = 0;
+    for (const match of template.matchAll(MARKED_ELEMENT)) {
+      const [element, name = '', attributes = '', index = ''] = match;
       const slot = this.slots[Number(index)];
       if (!slot) throw new Error(`feed output has an unknown marker ${index}`);
       filled++;
-      return `<${name}${slot.attributes ?? attributes}>${slot.content}</${name}>${slot.after ?? ''}`;
-    });
+      parts.push(template.slice(done, match.index), `<${name}${slot.attributes ?? attributes}>`, slot.content, `</${name}>${slot.after ?? ''}`);
+      done = match.index + element.length;
+    }
+    parts.push(template.slice(done));
     if (filled !== this.slots.length) throw new Error(`feed output kept ${filled} of ${this.slots.length} marked values`);
-    return output;
+    return parts;
   }
 
   private add(slot: Slot): string {

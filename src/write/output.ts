@@ -84,7 +84,24 @@ export interface StagedOutputs {
 }
 
 /** Chunks are gathered into writes of about this size. */
-const WRITE_SIZE = 1 << 20;
+const WRITE_SIZE = 1 << 17;
+const UTF8 = new TextEncoder();
+/** The most bytes one character takes in UTF-8: a buffer with less room left is written out. */
+const MAX_UTF8_CHARACTER = 4;
+/** Write buffers not in use, kept for the next file: thousands of files each allocating its own would each fault in fresh pages. */
+const spareWriteBuffers: Uint8Array[] = [];
+
+function isHighSurrogate(code: number): boolean {
+  return code >= 0xd800 && code <= 0xdbff;
+}
+
+function takeWriteBuffer(): Uint8Array {
+  return spareWriteBuffers.pop() ?? new Uint8Array(WRITE_SIZE);
+}
+
+function giveBackWriteBuffer(buffer: Uint8Array): void {
+  if (spareWriteBuffers.length < STAGING_CONCURRENCY) spareWriteBuffers.push(buffer);
+}
 
 interface Staged {
   readonly path: string;
@@ -418,23 +435,41 @@ async function writeChunks(path: string, chunks: Iterable<string>, io: WriteIo):
   const hash = createHash('sha256');
   let size = 0;
   try {
-    let pending: string[] = [];
-    let pendingLength = 0;
-    const flush = async (): Promise<void> => {
-      if (pending.length === 0) return;
-      const bytes = Buffer.from(pending.join(''), 'utf8');
-      pending = [];
-      pendingLength = 0;
-      hash.update(bytes);
-      size += bytes.length;
-      await writeFully(handle, bytes, io, path);
-    };
-    for (const chunk of chunks) {
-      pending.push(chunk);
-      pendingLength += chunk.length;
-      if (pendingLength >= WRITE_SIZE) await flush();
+    const buffer = takeWriteBuffer();
+    try {
+      let used = 0;
+      const flush = async (): Promise<void> => {
+        if (used === 0) return;
+        const bytes = buffer.subarray(0, used);
+        used = 0;
+        hash.update(bytes);
+        size += bytes.length;
+        await writeFully(handle, bytes, io, path);
+      };
+      // Each chunk is encoded straight into the buffer, as much as fits at a time: chunks are never joined into one
+      // string, which for a feed of full texts meant copying and measuring hundreds of kilobytes more than once.
+      const encode = async (text: string): Promise<void> => {
+        let rest = text;
+        while (rest.length > 0) {
+          const { read, written } = UTF8.encodeInto(rest, buffer.subarray(used));
+          used += written;
+          rest = read < rest.length ? rest.slice(read) : '';
+          if (rest.length > 0 || used > buffer.length - MAX_UTF8_CHARACTER) await flush();
+        }
+      };
+      // A surrogate pair cut between two chunks is one character, as it is in the chunks joined.
+      let carried = '';
+      for (const chunk of chunks) {
+        const text = carried + chunk;
+        const cut = text.length > 0 && isHighSurrogate(text.charCodeAt(text.length - 1));
+        carried = cut ? text.slice(-1) : '';
+        await encode(cut ? text.slice(0, -1) : text);
+      }
+      await encode(carried);
+      await flush();
+    } finally {
+      giveBackWriteBuffer(buffer);
     }
-    await flush();
   } finally {
     await handle.close();
   }

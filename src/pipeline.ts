@@ -17,10 +17,8 @@ import { bodyReader } from './load/bodies.js';
 import { memorySource, type PostSource } from './load/source.js';
 import { NO_STATIC_FILES, siteImagesOf, withImageFacts, type ImageLookup, type SiteImages } from './media/images.js';
 import type { BodyOf, Post } from './model.js';
-import { renderBody, type Rendered } from './render/article.js';
-import { renderOnPool } from './render/bounded.js';
+import { renderHere, renderOnPool, type RenderOutcome } from './render/bounded.js';
 import type { RenderedBodies } from './render/remembered.js';
-import { renderFailureReason } from './render/failure.js';
 import { relateLivePosts, TermIndex, type Relatedness, type RelateInputs } from './relate/index.js';
 import { isLive } from './schedule/embargo.js';
 import { changeKeptUntil, nextChanges, tombstones, type Change } from './state/changes.js';
@@ -468,48 +466,39 @@ function fullTextRenderer(
 ): FullTextRenderer {
   const bodies = new Map<Post, string>();
   const inputsOf = (post: Post) => ({ sourceHash: post.sourceHash, pageUrl: post.url, limits: config.limits });
-  const use = (post: Post, outcome: Rendered): string => {
-    rendered?.keep(inputsOf(post), outcome);
-    reportRenderWarnings(post, outcome.warnings, problems);
-    bodies.set(post, outcome.html);
-    return outcome.html;
+  /** The post's body from what rendering gave (the summary, with an error, when it failed), told once. */
+  const use = (post: Post, outcome: RenderOutcome): string => {
+    if (!('failure' in outcome)) reportRenderWarnings(post, outcome.warnings, problems);
+    const html = 'failure' in outcome ? summaryInstead(post, outcome.failure, problems) : outcome.html;
+    bodies.set(post, html);
+    return html;
+  };
+  /** A body rendered in this build, kept for the next when it rendered. */
+  const fresh = (post: Post, outcome: RenderOutcome): string => {
+    if (!('failure' in outcome)) rendered?.keep(inputsOf(post), outcome);
+    return use(post, outcome);
   };
   rendered?.startBuild();
-  const toRender = posts.filter((post) => {
+  const toRender: Post[] = [];
+  for (const post of posts) {
     const known = rendered?.find(inputsOf(post));
     if (known) use(post, known);
-    return !known;
-  });
+    else toRender.push(post);
+  }
   pool.grow(toRender.length);
   onPhase('render', toRender.length);
   const jobs = toRender.map((post) => ({ key: post, read: () => ({ markdown: bodyOf(post), pageUrl: post.url }) }));
-  renderOnPool(pool, config.limits, jobs, (post, outcome) => {
-    if ('failure' in outcome) bodies.set(post, summaryInstead(post, outcome.failure, problems));
-    else use(post, outcome);
-  });
+  renderOnPool(pool, config.limits, jobs, fresh);
   return {
     body(post) {
       const html = bodies.get(post);
       if (html !== undefined) return html;
       const known = rendered?.find(inputsOf(post));
-      if (known) return use(post, known);
-      const outcome = renderHere(post, bodyOf(post), config);
-      if (!('failure' in outcome)) return use(post, outcome);
-      const summary = summaryInstead(post, outcome.failure, problems);
-      bodies.set(post, summary);
-      return summary;
+      // A body no full-content feed asked for in advance: rendered here.
+      return known ? use(post, known) : fresh(post, renderHere(bodyOf(post), post.url, config.limits));
     },
     rendered: (post) => bodies.has(post),
   };
-}
-
-/** A body no full-content feed asked for in advance, rendered here. */
-function renderHere(post: Post, bodyMarkdown: string, config: SiteConfig): Rendered | { readonly failure: Message } {
-  try {
-    return renderBody(post.url, bodyMarkdown, config.limits);
-  } catch (error) {
-    return { failure: renderFailureReason(error) };
-  }
 }
 
 function reportRenderWarnings(post: Post, warnings: readonly Message[], problems: Diagnostic[]): void {

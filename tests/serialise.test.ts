@@ -11,10 +11,14 @@ import { join } from 'node:path';
 import { DOMParser, type Element as XmlElement, type Node as XmlNode } from '@xmldom/xmldom';
 import { describe, expect, it } from 'vitest';
 import type { FeedCategory, FeedCategoryPath, FeedDocument, FeedEntry, FeedLinks } from '../src/feeds/document.js';
-import { renderAtom, renderRss } from '../src/feeds/feedAdapter.js';
+import { atomParts, rssParts } from '../src/feeds/feedAdapter.js';
 import { seededRandom } from '../src/random.js';
 import { stripForbiddenCharacters } from '../src/text.js';
 import { skipWithout } from './support/consumers.js';
+
+/** A feed file whole, as its parts written one after another give it. */
+const renderRss = (document: FeedDocument): string => rssParts(document).join('');
+const renderAtom = (document: FeedDocument): string => atomParts(document).join('');
 
 const PIECES = [
   'word', ' ', 'نص عربي', ']]>', ']]', '<', '>', '&', '&amp;', '&lt;', '&#x26;', '"', "'", '\t', '\n', '\r\n', '\r',

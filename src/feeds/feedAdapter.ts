@@ -55,10 +55,6 @@ const ATOM = {
   millisecondDates: /(T\d{2}:\d{2}:\d{2})\.\d{3}Z</g,
 } as const;
 
-export function renderRss(document: FeedDocument): string {
-  return rssParts(document).join('');
-}
-
 /** The RSS file in parts, to be written one after another (see `FeedFormat.serialise`). */
 export function rssParts(document: FeedDocument): string[] {
   const slots = new Slots();
@@ -77,10 +73,6 @@ export function rssParts(document: FeedDocument): string[] {
   xml = insertBefore(xml, [RSS.firstItem, RSS.channelEnd], head.join(''));
   xml = appendToEach(xml, RSS.itemEnd, document.entries.map(rssItemTail));
   return [...slots.fill(xml), '\n'];
-}
-
-export function renderAtom(document: FeedDocument): string {
-  return atomParts(document).join('');
 }
 
 /** The Atom file in parts, to be written one after another (see `FeedFormat.serialise`). */
@@ -119,12 +111,7 @@ function pageLinks(document: FeedDocument): string[] {
   return [xmlElement(1, 'link', { rel: 'alternate', type: 'text/html', href: document.pageUrl }), xmlElement(1, 'link', { rel: 'related', type: 'text/html', href: document.homeUrl })];
 }
 
-/** JSON Feed 1.1, with nashra's extension object. */
-export function renderJsonFeed(document: FeedDocument): string {
-  return jsonFeedParts(document).join('');
-}
-
-/** The JSON Feed file in parts (see `FeedFormat.serialise`). */
+/** JSON Feed 1.1, with nashra's extension object, in parts (see `FeedFormat.serialise`). */
 export function jsonFeedParts(document: FeedDocument): string[] {
   const feed = {
     version: 'https://jsonfeed.org/version/1.1',

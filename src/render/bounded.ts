@@ -81,7 +81,7 @@ export function renderOnPool<K>(pool: WorkPool, limits: Limits, jobs: Iterable<B
 }
 
 /** A body rendered on this thread: no budget can be kept here. */
-function renderHere(markdown: string, pageUrl: string, limits: Limits): RenderOutcome {
+export function renderHere(markdown: string, pageUrl: string, limits: Limits): RenderOutcome {
   try {
     return renderBody(pageUrl, markdown, limits);
   } catch (error) {

@@ -4,7 +4,9 @@
  * runs compiled JavaScript, so these tests go through dist/, which `npm test`
  * builds before it runs them; run `npm run build:ts` first when running them alone.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type * as PlantedModule from '../src/bench/plantedCorpus.js';
@@ -12,6 +14,8 @@ import type * as ParseModule from '../src/load/parsePost.js';
 import type * as SourceModule from '../src/load/source.js';
 import type * as DiagnosticsModule from '../src/diagnostics.js';
 import type * as LoadModule from '../src/load/loadPosts.js';
+import type * as ReadPostsModule from '../src/load/readPosts.js';
+import type * as HashModule from '../src/load/hash.js';
 import type * as PipelineModule from '../src/pipeline.js';
 import type * as BoundedModule from '../src/render/bounded.js';
 import type * as PoolModule from '../src/work/pool.js';
@@ -123,6 +127,8 @@ describe('ranking without a pool', () => {
 });
 
 const pipeline = (await import(built('pipeline.js'))) as typeof PipelineModule;
+const readPosts = (await import(built('load/readPosts.js'))) as typeof ReadPostsModule;
+const hash = (await import(built('load/hash.js'))) as typeof HashModule;
 const { formatDiagnostic, withRenderDiagnostics } = (await import(built('diagnostics.js'))) as typeof DiagnosticsModule;
 
 describe("the build's work pool", () => {
@@ -150,5 +156,83 @@ describe("the build's work pool", () => {
     expect(two.diagnostics).toEqual(none.diagnostics);
     expect(one.outputs).toEqual(none.outputs);
     expect(two.outputs).toEqual(none.outputs);
+  });
+
+  /**
+   * The same posts on disk, with files that break in their own ways: one not
+   * UTF-8, a folder named like a post, and one deleted after it was listed
+   * (listed where nothing is, as a file gone between listing and reading).
+   */
+  function onDisk(): SourceModule.PostSource {
+    const root = mkdtempSync(join(tmpdir(), 'nashra-threads-'));
+    for (const file of files) {
+      mkdirSync(dirname(join(root, file.path)), { recursive: true });
+      writeFileSync(join(root, file.path), file.text);
+    }
+    writeFileSync(join(root, 'posts/en/latin-1.md'), Buffer.from('---\ntitle: Caf\xe9\ndate: 2026-02-03\n---\nBody.\n', 'latin1'));
+    mkdirSync(join(root, 'posts/en/a-folder.md'));
+    const listed = readPosts.diskSource(join(root, 'posts'), root);
+    const gone: SourceModule.ListedFile = { path: 'posts/en/gone.md', lang: 'en', read: () => undefined, absolute: join(root, 'posts/en/gone.md') };
+    const entries = [...listed.files];
+    entries.splice(60, 0, gone);
+    return { files: Object.assign(entries, { count: entries.length }), read: listed.read };
+  }
+
+  it('reads post files on its threads, and gives what loading them here gives, broken files included', () => {
+    const posts = onDisk();
+    const build = (threads: number) => {
+      const plan = pipeline.planSite(posts, testConfig(), new Date('2026-11-01T00:00:00Z'), { threads });
+      return { outputs: [...plan.outputs].map((output) => `${output.path}\n${[...output.chunks].join('')}`), diagnostics: withRenderDiagnostics(plan.diagnostics, plan.renderDiagnostics).map(formatDiagnostic), threads: plan.threadsStarted() };
+    };
+    const [none, two] = [build(0), build(2)];
+    expect(two.threads).toBe(2);
+    expect(none.diagnostics.filter((line) => /latin-1\.md|a-folder\.md|gone\.md/.test(line))).toEqual([
+      expect.stringMatching(/^posts\/en\/a-folder\.md:1:1 error .*EISDIR/),
+      expect.stringMatching(/^posts\/en\/latin-1\.md:1:1 error .*not UTF-8/),
+    ]);
+    expect(two.diagnostics).toEqual(none.diagnostics);
+    expect(two.outputs).toEqual(none.outputs);
+  });
+
+  it('lets a thread read a post file itself, and says when it is gone or cannot be read', () => {
+    const root = mkdtempSync(join(tmpdir(), 'nashra-read-'));
+    const text = '---\ntitle: Read on a thread\ndate: 2026-02-04\n---\nThe centre read this file on a thread.\n';
+    writeFileSync(join(root, 'read.md'), text);
+    mkdirSync(join(root, 'folder.md'));
+    const pool = new work.WorkPool({ limits: testConfig().limits, config: testConfig(), threads: 1 });
+    const outcomes: PoolModule.Outcome[] = [];
+    try {
+      pool.grow(50);
+      const tasks = ['read.md', 'gone.md', 'folder.md'].map((name) => ({ kind: 'read' as const, file: { path: `posts/en/${name}`, lang: 'en', absolute: join(root, name) }, countTerms: true }));
+      pool.run(() => {
+        const task = tasks.shift();
+        return task && { task, settle: (outcome: PoolModule.Outcome) => outcomes.push(outcome) };
+      }, () => expect.unreachable('every file is read on the thread'), { queued: 2 });
+    } finally {
+      pool.close();
+    }
+    expect(outcomes.map((outcome) => outcome.kind)).toEqual(['loaded', 'vanished', 'loaded']);
+    const [read, , folder] = outcomes;
+    expect(read?.kind === 'loaded' && { title: read.record.post?.title, hash: read.hash, counted: read.record.terms !== undefined }).toEqual({ title: 'Read on a thread', hash: hash.sourceHash(text), counted: true });
+    expect(folder?.kind === 'loaded' && { post: folder.record.post, hash: folder.hash, field: folder.record.diagnostics.map((d) => d.field) }).toEqual({ post: undefined, hash: undefined, field: ['file'] });
+  });
+
+  it('hands back to the caller the jobs queued behind one that overran, and settles every job once', () => {
+    const pool = new work.WorkPool({ limits: testConfig().limits, threads: 1 });
+    const slow = `Opening words.\n\n${'_a'.repeat(200_000)}\n`;
+    const bodies = [slow, 'First.', 'Second.', 'Third.'];
+    const outcomes: string[] = [];
+    try {
+      pool.grow(50);
+      let index = 0;
+      pool.run(() => {
+        const at = index++;
+        const markdown = bodies[at];
+        return markdown === undefined ? undefined : { task: { kind: 'render', markdown, pageUrl: 'https://rights.example.org/en/a/' }, budgetMs: 1000, settle: (outcome: PoolModule.Outcome) => outcomes.push(`${at} ${outcome.kind}`) };
+      }, () => expect.unreachable('no job runs here'), { queued: 2 });
+    } finally {
+      pool.close();
+    }
+    expect(outcomes).toEqual(['0 overran', '1 lost', '2 rendered', '3 rendered']);
   });
 });

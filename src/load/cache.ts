@@ -112,6 +112,11 @@ export class LoadCache {
     return entry.record;
   }
 
+  /** Whether the store has a record for this path, whatever its stamp. */
+  recorded(path: string, lang: string): boolean {
+    return this.found.get(path)?.lang === lang;
+  }
+
   keep(path: string, entry: CachedFile): void {
     this.kept.set(path, entry);
   }

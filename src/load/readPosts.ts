@@ -3,7 +3,7 @@ import { lstatSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { postNames } from './fileNames.js';
 import type { SourceFile } from './parsePost.js';
-import { fileStamp, sourceFileOf, stampClock, type FileStamp, type ListedFile, type PostSource } from './source.js';
+import { fileStamp, sourceFileOf, stampClock, type FileStamp, type ListedFile, type PostFileAt, type PostSource } from './source.js';
 
 export interface DiskSource extends PostSource {
   /** How many post files the listing found. */
@@ -53,7 +53,7 @@ export function diskSource(postsDir: string, cwd: string, published: (path: stri
         for (const file of listing) {
           const stamp = stampOf(file.absolute);
           if (stamp === null) continue;
-          yield { path: file.path, lang: file.lang, stamp, read: () => readListed(file) };
+          yield { path: file.path, lang: file.lang, stamp, read: () => readPostFile(file), absolute: file.absolute };
         }
       },
     },
@@ -77,11 +77,11 @@ function stampOf(absolute: string): FileStamp | null | undefined {
 }
 
 /**
- * A listed file's text. A file that cannot be read is that post's problem,
- * not the build's; a file deleted since the listing is simply gone, as if the
- * listing had been made a moment later.
+ * A listed file's text, on whichever thread loads it. A file that cannot be
+ * read is that post's problem, not the build's; a file deleted since the
+ * listing is simply gone, as if the listing had been made a moment later.
  */
-function readListed(file: { path: string; absolute: string; lang: string }): SourceFile | undefined {
+export function readPostFile(file: PostFileAt): SourceFile | undefined {
   let bytes: Buffer;
   try {
     bytes = readFileSync(file.absolute);

@@ -30,6 +30,15 @@ export interface ListedFile {
   readonly stamp?: FileStamp;
   /** The file as it is now; undefined when it vanished since it was listed. */
   read(): SourceFile | undefined;
+  /** Where it is on disk, when another thread may read it there (see `readPostFile`) rather than through `read`. */
+  readonly absolute?: string;
+}
+
+/** A post file by where it is on disk: what a pool thread needs to read it itself. */
+export interface PostFileAt {
+  readonly path: string;
+  readonly lang: string;
+  readonly absolute: string;
 }
 
 /**

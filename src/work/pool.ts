@@ -49,6 +49,13 @@ export interface RunOptions {
    * yet (they are starting): only for tasks that need no time budget.
    */
   readonly helpWhileStarting?: boolean;
+  /**
+   * Tasks each thread holds at once (default 1). More keeps a thread busy
+   * while its reply and the next task travel between threads, which costs a
+   * wake-up on each side per task; a queued task's budget runs from when the
+   * thread reaches it.
+   */
+  readonly queued?: number;
 }
 
 const WORKER_SCRIPT = new URL('./worker.js', import.meta.url);
@@ -68,14 +75,21 @@ const START_TIMEOUT_MS = 10_000;
  */
 const YOUNG_GENERATION_MB = 4;
 
-/** One pool thread and the job it is working on. */
+/** One pool thread and the jobs it holds, the one it works on first. */
 interface Lane {
   readonly worker: Worker;
   readonly port: MessagePort;
   readonly startedAt: number;
   readonly tables: ThreadTables;
   ready: boolean;
-  job?: { readonly id: number; readonly deadline: number; readonly of: Job };
+  jobs: InFlight[];
+}
+
+/** A job sent to a thread; its deadline is set once the thread works on it. */
+interface InFlight {
+  readonly id: number;
+  deadline: number;
+  readonly of: Job;
 }
 
 /** The number of threads for `options`: none for a few tasks, one per TASKS_PER_THREAD up to the machine's cores. */
@@ -135,17 +149,18 @@ export class WorkPool {
    */
   run<J extends Job>(next: () => J | undefined, here: (job: J) => void, options: RunOptions = {}): void {
     let exhausted = false;
+    const queued = Math.max(1, options.queued ?? 1);
     while (this.lanes.length > 0) {
       const seen = Atomics.load(this.signal, EVENTS);
       this.receive();
-      if (!exhausted) exhausted = this.dispatch(next);
+      if (!exhausted) exhausted = this.dispatch(next, queued);
       if (!exhausted && options.helpWhileStarting && this.lanes.every((lane) => !lane.ready)) {
         const job = next();
         if (job) here(job);
         else exhausted = true;
         continue;
       }
-      if (exhausted && this.lanes.every((lane) => lane.job === undefined)) return;
+      if (exhausted && this.lanes.every((lane) => lane.jobs.length === 0)) return;
       this.enforceDeadlines();
       const wait = this.nextDeadline() - this.clock();
       if (wait > 0) Atomics.wait(this.signal, EVENTS, seen, Number.isFinite(wait) ? Math.ceil(wait) : undefined);
@@ -162,7 +177,7 @@ export class WorkPool {
     let lent = 0;
     for (const lane of this.lanes) {
       if (lent >= count) break;
-      if (!lane.ready || lane.job !== undefined) continue;
+      if (!lane.ready || lane.jobs.length > 0) continue;
       this.post(lane, { task: task(lent), settle: () => undefined });
       lent++;
     }
@@ -182,7 +197,7 @@ export class WorkPool {
       port1.close();
       return;
     }
-    this.lanes.push({ worker, port: port1, startedAt: this.clock(), tables: { strings: [] }, ready: false });
+    this.lanes.push({ worker, port: port1, startedAt: this.clock(), tables: { strings: [] }, ready: false, jobs: [] });
   }
 
   /** Takes every reply waiting on the lanes' ports. */
@@ -197,20 +212,25 @@ export class WorkPool {
   private take(lane: Lane, reply: Reply): void {
     if (reply.kind === 'ready') lane.ready = true;
     else if (reply.kind === 'unavailable') this.drop(lane);
-    else if (lane.job?.id === reply.id) {
-      const { of } = lane.job;
-      lane.job = undefined;
+    else {
+      const index = lane.jobs.findIndex((job) => job.id === reply.id);
+      if (index < 0) return;
+      const [{ of }] = lane.jobs.splice(index, 1) as [InFlight];
+      const working = lane.jobs[0];
+      if (index === 0 && working) working.deadline = this.deadlineOf(working.of);
       of.settle(reply, lane.tables);
     }
   }
 
-  /** Gives each idle ready thread the next job; true once there are no more jobs. */
-  private dispatch<J extends Job>(next: () => J | undefined): boolean {
-    for (const lane of this.lanes) {
-      if (!lane.ready || lane.job !== undefined) continue;
-      const job = next();
-      if (!job) return true;
-      this.post(lane, job);
+  /** Fills each ready thread up to `queued` jobs, idle threads first; true once there are no more jobs. */
+  private dispatch<J extends Job>(next: () => J | undefined, queued: number): boolean {
+    for (let held = 0; held < queued; held++) {
+      for (const lane of this.lanes) {
+        if (!lane.ready || lane.jobs.length > held) continue;
+        const job = next();
+        if (!job) return true;
+        this.post(lane, job);
+      }
     }
     return false;
   }
@@ -218,18 +238,24 @@ export class WorkPool {
   private post(lane: Lane, job: Job): void {
     const message: TaskMessage = { ...job.task, id: this.nextId++ };
     lane.port.postMessage(message);
-    lane.job = { id: message.id, deadline: job.budgetMs === undefined ? Infinity : this.clock() + job.budgetMs, of: job };
+    lane.jobs.push({ id: message.id, deadline: lane.jobs.length === 0 ? this.deadlineOf(job) : Infinity, of: job });
+  }
+
+  private deadlineOf(job: Job): number {
+    return job.budgetMs === undefined ? Infinity : this.clock() + job.budgetMs;
   }
 
   /** Stops a thread past its job's deadline (the job overran) and starts another; gives up a thread that never started. */
   private enforceDeadlines(): void {
     const now = this.clock();
     for (const lane of [...this.lanes]) {
-      if (lane.job !== undefined && now >= lane.job.deadline) {
-        const { of } = lane.job;
-        lane.job = undefined;
+      const working = lane.jobs[0];
+      if (working !== undefined && now >= working.deadline) {
+        const [, ...behind] = lane.jobs;
+        lane.jobs = [];
         this.drop(lane);
-        of.settle({ kind: 'overran' }, lane.tables);
+        working.of.settle({ kind: 'overran' }, lane.tables);
+        for (const job of behind) job.of.settle({ kind: 'lost' }, lane.tables);
         this.addLane();
       } else if (!lane.ready && now >= lane.startedAt + START_TIMEOUT_MS) {
         this.drop(lane);
@@ -238,17 +264,17 @@ export class WorkPool {
   }
 
   private nextDeadline(): number {
-    const deadlines = this.lanes.map((lane) => (lane.job !== undefined ? lane.job.deadline : lane.ready ? Infinity : lane.startedAt + START_TIMEOUT_MS));
+    const deadlines = this.lanes.map((lane) => lane.jobs[0]?.deadline ?? (lane.ready ? Infinity : lane.startedAt + START_TIMEOUT_MS));
     return Math.min(...deadlines);
   }
 
-  /** Stops a thread; its job, if any, is lost to the caller. */
+  /** Stops a thread; the jobs it held, if any, are lost to the caller. */
   private drop(lane: Lane): void {
     this.stop(lane);
     this.lanes = this.lanes.filter((other) => other !== lane);
-    const job = lane.job;
-    lane.job = undefined;
-    job?.of.settle({ kind: 'lost' }, lane.tables);
+    const held = lane.jobs;
+    lane.jobs = [];
+    for (const job of held) job.of.settle({ kind: 'lost' }, lane.tables);
   }
 
   private stop(lane: Lane): void {

@@ -8,6 +8,7 @@ import type { MessagePort } from 'node:worker_threads';
 import type { Limits, SiteConfig } from '../config.js';
 import type { Diagnostic } from '../diagnostics.js';
 import type { SourceFile } from '../load/parsePost.js';
+import type { PostFileAt } from '../load/source.js';
 import type { Post } from '../model.js';
 import type { WorkerInput as QueryInput } from '../relate/parallel.js';
 import type { PostTerms } from '../relate/terms.js';
@@ -26,6 +27,8 @@ export interface WorkerInput {
 /** The per-post work a pool thread does: one post file loaded, one body rendered, or a share of the related queries. */
 export type Task =
   | { readonly kind: 'load'; readonly file: SourceFile; readonly countTerms: boolean }
+  /** A post file the thread reads itself, so the build's thread neither reads nor copies its text. */
+  | { readonly kind: 'read'; readonly file: PostFileAt; readonly countTerms: boolean }
   | { readonly kind: 'render'; readonly markdown: string; readonly pageUrl: string }
   | { readonly kind: 'query'; readonly input: QueryInput };
 
@@ -46,7 +49,10 @@ export interface SentRecord {
 export type Reply =
   | { readonly kind: 'ready' }
   | { readonly kind: 'unavailable'; readonly error: string }
-  | { readonly kind: 'loaded'; readonly id: number; readonly record: SentRecord; readonly newStrings: readonly string[] }
+  /** `hash`: the `sourceHash` of the text, when the thread read the file itself. */
+  | { readonly kind: 'loaded'; readonly id: number; readonly record: SentRecord; readonly newStrings: readonly string[]; readonly hash?: string }
+  /** The file to read was deleted since it was listed. */
+  | { readonly kind: 'vanished'; readonly id: number }
   | { readonly kind: 'rendered'; readonly id: number; readonly html: string; readonly warnings: readonly Message[] }
   | { readonly kind: 'queried'; readonly id: number }
   | { readonly kind: 'failed'; readonly id: number; readonly reason: Message };

@@ -2,6 +2,7 @@
 import { workerData } from 'node:worker_threads';
 import type { PostRecord } from '../load/cache.js';
 import type { SourceFile } from '../load/parsePost.js';
+import type { PostFileAt } from '../load/source.js';
 import { EVENTS, type Reply, type SentRecord, type TaskMessage, type WorkerInput } from './protocol.js';
 
 const { signal, port, limits, config } = workerData as WorkerInput;
@@ -18,12 +19,12 @@ function reply(message: Reply): void {
  * makes counting fast, and whose string table is sent in pieces): imported
  * at the first file to load, as a thread that only renders never needs it.
  */
-async function startLoader(): Promise<(file: SourceFile, countTerms: boolean) => { record: SentRecord; newStrings: string[] }> {
-  const { loadRecord } = await import('../load/loadPosts.js');
+async function startLoader(): Promise<Loader> {
+  const { loadRecord, readForLoad } = await import('../load/loadPosts.js');
   const { TermIndex } = await import('../relate/terms.js');
   const terms = new TermIndex();
   let stringsSent = 0;
-  return (file, countTerms) => {
+  const load = (file: SourceFile, countTerms: boolean): Loaded => {
     if (!config) throw new Error('this thread has no config to load posts with');
     const { post, diagnostics, terms: counted }: PostRecord = loadRecord(file, config, countTerms ? terms : undefined, true);
     const record: SentRecord = { ...(post ? { post } : {}), diagnostics, ...(counted ? { terms: { terms: counted.terms, forms: counted.forms, counts: counted.counts, flags: counted.flags } } : {}) };
@@ -31,6 +32,25 @@ async function startLoader(): Promise<(file: SourceFile, countTerms: boolean) =>
     if (counted) stringsSent = counted.strings.length;
     return { record, newStrings };
   };
+  const read = (at: PostFileAt, countTerms: boolean): Loaded | undefined => {
+    const found = readForLoad(at);
+    if (!found) return undefined;
+    if ('record' in found) return { record: found.record, newStrings: [] };
+    return { ...load(found.file, countTerms), hash: found.file.hash };
+  };
+  return { load, read };
+}
+
+interface Loaded {
+  readonly record: SentRecord;
+  readonly newStrings: string[];
+  readonly hash?: string;
+}
+
+/** Loads a post file sent whole, or reads one itself (undefined when it vanished) and loads it. */
+interface Loader {
+  load(file: SourceFile, countTerms: boolean): Loaded;
+  read(at: PostFileAt, countTerms: boolean): Loaded | undefined;
 }
 
 try {
@@ -44,7 +64,11 @@ try {
   const answer = async (task: TaskMessage): Promise<Reply> => {
     switch (task.kind) {
       case 'load':
-        return { kind: 'loaded', id: task.id, ...(await (loader ??= startLoader()))(task.file, task.countTerms) };
+        return { kind: 'loaded', id: task.id, ...(await (loader ??= startLoader())).load(task.file, task.countTerms) };
+      case 'read': {
+        const loaded = (await (loader ??= startLoader())).read(task.file, task.countTerms);
+        return loaded ? { kind: 'loaded', id: task.id, ...loaded } : { kind: 'vanished', id: task.id };
+      }
       case 'render':
         return { kind: 'rendered', id: task.id, ...renderBody(task.pageUrl, task.markdown, limits) };
       case 'query':
@@ -57,7 +81,7 @@ try {
         return { kind: 'queried', id: task.id };
     }
   };
-  // The build's thread sends one task at a time, so answers never overlap.
+  // Tasks are answered in the order they came: the build's thread gives a queued task its deadline when the one before is answered.
   port.on('message', (task: TaskMessage) => {
     answer(task).then(reply, (error: unknown) => reply({ kind: 'failed', id: task.id, reason: renderFailureReason(error) }));
   });

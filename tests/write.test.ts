@@ -4,7 +4,7 @@
  * plans.
  */
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, readFile, rename, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, open, readdir, readFile, rename, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -103,6 +103,34 @@ describe('every byte or nothing', () => {
     expect(most).toBeGreaterThan(1);
     expect(await snapshot(out)).toEqual(before);
     expect((await listFiles(out)).filter((file) => file.includes('.tmp'))).toEqual([]);
+  });
+
+  it('flushes each file as soon as it is staged, while later files are still written, every one before the first rename, and never a file left as it was', async () => {
+    const out = await scratch();
+    await writeOutputs(out, site(7));
+    const events: string[] = [];
+    const io: Partial<WriteIo> = {
+      writeSome: async (handle, bytes, offset, length) => {
+        events.push('write');
+        return (await handle.write(bytes, offset, length)).bytesWritten;
+      },
+      flush: async (path) => {
+        events.push(`flush ${path}`);
+        const handle = await open(path, 'r');
+        await handle.sync();
+        await handle.close();
+      },
+      rename: async (from, to) => {
+        events.push('rename');
+        await rename(from, to);
+      },
+    };
+    const report = await writeOutputs(out, site(7, ' (corrected)'), { io });
+    const flushes = events.filter((event) => event.startsWith('flush '));
+    expect(flushes).toHaveLength(report.written.length);
+    expect(report.unchanged.length).toBeGreaterThan(0);
+    expect(events.indexOf(flushes[0] ?? '')).toBeLessThan(events.lastIndexOf('write'));
+    expect(events.lastIndexOf(flushes.at(-1) ?? '')).toBeLessThan(events.indexOf('rename'));
   });
 
   it('writes several files at once, and reports and renames them in the order of the plan whatever order the disk finishes them in', async () => {

@@ -13,8 +13,8 @@
  *   lock                  the process publishing now
  *   cache/posts.v8        what loading each post file gave, reused while the file is unchanged (see load/cache.ts)
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve, isAbsolute } from 'node:path';
 import { message, type Message } from '../i18n/message.js';
 import { sourceHash } from '../load/hash.js';
@@ -140,9 +140,11 @@ export async function recordPublished(stateDir: string, live: readonly Post[], n
     const text = textOf(post);
     if (text === undefined || sourceHash(text) !== post.sourceHash) continue;
     // Not fsynced: a text cut by a crash fails its hash check when read and is simply not used.
+    // Synchronous: a first build stores thousands of texts, and an awaited write and rename each
+    // left the thread waiting on the disk twice per text (5 s of a cold build at 5,000 articles).
     const temporary = temporaryNameFor(file);
-    await writeFile(temporary, text);
-    await rename(temporary, file);
+    writeFileSync(temporary, text);
+    renameSync(temporary, file);
   }
   await writeOutputs(stateDir, [{ path: PUBLISHED_FILE, content: recordText(publishedRecord(live, now, changes)) }]);
   for (const name of stored) {

@@ -219,10 +219,6 @@ export async function stageOutputs(outDir: string, files: Iterable<PlannedOutput
       throw failure.error;
     }
     staged = outcomes.flatMap((outcome) => (outcome.kind === 'staged' ? [outcome.staged] : []));
-    // Durable before any can replace an old file, so a crash cannot leave an empty feed behind a rename.
-    await flushAll(staged, io, (entry) => {
-      current = entry.path;
-    });
   } catch (error) {
     await Promise.allSettled(inFlight);
     await Promise.all(temporaries.map((temporary) => rm(temporary, { force: true })));
@@ -284,7 +280,13 @@ const STAGING_CONCURRENCY = 16;
 /** A planned file once staged: kept as it is (same bytes as the file in place), or written in full to its temporary name. */
 type StageOutcome = { readonly kind: 'unchanged'; readonly record: FileRecord } | { readonly kind: 'staged'; readonly staged: Staged };
 
-/** Writes one file to its temporary name; the same bytes as the file in place leave that file as it is. */
+/**
+ * Writes one file to its temporary name, and flushes it to disk unless its
+ * bytes are those of the file in place (which stays as it is). Flushed as it
+ * is staged, while the build goes on producing the next files: every staged
+ * file is durable before the first rename, so a crash cannot leave an empty
+ * feed behind one.
+ */
 async function stageFile(entry: Omit<Staged, 'digest' | 'size'>, chunks: Iterable<string>, existing: Stats | undefined, recorded: FileRecord | undefined, io: WriteIo): Promise<StageOutcome> {
   const { size, digest } = await writeChunks(entry.temporary, chunks, io);
   const fingerprint = entry.fingerprint === undefined ? {} : { fingerprint: entry.fingerprint };
@@ -292,6 +294,7 @@ async function stageFile(entry: Omit<Staged, 'digest' | 'size'>, chunks: Iterabl
     await rm(entry.temporary, { force: true });
     return { kind: 'unchanged', record: { digest, size, mtimeMs: existing.mtimeMs, ino: existing.ino, ...fingerprint } };
   }
+  await io.flush(entry.temporary);
   return { kind: 'staged', staged: { ...entry, digest, size } };
 }
 
@@ -491,31 +494,6 @@ async function writeFully(handle: FileHandle, bytes: Uint8Array, io: WriteIo, pa
  * and removals made in it. Opened read-only either way: fsync flushes the
  * file, whatever descriptor asks.
  */
-/** How many staged files are flushed at once: the file system commits concurrent flushes together, where one at a time each waits for its own. */
-const FLUSH_CONCURRENCY = 16;
-
-/** Flushes every staged file to disk; on a failure, says which file and rejects once all flushes have ended. */
-async function flushAll(entries: readonly Staged[], io: WriteIo, failedAt: (entry: Staged) => void): Promise<void> {
-  let next = 0;
-  let failure: { entry: Staged; error: unknown } | undefined;
-  const flushNext = async (): Promise<void> => {
-    while (failure === undefined && next < entries.length) {
-      const entry = entries[next++];
-      if (entry === undefined) return;
-      try {
-        await io.flush(entry.temporary);
-      } catch (error) {
-        failure ??= { entry, error };
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(FLUSH_CONCURRENCY, entries.length) }, flushNext));
-  if (failure) {
-    failedAt(failure.entry);
-    throw failure.error;
-  }
-}
-
 async function flushToDisk(path: string): Promise<void> {
   const handle = await open(path, 'r');
   try {

@@ -172,7 +172,7 @@ export async function prepareBuild(paths: BuildPaths, now: Date, options: Prepar
   const inPlace = cache.enabled ? outputsInPlace(outputManifest) : undefined;
   // Loaded only when a build is made: a build that finds nothing changed needs none of the pipeline.
   const [{ planSite }, { staticFolder }] = await Promise.all([import('./pipeline.js'), import('./media/staticFolder.js')]);
-  const result = planSite(source, config, now, { ...(inPlace ? { inPlace } : {}), onLoad: (done) => options.onLoad?.(done, source.count), ...(options.onPhase ? { onPhase: options.onPhase } : {}), previous, images: staticFolder(config, dirname(resolve(paths.config)), process.cwd(), (absolute, stamp) => seenImages.set(absolute, stamp)), ...(cache.cache ? { cache: cache.cache } : {}), ...(cache.enabled && options.memory ? { rendered: options.memory.bodies } : {}) });
+  const result = planSite(source, config, now, { ...(inPlace ? { inPlace } : {}), onLoad: (done) => options.onLoad?.(done, source.count), ...(options.onPhase ? { onPhase: options.onPhase } : {}), previous, images: staticFolder(config, dirname(resolve(paths.config)), process.cwd(), (absolute, stamp) => seenImages.set(absolute, stamp)), ...(cache.cache ? { cache: cache.cache } : {}), ...(cache.enabled && options.memory ? { rendered: options.memory.bodies, termsKept: options.memory } : {}) });
   // Stored now rather than after the outputs, so its records are not held while they are produced; a process that keeps
   // them anyway (the daemon) stores them once the feeds are out, so that a saved post does not wait for the store.
   const saveLater = options.memory !== undefined;

@@ -110,6 +110,12 @@ export interface PlanOptions {
   readonly threads?: number;
   /** Full texts rendered by earlier builds of this process, reused rather than rendered again (see `render/remembered.ts`). */
   readonly rendered?: RenderedBodies;
+  /**
+   * Where a process that builds again keeps its term index (the daemon's
+   * `CacheMemory`): the counts of the posts whose records are unchanged are
+   * in it already (see `TermIndex.holds`). Without, each build makes its own.
+   */
+  readonly termsKept?: { terms?: TermIndex };
 }
 
 /** What the last complete build wrote the output in place from (see `write/output.ts`). */
@@ -170,7 +176,8 @@ export interface SitePlan extends Omit<BuildResult, 'outputs'> {
 export function planSite(source: PostSource, config: SiteConfig, now: Date, options: PlanOptions = {}): SitePlan {
   const { onLoad, onPhase = () => undefined, previous = NOTHING_PUBLISHED, cache } = options;
   const pool = new WorkPool({ limits: config.limits, config, ...(options.threads === undefined ? {} : { threads: options.threads }) });
-  const terms = new TermIndex();
+  const terms = options.termsKept?.terms ?? new TermIndex();
+  if (options.termsKept) options.termsKept.terms = terms;
   let loaded: LoadResult;
   try {
     loaded = loadPosts(source.files, config, { onLoad, previous, terms, pool, ...(cache ? { cache } : {}) });

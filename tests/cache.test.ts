@@ -166,6 +166,32 @@ describe('loading with the cache', () => {
   });
 });
 
+describe("the term index a process keeps from build to build (the daemon's)", () => {
+  /** Every post's terms and counts, without the forms shown in explanations (a kept index remembers the forms of texts gone). */
+  const countsIn = (posts: readonly { sourcePath: string }[], index: TermIndex): string[] =>
+    posts.map((p) => {
+      const { ids, counts } = index.of(p);
+      return `${p.sourcePath} ${Array.from(ids, (id, i) => `${index.langOf(id)}:${index.textOf(id)}=${counts[i] ?? 0}`).sort().join(' ')}`;
+    });
+
+  it('takes the new counts of a post whose record changed, though another index counted them (a pool thread, another process)', () => {
+    const config = testConfig();
+    const kept = new TermIndex();
+    const first = new LoadCache();
+    loadPosts(files, config, { terms: kept, cache: first });
+    const target = files.find((file) => file.path === 'posts/en/women-defenders-workshop.md');
+    if (!target) throw new Error('the sample post is missing');
+    const rewritten = { ...target, text: `${target.text.slice(0, target.text.indexOf('\n---', 4) + 5)}\nMigrants expelled from the southern coast describe collective expulsions at night.\n` };
+    const elsewhere = new LoadCache();
+    loadPosts([rewritten], config, { terms: new TermIndex(), cache: elsewhere });
+    const edited = files.map((file) => (file === target ? rewritten : file));
+    const again = loadPosts(edited, config, { terms: kept, cache: new LoadCache(new Map([...first.entries, ...elsewhere.entries])) });
+    const fresh = loadCounted(edited, config);
+    expect(countsIn(again.posts, kept)).toEqual(countsIn(fresh.posts, fresh.terms));
+    expect(countsIn(again.posts, kept).find((line) => line.startsWith('posts/en/women-defenders'))).toMatch(/en:migrant=/);
+  });
+});
+
 describe('the stored cache', () => {
   async function stored(): Promise<{ state: string; key: string }> {
     const state = await mkdtemp(join(tmpdir(), 'nashra-cache-'));

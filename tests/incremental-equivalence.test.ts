@@ -38,6 +38,9 @@ const CHANGES: Record<string, (site: string) => Promise<void>> = {
   'a body edited': (site) => edit(post(site, 'en/annual-report-2025.md'), (text) => `${text}\nA correction added after publication.\n`),
   'a tag added in the front matter': (site) => edit(post(site, 'en/annual-report-2025.md'), (text) => text.replace(/^tags: \[/m, 'tags: [corrections, ')),
   'a post re-categorised': (site) => edit(post(site, 'en/al-rimal-prison-hunger-strike.md'), (text) => text.replace(/^categories: .*$/m, 'categories: ["Reports"]')),
+  // Its terms change wholly, and with them the related lists: a build that kept its old term counts would rank as before.
+  'a body rewritten on another subject': (site) =>
+    edit(post(site, 'en/women-defenders-workshop.md'), (text) => `${text.slice(0, text.indexOf('\n---', 4) + 5)}\nMigrants expelled from the southern coast describe collective expulsions at night. Coast guards took migrants, asylum seekers among them, to the desert border without any individual assessment. The centre calls for an end to collective expulsions of migrants.\n`),
   'a post added': (site) => writeFile(post(site, 'en/new-statement.md'), '---\ntitle: A new statement\ndate: 2026-11-10T10:00:00+03:00\ncategories: ["Statements"]\ntags: [detention]\n---\n\nThe centre welcomes the release of two detainees.\n'),
   'a post deleted': (site) => rm(post(site, 'en/annual-report-2025.md')),
   'a post renamed': (site) => rename(post(site, 'en/annual-report-2025.md'), post(site, 'en/report-of-the-year-2025.md')),

@@ -28,7 +28,7 @@ import type { SiteConfig } from '../config.js';
 import type { Diagnostic } from '../diagnostics.js';
 import { message, type Message } from '../i18n/message.js';
 import type { Post } from '../model.js';
-import type { PostTerms } from '../relate/terms.js';
+import type { PostTerms, TermIndex } from '../relate/terms.js';
 import { RenderedBodies } from '../render/remembered.js';
 import { temporaryNameFor } from '../write/temporary.js';
 import type { FileStamp } from './source.js';
@@ -229,6 +229,8 @@ export function openLoadCache(stateDir: string, key: string): OpenedCache {
 export class CacheMemory {
   /** The full texts its builds rendered, which the next build need not render again (see `render/remembered.ts`). */
   readonly bodies = new RenderedBodies();
+  /** The term index of its builds, each post's counts interned once (see `TermIndex.holds`); made by the first build that loads posts. */
+  terms?: TermIndex;
   private remembered?: { readonly path: string; readonly key: string; readonly stamp: string; readonly entries: ReadonlyMap<string, CachedFile> };
 
   /** The records for a build: those remembered when they are still the store's, else the store's. */

@@ -83,7 +83,7 @@ export function loadPosts(files: SourceFiles, config: SiteConfig, options: LoadO
     valid.push(withPublishedId(parsed.post, previous, config));
     if (!terms) continue;
     if (parsed.post !== record.post) terms.add(parsed.post, parsed.body ?? '');
-    else if (record.terms && !terms.has(parsed.post)) terms.addCounted(parsed.post, record.terms);
+    else if (record.terms && !terms.holds(parsed.post, record.terms)) terms.addCounted(parsed.post, record.terms);
   }
   const collection = assembleWithPublished(valid, config, previous, terms, diagnostics);
   const pins = resolvePins(collection.posts);

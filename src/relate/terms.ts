@@ -83,6 +83,14 @@ export class TermIndex {
   private readonly byPath = new Map<string, TermCounts>();
   /** Counts from the load cache, waiting to be taken in (see `addCounted`). */
   private readonly pending = new Map<string, { readonly lang: string; readonly counted: PostTerms }>();
+  /**
+   * The counts each path's terms were taken from, when `addCounted` took
+   * them: an index kept from build to build (the daemon's) need not take the
+   * same counts again, and takes new ones for a file that changed. Not kept
+   * by `count`, whose counter on a pool thread would hold every post's
+   * counts twice; counts it gave are taken again, which costs little.
+   */
+  private readonly takenFrom = new Map<string, PostTerms>();
   /** The spellings the last `add` met, for the forms `count` reports; `spellingMark` holds the number of the `add` that last met each. */
   private spellingsMet: number[] = [];
   private readonly spellingMark: number[] = [];
@@ -117,6 +125,7 @@ export class TermIndex {
   /** Counts the terms of a post's title, summary and `body`. */
   add(post: CountedText, body: string): void {
     this.pending.delete(post.sourcePath);
+    this.takenFrom.delete(post.sourcePath);
     const table = this.tableFor(post.lang);
     // The scratch arrays in locals: this runs once per word of the archive.
     let { counts, definiteSeen, touched } = this;
@@ -203,6 +212,7 @@ export class TermIndex {
   addCounted(post: Pick<CountedText, 'sourcePath' | 'lang'>, counted: PostTerms): void {
     this.byPath.delete(post.sourcePath);
     this.pending.set(post.sourcePath, { lang: post.lang, counted });
+    this.takenFrom.set(post.sourcePath, counted);
   }
 
   /** Every counted post not taken in yet, taken in. */
@@ -253,9 +263,9 @@ export class TermIndex {
     return counts;
   }
 
-  /** Whether the counts of a post were taken. */
-  has(post: Pick<CountedText, 'sourcePath'>): boolean {
-    return this.byPath.has(post.sourcePath) || this.pending.has(post.sourcePath);
+  /** Whether the counts of a post are those `counted` holds, as `addCounted` took them. */
+  holds(post: Pick<CountedText, 'sourcePath'>, counted: PostTerms): boolean {
+    return this.takenFrom.get(post.sourcePath) === counted;
   }
 
   get size(): number {

@@ -171,24 +171,43 @@ interface KilledBuild {
 /**
  * A slow disk, loaded into the build before it starts: every rename waits
  * RENAME_DELAY_MS first. It stretches the moments when files are put in
- * place (a few milliseconds of a build otherwise) so that kills can land there.
+ * place (a few milliseconds of a build otherwise) so that kills can land
+ * there. It says on standard error when the first file is put in place in
+ * the output (the folder in NASHRA_TEST_OUT): the kills are timed from then,
+ * as the time a build takes to get there varies with the machine's load.
  */
 const RENAME_DELAY_MS = 5;
+const FIRST_RENAME = 'nashra-test: the first file is put in place';
 const SLOW_RENAMES = [
   '--import',
   `data:text/javascript,${encodeURIComponent(
     `import fs from 'node:fs/promises'; import { syncBuiltinESMExports } from 'node:module';
      const rename = fs.rename;
-     fs.rename = async (from, to) => { await new Promise((done) => setTimeout(done, ${RENAME_DELAY_MS})); return rename(from, to); };
+     let told = false;
+     fs.rename = async (from, to) => {
+       if (!told && String(to).startsWith(process.env.NASHRA_TEST_OUT ?? '\0')) { told = true; process.stderr.write(${JSON.stringify(`${FIRST_RENAME}
+`)}); }
+       await new Promise((done) => setTimeout(done, ${RENAME_DELAY_MS}));
+       return rename(from, to);
+     };
      syncBuiltinESMExports();`,
   )}`,
 ];
 
-/** Starts `nashra build` and sends it SIGKILL after `delayMs`, unless it has finished by then. */
-async function buildKilledAfter(site: Site, delayMs: number, nodeOptions: readonly string[] = []): Promise<KilledBuild> {
-  const child = spawn(process.execPath, [...nodeOptions, CLI, ...site.buildArgs()], { cwd: site.dir, stdio: 'ignore', env: { ...process.env, NASHRA_LANG: 'en' } });
+/**
+ * Starts `nashra build` and sends it SIGKILL after `delayMs`, unless it has
+ * finished by then; counted from the start, or with the slow disk from the
+ * moment it puts the first file in place (`from: 'first rename'`).
+ */
+async function buildKilledAfter(site: Site, delayMs: number, nodeOptions: readonly string[] = [], from: 'start' | 'first rename' = 'start'): Promise<KilledBuild> {
+  const child = spawn(process.execPath, [...nodeOptions, CLI, ...site.buildArgs()], { cwd: site.dir, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, NASHRA_LANG: 'en', NASHRA_TEST_OUT: site.out } });
   const started = performance.now();
-  const timer = setTimeout(() => child.kill('SIGKILL'), delayMs);
+  let timer: NodeJS.Timeout | undefined;
+  const killLater = () => (timer ??= setTimeout(() => child.kill('SIGKILL'), delayMs));
+  if (from === 'start') killLater();
+  child.stderr.on('data', (chunk: Buffer) => {
+    if (from === 'first rename' && chunk.toString().includes(FIRST_RENAME)) killLater();
+  });
   const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) => child.on('exit', (...exit) => resolve(exit)));
   clearTimeout(timer);
   return { killed: signal === 'SIGKILL', code, afterMs: Math.round(performance.now() - started) };
@@ -209,10 +228,10 @@ const other = (version: Version): Version => (version === 'A' ? 'B' : 'A');
  * `delayMs`, checks what a reader meets then, builds to the end and checks
  * that the output is exactly the reference of the posts in place.
  */
-async function killAndRecover(site: Site, references: Record<Version, Tree>, delayMs: number, nodeOptions: readonly string[] = []): Promise<KilledBuild & { between: boolean }> {
+async function killAndRecover(site: Site, references: Record<Version, Tree>, delayMs: number, nodeOptions: readonly string[] = [], clock: 'start' | 'first rename' = 'start'): Promise<KilledBuild & { between: boolean }> {
   const [from, to] = [site.version, other(site.version)];
   await site.use(to);
-  const build = await buildKilledAfter(site, delayMs, nodeOptions);
+  const build = await buildKilledAfter(site, delayMs, nodeOptions, clock);
   const moment = `build ${from} -> ${to} ${build.killed ? 'killed' : `finished (${build.code})`} after ${build.afterMs} ms`;
   const afterKill = await readTree(site.out);
   expect(problemsAReaderMeets(site.out, afterKill, references), moment).toEqual([]);
@@ -285,14 +304,13 @@ describe('nashra build killed with SIGKILL at random moments', () => {
     const uninterrupted = await buildKilledAfter(site, 600_000, SLOW_RENAMES);
     expect(uninterrupted.code).toBe(0);
     expect(differences(await readTree(site.out), references[version])).toEqual([]);
-    const slowBuildMs = uninterrupted.afterMs;
-    // Every file that changes is renamed once, each rename waiting RENAME_DELAY_MS: the last part of the build.
+    // Every file that changes is renamed once, one after another, each rename waiting RENAME_DELAY_MS.
     const renamed = differences(references.A, references.B).length;
-    const putInPlaceMs = Math.min(slowBuildMs, 2 * renamed * RENAME_DELAY_MS);
+    const putInPlaceMs = renamed * RENAME_DELAY_MS;
     const builds: (KilledBuild & { between: boolean })[] = [];
     for (let i = 0; i < SLOW_KILLS; i++) {
-      const delayMs = slowBuildMs - putInPlaceMs * (1 - (i + random()) / SLOW_KILLS);
-      builds.push(await killAndRecover(site, references, delayMs, SLOW_RENAMES));
+      const delayMs = (putInPlaceMs * (i + random())) / SLOW_KILLS;
+      builds.push(await killAndRecover(site, references, delayMs, SLOW_RENAMES, 'first rename'));
     }
     // Otherwise this sweep proved nothing about the order of renames.
     expect(builds.filter((build) => build.between).length, JSON.stringify(builds)).toBeGreaterThan(0);

@@ -362,7 +362,7 @@ function* generateOutputs(
     let document: FeedDocument | undefined;
     const composed = (): FeedDocument => (document ??= composeFeed(plan, config, render, relatedness, siteImages));
     for (const { format, ...output } of feedOutputs(plan, sourceOf(plan))) {
-      yield { ...output, chunks: lazily(() => (format === 'page' ? [renderFeedPage(composed(), config)] : formatNamed(format).serialise(composed()))) };
+      yield { ...output, chunks: lazily(() => (format === 'page' ? renderFeedPage(composed(), config) : formatNamed(format).serialise(composed()))) };
     }
     if (plan.archive?.role === 'page') continue;
     listings.push(...feedListings(feedShell(plan, config)));

@@ -119,7 +119,9 @@ const THREADS_FROM = 16;
  * The record of every listed file, in listing order: from the cache without
  * reading the file when its stamp is unchanged, from the cache after reading
  * it when its text is, else loaded (see `loadRecord`) on the pool's threads
- * or here. The files to load are read one at a time as a thread is free.
+ * or here. The files to load are handed out as threads have room for them
+ * (LOADS_QUEUED each), and read by the thread that loads them when the cache
+ * does not know them.
  */
 function loadRecords(files: SourceFiles, config: SiteConfig, context: { cache: LoadCache | undefined; terms: TermIndex | undefined; pool: WorkPool | undefined; onDone: () => void }): Slot[] {
   const { cache, terms, pool, onDone } = context;
@@ -135,8 +137,8 @@ function loadRecords(files: SourceFiles, config: SiteConfig, context: { cache: L
       const found: Found = entry.lang in config.languages ? knownOrRead(entry, cache) : { record: undefined };
       if (found.hash !== undefined) slot.hash = found.hash;
       if (found.stamp) slot.stamp = found.stamp;
-      const { file, at } = found;
-      if (!file && !at) {
+      const { toLoad: load } = found;
+      if (!load) {
         slot.record = found.record;
         onDone();
         continue;
@@ -148,14 +150,13 @@ function loadRecords(files: SourceFiles, config: SiteConfig, context: { cache: L
         onDone();
       };
       const loadHere = () => {
-        if (file) return settle(loadRecord(file, config, terms, cache !== undefined));
-        const read = at && readForLoad(at);
+        if (load.kind === 'load') return settle(loadRecord(load.file, config, terms, cache !== undefined));
+        const read = readForLoad(load.file);
         if (!read || 'record' in read) return settle(read?.record);
         settle(loadRecord(read.file, config, terms, cache !== undefined), read.file.hash);
       };
-      const countTerms = terms !== undefined;
       return {
-        task: file ? { kind: 'load', file, countTerms } : { kind: 'read', file: at as PostFileAt, countTerms },
+        task: { ...load, countTerms: terms !== undefined },
         budgetMs: LOAD_BUDGET_MS,
         settle: (outcome, thread) => {
           if (outcome.kind === 'loaded') settle(receivedRecord(outcome.record, outcome.newStrings, thread), outcome.hash);
@@ -196,9 +197,8 @@ const LOAD_BUDGET_MS = 60_000;
  */
 interface Found {
   readonly record?: PostRecord | undefined;
-  readonly file?: SourceFile;
-  /** A file to read where it loads (on a pool thread, so this thread neither reads nor copies it). */
-  readonly at?: PostFileAt;
+  /** A file to load: its text read here, or where it is, to be read where it loads (on a pool thread, so this thread neither reads nor copies it). */
+  readonly toLoad?: { readonly kind: 'load'; readonly file: SourceFile } | { readonly kind: 'read'; readonly file: PostFileAt };
   readonly hash?: string;
   readonly stamp?: FileStamp | undefined;
 }
@@ -214,15 +214,15 @@ function knownOrRead(entry: SourceFile | ListedFile, cache: LoadCache | undefine
   const known = cache?.byStamp(entry.path, entry.lang, stamp);
   if (known) return { record: known };
   if ('read' in entry && entry.absolute !== undefined && !cache?.recorded(entry.path, entry.lang)) {
-    return { at: { path: entry.path, lang: entry.lang, absolute: entry.absolute }, ...(cache ? { stamp } : {}) };
+    return { toLoad: { kind: 'read', file: { path: entry.path, lang: entry.lang, absolute: entry.absolute } }, ...(cache ? { stamp } : {}) };
   }
   const file = sourceFileOf(entry);
   if (!file) return { record: undefined };
   if (file.unreadable !== undefined) return { record: unreadableRecord(file.path, file.unreadable) };
-  if (!cache) return { file };
+  if (!cache) return { toLoad: { kind: 'load', file } };
   const hash = sourceHash(file.text);
   const record = cache.byHash(file.path, file.lang, hash);
-  return record ? { record, hash, stamp } : { file: { ...file, hash }, hash, stamp };
+  return record ? { record, hash, stamp } : { toLoad: { kind: 'load', file: { ...file, hash } }, hash, stamp };
 }
 
 function unreadableRecord(path: string, code: string): PostRecord {

@@ -29,13 +29,6 @@ const memory = new CacheMemory();
  * which stays below the first build's.
  */
 const HEAP_GROWTH_AFTER_FIRST_BUILD = 40;
-let firstBuildDone = false;
-
-function afterBuild(): void {
-  if (firstBuildDone) return;
-  firstBuildDone = true;
-  setFlagsFromString(`--heap-growing-percent=${HEAP_GROWTH_AFTER_FIRST_BUILD}`);
-}
 
 function describe(error: unknown): FailureDescription {
   return {
@@ -63,7 +56,8 @@ parentPort?.on('message', (request: BuildRequest) => {
   void answer(request)
     .catch((error: unknown): BuildReply => ({ id: request.id, failure: describe(error) }))
     .then((reply) => {
-      if ('outcome' in reply) afterBuild();
+      // Set again after each build, which costs nothing: the first build is the one it waits for.
+      if ('outcome' in reply) setFlagsFromString(`--heap-growing-percent=${HEAP_GROWTH_AFTER_FIRST_BUILD}`);
       Atomics.store(phase, 0, IDLE);
       parentPort?.postMessage(reply);
     });

@@ -41,11 +41,8 @@ async function startLoader(): Promise<Loader> {
   return { load, read };
 }
 
-interface Loaded {
-  readonly record: SentRecord;
-  readonly newStrings: string[];
-  readonly hash?: string;
-}
+/** What a `loaded` reply says besides its kind and number. */
+type Loaded = Omit<Extract<Reply, { kind: 'loaded' }>, 'kind' | 'id'>;
 
 /** Loads a post file sent whole, or reads one itself (undefined when it vanished) and loads it. */
 interface Loader {

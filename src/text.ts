@@ -104,9 +104,10 @@ export function escapeHtml(text: string): string {
 /**
  * A copy of `text` that shares no memory with the string it was cut from.
  * V8 keeps a substring as a view of its parent, so a title or an opening
- * paragraph would otherwise keep its whole source file alive for the build.
+ * paragraph would otherwise keep its whole source file alive for the build,
+ * and a memo keyed by it (a date's text, a spelling) for as long as it lives.
  */
-function detached(text: string): string {
+export function detached(text: string): string {
   // V8 copies substrings shorter than 13 characters anyway.
   return text.length < 13 ? text : Buffer.from(text, 'utf16le').toString('utf16le');
 }

@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { plainText } from '../render/plainText.js';
+import { detached } from '../text.js';
 import { DATE_ALIASES, type AliasedField } from './dateAliases.js';
 import { itemIdProblem } from './itemId.js';
 
@@ -244,7 +245,8 @@ export function parseIsoDate(value: string, timeZone: string): Date | undefined 
   if (time === undefined && !instantsRead.has(key)) {
     time = instantOf(trimmed, timeZone);
     if (instantsRead.size >= MAX_INSTANTS_KEPT) instantsRead.clear();
-    instantsRead.set(key, time);
+    // A copy: the text is cut from its post file, which the memo would otherwise keep whole.
+    instantsRead.set(detached(key), time);
   }
   return time === undefined ? undefined : new Date(time);
 }

@@ -1,5 +1,6 @@
 import { arena } from './arena.js';
 import { analyseWord, scanWords, stripLetterPrefixes, withoutUrls, WordTable } from './normalize.js';
+import { detached } from '../text.js';
 
 /** How much an occurrence counts by where it is: a word of the title says more about the topic than one of the body. */
 export const PLACE_WEIGHTS = { title: 3, summary: 2, body: 1 } as const;
@@ -126,6 +127,16 @@ export class TermIndex {
   add(post: CountedText, body: string): void {
     this.pending.delete(post.sourcePath);
     this.takenFrom.delete(post.sourcePath);
+    const gathered = this.gather(post, body);
+    this.byPath.set(post.sourcePath, {
+      ids: this.ints(gathered.ids),
+      counts: this.bytes(gathered.counts),
+      definite: gathered.definite.length > 0 ? this.ints(gathered.definite) : NO_IDS,
+    });
+  }
+
+  /** The counts of a post's title, summary and `body`, in the scratch space until the next post is counted. */
+  private gather(post: CountedText, body: string): TermCounts {
     const table = this.tableFor(post.lang);
     // The scratch arrays in locals: this runs once per word of the archive.
     let { counts, definiteSeen, touched } = this;
@@ -137,7 +148,8 @@ export class TermIndex {
     const visit = (source: string, start: number, end: number, hash1: number, hash2: number): void => {
       let spelling = table.get(hash1, hash2, end - start);
       if (spelling === undefined) {
-        spelling = this.spellingOf(source.slice(start, end), post.lang);
+        // A copy: the index keeps what it makes of a spelling, which must not keep the whole text alive.
+        spelling = this.spellingOf(detached(source.slice(start, end)), post.lang);
         table.set(hash1, hash2, end - start, spelling);
         if (this.text.length > counts.length) {
           this.grow(this.text.length);
@@ -163,14 +175,18 @@ export class TermIndex {
     }
     weight = PLACE_WEIGHTS.body;
     scanWords(withoutUrls(body), visit);
-    this.byPath.set(post.sourcePath, this.take(touchedCount));
     this.spellingsMet = spellingsMet;
+    return this.take(touchedCount);
   }
 
-  /** `add`, and the counts it took as plain data, to be kept and given to `addCounted` in a later build. */
+  /**
+   * The counts of a post's terms as plain data, to be kept and given to
+   * `addCounted` in a later build. Not kept here: the counter of a pool
+   * thread, which counts a share of the archive, would hold every post's
+   * counts it ever took.
+   */
   count(post: CountedText, body: string): PostTerms {
-    this.add(post, body);
-    const { ids, counts, definite } = this.of(post);
+    const { ids, counts, definite } = this.gather(post, body);
     // This version's shortest form of each term, by id: scratch space, cleared again below.
     const shortest = this.shortestForm;
     for (const spelling of this.spellingsMet) {
@@ -333,7 +349,7 @@ export class TermIndex {
     return id;
   }
 
-  /** The counts of the `length` terms gathered in the scratch space, which is left cleared. */
+  /** The counts of the `length` terms gathered in the scratch space, as views of more scratch space; the gathering space is left cleared. */
   private take(length: number): TermCounts {
     const { counts, definiteSeen, definiteIds } = this;
     const ids = this.touched.subarray(0, length);
@@ -347,11 +363,7 @@ export class TermIndex {
       counts[id] = 0;
       definiteSeen[id] = 0;
     }
-    return {
-      ids: this.ints(ids),
-      counts: this.bytes(bytes.subarray(0, length)),
-      definite: definiteCount > 0 ? this.ints(definiteIds.subarray(0, definiteCount)) : NO_IDS,
-    };
+    return { ids, counts: bytes.subarray(0, length), definite: definiteIds.subarray(0, definiteCount) };
   }
 
   private grow(size: number): void {

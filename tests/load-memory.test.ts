@@ -1,0 +1,64 @@
+/**
+ * What loading keeps once a file is loaded. A pool thread loads thousands of
+ * post files with one term counter, and the daemon loads edited files for
+ * weeks: neither may keep a file's text alive after its record is let go.
+ * V8 keeps a substring as a view of the whole string it was cut from, so a
+ * memo keyed by a date's text, or a spelling kept by the counter, would keep
+ * its whole post file in memory (at 10,000 articles, some 50 MB per thread).
+ */
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { describe, expect, it } from 'vitest';
+import { loadRecord } from '../src/load/loadPosts.js';
+import { TermIndex } from '../src/relate/terms.js';
+import { testConfig } from './support/site.js';
+
+setFlagsFromString('--expose-gc');
+const collect = runInNewContext('gc') as () => void;
+
+function heapAfterCollecting(): number {
+  collect();
+  collect();
+  return process.memoryUsage().heapUsed;
+}
+
+const FILES = 300;
+/** Each file's padding: together far more than what loading may keep of them. */
+const PADDING = 'The monitors recorded the hearing in full. '.repeat(1500);
+
+/** A post whose date is its own (one entry of the date memo) or shared, and whose long words are its own (new spellings for the counter) or shared. */
+function postFile(n: number, own: { dates: boolean; words: boolean }): { path: string; lang: string; text: string } {
+  const m = own.dates ? n : 0;
+  const day = String(1 + (m % 28)).padStart(2, '0');
+  const minute = String(m % 60).padStart(2, '0');
+  const hour = String(Math.floor(m / 60) % 24).padStart(2, '0');
+  const word = `documentationcase${(own.words ? n : 0).toString(36)}`;
+  const text = `---\ntitle: Hearing number ${n}\ndate: 2025-03-${day}T${hour}:${minute}:00\nupdated: 2025-04-${day}T${hour}:${minute}:30\n---\n\nThe ${word} was heard on the ${word}bis record.\n\n${PADDING}${n}\n`;
+  return { path: `posts/en/hearing-${n}.md`, lang: 'en', text };
+}
+
+/** How much the heap grew, after collecting, over loading FILES posts with one counter, as a pool thread loads them. */
+function heapGrowthLoading(own: { dates: boolean; words: boolean }): number {
+  const config = testConfig();
+  const counter = new TermIndex();
+  // One file first, so that what loading sets up once (modules, the schema) is not counted.
+  loadRecord(postFile(FILES + 1, { dates: true, words: true }), config, counter, true);
+  const before = heapAfterCollecting();
+  let loaded = 0;
+  for (let n = 0; n < FILES; n++) if (loadRecord(postFile(n, own), config, counter, true).post) loaded++;
+  expect(loaded).toBe(FILES);
+  return heapAfterCollecting() - before;
+}
+
+/** The files' texts (about 19 MB) would stay whole; what a counter and the memos keep of them is a few hundred kB. */
+const MOST_KEPT = (FILES * PADDING.length) / 10;
+
+describe('what loading keeps', () => {
+  it('keeps no post file text alive for the dates read from it', () => {
+    expect(heapGrowthLoading({ dates: true, words: false })).toBeLessThan(MOST_KEPT);
+  });
+
+  it('keeps no post file text alive for the words the term counter met first in it, nor for the counts it took', () => {
+    expect(heapGrowthLoading({ dates: false, words: true })).toBeLessThan(MOST_KEPT);
+  });
+});

@@ -200,11 +200,17 @@ export function planSite(source: PostSource, config: SiteConfig, now: Date, opti
   const renderProblems: RenderProblems = { found: [], kept: () => [] };
   const asPublished = (published: { path: string; lang: string }) => publishedVersion(published.path, published.lang, config, previous)?.post;
   const changes = nextChanges(previous, { posts, live, listedPaths: loaded.listedPaths }, now, config.feeds.tombstoneDays, asPublished);
-  const relateInputs = { terms, pins: loaded.pins };
+  // Related once, however often the outputs are gone through; the term counts are let go then (at 10,000 articles, some
+  // 40 MB that writing would otherwise hold), unless the caller keeps them for its next build.
+  let relating: { readonly inputs: RelateInputs } | { readonly done: Relatedness } = { inputs: { terms, pins: loaded.pins } };
+  const relate = (helpers: WorkPool): Relatedness => {
+    if ('inputs' in relating) relating = { done: relateLivePosts(live, config, { ...relating.inputs, helpers }) };
+    return relating.done;
+  };
   const sameUntil = namesLastBuild(allDiagnostics, previous) ? now : firstMomentFrom(now, [...moments([...loaded.posts, ...posts], now), ...changes.map((change) => changeKeptUntil(change, config.feeds.tombstoneDays)), endOfUtcDay(now)]);
   let digest: string | undefined;
   return {
-    outputs: { [Symbol.iterator]: () => generateOutputs({ live, changes }, config, { bodyOf: bodyReader(source, previous.textOf), siteImages: siteImages.images, onPhase, inPlace: options.inPlace, rendered: options.rendered }, relateInputs, pool, renderProblems) },
+    outputs: { [Symbol.iterator]: () => generateOutputs({ live, changes }, config, { bodyOf: bodyReader(source, previous.textOf), siteImages: siteImages.images, onPhase, inPlace: options.inPlace, rendered: options.rendered }, relate, pool, renderProblems) },
     changes,
     sameUntil,
     close: () => pool.close(),
@@ -323,7 +329,7 @@ function* generateOutputs(
   published: { live: readonly Post[]; changes: readonly Change[] },
   config: SiteConfig,
   { bodyOf, siteImages, onPhase, inPlace, rendered }: { bodyOf: BodyOf; siteImages: SiteImages; onPhase: PhaseListener; inPlace: OutputsInPlace | undefined; rendered: RenderedBodies | undefined },
-  relateInputs: RelateInputs,
+  relate: (helpers: WorkPool) => Relatedness,
   pool: WorkPool,
   problems: RenderProblems,
 ): Generator<PlannedOutput> {
@@ -343,7 +349,7 @@ function* generateOutputs(
   const settings = settingsDigest(config, siteImages);
   try {
     onPhase('relate', live.length);
-    relatedness = relateLivePosts(live, config, { ...relateInputs, helpers: pool });
+    relatedness = relate(pool);
     const related = relatedness;
     sourceOf = memoized((plan: FeedPlan) => feedSource(plan, related, settings, postDigest));
     const stale = inPlace ? sitePlans.filter((plan) => !keptInPlace(plan, sourceOf(plan), inPlace)) : sitePlans;

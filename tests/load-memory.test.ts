@@ -10,7 +10,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { loadRecord } from '../src/load/loadPosts.js';
-import { TermIndex } from '../src/relate/terms.js';
+import { TermIndex, type PostTerms } from '../src/relate/terms.js';
 import { testConfig } from './support/site.js';
 
 setFlagsFromString('--expose-gc');
@@ -58,7 +58,27 @@ describe('what loading keeps', () => {
     expect(heapGrowthLoading({ dates: true, words: false })).toBeLessThan(MOST_KEPT);
   });
 
-  it('keeps no post file text alive for the words the term counter met first in it, nor for the counts it took', () => {
+  it('keeps no post file text alive for the words the term counter met first in it', () => {
     expect(heapGrowthLoading({ dates: false, words: true })).toBeLessThan(MOST_KEPT);
+  });
+
+  it("lets a post's counts from the cache go with its record once the index has taken them in", async () => {
+    const post = { sourcePath: 'posts/en/a.md', lang: 'en', title: 'Detention' };
+    const index = new TermIndex();
+    let record: { terms: PostTerms } | undefined = { terms: new TermIndex().count(post, 'Families describe the detention of relatives.') };
+    let registry: FinalizationRegistry<string> | undefined;
+    const released = new Promise<string>((resolve) => (registry = new FinalizationRegistry<string>(resolve)));
+    registry?.register(record.terms, 'released');
+    index.addCounted(post, record.terms);
+    expect(index.holds(post, record.terms)).toBe(true);
+    const taken = Array.from(index.of(post).ids, (id) => index.textOf(id));
+    record = undefined;
+    // A weak reference read in a job keeps its target until the job ends.
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    heapAfterCollecting();
+    const outcome = await Promise.race([released, new Promise((resolve) => setTimeout(resolve, 2000, 'still held'))]);
+    expect(outcome).toBe('released');
+    // What the index took in stays.
+    expect(Array.from(index.of(post).ids, (id) => index.textOf(id))).toEqual(taken);
   });
 });

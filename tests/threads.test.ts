@@ -144,7 +144,7 @@ describe("the build's work pool", () => {
     const plan = pipeline.planSite(source.memorySource(files), testConfig(), new Date('2026-11-01T00:00:00Z'), { threads });
     const outputs = [...plan.outputs].map((output) => `${output.path}\n${[...output.chunks].join('')}`);
     const diagnostics = withRenderDiagnostics(plan.diagnostics, plan.renderDiagnostics).map(formatDiagnostic);
-    return { outputs, diagnostics, threads: plan.threadsStarted() };
+    return { outputs, diagnostics, threads: plan.threadsAtOnce() };
   }
 
   it('gives the same bytes and the same diagnostics, in the same order, on no thread, one or two', () => {
@@ -182,7 +182,7 @@ describe("the build's work pool", () => {
     const posts = onDisk();
     const build = (threads: number) => {
       const plan = pipeline.planSite(posts, testConfig(), new Date('2026-11-01T00:00:00Z'), { threads });
-      return { outputs: [...plan.outputs].map((output) => `${output.path}\n${[...output.chunks].join('')}`), diagnostics: withRenderDiagnostics(plan.diagnostics, plan.renderDiagnostics).map(formatDiagnostic), threads: plan.threadsStarted() };
+      return { outputs: [...plan.outputs].map((output) => `${output.path}\n${[...output.chunks].join('')}`), diagnostics: withRenderDiagnostics(plan.diagnostics, plan.renderDiagnostics).map(formatDiagnostic), threads: plan.threadsAtOnce() };
     };
     const [none, two] = [build(0), build(2)];
     expect(two.threads).toBe(2);

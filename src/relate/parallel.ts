@@ -65,8 +65,8 @@ export function defaultThreads(articles: number): number {
 
 /**
  * Threads that can take a share of the queries besides the calling one: the
- * build's work pool (`work/pool.ts`), whose threads are up already from
- * loading the posts. `lend` gives the task to up to `count` idle threads
+ * build's work pool (`work/pool.ts`), whose threads start as the outputs are
+ * begun and join as they are up. `lend` gives the task to up to `count` idle threads
  * and returns how many took it; they report progress through `job` alone.
  */
 export interface QueryHelpers {

@@ -1,8 +1,10 @@
 /**
- * The build's worker threads: one pool, started once per build, that takes
- * the per-post work of every stage: post files loaded (`load/loadPosts.ts`),
- * full bodies rendered within their time budget (`render/bounded.ts`), and a
- * share of the related queries (`relate/parallel.ts`). The build's thread
+ * The build's worker threads: a pool that takes the per-post work of every
+ * stage: post files loaded (`load/loadPosts.ts`), full bodies rendered
+ * within their time budget (`render/bounded.ts`), and a share of the related
+ * queries (`relate/parallel.ts`). A build starts one for loading and a fresh
+ * one for its outputs: threads that loaded an archive hold what loading set
+ * up (its modules, the spellings met). The build's thread
  * hands out tasks one at a time to idle threads and sleeps in `Atomics.wait`
  * until a reply or a deadline, so the stages stay synchronous.
  *

@@ -1,6 +1,7 @@
 /** publishAt and expires, judged against the build's clock (`--now`). */
 import { describe, expect, it } from 'vitest';
-import { nextPublicationChange } from '../src/schedule/embargo.js';
+import { nextPublicationChange, timedAfter } from '../src/schedule/embargo.js';
+import { nextPublicationOf } from '../src/schedule/status.js';
 import { buildInMemory, outputOf, post, runCli, siteOnDisk, sourceFiles, testConfig } from './support/site.js';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -34,6 +35,28 @@ describe('embargo and expiry', () => {
     expect(nextPublicationChange(result.posts, new Date('2026-02-01T00:00:00Z'))?.toISOString()).toBe('2026-03-01T06:00:00.000Z');
     expect(nextPublicationChange(result.posts, new Date('2026-03-02T00:00:00Z'))?.toISOString()).toBe('2026-03-30T21:00:00.000Z');
     expect(nextPublicationChange(result.posts, new Date('2026-04-01T00:00:00Z'))).toBeUndefined();
+  });
+
+  it("plans from the posts a daemon's build thread sends back as it would from every post, at the build's moment or later", () => {
+    const many = {
+      ...posts,
+      'en/later.md': post('title: Published later\ndate: 2026-01-05T00:00:00Z\npublishAt: 2026-02-10T08:00:00Z'),
+      'en/gone.md': post('title: Expired long ago\ndate: 2025-01-01T00:00:00Z\nexpires: 2025-06-01T00:00:00Z'),
+      'en/future-draft.md': post('title: A draft for later\ndate: 2026-01-03\npublishAt: 2026-02-01T00:00:00Z\ndraft: true'),
+    };
+    const built = new Date('2026-01-15T00:00:00Z');
+    const all = buildInMemory(sourceFiles(many), testConfig(), built).posts;
+    const sent = timedAfter(all, built);
+    expect(sent.map((one) => one.title).sort()).toEqual(['Published later', 'Under embargo']);
+    // Nothing but what planning reads: no summary, no body, no URL.
+    for (const one of sent) expect(Object.keys(one).sort()).toEqual(expect.arrayContaining(['draft', 'lang', 'sourcePath', 'title']));
+    for (const one of sent) expect(Object.keys(one).every((key) => ['sourcePath', 'lang', 'title', 'draft', 'publishAt', 'expires'].includes(key))).toBe(true);
+    for (const clock of ['2026-01-15T00:00:00Z', '2026-02-10T08:00:00Z', '2026-03-02T00:00:00Z', '2026-04-01T00:00:00Z']) {
+      const at = new Date(clock);
+      const next = nextPublicationChange(all, at);
+      expect(nextPublicationChange(sent, at)).toEqual(next);
+      expect(nextPublicationOf(sent, next, 'Asia/Amman')).toEqual(nextPublicationOf(all, next, 'Asia/Amman'));
+    }
   });
 
   it('honours --now on the command line: absent, present, absent', async () => {

@@ -5,6 +5,7 @@
 import type { BuildOutcome, BuildPaths } from '../build.js';
 import type { Diagnostic } from '../diagnostics.js';
 import type { Message } from '../i18n/message.js';
+import type { TimedPost } from './embargo.js';
 
 export interface BuildWorkerInput {
   readonly paths: BuildPaths;
@@ -36,7 +37,10 @@ export interface FailureDescription {
   readonly changingFile: boolean;
 }
 
+/** A build's outcome as the build thread sends it: of the posts, those whose place in the feeds changes after the build's moment (see `timedAfter`). */
+export type ThreadOutcome = Omit<BuildOutcome, 'posts'> & { readonly posts: readonly TimedPost[] };
+
 export type BuildReply =
-  | { readonly id: number; readonly outcome: BuildOutcome }
+  | { readonly id: number; readonly outcome: ThreadOutcome }
   | { readonly id: number; readonly prepared: boolean }
   | { readonly id: number; readonly failure: FailureDescription };

@@ -7,10 +7,10 @@
  * already renaming its files into place is let finish.
  */
 import { Worker } from 'node:worker_threads';
-import { BuildSetupError, type BuildOutcome, type BuildPaths } from '../build.js';
+import { BuildSetupError, type BuildPaths } from '../build.js';
 import { SourceChangedError } from '../load/source.js';
 import { sharedArray, startWorker } from '../threads.js';
-import { COMMITTING, type BuildAsk, type BuildReply, type BuildRequest, type BuildWorkerInput, type FailureDescription } from './buildProtocol.js';
+import { COMMITTING, type BuildAsk, type BuildReply, type BuildRequest, type BuildWorkerInput, type FailureDescription, type ThreadOutcome } from './buildProtocol.js';
 
 const WORKER_SCRIPT = new URL('./buildWorker.js', import.meta.url);
 
@@ -44,7 +44,7 @@ export class BuildThread {
     return worker ? new BuildThread(worker, phase, input) : undefined;
   }
 
-  async build(now: Date): Promise<BuildOutcome> {
+  async build(now: Date): Promise<ThreadOutcome> {
     return outcomeOf(await this.ask({ kind: 'build', now }));
   }
 
@@ -56,7 +56,7 @@ export class BuildThread {
   }
 
   /** Writes the build prepared last. */
-  async commit(): Promise<BuildOutcome> {
+  async commit(): Promise<ThreadOutcome> {
     return outcomeOf(await this.ask({ kind: 'commit' }));
   }
 
@@ -109,7 +109,7 @@ export class BuildThread {
   }
 }
 
-function outcomeOf(reply: BuildReply): BuildOutcome {
+function outcomeOf(reply: BuildReply): ThreadOutcome {
   if ('failure' in reply) throw errorOf(reply.failure);
   if ('outcome' in reply) return reply.outcome;
   throw new Error('the build thread gave no outcome');

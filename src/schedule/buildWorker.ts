@@ -5,10 +5,11 @@
  */
 import { setFlagsFromString } from 'node:v8';
 import { parentPort, workerData } from 'node:worker_threads';
-import { BuildSetupError, metChangingFile, prepareBuild, runBuild, type PreparedBuild } from '../build.js';
+import { BuildSetupError, metChangingFile, prepareBuild, runBuild, type BuildOutcome, type PreparedBuild } from '../build.js';
+import { timedAfter } from './embargo.js';
 import { CacheMemory } from '../load/cache.js';
 import { message, MessageError } from '../i18n/message.js';
-import { COMMITTING, IDLE, type BuildReply, type BuildRequest, type BuildWorkerInput, type FailureDescription } from './buildProtocol.js';
+import { COMMITTING, IDLE, type BuildReply, type BuildRequest, type BuildWorkerInput, type FailureDescription, type ThreadOutcome } from './buildProtocol.js';
 
 const { paths, allowShrink, cache, aheadBytes, phase } = workerData as BuildWorkerInput;
 const beforeCommit = (): void => {
@@ -40,8 +41,13 @@ function describe(error: unknown): FailureDescription {
   };
 }
 
+/** An outcome as it crosses to the daemon's thread: the posts it plans the next publication from, not the whole archive. */
+function sent(outcome: BuildOutcome, at: Date): ThreadOutcome {
+  return { ...outcome, posts: timedAfter(outcome.posts, at) };
+}
+
 async function answer(request: BuildRequest): Promise<BuildReply> {
-  if (request.kind === 'build') return { id: request.id, outcome: await runBuild(paths, request.now, { allowShrink, cache, beforeCommit, memory }) };
+  if (request.kind === 'build') return { id: request.id, outcome: sent(await runBuild(paths, request.now, { allowShrink, cache, beforeCommit, memory }), request.now) };
   if (request.kind === 'prepare') {
     prepared = await prepareBuild(paths, request.at, { allowShrink, cache, beforeCommit, aheadBytes, memory });
     return { id: request.id, prepared: prepared !== undefined };
@@ -49,7 +55,7 @@ async function answer(request: BuildRequest): Promise<BuildReply> {
   const build = prepared;
   prepared = undefined;
   if (!build) throw new Error('no build is prepared');
-  return { id: request.id, outcome: await build.commit() };
+  return { id: request.id, outcome: sent(await build.commit(), build.at) };
 }
 
 parentPort?.on('message', (request: BuildRequest) => {

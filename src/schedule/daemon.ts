@@ -6,11 +6,12 @@
 import { mkdir } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import cron, { type ScheduledTask } from 'node-cron';
-import { BuildSetupError, loadConfigFile, metChangingFile, prepareBuild, runBuild, type BuildOutcome, type BuildPaths } from '../build.js';
+import { BuildSetupError, loadConfigFile, metChangingFile, prepareBuild, runBuild, type BuildPaths } from '../build.js';
+import type { ThreadOutcome } from './buildProtocol.js';
+import type { TimedPost } from './embargo.js';
 import { BuildStoppedError, BuildThread } from './buildThread.js';
 import type { SiteConfig } from '../config.js';
 import { CacheMemory } from '../load/cache.js';
-import type { Post } from '../model.js';
 import { diagnosticFormatter, formatDiagnostic, type Diagnostic } from '../diagnostics.js';
 import { FEED_FORMATS } from '../feeds/formats.js';
 import { outputUrl } from '../urls.js';
@@ -109,10 +110,10 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
     return statusWritten;
   };
   /** The posts of the last build, to name what the next publication changes. */
-  let builtPosts: readonly Post[] = [];
+  let builtPosts: readonly TimedPost[] = [];
 
   /** Records a finished build in the status file, the log and the WebSub hub; returns its posts. */
-  const reportBuild = async (now: Date, reason: BuildReason, started: number, outcome: BuildOutcome, preparedMs?: number) => {
+  const reportBuild = async (now: Date, reason: BuildReason, started: number, outcome: ThreadOutcome, preparedMs?: number) => {
     config = outcome.config;
     if (outcome.refusals.length > 0) throw new BuildSetupError(message('errors.all', { reasons: outcome.refusals.map(explainRefusal) }), outcome.diagnostics);
     const feedsChanged = outcome.report?.written ?? [];
@@ -184,7 +185,7 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
   /** The build for a publication moment, made now and written at that moment. */
   const prepare = async (at: Date): Promise<Prepared | undefined> => {
     const started = performance.now();
-    let commit: (() => Promise<BuildOutcome>) | undefined;
+    let commit: (() => Promise<ThreadOutcome>) | undefined;
     try {
       if (thread) {
         if (await thread.prepare(at)) commit = () => thread.commit();

@@ -1,5 +1,4 @@
-import type { Post } from '../model.js';
-import { nextPublicationChange } from './embargo.js';
+import { nextPublicationChange, type TimedPost } from './embargo.js';
 
 export type Cancel = () => void;
 
@@ -22,14 +21,14 @@ export type BuildReason = 'start' | 'tick' | 'change' | 'retry' | 'publication';
 
 /** A build made ahead of a publication moment, waiting to be written at it. */
 export interface Prepared {
-  /** Writes it; returns the valid posts, as `build` does. Throws on failure. */
-  commit(): Promise<readonly Post[]>;
+  /** Writes it; returns the posts to plan from, as `build` does. Throws on failure. */
+  commit(): Promise<readonly TimedPost[]>;
 }
 
 export interface SchedulerOptions {
   readonly clock: Clock;
-  /** Runs one build at `now`; returns the valid posts, so the next publication can be planned. Throws on failure. */
-  readonly build: (now: Date, reason: BuildReason) => Promise<readonly Post[]>;
+  /** Runs one build at `now`; returns the valid posts (at least those whose place in the feeds changes after `now`: see `timedAfter`), so the next publication can be planned. Throws on failure. */
+  readonly build: (now: Date, reason: BuildReason) => Promise<readonly TimedPost[]>;
   /** Quiet time after a change before rebuilding. */
   readonly debounceMs: number;
   /** Whether a failed build met a file changing under it, so that building again shortly may succeed. */
@@ -76,7 +75,7 @@ export class Scheduler {
   private pending: BuildReason | 'prepare' | undefined;
   private cancelWake: Cancel | undefined;
   private cancelDebounce: Cancel | undefined;
-  private posts: readonly Post[] = [];
+  private posts: readonly TimedPost[] = [];
   private stopped = false;
   private wakeAt: Date | undefined;
   private retriesLeft = RETRIES;
@@ -163,7 +162,7 @@ export class Scheduler {
    * for another reason leaves a preparation in place: with no change seen,
    * it writes what is already there, and the preparation still holds.
    */
-  private async buildNow(reason: BuildReason): Promise<readonly Post[]> {
+  private async buildNow(reason: BuildReason): Promise<readonly TimedPost[]> {
     const now = this.options.clock.now();
     const prepared = this.prepared;
     if (reason === 'publication') this.prepared = undefined;

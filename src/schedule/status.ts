@@ -4,7 +4,7 @@ import { DateTime } from 'luxon';
 import { formatDiagnostic, type Diagnostic } from '../diagnostics.js';
 import type { Translate } from '../i18n/index.js';
 import { englishText, renderMessage, type Message } from '../i18n/message.js';
-import type { Post } from '../model.js';
+import type { TimedPost } from './embargo.js';
 import { writeOutputs } from '../write/output.js';
 
 /** In the state directory, never in the published output: it names processes, paths and errors. */
@@ -66,7 +66,7 @@ export interface PlannedChange {
  * the moment in the site's time zone and every post that enters or leaves
  * the feeds then. Undefined when nothing is planned.
  */
-export function nextPublicationOf(posts: readonly Post[], at: Date | undefined, timeZone: string): NextPublication | undefined {
+export function nextPublicationOf(posts: readonly TimedPost[], at: Date | undefined, timeZone: string): NextPublication | undefined {
   if (!at) return undefined;
   const changes = posts.flatMap((post): PlannedChange[] => {
     if (post.draft) return [];

@@ -10,5 +10,6 @@ export default defineConfig({
     // wait on child processes, kills, daemons and timers rather than compute. Measured on the
     // 2-core CI machine: 784 s with one worker, 561 s with two, every test passing.
     maxWorkers: 2,
+    globalSetup: ['tests/support/temporaryRoot.ts'],
   },
 });

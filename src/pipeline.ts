@@ -184,7 +184,7 @@ export function planSite(source: PostSource, config: SiteConfig, now: Date, opti
     loaded = loadPosts(source.files, config, { onLoad, previous, terms, pool: loadPool, ...(cache ? { cache } : {}) });
   } finally {
     // The threads that loaded the posts hold what loading set up (its modules, the spellings met): at 10,000 articles,
-    // fresh threads for relating and rendering took the build's peak from 444 MB to 408 MB.
+    // fresh threads for relating and rendering took the peak while relating from 444 MB to 408 MB.
     loadPool.close();
   }
   const pool = new WorkPool(poolOptions);

@@ -6,19 +6,16 @@
  * memo keyed by a date's text, or a spelling kept by the counter, would keep
  * its whole post file in memory (at 10,000 articles, some 50 MB per thread).
  */
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { loadRecord } from '../src/load/loadPosts.js';
 import { TermIndex, type PostTerms } from '../src/relate/terms.js';
+import { collectGarbage } from './support/garbage.js';
 import { testConfig } from './support/site.js';
 
-setFlagsFromString('--expose-gc');
-const collect = runInNewContext('gc') as () => void;
 
 function heapAfterCollecting(): number {
-  collect();
-  collect();
+  collectGarbage();
+  collectGarbage();
   return process.memoryUsage().heapUsed;
 }
 

@@ -12,12 +12,11 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { request as httpRequest, type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { runInNewContext } from 'node:vm';
-import { setFlagsFromString } from 'node:v8';
 import { brotliDecompressSync, constants, gunzipSync } from 'node:zlib';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startServer, type RunningServer } from '../src/serve/server.js';
 import { Daemon, waitUntil } from './support/daemon.js';
+import { collectGarbage } from './support/garbage.js';
 import { post, runCli, siteOnDisk } from './support/site.js';
 
 type Callback = (error: Error | null, result: Buffer) => void;
@@ -58,10 +57,6 @@ function release(): void {
 }
 
 afterEach(release);
-
-/** A full garbage collection, so that the bytes counted are the bytes still held. */
-setFlagsFromString('--expose-gc');
-const collectGarbage = runInNewContext('gc') as () => void;
 
 function heldBytes(): number {
   collectGarbage();

@@ -116,6 +116,8 @@ beforeAll(async () => {
   await put('changing.json', '{"version":1}\n');
   await put('dated.xml', '<dated/>\n');
   await utimes(join(root, 'dated.xml'), MTIME, MTIME);
+  // Dated in the past so that GET and HEAD both carry a Last-Modified, whichever second they fall in.
+  await utimes(join(root, 'en/rss.xml'), MTIME, MTIME);
 
   await symlink(join(base, 'secret.txt'), join(root, 'leak.txt'));
   await symlink('../secret.txt', join(root, 'leak-relative.xml'));
@@ -262,6 +264,7 @@ describe('methods', () => {
       expect(head[name], name).toBe(get.headers[name]);
     }
     expect(head['content-length']).toBe(String(get.body.length));
+    expect(head['last-modified']).toBe(new Date(MTIME.getTime() + 1000).toUTCString());
   });
 });
 

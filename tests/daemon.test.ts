@@ -89,6 +89,36 @@ describe('nashra schedule', () => {
     expect(await listFiles(join(site, '.nashra'))).not.toContain('lock');
   }, 40_000);
 
+  it('logs a warning at the build that first gives it and counts it at the builds after; an error at every build', async () => {
+    const withImage = (slug: string) => post(`title: ${slug}\ndate: 2026-01-01T00:00:00Z\nimage:\n  url: https://cdn.example.org/${slug}.jpg\n  alt: A press conference`);
+    const site = await siteOnDisk({ 'en/first.md': withImage('first') }, { schedule: { cron: '0 0 1 1 *', debounceMs: 100 }, feeds: { relatedCount: 0 } });
+    const daemon = start(site);
+    await daemon.waitFor((line) => line.event === 'build' && line.reason === 'start', 30_000);
+    const imageWarning = (slug: string) => expect.stringMatching(new RegExp(`^posts/en/${slug}\\.md:\\d+:\\d+ warning the size of image https://cdn\\.example\\.org/${slug}\\.jpg is unknown`));
+    const diagnosticsFrom = (from: number) => daemon.lines.slice(from).filter((line) => line.event === 'diagnostic').map((line) => line.message);
+    await daemon.waitFor((line) => line.event === 'diagnostic');
+    expect(diagnosticsFrom(0)).toEqual([imageWarning('first')]);
+
+    /** Saves a post whole and waits for its build's count of repeated warnings, the build's last line. */
+    const save = async (name: string, text: string, repeated: number): Promise<number> => {
+      const before = daemon.lines.length;
+      await writeFile(join(site, `posts/en/${name}.tmp`), text);
+      await rename(join(site, `posts/en/${name}.tmp`), join(site, `posts/en/${name}.md`));
+      await daemon.waitFor((line) => line.event === 'warnings-repeated' && line.count === repeated, 10_000, before);
+      return before;
+    };
+    const second = await save('second', withImage('second'), 1);
+    expect(diagnosticsFrom(second)).toEqual([imageWarning('second')]);
+
+    const broken = await save('broken', post('title: Broken\ndate: 2026-02-30'), 2);
+    const error = expect.stringMatching(/^posts\/en\/broken\.md:3:7 error date "2026-02-30" is not a valid date/);
+    expect(diagnosticsFrom(broken)).toEqual([error]);
+    const third = await save('third', post('title: Third\ndate: 2026-01-04T00:00:00Z'), 2);
+    expect(diagnosticsFrom(third)).toEqual([error]);
+    daemon.signal('SIGTERM');
+    expect(await daemon.exited).toBe(0);
+  }, 60_000);
+
   it('prepares the build for an embargo ahead and writes it at the second, not before', async () => {
     // Large enough that a whole build takes a noticeable time; the cron never fires during the test.
     const posts = Object.fromEntries(

@@ -109,6 +109,21 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
     statusWritten = statusWritten.catch(() => undefined).then(() => writeStatus(stateDir, latest));
     return statusWritten;
   };
+  /** The warnings of the last build, by their English line: each is logged when it first appears, not at every build. */
+  let warnedBefore = new Set<string>();
+  const logDiagnostics = (diagnostics: readonly Diagnostic[]): void => {
+    const warned = new Set<string>();
+    let repeated = 0;
+    for (const d of diagnostics) {
+      const line = formatDiagnostic(d);
+      if (d.severity === 'warning') warned.add(line);
+      // An error holds a post back: it is said at every build until it is mended.
+      if (d.severity === 'warning' && warnedBefore.has(line)) repeated += 1;
+      else log(diagnosticRecord(d));
+    }
+    if (repeated > 0) log({ event: 'warnings-repeated', ...said(message('schedule.warningsRepeated', { count: repeated })), count: repeated });
+    warnedBefore = warned;
+  };
   /** The posts of the last build, to name what the next publication changes. */
   let builtPosts: readonly TimedPost[] = [];
 
@@ -147,7 +162,7 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
       durationMs,
       ...(preparedMs === undefined ? {} : { preparedMs }),
     });
-    for (const d of outcome.diagnostics) log(diagnosticRecord(d));
+    logDiagnostics(outcome.diagnostics);
     announce(config, feedsChanged);
     builtPosts = outcome.posts;
     return outcome.posts;

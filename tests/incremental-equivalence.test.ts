@@ -46,6 +46,18 @@ const CHANGES: Record<string, (site: string) => Promise<void>> = {
   'a post renamed': (site) => rename(post(site, 'en/annual-report-2025.md'), post(site, 'en/report-of-the-year-2025.md')),
   'a translation pair broken': (site) => edit(post(site, 'en/al-rimal-prison-hunger-strike.md'), (text) => text.replace(/^translationKey: .*$/m, 'translationKey: no-longer-paired')),
   'a config value changed': (site) => edit(join(site, 'nashra.config.yaml'), (text) => text.replace('"summaryLength": 280', '"summaryLength": 120')),
+  // The heading of every full text's related list: each feed carrying full texts changes, and no post file does.
+  'an interface string changed': (site) =>
+    edit(join(site, 'nashra.config.yaml'), (text) => text.replace('"siteName": "Example Rights Centre"', '"siteName": "Example Rights Centre", "strings": { "content": { "related": "Further reading" } }')),
+  // As an upgrade of nashra finds it: the store's first line names another format, and a post changed meanwhile.
+  'the load cache in another format, and a body edited': async (site) => {
+    const store = join(site, 'state/cache/posts.v8');
+    const bytes = await readFile(store);
+    const firstLine = bytes.indexOf(0x0a) + 1;
+    if (!bytes.subarray(0, firstLine).toString('latin1').startsWith('nashra load cache ')) throw new Error(`${store} does not start as a load cache`);
+    await writeFile(store, Buffer.concat([Buffer.from('nashra load cache 999\n'), bytes.subarray(firstLine)]));
+    await edit(post(site, 'en/annual-report-2025.md'), (text) => `${text}\nA correction added after the upgrade.\n`);
+  },
 };
 
 /** A build by the CLI, as a new process; or in this one with the records kept in memory between builds, as the daemon's build thread builds. */

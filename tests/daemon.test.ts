@@ -3,12 +3,15 @@
  * time, survives bad posts, stops cleanly and recovers from being killed.
  */
 import { createServer, type Server } from 'node:http';
-import { readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { appendFile, mkdtemp, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { notifyHub } from '../src/schedule/websub.js';
 import { Daemon, waitUntil } from './support/daemon.js';
-import { listFiles, post, runCli, siteOnDisk } from './support/site.js';
+import { listFiles, post, ROOT, runCli, siteOnDisk } from './support/site.js';
 
 interface JsonFeed {
   items: { title: string }[];
@@ -39,7 +42,7 @@ describe('nashra schedule', () => {
   it('publishes new posts, embargoed posts on the second, survives a broken post, refuses a twin and stops on SIGTERM', async () => {
     const site = await siteOnDisk({ 'en/first.md': post('title: First\ndate: 2026-01-01T00:00:00Z') }, { ...fastSchedule, feeds: { relatedCount: 0 } });
     const daemon = start(site);
-    await daemon.waitFor((line) => line.event === 'build' && line.reason === 'start');
+    await daemon.waitFor((line) => line.event === 'build' && line.reason === 'start', 30_000);
     expect(await titles(site)).toEqual(['First']);
 
     // A new post appears without waiting for anything but the debounce.
@@ -146,6 +149,33 @@ describe('nashra schedule', () => {
     expect(await daemon.exited).toBe(0);
   }, 60_000);
 
+  it('publishes an embargoed post of a generated archive of 2,000 posts by a build for its second', async () => {
+    const site = await mkdtemp(join(tmpdir(), 'nashra-archive-'));
+    await promisify(execFile)(process.execPath, [join(ROOT, 'scripts/generate-corpus.mjs'), '--articles', '1100', '--out', site, '--seed', 'daemon']);
+    expect((await listFiles(join(site, 'posts'))).length).toBeGreaterThanOrEqual(2000);
+    // The cron never fires during the test: what publishes the post is the daemon's own plan.
+    await appendFile(join(site, 'nashra.config.yaml'), 'schedule:\n  cron: "0 0 1 1 *"\n  debounceMs: 100\n');
+    const daemon = start(site);
+    const started = await daemon.waitFor((line) => line.event === 'build' && line.reason === 'start', 120_000);
+    expect(started.ok).toBe(true);
+    // Time to notice the file, build once for it and prepare the build for the moment, on a loaded machine.
+    const due = new Date(Math.ceil((Date.now() + 2 * Number(started.durationMs) + 4000) / 1000) * 1000);
+    const before = daemon.lines.length;
+    // After the archive's newest article, so that it enters the language's main feeds.
+    await writeFile(join(site, 'posts/en/embargoed.md'), post(`title: Embargoed statement\ndate: 2026-01-03T00:00:00Z\ncategories: [Statements]\npublishAt: ${due.toISOString()}`));
+    const publishing = await daemon.waitFor((line) => line.event === 'build' && line.reason === 'publication', 120_000, before);
+    // The build prepared for the second, or (when a change set it aside) the one made when the second came.
+    expect(Date.parse(String(publishing.at))).toBeGreaterThanOrEqual(due.getTime());
+    expect(Date.parse(String(publishing.at)) - due.getTime()).toBeLessThan(1000);
+    const builds = daemon.lines.slice(before).filter((line) => line.event === 'build');
+    expect(builds.filter((line) => Date.parse(String(line.at)) < due.getTime()).every((line) => line.reason !== 'publication')).toBe(true);
+    expect(await titles(site)).toContain('Embargoed statement');
+    // What a poller reads: written at the second, never before it.
+    expect((await stat(join(site, 'feeds/en/feed.json'))).mtimeMs).toBeGreaterThanOrEqual(due.getTime());
+    daemon.signal('SIGTERM');
+    expect(await daemon.exited).toBe(0);
+  }, 300_000);
+
   it('finishes the build in progress on SIGTERM, and recovers after SIGKILL mid-write', async () => {
     // Big enough that a build takes a noticeable time, so signals land mid-build.
     const posts = Object.fromEntries(
@@ -201,7 +231,7 @@ describe('nashra schedule', () => {
     const site = await siteOnDisk({ 'en/a.md': post('title: A\ndate: 2026-01-01') }, fastSchedule);
     const daemon = new Daemon(site, ['--serve', '--port', '0']);
     daemons.push(daemon);
-    await daemon.waitFor((line) => line.event === 'build');
+    await daemon.waitFor((line) => line.event === 'build', 30_000);
     const url = await waitUntil(() => /serving \S+ at (http:\/\/127\.0\.0\.1:\d+\/)/.exec(daemon.errors)?.[1]);
     const response = await fetch(`${url}en/feed.json`);
     expect(response.status).toBe(200);
@@ -209,17 +239,17 @@ describe('nashra schedule', () => {
     expect(((await response.json()) as JsonFeed).items.map((item) => item.title)).toEqual(['A']);
     daemon.signal('SIGTERM');
     expect(await daemon.exited).toBe(0);
-  }, 20_000);
+  }, 60_000);
 
   it('takes over a stale lock left by a process that no longer exists', async () => {
     const site = await siteOnDisk({ 'en/a.md': post('title: A\ndate: 2026-01-01') }, fastSchedule);
     await runCli(['build'], site);
     await writeFile(join(site, '.nashra/lock'), JSON.stringify({ pid: 2 ** 22 + 12345, startedAt: '2026-01-01T00:00:00Z' }));
     const daemon = start(site);
-    await daemon.waitFor((line) => line.event === 'build');
+    await daemon.waitFor((line) => line.event === 'build', 30_000);
     daemon.signal('SIGINT');
     expect(await daemon.exited).toBe(0);
-  }, 20_000);
+  }, 60_000);
 });
 
 describe('WebSub', () => {
@@ -241,7 +271,7 @@ describe('WebSub', () => {
     const hubUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/`;
     const site = await siteOnDisk({ 'en/a.md': post('title: A\ndate: 2026-01-01') }, { ...fastSchedule, websub: { hub: hubUrl } });
     const daemon = start(site);
-    await daemon.waitFor((line) => line.event === 'websub');
+    await daemon.waitFor((line) => line.event === 'websub', 30_000);
     expect(pings).toHaveLength(1);
     expect(pings[0]?.get('hub.mode')).toBe('publish');
     expect(pings[0]?.getAll('hub.url').sort()).toEqual(
@@ -260,7 +290,7 @@ describe('WebSub', () => {
     expect(pings[1]?.getAll('hub.url').sort()).toEqual(['en/atom.xml', 'en/feed.json', 'en/rss.xml'].map((path) => `https://rights.example.org/feeds/${path}`));
     daemon.signal('SIGTERM');
     expect(await daemon.exited).toBe(0);
-  }, 30_000);
+  }, 60_000);
 
   it('retries a failing hub with back-off and gives up on a refusal', async () => {
     const statuses = [503, 502, 204];

@@ -281,7 +281,7 @@ describe.skipIf(skipWithout('chromium'))('in a browser (Debian chromium through 
       const button = arabic.locator('button.copy').first();
       expect(await button.innerText()).toBe('نسخ');
       await button.click();
-      await expect.poll(() => arabic.locator('.copy-status').innerText()).toBe(translator('ar')('page.index.copied'));
+      await expect.poll(() => arabic.locator('.copy-status').innerText(), { timeout: 10_000 }).toBe(translator('ar')('page.index.copied'));
       const copied = await page.evaluate(() => navigator.clipboard.readText());
       expect(copied).toBe(`${server.url}ar/rss.xml`);
       expect(problems).toEqual([]);
@@ -358,7 +358,7 @@ describe.skipIf(skipWithout('chromium'))('in a browser (Debian chromium through 
     it('copies a feed address and says so in the page language', async () => {
       const { page, problems } = await openFeedPage('ar/');
       await page.locator('button.copy').first().click();
-      await expect.poll(() => page.locator('.copy-status').innerText()).toBe(translator('ar')('page.index.copied'));
+      await expect.poll(() => page.locator('.copy-status').innerText(), { timeout: 10_000 }).toBe(translator('ar')('page.index.copied'));
       expect(await page.evaluate(() => navigator.clipboard.readText())).toBe('https://wahat.example.org/feeds/ar/rss.xml');
       expect(problems).toEqual([]);
       await page.close();

@@ -238,8 +238,8 @@ describe('one writer at a time, after a build was killed', () => {
   it('takes over the lock of a killed build that is not reaped yet (a zombie, as under a container init that does not reap)', async () => {
     const site = await siteOnDisk(threePosts);
     await mkdir(join(site, '.nashra'));
-    // The backgrounded `sleep 0` ends at once, and its parent (exec'd into `sleep 5`) never waits for it: a zombie for five seconds.
-    const parent = spawn('sh', ['-c', 'sleep 0 & echo $!; exec sleep 5']);
+    // The backgrounded `sleep 0` ends at once, and its parent (exec'd into `sleep 60`) never waits for it: a zombie until the parent is killed.
+    const parent = spawn('sh', ['-c', 'sleep 0 & echo $!; exec sleep 60']);
     try {
       const pid = Number(await new Promise<string>((resolve) => parent.stdout.once('data', (data: Buffer) => resolve(data.toString().trim()))));
       await expect.poll(async () => (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1]?.[0]).toBe('Z');
@@ -259,18 +259,27 @@ describe('one writer at a time, when two start at once', () => {
    * flock there is no exact compare-and-delete (see the README).
    */
   const race = async (stateDir: string): Promise<number> => {
+    // Each holds what it got until the test has both answers: one gone too soon leaves a stale lock, which the other rightly takes over.
     const contender = `import { acquireLock } from ${JSON.stringify(join(ROOT, 'dist/schedule/lock.js'))};
       const result = await acquireLock(${JSON.stringify(stateDir)}, 'build');
       process.stdout.write(result.acquired ? 'held' : 'refused');
-      await new Promise((done) => setTimeout(done, 800));`;
-    const outputs = await Promise.all(
-      Array.from({ length: 2 }, () => new Promise<string>((done) => {
-        const child = spawn(process.execPath, ['--input-type=module', '-e', contender]);
+      for await (const _ of process.stdin);`;
+    const contenders = Array.from({ length: 2 }, () => {
+      const child = spawn(process.execPath, ['--input-type=module', '-e', contender]);
+      const closed = new Promise<void>((done) => child.on('close', () => done()));
+      const answer = new Promise<string>((done) => {
         let stdout = '';
-        child.stdout.on('data', (data: Buffer) => (stdout += data.toString()));
-        child.on('close', () => done(stdout));
-      })),
-    );
+        child.stdout.on('data', (data: Buffer) => {
+          stdout += data.toString();
+          if (stdout === 'held' || stdout === 'refused') done(stdout);
+        });
+        void closed.then(() => done(stdout));
+      });
+      return { child, closed, answer };
+    });
+    const outputs = await Promise.all(contenders.map(({ answer }) => answer));
+    for (const { child } of contenders) child.stdin.end();
+    await Promise.all(contenders.map(({ closed }) => closed));
     return outputs.filter((output) => output === 'held').length;
   };
 

@@ -29,8 +29,9 @@ const readStatus = async (site: string): Promise<SiteStatus | undefined> => {
 
 describe('the next publication in status.json', () => {
   it('moves on to the following post as soon as a post is published, named with its time in the site time zone', async () => {
-    // Due in a few seconds, on a whole second; no cron tick in between (every five minutes by default).
-    const soon = new Date(Math.ceil((Date.now() + 4000) / 1000) * 1000);
+    // Due in a few seconds, on a whole second, with room for the daemon's cold start (2-3 s alone on a loaded machine);
+    // no cron tick in between (every five minutes by default).
+    const soon = new Date(Math.ceil((Date.now() + 10_000) / 1000) * 1000);
     const site = await siteOnDisk(
       {
         'en/first.md': post('title: First\ndate: 2026-01-01T00:00:00Z'),
@@ -42,7 +43,9 @@ describe('the next publication in status.json', () => {
     );
     const daemon = new Daemon(site);
     daemons.push(daemon);
-    await daemon.waitFor((line) => line.event === 'build' && line.reason === 'start');
+    const start = await daemon.waitFor((line) => line.event === 'build' && line.reason === 'start', 30_000);
+    expect(Date.parse(String(start.at)), 'the daemon started after the post was due').toBeLessThan(soon.getTime());
+    const published = daemon.lines.length;
     const first = await waitUntil(async () => ((await readStatus(site))?.nextPublication?.posts.length ? readStatus(site) : undefined), 5000);
     expect(first?.nextPublication).toEqual({
       at: DateTime.fromJSDate(soon, { zone: 'Asia/Amman' }).toISO({ suppressMilliseconds: true }),
@@ -50,8 +53,7 @@ describe('the next publication in status.json', () => {
       posts: [{ change: 'publish', path: 'posts/en/soon.md', lang: 'en', title: 'Due soon' }],
     });
 
-    const published = daemon.lines.length;
-    await daemon.waitFor((line) => line.event === 'build' && (line.posts as { en?: number }).en === 3, 10_000, published);
+    await daemon.waitFor((line) => line.event === 'build' && (line.posts as { en?: number }).en === 3, 20_000, published);
     const after = await waitUntil(async () => {
       const status = await readStatus(site);
       return status?.nextPublication?.at === first?.nextPublication?.at ? undefined : status;
@@ -66,5 +68,5 @@ describe('the next publication in status.json', () => {
     });
     const shown = await runCli(['status'], site);
     expect(shown.stdout).toContain('next publication change: 2030-06-01T09:00:00+03:00 (Asia/Amman)\n  publish posts/ar/later.md "لاحقاً"\n  expire posts/en/leaving.md "Leaving"\n');
-  }, 30_000);
+  }, 45_000);
 });

@@ -53,7 +53,7 @@ function printProblem(text: Message): void {
 class UsageError extends MessageError {}
 
 async function parseNow(value: string, timeZone: string): Promise<Date> {
-  const { parseIsoDate } = await import('./load/frontMatter.js');
+  const { parseIsoDate } = await import('./load/isoDate.js');
   const date = parseIsoDate(value, timeZone);
   if (!date) throw new UsageError(message('errors.badNow', { value }));
   return date;

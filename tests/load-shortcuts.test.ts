@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import matter from 'gray-matter';
 import { englishText } from '../src/i18n/message.js';
-import { parseIsoDate } from '../src/load/frontMatter.js';
+import { parseIsoDate } from '../src/load/isoDate.js';
 import { splitFrontMatter } from '../src/load/parsePost.js';
 import { readPlainMapping } from '../src/load/plainYaml.js';
 import { parsedYamlData, parseYamlMapping, type YamlData } from '../src/load/yamlData.js';

@@ -299,7 +299,7 @@ async function unchangedSummary(paths: BuildPaths, now: Date, options: Pick<Buil
   if (!stillUnchanged(kept, inputs, now)) return { listing };
   await removeStaleTemporaryFiles(resolve(paths.out));
   await removeStaleTemporaryFiles(paths.state);
-  if (!(await outputUntouched(resolve(paths.out), manifest))) return { listing };
+  if (!outputUntouched(resolve(paths.out), manifest)) return { listing };
   const diagnostics = withRenderDiagnostics(kept.diagnostics, manifest.madeFrom?.diagnostics ?? []);
   const summary = {
     diagnostics,

@@ -41,7 +41,8 @@ const t = translator(uiLanguage);
 const formatDiagnostic = diagnosticFormatter(t);
 
 function printDiagnostics(diagnostics: readonly Diagnostic[]): void {
-  for (const d of diagnostics) process.stderr.write(`${formatDiagnostic(d)}\n`);
+  // One write: standard error is written synchronously to files and pipes, a system call per write (35 ms for 1,700 warnings).
+  if (diagnostics.length > 0) process.stderr.write(diagnostics.map((d) => `${formatDiagnostic(d)}\n`).join(''));
 }
 
 /** A problem that is not a post's: `nashra: ` and the sentence, in the reader's language. */

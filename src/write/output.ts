@@ -1,5 +1,5 @@
 import { createHash, randomBytes, type Hash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { createReadStream, statSync } from 'node:fs';
 import type { Stats } from 'node:fs';
 import { lstat, mkdir, open, readdir, readFile, realpath, rename, rm, rmdir, stat, utimes, type FileHandle } from 'node:fs/promises';
 import { dirname, join, sep } from 'node:path';
@@ -358,16 +358,19 @@ export function outputsInPlace(manifest: OutputManifest): OutputsInPlace | undef
  * otherwise, including after a build cut short.
  */
 export async function intactOutputs(outDir: string, manifest: OutputManifest, digest: string): Promise<{ files: readonly string[]; diagnostics: readonly Diagnostic[] } | undefined> {
-  if (manifest.madeFrom?.digest !== digest || !(await outputUntouched(outDir, manifest))) return undefined;
+  if (manifest.madeFrom?.digest !== digest || !outputUntouched(outDir, manifest)) return undefined;
   return { files: manifest.files, diagnostics: manifest.madeFrom.diagnostics };
 }
 
-/** Whether every file the manifest lists is exactly as the build that recorded it left it (same size, modification time and inode). */
-export async function outputUntouched(outDir: string, manifest: OutputManifest): Promise<boolean> {
-  for await (const [path, existing] of withStats(outDir, manifest.files.map((path) => ({ path })))) {
-    if (!trustedRecord(manifest, path.path, existing)) return false;
-  }
-  return true;
+/**
+ * Whether every file the manifest lists is exactly as the build that recorded
+ * it left it (same size, modification time and inode). Asked one file after
+ * another, synchronously: the answers come from the kernel's cache, where an
+ * awaited `stat` costs more in its round trip through the thread pool than
+ * the call itself (10,544 files in about 70 ms against 80-110 ms).
+ */
+export function outputUntouched(outDir: string, manifest: OutputManifest): boolean {
+  return manifest.files.every((path) => trustedRecord(manifest, path, statSync(join(outDir, path), { throwIfNoEntry: false })));
 }
 
 /** Keeps in the manifest at `path` what the output in place was made from, for an output found intact: its files and records stay as `manifest` has them. */

@@ -11,7 +11,7 @@
  * the clock's granularity could otherwise keep it), so these sites settle
  * before their first build.
  */
-import { cp, mkdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
+import { cp, mkdir, readFile, rm, symlink, utimes, writeFile } from 'node:fs/promises';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -154,6 +154,11 @@ describe.concurrent('anything a build depends on, changed, builds again as a cle
     }],
     ['an output file edited by hand', (dir) => writeFile(join(dir, 'feeds/en/rss.xml'), 'tampered')],
     ['an output file deleted', (dir) => rm(join(dir, 'feeds/en/atom.xml'))],
+    // Its `stat` fails with ELOOP, not ENOENT: still a file to write again, not a failed build.
+    ['an output file replaced by a symbolic link to itself', async (dir) => {
+      await rm(join(dir, 'feeds/en/atom.xml'));
+      await symlink('atom.xml', join(dir, 'feeds/en/atom.xml'));
+    }],
     ['the clock at the second of an embargo', () => Promise.resolve(), new Date('2026-11-01T12:00:00Z')],
     ['the clock at the second of an expiry', () => Promise.resolve(), new Date('2026-11-01T18:00:00Z')],
     ['the clock on the next day, which a warning names', () => Promise.resolve(), new Date('2026-11-01T00:00:00Z')],

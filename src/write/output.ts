@@ -370,7 +370,16 @@ export async function intactOutputs(outDir: string, manifest: OutputManifest, di
  * the call itself (10,544 files in about 70 ms against 80-110 ms).
  */
 export function outputUntouched(outDir: string, manifest: OutputManifest): boolean {
-  return manifest.files.every((path) => trustedRecord(manifest, path, statSync(join(outDir, path), { throwIfNoEntry: false })));
+  return manifest.files.every((path) => trustedRecord(manifest, path, statOrNothing(join(outDir, path))));
+}
+
+/** A file's state; undefined when it cannot be had, whatever the reason (gone, a link that loops, a folder become a file): the file is then written again. */
+function statOrNothing(path: string): Stats | undefined {
+  try {
+    return statSync(path, { throwIfNoEntry: false });
+  } catch {
+    return undefined;
+  }
 }
 
 /** Keeps in the manifest at `path` what the output in place was made from, for an output found intact: its files and records stay as `manifest` has them. */

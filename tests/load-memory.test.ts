@@ -6,7 +6,12 @@
  * memo keyed by a date's text, or a spelling kept by the counter, would keep
  * its whole post file in memory (at 10,000 articles, some 50 MB per thread).
  */
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { cacheKey, LoadCache, openLoadCache, saveLoadCache } from '../src/load/cache.js';
+import { sourceHash } from '../src/load/hash.js';
 import { loadRecord } from '../src/load/loadPosts.js';
 import { TermIndex, type PostTerms } from '../src/relate/terms.js';
 import { collectGarbage } from './support/garbage.js';
@@ -77,5 +82,34 @@ describe('what loading keeps', () => {
     expect(outcome).toBe('released');
     // What the index took in stays.
     expect(Array.from(index.of(post).ids, (id) => index.textOf(id))).toEqual(taken);
+  });
+});
+
+describe('what opening the load cache keeps', () => {
+  it("keeps none of the store's bytes beyond each record's own term counts", async () => {
+    // Long summaries of one word over and over: frames of several megabytes, and a handful of term counts.
+    const config = testConfig({ feeds: { summaryLength: 100_000 } });
+    const summary = 'Monitors '.repeat(4000).trim();
+    const stored = new LoadCache();
+    for (let n = 0; n < FILES; n++) {
+      const file = { path: `posts/en/summary-${n}.md`, lang: 'en', text: `---\ntitle: Hearing ${n}\ndate: 2025-03-01\nsummary: ${summary}\n---\n\nMonitors.\n` };
+      const record = loadRecord(file, config, new TermIndex(), true);
+      expect(record.post?.summaryText.length).toBeGreaterThan(30_000);
+      stored.keep(file.path, { lang: 'en', hash: sourceHash(file.text), record });
+    }
+    const state = await mkdtemp(join(tmpdir(), 'nashra-load-memory-'));
+    await saveLoadCache(state, stored, cacheKey(config));
+    collectGarbage();
+    const before = process.memoryUsage().arrayBuffers;
+    const opened = openLoadCache(state, cacheKey(config));
+    expect(opened.problem).toBeUndefined();
+    expect(opened.cache.byHash(`posts/en/summary-0.md`, 'en', sourceHash(`---\ntitle: Hearing 0\ndate: 2025-03-01\nsummary: ${summary}\n---\n\nMonitors.\n`))?.terms?.counts.length).toBeGreaterThan(0);
+    collectGarbage();
+    collectGarbage();
+    const kept = process.memoryUsage().arrayBuffers - before;
+    // The records are alive while it is measured.
+    expect(opened.cache.recorded('posts/en/summary-1.md', 'en')).toBe(true);
+    // The summaries alone are some 20 MB of frames; the term counts of 300 posts, a few kilobytes in blocks of 1 MB at most.
+    expect(kept).toBeLessThan(3_000_000);
   });
 });

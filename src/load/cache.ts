@@ -28,6 +28,7 @@ import type { SiteConfig } from '../config.js';
 import type { Diagnostic } from '../diagnostics.js';
 import { message, type Message } from '../i18n/message.js';
 import type { Post } from '../model.js';
+import { arena } from '../relate/arena.js';
 import type { PostTerms, TermIndex } from '../relate/terms.js';
 import { RenderedBodies } from '../render/remembered.js';
 import { temporaryNameFor } from '../write/temporary.js';
@@ -310,17 +311,30 @@ function readStore(reader: FrameReader, key: string): Map<string, CachedFile> | 
   if (!head) return 'damaged';
   if (head.key !== key) return 'other';
   const files = new Map<string, CachedFile>();
+  const ownTerms = termsCopier(head.strings);
   for (;;) {
     const bytes = reader.frame();
     if (bytes?.length === 0) break;
     const frame = decoded<StoredFile[]>(bytes, Array.isArray);
     if (!frame) return 'damaged';
     for (const [path, entry, post, diagnostics, terms] of frame) {
-      const record: PostRecord = { ...(post ? { post } : {}), diagnostics, ...(terms ? { terms: { ...terms, strings: head.strings } } : {}) };
+      const record: PostRecord = { ...(post ? { post } : {}), diagnostics, ...(terms ? { terms: ownTerms(terms) } : {}) };
       files.set(path, { ...entry, record });
     }
   }
   return reader.endsWell() ? files : 'damaged';
+}
+
+/**
+ * A stored post's term counts in arrays of their own. Deserialised, they are
+ * views into the bytes of their frame, which they would keep alive with
+ * everything else the frame held: 28 MB more at 5,000 articles for as long as
+ * the records live (a build after an edit, a daemon for its whole life).
+ */
+function termsCopier(strings: readonly string[]): (terms: Omit<PostTerms, 'strings'>) => PostTerms {
+  const ints = arena((length) => new Int32Array(length));
+  const bytes = arena((length) => new Uint8Array(length));
+  return (terms) => ({ strings, terms: ints(terms.terms), forms: ints(terms.forms), counts: bytes(terms.counts), flags: bytes(terms.flags) });
 }
 
 /** A frame's value when it deserialises to the expected shape; a damaged frame may not, and its hash is checked only at the end. */

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { notifyHub } from '../src/schedule/websub.js';
-import { Daemon, waitUntil } from './support/daemon.js';
+import { Daemon, waitUntil, type LogLine } from './support/daemon.js';
 import { listFiles, post, ROOT, runCli, siteOnDisk } from './support/site.js';
 
 interface JsonFeed {
@@ -98,26 +98,36 @@ describe('nashra schedule', () => {
     const daemon = start(site);
     await daemon.waitFor((line) => line.event === 'build' && line.reason === 'start', 30_000);
     const imageWarning = (slug: string) => expect.stringMatching(new RegExp(`^posts/en/${slug}\\.md:\\d+:\\d+ warning the size of image https://cdn\\.example\\.org/${slug}\\.jpg is unknown`));
-    const diagnosticsFrom = (from: number) => daemon.lines.slice(from).filter((line) => line.event === 'diagnostic').map((line) => line.message);
     await daemon.waitFor((line) => line.event === 'diagnostic');
-    expect(diagnosticsFrom(0)).toEqual([imageWarning('first')]);
+    expect(daemon.lines.filter((line) => line.event === 'diagnostic').map((line) => line.message)).toEqual([imageWarning('first')]);
 
-    /** Saves a post whole and waits for its build's count of repeated warnings, the build's last line. */
-    const save = async (name: string, text: string, repeated: number): Promise<number> => {
+    /**
+     * Saves a post whole, and gives the lines its build logged: from the build line that `isItsBuild`
+     * recognises to the count of repeated warnings, which the daemon logs with it, last.
+     */
+    const saved = async (name: string, text: string, isItsBuild: (line: LogLine) => boolean): Promise<LogLine[]> => {
       const before = daemon.lines.length;
       await writeFile(join(site, `posts/en/${name}.tmp`), text);
       await rename(join(site, `posts/en/${name}.tmp`), join(site, `posts/en/${name}.md`));
-      await daemon.waitFor((line) => line.event === 'warnings-repeated' && line.count === repeated, 10_000, before);
-      return before;
+      const from = daemon.lines.indexOf(await daemon.waitFor((line) => line.event === 'build' && isItsBuild(line), 10_000, before));
+      const last = daemon.lines.indexOf(await daemon.waitFor((line) => line.event === 'warnings-repeated', 10_000, from));
+      return daemon.lines.slice(from, last + 1);
     };
-    const second = await save('second', withImage('second'), 1);
-    expect(diagnosticsFrom(second)).toEqual([imageWarning('second')]);
+    const diagnosticsOf = (lines: LogLine[]) => lines.filter((line) => line.event === 'diagnostic').map((line) => line.message);
+    const repeatedIn = (lines: LogLine[]) => lines.at(-1)?.count;
+    const englishPosts = (count: number) => (line: LogLine) => (line.posts as { en?: number } | undefined)?.en === count;
 
-    const broken = await save('broken', post('title: Broken\ndate: 2026-02-30'), 2);
+    const second = await saved('second', withImage('second'), englishPosts(2));
+    expect(diagnosticsOf(second)).toEqual([imageWarning('second')]);
+    expect(repeatedIn(second)).toBe(1);
+
+    const broken = await saved('broken', post('title: Broken\ndate: 2026-02-30'), (line) => Array.isArray(line.skipped) && line.skipped.length === 1);
     const error = expect.stringMatching(/^posts\/en\/broken\.md:3:7 error date "2026-02-30" is not a valid date/);
-    expect(diagnosticsFrom(broken)).toEqual([error]);
-    const third = await save('third', post('title: Third\ndate: 2026-01-04T00:00:00Z'), 2);
-    expect(diagnosticsFrom(third)).toEqual([error]);
+    expect(diagnosticsOf(broken)).toEqual([error]);
+    expect(repeatedIn(broken)).toBe(2);
+    const third = await saved('third', post('title: Third\ndate: 2026-01-04T00:00:00Z'), englishPosts(3));
+    expect(diagnosticsOf(third)).toEqual([error]);
+    expect(repeatedIn(third)).toBe(2);
     daemon.signal('SIGTERM');
     expect(await daemon.exited).toBe(0);
   }, 60_000);

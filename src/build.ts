@@ -184,7 +184,7 @@ export async function prepareBuild(paths: BuildPaths, now: Date, options: Prepar
   const refusals = options.allowShrink ? [] : shrinkRefusals(previous, { listedPaths: result.listedPaths, posts: result.posts }, config.maxShrink);
   const nothingToWrite = refusals.length > 0 || (failed && options.strict === true);
   // With the cache on, an output made from these very inputs and untouched since is kept as it is: nothing is rendered, related or composed.
-  const reused = cache.enabled && !nothingToWrite ? await intactOutputs(resolve(paths.out), outputManifest, result.outputsDigest) : undefined;
+  const reused = cache.enabled && !nothingToWrite ? intactOutputs(resolve(paths.out), outputManifest, result.outputsDigest) : undefined;
   const cacheUse = { unread: cache.cache?.reused.byStamp ?? 0, reread: cache.cache?.reused.byHash ?? 0, outputs: reused !== undefined };
   const held = planCounts(publicationPlan(result.posts, now));
   const outcome = { config, diagnostics, posts: result.posts, livePerLanguage: result.livePerLanguage, skippedFiles: result.skippedFiles, failed, refusals, cacheUse, held };

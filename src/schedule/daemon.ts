@@ -67,8 +67,8 @@ function said(text: Message): Pick<LogRecord, 'message' | 'human'> {
 }
 
 /** A diagnostic's log record: its English line, and its line in the reader's language. */
-function diagnosticRecord(d: Diagnostic): LogRecord {
-  return { event: 'diagnostic', message: formatDiagnostic(d), human: (translate) => diagnosticFormatter(translate)(d) };
+function diagnosticRecord(d: Diagnostic, line = formatDiagnostic(d)): LogRecord {
+  return { event: 'diagnostic', message: line, human: (translate) => diagnosticFormatter(translate)(d) };
 }
 
 /** Runs until SIGTERM or SIGINT; resolves with the exit code. */
@@ -119,7 +119,7 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
       if (d.severity === 'warning') warned.add(line);
       // An error holds a post back: it is said at every build until it is mended.
       if (d.severity === 'warning' && warnedBefore.has(line)) repeated += 1;
-      else log(diagnosticRecord(d));
+      else log(diagnosticRecord(d, line));
     }
     if (repeated > 0) log({ event: 'warnings-repeated', ...said(message('schedule.warningsRepeated', { count: repeated })), count: repeated });
     warnedBefore = warned;

@@ -357,7 +357,7 @@ export function outputsInPlace(manifest: OutputManifest): OutputsInPlace | undef
  * inputs would write the same bytes, so it need produce nothing. Undefined
  * otherwise, including after a build cut short.
  */
-export async function intactOutputs(outDir: string, manifest: OutputManifest, digest: string): Promise<{ files: readonly string[]; diagnostics: readonly Diagnostic[] } | undefined> {
+export function intactOutputs(outDir: string, manifest: OutputManifest, digest: string): { files: readonly string[]; diagnostics: readonly Diagnostic[] } | undefined {
   if (manifest.madeFrom?.digest !== digest || !outputUntouched(outDir, manifest)) return undefined;
   return { files: manifest.files, diagnostics: manifest.madeFrom.diagnostics };
 }

@@ -3,12 +3,14 @@
  * publishes it within the debounce plus a build. The cron here fires once a
  * year, so only the file watcher can publish what these tests save.
  */
+import { cpSync, rmSync } from 'node:fs';
 import { cp, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Daemon, waitUntil } from './support/daemon.js';
 import { post, siteOnDisk } from './support/site.js';
 import { seededRandom } from '../src/random.js';
+import { watchInputs } from '../src/schedule/watch.js';
 
 const onceAYear = '0 0 0 1 1 *';
 const daemons: Daemon[] = [];
@@ -83,6 +85,24 @@ describe('the watcher of nashra schedule', () => {
     await published(site, 'After the restore');
     await stopped(daemon);
   }, 40_000);
+
+  it('sees a save in a language folder deleted and restored at once, before the watcher looked (rsync, a checkout)', async () => {
+    const site = await siteOnDisk({ 'en/x.md': titled('First') });
+    let changes = 0;
+    const watcher = await watchInputs({ posts: join(site, 'posts'), config: join(site, 'nashra.config.yaml') }, { changed: () => changes++, notice: () => undefined });
+    try {
+      await cp(join(site, 'posts/en'), join(site, 'backup'), { recursive: true });
+      // In one go, as another process does it: the watcher sees the events only once both are done.
+      rmSync(join(site, 'posts/en'), { recursive: true });
+      cpSync(join(site, 'backup'), join(site, 'posts/en'), { recursive: true });
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      const before = changes;
+      await writeFile(join(site, 'posts/en/x.md'), titled('After the restore'));
+      await waitUntil(() => (changes > before ? true : undefined), 5000, () => 'the save after the restore was not seen');
+    } finally {
+      await watcher.close();
+    }
+  });
 
   it('keeps watching the whole posts folder deleted and restored, and says so in the log', async () => {
     const { site, daemon } = await startedSite({ 'en/x.md': titled('First') });

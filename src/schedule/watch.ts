@@ -5,9 +5,9 @@
  * folders that hold the posts folder and the config means that deleting and
  * restoring either does not end the watch.
  */
-import type { Stats } from 'node:fs';
+import { statSync, type Stats } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
-import { watch } from 'chokidar';
+import { watch, type FSWatcher } from 'chokidar';
 import type { BuildPaths } from '../build.js';
 import { POST_FILE } from '../load/readPosts.js';
 
@@ -56,9 +56,43 @@ export async function watchInputs(paths: Pick<BuildPaths, 'posts' | 'config'>, l
     if (resolve(path) === plan.postsDir && event === 'addDir') listener.notice('watch', `the posts folder ${plan.postsDir} is back; watching it again`);
     listener.changed();
   });
+  rewatchReplacedFolders(watcher, plan.postsDir);
   watcher.on('error', (error) => listener.notice('watch-error', `watching ${plan.roots.join(', ')}: ${error instanceof Error ? error.message : String(error)}`));
   await new Promise<void>((ready) => watcher.once('ready', ready));
   return { close: () => watcher.close() };
+}
+
+/**
+ * A folder of posts deleted and made again before chokidar looked (a backup
+ * restored, a checkout) keeps chokidar's watch on the folder that is gone:
+ * no event says so, and every later save in it went unseen until the next
+ * cron tick. A rename that names a folder of posts has that folder watched
+ * afresh, once the burst of events it belongs to is over.
+ */
+function rewatchReplacedFolders(watcher: FSWatcher, postsDir: string): void {
+  const due = new Set<string>();
+  watcher.on('raw', (event, name, details) => {
+    const watchedPath = (details as { watchedPath?: unknown } | undefined)?.watchedPath;
+    if (event !== 'rename' || typeof watchedPath !== 'string' || name === '') return;
+    const folder = resolve(watchedPath, name);
+    if (due.has(folder) || (folder !== postsDir && !isInside(postsDir, folder)) || !isFolder(folder)) return;
+    due.add(folder);
+    setTimeout(() => {
+      due.delete(folder);
+      watcher.unwatch(folder);
+      watcher.add(folder);
+    }, REWATCH_AFTER_MS).unref();
+  });
+}
+
+const REWATCH_AFTER_MS = 50;
+
+function isFolder(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 function isInside(folder: string, path: string): boolean {

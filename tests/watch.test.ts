@@ -45,6 +45,16 @@ const stopped = async (daemon: Daemon) => {
   expect(await daemon.exited).toBe(0);
 };
 
+/** Resolves once the daemon has logged nothing for `ms`: whatever the last changes brought about is built. */
+async function quiet(daemon: Daemon, ms = 1500): Promise<void> {
+  let seen = -1;
+  let since = Date.now();
+  await waitUntil(() => {
+    if (daemon.lines.length !== seen) [seen, since] = [daemon.lines.length, Date.now()];
+    return Date.now() - since >= ms ? true : undefined;
+  }, 30_000);
+}
+
 const titled = (title: string) => post(`title: ${title}\ndate: 2026-01-01T00:00:00Z`);
 
 /** Saves `text` as editors do that write a temporary file and rename it onto the post. */
@@ -78,9 +88,12 @@ describe('the watcher of nashra schedule', () => {
   it('keeps watching a language folder deleted and restored from a backup', async () => {
     const { site, daemon } = await startedSite({ 'en/x.md': titled('First') });
     await cp(join(site, 'posts/en'), join(site, 'backup'), { recursive: true });
+    const before = daemon.lines.length;
     await rm(join(site, 'posts/en'), { recursive: true });
     await cp(join(site, 'backup'), join(site, 'posts/en'), { recursive: true });
-    await published(site, 'First');
+    // The save below must be a change of its own, not one more event within the restore's debounce.
+    await daemon.waitFor((line) => line.event === 'build' && (line.posts as { en?: number } | undefined)?.en === 1, 10_000, before);
+    await quiet(daemon);
     await writeFile(join(site, 'posts/en/x.md'), titled('After the restore'));
     await published(site, 'After the restore');
     await stopped(daemon);

@@ -28,8 +28,7 @@ import type { SiteConfig } from '../config.js';
 import type { Diagnostic } from '../diagnostics.js';
 import { message, type Message } from '../i18n/message.js';
 import type { Post } from '../model.js';
-import { arena } from '../relate/arena.js';
-import type { PostTerms, TermIndex } from '../relate/terms.js';
+import { termsCopier, type PostTerms, type TermIndex } from '../relate/terms.js';
 import { RenderedBodies } from '../render/remembered.js';
 import { temporaryNameFor } from '../write/temporary.js';
 import type { FileStamp } from './source.js';
@@ -311,6 +310,7 @@ function readStore(reader: FrameReader, key: string): Map<string, CachedFile> | 
   if (!head) return 'damaged';
   if (head.key !== key) return 'other';
   const files = new Map<string, CachedFile>();
+  // Copied, not views into the frame, which each would keep alive with everything else it held.
   const ownTerms = termsCopier(head.strings);
   for (;;) {
     const bytes = reader.frame();
@@ -323,18 +323,6 @@ function readStore(reader: FrameReader, key: string): Map<string, CachedFile> | 
     }
   }
   return reader.endsWell() ? files : 'damaged';
-}
-
-/**
- * A stored post's term counts in arrays of their own. Deserialised, they are
- * views into the bytes of their frame, which they would keep alive with
- * everything else the frame held: 28 MB more at 5,000 articles for as long as
- * the records live (a build after an edit, a daemon for its whole life).
- */
-function termsCopier(strings: readonly string[]): (terms: Omit<PostTerms, 'strings'>) => PostTerms {
-  const ints = arena((length) => new Int32Array(length));
-  const bytes = arena((length) => new Uint8Array(length));
-  return (terms) => ({ strings, terms: ints(terms.terms), forms: ints(terms.forms), counts: bytes(terms.counts), flags: bytes(terms.flags) });
 }
 
 /** A frame's value when it deserialises to the expected shape; a damaged frame may not, and its hash is checked only at the end. */

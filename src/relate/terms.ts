@@ -45,6 +45,19 @@ export interface PostTerms {
   readonly flags: Uint8Array;
 }
 
+/**
+ * Term counts copied into blocks of their own, as they arrive from another
+ * thread or from the load cache's bytes. Deserialised, each is an allocation
+ * of its own (from a thread), or a view that keeps its whole frame of the
+ * store alive (from the cache); tens of thousands of small allocations freed
+ * at once after relating leave the allocator's heap full of holes it keeps.
+ */
+export function termsCopier(strings: readonly string[]): (terms: Omit<PostTerms, 'strings'>) => PostTerms {
+  const ints = arena((length) => new Int32Array(length));
+  const bytes = arena((length) => new Uint8Array(length));
+  return (terms) => ({ strings, terms: ints(terms.terms), forms: ints(terms.forms), counts: bytes(terms.counts), flags: bytes(terms.flags) });
+}
+
 export const ARABIC_TERM = 1;
 export const DEFINITE_TERM = 2;
 

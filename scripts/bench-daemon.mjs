@@ -4,6 +4,7 @@
 // (as tests/support/daemon.ts runs it); "in the feed" means the item is in <out>/en/feed.json,
 // polled every 25 ms. Node built-ins only.
 import { spawn } from 'node:child_process';
+import { asInstalled } from './bench-process.mjs';
 import { appendFileSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -22,8 +23,11 @@ async function waitUntil(probe, timeoutMs, what) {
 
 /** The running daemon and its JSON log lines, each stamped with the moment it arrived here. */
 function startDaemon({ cli, site, out, state }) {
-  const child = spawn(process.execPath, [cli, 'schedule', '--log-format', 'json', '--config', site.config, '--posts', site.posts, '--out', out, '--state-dir', state], {
+  // As an installed `nashra` runs: see asInstalled.
+  const installed = asInstalled(cli, ['schedule', '--log-format', 'json', '--config', site.config, '--posts', site.posts, '--out', out, '--state-dir', state]);
+  const child = spawn(installed.command, installed.args, {
     cwd: site.root,
+    env: installed.env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const daemon = { child, lines: [], stderr: '', exit: undefined };

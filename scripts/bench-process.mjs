@@ -5,10 +5,21 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 const TIME_FORMAT = '%e %M %U %S';
+
+/**
+ * The CLI run as an installed `nashra` runs: by its first line, which is sh for a CLI that starts
+ * Node with settings of its own (see the top of src/cli.ts), with this Node first on the PATH. An
+ * older CLI (`--dist`), whose first line names node, runs on this Node.
+ */
+export function asInstalled(cli, args) {
+  const firstLine = readFileSync(cli, 'utf8').slice(0, 200).split('\n', 1)[0];
+  const command = firstLine === '#!/bin/sh' ? '/bin/sh' : process.execPath;
+  return { command, args: [cli, ...args], env: { ...process.env, PATH: `${dirname(process.execPath)}${delimiter}${process.env.PATH ?? ''}` } };
+}
 
 /** Whether /usr/bin/time -f '%e %M %U %S' runs and writes what we parse. */
 export function gnuTimeWorks() {

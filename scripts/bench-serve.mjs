@@ -4,6 +4,7 @@
 // file of the output in turn with `Accept-Encoding: gzip, br`; every response's body is checked
 // for length. Node built-ins only.
 import { spawn } from 'node:child_process';
+import { asInstalled } from './bench-process.mjs';
 import { appendFileSync, readdirSync, statSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { join, relative } from 'node:path';
@@ -41,8 +42,11 @@ const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor(
  * `editFile` starts is over.
  */
 export async function measureServing({ cli, site, out, state, editFile, clients = 32, seconds = 5, log }) {
-  const child = spawn(process.execPath, [cli, 'schedule', '--serve', '--port', '0', '--log-format', 'json', '--config', site.config, '--posts', site.posts, '--out', out, '--state-dir', state], {
+  // As an installed `nashra` runs: see asInstalled.
+  const installed = asInstalled(cli, ['schedule', '--serve', '--port', '0', '--log-format', 'json', '--config', site.config, '--posts', site.posts, '--out', out, '--state-dir', state]);
+  const child = spawn(installed.command, installed.args, {
     cwd: site.root,
+    env: installed.env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const builds = [];

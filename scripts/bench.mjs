@@ -42,7 +42,7 @@ import { fileURLToPath } from 'node:url';
 import { measureDaemon } from './bench-daemon.mjs';
 import { hugoVersion, runHugo } from './bench-hugo.mjs';
 import { measureServing } from './bench-serve.mjs';
-import { gnuTimeWorks, killCurrent, measuredRun, median } from './bench-process.mjs';
+import { asInstalled, gnuTimeWorks, killCurrent, measuredRun, median } from './bench-process.mjs';
 import { scriptArgs } from './script-args.mjs';
 
 const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
@@ -225,7 +225,10 @@ async function nashraBuild(work, { cold, keepState = false }) {
   const cliArgs = ['build', '--config', work.site.config, '--posts', work.site.posts, '--out', work.out, '--state-dir', work.state, '--now', NOW];
   if (cold && cacheFlag) cliArgs.push(cacheFlag);
   if (timingsFlag) cliArgs.push('--timings');
-  const result = await measuredRun({ command: CLI, args: cliArgs, nodeScript: true, rssMethod, cwd: ROOT, env: { NASHRA_LANG: 'en' } });
+  // As `nashra` runs once installed, when GNU time measures it; the wrapper imports the CLI into a plain Node.
+  const installed = asInstalled(CLI, cliArgs);
+  const run = rssMethod === 'time' ? { command: installed.command, args: installed.args, env: { ...installed.env, NASHRA_LANG: 'en' } } : { command: CLI, args: cliArgs, nodeScript: true, env: { NASHRA_LANG: 'en' } };
+  const result = await measuredRun({ ...run, rssMethod, cwd: ROOT });
   if (result.code !== 0 && result.code !== 1) {
     console.error(`the build failed with exit code ${result.code}:\n${result.stderr.slice(0, 4000)}`);
     process.exit(1);

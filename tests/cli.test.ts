@@ -1,7 +1,13 @@
 /** The command line: documented exit codes, one summary line, nothing written by `check`. */
+import { spawnSync } from 'node:child_process';
+import { chmodSync } from 'node:fs';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { delimiter, dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { listFiles, mainOutputs, post, runCli, siteOnDisk } from './support/site.js';
-import { join } from 'node:path';
+import { packageVersion } from '../src/version.js';
 
 const MAIN_OUTPUTS = mainOutputs({ en: ['one', 'two'], ar: ['one'] });
 
@@ -53,6 +59,31 @@ describe('nashra build', () => {
     const run = await runCli(['build', '--config', join(site, 'nashra.config.yaml'), '--posts', join(site, 'posts'), '--out', join(site, 'public/feeds')], '/');
     expect(run.code).toBe(0);
     expect(await listFiles(join(site, 'public/feeds'))).toEqual(MAIN_OUTPUTS);
+  });
+});
+
+describe('the nashra command, as npm installs it', () => {
+  const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+
+  /** Runs the compiled CLI as the system runs an installed bin, by its first line; says what glibc setting Node started with. */
+  async function startedWith(threshold: string | undefined): Promise<{ code: number | null; stdout: string; seen: string }> {
+    // npm makes a package's bin executable when it installs it.
+    chmodSync(cli, 0o755);
+    const probe = join(await mkdtemp(join(tmpdir(), 'nashra-bin-')), 'probe.mjs');
+    await writeFile(probe, "process.on('exit', () => process.stderr.write(`threshold ${process.env.MALLOC_MMAP_THRESHOLD_}\\n`));\n");
+    const env: NodeJS.ProcessEnv = { ...process.env, PATH: `${dirname(process.execPath)}${delimiter}${process.env.PATH ?? ''}`, NODE_OPTIONS: `--import ${probe}` };
+    if (threshold === undefined) delete env.MALLOC_MMAP_THRESHOLD_;
+    else env.MALLOC_MMAP_THRESHOLD_ = threshold;
+    const run = spawnSync(cli, ['--version'], { env, encoding: 'utf8' });
+    return { code: run.status, stdout: run.stdout, seen: /threshold (\S+)/.exec(run.stderr)?.[1] ?? run.stderr };
+  }
+
+  it("starts Node with glibc's mmap threshold fixed at 128 kB, so that freed blocks go back to the system", async () => {
+    expect(await startedWith(undefined)).toEqual({ code: 0, stdout: `${packageVersion()}\n`, seen: '131072' });
+  });
+
+  it('keeps a threshold the user set', async () => {
+    expect(await startedWith('65536')).toEqual({ code: 0, stdout: `${packageVersion()}\n`, seen: '65536' });
   });
 });
 

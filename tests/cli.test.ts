@@ -1,11 +1,12 @@
 /** The command line: documented exit codes, one summary line, nothing written by `check`. */
 import { spawnSync } from 'node:child_process';
-import { chmodSync } from 'node:fs';
+import { chmodSync, readFileSync } from 'node:fs';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { Daemon } from './support/daemon.js';
 import { listFiles, mainOutputs, post, runCli, siteOnDisk } from './support/site.js';
 
 const MAIN_OUTPUTS = mainOutputs({ en: ['one', 'two'], ar: ['one'] });
@@ -84,6 +85,20 @@ describe('the nashra command, as npm installs it', () => {
   it('keeps a threshold the user set', async () => {
     expect(await startedWith(['schedule', '--help'], '65536')).toEqual({ code: 0, seen: '65536' });
   });
+
+  it('runs the daemon as Node itself, which a SIGTERM stops as it stops it when started by node', async () => {
+    const site = await goodSite();
+    const daemon = new Daemon(site, [], { asInstalled: true });
+    try {
+      await daemon.waitFor((line) => line.event === 'build' && line.reason === 'start', 30_000);
+      // sh gave its process to Node (exec): the signal a service manager sends reaches the daemon, not a shell.
+      expect(readFileSync(`/proc/${daemon.pid}/comm`, 'utf8').trim()).toBe('node');
+      expect(readFileSync(`/proc/${daemon.pid}/environ`, 'utf8').split('\0')).toContain('MALLOC_MMAP_THRESHOLD_=131072');
+    } finally {
+      daemon.signal('SIGTERM');
+    }
+    expect(await daemon.exited).toBe(0);
+  }, 60_000);
 
   it("leaves the other commands to glibc's own threshold, with which a cold build spends less time mapping memory", async () => {
     expect(await startedWith(['--version'], undefined)).toEqual({ code: 0, seen: 'undefined' });

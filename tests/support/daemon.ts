@@ -1,5 +1,7 @@
 /** Runs the real `nashra schedule` process against a site directory and reads its JSON log lines. */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { chmodSync } from 'node:fs';
+import { delimiter, dirname } from 'node:path';
 import { CLI } from './site.js';
 
 export interface LogLine {
@@ -15,8 +17,12 @@ export class Daemon {
   private readonly child: ChildProcess;
   private stderr = '';
 
-  constructor(cwd: string, args: readonly string[] = []) {
-    this.child = spawn(process.execPath, [CLI, 'schedule', '--log-format', 'json', ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  /** With `asInstalled`, the CLI file is run by its first line, as the system runs the bin npm installs (made executable as npm makes it). */
+  constructor(cwd: string, args: readonly string[] = [], options: { readonly asInstalled?: boolean } = {}) {
+    const argv = ['schedule', '--log-format', 'json', ...args];
+    if (options.asInstalled) chmodSync(CLI, 0o755);
+    const env = { ...process.env, PATH: `${dirname(process.execPath)}${delimiter}${process.env.PATH ?? ''}` };
+    this.child = options.asInstalled ? spawn(CLI, argv, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] }) : spawn(process.execPath, [CLI, ...argv], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     let buffer = '';
     this.child.stdout?.on('data', (chunk: Buffer) => {
       buffer += chunk.toString('utf8');
@@ -26,6 +32,10 @@ export class Daemon {
     });
     this.child.stderr?.on('data', (chunk: Buffer) => (this.stderr += chunk.toString('utf8')));
     this.exited = new Promise((resolve) => this.child.on('exit', (code) => resolve(code)));
+  }
+
+  get pid(): number | undefined {
+    return this.child.pid;
   }
 
   get errors(): string {

@@ -4,10 +4,10 @@
 // (as tests/support/daemon.ts runs it); "in the feed" means the item is in <out>/en/feed.json,
 // polled every 25 ms. Node built-ins only.
 import { spawn } from 'node:child_process';
-import { asInstalled } from './bench-process.mjs';
 import { appendFileSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { asInstalled } from './bench-process.mjs';
 
 const POLL_MS = 25;
 

@@ -16,7 +16,7 @@ const TIME_FORMAT = '%e %M %U %S';
  * older CLI (`--dist`), whose first line names node, runs on this Node.
  */
 export function asInstalled(cli, args) {
-  const firstLine = readFileSync(cli, 'utf8').slice(0, 200).split('\n', 1)[0];
+  const firstLine = readFileSync(cli, 'utf8').split('\n', 1)[0];
   const command = firstLine === '#!/bin/sh' ? '/bin/sh' : process.execPath;
   return { command, args: [cli, ...args], env: { ...process.env, PATH: `${dirname(process.execPath)}${delimiter}${process.env.PATH ?? ''}` } };
 }

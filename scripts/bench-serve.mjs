@@ -4,11 +4,11 @@
 // file of the output in turn with `Accept-Encoding: gzip, br`; every response's body is checked
 // for length. Node built-ins only.
 import { spawn } from 'node:child_process';
-import { asInstalled } from './bench-process.mjs';
 import { appendFileSync, readdirSync, statSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { join, relative } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { asInstalled } from './bench-process.mjs';
 
 function filesUnder(dir) {
   return readdirSync(dir).flatMap((name) => {

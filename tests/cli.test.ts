@@ -1,13 +1,12 @@
 /** The command line: documented exit codes, one summary line, nothing written by `check`. */
 import { spawnSync } from 'node:child_process';
-import { chmodSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { delimiter, dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Daemon } from './support/daemon.js';
-import { listFiles, mainOutputs, post, runCli, siteOnDisk } from './support/site.js';
+import { installedCli, listFiles, mainOutputs, post, runCli, siteOnDisk } from './support/site.js';
 
 const MAIN_OUTPUTS = mainOutputs({ en: ['one', 'two'], ar: ['one'] });
 
@@ -63,18 +62,15 @@ describe('nashra build', () => {
 });
 
 describe('the nashra command, as npm installs it', () => {
-  const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
-
-  /** Runs the compiled CLI as the system runs an installed bin, by its first line; says what glibc setting Node started with. */
+  /** Runs the compiled CLI as an installed bin runs; says what glibc setting Node started with. */
   async function startedWith(args: string[], threshold: string | undefined): Promise<{ code: number | null; seen: string }> {
-    // npm makes a package's bin executable when it installs it.
-    chmodSync(cli, 0o755);
+    const cli = installedCli();
     const probe = join(await mkdtemp(join(tmpdir(), 'nashra-bin-')), 'probe.mjs');
     await writeFile(probe, "process.on('exit', () => process.stderr.write(`threshold ${process.env.MALLOC_MMAP_THRESHOLD_}\\n`));\n");
-    const env: NodeJS.ProcessEnv = { ...process.env, PATH: `${dirname(process.execPath)}${delimiter}${process.env.PATH ?? ''}`, NODE_OPTIONS: `--import ${probe}` };
+    const env: NodeJS.ProcessEnv = { ...cli.env, NODE_OPTIONS: `--import ${probe}` };
     if (threshold === undefined) delete env.MALLOC_MMAP_THRESHOLD_;
     else env.MALLOC_MMAP_THRESHOLD_ = threshold;
-    const run = spawnSync(cli, args, { env, encoding: 'utf8' });
+    const run = spawnSync(cli.path, args, { env, encoding: 'utf8' });
     return { code: run.status, seen: /threshold (\S+)/.exec(run.stderr)?.[1] ?? run.stderr };
   }
 

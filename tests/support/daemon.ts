@@ -1,8 +1,6 @@
 /** Runs the real `nashra schedule` process against a site directory and reads its JSON log lines. */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync } from 'node:fs';
-import { delimiter, dirname } from 'node:path';
-import { CLI } from './site.js';
+import { CLI, installedCli } from './site.js';
 
 export interface LogLine {
   time: string;
@@ -17,12 +15,11 @@ export class Daemon {
   private readonly child: ChildProcess;
   private stderr = '';
 
-  /** With `asInstalled`, the CLI file is run by its first line, as the system runs the bin npm installs (made executable as npm makes it). */
+  /** With `asInstalled`, the CLI runs as the bin npm installs (see `installedCli`); else on this Node. */
   constructor(cwd: string, args: readonly string[] = [], options: { readonly asInstalled?: boolean } = {}) {
     const argv = ['schedule', '--log-format', 'json', ...args];
-    if (options.asInstalled) chmodSync(CLI, 0o755);
-    const env = { ...process.env, PATH: `${dirname(process.execPath)}${delimiter}${process.env.PATH ?? ''}` };
-    this.child = options.asInstalled ? spawn(CLI, argv, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] }) : spawn(process.execPath, [CLI, ...argv], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    const installed = options.asInstalled ? installedCli() : undefined;
+    this.child = installed ? spawn(installed.path, argv, { cwd, env: installed.env, stdio: ['ignore', 'pipe', 'pipe'] }) : spawn(process.execPath, [CLI, ...argv], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     let buffer = '';
     this.child.stdout?.on('data', (chunk: Buffer) => {
       buffer += chunk.toString('utf8');

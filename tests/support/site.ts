@@ -1,8 +1,9 @@
 /** Helpers to build sites in tests: in memory through the pure pipeline, or on disk through the real CLI. */
 import { execFile } from 'node:child_process';
+import { chmodSync } from 'node:fs';
 import { mkdtemp, mkdir, readFile, writeFile, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { delimiter, dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { parseConfig, type SiteConfig } from '../../src/config.js';
 import { readPostFiles } from '../../src/load/readPosts.js';
@@ -27,6 +28,16 @@ export function mainOutputs(slugs: { readonly en?: readonly string[]; readonly a
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 export const CLI = join(ROOT, 'dist/cli.js');
+
+/**
+ * The compiled CLI as npm installs a package's bin: executable, so that the
+ * system runs it by its first line (the launcher at the top of src/cli.ts),
+ * with an environment that finds this Node first on the PATH.
+ */
+export function installedCli(): { readonly path: string; readonly env: NodeJS.ProcessEnv } {
+  chmodSync(CLI, 0o755);
+  return { path: CLI, env: { ...process.env, PATH: `${dirname(process.execPath)}${delimiter}${process.env.PATH ?? ''}` } };
+}
 
 export async function projectConfig(): Promise<SiteConfig> {
   const { config, diagnostics } = parseConfig(await readFile(join(ROOT, 'nashra.config.yaml'), 'utf8'), 'nashra.config.yaml');

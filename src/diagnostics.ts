@@ -5,7 +5,7 @@
  * language: a diagnostic keeps its sentence as a message key and parameters.
  */
 import { z } from 'zod';
-import type { Translate } from './i18n/index.js';
+import { translator, type Translate } from './i18n/index.js';
 import { englishText, renderMessage, type Message, type MessageParam, type MessageParams } from './i18n/message.js';
 
 export type Severity = 'error' | 'warning';
@@ -49,6 +49,9 @@ export function formatDiagnostic(d: Diagnostic): string {
  * first, so editors still jump to it; the severity and sentence are translated.
  */
 export function diagnosticFormatter(t: Translate): (d: Diagnostic) => string {
+  // The English sentence was rendered when the diagnostic was made: rendering 1,700 of them again took 100 ms of a
+  // build that found nothing changed.
+  if (t === translator('en')) return formatDiagnostic;
   return (d) => `${d.file}:${d.line}:${d.column} ${t(`diagnostics.severity.${d.severity}`)} ${renderMessage(d, t)} [${d.field}]`;
 }
 

@@ -15,7 +15,7 @@ import { explainRefusal } from '../src/state/published.js';
 import { processStart } from '../src/schedule/lock.js';
 import { spawn } from 'node:child_process';
 import { waitUntil } from './support/daemon.js';
-import { CLI, post, runCli, siteOnDisk, type CliRun } from './support/site.js';
+import { buildInMemory, CLI, post, runCli, siteOnDisk, sourceFiles, testConfig, type CliRun } from './support/site.js';
 
 const ARABIC_LETTER = /[\u0621-\u064A]/;
 
@@ -311,5 +311,15 @@ describe('Arabic plurals in feedback', () => {
     const lines = COUNTS.map((count) => renderMessage(explainRefusal({ lang: 'en', before: 200, vanished: Array.from({ length: count }, (_, index) => `posts/en/${index}.md`) }), ar));
     expect(lines.map((line) => /بسبب (.*) من مجلد المقالات/.exec(line)?.[1])).toEqual(['عدم اختفاء أي ملف', 'اختفاء ملف واحد', 'اختفاء ملفين', 'اختفاء 3 ملفات', 'اختفاء 11 ملفًا', 'اختفاء 100 ملف']);
     expect(renderMessage(explainRefusal({ lang: 'en', before: 3, vanished: ['posts/en/a.md', 'posts/en/b.md'] }), translator('en'))).toContain('because 2 files are gone from the posts folder (posts/en/a.md, posts/en/b.md)');
+  });
+});
+
+describe('English feedback', () => {
+  it('is, for every family of broken post, what i18next renders of each diagnostic', () => {
+    const { diagnostics } = buildInMemory(sourceFiles(brokenPosts), testConfig(config), new Date('2026-06-01T00:00:00Z'));
+    expect(diagnostics.length).toBeGreaterThan(40);
+    const en = translator('en');
+    const rendered = diagnostics.map((d) => `${d.file}:${d.line}:${d.column} ${en(`diagnostics.severity.${d.severity}`)} ${renderMessage(d, en)} [${d.field}]`);
+    expect(diagnostics.map(diagnosticFormatter(en))).toEqual(rendered);
   });
 });

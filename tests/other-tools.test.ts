@@ -5,7 +5,7 @@
  * is said at its line rather than ignored in silence. Jekyll's dates
  * (`2026-03-04 10:00:00 +0300`) are read as written.
  */
-import { readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { formatDiagnostic } from '../src/diagnostics.js';
@@ -221,6 +221,16 @@ describe("Hugo's page bundles and Jekyll's drafts folder", () => {
       'en/news/plain.md': post('title: Plain\ndate: 2026-03-04'),
     });
     expect(readPostFiles(join(dir, 'posts'), dir).map((file) => file.path)).toEqual(['posts/en/news/plain.md', 'posts/en/news/report/index.md']);
+  });
+
+  it('lists the posts of a folder linked into the language folder, and those of a link back to it once', async () => {
+    const dir = await siteOnDisk({ 'en/news/plain.md': post('title: Plain\ndate: 2026-03-04') });
+    mkdirSync(join(dir, 'shared/reports'), { recursive: true });
+    writeFileSync(join(dir, 'shared/reports/annual.md'), post('title: Annual\ndate: 2026-03-04'));
+    symlinkSync(join(dir, 'shared'), join(dir, 'posts/en/shared'));
+    symlinkSync('..', join(dir, 'posts/en/news/up'));
+    symlinkSync(join(dir, 'nowhere'), join(dir, 'posts/en/gone'));
+    expect(readPostFiles(join(dir, 'posts'), dir).map((file) => file.path)).toEqual(['posts/en/news/plain.md', 'posts/en/shared/reports/annual.md']);
   });
 
   it("holds back a post in Jekyll's _drafts folder, as Jekyll does without --drafts", () => {

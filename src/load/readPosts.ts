@@ -1,6 +1,6 @@
 import { isUtf8 } from 'node:buffer';
 import { lstatSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
-import { isAbsolute, join, relative, resolve } from 'node:path';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { postNames } from './fileNames.js';
 import type { SourceFile } from './parsePost.js';
 import { fileStamp, sourceFileOf, stampClock, type FileStamp, type ListedFile, type PostFileAt, type PostSource } from './source.js';
@@ -31,17 +31,19 @@ export function diskSource(postsDir: string, cwd: string, published: (path: stri
   for (const entry of readdirSync(postsDir, { withFileTypes: true })) {
     if (!entry.isDirectory() || entry.name.startsWith('.')) continue;
     const lang = entry.name;
-    const names = namesBelow(join(postsDir, lang));
-    // The folder's path from cwd, found once when cwd holds it: the names under it are plain relative paths.
-    const base = relative(cwd, join(postsDir, lang));
+    const folder = join(postsDir, lang);
+    const names = namesBelow(folder);
+    // The folder's path from cwd, found once when cwd holds it: the names under it are plain relative paths, and
+    // normalised ones, so they are joined by a separator (path.join, 10,000 times, took 40 ms of a no-op build).
+    const base = relative(cwd, folder);
     const below = base === '' || !(base.startsWith('..') || isAbsolute(base));
     const pathOf = (name: string): string => {
-      if (below) return base === '' ? name : join(base, name);
-      const absolute = join(postsDir, lang, name);
+      if (below) return base === '' ? name : `${base}${sep}${name}`;
+      const absolute = join(folder, name);
       return relative(cwd, absolute) || absolute;
     };
     for (const name of postNames(names.filter((n) => POST_FILE.test(n)), (name) => published(pathOf(name))).sort()) {
-      listing.push({ path: pathOf(name), absolute: join(postsDir, lang, name), lang });
+      listing.push({ path: pathOf(name), absolute: `${folder}${sep}${name}`, lang });
     }
   }
   const absoluteOf = new Map(listing.map((file) => [file.path, file.absolute]));
@@ -76,7 +78,7 @@ function namesBelow(folder: string): string[] {
   const list = (relativeFolder: string, realFolder: string): void => {
     listing.push(realFolder);
     for (const entry of readdirSync(join(folder, relativeFolder), { withFileTypes: true })) {
-      const name = relativeFolder === '' ? entry.name : join(relativeFolder, entry.name);
+      const name = relativeFolder === '' ? entry.name : `${relativeFolder}${sep}${entry.name}`;
       names.push(name);
       if (entry.isDirectory()) list(name, join(realFolder, entry.name));
       else if (entry.isSymbolicLink() && statSync(join(folder, name), { throwIfNoEntry: false })?.isDirectory()) {

@@ -9,6 +9,8 @@ import { parseConfig, type SiteConfig } from './config.js';
 import { diagnostic, hasErrors, withRenderDiagnostics, type Diagnostic } from './diagnostics.js';
 import { message, MessageError, type Message } from './i18n/message.js';
 import { CACHE_FILE, cacheKey, dropLoadCache, openLoadCache, saveLoadCache, type CacheMemory, type LoadCache } from './load/cache.js';
+import type { RenderedBodies } from './render/remembered.js';
+import { openRenderedBodies, saveRenderedBodies } from './render/store.js';
 import { diskSource, type DiskSource } from './load/readPosts.js';
 import { fileStamp, SourceChangedError, stampClock, type FileStamp, type ListedFile, type PostSource } from './load/source.js';
 import type { Post } from './model.js';
@@ -172,13 +174,13 @@ export async function prepareBuild(paths: BuildPaths, now: Date, options: Prepar
   const inPlace = cache.enabled ? outputsInPlace(outputManifest) : undefined;
   // Loaded only when a build is made: a build that finds nothing changed needs none of the pipeline.
   const [{ planSite }, { staticFolder }] = await Promise.all([import('./pipeline.js'), import('./media/staticFolder.js')]);
-  const result = planSite(source, config, now, { ...(inPlace ? { inPlace } : {}), onLoad: (done) => options.onLoad?.(done, source.count), ...(options.onPhase ? { onPhase: options.onPhase } : {}), previous, images: staticFolder(config, dirname(resolve(paths.config)), process.cwd(), (absolute, stamp) => seenImages.set(absolute, stamp)), ...(cache.cache ? { cache: cache.cache } : {}), ...(cache.enabled && options.memory ? { rendered: options.memory.bodies, termsKept: options.memory } : {}) });
+  const result = planSite(source, config, now, { ...(inPlace ? { inPlace } : {}), onLoad: (done) => options.onLoad?.(done, source.count), ...(options.onPhase ? { onPhase: options.onPhase } : {}), previous, images: staticFolder(config, dirname(resolve(paths.config)), process.cwd(), (absolute, stamp) => seenImages.set(absolute, stamp)), ...(cache.cache ? { cache: cache.cache } : {}), ...(cache.bodies ? { rendered: cache.bodies } : {}), ...(cache.enabled && options.memory ? { termsKept: options.memory } : {}) });
   // Stored now rather than after the outputs, so its records are not held while they are produced; a process that keeps
   // them anyway (the daemon) stores them once the feeds are out, so that a saved post does not wait for the store.
   const saveLater = options.memory !== undefined;
   const cacheWarnings = saveLater ? [] : await cache.save();
   const savedLate = async (): Promise<Diagnostic[]> => (saveLater ? cache.save() : []);
-  const stateWarnings = [problem, cache.problem].flatMap((text) => (text ? [diagnostic(paths.state, { line: 1, column: 1 }, 'warning', 'state', text)] : []));
+  const stateWarnings = [problem, ...(cache.problems ?? [])].flatMap((text) => (text ? [diagnostic(paths.state, { line: 1, column: 1 }, 'warning', 'state', text)] : []));
   const diagnostics = [...stateWarnings, ...result.diagnostics, ...cacheWarnings];
   const failed = hasErrors(diagnostics);
   const refusals = options.allowShrink ? [] : shrinkRefusals(previous, { listedPaths: result.listedPaths, posts: result.posts }, config.maxShrink);
@@ -242,7 +244,7 @@ export async function prepareBuild(paths: BuildPaths, now: Date, options: Prepar
       }
       const report = await write().catch(changedUnderTheBuild);
       await recordPublished(paths.state, result.live, now, (post) => readOrUndefined(source, post.sourcePath), result.changes);
-      const late = await savedLate();
+      const late = [...(await savedLate()), ...(await cache.saveBodies())];
       const all = withRenderDiagnostics([...diagnostics, ...late], reused ? reused.diagnostics : result.renderDiagnostics);
       return { ...outcome, diagnostics: all, failed: hasErrors(all), report };
     },
@@ -434,29 +436,40 @@ interface BuildCache {
   readonly enabled: boolean;
   /** Undefined with `--no-cache`: every post is loaded afresh and no record is kept. */
   readonly cache?: LoadCache;
-  /** Why the stored cache was not used, when it exists and could not be. */
-  readonly problem?: Message | undefined;
+  /** Why a stored cache (records, full texts) was not used, when it exists and could not be. */
+  readonly problems?: readonly Message[];
   /** Keeps this build's records for the next; a failure is a warning, never the build's. */
   save(): Promise<Diagnostic[]>;
+  /** The full texts rendered by earlier builds; undefined with `--no-cache`, which renders every one. */
+  readonly bodies?: RenderedBodies;
+  /** Keeps the full texts of this build, once its outputs are written, for the next; a failure is a warning. */
+  saveBodies(): Promise<Diagnostic[]>;
 }
 
 /** The load cache of the state directory, or none when `enabled` is false (`--no-cache`); from `memory` when it holds the stored records. */
 function openCache(stateDir: string, config: SiteConfig, enabled: boolean, memory: CacheMemory | undefined): BuildCache {
   if (!enabled) {
     memory?.forget();
-    return { enabled, save: () => Promise.resolve([]) };
+    return { enabled, save: () => Promise.resolve([]), saveBodies: () => Promise.resolve([]) };
   }
   const key = cacheKey(config);
   const { cache, problem } = memory ? memory.open(stateDir, key) : openLoadCache(stateDir, key);
+  // A process that builds again and again reads the stored texts once, then keeps its own.
+  const stored = memory?.bodies ? { bodies: memory.bodies } : openRenderedBodies(stateDir, key);
+  if (memory) memory.bodies = stored.bodies;
+  const notSaved = (key: string) => (error: unknown) => [diagnostic(stateDir, { line: 1, column: 1 }, 'warning', 'state', message(key, { code: (error as NodeJS.ErrnoException).code ?? String(error) }))];
   const save = (): Promise<Diagnostic[]> =>
     saveLoadCache(stateDir, cache, key).then(
       () => {
         memory?.keep(stateDir, key, cache);
         return [];
       },
-      (error: unknown) => [diagnostic(stateDir, { line: 1, column: 1 }, 'warning', 'state', message('diagnostics.state.cacheNotSaved', { code: (error as NodeJS.ErrnoException).code ?? String(error) }))],
+      notSaved('diagnostics.state.cacheNotSaved'),
     ).finally(() => cache.release());
-  return { enabled, cache, problem, save };
+  // A store that could not be read is written again, even when this build rendered nothing.
+  const saveBodies = (): Promise<Diagnostic[]> => saveRenderedBodies(stateDir, stored.bodies, key, { always: stored.problem !== undefined }).then(() => [], notSaved('diagnostics.state.bodiesNotSaved'));
+  const problems = [problem, stored.problem].filter((text): text is Message => text !== undefined);
+  return { enabled, cache, problems, save, bodies: stored.bodies, saveBodies };
 }
 
 function readOrUndefined(source: PostSource, path: string): string | undefined {

@@ -344,8 +344,10 @@ function* generateOutputs(
   // A profile's feeds, archive pages included, carry every article it selects in full.
   const selected = selections.flatMap((selection) => selection.posts);
   const everyFullText = new Set([...fullTextOf(sitePlans), ...selected]);
-  // Started now when there is no output to compare with, the threads load their modules while the related lists are computed.
-  if (!inPlace) pool.grow(everyFullText.size);
+  // Started now, the threads load their modules while the related lists are computed: as many as the full texts need
+  // when there is no output to compare with; else one, for the few texts a change reaches (starting it when they are
+  // known kept the build waiting 300 ms for it), which ranks related articles meanwhile.
+  pool.grow(inPlace ? Math.min(everyFullText.size, 1) : everyFullText.size);
   let render: FullTextRenderer;
   let relatedness: Relatedness;
   let sourceOf: (plan: FeedPlan) => string;
@@ -357,7 +359,7 @@ function* generateOutputs(
     sourceOf = memoized((plan: FeedPlan) => feedSource(plan, related, settings, postDigest));
     const stale = inPlace ? sitePlans.filter((plan) => !keptInPlace(plan, sourceOf(plan), inPlace)) : sitePlans;
     const fullText = [...new Set([...fullTextOf(stale), ...selected])];
-    render = fullTextRenderer(fullText, { pool, config, bodyOf, problems: problems.found, onPhase, ...(rendered ? { rendered } : {}) });
+    render = fullTextRenderer(fullText, { pool, config, bodyOf, problems: problems.found, onPhase, carried: everyFullText, ...(rendered ? { rendered } : {}) });
   } finally {
     pool.close();
   }
@@ -478,7 +480,7 @@ interface FullTextRenderer extends Renderer {
  */
 function fullTextRenderer(
   posts: readonly Post[],
-  { pool, config, bodyOf, problems, onPhase, rendered }: { pool: WorkPool; config: SiteConfig; bodyOf: BodyOf; problems: Diagnostic[]; onPhase: PhaseListener; rendered?: RenderedBodies },
+  { pool, config, bodyOf, problems, onPhase, carried, rendered }: { pool: WorkPool; config: SiteConfig; bodyOf: BodyOf; problems: Diagnostic[]; onPhase: PhaseListener; carried: Iterable<Post>; rendered?: RenderedBodies },
 ): FullTextRenderer {
   const bodies = new Map<Post, string>();
   const inputsOf = (post: Post) => ({ sourceHash: post.sourceHash, pageUrl: post.url, limits: config.limits });
@@ -505,6 +507,8 @@ function fullTextRenderer(
   onPhase('render', toRender.length);
   const jobs = toRender.map((post) => ({ key: post, read: () => ({ markdown: bodyOf(post), pageUrl: post.url }) }));
   renderOnPool(pool, config.limits, jobs, fresh);
+  // The texts of every full-content feed stay remembered, those this build did not need included.
+  for (const post of carried) rendered?.carry(inputsOf(post));
   return {
     body(post) {
       const html = bodies.get(post);

@@ -391,7 +391,7 @@ describe('a build with the cache', () => {
     const dir = await site;
     const args = ['build', '--now', NOW.toISOString(), '--allow-shrink'];
     await runCli([...args, '--state-dir', 'cli-state', '-o', 'cli-out'], dir);
-    expect(await listFiles(join(dir, 'cli-state', 'cache'))).toEqual(['posts.v8']);
+    expect(await listFiles(join(dir, 'cli-state', 'cache'))).toEqual(['bodies.v8', 'posts.v8']);
     const run = await runCli([...args, '--state-dir', 'cli-state-none', '-o', 'cli-out-none', '--no-cache'], dir);
     expect(run.code).toBeLessThanOrEqual(1);
     expect(await listFiles(join(dir, 'cli-state-none', 'cache'))).toEqual([]);

@@ -163,6 +163,9 @@ export const feedbackEn = {
       cacheDamaged: '{{path}} is damaged or incomplete; every post is loaded afresh and the cache rebuilt',
       cacheUnreadable: '{{path}} cannot be read ({{code}}); every post is loaded afresh',
       cacheNotSaved: 'the load cache could not be updated ({{code}}); the next build loads again what this one loaded afresh',
+      bodiesDamaged: '{{path}} is damaged or incomplete; full texts are rendered afresh and the store rebuilt',
+      bodiesUnreadable: '{{path}} cannot be read ({{code}}); full texts are rendered afresh',
+      bodiesNotSaved: 'the rendered full texts could not be stored ({{code}}); the next build renders again what this one rendered',
     },
   },
   schedule: {
@@ -404,6 +407,9 @@ export const feedbackAr = {
       cacheDamaged: 'الملف {{path}} تالف أو ناقص؛ ستُحمَّل المقالات كلها من جديد ويُعاد بناء ذاكرة التخزين المؤقت',
       cacheUnreadable: 'تعذّرت قراءة {{path}} ({{code}})؛ ستُحمَّل المقالات كلها من جديد',
       cacheNotSaved: 'تعذّر تحديث ذاكرة التحميل المؤقتة ({{code}})؛ سيحمّل البناء التالي من جديد ما حمّله هذا البناء من جديد',
+      bodiesDamaged: 'الملف {{path}} تالف أو ناقص؛ ستُولَّد النصوص الكاملة من جديد ويُعاد بناء مخزنها',
+      bodiesUnreadable: 'تعذّرت قراءة {{path}} ({{code}})؛ ستُولَّد النصوص الكاملة من جديد',
+      bodiesNotSaved: 'تعذّر حفظ النصوص الكاملة المولَّدة ({{code}})؛ سيولّد البناء التالي من جديد ما ولّده هذا البناء',
     },
   },
   schedule: {

@@ -11,27 +11,25 @@
  * stamped that a later change could keep the same stamp); then by the hash
  * of its text.
  *
- * One file, `cache/posts.v8`: a magic line with the format, then frames
- * (a 32-bit length and what `v8.serialize` writes: the key and the string
- * table first, then the files 500 at a time), an empty frame, and a SHA-1 of
- * everything after the magic line. Every build reads every record, so one
- * pass over one file is all the access there is; frames keep that pass, and
- * the save, to a megabyte of bytes at a time. The hash catches a cut or
- * damaged file, which is then ignored and rebuilt, never trusted.
+ * One file, `cache/posts.v8`, a store of frames (see `state/framed.ts`):
+ * the key and the string table first, then the files 500 at a time. Every
+ * build reads every record, so one pass over one file is all the access
+ * there is; frames keep that pass, and the save, to a megabyte of bytes at a
+ * time. A cut or damaged store is ignored and rebuilt, never trusted.
  */
 import { createHash } from 'node:crypto';
-import { closeSync, openSync, readSync, statSync } from 'node:fs';
-import { mkdir, open, rename, rm } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import { deserialize, serialize } from 'node:v8';
+import { statSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { serialize } from 'node:v8';
 import type { SiteConfig } from '../config.js';
 import type { Diagnostic } from '../diagnostics.js';
 import { message, type Message } from '../i18n/message.js';
 import type { Post } from '../model.js';
 import { termsCopier, type PostTerms, type TermIndex } from '../relate/terms.js';
-import { RenderedBodies } from '../render/remembered.js';
-import { temporaryNameFor } from '../write/temporary.js';
+import type { RenderedBodies } from '../render/remembered.js';
 import type { FileStamp } from './source.js';
+import { decoded, readFramed, storeMagic, writeFramed, type FrameReader } from '../state/framed.js';
 import { codeFingerprint } from '../version.js';
 
 /** What loading one post file gave. */
@@ -158,11 +156,7 @@ export class LoadCache {
 
 /** Raise when a record's shape or meaning changes: a store of another format is not read. */
 const CACHE_FORMAT = 3;
-/** Every store nashra has written starts with this; what follows says which format. */
-const FAMILY = Buffer.from('nashra load cache');
-const MAGIC = Buffer.from(`nashra load cache ${CACHE_FORMAT}\n`);
-const HASH_BYTES = 20;
-const LENGTH_BYTES = 4;
+const MAGIC = storeMagic('nashra load cache', CACHE_FORMAT);
 /** Files per frame: frames of a megabyte or so, so that neither saving nor opening holds the whole store in one buffer. */
 const FILES_PER_FRAME = 500;
 export const CACHE_FILE = join('cache', 'posts.v8');
@@ -201,21 +195,13 @@ export interface OpenedCache {
  */
 export function openLoadCache(stateDir: string, key: string): OpenedCache {
   const path = join(stateDir, CACHE_FILE);
-  let fd: number;
   try {
-    fd = openSync(path, 'r');
-  } catch (error) {
-    return unreadable(path, error);
-  }
-  try {
-    const read = readStore(new FrameReader(fd), key);
+    const read = readFramed(path, (reader) => readStore(reader, key));
     if (read === 'other') return { cache: new LoadCache() };
     if (read === 'damaged') return { cache: new LoadCache(), problem: message('diagnostics.state.cacheDamaged', { path }) };
     return { cache: new LoadCache(read) };
   } catch (error) {
     return unreadable(path, error);
-  } finally {
-    closeSync(fd);
   }
 }
 
@@ -227,8 +213,8 @@ export function openLoadCache(stateDir: string, key: string): OpenedCache {
  * that another process wrote since, a `nashra build` run by hand, is read.
  */
 export class CacheMemory {
-  /** The full texts its builds rendered, which the next build need not render again (see `render/remembered.ts`). */
-  readonly bodies = new RenderedBodies();
+  /** The full texts its builds rendered, which the next build need not render again (see `render/remembered.ts`); read from the state directory by the first build. */
+  bodies?: RenderedBodies;
   /** The term index of its builds, each post's counts interned once (see `TermIndex.holds`); made by the first build that loads posts. */
   terms?: TermIndex;
   private remembered?: { readonly path: string; readonly key: string; readonly stamp: string; readonly entries: ReadonlyMap<string, CachedFile> };
@@ -269,43 +255,9 @@ function unreadable(path: string, error: unknown): OpenedCache {
   return code === 'ENOENT' ? { cache: new LoadCache() } : { cache: new LoadCache(), problem: message('diagnostics.state.cacheUnreadable', { path, code: code ?? String(error) }) };
 }
 
-/** Reads a store's frames in order, hashing every byte after the magic line. */
-class FrameReader {
-  private position = 0;
-  private readonly hash = createHash('sha1');
-
-  constructor(private readonly fd: number) {}
-
-  /** Exactly `length` bytes, or undefined when the file ends first. */
-  bytes(length: number, hashed = true): Buffer | undefined {
-    const buffer = Buffer.allocUnsafe(length);
-    let filled = 0;
-    while (filled < length) {
-      const got = readSync(this.fd, buffer, filled, length - filled, this.position + filled);
-      if (got === 0) return undefined;
-      filled += got;
-    }
-    this.position += length;
-    if (hashed) this.hash.update(buffer);
-    return buffer;
-  }
-
-  /** The next frame's bytes; an empty buffer for the end mark; undefined when the file is cut. */
-  frame(): Buffer | undefined {
-    const length = this.bytes(LENGTH_BYTES)?.readUInt32LE(0);
-    return length === undefined ? undefined : this.bytes(length);
-  }
-
-  /** Whether the file ends with the hash of what was read, and nothing after it. */
-  endsWell(): boolean {
-    const recorded = this.bytes(HASH_BYTES, false);
-    return recorded !== undefined && recorded.equals(this.hash.digest()) && this.bytes(1, false) === undefined;
-  }
-}
-
 function readStore(reader: FrameReader, key: string): Map<string, CachedFile> | 'other' | 'damaged' {
-  const magic = reader.bytes(MAGIC.length, false);
-  if (!magic?.equals(MAGIC)) return magic?.subarray(0, FAMILY.length).equals(FAMILY) ? 'other' : 'damaged';
+  const opens = reader.opens(MAGIC);
+  if (opens !== 'same') return opens;
   const head = decoded<StoredHead>(reader.frame(), (value) => typeof value.key === 'string' && Array.isArray(value.strings));
   if (!head) return 'damaged';
   if (head.key !== key) return 'other';
@@ -323,17 +275,6 @@ function readStore(reader: FrameReader, key: string): Map<string, CachedFile> | 
     }
   }
   return reader.endsWell() ? files : 'damaged';
-}
-
-/** A frame's value when it deserialises to the expected shape; a damaged frame may not, and its hash is checked only at the end. */
-function decoded<T>(bytes: Buffer | undefined, looksRight: (value: T) => boolean): T | undefined {
-  if (!bytes || bytes.length === 0) return undefined;
-  try {
-    const value = deserialize(bytes) as T | null;
-    return value !== null && typeof value === 'object' && looksRight(value) ? value : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 /**
@@ -401,41 +342,10 @@ function baseTable(entries: ReadonlyMap<string, CachedFile>): readonly string[] 
   return count * 2 >= table.length ? table : [];
 }
 
-/**
- * Stores the records of this build for the next, when they changed: written
- * beside the store a frame at a time, flushed, then renamed over it, so the
- * store is always one whole build's records (and a store cut anyway fails
- * its hash).
- */
+/** Stores the records of this build for the next, when they changed, as one whole build's records. */
 export async function saveLoadCache(stateDir: string, cache: LoadCache, key: string): Promise<void> {
   if (!cache.changed) return;
-  const path = join(stateDir, CACHE_FILE);
-  await mkdir(dirname(path), { recursive: true });
-  const temporary = temporaryNameFor(path);
-  try {
-    const handle = await open(temporary, 'w');
-    try {
-      const hash = createHash('sha1');
-      await handle.writeFile(MAGIC);
-      const writeFrame = async (body: Buffer): Promise<void> => {
-        const length = Buffer.alloc(LENGTH_BYTES);
-        length.writeUInt32LE(body.length, 0);
-        hash.update(length).update(body);
-        await handle.writeFile(length);
-        if (body.length > 0) await handle.writeFile(body);
-      };
-      for (const frame of encode(cache.entries, key)) await writeFrame(serialize(frame));
-      await writeFrame(Buffer.alloc(0));
-      await handle.writeFile(hash.digest());
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(temporary, path);
-  } catch (error) {
-    await rm(temporary, { force: true });
-    throw error;
-  }
+  await writeFramed(join(stateDir, CACHE_FILE), MAGIC, encode(cache.entries, key));
 }
 
 /** Removes the store, so the next build loads every post afresh. */

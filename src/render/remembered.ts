@@ -24,18 +24,38 @@ export interface RenderInputs {
 
 export class RenderedBodies {
   /** Texts used by the build under way. */
-  private current = new Map<string, Rendered>();
+  private current: Map<string, Rendered>;
   /** Texts used by the build before. */
   private previous = new Map<string, Rendered>();
   private currentChars = 0;
   /** Texts found rendered, since this memory was made. */
   reused = 0;
+  /** Texts rendered by the build under way; with the texts it kept, what tells whether they differ from those it started with. */
+  private renderedNow = 0;
+  private building = false;
+
+  /** A memory that starts with the texts a build stored (see `render/store.ts`). */
+  constructor(texts: Iterable<readonly [key: string, rendered: Rendered]> = []) {
+    this.current = new Map(texts);
+  }
+
+  /** The texts of the build under way, keyed as `find` keys them: what a store keeps for the next build. */
+  texts(): IterableIterator<[string, Rendered]> {
+    return this.current.entries();
+  }
+
+  /** Whether the build under way rendered a text, or left one out that the build before used; false until a build starts. */
+  get changed(): boolean {
+    return this.building && (this.renderedNow > 0 || this.current.size !== this.previous.size);
+  }
 
   /** Starts a build: what the build before used stays findable; older texts go. */
   startBuild(): void {
     this.previous = this.current;
     this.current = new Map();
     this.currentChars = 0;
+    this.renderedNow = 0;
+    this.building = true;
   }
 
   /** The text rendered before from the same inputs, kept for this build too. */
@@ -48,8 +68,20 @@ export class RenderedBodies {
     return found;
   }
 
+  /**
+   * Keeps for the next build the text rendered before from these inputs, if
+   * any, though this build does not use it: a build after an edit renders the
+   * texts of the feeds the edit reaches, and the next edit may reach others.
+   */
+  carry(inputs: RenderInputs): void {
+    const key = keyOf(inputs);
+    const found = this.previous.get(key);
+    if (found !== undefined) this.keepAs(key, found);
+  }
+
   /** Keeps a text rendered by this build; a failed rendering is not kept, and is tried again. */
   keep(inputs: RenderInputs, rendered: Rendered): void {
+    this.renderedNow++;
     this.keepAs(keyOf(inputs), rendered);
   }
 

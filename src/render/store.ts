@@ -1,0 +1,87 @@
+/**
+ * The full texts a build rendered or kept, stored in the state directory
+ * for the next build: a build after an edit renders the texts of the feeds
+ * the edit reaches, not the fifty of each such feed again. A text is as
+ * good as rendering again while the post file's text, its page URL and the
+ * limits are the same (see `remembered.ts`), and the store is read only
+ * when written for the same config and nashra; a cut or damaged one is
+ * ignored, said, and rewritten.
+ *
+ * One file, `cache/bodies.v8`, a store of frames (see `state/framed.ts`):
+ * the key, then the texts a hundred at a time.
+ */
+import { join } from 'node:path';
+import { message, type Message } from '../i18n/message.js';
+import { decoded, readFramed, storeMagic, writeFramed, type FrameReader } from '../state/framed.js';
+import type { Rendered } from './article.js';
+import { RenderedBodies } from './remembered.js';
+
+/** Raise when a stored text's shape or meaning changes. */
+const BODIES_FORMAT = 1;
+const MAGIC = storeMagic('nashra rendered bodies', BODIES_FORMAT);
+const TEXTS_PER_FRAME = 100;
+export const BODIES_FILE = join('cache', 'bodies.v8');
+
+type StoredText = [key: string, rendered: Rendered];
+
+export interface OpenedBodies {
+  readonly bodies: RenderedBodies;
+  /** Why a store that exists could not be used; the build renders what it needs. */
+  readonly problem?: Message;
+}
+
+/** The texts stored for `key` (the load cache's: config and nashra); none when there is no such store. */
+export function openRenderedBodies(stateDir: string, key: string): OpenedBodies {
+  const path = join(stateDir, BODIES_FILE);
+  try {
+    const read = readFramed(path, (reader) => readTexts(reader, key));
+    if (read === 'other') return { bodies: new RenderedBodies() };
+    if (read === 'damaged') return { bodies: new RenderedBodies(), problem: message('diagnostics.state.bodiesDamaged', { path }) };
+    return { bodies: new RenderedBodies(read) };
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return { bodies: new RenderedBodies() };
+    return { bodies: new RenderedBodies(), problem: message('diagnostics.state.bodiesUnreadable', { path, code: code ?? String(error) }) };
+  }
+}
+
+function readTexts(reader: FrameReader, key: string): StoredText[] | 'other' | 'damaged' {
+  const opens = reader.opens(MAGIC);
+  if (opens !== 'same') return opens;
+  const head = decoded<{ key: string }>(reader.frame(), (value) => typeof value.key === 'string');
+  if (!head) return 'damaged';
+  if (head.key !== key) return 'other';
+  const texts: StoredText[] = [];
+  for (;;) {
+    const bytes = reader.frame();
+    if (bytes?.length === 0) break;
+    const frame = decoded<StoredText[]>(bytes, (value) => Array.isArray(value) && value.every(isStoredText));
+    if (!frame) return 'damaged';
+    texts.push(...frame);
+  }
+  return reader.endsWell() ? texts : 'damaged';
+}
+
+function isStoredText(value: unknown): value is StoredText {
+  if (!Array.isArray(value) || typeof value[0] !== 'string') return false;
+  const rendered = value[1] as Partial<Rendered> | null;
+  return typeof rendered?.html === 'string' && Array.isArray(rendered.warnings);
+}
+
+/** Stores the texts of the build just made, when they differ from those it started with (`always`: in any case). */
+export async function saveRenderedBodies(stateDir: string, bodies: RenderedBodies, key: string, { always = false } = {}): Promise<void> {
+  if (!bodies.changed && !always) return;
+  await writeFramed(join(stateDir, BODIES_FILE), MAGIC, frames(bodies, key));
+}
+
+function* frames(bodies: RenderedBodies, key: string): Generator<{ key: string } | StoredText[]> {
+  yield { key };
+  let frame: StoredText[] = [];
+  for (const text of bodies.texts()) {
+    frame.push(text);
+    if (frame.length < TEXTS_PER_FRAME) continue;
+    yield frame;
+    frame = [];
+  }
+  if (frame.length > 0) yield frame;
+}

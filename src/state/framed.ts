@@ -1,0 +1,123 @@
+/**
+ * The file format of the state directory's stores (the load cache, the
+ * rendered full texts): a magic line naming the store and its format, then
+ * frames (a 32-bit length and what `v8.serialize` writes), an empty frame,
+ * and a SHA-1 of everything after the magic line. Frames keep reading and
+ * writing to a frame's bytes at a time; the hash catches a cut or damaged
+ * file, which is then ignored and rebuilt, never trusted.
+ */
+import { createHash } from 'node:crypto';
+import { closeSync, openSync, readSync } from 'node:fs';
+import { mkdir, open, rename, rm } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { deserialize, serialize } from 'node:v8';
+import { temporaryNameFor } from '../write/temporary.js';
+
+const HASH_BYTES = 20;
+const LENGTH_BYTES = 4;
+
+/** A store's first line: its name, which every format shares, and its format. */
+export interface StoreMagic {
+  readonly family: Buffer;
+  readonly line: Buffer;
+}
+
+export function storeMagic(name: string, format: number): StoreMagic {
+  return { family: Buffer.from(name), line: Buffer.from(`${name} ${format}\n`) };
+}
+
+/** Reads a store's frames in order, hashing every byte after the magic line. */
+export class FrameReader {
+  private position = 0;
+  private readonly hash = createHash('sha1');
+
+  constructor(private readonly fd: number) {}
+
+  /** Whether the store is of this format ('same'), of another format of the same store ('other'), or not one at all. */
+  opens(magic: StoreMagic): 'same' | 'other' | 'damaged' {
+    const line = this.bytes(magic.line.length, false);
+    if (line?.equals(magic.line)) return 'same';
+    return line?.subarray(0, magic.family.length).equals(magic.family) ? 'other' : 'damaged';
+  }
+
+  /** Exactly `length` bytes, or undefined when the file ends first. */
+  bytes(length: number, hashed = true): Buffer | undefined {
+    const buffer = Buffer.allocUnsafe(length);
+    let filled = 0;
+    while (filled < length) {
+      const got = readSync(this.fd, buffer, filled, length - filled, this.position + filled);
+      if (got === 0) return undefined;
+      filled += got;
+    }
+    this.position += length;
+    if (hashed) this.hash.update(buffer);
+    return buffer;
+  }
+
+  /** The next frame's bytes; an empty buffer for the end mark; undefined when the file is cut. */
+  frame(): Buffer | undefined {
+    const length = this.bytes(LENGTH_BYTES)?.readUInt32LE(0);
+    return length === undefined ? undefined : this.bytes(length);
+  }
+
+  /** Whether the file ends with the hash of what was read, and nothing after it. */
+  endsWell(): boolean {
+    const recorded = this.bytes(HASH_BYTES, false);
+    return recorded !== undefined && recorded.equals(this.hash.digest()) && this.bytes(1, false) === undefined;
+  }
+}
+
+/** What `read` gives of the store at `path`; an error opening or reading it is thrown. */
+export function readFramed<T>(path: string, read: (reader: FrameReader) => T): T {
+  const fd = openSync(path, 'r');
+  try {
+    return read(new FrameReader(fd));
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** A frame's value when it deserialises to the expected shape; a damaged frame may not, and its hash is checked only at the end. */
+export function decoded<T>(bytes: Buffer | undefined, looksRight: (value: T) => boolean): T | undefined {
+  if (!bytes || bytes.length === 0) return undefined;
+  try {
+    const value = deserialize(bytes) as T | null;
+    return value !== null && typeof value === 'object' && looksRight(value) ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Writes a store: beside its place a frame at a time, flushed, then renamed
+ * over it, so the store is always one whole save (and one cut anyway fails
+ * its hash).
+ */
+export async function writeFramed(path: string, magic: StoreMagic, frames: Iterable<unknown>): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  const temporary = temporaryNameFor(path);
+  try {
+    const handle = await open(temporary, 'w');
+    try {
+      const hash = createHash('sha1');
+      await handle.writeFile(magic.line);
+      const writeFrame = async (body: Buffer): Promise<void> => {
+        const length = Buffer.alloc(LENGTH_BYTES);
+        length.writeUInt32LE(body.length, 0);
+        hash.update(length).update(body);
+        await handle.writeFile(length);
+        if (body.length > 0) await handle.writeFile(body);
+      };
+      for (const frame of frames) await writeFrame(serialize(frame));
+      await writeFrame(Buffer.alloc(0));
+      await handle.writeFile(hash.digest());
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(temporary, path);
+  } catch (error) {
+    await rm(temporary, { force: true });
+    throw error;
+  }
+}

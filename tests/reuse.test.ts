@@ -9,6 +9,7 @@ import { cp, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runBuild, type BuildOutcome } from '../src/build.js';
+import { BODIES_FILE } from '../src/render/store.js';
 import { post, siteOnDisk, snapshot } from './support/site.js';
 
 const NOW = new Date('2026-11-01T00:00:00Z');
@@ -138,6 +139,9 @@ describe('a build after a change', () => {
   async function buildCounting(dir: string): Promise<{ outcome: BuildOutcome; rendered: number }> {
     let rendered = -1;
     const paths = { config: join(dir, 'nashra.config.yaml'), posts: join(dir, 'posts'), out: join(dir, 'feeds'), state: join(dir, '.nashra') };
+    // Without the texts the last build stored (tests/rendered-memory.test.ts), the texts rendered are those of the
+    // documents composed, which is what these tests look at.
+    await rm(join(paths.state, BODIES_FILE), { force: true });
     const outcome = await runBuild(paths, NOW, { allowShrink: true, onPhase: (phase, count) => { if (phase === 'render') rendered = count; } });
     return { outcome, rendered };
   }

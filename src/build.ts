@@ -190,10 +190,13 @@ export async function prepareBuild(paths: BuildPaths, now: Date, options: Prepar
   const cacheUse = { unread: cache.cache?.reused.byStamp ?? 0, reread: cache.cache?.reused.byHash ?? 0, outputs: reused !== undefined };
   const held = planCounts(publicationPlan(result.posts, now));
   const outcome = { config, diagnostics, posts: result.posts, livePerLanguage: result.livePerLanguage, skippedFiles: result.skippedFiles, failed, refusals, cacheUse, held };
+  // The record of what this build publishes, as it is stored: made once, as the next build's witness needs it too.
+  let recordMade: string | undefined;
+  const record = (): string => (recordMade ??= recordText(publishedRecord(result.live, now, result.changes)));
   /** See state/unchanged.ts: kept only when this build's result is the next one's, and it met no problem with the state directory. */
   const unchanged = (): { unchanged?: Unchanged } => {
     if (stateWarnings.length > 0 || cacheWarnings.length > 0) return {};
-    const after = recordContentDigest(recordText(publishedRecord(result.live, now, result.changes)));
+    const after = recordContentDigest(record());
     const images = [...seenImages].map(([path, stamp]) => ({ path, ...(stamp ? { stamp } : {}) }));
     const texts = storedTextsOf(result.live);
     const inputs = inputsDigest({ code: codeFingerprint(), config, places: placesOf(paths), options: optionsOf(options), posts: listed, images, record: after, texts, cache: stampOfFile(join(paths.state, CACHE_FILE)).stamp });
@@ -243,7 +246,7 @@ export async function prepareBuild(paths: BuildPaths, now: Date, options: Prepar
         return late.length === 0 ? outcome : { ...outcome, diagnostics: [...diagnostics, ...late] };
       }
       const report = await write().catch(changedUnderTheBuild);
-      await recordPublished(paths.state, result.live, now, (post) => readOrUndefined(source, post.sourcePath), result.changes);
+      await recordPublished(paths.state, result.live, record(), (post) => readOrUndefined(source, post.sourcePath));
       const late = [...(await savedLate()), ...(await cache.saveBodies())];
       const all = withRenderDiagnostics([...diagnostics, ...late], reused ? reused.diagnostics : result.renderDiagnostics);
       return { ...outcome, diagnostics: all, failed: hasErrors(all), report };

@@ -21,8 +21,7 @@ import { sourceHash } from '../load/hash.js';
 import type { Post } from '../model.js';
 import { writeOutputs } from '../write/output.js';
 import { temporaryNameFor } from '../write/temporary.js';
-import type { Change } from './changes.js';
-import { NOTHING_PUBLISHED, previousOf, publishedRecord, PublishedRecordSchema, recordContentDigest, recordText, type Previous } from './published.js';
+import { NOTHING_PUBLISHED, previousOf, PublishedRecordSchema, recordContentDigest, type Previous } from './published.js';
 
 export const STATE_DIR_NAME = '.nashra';
 const PUBLISHED_FILE = 'published.json';
@@ -122,13 +121,13 @@ export async function readRecordText(stateDir: string): Promise<string | undefin
 
 /**
  * Records what a build published: first the text of every live post not yet
- * stored, then the record (atomically, with the changes it kept), then the
+ * stored, then the record (`record`, its text: atomically, with the changes it kept), then the
  * texts no record names any more. A crash at any point leaves a record whose
  * texts are all stored, and whose changes are those of the posts it names.
  * `textOf` gives a live post's text, or undefined when its file changed
  * since it was loaded (that text is then not kept).
  */
-export async function recordPublished(stateDir: string, live: readonly Post[], now: Date, textOf: (post: Post) => string | undefined, changes: readonly Change[] = []): Promise<void> {
+export async function recordPublished(stateDir: string, live: readonly Post[], record: string, textOf: (post: Post) => string | undefined): Promise<void> {
   await mkdir(join(stateDir, SOURCES_DIR), { recursive: true });
   // One listing rather than a look at each of thousands of texts.
   const stored = new Set(await readdir(join(stateDir, SOURCES_DIR)));
@@ -146,7 +145,7 @@ export async function recordPublished(stateDir: string, live: readonly Post[], n
     writeFileSync(temporary, text);
     renameSync(temporary, file);
   }
-  await writeOutputs(stateDir, [{ path: PUBLISHED_FILE, content: recordText(publishedRecord(live, now, changes)) }]);
+  await writeOutputs(stateDir, [{ path: PUBLISHED_FILE, content: record }]);
   for (const name of stored) {
     const file = join(stateDir, SOURCES_DIR, name);
     // Only what this function wrote: a file a person keeps there is not ours to remove.

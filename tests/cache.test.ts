@@ -5,7 +5,7 @@
  * every post afresh writes. A cache that is missing, cut, damaged, or from
  * another config or version is rebuilt, never trusted, and never fails a build.
  */
-import { cpSync, existsSync, readFileSync, statSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,7 +16,7 @@ import type { SourceFile } from '../src/load/parsePost.js';
 import type { FileStamp, ListedFile } from '../src/load/source.js';
 import { loadPosts, type LoadResult } from '../src/load/loadPosts.js';
 import { TermIndex } from '../src/relate/terms.js';
-import { listFiles, post, runCli, samplePosts, siteOnDisk, testConfig } from './support/site.js';
+import { listFiles, post, runCli, samplePosts, siteOnDisk, SPOILT_STORES, testConfig } from './support/site.js';
 import { englishText, type Message } from '../src/i18n/message.js';
 
 /** A cache's problem in English, as a reader of the API sees it. */
@@ -238,19 +238,7 @@ describe('the stored cache', () => {
     expect(reread.byStamp(path, lang, stampOf(0))).toEqual(record);
   });
 
-  const damage: Record<string, (path: string) => void> = {
-    'cut short': (path) => truncateSync(path, Math.floor(statSync(path).size / 2)),
-    'with a flipped byte': (path) => {
-      const bytes = readFileSync(path);
-      const at = Math.floor(bytes.length * 0.7);
-      bytes[at] = (bytes[at] ?? 0) ^ 0x20;
-      writeFileSync(path, bytes);
-    },
-    'replaced by garbage': (path) => writeFileSync(path, 'not a cache at all'),
-    empty: (path) => writeFileSync(path, ''),
-  };
-
-  for (const [how, spoil] of Object.entries(damage)) {
+  for (const [how, spoil] of Object.entries(SPOILT_STORES)) {
     it(`is ignored, with the reason, when ${how}`, async () => {
       const { state, key } = await stored();
       spoil(join(state, CACHE_FILE));

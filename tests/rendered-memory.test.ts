@@ -6,7 +6,7 @@
  * that rendered everything writes, warnings included. A stored file that is
  * damaged is said and rewritten, never trusted.
  */
-import { readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -18,7 +18,7 @@ import { memorySource } from '../src/load/source.js';
 import { planSite } from '../src/pipeline.js';
 import { RenderedBodies } from '../src/render/remembered.js';
 import { BODIES_FILE } from '../src/render/store.js';
-import { listFiles, siteOnDisk, sourceFiles, testConfig } from './support/site.js';
+import { listFiles, siteOnDisk, sourceFiles, SPOILT_STORES, testConfig } from './support/site.js';
 
 const NOW = new Date('2026-11-01T00:00:00Z');
 
@@ -130,18 +130,7 @@ describe('full texts stored in the state directory', () => {
     expect(renderingWarnings(again.outcome)).toEqual([expect.stringMatching(/reports-12\.md:8:1 warning quotes or lists nested deeper/)]);
   });
 
-  const damage: Record<string, (path: string) => void> = {
-    'cut short': (path) => truncateSync(path, Math.floor(statSync(path).size / 2)),
-    'with a flipped byte': (path) => {
-      const bytes = readFileSync(path);
-      const at = Math.floor(bytes.length * 0.7);
-      bytes[at] = (bytes[at] ?? 0) ^ 0x20;
-      writeFileSync(path, bytes);
-    },
-    'replaced by garbage': (path) => writeFileSync(path, 'not a store at all'),
-  };
-
-  for (const [how, spoil] of Object.entries(damage)) {
+  for (const [how, spoil] of Object.entries(SPOILT_STORES)) {
     it(`is not trusted when ${how}: the build says so, renders what it needs, writes what a build afresh writes, and stores the texts again`, async () => {
       const dir = await site();
       await buildOnDisk(dir);

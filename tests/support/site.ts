@@ -1,6 +1,6 @@
 /** Helpers to build sites in tests: in memory through the pure pipeline, or on disk through the real CLI. */
 import { execFile } from 'node:child_process';
-import { chmodSync } from 'node:fs';
+import { chmodSync, readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { mkdtemp, mkdir, readFile, writeFile, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join, resolve } from 'node:path';
@@ -135,3 +135,16 @@ export async function snapshot(dir: string): Promise<Record<string, string>> {
   const files = await listFiles(dir);
   return Object.fromEntries(await Promise.all(files.map(async (file) => [file, await readFile(join(dir, file), 'utf8')] as const)));
 }
+
+/** Ways a store of the state directory can be spoilt (a disk that filled, a copy cut short, a byte gone bad): each must be detected, never trusted. */
+export const SPOILT_STORES: Readonly<Record<string, (path: string) => void>> = {
+  'cut short': (path) => truncateSync(path, Math.floor(statSync(path).size / 2)),
+  'with a flipped byte': (path) => {
+    const bytes = readFileSync(path);
+    const at = Math.floor(bytes.length * 0.7);
+    bytes[at] = (bytes[at] ?? 0) ^ 0x20;
+    writeFileSync(path, bytes);
+  },
+  'replaced by garbage': (path) => writeFileSync(path, 'not a store at all'),
+  empty: (path) => writeFileSync(path, ''),
+};

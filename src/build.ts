@@ -460,7 +460,7 @@ function openCache(stateDir: string, config: SiteConfig, enabled: boolean, memor
   // A process that builds again and again reads the stored texts once, then keeps its own.
   const stored = memory?.bodies ? { bodies: memory.bodies } : openRenderedBodies(stateDir, key);
   if (memory) memory.bodies = stored.bodies;
-  const notSaved = (key: string) => (error: unknown) => [diagnostic(stateDir, { line: 1, column: 1 }, 'warning', 'state', message(key, { code: (error as NodeJS.ErrnoException).code ?? String(error) }))];
+  const notSaved = (messageKey: string) => (error: unknown) => [diagnostic(stateDir, { line: 1, column: 1 }, 'warning', 'state', message(messageKey, { code: (error as NodeJS.ErrnoException).code ?? String(error) }))];
   const save = (): Promise<Diagnostic[]> =>
     saveLoadCache(stateDir, cache, key).then(
       () => {

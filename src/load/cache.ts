@@ -24,12 +24,12 @@ import { join } from 'node:path';
 import { serialize } from 'node:v8';
 import type { SiteConfig } from '../config.js';
 import type { Diagnostic } from '../diagnostics.js';
-import { message, type Message } from '../i18n/message.js';
+import type { Message } from '../i18n/message.js';
 import type { Post } from '../model.js';
 import { termsCopier, type PostTerms, type TermIndex } from '../relate/terms.js';
 import type { RenderedBodies } from '../render/remembered.js';
 import type { FileStamp } from './source.js';
-import { decoded, readFramed, storeMagic, writeFramed, type FrameReader } from '../state/framed.js';
+import { decoded, openStore, storeMagic, writeFramed, type FrameReader } from '../state/framed.js';
 import { codeFingerprint } from '../version.js';
 
 /** What loading one post file gave. */
@@ -194,15 +194,8 @@ export interface OpenedCache {
  * opening it holds one frame's bytes, not the whole file, beside the records.
  */
 export function openLoadCache(stateDir: string, key: string): OpenedCache {
-  const path = join(stateDir, CACHE_FILE);
-  try {
-    const read = readFramed(path, (reader) => readStore(reader, key));
-    if (read === 'other') return { cache: new LoadCache() };
-    if (read === 'damaged') return { cache: new LoadCache(), problem: message('diagnostics.state.cacheDamaged', { path }) };
-    return { cache: new LoadCache(read) };
-  } catch (error) {
-    return unreadable(path, error);
-  }
+  const { value, problem } = openStore(join(stateDir, CACHE_FILE), (reader) => readStore(reader, key), { damaged: 'diagnostics.state.cacheDamaged', unreadable: 'diagnostics.state.cacheUnreadable' });
+  return { cache: new LoadCache(value), ...(problem ? { problem } : {}) };
 }
 
 /**
@@ -248,11 +241,6 @@ function storeStamp(path: string): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-function unreadable(path: string, error: unknown): OpenedCache {
-  const code = (error as NodeJS.ErrnoException).code;
-  return code === 'ENOENT' ? { cache: new LoadCache() } : { cache: new LoadCache(), problem: message('diagnostics.state.cacheUnreadable', { path, code: code ?? String(error) }) };
 }
 
 function readStore(reader: FrameReader, key: string): Map<string, CachedFile> | 'other' | 'damaged' {

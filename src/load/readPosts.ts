@@ -76,8 +76,10 @@ function namesBelow(folder: string): string[] {
       const name = relativeFolder === '' ? entry.name : `${relativeFolder}${sep}${entry.name}`;
       names.push(name);
       if (entry.isDirectory()) list(name, join(realFolder, entry.name));
-      else if (entry.isSymbolicLink() && statSync(join(folder, name), { throwIfNoEntry: false })?.isDirectory()) {
-        const real = realpathSync(join(folder, name));
+      else if (entry.isSymbolicLink()) {
+        const path = join(folder, name);
+        if (!statSync(path, { throwIfNoEntry: false })?.isDirectory()) continue;
+        const real = realpathSync(path);
         if (!listing.includes(real)) list(name, real);
       }
     }

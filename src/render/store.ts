@@ -11,8 +11,8 @@
  * the key, then the texts a hundred at a time.
  */
 import { join } from 'node:path';
-import { message, type Message } from '../i18n/message.js';
-import { decoded, readFramed, storeMagic, writeFramed, type FrameReader } from '../state/framed.js';
+import type { Message } from '../i18n/message.js';
+import { decoded, openStore, storeMagic, writeFramed, type FrameReader } from '../state/framed.js';
 import type { Rendered } from './article.js';
 import { RenderedBodies } from './remembered.js';
 
@@ -32,17 +32,8 @@ export interface OpenedBodies {
 
 /** The texts stored for `key` (the load cache's: config and nashra); none when there is no such store. */
 export function openRenderedBodies(stateDir: string, key: string): OpenedBodies {
-  const path = join(stateDir, BODIES_FILE);
-  try {
-    const read = readFramed(path, (reader) => readTexts(reader, key));
-    if (read === 'other') return { bodies: new RenderedBodies() };
-    if (read === 'damaged') return { bodies: new RenderedBodies(), problem: message('diagnostics.state.bodiesDamaged', { path }) };
-    return { bodies: new RenderedBodies(read) };
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return { bodies: new RenderedBodies() };
-    return { bodies: new RenderedBodies(), problem: message('diagnostics.state.bodiesUnreadable', { path, code: code ?? String(error) }) };
-  }
+  const { value, problem } = openStore(join(stateDir, BODIES_FILE), (reader) => readTexts(reader, key), { damaged: 'diagnostics.state.bodiesDamaged', unreadable: 'diagnostics.state.bodiesUnreadable' });
+  return { bodies: new RenderedBodies(value), ...(problem ? { problem } : {}) };
 }
 
 function readTexts(reader: FrameReader, key: string): StoredText[] | 'other' | 'damaged' {

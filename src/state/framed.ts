@@ -11,6 +11,7 @@ import { closeSync, openSync, readSync } from 'node:fs';
 import { mkdir, open, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
+import { message, type Message } from '../i18n/message.js';
 import { temporaryNameFor } from '../write/temporary.js';
 
 const HASH_BYTES = 20;
@@ -67,14 +68,33 @@ export class FrameReader {
   }
 }
 
-/** What `read` gives of the store at `path`; an error opening or reading it is thrown. */
-export function readFramed<T>(path: string, read: (reader: FrameReader) => T): T {
-  const fd = openSync(path, 'r');
+/**
+ * What `read` gives of the store at `path`. No store, or one of another
+ * format or written for another key (`read` says 'other'), gives no value,
+ * quietly; a damaged store or one that cannot be read gives no value and the
+ * problem, in the words of `messages` (keys taking `path`, and `code`).
+ */
+export function openStore<T>(path: string, read: (reader: FrameReader) => T | 'other' | 'damaged', messages: { readonly damaged: string; readonly unreadable: string }): { readonly value?: T; readonly problem?: Message } {
+  let fd: number;
   try {
-    return read(new FrameReader(fd));
+    fd = openSync(path, 'r');
+  } catch (error) {
+    return unreadable(path, error, messages.unreadable);
+  }
+  try {
+    const value = read(new FrameReader(fd));
+    if (value === 'other') return {};
+    return value === 'damaged' ? { problem: message(messages.damaged, { path }) } : { value };
+  } catch (error) {
+    return unreadable(path, error, messages.unreadable);
   } finally {
     closeSync(fd);
   }
+}
+
+function unreadable(path: string, error: unknown, key: string): { readonly problem?: Message } {
+  const code = (error as NodeJS.ErrnoException).code;
+  return code === 'ENOENT' ? {} : { problem: message(key, { path, code: code ?? String(error) }) };
 }
 
 /** A frame's value when it deserialises to the expected shape; a damaged frame may not, and its hash is checked only at the end. */

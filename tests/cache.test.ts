@@ -248,7 +248,7 @@ describe('the stored cache', () => {
     });
   }
 
-  it('keeps records across many frames, each file with its own terms, from two string tables merged into one', async () => {
+  it('keeps records across many frames (read into one buffer, one after another), each file with its own terms, from two string tables merged into one', async () => {
     const older = ['rights', 'water', 'oasis'];
     const newer = ['oasis', 'press', 'freedom'];
     const cache = new LoadCache();

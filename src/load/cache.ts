@@ -26,10 +26,10 @@ import type { SiteConfig } from '../config.js';
 import type { Diagnostic } from '../diagnostics.js';
 import type { Message } from '../i18n/message.js';
 import type { Post } from '../model.js';
-import { termsCopier, type PostTerms, type TermIndex } from '../relate/terms.js';
+import type { PostTerms, TermIndex } from '../relate/terms.js';
 import type { RenderedBodies } from '../render/remembered.js';
 import type { FileStamp } from './source.js';
-import { decoded, openStore, storeMagic, writeFramed, type FrameReader } from '../state/framed.js';
+import { openStore, storeMagic, writeFramed, type FrameReader } from '../state/framed.js';
 import { codeFingerprint } from '../version.js';
 
 /** What loading one post file gave. */
@@ -246,19 +246,17 @@ function storeStamp(path: string): string | undefined {
 function readStore(reader: FrameReader, key: string): Map<string, CachedFile> | 'other' | 'damaged' {
   const opens = reader.opens(MAGIC);
   if (opens !== 'same') return opens;
-  const head = decoded<StoredHead>(reader.frame(), (value) => typeof value.key === 'string' && Array.isArray(value.strings));
-  if (!head) return 'damaged';
+  const head = reader.next<StoredHead>((value) => typeof value.key === 'string' && Array.isArray(value.strings));
+  if (head === undefined || head === 'end') return 'damaged';
   if (head.key !== key) return 'other';
   const files = new Map<string, CachedFile>();
-  // Copied, not views into the frame, which each would keep alive with everything else it held.
-  const ownTerms = termsCopier(head.strings);
   for (;;) {
-    const bytes = reader.frame();
-    if (bytes?.length === 0) break;
-    const frame = decoded<StoredFile[]>(bytes, Array.isArray);
+    const frame = reader.next<StoredFile[]>(Array.isArray);
+    if (frame === 'end') break;
     if (!frame) return 'damaged';
+    // The reader copied the counts out of the frame's bytes, into blocks shared by many records.
     for (const [path, entry, post, diagnostics, terms] of frame) {
-      const record: PostRecord = { ...(post ? { post } : {}), diagnostics, ...(terms ? { terms: ownTerms(terms) } : {}) };
+      const record: PostRecord = { ...(post ? { post } : {}), diagnostics, ...(terms ? { terms: { strings: head.strings, ...terms } } : {}) };
       files.set(path, { ...entry, record });
     }
   }

@@ -1,4 +1,4 @@
-import { arena } from './arena.js';
+import { arena } from '../arena.js';
 import { analyseWord, scanWords, stripLetterPrefixes, withoutUrls, WordTable } from './normalize.js';
 import { detached } from '../text.js';
 

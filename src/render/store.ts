@@ -12,7 +12,7 @@
  */
 import { join } from 'node:path';
 import type { Message } from '../i18n/message.js';
-import { decoded, openStore, storeMagic, writeFramed, type FrameReader } from '../state/framed.js';
+import { openStore, storeMagic, writeFramed, type FrameReader } from '../state/framed.js';
 import type { Rendered } from './article.js';
 import { RenderedBodies } from './remembered.js';
 
@@ -39,14 +39,13 @@ export function openRenderedBodies(stateDir: string, key: string): OpenedBodies 
 function readTexts(reader: FrameReader, key: string): StoredText[] | 'other' | 'damaged' {
   const opens = reader.opens(MAGIC);
   if (opens !== 'same') return opens;
-  const head = decoded<{ key: string }>(reader.frame(), (value) => typeof value.key === 'string');
-  if (!head) return 'damaged';
+  const head = reader.next<{ key: string }>((value) => typeof value.key === 'string');
+  if (head === undefined || head === 'end') return 'damaged';
   if (head.key !== key) return 'other';
   const texts: StoredText[] = [];
   for (;;) {
-    const bytes = reader.frame();
-    if (bytes?.length === 0) break;
-    const frame = decoded<StoredText[]>(bytes, (value) => Array.isArray(value) && value.every(isStoredText));
+    const frame = reader.next<StoredText[]>((value) => Array.isArray(value) && value.every(isStoredText));
+    if (frame === 'end') break;
     if (!frame) return 'damaged';
     texts.push(...frame);
   }

@@ -15,9 +15,8 @@ import type { Post } from './model.js';
 import type { PhaseListener, PlannedOutput } from './pipeline.js';
 import type { RenderedBodies } from './render/remembered.js';
 import { openRenderedBodies, saveRenderedBodies } from './render/store.js';
-import { shrinkRefusals, type Previous, type ShrinkRefusal } from './state/published.js';
 import { publicationPlan, planCounts, type PlanState } from './schedule/plan.js';
-import { publishedRecord, recordContentDigest, recordText } from './state/published.js';
+import { listedPathsOf, publishedRecord, recordContentDigest, recordPaths, recordText, shrinkRefusals, type Previous, type RecordPaths, type ShrinkRefusal } from './state/published.js';
 import { manifestPath, openPrevious, readRecordText, recordPublished, stateDirProblem, storedTexts, storedTextsOf } from './state/store.js';
 import { inputsDigest, stillUnchanged, unchangedWitness, withinWindow, type Inputs, type ListedStamp, type Unchanged } from './state/unchanged.js';
 import { codeFingerprint } from './version.js';
@@ -163,7 +162,8 @@ export async function prepareBuild(paths: BuildPaths, now: Date, options: Prepar
   // Left by a build killed mid-write; the caller holds the lock, so none is another process's.
   await removeStaleTemporaryFiles(resolve(paths.out));
   await removeStaleTemporaryFiles(paths.state);
-  const { previous, problem, contentDigest } = openPrevious(paths.state);
+  const named = recordPaths(paths.posts, process.cwd());
+  const { previous, problem, contentDigest } = openPrevious(paths.state, named);
   const cache = openCache(paths.state, config, options.cache !== false, options.memory);
   const listed: ListedStamp[] = [];
   const source = listedInto(postsListed(paths, previous, options.listing), listed);
@@ -192,7 +192,7 @@ export async function prepareBuild(paths: BuildPaths, now: Date, options: Prepar
   const outcome = { config, diagnostics, posts: result.posts, livePerLanguage: result.livePerLanguage, skippedFiles: result.skippedFiles, failed, refusals, cacheUse, held };
   // The record of what this build publishes, as it is stored: made once, as the next build's witness needs it too.
   let recordMade: string | undefined;
-  const record = (): string => (recordMade ??= recordText(publishedRecord(result.live, now, result.changes)));
+  const record = (): string => (recordMade ??= recordText(publishedRecord(result.live, now, result.changes, named)));
   /** See state/unchanged.ts: kept only when this build's result is the next one's, and it met no problem with the state directory. */
   const unchanged = (): { unchanged?: Unchanged } => {
     if (stateWarnings.length > 0 || cacheWarnings.length > 0) return {};
@@ -283,7 +283,7 @@ async function unchangedSummary(paths: BuildPaths, now: Date, options: Pick<Buil
   let config: SiteConfig;
   let source: DiskSource;
   const record = await readRecordText(paths.state);
-  const published = record === undefined ? new Set<string>() : publishedPaths(record);
+  const published = record === undefined ? new Set<string>() : publishedPaths(record, recordPaths(paths.posts, process.cwd()));
   if (!published) return {};
   try {
     config = await loadConfigFile(paths.config);
@@ -318,12 +318,13 @@ async function unchangedSummary(paths: BuildPaths, now: Date, options: Pick<Buil
   return { summary };
 }
 
-/** The paths a record names; undefined when its text is not JSON with a list of posts. */
-function publishedPaths(record: string): Set<string> | undefined {
+/** The paths a record names, as the listing names them; undefined when its text is not JSON with a version and a list of posts. */
+function publishedPaths(record: string, paths: RecordPaths): Set<string> | undefined {
   try {
-    const posts = (JSON.parse(record) as { posts?: unknown }).posts;
-    if (!Array.isArray(posts)) return undefined;
-    return new Set(posts.flatMap((post: unknown) => (typeof (post as { path?: unknown } | null)?.path === 'string' ? [(post as { path: string }).path] : [])));
+    const { version, posts } = JSON.parse(record) as { version?: unknown; posts?: unknown };
+    if (typeof version !== 'number' || !Array.isArray(posts)) return undefined;
+    const named = posts.flatMap((post: unknown) => (typeof (post as { path?: unknown } | null)?.path === 'string' ? [post as { path: string }] : []));
+    return new Set(listedPathsOf(version, named, paths).map((post) => post.path));
   } catch {
     return undefined;
   }

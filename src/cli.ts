@@ -23,7 +23,7 @@ import type { StarterFile } from './init/starter.js';
 import type { LogFormat } from './schedule/daemon.js';
 import { DEFAULT_HOST, DEFAULT_PORT } from './serve/defaults.js';
 import { StageTimes } from './stageTimes.js';
-import type { Previous } from './state/published.js';
+import { recordPaths, type Previous } from './state/published.js';
 import { openPrevious, resolveStateDir } from './state/store.js';
 import { packageVersion } from './version.js';
 
@@ -167,7 +167,7 @@ async function writeStarter(root: string, files: readonly StarterFile[], done: '
 
 /** The posts folder as a build lists it: a file the last build published stays a post wherever it sits. */
 function postsAsBuilt(options: CommonOptions): { source: DiskSource; previous: Previous } {
-  const { previous } = openPrevious(resolveStateDir(options.stateDir, options.config));
+  const { previous } = openPrevious(resolveStateDir(options.stateDir, options.config), recordPaths(options.posts, process.cwd()));
   return { source: openPostsDir(options.posts, (path) => previous.byPath(path) !== undefined), previous };
 }
 

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { acquireLock, lockSideName, processStart } from '../src/schedule/lock.js';
+import { previousOf, recordPaths } from '../src/state/published.js';
 import { removeStaleTemporaryFiles } from '../src/write/output.js';
 import { listFiles, post, ROOT, runCli, siteOnDisk } from './support/site.js';
 
@@ -56,6 +57,29 @@ describe('a typo in a published post', () => {
     expect((await runCli(['status'], site)).stdout).not.toContain('last error');
   });
 
+  it('keeps it, and announces no deletion, when the build runs from another directory than the last one', async () => {
+    const site = await siteOnDisk(threePosts);
+    expect((await runCli(['build'], site)).code).toBe(0);
+    const before = await readFile(join(site, 'feeds/en/rss.xml'), 'utf8');
+    const elsewhere = await mkdtemp(join(tmpdir(), 'nashra-cwd-'));
+    const fromElsewhere = ['--config', join(site, 'nashra.config.yaml'), '--posts', join(site, 'posts'), '--out', join(site, 'feeds')];
+
+    await writeFile(join(site, 'posts/en/hearing.md'), '---\ntitle: Hearing postponed again\ndate: 2026-01-01T00:00:00Z\ntranslationKey: [hearing\n---\n\nEdited.\n');
+    const broken = await runCli(['build', ...fromElsewhere], elsewhere);
+    expect(broken.code).toBe(1);
+    expect(broken.stderr).toContain('stays published until this file is fixed');
+    expect(await titles(site)).toEqual(['Annual report', 'Hearing postponed', 'Journalists released']);
+    expect(await readFile(join(site, 'feeds/en/rss.xml'), 'utf8')).toBe(before);
+
+    // Mended from inside the posts folder: an edit of the published article, not a new one.
+    await writeFile(join(site, 'posts/en/hearing.md'), post('title: Hearing postponed again\ndate: 2026-01-01T00:00:00Z\ntranslationKey: hearing'));
+    expect((await runCli(['build', ...fromElsewhere], join(site, 'posts/en'))).code).toBe(0);
+    expect(await titles(site)).toContain('Hearing postponed again');
+    const changes = JSON.parse(await readFile(join(site, 'feeds/en/changes.json'), 'utf8')) as { changes: { type: string }[] };
+    expect(changes.changes.map((change) => change.type)).not.toContain('deleted');
+    expect(JSON.parse(await readFile(join(site, '.nashra/published.json'), 'utf8'))).toMatchObject({ posts: expect.arrayContaining([expect.objectContaining({ path: 'en/hearing.md' })]) });
+  });
+
   it('keeps it when its file cannot be read at all (a dangling link), and the other posts still publish', async () => {
     const site = await siteOnDisk(threePosts);
     expect((await runCli(['build'], site)).code).toBe(0);
@@ -101,6 +125,28 @@ describe('a typo in a published post', () => {
     await writeFile(join(site, 'posts/en/draft.md'), '---\ntitle: [unfinished\n---\n');
     expect((await runCli(['build'], site)).code).toBe(1);
     expect(await titles(site)).toEqual(['Annual report', 'Hearing postponed', 'Journalists released']);
+  });
+});
+
+describe('the record of what was published', () => {
+  const site = join(tmpdir(), 'site');
+  it('names each post file below the posts folder, whichever directory the build runs from, and gives it back as the listing names it', () => {
+    for (const [cwd, listed] of [
+      [site, join('posts', 'en', 'reports', 'annual.md')],
+      [join(site, 'posts'), join('en', 'reports', 'annual.md')],
+      [join(site, 'posts', 'en'), join('reports', 'annual.md')],
+      [join(tmpdir(), 'elsewhere'), join('..', 'site', 'posts', 'en', 'reports', 'annual.md')],
+    ] as const) {
+      const paths = recordPaths(join(site, 'posts'), cwd);
+      expect(paths.recorded(listed, 'en')).toBe('en/reports/annual.md');
+      expect(paths.listed('en/reports/annual.md')).toBe(listed);
+    }
+  });
+
+  it('reads the files of a record from before version 4 as they were named, from the working directory', () => {
+    const posts = [{ path: join('posts', 'en', 'hearing.md'), lang: 'en', hash: 'h', id: 'i', content: 'c', modified: '2026-01-01T00:00:00.000Z' }];
+    const previous = previousOf({ version: 3, at: '2026-01-01T00:00:00.000Z', posts, changes: [] }, () => undefined, recordPaths(join(site, 'posts'), site));
+    expect(previous.byPath(join('posts', 'en', 'hearing.md'))?.id).toBe('i');
   });
 });
 

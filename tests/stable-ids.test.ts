@@ -4,7 +4,7 @@
  * upgrades to a nashra that makes ids differently.
  */
 import { readFile, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runBuild, type BuildPaths } from '../src/build.js';
 import { parseConfig } from '../src/config.js';
@@ -49,7 +49,8 @@ const setCategory = (site: string, category: string, extra = '') => writeFile(jo
 async function asWrittenByEarlierVersion(site: string): Promise<void> {
   const file = join(site, '.nashra/published.json');
   const record = JSON.parse(await readFile(file, 'utf8')) as { at: string; posts: { path: string; lang: string; hash: string }[] };
-  const posts = record.posts.map(({ path, lang, hash }) => ({ path, lang, hash }));
+  // Named from the working directory, as records before version 4 named the files.
+  const posts = record.posts.map(({ path, lang, hash }) => ({ path: relative(process.cwd(), join(site, 'posts', path)), lang, hash }));
   await writeFile(file, JSON.stringify({ version: 1, at: record.at, posts }));
 }
 

@@ -8,12 +8,13 @@
  * article it copied, and a vanished folder cannot empty the feeds.
  */
 import { createHash } from 'node:crypto';
+import { join, relative, resolve, sep } from 'node:path';
 import { z } from 'zod';
 import { message, type Message } from '../i18n/message.js';
 import { lastModified, type Post } from '../model.js';
 import { ChangeSchema, type Change } from './changes.js';
 
-export const PUBLISHED_RECORD_VERSION = 3;
+export const PUBLISHED_RECORD_VERSION = 4;
 
 // Any string `Date` reads back: a record that fails its schema is ignored whole, so a year past 9999 must not fail it.
 const Moment = z.string().min(1);
@@ -44,25 +45,74 @@ const RecordV2 = z
   })
   .strict();
 
+/** Version 3: post files named from the working directory of the build that wrote it. */
+const RecordV3 = RecordV2.extend({
+  version: z.literal(3),
+  /** Articles added, updated and deleted within `feeds.tombstoneDays`, newest first (see changes.ts). */
+  changes: z.array(ChangeSchema),
+}).strict();
+
 export const PublishedRecordSchema = z.discriminatedUnion('version', [
   RecordV1,
   RecordV2,
-  RecordV2.extend({
-    version: z.literal(PUBLISHED_RECORD_VERSION),
-    /** Articles added, updated and deleted within `feeds.tombstoneDays`, newest first (see changes.ts). */
-    changes: z.array(ChangeSchema),
-  }).strict(),
+  RecordV3,
+  /** Post files named below the posts folder (see `RecordPaths`). */
+  RecordV3.extend({ version: z.literal(PUBLISHED_RECORD_VERSION) }).strict(),
 ]);
 
 export type PublishedRecord = z.infer<typeof PublishedRecordSchema>;
 /** A published post as recorded; what version 1 did not record is undefined. */
 export type PublishedPost = z.infer<typeof PublishedPostV1> & Partial<z.infer<typeof PublishedPostSchema>>;
 
+/**
+ * How the record names a post file: by its path below the posts folder,
+ * `/`-separated (`en/hearing.md`), whatever the directory a build runs from.
+ * The listing names files from the working directory, as diagnostics print
+ * them; a record naming them that way did not know its files in a build run
+ * from elsewhere, which withdrew a broken file's published version (and
+ * announced its deletion) and missed corrections. Records before version 4
+ * named files from the working directory of the build that wrote them, and
+ * are read that way.
+ */
+export interface RecordPaths {
+  /** A listed file of language `lang` (its folder below the posts folder), as the record names it. */
+  recorded(listed: string, lang: string): string;
+  /** A file the record names, as the listing names it. */
+  listed(recorded: string): string;
+}
+
+/** The record's names for the files of `postsDir`, listed from `cwd` (absolute). */
+export function recordPaths(postsDir: string, cwd: string): RecordPaths {
+  const root = resolve(cwd, postsDir);
+  const bases = new Map<string, string>();
+  // A language folder's path from cwd, as the listing joins the names below it to it (see `diskSource`).
+  const baseOf = (lang: string): string => {
+    let base = bases.get(lang);
+    if (base === undefined) bases.set(lang, (base = relative(cwd, join(root, lang))));
+    return base;
+  };
+  return {
+    recorded(listed, lang) {
+      const base = baseOf(lang);
+      const below = base === '' ? listed : listed.startsWith(`${base}${sep}`) ? listed.slice(base.length + 1) : undefined;
+      const path = below === undefined ? relative(root, resolve(cwd, listed)) : `${lang}${sep}${below}`;
+      return sep === '/' ? path : path.split(sep).join('/');
+    },
+    listed(recorded) {
+      const slash = recorded.indexOf('/');
+      if (slash < 0) return relative(cwd, join(root, recorded));
+      const base = baseOf(recorded.slice(0, slash));
+      const below = sep === '/' ? recorded.slice(slash + 1) : recorded.slice(slash + 1).split('/').join(sep);
+      return base === '' ? below : `${base}${sep}${below}`;
+    },
+  };
+}
+
 /** The record of a build that published `live` at `now`, with the changes it kept, in a stable order. */
-export function publishedRecord(live: readonly Post[], now: Date, changes: readonly Change[] = []): PublishedRecord {
+export function publishedRecord(live: readonly Post[], now: Date, changes: readonly Change[], paths: RecordPaths): PublishedRecord {
   const posts = live
     .map((post) => ({
-      path: post.sourcePath,
+      path: paths.recorded(post.sourcePath, post.lang),
       lang: post.lang,
       hash: post.sourceHash,
       id: post.id,
@@ -72,6 +122,11 @@ export function publishedRecord(live: readonly Post[], now: Date, changes: reado
     }))
     .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return { version: PUBLISHED_RECORD_VERSION, at: now.toISOString(), posts, changes: [...changes] };
+}
+
+/** The paths of a record's posts as the listing names them (see `RecordPaths`). */
+export function listedPathsOf<P extends { readonly path: string }>(version: number, posts: readonly P[], paths: RecordPaths): P[] {
+  return version < PUBLISHED_RECORD_VERSION ? [...posts] : posts.map((post) => ({ ...post, path: paths.listed(post.path) }));
 }
 
 /** A record as it is kept in `published.json`. */
@@ -111,8 +166,8 @@ export interface Previous {
 /** No earlier build: the first build of a site, or a state directory that was removed. */
 export const NOTHING_PUBLISHED: Previous = { byPath: () => undefined, byText: () => undefined, textOf: () => undefined, posts: [], changes: [] };
 
-export function previousOf(record: PublishedRecord, textOf: (hash: string) => string | undefined): Previous {
-  const posts: readonly PublishedPost[] = record.posts;
+export function previousOf(record: PublishedRecord, textOf: (hash: string) => string | undefined, paths: RecordPaths): Previous {
+  const posts: readonly PublishedPost[] = listedPathsOf<PublishedPost>(record.version, record.posts, paths);
   const byPath = new Map(posts.map((post) => [post.path, post]));
   const byText = new Map(posts.map((post) => [`${post.lang} ${post.hash}`, post]));
   return {
@@ -121,7 +176,7 @@ export function previousOf(record: PublishedRecord, textOf: (hash: string) => st
     byText: (lang, hash) => byText.get(`${lang} ${hash}`),
     textOf,
     posts,
-    changes: record.version === PUBLISHED_RECORD_VERSION ? record.changes : [],
+    changes: 'changes' in record ? record.changes : [],
     ...(record.version === 1 ? { withoutIds: true } : {}),
   };
 }

@@ -21,7 +21,7 @@ import { sourceHash } from '../load/hash.js';
 import type { Post } from '../model.js';
 import { writeOutputs } from '../write/output.js';
 import { temporaryNameFor } from '../write/temporary.js';
-import { NOTHING_PUBLISHED, previousOf, PublishedRecordSchema, recordContentDigest, type Previous } from './published.js';
+import { NOTHING_PUBLISHED, previousOf, PublishedRecordSchema, recordContentDigest, type Previous, type RecordPaths } from './published.js';
 
 export const STATE_DIR_NAME = '.nashra';
 const PUBLISHED_FILE = 'published.json';
@@ -90,7 +90,7 @@ export interface OpenedState {
  * an unreadable or invalid one is reported and treated the same way, never
  * trusted. Stored texts are checked against their hash when read.
  */
-export function openPrevious(stateDir: string): OpenedState {
+export function openPrevious(stateDir: string, paths: RecordPaths): OpenedState {
   const path = join(stateDir, PUBLISHED_FILE);
   if (!existsSync(path)) return { previous: NOTHING_PUBLISHED };
   let parsed: unknown;
@@ -111,7 +111,7 @@ export function openPrevious(stateDir: string): OpenedState {
       return undefined;
     }
   };
-  return { previous: previousOf(record.data, textOf), contentDigest: recordContentDigest(text) };
+  return { previous: previousOf(record.data, textOf, paths), contentDigest: recordContentDigest(text) };
 }
 
 /** The text of the record kept at `stateDir`, as it is now; undefined when there is none or it cannot be read. */

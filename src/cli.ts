@@ -1,11 +1,12 @@
 #!/bin/sh
-//usr/bin/env true; [ "$1" = schedule ] && export MALLOC_MMAP_THRESHOLD_="${MALLOC_MMAP_THRESHOLD_:-131072}"; exec node "$0" "$@"
-// The line above is a comment to JavaScript and a command to sh: run as `nashra schedule` (the package's bin), this
-// file starts Node with glibc's mmap threshold fixed at its initial 128 kB. glibc otherwise raises the threshold to the
+//usr/bin/env true; case "$1" in schedule) export MALLOC_MMAP_THRESHOLD_="${MALLOC_MMAP_THRESHOLD_:-131072}";; build) export MALLOC_MMAP_THRESHOLD_="${MALLOC_MMAP_THRESHOLD_:-1048576}";; esac; exec node "$0" "$@"
+// The line above is a comment to JavaScript and a command to sh: run as `nashra schedule` or `nashra build` (the
+// package's bin), this file starts Node with glibc's mmap threshold fixed. glibc otherwise raises the threshold to the
 // largest block it has unmapped (a build frees typed arrays of megabytes); blocks below it then come from its heap, and
-// the holes they leave stay resident: the daemon at 5,000 articles peaked at 470-494 MB without, 397-428 MB with. Only
-// the daemon: a cold build at 10,000 articles saves 20 MB with it but spends 6 s more of system time mapping and
-// unmapping (docs/performance.md, session 15). A value the user sets is kept; `node dist/cli.js` runs without it.
+// the holes they leave stay resident. The daemon at 5,000 articles peaked at 470-494 MB without, 397-428 MB with 128 kB;
+// a build after an edit at 10,000 articles at 425-448 MB without, 392 MB with 1 MB, which maps and unmaps less than
+// 128 kB for a cold build (docs/performance.md, sessions 15 and 17). A value the user sets is kept; other commands, and
+// `node dist/cli.js`, run without it.
 import { join, resolve } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';

@@ -96,7 +96,12 @@ describe('the nashra command, as npm installs it', () => {
     expect(await daemon.exited).toBe(0);
   }, 60_000);
 
-  it("leaves the other commands to glibc's own threshold, with which a cold build spends less time mapping memory", async () => {
+  it('starts a build with the threshold fixed at 1 MB, so that a rebuild of a large archive stays within its memory', async () => {
+    expect(await startedWith(['build', '--help'], undefined)).toEqual({ code: 0, seen: '1048576' });
+    expect(await startedWith(['build', '--help'], '65536')).toEqual({ code: 0, seen: '65536' });
+  });
+
+  it("leaves the other commands to glibc's own threshold", async () => {
     expect(await startedWith(['--version'], undefined)).toEqual({ code: 0, seen: 'undefined' });
   });
 });

@@ -4,7 +4,7 @@
  * the status and the state stay private.
  */
 import { spawn } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, rename, rm, symlink, utimes, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, rename, rm, symlink, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -125,6 +125,25 @@ describe('a typo in a published post', () => {
     await writeFile(join(site, 'posts/en/draft.md'), '---\ntitle: [unfinished\n---\n');
     expect((await runCli(['build'], site)).code).toBe(1);
     expect(await titles(site)).toEqual(['Annual report', 'Hearing postponed', 'Journalists released']);
+  });
+});
+
+describe('a build run from another directory', () => {
+  it('reads drafts and slugs from where files sit in the posts folder, not from the folders above it', async () => {
+    const above = await mkdtemp(join(tmpdir(), 'nashra-above-'));
+    const site = join(above, '_drafts', 'site');
+    await mkdir(site, { recursive: true });
+    const files = { ...threePosts, 'en/index.md': post('title: Prison visit\ndate: 2026-01-04T00:00:00Z'), 'en/archive/older.md': post('title: Older note\ndate: 2025-01-04T00:00:00Z') };
+    await cp(await siteOnDisk(files), site, { recursive: true });
+    expect((await runCli(['build'], site)).code).toBe(0);
+    const feed = await readFile(join(site, 'feeds/en/feed.json'), 'utf8');
+    expect(await titles(site)).toEqual(['Annual report', 'Hearing postponed', 'Journalists released', 'Older note', 'Prison visit']);
+    const paths = ['--config', join(site, 'nashra.config.yaml'), '--posts', join(site, 'posts'), '--out', join(site, 'feeds')];
+    // From above a folder named _drafts (Jekyll's folder of drafts), and from a folder inside the language's.
+    for (const cwd of [above, join(site, 'posts/en/archive')]) {
+      expect((await runCli(['build', ...paths], cwd)).code).toBe(0);
+      expect(await readFile(join(site, 'feeds/en/feed.json'), 'utf8')).toBe(feed);
+    }
   });
 });
 

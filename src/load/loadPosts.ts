@@ -214,7 +214,7 @@ function knownOrRead(entry: SourceFile | ListedFile, cache: LoadCache | undefine
   const known = cache?.byStamp(entry.path, entry.lang, stamp);
   if (known) return { record: known };
   if ('read' in entry && entry.absolute !== undefined && !cache?.recorded(entry.path, entry.lang)) {
-    return { toLoad: { kind: 'read', file: { path: entry.path, lang: entry.lang, absolute: entry.absolute } }, ...(cache ? { stamp } : {}) };
+    return { toLoad: { kind: 'read', file: { path: entry.path, lang: entry.lang, absolute: entry.absolute, ...(entry.name === undefined ? {} : { name: entry.name }) } }, ...(cache ? { stamp } : {}) };
   }
   const file = sourceFileOf(entry);
   if (!file) return { record: undefined };
@@ -334,7 +334,7 @@ export function publishedVersion(path: string, lang: string, config: SiteConfig,
   const published = previous.byPath(path);
   const text = published && published.lang === lang ? previous.textOf(published.hash) : undefined;
   if (text === undefined) return undefined;
-  const parsed = parsePost({ path, lang, text }, config);
+  const parsed = parsePost({ path, lang, text, ...(published?.name === undefined ? {} : { name: published.name }) }, config);
   if (!parsed.post) return undefined;
   const cause = problems.filter((d) => d.file === path && d.severity === 'error').at(-1) ?? { line: 1, column: 1 };
   const note = diagnostic(path, cause, 'error', 'published', previous.at ? message('diagnostics.published.staysSince', { at: previous.at }) : message('diagnostics.published.stays'));

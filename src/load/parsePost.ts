@@ -29,6 +29,12 @@ export interface SourceFile {
   readonly path: string;
   /** Language from the directory the file lives in. */
   readonly lang: string;
+  /**
+   * Where the file is below its language's folder (`news/x.md`), as listed:
+   * what its slug and a `_drafts` folder are read from, so that neither
+   * depends on the directory a build runs from. Without it, `path`.
+   */
+  readonly name?: string;
   readonly text: string;
   /** Why the file could not be read (an errno code such as EACCES); `text` is then empty. */
   readonly unreadable?: string;
@@ -114,7 +120,8 @@ export function readFrontMatter(file: SourceFile, config: SiteConfig): { frontMa
   const read = readSource(text, report);
   if (!read) return { diagnostics };
   const { body } = read;
-  const named = nameParts(file.path, file.lang, config.content.fileNameDates);
+  const below = file.name ?? file.path;
+  const named = nameParts(below, file.lang, config.content.fileNameDates);
   const jekyll = asJekyllReads(read.source.data, named, config.content);
   const source: YamlData = { ...read.source, data: jekyll.data };
   for (const note of jekyll.notes) report(source.positionOf([note.field]), 'warning', note.field, note.message);
@@ -136,7 +143,7 @@ export function readFrontMatter(file: SourceFile, config: SiteConfig): { frontMa
   warnAboutMissingAltText(result.data, source, report);
   warnAboutOtherToolsFields(result.data, file.lang, source, report);
   for (const removed of markupRemoved(source.data)) report(source.positionOf(removed.path), 'warning', removed.field, removed.message);
-  const intent = publicationIntent(result.data, config, source, report, inDraftsFolder(file.path));
+  const intent = publicationIntent(result.data, config, source, report, inDraftsFolder(below));
   const dates = writtenDates(result.data, source);
   const dateProblems = datesOutOfRange(dates);
   for (const { written, severity, text } of dateProblems) report(written.position, severity, written.field, text);

@@ -27,7 +27,7 @@ export const POST_FILE = /\.(md|markdown)$/i;
  * consumes them is synchronous anyway.
  */
 export function diskSource(postsDir: string, cwd: string, published: (path: string) => boolean = () => false): DiskSource {
-  const listing: { path: string; absolute: string; lang: string }[] = [];
+  const listing: { path: string; absolute: string; lang: string; name: string }[] = [];
   for (const entry of readdirSync(postsDir, { withFileTypes: true })) {
     if (!entry.isDirectory() || entry.name.startsWith('.')) continue;
     const lang = entry.name;
@@ -38,7 +38,7 @@ export function diskSource(postsDir: string, cwd: string, published: (path: stri
     const base = relative(cwd, folder);
     const pathOf = (name: string): string => (base === '' ? name : `${base}${sep}${name}`);
     for (const name of postNames(names.filter((n) => POST_FILE.test(n)), (name) => published(pathOf(name))).sort()) {
-      listing.push({ path: pathOf(name), absolute: `${folder}${sep}${name}`, lang });
+      listing.push({ path: pathOf(name), absolute: `${folder}${sep}${name}`, lang, name });
     }
   }
   const absoluteOf = new Map(listing.map((file) => [file.path, file.absolute]));
@@ -50,7 +50,7 @@ export function diskSource(postsDir: string, cwd: string, published: (path: stri
         for (const file of listing) {
           const stamp = stampOf(file.absolute);
           if (stamp === null) continue;
-          yield { path: file.path, lang: file.lang, stamp, read: () => readPostFile(file), absolute: file.absolute };
+          yield { path: file.path, lang: file.lang, name: file.name, stamp, read: () => readPostFile(file), absolute: file.absolute };
         }
       },
     },
@@ -116,11 +116,15 @@ export function readPostFile(file: PostFileAt): SourceFile | undefined {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? String(error);
     if (code === 'ENOENT' && !lstatSync(file.absolute, { throwIfNoEntry: false })) return undefined;
-    return { path: file.path, lang: file.lang, text: '', unreadable: code };
+    return { ...placeOf(file), text: '', unreadable: code };
   }
   // A file saved as Windows-1252 or -1256 would otherwise be published with U+FFFD in place of its letters.
-  if (!isUtf8(bytes)) return { path: file.path, lang: file.lang, text: '', unreadable: 'it is not UTF-8 text; save it as UTF-8' };
-  return { path: file.path, lang: file.lang, text: bytes.toString('utf8') };
+  if (!isUtf8(bytes)) return { ...placeOf(file), text: '', unreadable: 'it is not UTF-8 text; save it as UTF-8' };
+  return { ...placeOf(file), text: bytes.toString('utf8') };
+}
+
+function placeOf(file: PostFileAt): Pick<SourceFile, 'path' | 'lang' | 'name'> {
+  return { path: file.path, lang: file.lang, ...(file.name === undefined ? {} : { name: file.name }) };
 }
 
 /** Every post file read into memory: for tests and tools that want the texts themselves. */

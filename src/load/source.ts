@@ -26,6 +26,8 @@ export type SourceFiles = Iterable<SourceFile | ListedFile> & { readonly count?:
 export interface ListedFile {
   readonly path: string;
   readonly lang: string;
+  /** See `SourceFile.name`. */
+  readonly name?: string;
   /** Its size, times and inode when listed; absent when they could not be read. */
   readonly stamp?: FileStamp;
   /** The file as it is now; undefined when it vanished since it was listed. */
@@ -38,6 +40,8 @@ export interface ListedFile {
 export interface PostFileAt {
   readonly path: string;
   readonly lang: string;
+  /** See `SourceFile.name`. */
+  readonly name?: string;
   readonly absolute: string;
 }
 

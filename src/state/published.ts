@@ -62,7 +62,11 @@ export const PublishedRecordSchema = z.discriminatedUnion('version', [
 
 export type PublishedRecord = z.infer<typeof PublishedRecordSchema>;
 /** A published post as recorded; what version 1 did not record is undefined. */
-export type PublishedPost = z.infer<typeof PublishedPostV1> & Partial<z.infer<typeof PublishedPostSchema>>;
+export type PublishedPost = z.infer<typeof PublishedPostV1> &
+  Partial<z.infer<typeof PublishedPostSchema>> & {
+    /** Where its file is below its language's folder, when the record says (see `SourceFile.name`). */
+    readonly name?: string;
+  };
 
 /**
  * How the record names a post file: by its path below the posts folder,
@@ -126,7 +130,7 @@ export function publishedRecord(live: readonly Post[], now: Date, changes: reado
 
 /** The paths of a record's posts as the listing names them (see `RecordPaths`). */
 export function listedPathsOf<P extends { readonly path: string }>(version: number, posts: readonly P[], paths: RecordPaths): P[] {
-  return version < PUBLISHED_RECORD_VERSION ? [...posts] : posts.map((post) => ({ ...post, path: paths.listed(post.path) }));
+  return version < PUBLISHED_RECORD_VERSION ? [...posts] : posts.map((post) => ({ ...post, path: paths.listed(post.path), name: post.path.slice(post.path.indexOf('/') + 1) }));
 }
 
 /** A record as it is kept in `published.json`. */

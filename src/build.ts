@@ -164,7 +164,7 @@ export async function prepareBuild(paths: BuildPaths, now: Date, options: Prepar
   await removeStaleTemporaryFiles(paths.state);
   const named = recordPaths(paths.posts, process.cwd());
   const { previous, problem, contentDigest } = openPrevious(paths.state, named);
-  const cache = openCache(paths.state, config, options.cache !== false, options.memory);
+  const cache = openCache(paths.state, config, options.cache !== false, options.memory, named);
   const listed: ListedStamp[] = [];
   const source = listedInto(postsListed(paths, previous, options.listing), listed);
   const seenImages = new Map<string, FileStamp | undefined>();
@@ -451,19 +451,19 @@ interface BuildCache {
 }
 
 /** The load cache of the state directory, or none when `enabled` is false (`--no-cache`); from `memory` when it holds the stored records. */
-function openCache(stateDir: string, config: SiteConfig, enabled: boolean, memory: CacheMemory | undefined): BuildCache {
+function openCache(stateDir: string, config: SiteConfig, enabled: boolean, memory: CacheMemory | undefined, paths: RecordPaths): BuildCache {
   if (!enabled) {
     memory?.forget();
     return { enabled, save: () => Promise.resolve([]), saveBodies: () => Promise.resolve([]) };
   }
   const key = cacheKey(config);
-  const { cache, problem } = memory ? memory.open(stateDir, key) : openLoadCache(stateDir, key);
+  const { cache, problem } = memory ? memory.open(stateDir, key, paths) : openLoadCache(stateDir, key, paths);
   // A process that builds again and again reads the stored texts once, then keeps its own.
   const stored = memory?.bodies ? { bodies: memory.bodies } : openRenderedBodies(stateDir, key);
   if (memory) memory.bodies = stored.bodies;
   const notSaved = (messageKey: string) => (error: unknown) => [diagnostic(stateDir, { line: 1, column: 1 }, 'warning', 'state', message(messageKey, { code: (error as NodeJS.ErrnoException).code ?? String(error) }))];
   const save = (): Promise<Diagnostic[]> =>
-    saveLoadCache(stateDir, cache, key).then(
+    saveLoadCache(stateDir, cache, key, paths).then(
       () => {
         memory?.keep(stateDir, key, cache);
         return [];

@@ -16,7 +16,7 @@ import type { SourceFile } from '../src/load/parsePost.js';
 import type { FileStamp, ListedFile } from '../src/load/source.js';
 import { loadPosts, type LoadResult } from '../src/load/loadPosts.js';
 import { TermIndex } from '../src/relate/terms.js';
-import { listFiles, post, runCli, samplePosts, siteOnDisk, SPOILT_STORES, testConfig } from './support/site.js';
+import { listFiles, NAMED_FROM_SITE, post, runCli, samplePosts, siteOnDisk, SPOILT_STORES, testConfig } from './support/site.js';
 import { englishText, type Message } from '../src/i18n/message.js';
 
 /** A cache's problem in English, as a reader of the API sees it. */
@@ -67,8 +67,8 @@ function listed(texts: readonly SourceFile[], reads: string[], stamp: (index: nu
 /** A load whose records were stored and opened again from disk, as the next build finds them. */
 async function storedAfter(first: LoadCache): Promise<LoadCache> {
   const state = await mkdtemp(join(tmpdir(), 'nashra-cache-'));
-  await saveLoadCache(state, first, cacheKey(testConfig()));
-  const opened = openLoadCache(state, cacheKey(testConfig()));
+  await saveLoadCache(state, first, cacheKey(testConfig()), NAMED_FROM_SITE);
+  const opened = openLoadCache(state, cacheKey(testConfig()), NAMED_FROM_SITE);
   expect(opened.problem).toBeUndefined();
   return opened.cache;
 }
@@ -207,24 +207,24 @@ describe('the stored cache', () => {
     const cache = new LoadCache();
     loadCounted(listed(files, [], stampOf), testConfig(), cache);
     const key = cacheKey(testConfig());
-    await saveLoadCache(state, cache, key);
+    await saveLoadCache(state, cache, key, NAMED_FROM_SITE);
     return { state, key };
   }
 
   it('is remembered by a process that builds again, and read again once another process wrote it', async () => {
     const { state, key } = await stored();
     const memory = new CacheMemory();
-    const first = memory.open(state, key).cache;
+    const first = memory.open(state, key, NAMED_FROM_SITE).cache;
     loadCounted(listed(files, [], stampOf), testConfig(), first);
     const path = files[0]?.path ?? '';
     const lang = files[0]?.lang ?? '';
     const record = first.byStamp(path, lang, stampOf(0));
     expect(record).toBeDefined();
-    await saveLoadCache(state, first, key);
+    await saveLoadCache(state, first, key, NAMED_FROM_SITE);
     memory.keep(state, key, first);
 
     // The very records of the last build: nothing was read back.
-    const next = memory.open(state, key).cache;
+    const next = memory.open(state, key, NAMED_FROM_SITE).cache;
     expect(next.byStamp(path, lang, stampOf(0))).toBe(record);
     loadCounted(listed(files, [], stampOf), testConfig(), next);
     memory.keep(state, key, next);
@@ -232,8 +232,8 @@ describe('the stored cache', () => {
     // Another process stores the records again: the store is read, as any build would read it.
     const other = new LoadCache();
     loadCounted(listed(files, [], stampOf), testConfig(), other);
-    await saveLoadCache(state, other, key);
-    const reread = memory.open(state, key).cache;
+    await saveLoadCache(state, other, key, NAMED_FROM_SITE);
+    const reread = memory.open(state, key, NAMED_FROM_SITE).cache;
     expect(reread.byStamp(path, lang, stampOf(0))).not.toBe(record);
     expect(reread.byStamp(path, lang, stampOf(0))).toEqual(record);
   });
@@ -242,7 +242,7 @@ describe('the stored cache', () => {
     it(`is ignored, with the reason, when ${how}`, async () => {
       const { state, key } = await stored();
       spoil(join(state, CACHE_FILE));
-      const opened = openLoadCache(state, key);
+      const opened = openLoadCache(state, key, NAMED_FROM_SITE);
       expect(problemText(opened)).toMatch(/damaged or incomplete/);
       expect(opened.cache.byStamp(files[0]?.path ?? '', 'en', stampOf(0))).toBeUndefined();
     });
@@ -275,7 +275,7 @@ describe('the stored cache', () => {
   it('is not used, quietly, when an older nashra wrote it in another format', async () => {
     const { state, key } = await stored();
     writeFileSync(join(state, CACHE_FILE), Buffer.concat([Buffer.from('nashra load cache\n'), Buffer.alloc(20), Buffer.from('older body')]));
-    const opened = openLoadCache(state, key);
+    const opened = openLoadCache(state, key, NAMED_FROM_SITE);
     expect(opened.problem).toBeUndefined();
     expect(opened.cache.byStamp(files[0]?.path ?? '', files[0]?.lang ?? '', stampOf(0))).toBeUndefined();
   });
@@ -283,15 +283,15 @@ describe('the stored cache', () => {
   it('is ignored, with the reason, when bytes were added after its end', async () => {
     const { state, key } = await stored();
     writeFileSync(join(state, CACHE_FILE), Buffer.concat([readFileSync(join(state, CACHE_FILE)), Buffer.from('x')]));
-    expect(problemText(openLoadCache(state, key))).toMatch(/damaged or incomplete/);
+    expect(problemText(openLoadCache(state, key, NAMED_FROM_SITE))).toMatch(/damaged or incomplete/);
   });
 
   it('is not used for another config or another nashra version, quietly', async () => {
     const { state, key } = await stored();
-    expect(openLoadCache(state, key).cache.byStamp(files[0]?.path ?? '', files[0]?.lang ?? '', stampOf(0))).toBeDefined();
+    expect(openLoadCache(state, key, NAMED_FROM_SITE).cache.byStamp(files[0]?.path ?? '', files[0]?.lang ?? '', stampOf(0))).toBeDefined();
     for (const other of [cacheKey(testConfig({ timeZone: 'UTC' })), cacheKey(testConfig({ limits: { titleLength: 40 } })), cacheKey(testConfig(), '999.0.0')]) {
       expect(other).not.toBe(key);
-      const opened = openLoadCache(state, other);
+      const opened = openLoadCache(state, other, NAMED_FROM_SITE);
       expect(opened.problem).toBeUndefined();
       expect(opened.cache.byStamp(files[0]?.path ?? '', files[0]?.lang ?? '', stampOf(0))).toBeUndefined();
     }
@@ -357,7 +357,7 @@ describe('a build with the cache', () => {
     expect(damaged.cached).toEqual(damaged.afresh);
     expect(damaged.warm.failed).toBe(afterConfig.warm.failed);
     expect(damaged.warm.diagnostics.filter((d) => d.field === 'state').map((d) => d.message)).toEqual([expect.stringMatching(/damaged or incomplete/)]);
-    expect(openLoadCache(join(dir, 'state'), cacheKey(damaged.warm.config)).problem).toBeUndefined();
+    expect(openLoadCache(join(dir, 'state'), cacheKey(damaged.warm.config), NAMED_FROM_SITE).problem).toBeUndefined();
   }, 60_000);
 
   it('is stored before the outputs by a build, and after them by a process that keeps its records, so a saved post does not wait for it', async () => {
@@ -373,6 +373,28 @@ describe('a build with the cache', () => {
     expect(await storedAtCommit('state-order-daemon', 'out-order-daemon', memory)).toBe(false);
     expect(existsSync(join(dir, 'state-order-daemon', CACHE_FILE))).toBe(true);
     expect(await outputs(join(dir, 'out-order-daemon'))).toEqual(await outputs(join(dir, 'out-order-build')));
+  });
+
+  it('is used by a build run from another directory, whose output and problems are those of a build from there without it', async () => {
+    const dir = await siteOnDisk(Object.fromEntries(files.map((file) => [file.path.replace(/^posts\//, ''), file.text])));
+    await build(dir, 'state', 'out');
+    // Another directory: the files are listed as `../…` from there, the store named them `posts/…`.
+    const fromElsewhere = async (run: () => Promise<BuildOutcome>): Promise<BuildOutcome> => {
+      const before = process.cwd();
+      process.chdir(join(dir, 'posts', 'en'));
+      try {
+        return await run();
+      } finally {
+        process.chdir(before);
+      }
+    };
+    cpSync(join(dir, 'state'), join(dir, 'state-afresh'), { recursive: true });
+    const warm = await fromElsewhere(() => build(dir, 'state', 'out'));
+    const afresh = await fromElsewhere(() => build(dir, 'state-afresh', 'out-afresh', false));
+    expect(warm.cacheUse.unread + warm.cacheUse.reread).toBe(files.length);
+    expect(warm.diagnostics.some((d) => d.file.startsWith('..'))).toBe(true);
+    expect(warm.diagnostics).toEqual(afresh.diagnostics);
+    expect(await outputs(join(dir, 'out'))).toEqual(await outputs(join(dir, 'out-afresh')));
   });
 
   it('is neither read nor written with --no-cache, which writes the same bytes', async () => {

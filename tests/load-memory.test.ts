@@ -15,7 +15,7 @@ import { sourceHash } from '../src/load/hash.js';
 import { loadRecord } from '../src/load/loadPosts.js';
 import { TermIndex, type PostTerms } from '../src/relate/terms.js';
 import { collectGarbage } from './support/garbage.js';
-import { testConfig } from './support/site.js';
+import { NAMED_FROM_SITE, testConfig } from './support/site.js';
 
 
 function heapAfterCollecting(): number {
@@ -115,9 +115,9 @@ describe('what opening the load cache keeps', () => {
       stored.keep(file.path, { lang: 'en', hash: sourceHash(file.text), record });
     }
     const state = await mkdtemp(join(tmpdir(), 'nashra-load-memory-'));
-    await saveLoadCache(state, stored, cacheKey(config));
+    await saveLoadCache(state, stored, cacheKey(config), NAMED_FROM_SITE);
     const before = await arrayBuffersHeld();
-    const opened = openLoadCache(state, cacheKey(config));
+    const opened = openLoadCache(state, cacheKey(config), NAMED_FROM_SITE);
     expect(opened.problem).toBeUndefined();
     expect(opened.cache.byHash(`posts/en/summary-0.md`, 'en', sourceHash(`---\ntitle: Hearing 0\ndate: 2025-03-01\nsummary: ${summary}\n---\n\nMonitors.\n`))?.terms?.counts.length).toBeGreaterThan(0);
     const kept = (await arrayBuffersHeld()) - before;

@@ -11,6 +11,10 @@
  * stamped that a later change could keep the same stamp); then by the hash
  * of its text.
  *
+ * Files are stored by their place below the posts folder (see `RecordPaths`),
+ * and their records' paths made the listing's again when read, so a build
+ * run from another directory than the last still finds them.
+ *
  * One file, `cache/posts.v8`, a store of frames (see `state/framed.ts`):
  * the key and the string table first, then the files 500 at a time. Every
  * build reads every record, so one pass over one file is all the access
@@ -30,6 +34,7 @@ import type { PostTerms, TermIndex } from '../relate/terms.js';
 import type { RenderedBodies } from '../render/remembered.js';
 import type { FileStamp } from './source.js';
 import { openStore, storeMagic, writeFramed, type FrameReader } from '../state/framed.js';
+import type { RecordPaths } from '../state/published.js';
 import { codeFingerprint } from '../version.js';
 
 /** What loading one post file gave. */
@@ -155,7 +160,7 @@ export class LoadCache {
 }
 
 /** Raise when a record's shape or meaning changes: a store of another format is not read. */
-const CACHE_FORMAT = 3;
+const CACHE_FORMAT = 4;
 const MAGIC = storeMagic('nashra load cache', CACHE_FORMAT);
 /** Files per frame: frames of a megabyte or so, so that neither saving nor opening holds the whole store in one buffer. */
 const FILES_PER_FRAME = 500;
@@ -193,8 +198,8 @@ export interface OpenedCache {
  * The store is read a frame at a time and its hash checked at the end, so
  * opening it holds one frame's bytes, not the whole file, beside the records.
  */
-export function openLoadCache(stateDir: string, key: string): OpenedCache {
-  const { value, problem } = openStore(join(stateDir, CACHE_FILE), (reader) => readStore(reader, key), { damaged: 'diagnostics.state.cacheDamaged', unreadable: 'diagnostics.state.cacheUnreadable' });
+export function openLoadCache(stateDir: string, key: string, paths: RecordPaths): OpenedCache {
+  const { value, problem } = openStore(join(stateDir, CACHE_FILE), (reader) => readStore(reader, key, paths), { damaged: 'diagnostics.state.cacheDamaged', unreadable: 'diagnostics.state.cacheUnreadable' });
   return { cache: new LoadCache(value), ...(problem ? { problem } : {}) };
 }
 
@@ -213,13 +218,13 @@ export class CacheMemory {
   private remembered?: { readonly path: string; readonly key: string; readonly stamp: string; readonly entries: ReadonlyMap<string, CachedFile> };
 
   /** The records for a build: those remembered when they are still the store's, else the store's. */
-  open(stateDir: string, key: string): OpenedCache {
+  open(stateDir: string, key: string, paths: RecordPaths): OpenedCache {
     const path = join(stateDir, CACHE_FILE);
     const remembered = this.remembered;
     // The build owns the records now; `keep` gives the next build its own.
     this.remembered = undefined;
     if (remembered?.path === path && remembered.key === key && remembered.stamp === storeStamp(path)) return { cache: new LoadCache(remembered.entries) };
-    return openLoadCache(stateDir, key);
+    return openLoadCache(stateDir, key, paths);
   }
 
   /** Remembers the records of a build once they are stored (or found stored as they are). */
@@ -243,7 +248,7 @@ function storeStamp(path: string): string | undefined {
   }
 }
 
-function readStore(reader: FrameReader, key: string): Map<string, CachedFile> | 'other' | 'damaged' {
+function readStore(reader: FrameReader, key: string, paths: RecordPaths): Map<string, CachedFile> | 'other' | 'damaged' {
   const opens = reader.opens(MAGIC);
   if (opens !== 'same') return opens;
   const head = reader.next<StoredHead>((value) => typeof value.key === 'string' && Array.isArray(value.strings));
@@ -255,8 +260,9 @@ function readStore(reader: FrameReader, key: string): Map<string, CachedFile> | 
     if (frame === 'end') break;
     if (!frame) return 'damaged';
     // The reader copied the counts out of the frame's bytes, into blocks shared by many records.
-    for (const [path, entry, post, diagnostics, terms] of frame) {
-      const record: PostRecord = { ...(post ? { post } : {}), diagnostics, ...(terms ? { terms: { strings: head.strings, ...terms } } : {}) };
+    for (const [recorded, entry, post, diagnostics, terms] of frame) {
+      const path = paths.listed(recorded);
+      const record: PostRecord = { ...(post ? { post: post.sourcePath === path ? post : { ...post, sourcePath: path } } : {}), diagnostics: namedAs(path, diagnostics), ...(terms ? { terms: { strings: head.strings, ...terms } } : {}) };
       files.set(path, { ...entry, record });
     }
   }
@@ -264,11 +270,21 @@ function readStore(reader: FrameReader, key: string): Map<string, CachedFile> | 
 }
 
 /**
+ * A record's diagnostics, naming its file as the listing names it now: every
+ * problem of a record is its own file's (those between posts are found after
+ * loading), and the store was perhaps written by a build run from another
+ * directory.
+ */
+function namedAs(path: string, diagnostics: readonly Diagnostic[]): readonly Diagnostic[] {
+  return diagnostics.every((d) => d.file === path) ? diagnostics : diagnostics.map((d) => ({ ...d, file: path }));
+}
+
+/**
  * The records to store, in frames: the string table first (so records from
  * other tables are renumbered into it before anything is written), then the
  * files, `FILES_PER_FRAME` at a time.
  */
-function* encode(entries: ReadonlyMap<string, CachedFile>, key: string): Generator<StoredHead | StoredFile[]> {
+function* encode(entries: ReadonlyMap<string, CachedFile>, key: string, paths: RecordPaths): Generator<StoredHead | StoredFile[]> {
   const base = baseTable(entries);
   const strings: string[] = [...base];
   const numbers = new Map(strings.map((text, index) => [text, index]));
@@ -289,7 +305,7 @@ function* encode(entries: ReadonlyMap<string, CachedFile>, key: string): Generat
   yield { key, strings };
   let frame: StoredFile[] = [];
   for (const [path, { record, ...entry }] of entries) {
-    frame.push([path, entry, record.post, record.diagnostics, record.terms && storedTerms(record.terms, renumbered.get(record.terms.strings))]);
+    frame.push([paths.recorded(path, entry.lang), entry, record.post, record.diagnostics, record.terms && storedTerms(record.terms, renumbered.get(record.terms.strings))]);
     if (frame.length === FILES_PER_FRAME) {
       yield frame;
       frame = [];
@@ -329,9 +345,9 @@ function baseTable(entries: ReadonlyMap<string, CachedFile>): readonly string[] 
 }
 
 /** Stores the records of this build for the next, when they changed, as one whole build's records. */
-export async function saveLoadCache(stateDir: string, cache: LoadCache, key: string): Promise<void> {
+export async function saveLoadCache(stateDir: string, cache: LoadCache, key: string, paths: RecordPaths): Promise<void> {
   if (!cache.changed) return;
-  await writeFramed(join(stateDir, CACHE_FILE), MAGIC, encode(cache.entries, key));
+  await writeFramed(join(stateDir, CACHE_FILE), MAGIC, encode(cache.entries, key, paths));
 }
 
 /** Removes the store, so the next build loads every post afresh. */

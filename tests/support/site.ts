@@ -10,6 +10,7 @@ import { readPostFiles } from '../../src/load/readPosts.js';
 import { staticFolder } from '../../src/media/staticFolder.js';
 import type { SourceFile } from '../../src/load/parsePost.js';
 import { buildSite, type BuildResult } from '../../src/pipeline.js';
+import { recordPaths } from '../../src/state/published.js';
 
 /** The six main feeds of a two-language site. */
 export const MAIN_FEEDS = ['ar/atom.xml', 'ar/feed.json', 'ar/rss.xml', 'en/atom.xml', 'en/feed.json', 'en/rss.xml'];
@@ -27,6 +28,9 @@ export function mainOutputs(slugs: { readonly en?: readonly string[]; readonly a
 }
 
 export const ROOT = resolve(import.meta.dirname, '../..');
+
+/** How the state directory names the files of a site's `posts/` folder listed from the site's folder (`posts/en/x.md`), as the in-memory sources of tests name them. */
+export const NAMED_FROM_SITE = recordPaths('posts', resolve(tmpdir(), 'site'));
 export const CLI = join(ROOT, 'dist/cli.js');
 
 /**

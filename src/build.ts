@@ -110,6 +110,11 @@ export async function loadConfigFile(path: string): Promise<SiteConfig> {
   return config;
 }
 
+/** How the state directory names the files of the posts folder at `path` that `openPostsDir` lists, from this process's working directory. */
+export function postsNaming(path: string): RecordPaths {
+  return recordPaths(path, process.cwd());
+}
+
 /** The post files under the posts directory, listed now and read as they are loaded; a missing directory is a setup error. */
 export function openPostsDir(path: string, published?: (path: string) => boolean): DiskSource {
   try {
@@ -162,7 +167,7 @@ export async function prepareBuild(paths: BuildPaths, now: Date, options: Prepar
   // Left by a build killed mid-write; the caller holds the lock, so none is another process's.
   await removeStaleTemporaryFiles(resolve(paths.out));
   await removeStaleTemporaryFiles(paths.state);
-  const named = recordPaths(paths.posts, process.cwd());
+  const named = postsNaming(paths.posts);
   const { previous, problem, contentDigest } = openPrevious(paths.state, named);
   const cache = openCache(paths.state, config, options.cache !== false, options.memory, named);
   const listed: ListedStamp[] = [];
@@ -283,7 +288,7 @@ async function unchangedSummary(paths: BuildPaths, now: Date, options: Pick<Buil
   let config: SiteConfig;
   let source: DiskSource;
   const record = await readRecordText(paths.state);
-  const published = record === undefined ? new Set<string>() : publishedPaths(record, recordPaths(paths.posts, process.cwd()));
+  const published = record === undefined ? new Set<string>() : publishedPaths(record, postsNaming(paths.posts));
   if (!published) return {};
   try {
     config = await loadConfigFile(paths.config);

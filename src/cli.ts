@@ -12,7 +12,7 @@ import { setFlagsFromString } from 'node:v8';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { IANAZone } from 'luxon';
 import { build as buildFeeds, buildPaths, type BuildResult } from './api.js';
-import { BuildSetupError, loadConfigFile, openPostsDir } from './build.js';
+import { BuildSetupError, loadConfigFile, openPostsDir, postsNaming } from './build.js';
 import { DEFAULT_CONFIG_FILE } from './config.js';
 import { diagnosticFormatter, sortDiagnostics, type Diagnostic } from './diagnostics.js';
 import { EXIT } from './exitCodes.js';
@@ -24,7 +24,7 @@ import type { StarterFile } from './init/starter.js';
 import type { LogFormat } from './schedule/daemon.js';
 import { DEFAULT_HOST, DEFAULT_PORT } from './serve/defaults.js';
 import { StageTimes } from './stageTimes.js';
-import { recordPaths, type Previous } from './state/published.js';
+import type { Previous } from './state/published.js';
 import { openPrevious, resolveStateDir } from './state/store.js';
 import { packageVersion } from './version.js';
 
@@ -168,7 +168,7 @@ async function writeStarter(root: string, files: readonly StarterFile[], done: '
 
 /** The posts folder as a build lists it: a file the last build published stays a post wherever it sits. */
 function postsAsBuilt(options: CommonOptions): { source: DiskSource; previous: Previous } {
-  const { previous } = openPrevious(resolveStateDir(options.stateDir, options.config), recordPaths(options.posts, process.cwd()));
+  const { previous } = openPrevious(resolveStateDir(options.stateDir, options.config), postsNaming(options.posts));
   return { source: openPostsDir(options.posts, (path) => previous.byPath(path) !== undefined), previous };
 }
 

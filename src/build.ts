@@ -10,14 +10,14 @@ import { diagnostic, hasErrors, withRenderDiagnostics, type Diagnostic } from '.
 import { message, MessageError, type Message } from './i18n/message.js';
 import { CACHE_FILE, cacheKey, dropLoadCache, openLoadCache, saveLoadCache, type CacheMemory, type LoadCache } from './load/cache.js';
 import { diskSource, type DiskSource } from './load/readPosts.js';
-import { fileStamp, SourceChangedError, stampClock, type FileStamp, type ListedFile, type PostSource } from './load/source.js';
+import { fileStamp, SourceChangedError, stampClock, type FileStamp, type ListedFile } from './load/source.js';
 import type { Post } from './model.js';
 import type { PhaseListener, PlannedOutput } from './pipeline.js';
 import type { RenderedBodies } from './render/remembered.js';
 import { openRenderedBodies, saveRenderedBodies } from './render/store.js';
 import { publicationPlan, planCounts, type PlanState } from './schedule/plan.js';
 import { listedPathsOf, publishedRecord, recordContentDigest, recordPaths, recordText, shrinkRefusals, type Previous, type RecordPaths, type ShrinkRefusal } from './state/published.js';
-import { manifestPath, openPrevious, readRecordText, recordPublished, stateDirProblem, storedTexts, storedTextsOf } from './state/store.js';
+import { manifestPath, openPrevious, readRecordText, recordPublished, stateDirProblem, storeTexts, storedTexts, storedTextsOf } from './state/store.js';
 import { inputsDigest, stillUnchanged, unchangedWitness, withinWindow, type Inputs, type ListedStamp, type Unchanged } from './state/unchanged.js';
 import { codeFingerprint } from './version.js';
 import { intactOutputs, keepMadeFrom, keptFiles, outputUntouched, outputsInPlace, readOutputManifest, removeStaleTemporaryFiles, stageOutputs, writeOutputs, type OutputManifest, type WriteOptions, type WriteReport } from './write/output.js';
@@ -250,8 +250,15 @@ export async function prepareBuild(paths: BuildPaths, now: Date, options: Prepar
         const late = await savedLate();
         return late.length === 0 ? outcome : { ...outcome, diagnostics: [...diagnostics, ...late] };
       }
-      const report = await write().catch(changedUnderTheBuild);
-      await recordPublished(paths.state, result.live, record(), (post) => readOrUndefined(source, post.sourcePath));
+      // The texts are stored while the feeds are written (a first build stores thousands), and before the record names them.
+      const texts = storeTexts(paths.state, result.live, source);
+      // Its failure is told once the feeds are written, not as an unhandled rejection meanwhile.
+      texts.catch(() => undefined);
+      const report = await write().catch(async (error: unknown) => {
+        await texts.catch(() => undefined);
+        return changedUnderTheBuild(error);
+      });
+      await recordPublished(paths.state, result.live, record(), await texts);
       const late = [...(await savedLate()), ...(await cache.saveBodies())];
       const all = withRenderDiagnostics([...diagnostics, ...late], reused ? reused.diagnostics : result.renderDiagnostics);
       return { ...outcome, diagnostics: all, failed: hasErrors(all), report };
@@ -481,10 +488,3 @@ function openCache(stateDir: string, config: SiteConfig, enabled: boolean, memor
   return { enabled, cache, problems, save, bodies: stored.bodies, saveBodies };
 }
 
-function readOrUndefined(source: PostSource, path: string): string | undefined {
-  try {
-    return source.read(path);
-  } catch {
-    return undefined;
-  }
-}

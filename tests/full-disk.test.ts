@@ -1,16 +1,18 @@
 /**
  * A full disk, for real: the output directory on a 4 MB tmpfs with 16 KB
  * left. The build fails with exit 3, names the file and the cause, and every
- * published file stays as it was; the daemon records the failure.
+ * published file stays as it was; the daemon records the failure. And a
+ * state directory whose stored texts cannot be written: the build fails, and
+ * no record names texts that are not there.
  */
 import { execFileSync } from 'node:child_process';
 import { statfsSync } from 'node:fs';
-import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Daemon } from './support/daemon.js';
-import { ROOT, runCli, snapshot } from './support/site.js';
+import { post, ROOT, runCli, siteOnDisk, snapshot } from './support/site.js';
 
 const isRoot = process.getuid?.() === 0;
 const inCi = process.env.CI === 'true';
@@ -83,4 +85,39 @@ describe.runIf(isRoot || inCi)('a full disk under the output directory', () => {
       await rm(join(out, 'filler.bin'), { force: true });
     }
   }, 60_000);
+});
+
+describe.runIf(isRoot || inCi)('a state directory that takes no published text', () => {
+  let site = '';
+  let sources = '';
+
+  beforeAll(async () => {
+    if (!isRoot) throw new Error('this test mounts a read-only folder and needs root; under CI=true it must not be skipped');
+    const many = Object.fromEntries(Array.from({ length: 150 }, (_, n) => [`en/statement-${n}.md`, post(`title: Statement ${n}\ndate: 2026-01-01T00:00:00Z`)]));
+    site = await siteOnDisk(many);
+    // The texts' folder read-only (root ignores permissions, not a read-only mount): the record and the manifest beside it can be written.
+    sources = join(site, '.nashra/sources');
+    await mkdir(sources, { recursive: true });
+    execFileSync('mount', ['--bind', sources, sources]);
+    execFileSync('mount', ['-o', 'remount,ro,bind', sources]);
+  });
+
+  afterAll(() => {
+    if (sources) execFileSync('umount', [sources]);
+  });
+
+  it('fails the build with exit 3 and keeps no record that names texts it could not store, many texts as few', async () => {
+    const failed = await runCli(['build', '--now', '2026-02-01T00:00:00Z'], site);
+    expect(failed.code).toBe(3);
+    expect(failed.stderr).toContain('EROFS');
+    await expect(readFile(join(site, '.nashra/published.json'), 'utf8')).rejects.toThrow(/ENOENT/);
+    expect((await runCli(['status'], site)).stdout).toContain('EROFS');
+
+    execFileSync('umount', [sources]);
+    sources = '';
+    expect((await runCli(['build', '--now', '2026-02-01T00:00:00Z'], site)).code).toBe(0);
+    const record = JSON.parse(await readFile(join(site, '.nashra/published.json'), 'utf8')) as { posts: unknown[] };
+    expect(record.posts).toHaveLength(150);
+    expect(await readdir(join(site, '.nashra/sources'))).toHaveLength(150);
+  });
 });

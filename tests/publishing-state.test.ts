@@ -4,6 +4,7 @@
  * the status and the state stay private.
  */
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { cp, mkdir, mkdtemp, readFile, rename, rm, symlink, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -416,6 +417,25 @@ describe('the state directory', () => {
     const stored = await listFiles(join(site, '.nashra/sources'));
     expect(stored).toContain('notes.txt');
     expect(stored.filter((name) => name.endsWith('.md'))).toHaveLength(3);
+  });
+
+  it('stores the exact text of every post of a first build of many (on a thread of their own), and publishes from it through a typo', async () => {
+    const many = Object.fromEntries(
+      Array.from({ length: 150 }, (_, n) => [`en/statement-${n}.md`, post(`title: Statement ${n}\ndate: ${new Date(Date.UTC(2026, 0, 1, 0, n)).toISOString()}`, `The centre's statement number ${n}, with the détails of its ${n} sessions.\n`)]),
+    );
+    const site = await siteOnDisk(many);
+    expect((await runCli(['build', '--now', '2026-02-01T00:00:00Z'], site)).code).toBe(0);
+    const byName = (text: string): string => `${createHash('sha1').update(text).digest('base64url')}.md`;
+    const stored = await listFiles(join(site, '.nashra/sources'));
+    expect(stored).toEqual(Object.values(many).map(byName).sort());
+    for (const text of Object.values(many)) expect(await readFile(join(site, '.nashra/sources', byName(text)), 'utf8')).toBe(text);
+
+    // The newest, so that it is in the feed.
+    await writeFile(join(site, 'posts/en/statement-149.md'), '---\ntitle: [Statement 149\n---\nEdited.\n');
+    const broken = await runCli(['build', '--now', '2026-02-01T00:00:00Z'], site);
+    expect(broken.code).toBe(1);
+    expect(broken.stderr).toContain('stays published until this file is fixed');
+    expect(await titles(site)).toContain('Statement 149');
   });
 
   it('treats a corrupt record as no record, with a warning, and repairs it', async () => {

@@ -55,6 +55,7 @@ export function diskSource(postsDir: string, cwd: string, published: (path: stri
       },
     },
     read: (path) => readFileSync(absoluteOf.get(path) ?? resolve(cwd, path), 'utf8'),
+    locate: (path) => absoluteOf.get(path) ?? resolve(cwd, path),
   };
 }
 

@@ -13,6 +13,8 @@ export interface PostSource {
   readonly files: SourceFiles;
   /** The text of one file again, by its path. */
   read(path: string): string;
+  /** Where one file is on disk, for another thread to read it there; absent for posts that are not files. */
+  locate?(path: string): string;
 }
 
 /**

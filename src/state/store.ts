@@ -13,14 +13,16 @@
  *   lock                  the process publishing now
  *   cache/posts.v8        what loading each post file gave, reused while the file is unchanged (see load/cache.ts)
  */
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
-import { basename, dirname, join, relative, resolve, isAbsolute } from 'node:path';
+import { dirname, join, relative, resolve, isAbsolute } from 'node:path';
 import { message, type Message } from '../i18n/message.js';
 import { sourceHash } from '../load/hash.js';
+import type { PostSource } from '../load/source.js';
 import type { Post } from '../model.js';
+import { startWorker } from '../threads.js';
 import { writeOutputs } from '../write/output.js';
-import { temporaryNameFor } from '../write/temporary.js';
+import { errorOf, storeText, type TextsReply, type TextToStoreFrom } from './texts.js';
 import { NOTHING_PUBLISHED, previousOf, PublishedRecordSchema, recordContentDigest, type Previous, type RecordPaths } from './published.js';
 
 export const STATE_DIR_NAME = '.nashra';
@@ -119,36 +121,73 @@ export async function readRecordText(stateDir: string): Promise<string | undefin
   return readFile(join(stateDir, PUBLISHED_FILE), 'utf8').catch(() => undefined);
 }
 
+/** Where `storeTexts` reads the texts of published posts: a post source. */
+export type TextSource = Pick<PostSource, 'read' | 'locate'>;
+
+/** Texts to store from which a thread of their own is worth its start (about 0.4 ms each on the build's thread). */
+const TEXTS_FOR_A_THREAD = 100;
+const TEXTS_THREAD = new URL('./textsThread.js', import.meta.url);
+
 /**
- * Records what a build published: first the text of every live post not yet
- * stored, then the record (`record`, its text: atomically, with the changes it kept), then the
- * texts no record names any more. A crash at any point leaves a record whose
- * texts are all stored, and whose changes are those of the posts it names.
- * `textOf` gives a live post's text, or undefined when its file changed
- * since it was loaded (that text is then not kept).
+ * Stores the text of every live post not stored yet, each as it is now and
+ * only when it is still the text that was published (a file changed since it
+ * was loaded is not kept). The first half of recording what a build
+ * published: called before the outputs are written, and awaited before
+ * `recordPublished`. Many texts (a first build stores them all) are written
+ * on a thread of their own, while the build's thread composes the feeds.
+ * Resolves with the names the folder held before.
  */
-export async function recordPublished(stateDir: string, live: readonly Post[], record: string, textOf: (post: Post) => string | undefined): Promise<void> {
+export async function storeTexts(stateDir: string, live: readonly Post[], source: TextSource): Promise<StoredBefore> {
   await mkdir(join(stateDir, SOURCES_DIR), { recursive: true });
   // One listing rather than a look at each of thousands of texts.
-  const stored = new Set(await readdir(join(stateDir, SOURCES_DIR)));
-  const wanted = new Set<string>();
-  for (const post of live) {
-    const file = textFile(stateDir, post.sourceHash);
-    wanted.add(file);
-    if (stored.has(basename(file))) continue;
-    const text = textOf(post);
-    if (text === undefined || sourceHash(text) !== post.sourceHash) continue;
-    // Not fsynced: a text cut by a crash fails its hash check when read and is simply not used.
-    // Synchronous: a first build stores thousands of texts, and an awaited write and rename each
-    // left the thread waiting on the disk twice per text (5 s of a cold build at 5,000 articles).
-    const temporary = temporaryNameFor(file);
-    writeFileSync(temporary, text);
-    renameSync(temporary, file);
+  const before = new Set(await readdir(join(stateDir, SOURCES_DIR)));
+  const missing = new Map<string, Post>();
+  for (const post of live) if (!before.has(textName(post.sourceHash))) missing.set(post.sourceHash, post);
+  const wanted = [...missing.values()].map((post) => ({ hash: post.sourceHash, file: textFile(stateDir, post.sourceHash), path: post.sourcePath }));
+  const locate = source.locate;
+  const onThread = wanted.length >= TEXTS_FOR_A_THREAD && locate ? await storeOnThread(wanted.map((text) => ({ hash: text.hash, file: text.file, from: locate(text.path) }))) : false;
+  if (!onThread) for (const text of wanted) storeText(text, readOrUndefined(source, text.path));
+  return { names: before };
+}
+
+/** The stored texts' names before a build stored its own: those no record names any more are removed once the new record is kept. */
+export interface StoredBefore {
+  readonly names: ReadonlySet<string>;
+}
+
+/** Stores `texts` on a thread of their own; false when no thread could start (running from the TypeScript sources). */
+function storeOnThread(texts: readonly TextToStoreFrom[]): Promise<boolean> {
+  const worker = startWorker(TEXTS_THREAD, texts);
+  if (!worker) return Promise.resolve(false);
+  // Awaited by the build: the thread must keep the process alive until it answers.
+  worker.ref();
+  return new Promise((resolve, reject) => {
+    worker.once('message', (reply: TextsReply) => ('done' in reply ? resolve(true) : reject(errorOf(reply.failed))));
+    worker.once('error', reject);
+    worker.once('exit', (code) => reject(new Error(`the thread storing the published texts stopped (exit code ${code})`)));
+  }).finally(() => worker.unref()) as Promise<boolean>;
+}
+
+function readOrUndefined(source: TextSource, path: string): string | undefined {
+  try {
+    return source.read(path);
+  } catch {
+    return undefined;
   }
+}
+
+/**
+ * Records what a build published, once `storeTexts` has stored the text of
+ * every live post: the record (`record`, its text: atomically, with the
+ * changes it kept), then the removal of the texts no record names any more.
+ * A crash at any point leaves a record whose texts are all stored, and whose
+ * changes are those of the posts it names.
+ */
+export async function recordPublished(stateDir: string, live: readonly Post[], record: string, stored: StoredBefore): Promise<void> {
   await writeOutputs(stateDir, [{ path: PUBLISHED_FILE, content: record }]);
-  for (const name of stored) {
-    const file = join(stateDir, SOURCES_DIR, name);
+  const wanted = new Set(live.map((post) => textName(post.sourceHash)));
+  for (const name of stored.names) {
     // Only what this function wrote: a file a person keeps there is not ours to remove.
-    if (!wanted.has(file) && STORED_TEXT.test(name)) await rm(file, { force: true });
+    if (!wanted.has(name) && STORED_TEXT.test(name)) await rm(join(stateDir, SOURCES_DIR, name), { force: true });
   }
 }

@@ -1,0 +1,67 @@
+/**
+ * Writing the stored texts of published posts (`sources/<hash>.md` in the
+ * state directory, see store.ts), on whichever thread stores them. In a
+ * module of its own, so the thread that stores a first build's texts loads
+ * nothing else.
+ */
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { sourceHash } from '../load/hash.js';
+import { temporaryNameFor } from '../write/temporary.js';
+
+/** A text to store: the hash it was published with, and its file in the state directory. */
+export interface TextToStore {
+  readonly hash: string;
+  readonly file: string;
+}
+
+/** A text to store, with where its post file is on disk: what a thread of its own needs to store it. */
+export interface TextToStoreFrom extends TextToStore {
+  readonly from: string;
+}
+
+/** What a thread storing texts answers once: done, or the error that stopped it, as Node gave it. */
+export type TextsReply = { readonly done: true } | { readonly failed: FileError };
+
+export interface FileError {
+  readonly message: string;
+  readonly code?: string;
+  readonly path?: string;
+  readonly syscall?: string;
+}
+
+/**
+ * Stores `text` as `wanted.file` when it is still the text that was published
+ * (a post file changed since it was loaded is not kept); true when stored.
+ * Not fsynced: a text cut by a crash fails its hash check when read and is
+ * simply not used. Synchronous: thousands of awaited writes and renames
+ * leave the thread waiting on the disk twice per text.
+ */
+export function storeText(wanted: TextToStore, text: string | undefined): boolean {
+  if (text === undefined || sourceHash(text) !== wanted.hash) return false;
+  const temporary = temporaryNameFor(wanted.file);
+  writeFileSync(temporary, text);
+  renameSync(temporary, wanted.file);
+  return true;
+}
+
+/** The text of a post file as the loader decodes it; undefined when it cannot be read (it is then not stored). */
+export function readText(absolute: string): string | undefined {
+  try {
+    return readFileSync(absolute, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+/** An error of Node's file system as plain data, to cross from a thread. */
+export function fileErrorOf(error: unknown): FileError {
+  if (!(error instanceof Error)) return { message: String(error) };
+  const { code, path, syscall } = error as NodeJS.ErrnoException;
+  return { message: error.message, ...(code === undefined ? {} : { code }), ...(path === undefined ? {} : { path }), ...(syscall === undefined ? {} : { syscall }) };
+}
+
+/** The error again, with the fields by which the CLI tells a full disk or a refused write. */
+export function errorOf(failed: FileError): NodeJS.ErrnoException {
+  const { message, ...fields } = failed;
+  return Object.assign(new Error(message), fields);
+}

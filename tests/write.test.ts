@@ -11,6 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { planSite } from '../src/pipeline.js';
 import { memorySource } from '../src/load/source.js';
 import { WriteError, writeOutputs, type WriteIo } from '../src/write/output.js';
+import { isTemporaryFile, temporaryNameFor } from '../src/write/temporary.js';
 import { danglingLinks, entryFiles } from './support/links.js';
 import { listFiles, post, runCli, siteOnDisk, snapshot, sourceFiles, testConfig } from './support/site.js';
 
@@ -38,6 +39,13 @@ async function emptyDirectories(dir: string): Promise<string[]> {
 const scratch = () => mkdtemp(join(tmpdir(), 'nashra-write-'));
 
 describe('every byte or nothing', () => {
+  it('names each temporary file apart from every other, in a form no published file has', () => {
+    const names = Array.from({ length: 10_000 }, () => temporaryNameFor('feeds/en/rss.xml'));
+    expect(new Set(names).size).toBe(names.length);
+    for (const name of names) expect(isTemporaryFile(name), name).toBe(true);
+    expect(isTemporaryFile('feeds/en/rss.xml')).toBe(false);
+  });
+
   it('finishes a file the disk takes a few bytes at a time', async () => {
     const out = await scratch();
     const reference = await scratch();

@@ -1,8 +1,8 @@
-import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { link, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { message, MessageError } from '../i18n/message.js';
+import { randomPart } from '../write/temporary.js';
 
 /** In the state directory: one writer at a time per site, `build` and `schedule` alike. */
 export const LOCK_FILE = 'lock';
@@ -24,7 +24,7 @@ export interface LockHolder {
  * otherwise delete a contender's file between its write and its link.
  */
 export function lockSideName(lockPath: string): string {
-  return `${lockPath}.${randomBytes(6).toString('hex')}.side`;
+  return `${lockPath}.${randomPart()}.side`;
 }
 
 const SIDE_FILE = /^lock\.[0-9a-f]{12}\.side$/;

@@ -1,4 +1,4 @@
-import { createHash, randomBytes, type Hash } from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
 import { createReadStream, statSync } from 'node:fs';
 import type { Stats } from 'node:fs';
 import { lstat, mkdir, open, readdir, readFile, realpath, rename, rm, rmdir, stat, utimes, type FileHandle } from 'node:fs/promises';
@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { DiagnosticSchema, type Diagnostic } from '../diagnostics.js';
 import { UnchangedSchema, type Unchanged } from '../state/unchanged.js';
 import type { OutputFile, OutputsInPlace, PlannedOutput } from '../pipeline.js';
-import { isTemporaryFile, temporaryNameFor } from './temporary.js';
+import { isTemporaryFile, randomPart, temporaryNameFor } from './temporary.js';
 
 export interface WriteReport {
   readonly written: string[];
@@ -300,7 +300,7 @@ async function stageFile(entry: Omit<Staged, 'digest' | 'size'>, chunks: Iterabl
 
 /** A staged file's name in a staging folder: not a writer's temporary name, which a build start removes. */
 function stagedName(): string {
-  return `${randomBytes(6).toString('hex')}.staged`;
+  return `${randomPart()}.staged`;
 }
 
 /**

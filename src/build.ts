@@ -174,12 +174,12 @@ export async function prepareBuild(paths: BuildPaths, now: Date, options: Prepar
   const source = listedInto(postsListed(paths, previous, options.listing), listed);
   const seenImages = new Map<string, FileStamp | undefined>();
   const manifest = manifestPath(paths.state);
-  const outputManifest = options.manifest ?? (await readOutputManifest(manifest));
+  const outputManifest = problemsListed(options.manifest ?? (await readOutputManifest(manifest)), named);
   // With the cache off, every full text is rendered, as in a first build.
   const inPlace = cache.enabled ? outputsInPlace(outputManifest) : undefined;
   // Loaded only when a build is made: a build that finds nothing changed needs none of the pipeline.
   const [{ planSite }, { staticFolder }] = await Promise.all([import('./pipeline.js'), import('./media/staticFolder.js')]);
-  const result = planSite(source, config, now, { ...(inPlace ? { inPlace } : {}), onLoad: (done) => options.onLoad?.(done, source.count), ...(options.onPhase ? { onPhase: options.onPhase } : {}), previous, images: staticFolder(config, dirname(resolve(paths.config)), process.cwd(), (absolute, stamp) => seenImages.set(absolute, stamp)), ...(cache.cache ? { cache: cache.cache } : {}), ...(cache.bodies ? { rendered: cache.bodies } : {}), ...(cache.enabled && options.memory ? { termsKept: options.memory } : {}) });
+  const result = planSite(source, config, now, { ...(inPlace ? { inPlace } : {}), onLoad: (done) => options.onLoad?.(done, source.count), ...(options.onPhase ? { onPhase: options.onPhase } : {}), previous, images: staticFolder(config, dirname(resolve(paths.config)), process.cwd(), (absolute, stamp) => seenImages.set(absolute, stamp)), ...(cache.cache ? { cache: cache.cache } : {}), ...(cache.bodies ? { rendered: cache.bodies } : {}), ...(cache.enabled && options.memory ? { termsKept: options.memory } : {}), naming: named });
   // Stored now rather than after the outputs, so its records are not held while they are produced; a process that keeps
   // them anyway (the daemon) stores them once the feeds are out, so that a saved post does not wait for the store.
   const saveLater = options.memory !== undefined;
@@ -225,13 +225,13 @@ export async function prepareBuild(paths: BuildPaths, now: Date, options: Prepar
     manifestPath: manifest,
     manifest: outputManifest,
     beforeCommit: options.beforeCommit,
-    madeFrom: () => ({ digest: result.outputsDigest, diagnostics: result.renderDiagnostics, ...unchanged() }),
+    madeFrom: () => ({ digest: result.outputsDigest, diagnostics: problemsRecorded(result.renderDiagnostics, named), ...unchanged() }),
   };
   let write = reused
     ? async (): Promise<WriteReport> => {
         // The output stays; what lets the next build reuse it is kept, or an older one dropped, so the manifest speaks of the latest build.
         const kept = unchanged();
-        if (kept.unchanged || outputManifest.madeFrom?.unchanged) await keepMadeFrom(manifest, outputManifest, { digest: result.outputsDigest, diagnostics: reused.diagnostics, ...kept });
+        if (kept.unchanged || outputManifest.madeFrom?.unchanged) await keepMadeFrom(manifest, outputManifest, { digest: result.outputsDigest, diagnostics: problemsRecorded(reused.diagnostics, named), ...kept });
         return { written: [], unchanged: [...reused.files], removed: [] };
       }
     : (): Promise<WriteReport> => writeOutputs(resolve(paths.out), result.outputs, writeOptions);
@@ -295,7 +295,8 @@ async function unchangedSummary(paths: BuildPaths, now: Date, options: Pick<Buil
   let config: SiteConfig;
   let source: DiskSource;
   const record = await readRecordText(paths.state);
-  const published = record === undefined ? new Set<string>() : publishedPaths(record, postsNaming(paths.posts));
+  const named = postsNaming(paths.posts);
+  const published = record === undefined ? new Set<string>() : publishedPaths(record, named);
   if (!published) return {};
   try {
     config = await loadConfigFile(paths.config);
@@ -317,7 +318,7 @@ async function unchangedSummary(paths: BuildPaths, now: Date, options: Pick<Buil
   await removeStaleTemporaryFiles(resolve(paths.out));
   await removeStaleTemporaryFiles(paths.state);
   if (!outputUntouched(resolve(paths.out), manifest)) return { listing };
-  const diagnostics = withRenderDiagnostics(kept.diagnostics, manifest.madeFrom?.diagnostics ?? []);
+  const diagnostics = withRenderDiagnostics(kept.diagnostics, problemsListed(manifest, named).madeFrom?.diagnostics ?? []);
   const summary = {
     diagnostics,
     livePerLanguage: { ...kept.livePerLanguage },
@@ -343,6 +344,22 @@ function publishedPaths(record: string, paths: RecordPaths): Set<string> | undef
 }
 
 /** The paths a build's result depends on: what diagnostics say and where files go. */
+/**
+ * The manifest keeps the problems met rendering full texts with their files
+ * named from the posts folder (see `RecordPaths`), for a build run from
+ * another directory to tell again; a build reads them named as it lists.
+ */
+function problemsRecorded(problems: readonly Diagnostic[], named: RecordPaths): Diagnostic[] {
+  return problems.map((problem) => ({ ...problem, file: named.recordedFile(problem.file) }));
+}
+
+/** The manifest, its problems named as this build lists (see `problemsRecorded`). */
+function problemsListed(manifest: OutputManifest, named: RecordPaths): OutputManifest {
+  const madeFrom = manifest.madeFrom;
+  if (!madeFrom || madeFrom.diagnostics.length === 0) return manifest;
+  return { ...manifest, madeFrom: { ...madeFrom, diagnostics: madeFrom.diagnostics.map((problem) => ({ ...problem, file: named.listed(problem.file) })) } };
+}
+
 function placesOf(paths: BuildPaths): string[] {
   return [resolve(paths.config), resolve(paths.posts), resolve(paths.out), process.cwd()];
 }

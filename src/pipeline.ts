@@ -23,7 +23,7 @@ import { relateLivePosts, TermIndex, type Relatedness, type RelateInputs } from 
 import { isLive } from './schedule/embargo.js';
 import { changeKeptUntil, nextChanges, tombstones, type Change } from './state/changes.js';
 import { dateCorrections } from './state/corrections.js';
-import { NOTHING_PUBLISHED, type Previous } from './state/published.js';
+import { NOTHING_PUBLISHED, type Previous, type RecordPaths } from './state/published.js';
 import { feedListings, renderFeedPage } from './site/feedPage.js';
 import type { FeedListing, LatestArticle } from './site/listing.js';
 import { renderIndexPage } from './site/indexPage.js';
@@ -116,6 +116,13 @@ export interface PlanOptions {
    * in it already (see `TermIndex.holds`). Without, each build makes its own.
    */
   readonly termsKept?: { terms?: TermIndex };
+  /**
+   * How the state directory names post files (see `RecordPaths`): the
+   * fingerprints of the outputs name them so, and a build run from another
+   * directory finds the outputs in place made from the same posts. Without,
+   * by their paths as listed.
+   */
+  readonly naming?: RecordPaths;
 }
 
 /** What the last complete build wrote the output in place from (see `write/output.ts`). */
@@ -212,8 +219,9 @@ export function planSite(source: PostSource, config: SiteConfig, now: Date, opti
   };
   const sameUntil = namesLastBuild(allDiagnostics, previous) ? now : firstMomentFrom(now, [...moments([...loaded.posts, ...posts], now), ...changes.map((change) => changeKeptUntil(change, config.feeds.tombstoneDays)), endOfUtcDay(now)]);
   let digest: string | undefined;
+  const digestOf = postDigests(options.naming);
   return {
-    outputs: { [Symbol.iterator]: () => generateOutputs({ live, changes }, config, { bodyOf: bodyReader(source, previous.textOf), siteImages: siteImages.images, onPhase, inPlace: options.inPlace, rendered: options.rendered }, relate, pool, renderProblems) },
+    outputs: { [Symbol.iterator]: () => generateOutputs({ live, changes }, config, { bodyOf: bodyReader(source, previous.textOf), siteImages: siteImages.images, onPhase, inPlace: options.inPlace, rendered: options.rendered, digestOf }, relate, pool, renderProblems) },
     changes,
     sameUntil,
     close: () => pool.close(),
@@ -224,7 +232,7 @@ export function planSite(source: PostSource, config: SiteConfig, now: Date, opti
     live,
     // Asked only by a build with the cache on: hashing every live post is not free at archive scale.
     get outputsDigest() {
-      digest ??= outputsDigestOf({ live, changes }, config, siteImages.images, loaded.pins);
+      digest ??= outputsDigestOf({ live, changes }, config, siteImages.images, loaded.pins, digestOf);
       return digest;
     },
     listedPaths: loaded.listedPaths,
@@ -275,9 +283,16 @@ function endOfUtcDay(now: Date): Date {
 }
 
 /** See `SitePlan.outputsDigest`: the inputs of `generateOutputs`, in an order that does not depend on the file listing. */
-function outputsDigestOf({ live, changes }: { live: readonly Post[]; changes: readonly Change[] }, config: SiteConfig, siteImages: SiteImages, pins: ReadonlyMap<string, readonly string[]>): string {
+function outputsDigestOf(
+  { live, changes }: { live: readonly Post[]; changes: readonly Change[] },
+  config: SiteConfig,
+  siteImages: SiteImages,
+  pins: ReadonlyMap<string, readonly string[]>,
+  digestOf: (post: Post) => string,
+): string {
   const hash = createHash('sha256').update(settingsDigest(config, siteImages));
-  for (const post of [...live].sort((a, b) => compareCodeUnits(a.sourcePath, b.sourcePath))) hash.update('\0').update(postDigest(post));
+  // By language first: the listing names each language's files from its own folder, in the same order from any directory.
+  for (const post of [...live].sort((a, b) => compareCodeUnits(a.lang, b.lang) || compareCodeUnits(a.sourcePath, b.sourcePath))) hash.update('\0').update(digestOf(post));
   // Tombstones and changes.json come from the changes, which go as the tombstone period passes.
   hash.update('\0').update(JSON.stringify(changes));
   hash.update('\0').update(JSON.stringify([...pins].sort(([a], [b]) => compareCodeUnits(a, b))));
@@ -331,7 +346,7 @@ export function buildSite(files: readonly SourceFile[], config: SiteConfig, now:
 function* generateOutputs(
   published: { live: readonly Post[]; changes: readonly Change[] },
   config: SiteConfig,
-  { bodyOf, siteImages, onPhase, inPlace, rendered }: { bodyOf: BodyOf; siteImages: SiteImages; onPhase: PhaseListener; inPlace: OutputsInPlace | undefined; rendered: RenderedBodies | undefined },
+  { bodyOf, siteImages, onPhase, inPlace, rendered, digestOf }: { bodyOf: BodyOf; siteImages: SiteImages; onPhase: PhaseListener; inPlace: OutputsInPlace | undefined; rendered: RenderedBodies | undefined; digestOf: (post: Post) => string },
   relate: (helpers: WorkPool) => Relatedness,
   pool: WorkPool,
   problems: RenderProblems,
@@ -356,7 +371,7 @@ function* generateOutputs(
     onPhase('relate', live.length);
     relatedness = relate(pool);
     const related = relatedness;
-    sourceOf = memoized((plan: FeedPlan) => feedSource(plan, related, settings, postDigest));
+    sourceOf = memoized((plan: FeedPlan) => feedSource(plan, related, settings, digestOf));
     const stale = inPlace ? sitePlans.filter((plan) => !keptInPlace(plan, sourceOf(plan), inPlace)) : sitePlans;
     const fullText = [...new Set([...fullTextOf(stale), ...selected])];
     render = fullTextRenderer(fullText, { pool, config, bodyOf, problems: problems.found, onPhase, carried: everyFullText, ...(rendered ? { rendered } : {}) });
@@ -421,18 +436,21 @@ function renderProblemsKept(fullText: ReadonlySet<Post>, render: FullTextRendere
 
 /**
  * Everything loading gave of a post (its text by hash, dates, URL, image
- * facts), as one digest; computed once per post object.
+ * facts), as one digest, its file named as `naming` names it; computed once
+ * per post object and name (a process that builds again keeps its posts).
  */
-function postDigest(post: Post): string {
-  let digest = postDigests.get(post);
-  if (digest === undefined) {
-    digest = createHash('sha256').update(JSON.stringify(post)).digest('base64url');
-    postDigests.set(post, digest);
-  }
-  return digest;
+function postDigests(naming: RecordPaths | undefined): (post: Post) => string {
+  return (post) => {
+    const file = naming ? naming.recorded(post.sourcePath, post.lang) : post.sourcePath;
+    const known = postDigestMemo.get(post);
+    if (known?.file === file) return known.digest;
+    const digest = createHash('sha256').update(JSON.stringify(file === post.sourcePath ? post : { ...post, sourcePath: file })).digest('base64url');
+    postDigestMemo.set(post, { file, digest });
+    return digest;
+  };
 }
 
-const postDigests = new WeakMap<Post, string>();
+const postDigestMemo = new WeakMap<Post, { readonly file: string; readonly digest: string }>();
 
 function memoized<K extends object, V>(compute: (key: K) => V): (key: K) => V {
   const values = new Map<K, V>();

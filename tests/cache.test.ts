@@ -375,7 +375,7 @@ describe('a build with the cache', () => {
     expect(await outputs(join(dir, 'out-order-daemon'))).toEqual(await outputs(join(dir, 'out-order-build')));
   });
 
-  it('is used by a build run from another directory, whose output and problems are those of a build from there without it', async () => {
+  it('is used by a build run from another directory, whose output and problems are those of a build from there without it, and which keeps the output in place', async () => {
     const dir = await siteOnDisk(Object.fromEntries(files.map((file) => [file.path.replace(/^posts\//, ''), file.text])));
     await build(dir, 'state', 'out');
     // Another directory: the files are listed as `../…` from there, the store named them `posts/…`.
@@ -392,6 +392,8 @@ describe('a build with the cache', () => {
     const warm = await fromElsewhere(() => build(dir, 'state', 'out'));
     const afresh = await fromElsewhere(() => build(dir, 'state-afresh', 'out-afresh', false));
     expect(warm.cacheUse.unread + warm.cacheUse.reread).toBe(files.length);
+    // Made from the same posts: found in place, not composed again.
+    expect(warm.cacheUse.outputs).toBe(true);
     expect(warm.diagnostics.some((d) => d.file.startsWith('..'))).toBe(true);
     expect(warm.diagnostics).toEqual(afresh.diagnostics);
     expect(await outputs(join(dir, 'out'))).toEqual(await outputs(join(dir, 'out-afresh')));

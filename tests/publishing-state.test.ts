@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { cp, mkdir, mkdtemp, readFile, rename, rm, symlink, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { acquireLock, lockSideName, processStart } from '../src/schedule/lock.js';
 import { previousOf, recordPaths } from '../src/state/published.js';
@@ -159,7 +159,12 @@ describe('the record of what was published', () => {
     ] as const) {
       const paths = recordPaths(join(site, 'posts'), cwd);
       expect(paths.recorded(listed, 'en')).toBe('en/reports/annual.md');
+      expect(paths.recordedFile(listed)).toBe('en/reports/annual.md');
       expect(paths.listed('en/reports/annual.md')).toBe(listed);
+      // A file beside the posts folder too, as a problem kept in the state directory may name one.
+      const config = relative(cwd, join(site, 'nashra.config.yaml'));
+      expect(paths.recordedFile(config)).toBe('../nashra.config.yaml');
+      expect(paths.listed(paths.recordedFile(config))).toBe(config);
     }
   });
 

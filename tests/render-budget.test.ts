@@ -103,5 +103,11 @@ describe('a build with a post whose full text overruns limits.renderMs', () => {
     expect(byTitle.get('A slow statement')).toContain('Opening words of a statement.');
     expect(byTitle.get('A slow statement')).not.toContain('_a_a');
     expect(await readFile(join(site, 'feeds/ar/feed.json'), 'utf8')).toContain('أربعين');
+
+    // Built again from another directory, the output in place is kept, and the problem is told again, named from there.
+    const elsewhere = await runCli(['build', '--now', '2026-06-01', '--config', '../../nashra.config.yaml', '--posts', '..', '--out', '../../feeds'], join(site, 'posts/en'));
+    expect(elsewhere.code).toBe(1);
+    expect(elsewhere.stderr).toMatch(/^slow\.md:1:1 error rendering its full text took longer than 1500 ms/m);
+    expect(elsewhere.stdout).toContain('0 files written');
   });
 });

@@ -83,11 +83,15 @@ export interface RecordPaths {
   recorded(listed: string, lang: string): string;
   /** A file the record names, as the listing names it. */
   listed(recorded: string): string;
+  /** Any file, named from the posts folder as `recorded` names post files: how the problems kept in the state directory name theirs. */
+  recordedFile(listed: string): string;
 }
 
 /** The record's names for the files of `postsDir`, listed from `cwd` (absolute). */
 export function recordPaths(postsDir: string, cwd: string): RecordPaths {
   const root = resolve(cwd, postsDir);
+  const withSlashes = (path: string): string => (sep === '/' ? path : path.split(sep).join('/'));
+  const fromRoot = (listed: string): string => withSlashes(relative(root, resolve(cwd, listed)));
   const bases = new Map<string, string>();
   // A language folder's path from cwd, as the listing joins the names below it to it (see `diskSource`).
   const baseOf = (lang: string): string => {
@@ -99,9 +103,9 @@ export function recordPaths(postsDir: string, cwd: string): RecordPaths {
     recorded(listed, lang) {
       const base = baseOf(lang);
       const below = base === '' ? listed : listed.startsWith(`${base}${sep}`) ? listed.slice(base.length + 1) : undefined;
-      const path = below === undefined ? relative(root, resolve(cwd, listed)) : `${lang}${sep}${below}`;
-      return sep === '/' ? path : path.split(sep).join('/');
+      return below === undefined ? fromRoot(listed) : withSlashes(`${lang}${sep}${below}`);
     },
+    recordedFile: fromRoot,
     listed(recorded) {
       const slash = recorded.indexOf('/');
       if (slash < 0) return relative(cwd, join(root, recorded));

@@ -343,7 +343,6 @@ function publishedPaths(record: string, paths: RecordPaths): Set<string> | undef
   }
 }
 
-/** The paths a build's result depends on: what diagnostics say and where files go. */
 /**
  * The manifest keeps the problems met rendering full texts with their files
  * named from the posts folder (see `RecordPaths`), for a build run from
@@ -360,6 +359,7 @@ function problemsListed(manifest: OutputManifest, named: RecordPaths): OutputMan
   return { ...manifest, madeFrom: { ...madeFrom, diagnostics: madeFrom.diagnostics.map((problem) => ({ ...problem, file: named.listed(problem.file) })) } };
 }
 
+/** The paths a build's result depends on: what diagnostics say and where files go. */
 function placesOf(paths: BuildPaths): string[] {
   return [resolve(paths.config), resolve(paths.posts), resolve(paths.out), process.cwd()];
 }

@@ -161,11 +161,11 @@ function storeOnThread(texts: readonly TextToStoreFrom[]): Promise<boolean> {
   if (!worker) return Promise.resolve(false);
   // Awaited by the build: the thread must keep the process alive until it answers.
   worker.ref();
-  return new Promise((resolve, reject) => {
+  return new Promise<boolean>((resolve, reject) => {
     worker.once('message', (reply: TextsReply) => ('done' in reply ? resolve(true) : reject(errorOf(reply.failed))));
     worker.once('error', reject);
     worker.once('exit', (code) => reject(new Error(`the thread storing the published texts stopped (exit code ${code})`)));
-  }).finally(() => worker.unref()) as Promise<boolean>;
+  }).finally(() => worker.unref());
 }
 
 function readOrUndefined(source: TextSource, path: string): string | undefined {

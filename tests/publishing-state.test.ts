@@ -11,6 +11,8 @@ import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { acquireLock, lockSideName, processStart } from '../src/schedule/lock.js';
 import { previousOf, recordPaths } from '../src/state/published.js';
+import type { Post } from '../src/model.js';
+import type * as StoreModule from '../src/state/store.js';
 import { removeStaleTemporaryFiles } from '../src/write/output.js';
 import { listFiles, post, ROOT, runCli, siteOnDisk } from './support/site.js';
 
@@ -424,7 +426,7 @@ describe('the state directory', () => {
     expect(stored.filter((name) => name.endsWith('.md'))).toHaveLength(3);
   });
 
-  it('stores the exact text of every post of a first build of many (on a thread of their own), and publishes from it through a typo', async () => {
+  it('stores the exact text of every post of a first build of many, and publishes from it through a typo', async () => {
     const many = Object.fromEntries(
       Array.from({ length: 150 }, (_, n) => [`en/statement-${n}.md`, post(`title: Statement ${n}\ndate: ${new Date(Date.UTC(2026, 0, 1, 0, n)).toISOString()}`, `The centre's statement number ${n}, with the détails of its ${n} sessions.\n`)]),
     );
@@ -441,6 +443,28 @@ describe('the state directory', () => {
     expect(broken.code).toBe(1);
     expect(broken.stderr).toContain('stays published until this file is fixed');
     expect(await titles(site)).toContain('Statement 149');
+  });
+
+  it('stores many texts on a thread of their own, which reads each file where it is on disk', async () => {
+    const built = join(ROOT, 'dist/state/store.js');
+    const { storeTexts } = (await import(built)) as typeof StoreModule;
+    const dir = await mkdtemp(join(tmpdir(), 'nashra-texts-'));
+    const texts = Array.from({ length: 120 }, (_, n) => `---\ntitle: Statement ${n}\n---\nBody ${n}.\n`);
+    const live = await Promise.all(
+      texts.map(async (text, n) => {
+        await writeFile(join(dir, `${n}.md`), text);
+        return { sourcePath: `${n}.md`, sourceHash: createHash('sha1').update(text).digest('base64') } as Post;
+      }),
+    );
+    // The build's thread cannot read them here: only the thread, which reads them where `locate` says, can store them.
+    const source = {
+      read: (): string => {
+        throw new Error('read on the build thread');
+      },
+      locate: (path: string) => join(dir, path),
+    };
+    await storeTexts(join(dir, 'state'), live, source);
+    expect(await listFiles(join(dir, 'state/sources'))).toHaveLength(120);
   });
 
   it('treats a corrupt record as no record, with a warning, and repairs it', async () => {

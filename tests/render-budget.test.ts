@@ -104,10 +104,14 @@ describe('a build with a post whose full text overruns limits.renderMs', () => {
     expect(byTitle.get('A slow statement')).not.toContain('_a_a');
     expect(await readFile(join(site, 'feeds/ar/feed.json'), 'utf8')).toContain('أربعين');
 
-    // Built again from another directory, the output in place is kept, and the problem is told again, named from there.
+    // Built again from another directory, the output in place is found made from the same inputs (the digest the manifest
+    // keeps is the same), and the problem kept with it is told again, named from there.
+    const madeFrom = async (): Promise<unknown> => (JSON.parse(await readFile(join(site, '.nashra/manifest.json'), 'utf8')) as { madeFrom?: { digest?: string } }).madeFrom?.digest;
+    const digest = await madeFrom();
     const elsewhere = await runCli(['build', '--now', '2026-06-01', '--config', '../../nashra.config.yaml', '--posts', '..', '--out', '../../feeds'], join(site, 'posts/en'));
     expect(elsewhere.code).toBe(1);
     expect(elsewhere.stderr).toMatch(/^slow\.md:1:1 error rendering its full text took longer than 1500 ms/m);
     expect(elsewhere.stdout).toContain('0 files written');
+    expect(await madeFrom()).toBe(digest);
   });
 });

@@ -155,7 +155,13 @@ export interface StoredBefore {
   readonly names: ReadonlySet<string>;
 }
 
-/** Stores `texts` on a thread of their own; false when no thread could start (running from the TypeScript sources). */
+/**
+ * Stores `texts` on a thread of their own. False when there was no thread to
+ * do it (running from the TypeScript sources), or it stopped without an
+ * answer (it could not start, or failed other than on a file): the caller
+ * then stores them itself. A file that could not be written is the build's
+ * failure, as on the build's thread.
+ */
 function storeOnThread(texts: readonly TextToStoreFrom[]): Promise<boolean> {
   const worker = startWorker(TEXTS_THREAD, texts);
   if (!worker) return Promise.resolve(false);
@@ -163,8 +169,9 @@ function storeOnThread(texts: readonly TextToStoreFrom[]): Promise<boolean> {
   worker.ref();
   return new Promise<boolean>((resolve, reject) => {
     worker.once('message', (reply: TextsReply) => ('done' in reply ? resolve(true) : reject(errorOf(reply.failed))));
-    worker.once('error', reject);
-    worker.once('exit', (code) => reject(new Error(`the thread storing the published texts stopped (exit code ${code})`)));
+    // After an answer, these settle nothing.
+    worker.once('error', () => resolve(false));
+    worker.once('exit', () => resolve(false));
   }).finally(() => worker.unref());
 }
 

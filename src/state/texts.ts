@@ -24,7 +24,9 @@ export type TextsReply = { readonly done: true } | { readonly failed: FileError 
 
 export interface FileError {
   readonly message: string;
+  readonly stack?: string;
   readonly code?: string;
+  readonly errno?: number;
   readonly path?: string;
   readonly syscall?: string;
 }
@@ -56,11 +58,12 @@ export function readText(absolute: string): string | undefined {
 /** An error of Node's file system as plain data, to cross from a thread. */
 export function fileErrorOf(error: unknown): FileError {
   if (!(error instanceof Error)) return { message: String(error) };
-  const { code, path, syscall } = error as NodeJS.ErrnoException;
-  return { message: error.message, ...(code === undefined ? {} : { code }), ...(path === undefined ? {} : { path }), ...(syscall === undefined ? {} : { syscall }) };
+  const { stack, code, errno, path, syscall } = error as NodeJS.ErrnoException;
+  const fields = { stack, code, errno, path, syscall };
+  return { message: error.message, ...Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined)) };
 }
 
-/** The error again, with the fields by which the CLI tells a full disk or a refused write. */
+/** The error again, with the fields by which the CLI tells a full disk or a refused write, and the stack of the thread that met it. */
 export function errorOf(failed: FileError): NodeJS.ErrnoException {
   const { message, ...fields } = failed;
   return Object.assign(new Error(message), fields);

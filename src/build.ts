@@ -349,14 +349,18 @@ function publishedPaths(record: string, paths: RecordPaths): Set<string> | undef
  * another directory to tell again; a build reads them named as it lists.
  */
 function problemsRecorded(problems: readonly Diagnostic[], named: RecordPaths): Diagnostic[] {
-  return problems.map((problem) => ({ ...problem, file: named.recordedFile(problem.file) }));
+  return renamed(problems, named.recordedFile);
 }
 
 /** The manifest, its problems named as this build lists (see `problemsRecorded`). */
 function problemsListed(manifest: OutputManifest, named: RecordPaths): OutputManifest {
   const madeFrom = manifest.madeFrom;
   if (!madeFrom || madeFrom.diagnostics.length === 0) return manifest;
-  return { ...manifest, madeFrom: { ...madeFrom, diagnostics: madeFrom.diagnostics.map((problem) => ({ ...problem, file: named.listed(problem.file) })) } };
+  return { ...manifest, madeFrom: { ...madeFrom, diagnostics: renamed(madeFrom.diagnostics, named.listed) } };
+}
+
+function renamed(problems: readonly Diagnostic[], name: (file: string) => string): Diagnostic[] {
+  return problems.map((problem) => ({ ...problem, file: name(problem.file) }));
 }
 
 /** The paths a build's result depends on: what diagnostics say and where files go. */

@@ -437,15 +437,19 @@ function renderProblemsKept(fullText: ReadonlySet<Post>, render: FullTextRendere
 /**
  * Everything loading gave of a post (its text by hash, dates, URL, image
  * facts), as one digest, its file named as `naming` names it; computed once
- * per post object and name (a process that builds again keeps its posts).
+ * per post object and name (a process that builds again keeps its posts),
+ * and named once per plan (a post is in several documents).
  */
 function postDigests(naming: RecordPaths | undefined): (post: Post) => string {
+  const ofThisPlan = new WeakMap<Post, string>();
   return (post) => {
+    let digest = ofThisPlan.get(post);
+    if (digest !== undefined) return digest;
     const file = naming ? naming.recorded(post.sourcePath, post.lang) : post.sourcePath;
     const known = postDigestMemo.get(post);
-    if (known?.file === file) return known.digest;
-    const digest = createHash('sha256').update(JSON.stringify(file === post.sourcePath ? post : { ...post, sourcePath: file })).digest('base64url');
+    digest = known?.file === file ? known.digest : createHash('sha256').update(JSON.stringify(file === post.sourcePath ? post : { ...post, sourcePath: file })).digest('base64url');
     postDigestMemo.set(post, { file, digest });
+    ofThisPlan.set(post, digest);
     return digest;
   };
 }

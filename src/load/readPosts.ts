@@ -42,6 +42,7 @@ export function diskSource(postsDir: string, cwd: string, published: (path: stri
     }
   }
   const absoluteOf = new Map(listing.map((file) => [file.path, file.absolute]));
+  const locate = (path: string): string => absoluteOf.get(path) ?? resolve(cwd, path);
   return {
     count: listing.length,
     files: {
@@ -54,8 +55,8 @@ export function diskSource(postsDir: string, cwd: string, published: (path: stri
         }
       },
     },
-    read: (path) => readFileSync(absoluteOf.get(path) ?? resolve(cwd, path), 'utf8'),
-    locate: (path) => absoluteOf.get(path) ?? resolve(cwd, path),
+    read: (path) => readFileSync(locate(path), 'utf8'),
+    locate,
   };
 }
 

@@ -3,7 +3,7 @@
  * shows a reader a dangling link, and removes exactly the files it no longer
  * plans.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { mkdir, mkdtemp, open, readdir, readFile, rename, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -72,6 +72,36 @@ describe('every byte or nothing', () => {
     expect(failure).toBeInstanceOf(WriteError);
     expect(String(failure)).toMatch(/cannot write \S+: ENOSPC \(the disk is full\); the published files are unchanged/);
     expect(await snapshot(out)).toEqual(before);
+  });
+
+  it('leaves every old file as it was, with no temporary file, when the manifest cannot be written before the files are put in place', async () => {
+    const out = await scratch();
+    await writeOutputs(out, site(7));
+    const before = await snapshot(out);
+    // The manifest's folder is a file: a state directory that takes nothing (a full disk does the same).
+    const notAFolder = join(await scratch(), 'state');
+    await writeFile(notAFolder, '');
+    const failure = await writeOutputs(out, site(9, ' (corrected)'), { manifestPath: join(notAFolder, 'manifest.json') }).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(WriteError);
+    expect(String(failure)).toMatch(/cannot write manifest\.json: \w+; the published files are unchanged/);
+    expect(await snapshot(out)).toEqual(before);
+  });
+
+  it('says the new files are in place when only the manifest written after them fails', async () => {
+    const out = await scratch();
+    const reference = await scratch();
+    await writeOutputs(reference, site(7));
+    const state = join(await scratch(), 'state');
+    const madeFrom = () => {
+      // The state directory gone bad between the renames and the manifest that records them.
+      rmSync(state, { recursive: true, force: true });
+      writeFileSync(state, '');
+      return { digest: 'd', diagnostics: [] };
+    };
+    const failure = await writeOutputs(out, site(7), { manifestPath: join(state, 'manifest.json'), madeFrom }).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(WriteError);
+    expect(String(failure)).toMatch(/cannot write manifest\.json: \w+; the new files are in place, and the next build records them/);
+    expect(await snapshot(out)).toEqual(await snapshot(reference));
   });
 
   it('removes the folders it made for a build that failed, so a new category is not left as an empty folder', async () => {

@@ -178,6 +178,11 @@ export async function stageOutputs(outDir: string, files: Iterable<PlannedOutput
   /** Folders made or found in this build: thousands of files share a few hundred. */
   const folders = new Set<string>();
   let staged: Staged[] = [];
+  /** Everything staged removed again, and the folders staging made: the output as it was. */
+  const discardStaged = async (): Promise<void> => {
+    await Promise.all(temporaries.map((temporary) => rm(temporary, { force: true })));
+    for (const directory of madeDirectories.reverse()) await rm(directory, { recursive: true, force: true });
+  };
   try {
     for await (const [file, existing] of withStats(outDir, files)) {
       if (failure) break;
@@ -221,8 +226,7 @@ export async function stageOutputs(outDir: string, files: Iterable<PlannedOutput
     staged = outcomes.flatMap((outcome) => (outcome.kind === 'staged' ? [outcome.staged] : []));
   } catch (error) {
     await Promise.allSettled(inFlight);
-    await Promise.all(temporaries.map((temporary) => rm(temporary, { force: true })));
-    for (const directory of madeDirectories.reverse()) await rm(directory, { recursive: true, force: true });
+    await discardStaged();
     throw isSystemError(error) ? new WriteError(current, error) : error;
   }
   const unchanged = planned.filter((_, index) => outcomes[index]?.kind === 'unchanged');
@@ -232,7 +236,12 @@ export async function stageOutputs(outDir: string, files: Iterable<PlannedOutput
   return {
     commit: async () => {
       // Owned before it is in place: a process killed right after a rename still knows the file is its own.
-      if (options.manifestPath) await writeManifest(options.manifestPath, [...new Set([...manifest.files, ...planned])], manifest.records);
+      if (options.manifestPath) {
+        await writeManifest(options.manifestPath, [...new Set([...manifest.files, ...planned])], manifest.records).catch(async (error: unknown) => {
+          await discardStaged();
+          throw error;
+        });
+      }
       if (options.stagingDir !== undefined) {
         // Staged ahead of time, the files say they were modified now, when they appear: Last-Modified is never before publication.
         const now = new Date();
@@ -245,7 +254,12 @@ export async function stageOutputs(outDir: string, files: Iterable<PlannedOutput
       const written = await commit(staged, io);
       const plannedSet = new Set(planned);
       const removed = await removeFiles(outDir, manifest.files.filter((path) => !plannedSet.has(path)));
-      if (options.manifestPath) await writeManifest(options.manifestPath, planned, { ...records, ...(await recordsOf(staged)) }, options.madeFrom?.());
+      if (options.manifestPath) {
+        await writeManifest(options.manifestPath, planned, { ...records, ...(await recordsOf(staged)) }, options.madeFrom?.()).catch((error: unknown) => {
+          // The files are in place by now: saying they are unchanged would be false.
+          throw error instanceof WriteError ? new WriteError(error.path, error.cause, { published: true }) : error;
+        });
+      }
       return { written, unchanged, removed };
     },
   };
@@ -392,8 +406,11 @@ export class WriteError extends Error {
   constructor(
     readonly path: string,
     override readonly cause: NodeJS.ErrnoException,
+    /** Whether the build's files were put in place before the failure (only the manifest's record of them is missing). */
+    { published = false }: { readonly published?: boolean } = {},
   ) {
-    super(`cannot write ${path}: ${cause.code ?? cause.message}${cause.code === 'ENOSPC' ? ' (the disk is full)' : ''}; the published files are unchanged`);
+    const outcome = published ? 'the new files are in place, and the next build records them' : 'the published files are unchanged';
+    super(`cannot write ${path}: ${cause.code ?? cause.message}${cause.code === 'ENOSPC' ? ' (the disk is full)' : ''}; ${outcome}`);
   }
 }
 

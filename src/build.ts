@@ -17,7 +17,7 @@ import type { RenderedBodies } from './render/remembered.js';
 import { openRenderedBodies, saveRenderedBodies } from './render/store.js';
 import { publicationPlan, planCounts, type PlanState } from './schedule/plan.js';
 import { listedPathsOf, publishedRecord, recordContentDigest, recordPaths, recordText, shrinkRefusals, type Previous, type RecordPaths, type ShrinkRefusal } from './state/published.js';
-import { manifestPath, openPrevious, readRecordText, recordPublished, stateDirProblem, storeTexts, storedTexts, storedTextsOf } from './state/store.js';
+import { manifestPath, openPrevious, readRecordText, recordPublished, stateDirProblem, storeTexts, storedTexts, storedTextsOf, textsKept, type StoredBefore } from './state/store.js';
 import { inputsDigest, stillUnchanged, unchangedWitness, withinWindow, type Inputs, type ListedStamp, type Unchanged } from './state/unchanged.js';
 import { codeFingerprint } from './version.js';
 import { intactOutputs, keepMadeFrom, keptFiles, outputUntouched, outputsInPlace, readOutputManifest, removeStaleTemporaryFiles, stageOutputs, writeOutputs, type OutputManifest, type WriteOptions, type WriteReport } from './write/output.js';
@@ -221,9 +221,21 @@ export async function prepareBuild(paths: BuildPaths, now: Date, options: Prepar
     }
     throw error;
   };
+  // The texts are stored while the feeds are written (a first build stores thousands), and before the record names them.
+  let texts: Promise<StoredBefore> | undefined;
+  const storingTexts = (): Promise<StoredBefore> => {
+    if (texts) return texts;
+    texts = storeTexts(paths.state, result.live, source);
+    // Its failure is told when it is awaited, not as an unhandled rejection meanwhile.
+    texts.catch(() => undefined);
+    return texts;
+  };
   const writeOptions: WriteOptions = {
     manifestPath: manifest,
     manifest: outputManifest,
+    readyToCommit: async () => {
+      textsKept(await storingTexts());
+    },
     beforeCommit: options.beforeCommit,
     madeFrom: () => ({ digest: result.outputsDigest, diagnostics: problemsRecorded(result.renderDiagnostics, named), ...unchanged() }),
   };
@@ -236,6 +248,8 @@ export async function prepareBuild(paths: BuildPaths, now: Date, options: Prepar
       }
     : (): Promise<WriteReport> => writeOutputs(resolve(paths.out), result.outputs, writeOptions);
   if (options.aheadBytes !== undefined && !nothingToWrite && !reused) {
+    // Stored from the files as the build loaded them, not as they may be by the commit.
+    storingTexts();
     const ahead = await writeAhead(paths, result.outputs, writeOptions, options.aheadBytes).catch(changedUnderTheBuild);
     if (!ahead) {
       await savedLate();
@@ -250,15 +264,13 @@ export async function prepareBuild(paths: BuildPaths, now: Date, options: Prepar
         const late = await savedLate();
         return late.length === 0 ? outcome : { ...outcome, diagnostics: [...diagnostics, ...late] };
       }
-      // The texts are stored while the feeds are written (a first build stores thousands), and before the record names them.
-      const texts = storeTexts(paths.state, result.live, source);
-      // Its failure is told once the feeds are written, not as an unhandled rejection meanwhile.
-      texts.catch(() => undefined);
+      const stored = storingTexts();
       const report = await write().catch(async (error: unknown) => {
-        await texts.catch(() => undefined);
+        await stored.catch(() => undefined);
         return changedUnderTheBuild(error);
       });
-      await recordPublished(paths.state, result.live, record(), await texts);
+      // A build that found its output in place wrote nothing: no post's text was checked before it.
+      await recordPublished(paths.state, result.live, record(), textsKept(await stored));
       const late = [...(await savedLate()), ...(await cache.saveBodies())];
       const all = withRenderDiagnostics([...diagnostics, ...late], reused ? reused.diagnostics : result.renderDiagnostics);
       return { ...outcome, diagnostics: all, failed: hasErrors(all), report };

@@ -3,11 +3,11 @@
  * writing, and says so in a way the daemon recognises, so it builds again
  * once the files are quiet instead of leaving the feeds stale until a tick.
  */
-import { rmSync, writeFileSync } from 'node:fs';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BuildSetupError, loadConfigFile, metChangingFile, runBuild } from '../src/build.js';
+import { BuildSetupError, loadConfigFile, metChangingFile, prepareBuild, runBuild } from '../src/build.js';
 import { post, siteOnDisk } from './support/site.js';
 
 const posts = {
@@ -47,6 +47,48 @@ describe('a build that meets a changing post', () => {
     const error = await buildWhile((site) => rmSync(join(site, 'posts/en/a.md')));
     expect(String(error)).toContain('ENOENT');
     expect(metChangingFile(error)).toBe(true);
+  });
+
+  it('does not publish a post whose file was saved again before its text was kept, so the typo saved meanwhile cannot take it away', async () => {
+    // The oldest post is in no feed (limit 2) and archives carry summaries: nothing reads its body back after loading.
+    const site = await siteOnDisk(posts, { feeds: { limit: 2 } });
+    const paths = { config: join(site, 'nashra.config.yaml'), posts: join(site, 'posts'), out: join(site, 'feeds'), state: join(site, '.nashra') };
+    const now = new Date('2026-02-01T00:00:00Z');
+    await runBuild(paths, now);
+    const oldest = join(site, 'posts/en/oldest.md');
+    writeFileSync(oldest, post('title: Oldest\ndate: 2025-01-01T00:00:00Z'));
+    const published = () => existsSync(join(site, 'feeds/en/related/oldest.json'));
+    // Saved broken while the build that loaded it runs: the text it loaded is in no file any more.
+    const during = await runBuild(paths, now, {
+      onLoad: (done, total) => {
+        if (done === total) writeFileSync(oldest, post('title: Oldest\ndate: [2025'));
+      },
+    }).then(
+      () => 'built',
+      (error: unknown) => error,
+    );
+    const publishedDuring = published();
+    await runBuild(paths, now).catch(() => undefined);
+    // Published, it stays published while its file is broken; or it was never published.
+    expect({ published: published() }).toEqual({ published: publishedDuring });
+    expect(metChangingFile(during)).toBe(true);
+    expect(publishedDuring).toBe(false);
+  });
+
+  it('keeps the texts of a build prepared ahead as they were loaded, so an edit before its commit neither stops it nor loses what it published', async () => {
+    const site = await siteOnDisk(posts, { feeds: { limit: 2 } });
+    const paths = { config: join(site, 'nashra.config.yaml'), posts: join(site, 'posts'), out: join(site, 'feeds'), state: join(site, '.nashra') };
+    const now = new Date('2026-02-01T00:00:00Z');
+    await runBuild(paths, now);
+    const oldest = join(site, 'posts/en/oldest.md');
+    writeFileSync(oldest, post('title: Oldest\ndate: 2025-01-01T00:00:00Z'));
+    const prepared = await prepareBuild(paths, now, { aheadBytes: 1 << 24 });
+    writeFileSync(oldest, post('title: Oldest\ndate: [2025'));
+    await prepared?.commit();
+    expect(existsSync(join(site, 'feeds/en/related/oldest.json'))).toBe(true);
+    const after = await runBuild(paths, now);
+    expect(after.diagnostics.filter((d) => d.file.endsWith('oldest.md')).map((d) => d.field)).toContain('published');
+    expect(existsSync(join(site, 'feeds/en/related/oldest.json'))).toBe(true);
   });
 
   it('is not retried for an invalid config, which only a new save can mend', async () => {

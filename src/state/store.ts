@@ -18,7 +18,7 @@ import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { dirname, join, relative, resolve, isAbsolute } from 'node:path';
 import { message, type Message } from '../i18n/message.js';
 import { sourceHash } from '../load/hash.js';
-import type { PostSource } from '../load/source.js';
+import { SourceChangedError, type PostSource } from '../load/source.js';
 import type { Post } from '../model.js';
 import { startWorker } from '../threads.js';
 import { writeOutputs } from '../write/output.js';
@@ -135,7 +135,8 @@ const TEXTS_THREAD = new URL('./textsThread.js', import.meta.url);
  * published: called before the outputs are written, and awaited before
  * `recordPublished`. Many texts (a first build stores them all) are written
  * on a thread of their own, while the build's thread composes the feeds.
- * Resolves with the names the folder held before.
+ * Resolves with the names the folder held before, and the files whose text
+ * could not be kept.
  */
 export async function storeTexts(stateDir: string, live: readonly Post[], source: TextSource): Promise<StoredBefore> {
   await mkdir(join(stateDir, SOURCES_DIR), { recursive: true });
@@ -145,33 +146,52 @@ export async function storeTexts(stateDir: string, live: readonly Post[], source
   for (const post of live) if (!before.has(textName(post.sourceHash))) missing.set(post.sourceHash, post);
   const wanted = [...missing.values()].map((post) => ({ hash: post.sourceHash, file: textFile(stateDir, post.sourceHash), path: post.sourcePath }));
   const locate = source.locate;
-  const onThread = wanted.length >= TEXTS_FOR_A_THREAD && locate ? await storeOnThread(wanted.map((text) => ({ hash: text.hash, file: text.file, from: locate(text.path) }))) : false;
-  if (!onThread) for (const text of wanted) storeText(text, readOrUndefined(source, text.path));
-  return { names: before };
+  const onThread = wanted.length >= TEXTS_FOR_A_THREAD && locate ? await storeOnThread(wanted.map((text) => ({ hash: text.hash, file: text.file, from: locate(text.path) }))) : undefined;
+  const unkept = onThread ?? wanted.filter((text) => !storeText(text, readOrUndefined(source, text.path))).map((text) => text.hash);
+  return { names: before, unkept: unkept.map((hash) => missing.get(hash)?.sourcePath ?? hash).sort() };
 }
 
 /** The stored texts' names before a build stored its own: those no record names any more are removed once the new record is kept. */
 export interface StoredBefore {
   readonly names: ReadonlySet<string>;
+  /**
+   * The post files whose published text could not be kept, as no file holds
+   * it any more (saved again or removed since it was loaded): a record naming
+   * it could not give it back when the file breaks, so the build must not
+   * publish (see `SourceChangedError`).
+   */
+  readonly unkept: readonly string[];
 }
 
 /**
- * Stores `texts` on a thread of their own. False when there was no thread to
- * do it (running from the TypeScript sources), or it stopped without an
- * answer (it could not start, or failed other than on a file): the caller
- * then stores them itself. A file that could not be written is the build's
- * failure, as on the build's thread.
+ * `stored` when every published text was kept; else the build must not
+ * publish, and fails as one that met a file changing under it (the daemon
+ * builds again once the files are quiet).
  */
-function storeOnThread(texts: readonly TextToStoreFrom[]): Promise<boolean> {
+export function textsKept(stored: StoredBefore): StoredBefore {
+  const [path] = stored.unkept;
+  if (path !== undefined) throw new SourceChangedError(path, message('errors.sourceOther'));
+  return stored;
+}
+
+/**
+ * Stores `texts` on a thread of their own; resolves with the hashes of those
+ * no file held any more. Undefined when there was no thread to do it
+ * (running from the TypeScript sources), or it stopped without an answer (it
+ * could not start, or failed other than on a file): the caller then stores
+ * them itself. A file that could not be written is the build's failure, as
+ * on the build's thread.
+ */
+function storeOnThread(texts: readonly TextToStoreFrom[]): Promise<readonly string[] | undefined> {
   const worker = startWorker(TEXTS_THREAD, texts);
-  if (!worker) return Promise.resolve(false);
+  if (!worker) return Promise.resolve(undefined);
   // Awaited by the build: the thread must keep the process alive until it answers.
   worker.ref();
-  return new Promise<boolean>((resolve, reject) => {
-    worker.once('message', (reply: TextsReply) => ('done' in reply ? resolve(true) : reject(errorOf(reply.failed))));
+  return new Promise<readonly string[] | undefined>((resolve, reject) => {
+    worker.once('message', (reply: TextsReply) => ('done' in reply ? resolve(reply.unkept) : reject(errorOf(reply.failed))));
     // After an answer, these settle nothing.
-    worker.once('error', () => resolve(false));
-    worker.once('exit', () => resolve(false));
+    worker.once('error', () => resolve(undefined));
+    worker.once('exit', () => resolve(undefined));
   }).finally(() => worker.unref());
 }
 

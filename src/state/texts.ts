@@ -19,8 +19,8 @@ export interface TextToStoreFrom extends TextToStore {
   readonly from: string;
 }
 
-/** What a thread storing texts answers once: done, or the error that stopped it, as Node gave it. */
-export type TextsReply = { readonly done: true } | { readonly failed: FileError };
+/** What a thread storing texts answers once: done, with the hashes of the texts no file held any more, or the error that stopped it, as Node gave it. */
+export type TextsReply = { readonly done: true; readonly unkept: readonly string[] } | { readonly failed: FileError };
 
 export interface FileError {
   readonly message: string;

@@ -8,8 +8,8 @@ import { fileErrorOf, readText, storeText, type TextToStoreFrom, type TextsReply
 const texts = workerData as readonly TextToStoreFrom[];
 let reply: TextsReply;
 try {
-  for (const text of texts) storeText(text, readText(text.from));
-  reply = { done: true };
+  const unkept = texts.filter((text) => !storeText(text, readText(text.from))).map((text) => text.hash);
+  reply = { done: true, unkept };
 } catch (error) {
   reply = { failed: fileErrorOf(error) };
 }

@@ -42,6 +42,12 @@ export interface WriteOptions {
    */
   readonly manifestPath?: string;
   readonly io?: Partial<WriteIo>;
+  /**
+   * Awaited once every file is staged, before anything in the output or the
+   * manifest changes: what must hold for the files to be published. Its
+   * failure discards what was staged, and the published files stay.
+   */
+  readonly readyToCommit?: () => Promise<void>;
   /** Called once every file is staged, right before the first rename: from here on, stopping leaves a mix of old and new files. */
   readonly beforeCommit?: () => void;
   /**
@@ -235,6 +241,10 @@ export async function stageOutputs(outDir: string, files: Iterable<PlannedOutput
 
   return {
     commit: async () => {
+      await options.readyToCommit?.().catch(async (error: unknown) => {
+        await discardStaged();
+        throw error;
+      });
       // Owned before it is in place: a process killed right after a rename still knows the file is its own.
       if (options.manifestPath) {
         await writeManifest(options.manifestPath, [...new Set([...manifest.files, ...planned])], manifest.records).catch(async (error: unknown) => {

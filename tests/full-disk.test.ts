@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Daemon } from './support/daemon.js';
-import { post, ROOT, runCli, siteOnDisk, snapshot } from './support/site.js';
+import { listFiles, post, ROOT, runCli, siteOnDisk, snapshot } from './support/site.js';
 
 const isRoot = process.getuid?.() === 0;
 const inCi = process.env.CI === 'true';
@@ -109,6 +109,9 @@ describe.runIf(isRoot || inCi)('a state directory that takes no published text',
     const failed = await runCli(['build', '--now', '2026-02-01T00:00:00Z'], site);
     expect(failed.code).toBe(3);
     expect(failed.stderr).toContain('EROFS');
+    // Told before a file of the output changed: none is published yet, none is left half-done.
+    expect(failed.stderr).toContain('the published files are unchanged');
+    expect(await listFiles(join(site, 'feeds')).catch(() => [])).toEqual([]);
     await expect(readFile(join(site, '.nashra/published.json'), 'utf8')).rejects.toThrow(/ENOENT/);
     expect((await runCli(['status'], site)).stdout).toContain('EROFS');
 

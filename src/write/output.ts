@@ -243,7 +243,7 @@ export async function stageOutputs(outDir: string, files: Iterable<PlannedOutput
     commit: async () => {
       await options.readyToCommit?.().catch(async (error: unknown) => {
         await discardStaged();
-        throw error;
+        throw isSystemError(error) ? new WriteError(error.path ?? '', error) : error;
       });
       // Owned before it is in place: a process killed right after a rename still knows the file is its own.
       if (options.manifestPath) {

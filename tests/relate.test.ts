@@ -318,17 +318,46 @@ describe('scoring', () => {
     expect(slugsOf(listOf(relations, query))[0]).toBe('strong-old');
   });
 
-  it('measures age from the newest article, or from `now`, and honours the half-life option', () => {
+  it('measures closeness in time as the days between the two articles, and honours the half-life option', () => {
     const a = post({ slug: 'a', title: 'prison visit', date: '2026-01-11T00:00:00Z' });
     const b = post({ slug: 'b', title: 'prison visit', date: '2026-01-01T00:00:00Z' });
     const own = relate([a, b]);
     expect(own.explained(a)[0]?.reasons.ageDays).toBe(10);
-    expect(own.explained(b)[0]?.reasons.ageDays).toBe(0);
-    const later = relate([a, b], 5, { now: new Date('2026-02-10T00:00:00Z') });
-    expect(later.explained(a)[0]?.reasons.ageDays).toBe(40);
-    // Without recency (half-life 0) the two directions score the same.
+    expect(own.explained(b)[0]?.reasons.ageDays).toBe(10);
+    // Without recency (half-life 0) nothing changes either: the score of a pair is the same both ways.
     const flat = relate([a, b], 5, { halfLifeDays: 0 }).relations;
     expect(listOf(flat, a)[0]?.score).toBe(listOf(flat, b)[0]?.score);
+  });
+
+  it('does not reorder the lists of articles that a new, later article does not enter', () => {
+    // The more similar of two older articles, against a less similar one of the same month: the newer wins on closeness.
+    const shared = { tags: ['detention'], date: '2026-01-01T00:00:00Z' };
+    const query = post({ slug: 'query', title: 'Hunger strike at Al-Rimal prison enters third week', body: 'Detainees refuse food to protest prolonged pre-trial detention and solitary confinement.', ...shared });
+    const strongOld = post({ slug: 'strong-old', title: 'Hunger strike at Al-Rimal prison', body: 'Detainees refuse food to protest prolonged pre-trial detention and solitary confinement.', tags: ['detention'], date: '2016-01-01T00:00:00Z' });
+    const weakerRecent = post({ slug: 'weaker-recent', title: 'Hunger strike at Al-Rimal prison continues', body: 'Detainees refuse food to protest prolonged pre-trial detention and ask for a judge.', tags: ['detention'], date: '2025-12-01T00:00:00Z' });
+    const english = [query, strongOld, weakerRecent, ...distractorsEn];
+    // Arabic only, so no English word or label weighs differently; dated ten years after every other article.
+    const later = post({ lang: 'ar', slug: 'later', title: 'زيارة إلى سجن الرمال', body: 'زار فريق المركز سجن الرمال والتقى بالمحتجزين.', date: '2036-01-01T00:00:00Z' });
+    const before = relate(english).relations;
+    const after = relate([...english, later]).relations;
+    expect(slugsOf(listOf(before, query)).slice(0, 2)).toEqual(['weaker-recent', 'strong-old']);
+    for (const p of english) expect({ slug: p.slug, list: listOf(after, p) }).toEqual({ slug: p.slug, list: listOf(before, p) });
+  });
+
+  it('walks the articles of a common label closest in time, so a new one reaches only the lists of its own time', () => {
+    // A hundred weekly articles with one tag and no word in common; recency off, so only the walk can change a list.
+    const weekly = Array.from({ length: 100 }, (_, n) =>
+      post({ slug: `p${String(n).padStart(3, '0')}`, title: filler(n), tags: ['detention'], date: new Date(Date.UTC(2020, 0, 1) + n * 7 * 86_400_000).toISOString() }),
+    );
+    // Its key sorts first: wherever it is walked, it ties with the others and wins on the key.
+    const added = post({ slug: 'a-new', title: filler(1000), tags: ['detention'], date: new Date(Date.UTC(2020, 0, 1) + 100 * 7 * 86_400_000).toISOString() });
+    const before = relate(weekly, 5, { halfLifeDays: 0 }).relations;
+    const after = relate([...weekly, added], 5, { halfLifeDays: 0 }).relations;
+    const changed = weekly.filter((p) => JSON.stringify(slugsOf(listOf(before, p))) !== JSON.stringify(slugsOf(listOf(after, p)))).map((p) => p.slug);
+    expect(changed.length).toBeGreaterThan(0);
+    // Each article walks the 64 closest to it: the new one is among them only for the last articles.
+    expect(changed.every((slug) => slug >= 'p036')).toBe(true);
+    expect(slugsOf(listOf(after, weekly[0] as Post))).toEqual(['p001', 'p002', 'p003', 'p004', 'p005']);
   });
 
   it('rounds scores to 4 decimals and gives the reasons', () => {

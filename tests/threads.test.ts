@@ -126,7 +126,7 @@ describe("ranking related articles on the threads of the build's work pool", () 
   it('ranks every chunk on the pool threads when the calling thread leaves them all to them', () => {
     const pool = readyPool(2);
     try {
-      const engine = new engineModule.RelatednessEngine(articles, { terms: loaded.terms, halfLifeDays: 365, reference: new Date('2026-11-25') });
+      const engine = new engineModule.RelatednessEngine(articles, { terms: loaded.terms, halfLifeDays: 365 });
       const wanted = engine.articles.map((_, index) => 3 + (index % 4));
       const exclude = engine.articles.map((_, index) => (index % 3 === 0 ? [(index + 1) % engine.size] : []));
       const { lists, chunks, workerChunks } = parallel.queryAll(engine.index, new search.Searcher(engine.index), wanted, exclude, { threads: 3, helpers: pool, callerRanks: false, stallMs: 60_000 });
@@ -144,7 +144,7 @@ describe("ranking related articles on the threads of the build's work pool", () 
 
 describe('ranking without a pool', () => {
   it('ranks everything on the calling thread', () => {
-    const engine = new engineModule.RelatednessEngine(articles, { terms: loaded.terms, halfLifeDays: 365, reference: new Date('2026-11-25') });
+    const engine = new engineModule.RelatednessEngine(articles, { terms: loaded.terms, halfLifeDays: 365 });
     const { lists, workerChunks } = queryAllFromSource(engine.index, new search.Searcher(engine.index), [5, 5], [[], []], { threads: 2 });
     expect(workerChunks).toBe(0);
     expect(lists.map((list) => list.length)).toEqual([5, 5]);

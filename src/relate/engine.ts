@@ -23,10 +23,8 @@ export interface EngineArticle {
 export interface EngineOptions {
   /** The term counts of every version, taken when the posts were loaded. */
   readonly terms: TermIndex;
-  /** Half-life of the recency preference, in days. */
+  /** Days apart at which the preference for articles close in time halves; 0 or less: no preference. */
   readonly halfLifeDays: number;
-  /** Ages are measured from here. */
-  readonly reference: Date;
 }
 
 export interface PairReasons {
@@ -57,12 +55,9 @@ export class RelatednessEngine<A extends EngineArticle = EngineArticle> {
   /** Articles sorted by key: an article's index is its rank, so ties broken by index are broken by key. */
   readonly articles: readonly A[];
   private readonly languages: string[];
-  private readonly ageDays: Int32Array;
   /** The index queries read, in memory that worker threads can share. */
   readonly index: SearchIndex;
   private readonly searcher: Searcher;
-
-  private readonly recency: Float64Array;
 
   // Only for explaining.
   /** Each label of `slotLabels` as its version writes it. */
@@ -80,22 +75,16 @@ export class RelatednessEngine<A extends EngineArticle = EngineArticle> {
     const n = this.articles.length;
     this.languages = [...new Set(this.articles.flatMap((article) => [...article.versions.keys()]))].sort();
 
-    const reference = options.reference.getTime();
-    const halfLife = options.halfLifeDays > 0 ? options.halfLifeDays : Number.POSITIVE_INFINITY;
-    this.recency = sharedArray(Float64Array, n);
-    this.ageDays = new Int32Array(n);
-    this.articles.forEach((article, index) => {
-      const age = Math.max(0, (reference - article.newest.getTime()) / DAY_MS);
-      this.ageDays[index] = Math.floor(age);
-      this.recency[index] = 1 - WEIGHTS.recency + WEIGHTS.recency * 2 ** (-age / halfLife);
-    });
+    const day = sharedArray(Int32Array, n);
+    this.articles.forEach((article, index) => (day[index] = Math.floor(article.newest.getTime() / DAY_MS)));
+    const closeness = closenessByDaysApart(day, options.halfLifeDays);
 
     const { raw, canonical, versions } = this.analyse(options.terms);
     const perLanguage = this.languages.map((_, lang) => raw.filter((version) => version.lang === lang).length);
     const terms = this.weighTerms(raw, perLanguage, new CanonicalCounts(canonical), versions.labelNorms.length);
-    const labels = this.indexLabels(versions, perLanguage);
+    const labels = this.indexLabels(versions, perLanguage, day);
     const queries = prepareQueries(terms);
-    this.index = { articles: n, languages: this.languages.length, recency: this.recency, ...versions, ...terms, ...labels, ...queries };
+    this.index = { articles: n, languages: this.languages.length, day, closeness, ...versions, ...terms, ...labels, ...queries };
     this.searcher = new Searcher(this.index);
   }
 
@@ -239,7 +228,7 @@ export class RelatednessEngine<A extends EngineArticle = EngineArticle> {
   }
 
   /** Label idf, each version's label norm (set in `versions.labelNorms`), and the label postings. */
-  private indexLabels(versions: VersionArrays, perLanguage: number[]): LabelArrays {
+  private indexLabels(versions: VersionArrays, perLanguage: number[], day: Int32Array): LabelArrays {
     const labelCount = this.labelKind.length;
     const { labelStart, slotLabels, labelNorms } = versions;
     const languages = this.languages.length;
@@ -266,10 +255,9 @@ export class RelatednessEngine<A extends EngineArticle = EngineArticle> {
       }
       labelNorms[slot] = Math.sqrt(norm);
     }
-    // Newest first, then by key: sort ranks in that order, then map them back to articles.
-    const byDate = Array.from(this.articles, (_, index) => index).sort(
-      (a, b) => (this.articles[b]?.newest.getTime() ?? 0) - (this.articles[a]?.newest.getTime() ?? 0) || a - b,
-    );
+    // Oldest first, then by key, so a query walks the articles closest in time (see `Searcher.query`): sort ranks in
+    // that order, then map them back to articles.
+    const byDate = Array.from(this.articles, (_, index) => index).sort((a, b) => (day[a] ?? 0) - (day[b] ?? 0) || a - b);
     const rank = new Int32Array(this.articles.length);
     byDate.forEach((article, position) => (rank[article] = position));
     const ranks = Int32Array.from(labelPostArticle, (article) => rank[article] ?? 0);
@@ -333,10 +321,28 @@ export class RelatednessEngine<A extends EngineArticle = EngineArticle> {
             .map((label) => label.name),
         ),
         topTerms: distinct(shared.terms.sort((a, b) => b.contribution - a.contribution || a.id - b.id).map((term) => this.termForm[term.id] ?? '')).slice(0, 5),
-        ageDays: this.ageDays[other] ?? 0,
+        ageDays: Math.abs((this.index.day[index] ?? 0) - (this.index.day[other] ?? 0)),
       },
     };
   }
+}
+
+/**
+ * The closeness factor of two articles by whole days apart (see `search.ts`):
+ * at `d` days for d below the table's last place, the floor from there on.
+ * Kept no longer than the archive's span, nor than where the half-life's
+ * term is below a double's precision next to the floor.
+ */
+function closenessByDaysApart(day: Int32Array, halfLifeDays: number): Float64Array {
+  if (!(halfLifeDays > 0) || day.length === 0) return sharedCopy(Float64Array, [1]);
+  let [earliest, latest] = [day[0] ?? 0, day[0] ?? 0];
+  for (const d of day) [earliest, latest] = [Math.min(earliest, d), Math.max(latest, d)];
+  const span = latest - earliest;
+  const last = Math.min(span + 1, Math.ceil(64 * halfLifeDays));
+  const table = sharedArray(Float64Array, last + 1);
+  for (let d = 0; d < last; d++) table[d] = 1 - WEIGHTS.recency + WEIGHTS.recency * 2 ** (-d / halfLifeDays);
+  table[last] = 1 - WEIGHTS.recency;
+  return table;
 }
 
 /** Chooses each version's query: its heaviest terms that other articles share. */

@@ -24,7 +24,7 @@ export interface RelationReasons {
   readonly sharedCategories: string[];
   /** The shared words that weigh most in the text similarity, most first (at most 5). */
   readonly topTerms: string[];
-  /** Whole days between the related article's date and the reference (the newest article, or `now`). */
+  /** Whole days between the two articles' dates (UTC days). */
   readonly ageDays: number;
 }
 
@@ -44,10 +44,8 @@ export interface ExplainedRelation extends Relation {
 export interface RelateOptions {
   /** The term counts of every version, taken when the posts were loaded. */
   readonly terms: TermIndex;
-  /** Half-life of the preference for newer articles, in days (default 365; 0 or less turns recency off). */
+  /** Days apart at which the preference for articles close in time halves (default 365; 0 or less turns it off). */
   readonly halfLifeDays?: number;
-  /** Ages are measured from this date; by default from the newest article of the set, so output never depends on the clock. */
-  readonly now?: Date;
   /**
    * Pinned related articles by article key: for each article key, the article
    * keys to list first, in that order. Keys of unknown articles, the article
@@ -92,7 +90,7 @@ export function groupArticles(posts: readonly Post[]): Article[] {
  * The `count` articles most related to each article (translation group), by
  * the score of `engine.ts`: rarity-weighted shared tags and categories, TF-IDF
  * similarity of title, summary and body over normalised and stemmed words,
- * and a bounded preference for newer articles. Pinned articles come first.
+ * and a bounded preference for articles close in time. Pinned articles come first.
  * An article is never related to itself (its translations are itself); the
  * result is keyed by article key and is the same whatever the input order.
  */
@@ -129,12 +127,7 @@ export function explainRelated(articles: readonly Article[], key: string, count:
 }
 
 function buildEngine(articles: readonly Article[], options: RelateOptions): RelatednessEngine<Article> {
-  const newest = articles.reduce((latest, article) => Math.max(latest, article.newest.getTime()), Number.NEGATIVE_INFINITY);
-  return new RelatednessEngine(articles, {
-    terms: options.terms,
-    halfLifeDays: options.halfLifeDays ?? DEFAULT_HALF_LIFE_DAYS,
-    reference: options.now ?? new Date(newest),
-  });
+  return new RelatednessEngine(articles, { terms: options.terms, halfLifeDays: options.halfLifeDays ?? DEFAULT_HALF_LIFE_DAYS });
 }
 
 /** Pinned articles first, then the best scored, `count` in all, with their scores. */

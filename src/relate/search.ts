@@ -17,13 +17,19 @@ import { TopK } from './topk.js';
  *             path), each weighted by rarity ln(1 + N / df)
  *   sim       WEIGHTS.text × text + WEIGHTS.labels × labels
  *   score     mean sim over shared languages
- *             × (1 − WEIGHTS.recency + WEIGHTS.recency × 2^(−age / halfLife))
+ *             × (1 − WEIGHTS.recency + WEIGHTS.recency × 2^(−apart / halfLife))
  *
- * so recency breaks ties between equally similar articles but can take at most
- * WEIGHTS.recency of a score away: a strongly similar old article still beats
- * a weakly similar new one. Age is measured from a reference date (the newest
- * article by default), never from the clock. Articles without a language in
- * common are not compared: their words and labels are different terms.
+ * where `apart` is the whole days between the two articles' dates. So
+ * closeness in time breaks ties between equally similar articles but can take
+ * at most WEIGHTS.recency of a score away: a strongly similar article of
+ * another year still beats a weakly similar one of the same week. For the
+ * newest articles that is a preference for newer ones. It depends on the two
+ * articles alone, never on the clock or on the newest article of the archive:
+ * a statement published today does not reorder the lists of articles it does
+ * not enter (measured from the newest article, a post dated three days after
+ * it rewrote 465 files of a 5,000-article site, against 57 for one dated
+ * within the archive). Articles without a language in common are not
+ * compared: their words and labels are different terms.
  */
 export const WEIGHTS = {
   text: 0.6,
@@ -37,10 +43,12 @@ export const INDEXED_TERMS = 48;
 export const QUERY_TERMS = 12;
 /**
  * Entries walked per query term and per label. Term postings are ordered by
- * weight (impact order) and label postings newest first, so a query visits
- * the articles where a term weighs most, and the newest articles of a common
- * label: bounded work per query whatever the archive size. A term keeps no
- * more postings than this in the index.
+ * weight (impact order) and label postings by date, so a query visits the
+ * articles where a term weighs most, and the articles of a common label
+ * closest in time to its own: bounded work per query whatever the archive
+ * size, and a new article changes the walk of only the articles of its
+ * labels closest to it in time. A term keeps no more postings than this in
+ * the index.
  */
 export const POSTINGS_WALKED = 64;
 /** Candidates re-scored exactly (with every shared label) before the final cut, at least. */
@@ -56,8 +64,10 @@ const NONE: ReadonlySet<number> = new Set();
 export interface SearchIndex {
   readonly articles: number;
   readonly languages: number;
-  /** Recency factor of each article. */
-  readonly recency: Float64Array;
+  /** Each article's date, in whole days since 1970 (UTC). */
+  readonly day: Int32Array;
+  /** The closeness factor by whole days apart, the last entry holding for any farther (see `closenessOf`). */
+  readonly closeness: Float64Array;
   /** Label norm of each version, -1 where the article has no version in that language. */
   readonly labelNorms: Float64Array;
   /** A version's indexed terms (at most INDEXED_TERMS, heaviest first) from slot × INDEXED_TERMS, with cosine-normalised weights. */
@@ -76,7 +86,7 @@ export interface SearchIndex {
   readonly termPostStart: Int32Array;
   readonly termPostArticle: Int32Array;
   readonly termPostWeight: Float32Array;
-  /** Label `id`'s articles, newest first, at [labelPostStart[id], labelPostStart[id + 1]). */
+  /** Label `id`'s articles, oldest first (then by index), at [labelPostStart[id], labelPostStart[id + 1]). */
   readonly labelPostStart: Int32Array;
   readonly labelPostArticle: Int32Array;
 }
@@ -124,7 +134,8 @@ export class Searcher {
   query(article: number, count: number, exclude: ReadonlySet<number> = NONE): ScoredPair[] {
     if (count <= 0) return [];
     const { languages, termPostStart, termPostArticle, termPostWeight, labelPostStart, labelPostArticle, labelStart, slotLabels, labelIdf } = this.index;
-    const { queryCount, slotQuery, slotQueryWeights, labelNorms, recency } = this.index;
+    const { queryCount, slotQuery, slotQueryWeights, labelNorms, day, closeness } = this.index;
+    const myDay = day[article] ?? 0;
     const { stamp, touched, acc } = this;
     const epoch = ++this.epoch;
     let touchedCount = 0;
@@ -148,11 +159,10 @@ export class Searcher {
       }
       for (let l = labelStart[mine] ?? 0, end = labelStart[mine + 1] ?? 0; l < end; l++) {
         const id = slotLabels[l] ?? 0;
-        const start = labelPostStart[id] ?? 0;
-        const stop = Math.min(labelPostStart[id + 1] ?? 0, start + POSTINGS_WALKED);
         const idf = labelIdf[id] ?? 0;
         const square = idf * idf;
-        for (let p = start; p < stop; p++) {
+        const walked = closestInTime(labelPostArticle, day, labelPostStart[id] ?? 0, labelPostStart[id + 1] ?? 0, myDay, article);
+        for (let p = walked.from; p < walked.to; p++) {
           const other = labelPostArticle[p] ?? 0;
           const at = 2 * (other * languages + lang) + 1;
           acc[at] = (acc[at] ?? 0) + square;
@@ -182,7 +192,7 @@ export class Searcher {
         acc[2 * slot] = 0;
         acc[2 * slot + 1] = 0;
       }
-      if (shared > 0 && other !== article && !(excluding && exclude.has(other))) shortlist.push((sum / shared) * (recency[other] ?? 1), other);
+      if (shared > 0 && other !== article && !(excluding && exclude.has(other))) shortlist.push((sum / shared) * closenessOf(closeness, myDay, day[other] ?? 0), other);
     }
     // Exact scores (common labels included) for the shortlist, then the final cut.
     const scored = this.withQueryOf(article, () => shortlist.sortedIds().map((other) => ({ other, score: this.pair(article, other, undefined) })));
@@ -221,7 +231,7 @@ export class Searcher {
 
   /** The exact score of `other` for `article`, within `withQueryOf(article)`. */
   private pair(article: number, other: number, shared: Shared | undefined): number {
-    const { languages, labelIdf, labelNorms, labelStart, slotLabels, slotTerms, slotWeights, termCount, recency } = this.index;
+    const { languages, labelIdf, labelNorms, labelStart, slotLabels, slotTerms, slotWeights, termCount, day, closeness } = this.index;
     const { queryWeight } = this;
     let sum = 0;
     let sharedLanguages = 0;
@@ -261,8 +271,41 @@ export class Searcher {
       const labelNorm = mineNorm * theirNorm;
       sum += WEIGHTS.text * text + (labelNorm > 0 ? (WEIGHTS.labels * labels) / labelNorm : 0);
     }
-    return sharedLanguages > 0 ? round((sum / sharedLanguages) * (recency[other] ?? 1)) : 0;
+    return sharedLanguages > 0 ? round((sum / sharedLanguages) * closenessOf(closeness, day[article] ?? 0, day[other] ?? 0)) : 0;
   }
+}
+
+/** The closeness factor of two articles dated `a` and `b` (whole days). */
+function closenessOf(closeness: Float64Array, a: number, b: number): number {
+  const last = closeness.length - 1;
+  return closeness[Math.min(Math.abs(a - b), last)] ?? 1;
+}
+
+/**
+ * The POSTINGS_WALKED postings of [start, stop) (ordered by date, then by
+ * article index) closest in time to `day`, as one run [from, to): the run
+ * that holds the article itself, widened on whichever side is closer, the
+ * later side on a tie. Found by a binary search on the dates.
+ */
+function closestInTime(articles: Int32Array, days: Int32Array, start: number, stop: number, day: number, article: number): { from: number; to: number } {
+  if (stop - start <= POSTINGS_WALKED) return { from: start, to: stop };
+  // The first posting after the article's own place: dated later, or as late with a greater index.
+  let [lo, hi] = [start, stop];
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    const other = articles[mid] ?? 0;
+    const otherDay = days[other] ?? 0;
+    if (otherDay < day || (otherDay === day && other <= article)) lo = mid + 1;
+    else hi = mid;
+  }
+  let [from, to] = [lo, lo];
+  while (to - from < POSTINGS_WALKED) {
+    if (from === start) to++;
+    else if (to === stop) from--;
+    else if (day - (days[articles[from - 1] ?? 0] ?? 0) < (days[articles[to] ?? 0] ?? 0) - day) from--;
+    else to++;
+  }
+  return { from, to };
 }
 
 /** Rounded to 4 decimals, the precision of the output, so that ranking and output agree. */

@@ -8,7 +8,7 @@ import { mkdir } from 'node:fs/promises';
 import { BuildSetupError, reuseUnchangedBuild, runBuild, type BuildPaths, type BuildSummary } from './build.js';
 import { DEFAULT_CONFIG_FILE } from './config.js';
 import type { Diagnostic } from './diagnostics.js';
-import { englishText, message, type Message } from './i18n/message.js';
+import { englishText, message, MessageError, type Message } from './i18n/message.js';
 import { EXIT, type ExitCode } from './exitCodes.js';
 import type { BuildPhase } from './pipeline.js';
 import { acquireLock } from './schedule/lock.js';
@@ -120,7 +120,7 @@ async function buildLocked(options: BuildOptions, paths: BuildPaths, now: Date):
     outcome = reuse?.summary ?? (await runBuild(paths, now, { strict: options.strict, allowShrink: options.allowShrink, cache: options.cache, onLoad: options.onLoad, ...(options.onPhase ? { onPhase: options.onPhase } : {}), ...(reuse ? { manifest: reuse.manifest } : {}), ...(reuse?.listing ? { listing: reuse.listing } : {}) }));
   } catch (error) {
     const setup = error instanceof BuildSetupError;
-    const text = setup ? error.text : message('errors.cannotWrite', { out: paths.out, detail: error instanceof Error ? error.message : String(error) });
+    const text = setup ? error.text : message('errors.cannotWrite', { out: paths.out, detail: error instanceof MessageError ? error.text : error instanceof Error ? error.message : String(error) });
     await record({ ok: false, posts: {}, feedsChanged: [], skipped: [] }, { text, problems: setup ? error.diagnostics : [] });
     if (setup) throw error;
     return failure(EXIT.io, text);

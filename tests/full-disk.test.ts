@@ -95,16 +95,30 @@ describe.runIf(isRoot || inCi)('a state directory that takes no published text',
   });
 
   // Many texts are stored on a thread of their own, a few on the build's thread: both must fail the build the same way.
-  it.each([150, 3])('fails the build with exit 3 and keeps no record that names texts it could not store (%i posts)', async (count) => {
+  /** A site of `count` posts whose state directory takes no text: its texts' folder is read-only (root ignores permissions, not a read-only mount), the record and the manifest beside it can be written. */
+  async function siteWithReadOnlyTexts(count: number): Promise<{ site: string; sources: string }> {
     if (!isRoot) throw new Error('this test mounts a read-only folder and needs root; under CI=true it must not be skipped');
     const posts = Object.fromEntries(Array.from({ length: count }, (_, n) => [`en/statement-${n}.md`, post(`title: Statement ${n}\ndate: 2026-01-01T00:00:00Z`)]));
     const site = await siteOnDisk(posts);
-    // The texts' folder read-only (root ignores permissions, not a read-only mount): the record and the manifest beside it can be written.
     const sources = join(site, '.nashra/sources');
     await mkdir(sources, { recursive: true });
     execFileSync('mount', ['--bind', sources, sources]);
     mounted.push(sources);
     execFileSync('mount', ['-o', 'remount,ro,bind', sources]);
+    return { site, sources };
+  }
+
+  it('tells an Arabic-speaking editor in Arabic what failed and that the published files are unchanged', async () => {
+    const { site } = await siteWithReadOnlyTexts(3);
+    const failed = await runCli(['build', '--now', '2026-02-01T00:00:00Z'], site, { NASHRA_LANG: 'ar' });
+    expect(failed.code).toBe(3);
+    expect(failed.stderr).toContain('EROFS');
+    expect(failed.stderr).toContain('لم تتغيّر الملفات المنشورة');
+    expect(failed.stderr).not.toMatch(/cannot write|unchanged/);
+  });
+
+  it.each([150, 3])('fails the build with exit 3 and keeps no record that names texts it could not store (%i posts)', async (count) => {
+    const { site, sources } = await siteWithReadOnlyTexts(count);
 
     const failed = await runCli(['build', '--now', '2026-02-01T00:00:00Z'], site);
     expect(failed.code).toBe(3);

@@ -5,6 +5,7 @@ import { lstat, mkdir, open, readdir, readFile, realpath, rename, rm, rmdir, sta
 import { dirname, join, sep } from 'node:path';
 import { z } from 'zod';
 import { DiagnosticSchema, type Diagnostic } from '../diagnostics.js';
+import { message, MessageError } from '../i18n/message.js';
 import { UnchangedSchema, type Unchanged } from '../state/unchanged.js';
 import type { OutputFile, OutputsInPlace, PlannedOutput } from '../pipeline.js';
 import { isTemporaryFile, randomPart, temporaryNameFor } from './temporary.js';
@@ -411,16 +412,16 @@ export async function keepMadeFrom(path: string, manifest: OutputManifest, madeF
   await writeManifest(path, manifest.files, manifest.records, madeFrom);
 }
 
-/** A file of the output could not be written; the old output is untouched. */
-export class WriteError extends Error {
+/** A file of the output could not be written; the old output is untouched unless `published` says otherwise. Told in the user's language. */
+export class WriteError extends MessageError {
   constructor(
     readonly path: string,
     override readonly cause: NodeJS.ErrnoException,
     /** Whether the build's files were put in place before the failure (only the manifest's record of them is missing). */
     { published = false }: { readonly published?: boolean } = {},
   ) {
-    const outcome = published ? 'the new files are in place, and the next build records them' : 'the published files are unchanged';
-    super(`cannot write ${path}: ${cause.code ?? cause.message}${cause.code === 'ENOSPC' ? ' (the disk is full)' : ''}; ${outcome}`);
+    const outcome = message(published ? 'errors.writePublished' : 'errors.writeUnchanged');
+    super(message(cause.code === 'ENOSPC' ? 'errors.writeFailedDiskFull' : 'errors.writeFailed', { path, code: cause.code ?? cause.message, outcome }));
   }
 }
 

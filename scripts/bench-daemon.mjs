@@ -72,8 +72,7 @@ function feedWatcher(out) {
 const probePost = (title, date, extra = '') =>
   `---\ntitle: ${JSON.stringify(title)}\ndate: ${date}\n${extra}categories: Statements\ntags: [detention]\n---\n\nA statement written by the benchmark to time the daemon.\n`;
 const isoSecond = (ms) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
-// Just after the generated corpus's newest article (2025-12-31), as a new post on a live site is just after the one before: a
-// post dated years later would move the reference of the related-articles recency preference by years and re-rank every list.
+// Just after the generated corpus's newest article (2025-12-30), as a new post on a live site is just after the one before.
 const PROBE_DATE = '2026-01-02T10:00:00Z';
 
 /**

@@ -20,7 +20,7 @@ import { listedPathsOf, publishedRecord, recordContentDigest, recordPaths, recor
 import { manifestPath, openPrevious, readRecordText, recordPublished, stateDirProblem, storeTexts, storedTexts, storedTextsOf, textsKept, type StoredBefore } from './state/store.js';
 import { inputsDigest, stillUnchanged, unchangedWitness, withinWindow, type Inputs, type ListedStamp, type Unchanged } from './state/unchanged.js';
 import { codeFingerprint } from './version.js';
-import { intactOutputs, keepMadeFrom, keptFiles, outputUntouched, outputsInPlace, readOutputManifest, removeStaleTemporaryFiles, stageOutputs, writeOutputs, type OutputManifest, type WriteOptions, type WriteReport } from './write/output.js';
+import { afterTheRenames, intactOutputs, keepMadeFrom, keptFiles, outputUntouched, outputsInPlace, readOutputManifest, removeStaleTemporaryFiles, stageOutputs, writeErrorOf, writeOutputs, type OutputManifest, type WriteOptions, type WriteReport } from './write/output.js';
 
 export interface BuildPaths {
   readonly config: string;
@@ -221,7 +221,8 @@ export async function prepareBuild(paths: BuildPaths, now: Date, options: Prepar
     }
     throw error;
   };
-  // The texts are stored while the feeds are written (a first build stores thousands), and before the record names them.
+  // The published texts, stored while the feeds are written (a first build stores thousands), and all stored before a
+  // file of the output changes: the record may name no text that is not there.
   let texts: Promise<StoredBefore> | undefined;
   const storingTexts = (): Promise<StoredBefore> => {
     if (texts) return texts;
@@ -230,17 +231,20 @@ export async function prepareBuild(paths: BuildPaths, now: Date, options: Prepar
     texts.catch(() => undefined);
     return texts;
   };
+  const textsReady = async (): Promise<void> => {
+    textsKept(await storingTexts().catch((error: unknown) => Promise.reject(writeErrorOf(error))));
+  };
   const writeOptions: WriteOptions = {
     manifestPath: manifest,
     manifest: outputManifest,
-    readyToCommit: async () => {
-      textsKept(await storingTexts());
-    },
+    readyToCommit: textsReady,
     beforeCommit: options.beforeCommit,
     madeFrom: () => ({ digest: result.outputsDigest, diagnostics: problemsRecorded(result.renderDiagnostics, named), ...unchanged() }),
   };
   let write = reused
     ? async (): Promise<WriteReport> => {
+        // Nothing changes in the output, but the record names the texts as much as after a write.
+        await textsReady();
         // The output stays; what lets the next build reuse it is kept, or an older one dropped, so the manifest speaks of the latest build.
         const kept = unchanged();
         if (kept.unchanged || outputManifest.madeFrom?.unchanged) await keepMadeFrom(manifest, outputManifest, { digest: result.outputsDigest, diagnostics: problemsRecorded(reused.diagnostics, named), ...kept });
@@ -248,14 +252,21 @@ export async function prepareBuild(paths: BuildPaths, now: Date, options: Prepar
       }
     : (): Promise<WriteReport> => writeOutputs(resolve(paths.out), result.outputs, writeOptions);
   if (options.aheadBytes !== undefined && !nothingToWrite && !reused) {
-    // Stored from the files as the build loaded them, not as they may be by the commit.
+    // Stored now, from the files as the build loaded them: an edit before the moment then neither stops the commit nor
+    // loses what it publishes.
     storingTexts();
-    const ahead = await writeAhead(paths, result.outputs, writeOptions, options.aheadBytes).catch(changedUnderTheBuild);
+    const ahead = await writeAhead(paths, result.outputs, writeOptions, options.aheadBytes).catch(async (error: unknown) => {
+      await texts?.catch(() => undefined);
+      return changedUnderTheBuild(error);
+    });
+    await textsReady().catch(changedUnderTheBuild);
     if (!ahead) {
       await savedLate();
       return undefined;
     }
     write = ahead;
+    // A build in between (a tick, a change) removes the texts of posts it does not publish: the commit stores them again.
+    texts = undefined;
   }
   return {
     at: now,
@@ -269,8 +280,8 @@ export async function prepareBuild(paths: BuildPaths, now: Date, options: Prepar
         await stored.catch(() => undefined);
         return changedUnderTheBuild(error);
       });
-      // A build that found its output in place wrote nothing: no post's text was checked before it.
-      await recordPublished(paths.state, result.live, record(), textsKept(await stored));
+      // Checked before a file of the output changed (`textsReady`); the files are in place by now.
+      await recordPublished(paths.state, result.live, record(), textsKept(await stored)).catch((error: unknown) => Promise.reject(afterTheRenames(error)));
       const late = [...(await savedLate()), ...(await cache.saveBodies())];
       const all = withRenderDiagnostics([...diagnostics, ...late], reused ? reused.diagnostics : result.renderDiagnostics);
       return { ...outcome, diagnostics: all, failed: hasErrors(all), report };

@@ -3,7 +3,7 @@
  * writing, and says so in a way the daemon recognises, so it builds again
  * once the files are quiet instead of leaving the feeds stale until a tick.
  */
-import { existsSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -46,6 +46,13 @@ async function publishedSiteGainingAnOldPost() {
   const oldest = join(site, 'posts/en/oldest.md');
   writeFileSync(oldest, post('title: Oldest\ndate: 2025-01-01T00:00:00Z'));
   return { paths, now, oldest, published: () => existsSync(join(site, 'feeds/en/related/oldest.json')) };
+}
+
+/** The texts the record of `stateDir` names that are not stored beside it. */
+function everyRecordedTextStored(stateDir: string): { missing: string[] } {
+  const record = JSON.parse(readFileSync(join(stateDir, 'published.json'), 'utf8')) as { posts: { path: string; hash: string }[] };
+  const stored = (hash: string) => existsSync(join(stateDir, 'sources', `${Buffer.from(hash, 'base64').toString('base64url')}.md`));
+  return { missing: record.posts.filter((entry) => !stored(entry.hash)).map((entry) => entry.path) };
 }
 
 describe('a build that meets a changing post', () => {
@@ -94,6 +101,34 @@ describe('a build that meets a changing post', () => {
     const after = await runBuild(paths, now);
     expect(after.diagnostics.filter((d) => d.file.endsWith('oldest.md')).map((d) => d.field)).toContain('published');
     expect(published()).toBe(true);
+  });
+
+  it('stores again at the commit of a build prepared ahead the texts that a build in between removed', async () => {
+    const { paths, now, oldest } = await publishedSiteGainingAnOldPost();
+    // Embargoed until the moment prepared for: the build in between does not publish it, and removes its stored text.
+    const moment = new Date(now.getTime() + 60_000);
+    writeFileSync(oldest, post(`title: Oldest\ndate: 2025-01-01T00:00:00Z\npublishAt: ${moment.toISOString()}`));
+    const prepared = await prepareBuild(paths, moment, { aheadBytes: 1 << 24 });
+    await runBuild(paths, now);
+    await prepared?.commit();
+    expect(everyRecordedTextStored(paths.state)).toEqual({ missing: [] });
+  });
+
+  it('is retried when it finds its output in place but a post changed before its text was stored', async () => {
+    const site = await siteOnDisk(posts);
+    const paths = { config: join(site, 'nashra.config.yaml'), posts: join(site, 'posts'), out: join(site, 'feeds'), state: join(site, '.nashra') };
+    const now = new Date('2026-02-01T00:00:00Z');
+    await runBuild(paths, now);
+    rmSync(join(paths.state, 'sources'), { recursive: true });
+    const error = await runBuild(paths, now, {
+      onLoad: (done, total) => {
+        if (done === total) writeFileSync(join(site, 'posts/en/a.md'), post('title: A, saved again\ndate: 2026-01-01T00:00:00Z'));
+      },
+    }).then(
+      (outcome) => (outcome.cacheUse.outputs ? 'built from the output in place' : 'built'),
+      (caught: unknown) => caught,
+    );
+    expect(metChangingFile(error)).toBe(true);
   });
 
   it('is not retried for an invalid config, which only a new save can mend', async () => {

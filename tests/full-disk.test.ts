@@ -137,3 +137,16 @@ describe.runIf(isRoot || inCi)('a state directory that takes no published text',
     expect(await readdir(sources)).toHaveLength(count);
   });
 });
+
+describe('a record of what was published that cannot be written', () => {
+  it('says the new files are in place once they are, not that the published files are unchanged', async () => {
+    const site = await siteOnDisk({ 'en/a.md': post('title: A\ndate: 2026-01-01T00:00:00Z') });
+    // A folder where the record goes: read as no record (with a warning), and the record cannot take its place after the renames.
+    await mkdir(join(site, '.nashra/published.json/kept'), { recursive: true });
+    const failed = await runCli(['build', '--now', '2026-02-01T00:00:00Z'], site);
+    expect(failed.code).toBe(3);
+    expect(await listFiles(join(site, 'feeds'))).toContain('en/rss.xml');
+    expect(failed.stderr).toContain('the new files are in place, and the next build records them');
+    expect(failed.stderr).not.toContain('unchanged');
+  });
+});

@@ -1,7 +1,7 @@
 import type { Post } from '../model.js';
 import { normalizeLabel } from './normalize.js';
 import { queryAll, type QueryHelpers } from './parallel.js';
-import { INDEXED_TERMS, POSTINGS_WALKED, QUERY_TERMS, type ScoredPair, Searcher, type SearchIndex, type Shared, WEIGHTS } from './search.js';
+import { closenessAt, INDEXED_TERMS, POSTINGS_WALKED, QUERY_TERMS, type ScoredPair, Searcher, type SearchIndex, type Shared } from './search.js';
 import { sharedArray, sharedCopy } from '../threads.js';
 import { CanonicalCounts, canonicalTerms, type CanonicalTerms, type TermCounts, type TermIndex } from './terms.js';
 
@@ -77,14 +77,15 @@ export class RelatednessEngine<A extends EngineArticle = EngineArticle> {
 
     const day = sharedArray(Int32Array, n);
     this.articles.forEach((article, index) => (day[index] = Math.floor(article.newest.getTime() / DAY_MS)));
-    const closeness = closenessByDaysApart(day, options.halfLifeDays);
+    const halfLifeDays = options.halfLifeDays > 0 ? options.halfLifeDays : Number.POSITIVE_INFINITY;
+    const closeness = closenessByDaysApart(day, halfLifeDays);
 
     const { raw, canonical, versions } = this.analyse(options.terms);
     const perLanguage = this.languages.map((_, lang) => raw.filter((version) => version.lang === lang).length);
     const terms = this.weighTerms(raw, perLanguage, new CanonicalCounts(canonical), versions.labelNorms.length);
     const labels = this.indexLabels(versions, perLanguage, day);
     const queries = prepareQueries(terms);
-    this.index = { articles: n, languages: this.languages.length, day, closeness, ...versions, ...terms, ...labels, ...queries };
+    this.index = { articles: n, languages: this.languages.length, day, closeness, halfLifeDays, ...versions, ...terms, ...labels, ...queries };
     this.searcher = new Searcher(this.index);
   }
 
@@ -328,22 +329,21 @@ export class RelatednessEngine<A extends EngineArticle = EngineArticle> {
 }
 
 /**
- * The closeness factor of two articles by whole days apart (see `search.ts`):
- * at `d` days for d below the table's last place, the floor from there on.
- * Kept no longer than the archive's span, nor than where the half-life's
- * term is below a double's precision next to the floor.
+ * The closeness factor of two articles by whole days apart (see
+ * `closenessAt` in search.ts), for every distance up to the archive's span
+ * or CLOSENESS_TABLE days, whichever is less: a factor a query takes tens of
+ * thousands of times is looked up rather than raised to a power.
  */
 function closenessByDaysApart(day: Int32Array, halfLifeDays: number): Float64Array {
-  if (!(halfLifeDays > 0) || day.length === 0) return sharedCopy(Float64Array, [1]);
   let [earliest, latest] = [day[0] ?? 0, day[0] ?? 0];
   for (const d of day) [earliest, latest] = [Math.min(earliest, d), Math.max(latest, d)];
-  const span = latest - earliest;
-  const last = Math.min(span + 1, Math.ceil(64 * halfLifeDays));
-  const table = sharedArray(Float64Array, last + 1);
-  for (let d = 0; d < last; d++) table[d] = 1 - WEIGHTS.recency + WEIGHTS.recency * 2 ** (-d / halfLifeDays);
-  table[last] = 1 - WEIGHTS.recency;
+  const table = sharedArray(Float64Array, Math.min(latest - earliest + 1, CLOSENESS_TABLE));
+  for (let d = 0; d < table.length; d++) table[d] = closenessAt(d, halfLifeDays);
   return table;
 }
+
+/** Days apart the closeness table holds at most (512 kB); farther apart, the factor is worked out. */
+const CLOSENESS_TABLE = 1 << 16;
 
 /** Chooses each version's query: its heaviest terms that other articles share. */
 function prepareQueries(terms: TermArrays): QueryArrays {

@@ -66,8 +66,10 @@ export interface SearchIndex {
   readonly languages: number;
   /** Each article's date, in whole days since 1970 (UTC). */
   readonly day: Int32Array;
-  /** The closeness factor by whole days apart, the last entry holding for any farther (see `closenessOf`). */
+  /** The closeness factor by whole days apart, as far as it is tabled (see `closenessOf`). */
   readonly closeness: Float64Array;
+  /** Days apart at which the preference for closeness halves; Infinity when there is none. */
+  readonly halfLifeDays: number;
   /** Label norm of each version, -1 where the article has no version in that language. */
   readonly labelNorms: Float64Array;
   /** A version's indexed terms (at most INDEXED_TERMS, heaviest first) from slot × INDEXED_TERMS, with cosine-normalised weights. */
@@ -127,14 +129,14 @@ export class Searcher {
   /**
    * The `count` articles most related to article `article`, best first, never
    * itself, without those in `exclude`. Candidates come only from the
-   * postings of its query terms and of its labels (the first
-   * POSTINGS_WALKED of each); the best of them by that partial score are
-   * scored exactly and ranked by score, then by key.
+   * postings of its query terms (the first POSTINGS_WALKED of each) and of
+   * its labels (the POSTINGS_WALKED closest in time); the best of them by
+   * that partial score are scored exactly and ranked by score, then by key.
    */
   query(article: number, count: number, exclude: ReadonlySet<number> = NONE): ScoredPair[] {
     if (count <= 0) return [];
     const { languages, termPostStart, termPostArticle, termPostWeight, labelPostStart, labelPostArticle, labelStart, slotLabels, labelIdf } = this.index;
-    const { queryCount, slotQuery, slotQueryWeights, labelNorms, day, closeness } = this.index;
+    const { queryCount, slotQuery, slotQueryWeights, labelNorms, day } = this.index;
     const myDay = day[article] ?? 0;
     const { stamp, touched, acc } = this;
     const epoch = ++this.epoch;
@@ -192,7 +194,7 @@ export class Searcher {
         acc[2 * slot] = 0;
         acc[2 * slot + 1] = 0;
       }
-      if (shared > 0 && other !== article && !(excluding && exclude.has(other))) shortlist.push((sum / shared) * closenessOf(closeness, myDay, day[other] ?? 0), other);
+      if (shared > 0 && other !== article && !(excluding && exclude.has(other))) shortlist.push((sum / shared) * closenessOf(this.index, myDay, day[other] ?? 0), other);
     }
     // Exact scores (common labels included) for the shortlist, then the final cut.
     const scored = this.withQueryOf(article, () => shortlist.sortedIds().map((other) => ({ other, score: this.pair(article, other, undefined) })));
@@ -231,7 +233,7 @@ export class Searcher {
 
   /** The exact score of `other` for `article`, within `withQueryOf(article)`. */
   private pair(article: number, other: number, shared: Shared | undefined): number {
-    const { languages, labelIdf, labelNorms, labelStart, slotLabels, slotTerms, slotWeights, termCount, day, closeness } = this.index;
+    const { languages, labelIdf, labelNorms, labelStart, slotLabels, slotTerms, slotWeights, termCount, day } = this.index;
     const { queryWeight } = this;
     let sum = 0;
     let sharedLanguages = 0;
@@ -271,14 +273,19 @@ export class Searcher {
       const labelNorm = mineNorm * theirNorm;
       sum += WEIGHTS.text * text + (labelNorm > 0 ? (WEIGHTS.labels * labels) / labelNorm : 0);
     }
-    return sharedLanguages > 0 ? round((sum / sharedLanguages) * closenessOf(closeness, day[article] ?? 0, day[other] ?? 0)) : 0;
+    return sharedLanguages > 0 ? round((sum / sharedLanguages) * closenessOf(this.index, day[article] ?? 0, day[other] ?? 0)) : 0;
   }
 }
 
-/** The closeness factor of two articles dated `a` and `b` (whole days). */
-function closenessOf(closeness: Float64Array, a: number, b: number): number {
-  const last = closeness.length - 1;
-  return closeness[Math.min(Math.abs(a - b), last)] ?? 1;
+/** The closeness factor of two articles dated `a` and `b` (whole days): from the table, or worked out past it. */
+function closenessOf(index: Pick<SearchIndex, 'closeness' | 'halfLifeDays'>, a: number, b: number): number {
+  const apart = Math.abs(a - b);
+  return apart < index.closeness.length ? (index.closeness[apart] ?? 1) : closenessAt(apart, index.halfLifeDays);
+}
+
+/** The closeness factor of two articles `apart` whole days apart (see the model above). */
+export function closenessAt(apart: number, halfLifeDays: number): number {
+  return 1 - WEIGHTS.recency + WEIGHTS.recency * 2 ** (-apart / halfLifeDays);
 }
 
 /**

@@ -244,7 +244,7 @@ export async function stageOutputs(outDir: string, files: Iterable<PlannedOutput
     commit: async () => {
       await options.readyToCommit?.().catch(async (error: unknown) => {
         await discardStaged();
-        throw isSystemError(error) ? new WriteError(error.path ?? '', error) : error;
+        throw writeErrorOf(error);
       });
       // Owned before it is in place: a process killed right after a rename still knows the file is its own.
       if (options.manifestPath) {
@@ -267,8 +267,7 @@ export async function stageOutputs(outDir: string, files: Iterable<PlannedOutput
       const removed = await removeFiles(outDir, manifest.files.filter((path) => !plannedSet.has(path)));
       if (options.manifestPath) {
         await writeManifest(options.manifestPath, planned, { ...records, ...(await recordsOf(staged)) }, options.madeFrom?.()).catch((error: unknown) => {
-          // The files are in place by now: saying they are unchanged would be false.
-          throw error instanceof WriteError ? new WriteError(error.path, error.cause, { published: true }) : error;
+          throw afterTheRenames(error);
         });
       }
       return { written, unchanged, removed };
@@ -423,6 +422,20 @@ export class WriteError extends MessageError {
     const outcome = message(published ? 'errors.writePublished' : 'errors.writeUnchanged');
     super(message(cause.code === 'ENOSPC' ? 'errors.writeFailedDiskFull' : 'errors.writeFailed', { path, code: cause.code ?? cause.message, outcome }));
   }
+}
+
+/** A failure of the file system as a `WriteError` (the published files unchanged); any other error as it is. */
+export function writeErrorOf(error: unknown): unknown {
+  return isSystemError(error) && !(error instanceof WriteError) ? new WriteError(error.path ?? error.syscall ?? '', error) : error;
+}
+
+/** `error` met once the new files are in place: a `WriteError` that says so rather than that the published files are unchanged. */
+export function afterTheRenames(error: unknown): unknown {
+  if (error instanceof WriteError) return new WriteError(error.path, error.cause, { published: true });
+  if (!isSystemError(error)) return error;
+  // A rename names the file it was to replace as `dest`.
+  const target = (error as { dest?: unknown }).dest;
+  return new WriteError(typeof target === 'string' ? target : (error.path ?? ''), error, { published: true });
 }
 
 function isSystemError(error: unknown): error is NodeJS.ErrnoException {

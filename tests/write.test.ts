@@ -104,6 +104,22 @@ describe('every byte or nothing', () => {
     expect(await snapshot(out)).toEqual(await snapshot(reference));
   });
 
+  it('says how many new files are in place when a rename fails partway, each file whole, old or new', async () => {
+    const out = await scratch();
+    await writeOutputs(out, site(7));
+    let renames = 0;
+    const io: Partial<WriteIo> = {
+      rename: async (from, to) => {
+        if (++renames === 3) throw Object.assign(new Error(`EIO: i/o error, rename '${from}' -> '${to}'`), { code: 'EIO', syscall: 'rename', path: from, dest: to });
+        await rename(from, to);
+      },
+    };
+    const failure = await writeOutputs(out, site(7, ' (corrected)'), { io }).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(WriteError);
+    expect(String(failure)).toMatch(/cannot write \S+: EIO; 2 of the \d+ new files are in place and the others are as they were; the next build writes them/);
+    expect((await listFiles(out)).filter((name) => name.endsWith('.tmp'))).toEqual([]);
+  });
+
   it('removes the folders it made for a build that failed, so a new category is not left as an empty folder', async () => {
     const out = await scratch();
     await writeOutputs(out, site(4));

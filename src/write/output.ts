@@ -416,10 +416,14 @@ export class WriteError extends MessageError {
   constructor(
     readonly path: string,
     override readonly cause: NodeJS.ErrnoException,
-    /** Whether the build's files were put in place before the failure (only the manifest's record of them is missing). */
-    { published = false }: { readonly published?: boolean } = {},
+    /**
+     * Whether the build's files were put in place before the failure (only
+     * the manifest's record of them is missing), or some of them (`partly`:
+     * how many of how many, the others as they were).
+     */
+    { published = false, partly }: { readonly published?: boolean; readonly partly?: { readonly done: number; readonly of: number } } = {},
   ) {
-    const outcome = message(published ? 'errors.writePublished' : 'errors.writeUnchanged');
+    const outcome = partly ? message('errors.writePartlyPublished', partly) : message(published ? 'errors.writePublished' : 'errors.writeUnchanged');
     super(message(cause.code === 'ENOSPC' ? 'errors.writeFailedDiskFull' : 'errors.writeFailed', { path, code: cause.code ?? cause.message, outcome }));
   }
 }
@@ -446,15 +450,18 @@ function isSystemError(error: unknown): error is NodeJS.ErrnoException {
 async function commit(staged: readonly Staged[], io: WriteIo): Promise<string[]> {
   const order = [...staged].sort((a, b) => Number(a.existed) - Number(b.existed) || a.tier - b.tier);
   const written: string[] = [];
+  let current = '';
   try {
     for (const entry of order) {
+      current = entry.path;
       await io.rename(entry.temporary, entry.target);
       written.push(entry.path);
     }
   } catch (error) {
     const done = new Set(written);
     await Promise.all(order.filter((entry) => !done.has(entry.path)).map((entry) => rm(entry.temporary, { force: true })));
-    throw error;
+    // Each file is whole, old or new, but the output now holds some of each: say how many, not that nothing changed.
+    throw isSystemError(error) ? new WriteError(current, error, written.length > 0 ? { partly: { done: written.length, of: order.length } } : {}) : error;
   }
   for (const directory of new Set(order.map((entry) => dirname(entry.target)))) await flushToDisk(directory);
   return written;

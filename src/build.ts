@@ -20,7 +20,7 @@ import { listedPathsOf, publishedRecord, recordContentDigest, recordPaths, recor
 import { manifestPath, openPrevious, readRecordText, recordPublished, stateDirProblem, storeTexts, storedTexts, storedTextsOf, textsKept, type StoredBefore } from './state/store.js';
 import { inputsDigest, stillUnchanged, unchangedWitness, withinWindow, type Inputs, type ListedStamp, type Unchanged } from './state/unchanged.js';
 import { codeFingerprint } from './version.js';
-import { afterTheRenames, intactOutputs, keepMadeFrom, keptFiles, outputUntouched, outputsInPlace, readOutputManifest, removeStaleTemporaryFiles, stageOutputs, writeErrorOf, writeOutputs, type OutputManifest, type WriteOptions, type WriteReport } from './write/output.js';
+import { intactOutputs, keepMadeFrom, keptFiles, outputUntouched, outputsInPlace, readOutputManifest, removeStaleTemporaryFiles, stageOutputs, writeErrorOf, writeOutputs, type OutputManifest, type WriteOptions, type WriteReport } from './write/output.js';
 
 export interface BuildPaths {
   readonly config: string;
@@ -280,8 +280,8 @@ export async function prepareBuild(paths: BuildPaths, now: Date, options: Prepar
         await stored.catch(() => undefined);
         return changedUnderTheBuild(error);
       });
-      // Checked before a file of the output changed (`textsReady`); the files are in place by now.
-      await recordPublished(paths.state, result.live, record(), textsKept(await stored)).catch((error: unknown) => Promise.reject(afterTheRenames(error)));
+      // Every text was checked before a file of the output changed (`textsReady`); the files are in place by now.
+      await recordPublished(paths.state, result.live, record(), await stored).catch((error: unknown) => Promise.reject(writeErrorOf(error, { published: true })));
       const late = [...(await savedLate()), ...(await cache.saveBodies())];
       const all = withRenderDiagnostics([...diagnostics, ...late], reused ? reused.diagnostics : result.renderDiagnostics);
       return { ...outcome, diagnostics: all, failed: hasErrors(all), report };

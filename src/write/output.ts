@@ -46,7 +46,8 @@ export interface WriteOptions {
   /**
    * Awaited once every file is staged, before anything in the output or the
    * manifest changes: what must hold for the files to be published. Its
-   * failure discards what was staged, and the published files stay.
+   * failure discards what was staged, the published files stay, and its error
+   * is passed on as it is.
    */
   readonly readyToCommit?: () => Promise<void>;
   /** Called once every file is staged, right before the first rename: from here on, stopping leaves a mix of old and new files. */
@@ -244,7 +245,7 @@ export async function stageOutputs(outDir: string, files: Iterable<PlannedOutput
     commit: async () => {
       await options.readyToCommit?.().catch(async (error: unknown) => {
         await discardStaged();
-        throw writeErrorOf(error);
+        throw error;
       });
       // Owned before it is in place: a process killed right after a rename still knows the file is its own.
       if (options.manifestPath) {
@@ -267,7 +268,7 @@ export async function stageOutputs(outDir: string, files: Iterable<PlannedOutput
       const removed = await removeFiles(outDir, manifest.files.filter((path) => !plannedSet.has(path)));
       if (options.manifestPath) {
         await writeManifest(options.manifestPath, planned, { ...records, ...(await recordsOf(staged)) }, options.madeFrom?.()).catch((error: unknown) => {
-          throw afterTheRenames(error);
+          throw writeErrorOf(error, { published: true });
         });
       }
       return { written, unchanged, removed };
@@ -428,18 +429,17 @@ export class WriteError extends MessageError {
   }
 }
 
-/** A failure of the file system as a `WriteError` (the published files unchanged); any other error as it is. */
-export function writeErrorOf(error: unknown): unknown {
-  return isSystemError(error) && !(error instanceof WriteError) ? new WriteError(error.path ?? error.syscall ?? '', error) : error;
-}
-
-/** `error` met once the new files are in place: a `WriteError` that says so rather than that the published files are unchanged. */
-export function afterTheRenames(error: unknown): unknown {
-  if (error instanceof WriteError) return new WriteError(error.path, error.cause, { published: true });
+/**
+ * A failure of the file system as a `WriteError` that says what is published:
+ * the files unchanged, or (`published`, met once the new files are in place)
+ * the new files; any other error as it is.
+ */
+export function writeErrorOf(error: unknown, { published = false }: { readonly published?: boolean } = {}): unknown {
+  if (error instanceof WriteError) return published ? new WriteError(error.path, error.cause, { published }) : error;
   if (!isSystemError(error)) return error;
   // A rename names the file it was to replace as `dest`.
   const target = (error as { dest?: unknown }).dest;
-  return new WriteError(typeof target === 'string' ? target : (error.path ?? ''), error, { published: true });
+  return new WriteError(typeof target === 'string' ? target : (error.path ?? ''), error, { published });
 }
 
 function isSystemError(error: unknown): error is NodeJS.ErrnoException {

@@ -83,7 +83,7 @@ describe('every byte or nothing', () => {
     await writeFile(notAFolder, '');
     const failure = await writeOutputs(out, site(9, ' (corrected)'), { manifestPath: join(notAFolder, 'manifest.json') }).catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(WriteError);
-    expect(String(failure)).toMatch(/cannot write manifest\.json: \w+; the published files are unchanged/);
+    expect(String(failure)).toMatch(/cannot write \/\S+\/state\/manifest\.json: \w+; the published files are unchanged/);
     expect(await snapshot(out)).toEqual(before);
   });
 
@@ -100,7 +100,7 @@ describe('every byte or nothing', () => {
     };
     const failure = await writeOutputs(out, site(7), { manifestPath: join(state, 'manifest.json'), madeFrom }).catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(WriteError);
-    expect(String(failure)).toMatch(/cannot write manifest\.json: \w+; the new files are in place, and the next build records them/);
+    expect(String(failure)).toMatch(/cannot write \/\S+\/manifest\.json: \w+; the new files are in place, and the next build records them/);
     expect(await snapshot(out)).toEqual(await snapshot(reference));
   });
 
@@ -134,7 +134,7 @@ describe('every byte or nothing', () => {
         return (await handle.write(bytes, offset, length)).bytesWritten;
       },
     };
-    await expect(writeOutputs(out, files(), { io: full })).rejects.toThrow(/cannot write en\/categories\/urgent-appeals\/\S+: ENOSPC/);
+    await expect(writeOutputs(out, files(), { io: full })).rejects.toThrow(/cannot write \/\S+\/en\/categories\/urgent-appeals\/\S+: ENOSPC/);
     expect(await emptyDirectories(out)).toEqual([]);
   });
 
@@ -218,7 +218,7 @@ describe('every byte or nothing', () => {
   it('refuses a disk that takes no bytes at all rather than spinning', async () => {
     const out = await scratch();
     const stuck: Partial<WriteIo> = { writeSome: async () => 0 };
-    await expect(writeOutputs(out, site(3), { io: stuck })).rejects.toThrow(/cannot write en\/rss.xml: ENOSPC/);
+    await expect(writeOutputs(out, site(3), { io: stuck })).rejects.toThrow(/cannot write \/\S+\/en\/rss\.xml: ENOSPC/);
     expect(await listFiles(out)).toEqual([]);
   });
 });

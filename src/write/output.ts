@@ -235,7 +235,7 @@ export async function stageOutputs(outDir: string, files: Iterable<PlannedOutput
   } catch (error) {
     await Promise.allSettled(inFlight);
     await discardStaged();
-    throw isSystemError(error) ? new WriteError(current, error) : error;
+    throw isSystemError(error) ? new WriteError(join(outDir, current), error) : error;
   }
   const unchanged = planned.filter((_, index) => outcomes[index]?.kind === 'unchanged');
   const records: Record<string, FileRecord> = {};
@@ -415,6 +415,7 @@ export async function keepMadeFrom(path: string, manifest: OutputManifest, madeF
 /** A file of the output could not be written; the old output is untouched unless `published` says otherwise. Told in the user's language. */
 export class WriteError extends MessageError {
   constructor(
+    /** The file, as the folder it was written to was named: the message names it so, not within a folder of its own. */
     readonly path: string,
     override readonly cause: NodeJS.ErrnoException,
     /**
@@ -422,10 +423,16 @@ export class WriteError extends MessageError {
      * the manifest's record of them is missing), or some of them (`partly`:
      * how many of how many, the others as they were).
      */
-    { published = false, partly }: { readonly published?: boolean; readonly partly?: { readonly done: number; readonly of: number } } = {},
+    readonly outcome: { readonly published?: boolean; readonly partly?: { readonly done: number; readonly of: number } } = {},
   ) {
-    const outcome = partly ? message('errors.writePartlyPublished', partly) : message(published ? 'errors.writePublished' : 'errors.writeUnchanged');
-    super(message(cause.code === 'ENOSPC' ? 'errors.writeFailedDiskFull' : 'errors.writeFailed', { path, code: cause.code ?? cause.message, outcome }));
+    const { published = false, partly } = outcome;
+    const told = partly ? message('errors.writePartlyPublished', partly) : message(published ? 'errors.writePublished' : 'errors.writeUnchanged');
+    super(message(cause.code === 'ENOSPC' ? 'errors.writeFailedDiskFull' : 'errors.writeFailed', { path, code: cause.code ?? cause.message, outcome: told }));
+  }
+
+  /** The same failure, naming its file as `path`: as a user would find it from where they are. */
+  naming(path: string): WriteError {
+    return new WriteError(path, this.cause, this.outcome);
   }
 }
 
@@ -450,10 +457,10 @@ function isSystemError(error: unknown): error is NodeJS.ErrnoException {
 async function commit(staged: readonly Staged[], io: WriteIo): Promise<string[]> {
   const order = [...staged].sort((a, b) => Number(a.existed) - Number(b.existed) || a.tier - b.tier);
   const written: string[] = [];
-  let current = '';
+  let failed = '';
   try {
     for (const entry of order) {
-      current = entry.path;
+      failed = entry.target;
       await io.rename(entry.temporary, entry.target);
       written.push(entry.path);
     }
@@ -461,7 +468,7 @@ async function commit(staged: readonly Staged[], io: WriteIo): Promise<string[]>
     const done = new Set(written);
     await Promise.all(order.filter((entry) => !done.has(entry.path)).map((entry) => rm(entry.temporary, { force: true })));
     // Each file is whole, old or new, but the output now holds some of each: say how many, not that nothing changed.
-    throw isSystemError(error) ? new WriteError(current, error, written.length > 0 ? { partly: { done: written.length, of: order.length } } : {}) : error;
+    throw isSystemError(error) ? new WriteError(failed, error, written.length > 0 ? { partly: { done: written.length, of: order.length } } : {}) : error;
   }
   for (const directory of new Set(order.map((entry) => dirname(entry.target)))) await flushToDisk(directory);
   return written;

@@ -16,8 +16,8 @@ import type { PhaseListener, PlannedOutput } from './pipeline.js';
 import type { RenderedBodies } from './render/remembered.js';
 import { openRenderedBodies, saveRenderedBodies } from './render/store.js';
 import { publicationPlan, planCounts, type PlanState } from './schedule/plan.js';
-import { listedPathsOf, publishedRecord, recordContentDigest, recordPaths, recordText, shrinkRefusals, type Previous, type RecordPaths, type ShrinkRefusal } from './state/published.js';
-import { manifestPath, openPrevious, readRecordText, recordPublished, stateDirProblem, storeTexts, storedTexts, storedTextsOf, textsKept, type StoredBefore } from './state/store.js';
+import { listedPathsOf, publishedRecord, recordContentDigest, recordPaths, recordText, shrinkRefusals, type Previous, type PublishedRecord, type RecordPaths, type ShrinkRefusal } from './state/published.js';
+import { manifestPath, openedOf, openPrevious, readRecordText, recordPath, recordPublished, stateDirProblem, storeTexts, storedTexts, storedTextsOf, textsKept, type OpenedState, type StoredBefore } from './state/store.js';
 import { inputsDigest, stillUnchanged, unchangedWitness, withinWindow, type Inputs, type ListedStamp, type Unchanged } from './state/unchanged.js';
 import { codeFingerprint } from './version.js';
 import { intactOutputs, keepMadeFrom, keptFiles, outputUntouched, outputsInPlace, readOutputManifest, removeStaleTemporaryFiles, stageOutputs, writeErrorOf, writeOutputs, type OutputManifest, type WriteOptions, type WriteReport } from './write/output.js';
@@ -168,13 +168,17 @@ export async function prepareBuild(paths: BuildPaths, now: Date, options: Prepar
   await removeStaleTemporaryFiles(resolve(paths.out));
   await removeStaleTemporaryFiles(paths.state);
   const named = postsNaming(paths.posts);
-  const { previous, problem, contentDigest } = openPrevious(paths.state, named);
+  // The daemon's build thread keeps what its last build wrote, under the names the record's post files are read as.
+  const memoKey = `${process.cwd()}\u0000${paths.posts}`;
+  const readRecord = (): OpenedState => openPrevious(paths.state, named);
+  const { previous, problem, contentDigest } = options.memory ? options.memory.record.remembered(recordPath(paths.state), memoKey, readRecord) : readRecord();
   const cache = openCache(paths.state, config, options.cache !== false, options.memory, named);
   const listed: ListedStamp[] = [];
   const source = listedInto(postsListed(paths, previous, options.listing), listed);
   const seenImages = new Map<string, FileStamp | undefined>();
   const manifest = manifestPath(paths.state);
-  const outputManifest = problemsListed(options.manifest ?? (await readOutputManifest(manifest)), named);
+  const readManifest = (): Promise<OutputManifest> => readOutputManifest(manifest);
+  const outputManifest = problemsListed(options.manifest ?? (await (options.memory ? options.memory.manifest.rememberedLater(manifest, memoKey, readManifest) : readManifest())), named);
   // With the cache off, every full text is rendered, as in a first build.
   const inPlace = cache.enabled ? outputsInPlace(outputManifest) : undefined;
   // Loaded only when a build is made: a build that finds nothing changed needs none of the pipeline.
@@ -196,8 +200,13 @@ export async function prepareBuild(paths: BuildPaths, now: Date, options: Prepar
   const held = planCounts(publicationPlan(result.posts, now));
   const outcome = { config, diagnostics, posts: result.posts, livePerLanguage: result.livePerLanguage, skippedFiles: result.skippedFiles, failed, refusals, cacheUse, held };
   // The record of what this build publishes, as it is stored: made once, as the next build's witness needs it too.
-  let recordMade: string | undefined;
-  const record = (): string => (recordMade ??= recordText(publishedRecord(result.live, now, result.changes, named)));
+  let recordMade: { readonly data: PublishedRecord; readonly text: string } | undefined;
+  const madeRecord = (): { readonly data: PublishedRecord; readonly text: string } => {
+    if (recordMade) return recordMade;
+    const data = publishedRecord(result.live, now, result.changes, named);
+    return (recordMade = { data, text: recordText(data) });
+  };
+  const record = (): string => madeRecord().text;
   /** See state/unchanged.ts: kept only when this build's result is the next one's, and it met no problem with the state directory. */
   const unchanged = (): { unchanged?: Unchanged } => {
     if (stateWarnings.length > 0 || cacheWarnings.length > 0) return {};
@@ -282,6 +291,11 @@ export async function prepareBuild(paths: BuildPaths, now: Date, options: Prepar
       });
       // Every text was checked before a file of the output changed (`textsReady`); the files are in place by now.
       await recordPublished(paths.state, result.live, record(), await stored).catch((error: unknown) => Promise.reject(writeErrorOf(error, { published: true })));
+      if (options.memory) {
+        const { data, text } = madeRecord();
+        options.memory.record.keep(recordPath(paths.state), memoKey, openedOf(paths.state, data, text, named));
+        if (report.manifest) options.memory.manifest.keep(manifest, memoKey, report.manifest);
+      }
       const late = [...(await savedLate()), ...(await cache.saveBodies())];
       const all = withRenderDiagnostics([...diagnostics, ...late], reused ? reused.diagnostics : result.renderDiagnostics);
       return { ...outcome, diagnostics: all, failed: hasErrors(all), report };

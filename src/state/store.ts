@@ -23,7 +23,7 @@ import type { Post } from '../model.js';
 import { startWorker } from '../threads.js';
 import { writeOutputs } from '../write/output.js';
 import { errorOf, storeText, type TextsReply, type TextToStoreFrom } from './texts.js';
-import { NOTHING_PUBLISHED, previousOf, PublishedRecordSchema, recordContentDigest, type Previous, type RecordPaths } from './published.js';
+import { NOTHING_PUBLISHED, previousOf, PublishedRecordSchema, recordContentDigest, type Previous, type PublishedRecord, type RecordPaths } from './published.js';
 
 export const STATE_DIR_NAME = '.nashra';
 const PUBLISHED_FILE = 'published.json';
@@ -93,7 +93,7 @@ export interface OpenedState {
  * trusted. Stored texts are checked against their hash when read.
  */
 export function openPrevious(stateDir: string, paths: RecordPaths): OpenedState {
-  const path = join(stateDir, PUBLISHED_FILE);
+  const path = recordPath(stateDir);
   if (!existsSync(path)) return { previous: NOTHING_PUBLISHED };
   let parsed: unknown;
   let text: string;
@@ -105,6 +105,11 @@ export function openPrevious(stateDir: string, paths: RecordPaths): OpenedState 
   }
   const record = PublishedRecordSchema.safeParse(parsed);
   if (!record.success) return { previous: NOTHING_PUBLISHED, problem: message('diagnostics.state.recordUnknown', { path }) };
+  return openedOf(stateDir, record.data, text, paths);
+}
+
+/** The state a record gives the next build: the record as `openPrevious` reads it, or as this process has just written it (`text`). */
+export function openedOf(stateDir: string, record: PublishedRecord, text: string, paths: RecordPaths): OpenedState {
   const textOf = (hash: string): string | undefined => {
     try {
       const text = readFileSync(textFile(stateDir, hash), 'utf8');
@@ -113,12 +118,17 @@ export function openPrevious(stateDir: string, paths: RecordPaths): OpenedState 
       return undefined;
     }
   };
-  return { previous: previousOf(record.data, textOf, paths), contentDigest: recordContentDigest(text) };
+  return { previous: previousOf(record, textOf, paths), contentDigest: recordContentDigest(text) };
+}
+
+/** The record of the last build in `stateDir`. */
+export function recordPath(stateDir: string): string {
+  return join(stateDir, PUBLISHED_FILE);
 }
 
 /** The text of the record kept at `stateDir`, as it is now; undefined when there is none or it cannot be read. */
 export async function readRecordText(stateDir: string): Promise<string | undefined> {
-  return readFile(join(stateDir, PUBLISHED_FILE), 'utf8').catch(() => undefined);
+  return readFile(recordPath(stateDir), 'utf8').catch(() => undefined);
 }
 
 /** Where `storeTexts` reads the texts of published posts: a post source. */

@@ -15,6 +15,8 @@ export interface WriteReport {
   readonly unchanged: string[];
   /** Files of an earlier build that this build no longer plans, removed from the output. */
   readonly removed: string[];
+  /** The manifest kept at `manifestPath`, as `readOutputManifest` would read it now; none without a `manifestPath`. */
+  readonly manifest?: OutputManifest;
 }
 
 /**
@@ -266,12 +268,12 @@ export async function stageOutputs(outDir: string, files: Iterable<PlannedOutput
       const written = await commit(staged, io);
       const plannedSet = new Set(planned);
       const removed = await removeFiles(outDir, manifest.files.filter((path) => !plannedSet.has(path)));
-      if (options.manifestPath) {
-        await writeManifest(options.manifestPath, planned, { ...records, ...(await recordsOf(staged)) }, options.madeFrom?.()).catch((error: unknown) => {
-          throw writeErrorOf(error, { published: true });
-        });
-      }
-      return { written, unchanged, removed };
+      const kept = options.manifestPath
+        ? await writeManifest(options.manifestPath, planned, { ...records, ...(await recordsOf(staged)) }, options.madeFrom?.()).catch((error: unknown) => {
+            throw writeErrorOf(error, { published: true });
+          })
+        : undefined;
+      return { written, unchanged, removed, ...(kept ? { manifest: kept } : {}) };
     },
   };
 }
@@ -606,13 +608,14 @@ function isSafeRelative(path: string): boolean {
   return path.length > 0 && !path.startsWith('/') && !path.split(/[\\/]/).some((part) => part === '..' || part === '');
 }
 
-async function writeManifest(path: string, files: readonly string[], records: Readonly<Record<string, FileRecord>>, madeFrom?: MadeFrom): Promise<void> {
+async function writeManifest(path: string, files: readonly string[], records: Readonly<Record<string, FileRecord>>, madeFrom?: MadeFrom): Promise<OutputManifest> {
   const sorted = [...files].sort();
   const kept = Object.fromEntries(sorted.flatMap((file) => (records[file] ? [[file, records[file]]] : [])));
   // The moment makes every manifest new bytes, so it is always written again: its own modification time
   // is what tells a file recorded now from one changed later within the clock's granularity.
   const content = `${JSON.stringify({ written: new Date().toISOString(), files: sorted, records: kept, ...(madeFrom ? { madeFrom } : {}) }, null, 1)}\n`;
   await writeOutputs(dirname(path), [{ path: path.slice(dirname(path).length + 1), content }]);
+  return { files: sorted, records: kept, mtimeMs: (await stat(path)).mtimeMs, ...(madeFrom ? { madeFrom } : {}) };
 }
 
 /** A process killed mid-build leaves its temporary files behind; the real files were never touched. Run with the lock held. */

@@ -5,7 +5,7 @@
  * drift apart.
  */
 import { mkdir } from 'node:fs/promises';
-import { isAbsolute, relative } from 'node:path';
+import { isAbsolute, relative, sep } from 'node:path';
 import { BuildSetupError, reuseUnchangedBuild, runBuild, type BuildPaths, type BuildSummary } from './build.js';
 import { DEFAULT_CONFIG_FILE } from './config.js';
 import type { Diagnostic } from './diagnostics.js';
@@ -99,10 +99,10 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   }
 }
 
-/** A write failure naming its file from the working directory when it lies below it, as the diagnostics name posts. */
+/** A write failure naming its file from the working directory when it lies below it (the output's files, as `--out` names them), else as it is. */
 function shownFromHere(error: WriteError): WriteError {
   const shown = relative(process.cwd(), error.path);
-  return shown === '' || shown.startsWith('..') || isAbsolute(shown) ? error : error.naming(shown);
+  return shown === '' || shown === '..' || shown.startsWith(`..${sep}`) || isAbsolute(shown) ? error : error.naming(shown);
 }
 
 function failure(exitCode: ExitCode, problem: Message, diagnostics: readonly Diagnostic[] = []): BuildResult {

@@ -111,6 +111,11 @@ export async function loadConfigFile(path: string): Promise<SiteConfig> {
 }
 
 /** How the state directory names the files of the posts folder at `path` that `openPostsDir` lists, from this process's working directory. */
+/** What a process's memory keeps the state files a build wrote under (see `CacheMemory`): the names their post files are read as. */
+export function memoryKey(paths: Pick<BuildPaths, 'posts'>): string {
+  return `${process.cwd()}\u0000${paths.posts}`;
+}
+
 export function postsNaming(path: string): RecordPaths {
   return recordPaths(path, process.cwd());
 }
@@ -168,17 +173,16 @@ export async function prepareBuild(paths: BuildPaths, now: Date, options: Prepar
   await removeStaleTemporaryFiles(resolve(paths.out));
   await removeStaleTemporaryFiles(paths.state);
   const named = postsNaming(paths.posts);
-  // The daemon's build thread keeps what its last build wrote, under the names the record's post files are read as.
-  const memoKey = `${process.cwd()}\u0000${paths.posts}`;
+  const memoKey = memoryKey(paths);
   const readRecord = (): OpenedState => openPrevious(paths.state, named);
-  const { previous, problem, contentDigest } = options.memory ? options.memory.record.remembered(recordPath(paths.state), memoKey, readRecord) : readRecord();
+  const { previous, problem, contentDigest } = options.memory ? options.memory.published.remembered(recordPath(paths.state), memoKey, readRecord) : readRecord();
   const cache = openCache(paths.state, config, options.cache !== false, options.memory, named);
   const listed: ListedStamp[] = [];
   const source = listedInto(postsListed(paths, previous, options.listing), listed);
   const seenImages = new Map<string, FileStamp | undefined>();
   const manifest = manifestPath(paths.state);
   const readManifest = (): Promise<OutputManifest> => readOutputManifest(manifest);
-  const outputManifest = problemsListed(options.manifest ?? (await (options.memory ? options.memory.manifest.rememberedLater(manifest, memoKey, readManifest) : readManifest())), named);
+  const outputManifest = problemsListed(options.manifest ?? (await (options.memory ? options.memory.outputs.rememberedLater(manifest, memoKey, readManifest) : readManifest())), named);
   // With the cache off, every full text is rendered, as in a first build.
   const inPlace = cache.enabled ? outputsInPlace(outputManifest) : undefined;
   // Loaded only when a build is made: a build that finds nothing changed needs none of the pipeline.
@@ -201,16 +205,15 @@ export async function prepareBuild(paths: BuildPaths, now: Date, options: Prepar
   const outcome = { config, diagnostics, posts: result.posts, livePerLanguage: result.livePerLanguage, skippedFiles: result.skippedFiles, failed, refusals, cacheUse, held };
   // The record of what this build publishes, as it is stored: made once, as the next build's witness needs it too.
   let recordMade: { readonly data: PublishedRecord; readonly text: string } | undefined;
-  const madeRecord = (): { readonly data: PublishedRecord; readonly text: string } => {
+  const record = (): { readonly data: PublishedRecord; readonly text: string } => {
     if (recordMade) return recordMade;
     const data = publishedRecord(result.live, now, result.changes, named);
     return (recordMade = { data, text: recordText(data) });
   };
-  const record = (): string => madeRecord().text;
   /** See state/unchanged.ts: kept only when this build's result is the next one's, and it met no problem with the state directory. */
   const unchanged = (): { unchanged?: Unchanged } => {
     if (stateWarnings.length > 0 || cacheWarnings.length > 0) return {};
-    const after = recordContentDigest(record());
+    const after = recordContentDigest(record().text);
     const images = [...seenImages].map(([path, stamp]) => ({ path, ...(stamp ? { stamp } : {}) }));
     const texts = storedTextsOf(result.live);
     const inputs = inputsDigest({ code: codeFingerprint(), config, places: placesOf(paths), options: optionsOf(options), posts: listed, images, record: after, texts, cache: stampOfFile(join(paths.state, CACHE_FILE)).stamp });
@@ -285,16 +288,16 @@ export async function prepareBuild(paths: BuildPaths, now: Date, options: Prepar
         return late.length === 0 ? outcome : { ...outcome, diagnostics: [...diagnostics, ...late] };
       }
       const stored = storingTexts();
-      const report = await write().catch(async (error: unknown) => {
+      // The manifest as written stays in this thread: the report goes on to the daemon's.
+      const { manifest: manifestWritten, ...report } = await write().catch(async (error: unknown) => {
         await stored.catch(() => undefined);
         return changedUnderTheBuild(error);
       });
       // Every text was checked before a file of the output changed (`textsReady`); the files are in place by now.
-      await recordPublished(paths.state, result.live, record(), await stored).catch((error: unknown) => Promise.reject(writeErrorOf(error, { published: true })));
+      await recordPublished(paths.state, result.live, record().text, await stored).catch((error: unknown) => Promise.reject(writeErrorOf(error, { published: true })));
       if (options.memory) {
-        const { data, text } = madeRecord();
-        options.memory.record.keep(recordPath(paths.state), memoKey, openedOf(paths.state, data, text, named));
-        if (report.manifest) options.memory.manifest.keep(manifest, memoKey, report.manifest);
+        options.memory.published.keep(recordPath(paths.state), memoKey, openedOf(paths.state, record().data, record().text, named));
+        if (manifestWritten) options.memory.outputs.keep(manifest, memoKey, manifestWritten);
       }
       const late = [...(await savedLate()), ...(await cache.saveBodies())];
       const all = withRenderDiagnostics([...diagnostics, ...late], reused ? reused.diagnostics : result.renderDiagnostics);

@@ -9,7 +9,12 @@ import { mkdtemp, rename } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { memoryKey, postsNaming, runBuild } from '../src/build.js';
+import { CacheMemory } from '../src/load/cache.js';
 import { StampedMemo } from '../src/state/stamped.js';
+import { manifestPath, openPrevious, recordPath } from '../src/state/store.js';
+import { readOutputManifest } from '../src/write/output.js';
+import { samplePosts, siteOnDisk } from './support/site.js';
 
 async function stateFile(content: string): Promise<string> {
   const path = join(await mkdtemp(join(tmpdir(), 'nashra-stamped-')), 'published.json');
@@ -76,5 +81,26 @@ describe('a state file kept in memory between builds', () => {
     rmSync(path);
     expect(memo.remembered(path, 'site', () => 'missing')).toBe('missing');
     expect(memo.remembered(path, 'site', () => 'missing again')).toBe('missing again');
+  });
+});
+
+describe('what the daemon keeps of the state files its build wrote', () => {
+  it('is what reading them back gives: the record of what was published, and the output manifest', async () => {
+    const site = await siteOnDisk(Object.fromEntries((await samplePosts()).map((file) => [file.path.replace(/^posts\//, ''), file.text])));
+    const paths = { config: join(site, 'nashra.config.yaml'), posts: join(site, 'posts'), out: join(site, 'feeds'), state: join(site, 'state') };
+    const memory = new CacheMemory();
+    // A first build: nothing to read before, so what is kept is what it wrote.
+    expect((await runBuild(paths, new Date('2026-11-01T00:00:00Z'), { memory })).failed).toBe(false);
+    const unread = (): never => {
+      throw new Error('read back');
+    };
+    const kept = memory.published.remembered(recordPath(paths.state), memoryKey(paths), unread);
+    const read = openPrevious(paths.state, postsNaming(paths.posts));
+    expect(kept.contentDigest).toBe(read.contentDigest);
+    expect(kept.previous.at).toBe(read.previous.at);
+    expect(kept.previous.posts).toEqual(read.previous.posts);
+    expect(kept.previous.changes).toEqual(read.previous.changes);
+    const manifest = manifestPath(paths.state);
+    expect(await memory.outputs.rememberedLater(manifest, memoryKey(paths), unread)).toEqual(await readOutputManifest(manifest));
   });
 });

@@ -31,10 +31,10 @@ import type { Message } from '../i18n/message.js';
 import type { Post } from '../model.js';
 import type { PostTerms, TermIndex } from '../relate/terms.js';
 import type { RenderedBodies } from '../render/remembered.js';
-import type { FileStamp } from './source.js';
+import { sameFile, type FileStamp } from './source.js';
 import { openStore, storeMagic, writeFramed, type FrameReader } from '../state/framed.js';
 import type { RecordPaths } from '../state/published.js';
-import { fileStamp, StampedMemo } from '../state/stamped.js';
+import { StampedMemo } from '../state/stamped.js';
 import type { OpenedState } from '../state/store.js';
 import type { OutputManifest } from '../write/output.js';
 import { codeFingerprint } from '../version.js';
@@ -68,8 +68,7 @@ export const RACY_MARGIN_NS = 3_000_000_000n;
 /** Whether `now` is the stamp of `recorded`, taken safely after the file's last change. */
 export function stampUnchanged(recorded: FileStamp | undefined, now: FileStamp | undefined): boolean {
   if (!recorded || !now) return false;
-  const same = recorded.size === now.size && recorded.mtimeNs === now.mtimeNs && recorded.ctimeNs === now.ctimeNs && recorded.ino === now.ino;
-  return same && stampTrusted(recorded);
+  return sameFile(recorded, now) && stampTrusted(recorded);
 }
 
 /** Whether a stamp was taken safely after its file's last change, so that no later change can keep it. */
@@ -206,45 +205,40 @@ export function openLoadCache(stateDir: string, key: string, paths: RecordPaths)
 }
 
 /**
- * The records that a process building again and again (the daemon's build
- * thread) keeps between its builds, so that a build does not read back the
- * store the last one has just written. Trusted only while the store on disk
- * is the one remembered (same size, modification time and inode): a store
- * that another process wrote since, a `nashra build` run by hand, is read.
+ * What a process building again and again (the daemon's build thread) keeps
+ * between its builds, so that a build does not read back what the last one
+ * has just written: the load store's records, the record of what was
+ * published and the output manifest, each trusted only while its file is the
+ * one remembered (see `StampedMemo`); a file that another process wrote since,
+ * a `nashra build` run by hand, is read.
  */
 export class CacheMemory {
   /** The full texts its builds rendered, which the next build need not render again (see `render/remembered.ts`); read from the state directory by the first build. */
   bodies?: RenderedBodies;
   /** The term index of its builds, each post's counts interned once (see `TermIndex.holds`); made by the first build that loads posts. */
   terms?: TermIndex;
-  private remembered?: { readonly path: string; readonly key: string; readonly stamp: string; readonly entries: ReadonlyMap<string, CachedFile> };
-  /** The record of what its last build published, as written (see `StampedMemo`): at 10,000 articles, read and checked in 0.3 s. */
-  readonly record = new StampedMemo<OpenedState>();
-  /** The output manifest its last build wrote, likewise: 0.2 s at 10,000 articles. */
-  readonly manifest = new StampedMemo<OutputManifest>();
+  private readonly records = new StampedMemo<ReadonlyMap<string, CachedFile>>();
+  /** The record of what its last build published, as written: at 10,000 articles, read and checked in 0.3 s. */
+  readonly published = new StampedMemo<OpenedState>();
+  /** The output manifest its last build wrote: 0.2 s at 10,000 articles. */
+  readonly outputs = new StampedMemo<OutputManifest>();
 
   /** The records for a build: those remembered when they are still the store's, else the store's. */
   open(stateDir: string, key: string, paths: RecordPaths): OpenedCache {
-    const path = join(stateDir, CACHE_FILE);
-    const remembered = this.remembered;
     // The build owns the records now; `keep` gives the next build its own.
-    this.remembered = undefined;
-    if (remembered?.path === path && remembered.key === key && remembered.stamp === fileStamp(path)) return { cache: new LoadCache(remembered.entries) };
-    return openLoadCache(stateDir, key, paths);
+    const entries = this.records.take(join(stateDir, CACHE_FILE), key);
+    return entries ? { cache: new LoadCache(entries) } : openLoadCache(stateDir, key, paths);
   }
 
   /** Remembers the records of a build once they are stored (or found stored as they are). */
   keep(stateDir: string, key: string, cache: LoadCache): void {
-    const path = join(stateDir, CACHE_FILE);
-    const stamp = fileStamp(path);
-    this.remembered = stamp === undefined ? undefined : { path, key, stamp, entries: new Map(cache.entries) };
+    this.records.keep(join(stateDir, CACHE_FILE), key, new Map(cache.entries));
   }
 
   forget(): void {
-    this.remembered = undefined;
+    for (const memo of [this.records, this.published, this.outputs]) memo.forget();
   }
 }
-
 
 function readStore(reader: FrameReader, key: string, paths: RecordPaths): Map<string, CachedFile> | 'other' | 'damaged' {
   const opens = reader.opens(MAGIC);

@@ -66,6 +66,11 @@ export function fileStamp(stats: BigIntStats, takenAtNs: bigint): FileStamp {
   return { size: stats.size, mtimeNs: stats.mtimeNs, ctimeNs: stats.ctimeNs, ino: stats.ino, takenAtNs };
 }
 
+/** Whether two stamps are of one file as it was: same size, modification and change times, and inode. */
+export function sameFile(a: FileStamp, b: FileStamp): boolean {
+  return a.size === b.size && a.mtimeNs === b.mtimeNs && a.ctimeNs === b.ctimeNs && a.ino === b.ino;
+}
+
 /** The clock as a stamp keeps it: read just before a file is looked at. */
 export function stampClock(): bigint {
   return BigInt(Date.now()) * 1_000_000n;

@@ -5,14 +5,15 @@
  * state directory whose stored texts cannot be written: the build fails, and
  * no record names texts that are not there.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { statfsSync } from 'node:fs';
 import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Daemon } from './support/daemon.js';
-import { listFiles, post, ROOT, runCli, siteOnDisk, snapshot } from './support/site.js';
+import { Daemon, waitUntil } from './support/daemon.js';
+import { CLI, listFiles, post, ROOT, runCli, siteOnDisk, snapshot } from './support/site.js';
 
 const isRoot = process.getuid?.() === 0;
 const inCi = process.env.CI === 'true';
@@ -117,6 +118,22 @@ describe.runIf(isRoot || inCi)('a state directory that takes no published text',
     expect(failed.stderr).toContain('لم تتغيّر الملفات المنشورة');
     expect(failed.stderr).not.toMatch(/cannot write|unchanged/);
   });
+
+  it('tells it in Arabic under schedule too, as the failure crosses from the build thread', async () => {
+    const { site } = await siteWithReadOnlyTexts(3);
+    // Human log lines are the translated ones (JSON lines stay English for machines).
+    const daemon = spawn(process.execPath, [CLI, 'schedule', '--log-format', 'human'], { cwd: site, env: { ...process.env, NASHRA_LANG: 'ar' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let log = '';
+    daemon.stdout.on('data', (chunk: Buffer) => (log += chunk.toString('utf8')));
+    try {
+      const line = await waitUntil(() => log.split('\n').find((entry) => entry.includes('EROFS')), 30_000, () => log);
+      expect(line).toContain('لم تتغيّر الملفات المنشورة');
+      expect(line).not.toMatch(/cannot write|unchanged/);
+    } finally {
+      daemon.kill('SIGTERM');
+      await once(daemon, 'exit');
+    }
+  }, 60_000);
 
   it.each([150, 3])('fails the build with exit 3 and keeps no record that names texts it could not store (%i posts)', async (count) => {
     const { site, sources } = await siteWithReadOnlyTexts(count);

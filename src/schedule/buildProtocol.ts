@@ -30,6 +30,8 @@ export interface FailureDescription {
   readonly message: string;
   /** The same words as a message, for a reader of another language. */
   readonly text: Message;
+  /** Whether `text` is the error's own (a `MessageError`'s) rather than an unexpected error's description. */
+  readonly told: boolean;
   /** A problem before any output (a BuildSetupError), with its diagnostics. */
   readonly setup: boolean;
   readonly diagnostics: readonly Diagnostic[];

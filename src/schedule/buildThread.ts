@@ -9,6 +9,7 @@
 import { Worker } from 'node:worker_threads';
 import { BuildSetupError, type BuildPaths } from '../build.js';
 import { SourceChangedError } from '../load/source.js';
+import { MessageError } from '../i18n/message.js';
 import { sharedArray, startWorker } from '../threads.js';
 import { COMMITTING, type BuildAsk, type BuildReply, type BuildRequest, type BuildWorkerInput, type FailureDescription, type ThreadOutcome } from './buildProtocol.js';
 
@@ -119,5 +120,6 @@ function outcomeOf(reply: BuildReply): ThreadOutcome {
 function errorOf(failure: FailureDescription): Error {
   const cause = failure.changingFile ? new SourceChangedError('', failure.message) : undefined;
   if (failure.setup || cause) return new BuildSetupError(failure.text, failure.diagnostics, { cause });
-  return new Error(failure.message);
+  // A failure told as a message (a write failure) is logged in the editor's language, as the CLI prints it.
+  return failure.told ? new MessageError(failure.text) : new Error(failure.message);
 }

@@ -35,6 +35,7 @@ function describe(error: unknown): FailureDescription {
   return {
     message: error instanceof Error ? error.message : String(error),
     text: error instanceof MessageError ? error.text : message('errors.unexpected', { detail: error instanceof Error ? error.message : String(error) }),
+    told: error instanceof MessageError,
     setup: error instanceof BuildSetupError,
     diagnostics: error instanceof BuildSetupError ? error.diagnostics : [],
     changingFile: metChangingFile(error),

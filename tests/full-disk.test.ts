@@ -117,6 +117,8 @@ describe.runIf(isRoot || inCi)('a state directory that takes no published text',
     expect(failed.stderr).toContain('EROFS');
     expect(failed.stderr).toContain('لم تتغيّر الملفات المنشورة');
     expect(failed.stderr).not.toMatch(/cannot write|unchanged/);
+    // The text it could not store, not the temporary file that was to become it.
+    expect(failed.stderr).toMatch(/\.nashra\/sources\/[\w-]+\.md: EROFS/);
   });
 
   it('tells it in Arabic under schedule too, as the failure crosses from the build thread', async () => {

@@ -101,7 +101,7 @@ describe('the writer, given fingerprints', () => {
     const manifest = join(state, 'manifest.json');
     await written(out, manifest, [{ path: 'en/rss.xml', fingerprint: 'f1', chunks: ['<rss/>'] }]);
     const report = await written(out, manifest, [untouchable('en/rss.xml', 'f1')]);
-    expect(report).toEqual({ written: [], unchanged: ['en/rss.xml'], removed: [] });
+    expect(report).toMatchObject({ written: [], unchanged: ['en/rss.xml'], removed: [] });
     expect(await readFile(join(out, 'en/rss.xml'), 'utf8')).toBe('<rss/>');
   });
 

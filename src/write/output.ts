@@ -8,7 +8,7 @@ import { DiagnosticSchema, type Diagnostic } from '../diagnostics.js';
 import { message, MessageError } from '../i18n/message.js';
 import { UnchangedSchema, type Unchanged } from '../state/unchanged.js';
 import type { OutputFile, OutputsInPlace, PlannedOutput } from '../pipeline.js';
-import { isTemporaryFile, randomPart, temporaryNameFor } from './temporary.js';
+import { isTemporaryFile, randomPart, targetOfTemporary, temporaryNameFor } from './temporary.js';
 
 export interface WriteReport {
   readonly written: string[];
@@ -446,9 +446,9 @@ export class WriteError extends MessageError {
 export function writeErrorOf(error: unknown, { published = false }: { readonly published?: boolean } = {}): unknown {
   if (error instanceof WriteError) return published ? new WriteError(error.path, error.cause, { published }) : error;
   if (!isSystemError(error)) return error;
-  // A rename names the file it was to replace as `dest`.
+  // A rename names the file it was to replace as `dest`; a write, the temporary file that was to become it.
   const target = (error as { dest?: unknown }).dest;
-  return new WriteError(typeof target === 'string' ? target : (error.path ?? ''), error, { published });
+  return new WriteError(targetOfTemporary(typeof target === 'string' ? target : (error.path ?? '')), error, { published });
 }
 
 function isSystemError(error: unknown): error is NodeJS.ErrnoException {

@@ -11,6 +11,11 @@ export function isTemporaryFile(name: string): boolean {
   return TEMPORARY.test(name);
 }
 
+/** The file a temporary file was to become: what a failure to write it names. */
+export function targetOfTemporary(name: string): string {
+  return name.replace(TEMPORARY, '');
+}
+
 /** Random names drawn from one block: a call to the system's generator costs about 17 µs, and a first build names 20,000 files at 5,000 articles. */
 const NAMES_PER_BLOCK = 4096;
 const BYTES_PER_NAME = 6;

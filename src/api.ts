@@ -5,7 +5,6 @@
  * drift apart.
  */
 import { mkdir } from 'node:fs/promises';
-import { isAbsolute, relative, sep } from 'node:path';
 import { BuildSetupError, reuseUnchangedBuild, runBuild, type BuildPaths, type BuildSummary } from './build.js';
 import { DEFAULT_CONFIG_FILE } from './config.js';
 import type { Diagnostic } from './diagnostics.js';
@@ -99,12 +98,6 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   }
 }
 
-/** A write failure naming its file from the working directory when it lies below it (the output's files, as `--out` names them), else as it is. */
-function shownFromHere(error: WriteError): WriteError {
-  const shown = relative(process.cwd(), error.path);
-  return shown === '' || shown === '..' || shown.startsWith(`..${sep}`) || isAbsolute(shown) ? error : error.naming(shown);
-}
-
 function failure(exitCode: ExitCode, problem: Message, diagnostics: readonly Diagnostic[] = []): BuildResult {
   return { exitCode, diagnostics, ...problemsOf([problem]), posts: {}, written: [], unchanged: [], skipped: [], held: planCounts([]), reusedLastBuild: false };
 }
@@ -128,7 +121,7 @@ async function buildLocked(options: BuildOptions, paths: BuildPaths, now: Date):
     outcome = reuse?.summary ?? (await runBuild(paths, now, { strict: options.strict, allowShrink: options.allowShrink, cache: options.cache, onLoad: options.onLoad, ...(options.onPhase ? { onPhase: options.onPhase } : {}), ...(reuse ? { manifest: reuse.manifest } : {}), ...(reuse?.listing ? { listing: reuse.listing } : {}) }));
   } catch (error) {
     const setup = error instanceof BuildSetupError;
-    const text = setup ? error.text : error instanceof WriteError ? shownFromHere(error).text : message('errors.cannotWrite', { out: paths.out, detail: error instanceof MessageError ? error.text : error instanceof Error ? error.message : String(error) });
+    const text = setup ? error.text : error instanceof WriteError ? error.namedFrom(process.cwd()).text : message('errors.cannotWrite', { out: paths.out, detail: error instanceof MessageError ? error.text : error instanceof Error ? error.message : String(error) });
     await record({ ok: false, posts: {}, feedsChanged: [], skipped: [] }, { text, problems: setup ? error.diagnostics : [] });
     if (setup) throw error;
     return failure(EXIT.io, text);

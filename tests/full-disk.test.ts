@@ -131,6 +131,8 @@ describe.runIf(isRoot || inCi)('a state directory that takes no published text',
       const line = await waitUntil(() => log.split('\n').find((entry) => entry.includes('EROFS')), 30_000, () => log);
       expect(line).toContain('لم تتغيّر الملفات المنشورة');
       expect(line).not.toMatch(/cannot write|unchanged/);
+      // Named from the site, where the daemon runs, as the CLI names it.
+      expect(line).toMatch(/ \.nashra\/sources\/[\w-]+\.md: EROFS/);
     } finally {
       daemon.kill('SIGTERM');
       await once(daemon, 'exit');

@@ -9,6 +9,7 @@ import { BuildSetupError, metChangingFile, prepareBuild, runBuild, type BuildOut
 import { timedAfter } from './embargo.js';
 import { CacheMemory } from '../load/cache.js';
 import { message, MessageError } from '../i18n/message.js';
+import { WriteError } from '../write/output.js';
 import { COMMITTING, IDLE, type BuildReply, type BuildRequest, type BuildWorkerInput, type FailureDescription, type ThreadOutcome } from './buildProtocol.js';
 
 const { paths, allowShrink, cache, aheadBytes, phase } = workerData as BuildWorkerInput;
@@ -31,7 +32,9 @@ const memory = new CacheMemory();
  */
 const HEAP_GROWTH_AFTER_FIRST_BUILD = 40;
 
-function describe(error: unknown): FailureDescription {
+function describe(failed: unknown): FailureDescription {
+  // Named as the CLI names it: from the site, where the daemon runs.
+  const error = failed instanceof WriteError ? failed.namedFrom(process.cwd()) : failed;
   return {
     message: error instanceof Error ? error.message : String(error),
     text: error instanceof MessageError ? error.text : message('errors.unexpected', { detail: error instanceof Error ? error.message : String(error) }),

@@ -2,7 +2,7 @@ import { createHash, type Hash } from 'node:crypto';
 import { createReadStream, statSync } from 'node:fs';
 import type { Stats } from 'node:fs';
 import { lstat, mkdir, open, readdir, readFile, realpath, rename, rm, rmdir, stat, utimes, type FileHandle } from 'node:fs/promises';
-import { dirname, join, sep } from 'node:path';
+import { dirname, isAbsolute, join, relative, sep } from 'node:path';
 import { z } from 'zod';
 import { DiagnosticSchema, type Diagnostic } from '../diagnostics.js';
 import { message, MessageError } from '../i18n/message.js';
@@ -432,9 +432,10 @@ export class WriteError extends MessageError {
     super(message(cause.code === 'ENOSPC' ? 'errors.writeFailedDiskFull' : 'errors.writeFailed', { path, code: cause.code ?? cause.message, outcome: told }));
   }
 
-  /** The same failure, naming its file as `path`: as a user would find it from where they are. */
-  naming(path: string): WriteError {
-    return new WriteError(path, this.cause, this.outcome);
+  /** The same failure, naming its file from `cwd` when it lies below it (the output's files as `--out` names them), else as it is. */
+  namedFrom(cwd: string): WriteError {
+    const shown = relative(cwd, this.path);
+    return shown === '' || shown === '..' || shown.startsWith(`..${sep}`) || isAbsolute(shown) ? this : new WriteError(shown, this.cause, this.outcome);
   }
 }
 

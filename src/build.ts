@@ -111,13 +111,13 @@ export async function loadConfigFile(path: string): Promise<SiteConfig> {
 }
 
 /** How the state directory names the files of the posts folder at `path` that `openPostsDir` lists, from this process's working directory. */
+export function postsNaming(path: string): RecordPaths {
+  return recordPaths(path, process.cwd());
+}
+
 /** What a process's memory keeps the state files a build wrote under (see `CacheMemory`): the names their post files are read as. */
 export function memoryKey(paths: Pick<BuildPaths, 'posts'>): string {
   return `${process.cwd()}\u0000${paths.posts}`;
-}
-
-export function postsNaming(path: string): RecordPaths {
-  return recordPaths(path, process.cwd());
 }
 
 /** The post files under the posts directory, listed now and read as they are loaded; a missing directory is a setup error. */
@@ -204,16 +204,12 @@ export async function prepareBuild(paths: BuildPaths, now: Date, options: Prepar
   const held = planCounts(publicationPlan(result.posts, now));
   const outcome = { config, diagnostics, posts: result.posts, livePerLanguage: result.livePerLanguage, skippedFiles: result.skippedFiles, failed, refusals, cacheUse, held };
   // The record of what this build publishes, as it is stored: made once, as the next build's witness needs it too.
-  let recordMade: { readonly data: PublishedRecord; readonly text: string } | undefined;
-  const record = (): { readonly data: PublishedRecord; readonly text: string } => {
-    if (recordMade) return recordMade;
-    const data = publishedRecord(result.live, now, result.changes, named);
-    return (recordMade = { data, text: recordText(data) });
-  };
+  let recordMade: MadeRecord | undefined;
+  const record = (): MadeRecord => (recordMade ??= madeRecord(publishedRecord(result.live, now, result.changes, named)));
   /** See state/unchanged.ts: kept only when this build's result is the next one's, and it met no problem with the state directory. */
   const unchanged = (): { unchanged?: Unchanged } => {
     if (stateWarnings.length > 0 || cacheWarnings.length > 0) return {};
-    const after = recordContentDigest(record().text);
+    const after = record().digest;
     const images = [...seenImages].map(([path, stamp]) => ({ path, ...(stamp ? { stamp } : {}) }));
     const texts = storedTextsOf(result.live);
     const inputs = inputsDigest({ code: codeFingerprint(), config, places: placesOf(paths), options: optionsOf(options), posts: listed, images, record: after, texts, cache: stampOfFile(join(paths.state, CACHE_FILE)).stamp });
@@ -296,7 +292,7 @@ export async function prepareBuild(paths: BuildPaths, now: Date, options: Prepar
       // Every text was checked before a file of the output changed (`textsReady`); the files are in place by now.
       await recordPublished(paths.state, result.live, record().text, await stored).catch((error: unknown) => Promise.reject(writeErrorOf(error, { published: true })));
       if (options.memory) {
-        options.memory.published.keep(recordPath(paths.state), memoKey, openedOf(paths.state, record().data, record().text, named));
+        options.memory.published.keep(recordPath(paths.state), memoKey, openedOf(paths.state, record().data, record().digest, named));
         if (manifestWritten) options.memory.outputs.keep(manifest, memoKey, manifestWritten);
       }
       const late = [...(await savedLate()), ...(await cache.saveBodies())];
@@ -304,6 +300,18 @@ export async function prepareBuild(paths: BuildPaths, now: Date, options: Prepar
       return { ...outcome, diagnostics: all, failed: hasErrors(all), report };
     },
   };
+}
+
+/** The record of what a build publishes: as data, as it is stored, and its content digest (what the next build's witness and memory need). */
+interface MadeRecord {
+  readonly data: PublishedRecord;
+  readonly text: string;
+  readonly digest: string;
+}
+
+function madeRecord(data: PublishedRecord): MadeRecord {
+  const text = recordText(data);
+  return { data, text, digest: recordContentDigest(text) };
 }
 
 /**

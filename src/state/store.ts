@@ -105,11 +105,11 @@ export function openPrevious(stateDir: string, paths: RecordPaths): OpenedState 
   }
   const record = PublishedRecordSchema.safeParse(parsed);
   if (!record.success) return { previous: NOTHING_PUBLISHED, problem: message('diagnostics.state.recordUnknown', { path }) };
-  return openedOf(stateDir, record.data, text, paths);
+  return openedOf(stateDir, record.data, recordContentDigest(text), paths);
 }
 
-/** The state a record gives the next build: the record as `openPrevious` reads it, or as this process has just written it (`text`). */
-export function openedOf(stateDir: string, record: PublishedRecord, text: string, paths: RecordPaths): OpenedState {
+/** The state a record gives the next build: the record as `openPrevious` reads it, or as this process has just written it, with its `recordContentDigest`. */
+export function openedOf(stateDir: string, record: PublishedRecord, contentDigest: string, paths: RecordPaths): OpenedState {
   const textOf = (hash: string): string | undefined => {
     try {
       const text = readFileSync(textFile(stateDir, hash), 'utf8');
@@ -118,7 +118,7 @@ export function openedOf(stateDir: string, record: PublishedRecord, text: string
       return undefined;
     }
   };
-  return { previous: previousOf(record, textOf, paths), contentDigest: recordContentDigest(text) };
+  return { previous: previousOf(record, textOf, paths), contentDigest };
 }
 
 /** The record of the last build in `stateDir`. */

@@ -145,7 +145,7 @@ describe('every byte or nothing', () => {
     let flushing = 0;
     let most = 0;
     const failing: Partial<WriteIo> = {
-      async flush(path) {
+      async flush(_handle, path) {
         flushing += 1;
         most = Math.max(most, flushing);
         await new Promise((resolve) => setTimeout(resolve, 5));
@@ -168,11 +168,9 @@ describe('every byte or nothing', () => {
         events.push('write');
         return (await handle.write(bytes, offset, length)).bytesWritten;
       },
-      flush: async (path) => {
+      flush: async (handle, path) => {
         events.push(`flush ${path}`);
-        const handle = await open(path, 'r');
         await handle.sync();
-        await handle.close();
       },
       rename: async (from, to) => {
         events.push('rename');

@@ -27,14 +27,14 @@ export interface WriteIo {
   /** Writes up to `length` bytes from `offset`; returns how many were taken. */
   writeSome(handle: FileHandle, bytes: Uint8Array, offset: number, length: number): Promise<number>;
   rename(from: string, to: string): Promise<void>;
-  /** Flushes a written file to disk, so that a crash after its rename cannot leave it empty. */
-  flush(path: string): Promise<void>;
+  /** Flushes a written file to disk through the handle it was written with, so that a crash after its rename cannot leave it empty. */
+  flush(handle: FileHandle, path: string): Promise<void>;
 }
 
 const systemIo: WriteIo = {
   writeSome: async (handle, bytes, offset, length) => (await handle.write(bytes, offset, length)).bytesWritten,
   rename,
-  flush: (path) => flushToDisk(path),
+  flush: (handle) => handle.sync(),
 };
 
 export interface WriteOptions {
@@ -315,14 +315,23 @@ type StageOutcome = { readonly kind: 'unchanged'; readonly record: FileRecord } 
  * feed behind one.
  */
 async function stageFile(entry: Omit<Staged, 'digest' | 'size'>, chunks: Iterable<string>, existing: Stats | undefined, recorded: FileRecord | undefined, io: WriteIo): Promise<StageOutcome> {
-  const { size, digest } = await writeChunks(entry.temporary, chunks, io);
-  const fingerprint = entry.fingerprint === undefined ? {} : { fingerprint: entry.fingerprint };
-  if (existing?.isFile() && existing.size === size && (recorded?.digest ?? (await digestOf(entry.target, createHash('sha256')))) === digest) {
-    await rm(entry.temporary, { force: true });
-    return { kind: 'unchanged', record: { digest, size, mtimeMs: existing.mtimeMs, ino: existing.ino, ...fingerprint } };
+  // Flushed through the handle that wrote it: opening the file again to flush it cost an open and a close per file.
+  const handle = await open(entry.temporary, 'w');
+  let outcome: StageOutcome;
+  try {
+    const { size, digest } = await writeChunks(handle, entry.temporary, chunks, io);
+    const fingerprint = entry.fingerprint === undefined ? {} : { fingerprint: entry.fingerprint };
+    if (existing?.isFile() && existing.size === size && (recorded?.digest ?? (await digestOf(entry.target, createHash('sha256')))) === digest) {
+      outcome = { kind: 'unchanged', record: { digest, size, mtimeMs: existing.mtimeMs, ino: existing.ino, ...fingerprint } };
+    } else {
+      await io.flush(handle, entry.temporary);
+      outcome = { kind: 'staged', staged: { ...entry, digest, size } };
+    }
+  } finally {
+    await handle.close();
   }
-  await io.flush(entry.temporary);
-  return { kind: 'staged', staged: { ...entry, digest, size } };
+  if (outcome.kind === 'unchanged') await rm(entry.temporary, { force: true });
+  return outcome;
 }
 
 /** A staged file's name in a staging folder: not a writer's temporary name, which a build start removes. */
@@ -473,7 +482,7 @@ async function commit(staged: readonly Staged[], io: WriteIo): Promise<string[]>
     // Each file is whole, old or new, but the output now holds some of each: say how many, not that nothing changed.
     throw isSystemError(error) ? new WriteError(failed, error, written.length > 0 ? { partly: { done: written.length, of: order.length } } : {}) : error;
   }
-  for (const directory of new Set(order.map((entry) => dirname(entry.target)))) await flushToDisk(directory);
+  for (const directory of new Set(order.map((entry) => dirname(entry.target)))) await flushDirectory(directory);
   return written;
 }
 
@@ -497,54 +506,49 @@ async function removeFiles(outDir: string, paths: readonly string[]): Promise<st
   for (const directory of [...touched].sort((a, b) => b.length - a.length)) {
     let current = directory;
     while (current.startsWith(outDir) && current !== outDir && (await rmdir(current).then(() => true, () => false))) current = dirname(current);
-    await flushToDisk(current).catch(() => undefined);
+    await flushDirectory(current).catch(() => undefined);
   }
   return removed;
 }
 
-/** Writes every chunk to a new file at `path`; returns the size and SHA-256 of what was written. */
-async function writeChunks(path: string, chunks: Iterable<string>, io: WriteIo): Promise<{ size: number; digest: string }> {
-  const handle = await open(path, 'w');
+/** Writes every chunk through `handle`, a new file at `path`; returns the size and SHA-256 of what was written. */
+async function writeChunks(handle: FileHandle, path: string, chunks: Iterable<string>, io: WriteIo): Promise<{ size: number; digest: string }> {
   const hash = createHash('sha256');
   let size = 0;
+  const buffer = takeWriteBuffer();
   try {
-    const buffer = takeWriteBuffer();
-    try {
-      let used = 0;
-      const flush = async (): Promise<void> => {
-        if (used === 0) return;
-        const bytes = buffer.subarray(0, used);
-        used = 0;
-        hash.update(bytes);
-        size += bytes.length;
-        await writeFully(handle, bytes, io, path);
-      };
-      // Each chunk is encoded straight into the buffer, as much as fits at a time: chunks are never joined into one
-      // string, which for a feed of full texts meant copying and measuring hundreds of kilobytes more than once.
-      const encode = async (text: string): Promise<void> => {
-        let rest = text;
-        while (rest.length > 0) {
-          const { read, written } = UTF8.encodeInto(rest, buffer.subarray(used));
-          used += written;
-          rest = read < rest.length ? rest.slice(read) : '';
-          if (rest.length > 0 || used > buffer.length - MAX_UTF8_CHARACTER) await flush();
-        }
-      };
-      // A surrogate pair cut between two chunks is one character, as it is in the chunks joined.
-      let carried = '';
-      for (const chunk of chunks) {
-        const text = carried + chunk;
-        const cut = text.length > 0 && isHighSurrogate(text.charCodeAt(text.length - 1));
-        carried = cut ? text.slice(-1) : '';
-        await encode(cut ? text.slice(0, -1) : text);
+    let used = 0;
+    const flush = async (): Promise<void> => {
+      if (used === 0) return;
+      const bytes = buffer.subarray(0, used);
+      used = 0;
+      hash.update(bytes);
+      size += bytes.length;
+      await writeFully(handle, bytes, io, path);
+    };
+    // Each chunk is encoded straight into the buffer, as much as fits at a time: chunks are never joined into one
+    // string, which for a feed of full texts meant copying and measuring hundreds of kilobytes more than once.
+    const encode = async (text: string): Promise<void> => {
+      let rest = text;
+      while (rest.length > 0) {
+        const { read, written } = UTF8.encodeInto(rest, buffer.subarray(used));
+        used += written;
+        rest = read < rest.length ? rest.slice(read) : '';
+        if (rest.length > 0 || used > buffer.length - MAX_UTF8_CHARACTER) await flush();
       }
-      await encode(carried);
-      await flush();
-    } finally {
-      giveBackWriteBuffer(buffer);
+    };
+    // A surrogate pair cut between two chunks is one character, as it is in the chunks joined.
+    let carried = '';
+    for (const chunk of chunks) {
+      const text = carried + chunk;
+      const cut = text.length > 0 && isHighSurrogate(text.charCodeAt(text.length - 1));
+      carried = cut ? text.slice(-1) : '';
+      await encode(cut ? text.slice(0, -1) : text);
     }
+    await encode(carried);
+    await flush();
   } finally {
-    await handle.close();
+    giveBackWriteBuffer(buffer);
   }
   return { size, digest: hash.digest('hex') };
 }
@@ -559,12 +563,8 @@ async function writeFully(handle: FileHandle, bytes: Uint8Array, io: WriteIo, pa
   }
 }
 
-/**
- * Flushes to disk a written file's data or, for a directory, the renames
- * and removals made in it. Opened read-only either way: fsync flushes the
- * file, whatever descriptor asks.
- */
-async function flushToDisk(path: string): Promise<void> {
+/** Flushes to disk the renames and removals made in a directory. */
+async function flushDirectory(path: string): Promise<void> {
   const handle = await open(path, 'r');
   try {
     await handle.sync();

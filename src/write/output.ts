@@ -194,7 +194,7 @@ export async function stageOutputs(outDir: string, files: Iterable<PlannedOutput
     for (const directory of madeDirectories.reverse()) await rm(directory, { recursive: true, force: true });
   };
   try {
-    for await (const [file, existing] of withStats(outDir, files)) {
+    for (const [file, existing] of withStats(outDir, files)) {
       if (failure) break;
       current = file.path;
       const index = planned.push(file.path) - 1;
@@ -269,7 +269,7 @@ export async function stageOutputs(outDir: string, files: Iterable<PlannedOutput
       const plannedSet = new Set(planned);
       const removed = await removeFiles(outDir, manifest.files.filter((path) => !plannedSet.has(path)));
       const kept = options.manifestPath
-        ? await writeManifest(options.manifestPath, planned, { ...records, ...(await recordsOf(staged)) }, options.madeFrom?.()).catch((error: unknown) => {
+        ? await writeManifest(options.manifestPath, planned, { ...records, ...recordsOf(staged) }, options.madeFrom?.()).catch((error: unknown) => {
             throw writeErrorOf(error, { published: true });
           })
         : undefined;
@@ -278,27 +278,15 @@ export async function stageOutputs(outDir: string, files: Iterable<PlannedOutput
   };
 }
 
-/** Files whose state is asked for at once: one `stat` at a time would leave the thread waiting on each in turn. */
-const STATS_AHEAD = 64;
-
 /**
  * Each file with the state of its target in the output (undefined when there
- * is none), taken a window of files at a time. Files are taken from
- * `files` only as the window needs them, so a lazy plan stays lazy.
+ * is none), taken from `files` one at a time, so a lazy plan stays lazy.
+ * Synchronous: a `stat` of a file the kernel has cached takes microseconds,
+ * where a promise of one cost several times that in the build's thread
+ * (10,985 files: 55-76 ms against 144-229 ms in windows of 64).
  */
-async function* withStats<F extends { readonly path: string }>(outDir: string, files: Iterable<F>): AsyncGenerator<[F, Stats | undefined]> {
-  let window: F[] = [];
-  const settled = async function* (batch: readonly F[]): AsyncGenerator<[F, Stats | undefined]> {
-    const stats = await Promise.all(batch.map((file) => stat(join(outDir, file.path)).catch(() => undefined)));
-    for (const [index, file] of batch.entries()) yield [file, stats[index]];
-  };
-  for (const file of files) {
-    window.push(file);
-    if (window.length < STATS_AHEAD) continue;
-    yield* settled(window);
-    window = [];
-  }
-  yield* settled(window);
+function* withStats<F extends { readonly path: string }>(outDir: string, files: Iterable<F>): Generator<[F, Stats | undefined]> {
+  for (const file of files) yield [file, statOrNothing(join(outDir, file.path))];
 }
 
 /** Files written to their temporary names at once. */
@@ -353,10 +341,10 @@ function trustedRecord(manifest: OutputManifest, path: string, existing: Stats |
 }
 
 /** The records of the files just renamed into place. */
-async function recordsOf(staged: readonly Staged[]): Promise<Record<string, FileRecord>> {
+function recordsOf(staged: readonly Staged[]): Record<string, FileRecord> {
   const records: Record<string, FileRecord> = {};
   for (const entry of staged) {
-    const now = await stat(entry.target).catch(() => undefined);
+    const now = statOrNothing(entry.target);
     if (now) records[entry.path] = { digest: entry.digest, size: entry.size, mtimeMs: now.mtimeMs, ino: now.ino, ...(entry.fingerprint === undefined ? {} : { fingerprint: entry.fingerprint }) };
   }
   return records;
@@ -370,7 +358,7 @@ async function recordsOf(staged: readonly Staged[]): Promise<Record<string, File
 export function keptFiles(outDir: string, manifest: OutputManifest): (output: PlannedOutput) => Promise<boolean> {
   return async (output) => {
     if (output.fingerprint === undefined) return false;
-    const existing = await stat(join(outDir, output.path)).catch(() => undefined);
+    const existing = statOrNothing(join(outDir, output.path));
     return trustedRecord(manifest, output.path, existing)?.fingerprint === output.fingerprint;
   };
 }

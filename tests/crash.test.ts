@@ -181,14 +181,15 @@ const FIRST_RENAME = 'nashra-test: the first file is put in place';
 const SLOW_RENAMES = [
   '--import',
   `data:text/javascript,${encodeURIComponent(
-    `import fs from 'node:fs/promises'; import { syncBuiltinESMExports } from 'node:module';
-     const rename = fs.rename;
+    `import fs from 'node:fs'; import { syncBuiltinESMExports } from 'node:module';
+     const renameSync = fs.renameSync;
+     const pause = new Int32Array(new SharedArrayBuffer(4));
      let told = false;
-     fs.rename = async (from, to) => {
+     fs.renameSync = (from, to) => {
        if (!told && String(to).startsWith(process.env.NASHRA_TEST_OUT ?? '\0')) { told = true; process.stderr.write(${JSON.stringify(`${FIRST_RENAME}
 `)}); }
-       await new Promise((done) => setTimeout(done, ${RENAME_DELAY_MS}));
-       return rename(from, to);
+       Atomics.wait(pause, 0, 0, ${RENAME_DELAY_MS});
+       return renameSync(from, to);
      };
      syncBuiltinESMExports();`,
   )}`,

@@ -4,7 +4,7 @@
  * plans.
  */
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
-import { mkdir, mkdtemp, open, readdir, readFile, rename, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rename, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';

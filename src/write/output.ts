@@ -128,7 +128,7 @@ interface Staged {
 
 /**
  * What the manifest remembers of a file it wrote: its digest, and the file's
- * size, modification time and inode then, so that a later build can trust the
+ * size, modification and change times and inode then, so that a later build can trust the
  * digest without reading the file while those are unchanged (as git's index
  * does). `fingerprint` is what the file was produced from (see
  * `PlannedOutput.fingerprint`).
@@ -137,6 +137,8 @@ export interface FileRecord {
   readonly digest: string;
   readonly size: number;
   readonly mtimeMs: number;
+  /** Changed by any write, and by setting the modification time back: what betrays an edit that kept size and modification time. */
+  readonly ctimeMs: number;
   readonly ino: number;
   readonly fingerprint?: string;
 }
@@ -312,7 +314,7 @@ async function stageFile(entry: Omit<Staged, 'digest' | 'size'>, chunks: Iterabl
     const { size, digest } = await writeChunks(handle, entry.temporary, chunks, io);
     const fingerprint = entry.fingerprint === undefined ? {} : { fingerprint: entry.fingerprint };
     if (existing?.isFile() && existing.size === size && (recorded?.digest ?? (await digestOf(entry.target, createHash('sha256')))) === digest) {
-      outcome = { kind: 'unchanged', record: { digest, size, mtimeMs: existing.mtimeMs, ino: existing.ino, ...fingerprint } };
+      outcome = { kind: 'unchanged', record: { digest, size, mtimeMs: existing.mtimeMs, ctimeMs: existing.ctimeMs, ino: existing.ino, ...fingerprint } };
     } else {
       await io.flush(handle, entry.temporary);
       outcome = { kind: 'staged', staged: { ...entry, digest, size } };
@@ -331,14 +333,14 @@ function stagedName(): string {
 
 /**
  * The manifest's record of a file, when the file on disk is still the one it
- * describes: same size, modification time and inode, and modified before the
+ * describes: same size, modification and change times and inode, and modified before the
  * manifest was written (a change within the clock's granularity of that
  * moment could otherwise go unseen).
  */
 function trustedRecord(manifest: OutputManifest, path: string, existing: Stats | undefined): FileRecord | undefined {
   const record = manifest.records[path];
   if (!record || !existing?.isFile()) return undefined;
-  const same = existing.size === record.size && existing.mtimeMs === record.mtimeMs && existing.ino === record.ino;
+  const same = existing.size === record.size && existing.mtimeMs === record.mtimeMs && existing.ctimeMs === record.ctimeMs && existing.ino === record.ino;
   return same && record.mtimeMs < manifest.mtimeMs ? record : undefined;
 }
 
@@ -347,7 +349,7 @@ function recordsOf(staged: readonly Staged[]): Record<string, FileRecord> {
   const records: Record<string, FileRecord> = {};
   for (const entry of staged) {
     const now = statOrNothing(entry.target);
-    if (now) records[entry.path] = { digest: entry.digest, size: entry.size, mtimeMs: now.mtimeMs, ino: now.ino, ...(entry.fingerprint === undefined ? {} : { fingerprint: entry.fingerprint }) };
+    if (now) records[entry.path] = { digest: entry.digest, size: entry.size, mtimeMs: now.mtimeMs, ctimeMs: now.ctimeMs, ino: now.ino, ...(entry.fingerprint === undefined ? {} : { fingerprint: entry.fingerprint }) };
   }
   return records;
 }
@@ -379,7 +381,7 @@ export function outputsInPlace(manifest: OutputManifest): OutputsInPlace | undef
 /**
  * The output's files, when the last build that wrote them was made from
  * `digest` and every file is still exactly as it left it (same size,
- * modification time and inode, as `keptFiles` judges): a build from the same
+ * modification and change times and inode, as `keptFiles` judges): a build from the same
  * inputs would write the same bytes, so it need produce nothing. Undefined
  * otherwise, including after a build cut short.
  */
@@ -390,7 +392,7 @@ export function intactOutputs(outDir: string, manifest: OutputManifest, digest: 
 
 /**
  * Whether every file the manifest lists is exactly as the build that recorded
- * it left it (same size, modification time and inode). Asked one file after
+ * it left it (same size, modification and change times and inode). Asked one file after
  * another, synchronously: the answers come from the kernel's cache, where an
  * awaited `stat` costs more in its round trip through the thread pool than
  * the call itself (10,544 files in about 70 ms against 80-110 ms).
@@ -588,7 +590,7 @@ function validRecords(value: unknown, files: ReadonlySet<string>): Record<string
   const records: Record<string, FileRecord> = {};
   for (const [path, record] of Object.entries(value as Record<string, unknown>)) {
     const r = record as Partial<FileRecord> | null;
-    const wellFormed = files.has(path) && typeof r?.digest === 'string' && typeof r.size === 'number' && typeof r.mtimeMs === 'number' && typeof r.ino === 'number';
+    const wellFormed = files.has(path) && typeof r?.digest === 'string' && typeof r.size === 'number' && typeof r.mtimeMs === 'number' && typeof r.ctimeMs === 'number' && typeof r.ino === 'number';
     if (wellFormed && (r.fingerprint === undefined || typeof r.fingerprint === 'string')) records[path] = r as FileRecord;
   }
   return records;

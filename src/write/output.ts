@@ -1,8 +1,8 @@
 import { createHash, type Hash } from 'node:crypto';
-import { createReadStream, renameSync, statSync } from 'node:fs';
+import { createReadStream, readdirSync, renameSync, statSync } from 'node:fs';
 import type { Stats } from 'node:fs';
 import { lstat, mkdir, open, readdir, readFile, realpath, rm, rmdir, stat, utimes, type FileHandle } from 'node:fs/promises';
-import { dirname, isAbsolute, join, relative, sep } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative, sep } from 'node:path';
 import { z } from 'zod';
 import { DiagnosticSchema, type Diagnostic } from '../diagnostics.js';
 import { message, MessageError } from '../i18n/message.js';
@@ -287,10 +287,41 @@ export async function stageOutputs(outDir: string, files: Iterable<PlannedOutput
  * is none), taken from `files` one at a time, so a lazy plan stays lazy.
  * Synchronous: a `stat` of a file the kernel has cached takes microseconds,
  * where a promise of one cost several times that in the build's thread
- * (10,985 files: 55-76 ms against 144-229 ms in windows of 64).
+ * (10,985 files: 55-76 ms against 144-229 ms in windows of 64). A file its
+ * folder's listing does not name is not stat'ed: looking up a name that is
+ * not there waits for the folder's lock, which the files being staged in it
+ * hold (a cold build at 5,000 articles spent 1.7 s in 10,544 such stats).
  */
 function* withStats<F extends { readonly path: string }>(outDir: string, files: Iterable<F>): Generator<[F, Stats | undefined]> {
-  for (const file of files) yield [file, statOrNothing(join(outDir, file.path))];
+  const listings = new Map<string, FolderListing>();
+  for (const file of files) {
+    const target = join(outDir, file.path);
+    yield [file, mayBeThere(target, listings) ? statOrNothing(target) : undefined];
+  }
+}
+
+/** A folder's names as listed once in a build; `unlisted` when it could not be listed (then every file in it is stat'ed). */
+type FolderListing = ReadonlySet<string> | 'unlisted';
+
+/** Whether `target`'s folder, listed the first time one of its files is asked about, may hold it. */
+function mayBeThere(target: string, listings: Map<string, FolderListing>): boolean {
+  const folder = dirname(target);
+  let listing = listings.get(folder);
+  if (listing === undefined) {
+    listing = folderListing(folder);
+    listings.set(folder, listing);
+  }
+  return listing === 'unlisted' || listing.has(basename(target));
+}
+
+function folderListing(folder: string): FolderListing {
+  try {
+    return new Set(readdirSync(folder));
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    // No folder there (or a file in its place): nothing of the plan is in it yet.
+    return code === 'ENOENT' || code === 'ENOTDIR' ? new Set() : 'unlisted';
+  }
 }
 
 /** Files written to their temporary names at once. */

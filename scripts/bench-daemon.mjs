@@ -77,7 +77,9 @@ const PROBE_DATE = '2026-01-02T10:00:00Z';
 
 /**
  * Runs the daemon on a site (paths as for `nashra schedule`) and measures, in order: its first
- * build; a new post saved until it is in the feed; a post whose publishAt lies just after the
+ * build; a new post saved until it is in the feed, then a second one (the first build after a
+ * start renders the full texts the state directory does not hold yet, which a cold build with
+ * `--no-cache` did not store; the second is what an editor meets on a running site); a post whose publishAt lies just after the
  * build that its saving causes, from publishAt until it is in the feed; SIGTERM during a build
  * until exit. `buildMs` is a guess at one build's length, used for timeouts and for spacing.
  */
@@ -98,6 +100,15 @@ export async function measureDaemon({ cli, site, out, state, debounceMs, buildMs
     const savedAppeared = await waitUntil(() => feedHas(savedTitle), patience, 'the saved post in the feed');
     const changeBuild = await waitUntil(() => buildLine(daemon, seen, 'change'), patience, 'the build after the save');
     log(`    daemon: saved post in the feed after ${savedAppeared - savedAt} ms (build ${changeBuild.durationMs} ms)`);
+
+    // Another new post, saved once the first is out.
+    seen = daemon.lines.length;
+    const nextTitle = `Benchmark probe saved next ${Date.now()}`;
+    writeFileSync(join(site.posts, 'en', 'bench-probe-saved-next.md'), probePost(nextTitle, PROBE_DATE));
+    const nextSavedAt = Date.now();
+    const nextAppeared = await waitUntil(() => feedHas(nextTitle), patience, 'the next saved post in the feed');
+    const nextBuild = await waitUntil(() => buildLine(daemon, seen, 'change'), patience, 'the build after the next save');
+    log(`    daemon: next saved post in the feed after ${nextAppeared - nextSavedAt} ms (build ${nextBuild.durationMs} ms)`);
 
     // An embargoed post, saved so that its own change build is over before its publishAt.
     seen = daemon.lines.length;
@@ -132,6 +143,8 @@ export async function measureDaemon({ cli, site, out, state, debounceMs, buildMs
       startBuildMs: start.durationMs,
       savedMs: savedAppeared - savedAt,
       savedBuildMs: changeBuild.durationMs,
+      nextSavedMs: nextAppeared - nextSavedAt,
+      nextSavedBuildMs: nextBuild.durationMs,
       embargoMs: embargoAppeared - publishAtMs,
       /** How far after publishAt the clock of the build that published it was. */
       embargoBuildLagMs: Date.parse(publication.at) - publishAtMs,

@@ -425,11 +425,12 @@ const daemonRows = rows.filter((r) => r.daemon);
 if (daemonRows.length > 0) {
   console.log('\nnashra schedule (the same workspace, output and state dir; debounce 300 ms):');
   table(
-    ['articles', 'first build', 'saved post in feed', 'embargo: publishAt to feed', 'its build', 'SIGTERM to exit', 'build at SIGTERM', 'daemon peak RSS'],
+    ['articles', 'first build', 'saved post in feed', 'next saved post', 'embargo: publishAt to feed', 'its build', 'SIGTERM to exit', 'build at SIGTERM', 'daemon peak RSS'],
     daemonRows.map(({ articles, daemon: d }) => [
       articles.toLocaleString('en-US'),
       ms(d.startBuildMs),
       ms(d.savedMs),
+      ms(d.nextSavedMs),
       `${ms(d.embargoMs)}${d.embargoOverlapped ? ' (overlapped)' : ''}`,
       `${ms(d.embargoBuildMs)}, now = publishAt + ${d.embargoBuildLagMs} ms`,
       ms(d.sigtermMs),

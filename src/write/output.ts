@@ -343,9 +343,8 @@ async function stageFile(entry: Omit<Staged, 'digest' | 'size'>, chunks: Iterabl
   let outcome: StageOutcome;
   try {
     const { size, digest } = await writeChunks(handle, entry.temporary, chunks, io);
-    const fingerprint = entry.fingerprint === undefined ? {} : { fingerprint: entry.fingerprint };
     if (existing?.isFile() && existing.size === size && (recorded?.digest ?? (await digestOf(entry.target, createHash('sha256')))) === digest) {
-      outcome = { kind: 'unchanged', record: { digest, size, mtimeMs: existing.mtimeMs, ctimeMs: existing.ctimeMs, ino: existing.ino, ...fingerprint } };
+      outcome = { kind: 'unchanged', record: recordOf(existing, digest, size, entry.fingerprint) };
     } else {
       await io.flush(handle, entry.temporary);
       outcome = { kind: 'staged', staged: { ...entry, digest, size } };
@@ -380,9 +379,14 @@ function recordsOf(staged: readonly Staged[]): Record<string, FileRecord> {
   const records: Record<string, FileRecord> = {};
   for (const entry of staged) {
     const now = statOrNothing(entry.target);
-    if (now) records[entry.path] = { digest: entry.digest, size: entry.size, mtimeMs: now.mtimeMs, ctimeMs: now.ctimeMs, ino: now.ino, ...(entry.fingerprint === undefined ? {} : { fingerprint: entry.fingerprint }) };
+    if (now) records[entry.path] = recordOf(now, entry.digest, entry.size, entry.fingerprint);
   }
   return records;
+}
+
+/** The record of a file of `digest` and `size` as `stats` found it on disk. */
+function recordOf(stats: Stats, digest: string, size: number, fingerprint: string | undefined): FileRecord {
+  return { digest, size, mtimeMs: stats.mtimeMs, ctimeMs: stats.ctimeMs, ino: stats.ino, ...(fingerprint === undefined ? {} : { fingerprint }) };
 }
 
 /**

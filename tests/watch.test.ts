@@ -117,6 +117,22 @@ describe('the watch on the inputs, folder by folder', () => {
     }
   });
 
+  it('sees a post saved in a posts folder that is itself a link to a folder elsewhere', async () => {
+    const site = await siteOnDisk({ 'en/x.md': titled('First') });
+    const elsewhere = `${site}-posts`;
+    await rename(join(site, 'posts'), elsewhere);
+    await symlink(elsewhere, join(site, 'posts'));
+    try {
+      await watchingSite(site, async (changes) => {
+        const before = changes();
+        await writeFile(join(elsewhere, 'en/y.md'), titled('Saved through the link'));
+        await seenWithin(changes, before, 'the post saved in the linked posts folder');
+      });
+    } finally {
+      await rm(elsewhere, { recursive: true, force: true });
+    }
+  });
+
   it('is not told of what builds write beside the posts (the output, the state directory), nor of temporary files', async () => {
     const site = await siteOnDisk({ 'en/x.md': titled('First') });
     await mkdir(join(site, 'feeds/en'), { recursive: true });
@@ -132,6 +148,23 @@ describe('the watch on the inputs, folder by folder', () => {
       await writeFile(join(site, 'posts/en/x.md'), titled('Saved'));
       await seenWithin(changes, 0, 'the save');
     });
+  });
+
+  it('does not watch the output and state folders that a first build makes beside the posts', async () => {
+    const site = await siteOnDisk({ 'en/x.md': titled('First') });
+    let changes = 0;
+    const paths = { posts: join(site, 'posts'), config: join(site, 'nashra.config.yaml'), out: join(site, 'feeds'), state: join(site, '.nashra') };
+    const watcher = await watchInputs(paths, { changed: () => changes++, notice: () => undefined });
+    try {
+      const watching = inotifyWatches();
+      for (const folder of ['feeds/en/related', 'feeds/ar/related', '.nashra/sources', '.nashra/cache']) await mkdir(join(site, folder), { recursive: true });
+      await writeFile(join(site, 'feeds/en/related/x.json'), '{}');
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(inotifyWatches()).toBe(watching);
+      expect(changes).toBe(0);
+    } finally {
+      await watcher.close();
+    }
   });
 
   it('sees a folder of posts made, and deleted', async () => {

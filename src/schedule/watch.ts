@@ -35,14 +35,20 @@ export interface WatchPlan {
   readonly configFile: string;
   /** The real folders that links under the posts folder point to, when the watch began: the posts in them are inputs too. */
   readonly linkedFolders: readonly string[];
+  /** The output and state folders: not watched, whether they exist yet or not (a first build makes them, with thousands of files). */
+  readonly written: readonly string[];
 }
 
-export function watchPlan(paths: Pick<BuildPaths, 'posts' | 'config'>): WatchPlan {
+/** What to watch: the inputs, and the folders builds write (never inputs, and maybe not made yet: beside the posts by default). */
+export type WatchedPaths = Pick<BuildPaths, 'posts' | 'config'> & Partial<Pick<BuildPaths, 'out' | 'state'>>;
+
+export function watchPlan(paths: WatchedPaths): WatchPlan {
   const postsDir = resolve(paths.posts);
   const configFile = resolve(paths.config);
   const linkedFolders = foldersLinkedUnder(postsDir);
   const roots = [...new Set([dirname(postsDir), dirname(configFile), ...linkedFolders])];
-  return { roots, postsDir, configFile, linkedFolders };
+  const written = [paths.out, paths.state].flatMap((folder) => (folder === undefined ? [] : [resolve(folder)]));
+  return { roots, postsDir, configFile, linkedFolders, written };
 }
 
 /** What one event of the watcher means to the daemon. */
@@ -73,7 +79,7 @@ export function inputEvent(plan: WatchPlan, event: Pick<Event, 'path' | 'type'>,
 }
 
 /** Starts watching; resolves once every existing input is watched, so no save after that is missed. */
-export async function watchInputs(paths: Pick<BuildPaths, 'posts' | 'config'>, listener: WatchListener): Promise<InputWatcher> {
+export async function watchInputs(paths: WatchedPaths, listener: WatchListener): Promise<InputWatcher> {
   const plan = watchPlan(paths);
   const folders = new Set([plan.postsDir, ...foldersUnder(plan.postsDir), ...plan.linkedFolders]);
   const onEvents = (error: Error | null, events: Event[]): void => {
@@ -103,15 +109,15 @@ export async function watchInputs(paths: Pick<BuildPaths, 'posts' | 'config'>, l
 
 /**
  * What to watch under `root`: every folder of it but those beside the posts
- * folder (the output, the state directory, a `.git`), which the watcher
- * would otherwise follow, and whose events a build of thousands of files
- * would flood it with. On Linux, inotify itself, whatever else is installed
+ * folder (the output, the state directory, a `.git`) and the output and
+ * state folders wherever they are, which the watcher would otherwise follow,
+ * and whose events a build of thousands of files would flood it with. On Linux, inotify itself, whatever else is installed
  * (the default prefers a running watchman).
  */
 function watchOptions(root: string, plan: WatchPlan): Options {
   const holdsInputs = (folder: string): boolean => [plan.postsDir, ...plan.linkedFolders].some((input) => input === folder || isInside(folder, input) || isInside(input, folder));
-  const beside = childFolders(root).filter((folder) => !holdsInputs(folder));
-  return { ignore: beside, ...(process.platform === 'linux' ? { backend: 'inotify' as const } : {}) };
+  const beside = [...childFolders(root), ...plan.written].filter((folder) => !holdsInputs(folder));
+  return { ignore: [...new Set(beside)], ...(process.platform === 'linux' ? { backend: 'inotify' as const } : {}) };
 }
 
 function childFolders(folder: string): string[] {
@@ -137,7 +143,7 @@ function foldersUnder(folder: string): string[] {
   return found;
 }
 
-/** The real folders that links under `folder` point to (and links under those), each once, as the build follows them. */
+/** The real folders that `folder` and links under it point to (and links under those), each once, as the build follows them. */
 function foldersLinkedUnder(folder: string): string[] {
   const seen = new Set<string>();
   const linked: string[] = [];
@@ -150,7 +156,8 @@ function foldersLinkedUnder(folder: string): string[] {
     }
     if (seen.has(real)) return;
     seen.add(real);
-    if (at !== folder && real !== at) linked.push(real);
+    // The posts folder itself may be a link too.
+    if (real !== at) linked.push(real);
     let entries;
     try {
       entries = readdirSync(at, { withFileTypes: true });

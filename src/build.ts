@@ -8,13 +8,11 @@ import { dirname, join, resolve } from 'node:path';
 import { parseConfig, type SiteConfig } from './config.js';
 import { diagnostic, hasErrors, withRenderDiagnostics, type Diagnostic } from './diagnostics.js';
 import { message, MessageError, type Message } from './i18n/message.js';
-import { CACHE_FILE, cacheKey, dropLoadCache, LoadCache, openLoadCache, saveLoadCache, stampTrusted, type CacheMemory } from './load/cache.js';
-import type { SourceFile } from './load/parsePost.js';
-import type { ImageLookup } from './media/images.js';
+import { CACHE_FILE, cacheKey, dropLoadCache, openLoadCache, saveLoadCache, type CacheMemory, type LoadCache } from './load/cache.js';
 import { diskSource, type DiskSource } from './load/readPosts.js';
 import { fileStamp, SourceChangedError, stampClock, type FileStamp, type ListedFile } from './load/source.js';
 import type { Post } from './model.js';
-import type { PhaseListener, PlannedOutput, SitePlan } from './pipeline.js';
+import type { PhaseListener, PlannedOutput } from './pipeline.js';
 import type { RenderedBodies } from './render/remembered.js';
 import { openRenderedBodies, saveRenderedBodies } from './render/store.js';
 import { publicationPlan, planCounts, type PlanState } from './schedule/plan.js';
@@ -180,8 +178,7 @@ export async function prepareBuild(paths: BuildPaths, now: Date, options: Prepar
   const { previous, problem, contentDigest } = options.memory ? options.memory.published.remembered(recordPath(paths.state), memoKey, readRecord) : readRecord();
   const cache = openCache(paths.state, config, options.cache !== false, options.memory, named);
   const listed: ListedStamp[] = [];
-  const listedFiles: (SourceFile | ListedFile)[] = [];
-  const source = listedInto(postsListed(paths, previous, options.listing), listed, listedFiles);
+  const source = listedInto(postsListed(paths, previous, options.listing), listed);
   const seenImages = new Map<string, FileStamp | undefined>();
   const manifest = manifestPath(paths.state);
   const readManifest = (): Promise<OutputManifest> => readOutputManifest(manifest);
@@ -190,16 +187,7 @@ export async function prepareBuild(paths: BuildPaths, now: Date, options: Prepar
   const inPlace = cache.enabled ? outputsInPlace(outputManifest) : undefined;
   // Loaded only when a build is made: a build that finds nothing changed needs none of the pipeline.
   const [{ planSite }, { staticFolder }] = await Promise.all([import('./pipeline.js'), import('./media/staticFolder.js')]);
-  const images = () => staticFolder(config, dirname(resolve(paths.config)), process.cwd(), (absolute, stamp) => seenImages.set(absolute, stamp));
-  const result = planSite(source, config, now, { ...(inPlace ? { inPlace } : {}), onLoad: (done) => options.onLoad?.(done, source.count), ...(options.onPhase ? { onPhase: options.onPhase } : {}), previous, images: images(), ...(cache.cache ? { cache: cache.cache } : {}), ...(cache.bodies ? { rendered: cache.bodies } : {}), ...(cache.enabled && options.memory ? { termsKept: options.memory } : {}), naming: named });
-  // The record of what this build publishes, as it is stored: made once, as the next build's witness needs it too.
-  let recordMade: MadeRecord | undefined;
-  const record = (): MadeRecord => (recordMade ??= madeRecord(publishedRecord(result.live, now, result.changes, named)));
-  // Asked while the load cache still holds its records (they are let go once stored); see `plansTheSameFrom`.
-  const settled =
-    cache.cache !== undefined && options.memory === undefined && record().digest !== contentDigest && listed.every((file) => file.stamp !== undefined && stampTrusted(file.stamp))
-      ? plansTheSameFrom(record(), { result, now, config, planSite, images, cache: cache.cache, files: listedFiles, source, paths, named })
-      : false;
+  const result = planSite(source, config, now, { ...(inPlace ? { inPlace } : {}), onLoad: (done) => options.onLoad?.(done, source.count), ...(options.onPhase ? { onPhase: options.onPhase } : {}), previous, images: staticFolder(config, dirname(resolve(paths.config)), process.cwd(), (absolute, stamp) => seenImages.set(absolute, stamp)), ...(cache.cache ? { cache: cache.cache } : {}), ...(cache.bodies ? { rendered: cache.bodies } : {}), ...(cache.enabled && options.memory ? { termsKept: options.memory } : {}), naming: named });
   // Stored now rather than after the outputs, so its records are not held while they are produced; a process that keeps
   // them anyway (the daemon) stores them once the feeds are out, so that a saved post does not wait for the store.
   const saveLater = options.memory !== undefined;
@@ -215,6 +203,9 @@ export async function prepareBuild(paths: BuildPaths, now: Date, options: Prepar
   const cacheUse = { unread: cache.cache?.reused.byStamp ?? 0, reread: cache.cache?.reused.byHash ?? 0, outputs: reused !== undefined };
   const held = planCounts(publicationPlan(result.posts, now));
   const outcome = { config, diagnostics, posts: result.posts, livePerLanguage: result.livePerLanguage, skippedFiles: result.skippedFiles, failed, refusals, cacheUse, held };
+  // The record of what this build publishes, as it is stored: made once, as the next build's witness needs it too.
+  let recordMade: MadeRecord | undefined;
+  const record = (): MadeRecord => (recordMade ??= madeRecord(publishedRecord(result.live, now, result.changes, named)));
   /** See state/unchanged.ts: kept only when this build's result is the next one's, and it met no problem with the state directory. */
   const unchanged = (): { unchanged?: Unchanged } => {
     if (stateWarnings.length > 0 || cacheWarnings.length > 0) return {};
@@ -224,7 +215,7 @@ export async function prepareBuild(paths: BuildPaths, now: Date, options: Prepar
     const inputs = inputsDigest({ code: codeFingerprint(), config, places: placesOf(paths), options: optionsOf(options), posts: listed, images, record: after, texts, cache: stampOfFile(join(paths.state, CACHE_FILE)).stamp });
     const kept = unchangedWitness(
       { inputs, now, sameUntil: result.sameUntil, images: [...seenImages.keys()], diagnostics: result.diagnostics, livePerLanguage: result.livePerLanguage, skippedFiles: result.skippedFiles, held },
-      { before: contentDigest, after, settled },
+      { before: contentDigest, after },
     );
     return kept ? { unchanged: kept } : {};
   };
@@ -444,67 +435,20 @@ function postsListed(paths: BuildPaths, previous: Previous, listing: PostsListin
 }
 
 /** The source, with each file it lists added to `listed` with its stamp as the loader reaches it. */
-function listedInto(source: DiskSource, listed: ListedStamp[], files: (SourceFile | ListedFile)[]): DiskSource {
-  const listing = source.files;
+function listedInto(source: DiskSource, listed: ListedStamp[]): DiskSource {
+  const files = source.files;
   return {
     ...source,
     files: {
-      count: listing.count,
+      count: files.count,
       *[Symbol.iterator]() {
-        for (const file of listing) {
+        for (const file of files) {
           listed.push({ path: file.path, lang: file.lang, ...('stamp' in file && file.stamp ? { stamp: file.stamp } : {}) });
-          files.push(file);
           yield file;
         }
       },
     },
   };
-}
-
-/**
- * Whether the next build, planning from the record this build writes (and
- * not from the one it read), gives this build's result: the same outputs,
- * record, problems, counts and window of clock. A build that published
- * something new keeps the witness of an unchanged build (state/unchanged.ts)
- * only then, so that the next cron tick over the same files need not plan
- * again to find it so; its posts are the ones this build listed and loaded,
- * its records this build's, on this thread. Every part of a plan that reads
- * the record (published versions of broken files, dates corrected, changes
- * and tombstones, problems naming the last build's moment) is planned again,
- * rather than reasoned about.
- */
-function plansTheSameFrom(
-  made: MadeRecord,
-  build: {
-    readonly result: SitePlan;
-    readonly now: Date;
-    readonly config: SiteConfig;
-    readonly planSite: typeof import('./pipeline.js').planSite;
-    readonly images: () => ImageLookup;
-    readonly cache: LoadCache;
-    readonly files: readonly (SourceFile | ListedFile)[];
-    readonly source: DiskSource;
-    readonly paths: BuildPaths;
-    readonly named: RecordPaths;
-  },
-): boolean {
-  const { result, now, config, named } = build;
-  const { previous } = openedOf(build.paths.state, made.data, made.digest, named);
-  const files = build.files;
-  const source: DiskSource = { ...build.source, files: { count: files.length, [Symbol.iterator]: () => files[Symbol.iterator]() } };
-  const again = build.planSite(source, config, now, { previous, images: build.images(), cache: new LoadCache(new Map(build.cache.entries)), naming: named, threads: 0 });
-  again.close();
-  const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
-  return (
-    again.outputsDigest === result.outputsDigest &&
-    madeRecord(publishedRecord(again.live, now, again.changes, named)).digest === made.digest &&
-    again.sameUntil.getTime() === result.sameUntil.getTime() &&
-    same(again.diagnostics, result.diagnostics) &&
-    same(again.livePerLanguage, result.livePerLanguage) &&
-    same(again.skippedFiles, result.skippedFiles) &&
-    same(planCounts(publicationPlan(again.posts, now)), planCounts(publicationPlan(result.posts, now))) &&
-    shrinkRefusals(previous, { listedPaths: again.listedPaths, posts: again.posts }, config.maxShrink).length === 0
-  );
 }
 
 /** A file's stamp as `stampUnchanged` reads it; none when there is no such file. */

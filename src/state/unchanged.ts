@@ -14,8 +14,7 @@
  *
  * A build keeps this only when its result would be the next build's: it
  * published what the last build had (its record differs by the moment
- * alone), or planning again from the record it writes gave the same result,
- * met no problem with the state directory, reported no problem that
+ * alone), met no problem with the state directory, reported no problem that
  * names the last build's moment (see `SitePlan.sameUntil`), and every stamp
  * it read was taken safely after its file's last change (see `stampTrusted`).
  * Pure: the stamps are taken by `build.ts`.
@@ -124,14 +123,9 @@ export function unchangedWitness(
     readonly skippedFiles: readonly string[];
     readonly held: Readonly<Record<PlanState, number>>;
   },
-  records: {
-    readonly before: string | undefined;
-    readonly after: string;
-    /** Whether a plan from the record `after` was found to give this very result (see `plansTheSameFrom` in build.ts). */
-    readonly settled?: boolean;
-  },
+  records: { readonly before: string | undefined; readonly after: string },
 ): Unchanged | undefined {
-  if (build.inputs === undefined || (records.before !== records.after && records.settled !== true) || build.sameUntil.getTime() <= build.now.getTime()) return undefined;
+  if (build.inputs === undefined || records.before !== records.after || build.sameUntil.getTime() <= build.now.getTime()) return undefined;
   return {
     inputs: build.inputs,
     from: build.now.toISOString(),

@@ -18,7 +18,8 @@
 //            (with --no-cache when `build --help` offers it), the median kept;
 //   first    a first build with the cache, into a fresh output and state dir, as on a
 //            new site: it fills the load cache and keeps every full text it rendered;
-//   no-op    the same build again, output and state dir kept, nothing changed;
+//   no-op    the same build again, output and state dir kept, nothing changed, twice
+//            (the first plans again after a build that published something new);
 //   edit     the newest English post's body edited, rebuilt;
 //   add      a new post added, rebuilt;
 //   delete   that post deleted again, rebuilt; the output left then is compared,
@@ -291,8 +292,12 @@ async function measureSize(size) {
     // or more full texts of every feed the post is in, which no site built the usual way lacks: 0.4-0.6 s at 5,000.)
     const filling = cacheFlag ? await nashraBuild(work, { cold: true, withCache: true }) : undefined;
     if (filling) report('first build with the cache (fills it)', filling);
+    // The first build after one that published something new plans again, to find its result the same; the next
+    // finds its inputs unchanged (state/unchanged.ts) and loads nothing.
     const noop = await nashraBuild(work, { cold: false });
     report('no-op rebuild', noop);
+    const noopAgain = await nashraBuild(work, { cold: false });
+    report('no-op rebuild again', noopAgain);
     appendFileSync(newestEnglishPost(work.site.posts), '\nA sentence the benchmark adds to edit this post.\n');
     const edit = await nashraBuild(work, { cold: false });
     report('one edited post', edit);
@@ -312,10 +317,11 @@ async function measureSize(size) {
       fullStages: full.find((r) => r.seconds === median(full.map((x) => x.seconds)))?.stages ?? full[0].stages,
       filling,
       noop,
+      noopAgain,
       edit,
       add,
       del,
-      rssKiB: Math.max(...[...full, ...(filling ? [filling] : []), noop, edit, add, del].map((r) => r.rssKiB)),
+      rssKiB: Math.max(...[...full, ...(filling ? [filling] : []), noop, noopAgain, edit, add, del].map((r) => r.rssKiB)),
       diagnostics: full[0].diagnostics,
     });
 
@@ -395,7 +401,7 @@ console.log(
 );
 console.log('');
 table(
-  ['articles', 'post files', 'Hugo', 'nashra full', 'ratio', 'Hugo CPU', 'nashra full CPU', 'CPU ratio', 'first build with the cache', 'no-op rebuild', 'one edited post', 'one added post', 'one deleted post', 'peak RSS', 'Hugo RSS', 'full runs', 'diagnostics', 'output after rebuilds'],
+  ['articles', 'post files', 'Hugo', 'nashra full', 'ratio', 'Hugo CPU', 'nashra full CPU', 'CPU ratio', 'first build with the cache', 'no-op rebuild', 'no-op again', 'one edited post', 'one added post', 'one deleted post', 'peak RSS', 'Hugo RSS', 'full runs', 'diagnostics', 'output after rebuilds'],
   rows.map((r) => [
     r.articles.toLocaleString('en-US'),
     r.files.toLocaleString('en-US'),
@@ -407,6 +413,7 @@ table(
     ratio(r.fullCpu, r.hugoCpu),
     r.filling ? ofFull(r.filling, r) : 'n/a',
     ofFull(r.noop, r),
+    ofFull(r.noopAgain, r),
     ofFull(r.edit, r),
     ofFull(r.add, r),
     ofFull(r.del, r),
@@ -418,7 +425,7 @@ table(
   ]),
 );
 const stageRows = rows.flatMap((r) =>
-  [['cold', r.fullStages], ['first build with the cache', r.filling?.stages], ['no-op', r.noop.stages], ['one edited post', r.edit.stages], ['one added post', r.add.stages], ['one deleted post', r.del.stages]]
+  [['cold', r.fullStages], ['first build with the cache', r.filling?.stages], ['no-op', r.noop.stages], ['no-op again', r.noopAgain.stages], ['one edited post', r.edit.stages], ['one added post', r.add.stages], ['one deleted post', r.del.stages]]
     .filter(([, stages]) => stages)
     .map(([build, stages]) => [r.articles.toLocaleString('en-US'), build, ...STAGES.map(([key]) => s(stages[key]))]),
 );

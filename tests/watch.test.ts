@@ -10,7 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { Daemon, waitUntil } from './support/daemon.js';
 import { post, siteOnDisk } from './support/site.js';
 import { seededRandom } from '../src/random.js';
-import { watchInputs } from '../src/schedule/watch.js';
+import { watchFailure, watchInputs } from '../src/schedule/watch.js';
 
 const onceAYear = '0 0 0 1 1 *';
 const daemons: Daemon[] = [];
@@ -165,6 +165,12 @@ describe('the watch on the inputs, folder by folder', () => {
     } finally {
       await watcher.close();
     }
+  });
+
+  it("names the kernel's limit of watches when it is reached, which the kernel calls a full device", () => {
+    const full = new Error("inotify_add_watch on '/site/posts' failed: No space left on device");
+    expect(watchFailure('/site', full)).toMatch(/fs\.inotify\.max_user_watches.*cron schedule still rebuilds/);
+    expect(watchFailure('/site', new Error('permission denied'))).toBe('watching /site: permission denied');
   });
 
   it('sees a folder of posts made, and deleted', async () => {

@@ -83,7 +83,7 @@ export async function watchInputs(paths: WatchedPaths, listener: WatchListener):
   const plan = watchPlan(paths);
   const folders = new Set([plan.postsDir, ...foldersUnder(plan.postsDir), ...plan.linkedFolders]);
   const onEvents = (error: Error | null, events: Event[]): void => {
-    if (error) listener.notice('watch-error', `watching ${plan.roots.join(', ')}: ${error.message}`);
+    if (error) listener.notice('watch-error', watchFailure(plan.roots.join(', '), error));
     let changed = false;
     for (const event of events) {
       const meaning = inputEvent(plan, event, folders, isFolder);
@@ -101,10 +101,23 @@ export async function watchInputs(paths: WatchedPaths, listener: WatchListener):
     try {
       subscriptions.push(await subscribe(root, onEvents, watchOptions(root, plan)));
     } catch (error) {
-      listener.notice('watch-error', `watching ${root}: ${error instanceof Error ? error.message : String(error)}`);
+      listener.notice('watch-error', watchFailure(root, error));
     }
   }
   return { close: async () => void (await Promise.all(subscriptions.map((subscription) => subscription.unsubscribe()))) };
+}
+
+/**
+ * Why watching `where` failed, for the log. The kernel says a full table of
+ * inotify watches as "No space left on device", which sends a reader to the
+ * disk: the message says which limit it is, and that the cron tick still
+ * rebuilds.
+ */
+export function watchFailure(where: string, error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  const watchesFull = /inotify/i.test(text) && /ENOSPC|No space left on device/i.test(text);
+  const hint = watchesFull ? ' (the kernel\'s limit of inotify watches, fs.inotify.max_user_watches, is reached: raise it with sysctl; meanwhile the cron schedule still rebuilds)' : '';
+  return `watching ${where}: ${text}${hint}`;
 }
 
 /**

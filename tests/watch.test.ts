@@ -105,12 +105,21 @@ describe('the watch on the inputs, folder by folder', () => {
     const site = await siteOnDisk({ 'en/x.md': titled('First') });
     const shared = join(site, '..', `${site.split('/').pop() ?? 'site'}-shared`);
     await mkdir(join(shared, 'reports'), { recursive: true });
+    await mkdir(join(shared, 'statements'), { recursive: true });
+    await writeFile(join(shared, 'statements/joint.md'), titled('Joint statement'));
     await symlink(shared, join(site, 'posts/en/shared'));
     try {
       await watchingSite(site, async (changes) => {
-        const before = changes();
+        let before = changes();
         await writeFile(join(shared, 'reports/annual.md'), titled('Annual'));
         await seenWithin(changes, before, 'the post saved in the linked folder');
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        // A folder of it, with a post from before the watch began, moved away whole: one event, for the folder.
+        before = changes();
+        const away = join(shared, '..', `${site.split('/').pop() ?? 'site'}-statements-away`);
+        await rename(join(shared, 'statements'), away);
+        await seenWithin(changes, before, 'the folder moved out of the linked folder');
+        await rm(away, { recursive: true, force: true });
       });
     } finally {
       await rm(shared, { recursive: true, force: true });

@@ -81,7 +81,7 @@ export function inputEvent(plan: WatchPlan, event: Pick<Event, 'path' | 'type'>,
 /** Starts watching; resolves once every existing input is watched, so no save after that is missed. */
 export async function watchInputs(paths: WatchedPaths, listener: WatchListener): Promise<InputWatcher> {
   const plan = watchPlan(paths);
-  const folders = new Set([plan.postsDir, ...foldersUnder(plan.postsDir), ...plan.linkedFolders]);
+  const folders = new Set([plan.postsDir, ...plan.linkedFolders].flatMap((folder) => [folder, ...foldersUnder(folder)]));
   const onEvents = (error: Error | null, events: Event[]): void => {
     if (error) listener.notice('watch-error', watchFailure(plan.roots.join(', '), error));
     let changed = false;

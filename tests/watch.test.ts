@@ -77,10 +77,10 @@ function inotifyWatches(): number {
   return watches;
 }
 
-/** Watches the site's inputs as the daemon does, counting the changes it is told of, until `body` is done. */
-async function watchingSite(site: string, body: (changes: () => number) => Promise<void>): Promise<void> {
+/** Watches the site's inputs as the daemon does (told of its output and state folders with `written`), counting the changes it is told of, until `body` is done. */
+async function watchingSite(site: string, body: (changes: () => number) => Promise<void>, written: { out?: string; state?: string } = {}): Promise<void> {
   let changes = 0;
-  const watcher = await watchInputs({ posts: join(site, 'posts'), config: join(site, 'nashra.config.yaml') }, { changed: () => changes++, notice: () => undefined });
+  const watcher = await watchInputs({ posts: join(site, 'posts'), config: join(site, 'nashra.config.yaml'), ...written }, { changed: () => changes++, notice: () => undefined });
   try {
     await body(() => changes);
   } finally {
@@ -161,19 +161,19 @@ describe('the watch on the inputs, folder by folder', () => {
 
   it('does not watch the output and state folders that a first build makes beside the posts', async () => {
     const site = await siteOnDisk({ 'en/x.md': titled('First') });
-    let changes = 0;
-    const paths = { posts: join(site, 'posts'), config: join(site, 'nashra.config.yaml'), out: join(site, 'feeds'), state: join(site, '.nashra') };
-    const watcher = await watchInputs(paths, { changed: () => changes++, notice: () => undefined });
-    try {
-      const watching = inotifyWatches();
-      for (const folder of ['feeds/en/related', 'feeds/ar/related', '.nashra/sources', '.nashra/cache']) await mkdir(join(site, folder), { recursive: true });
-      await writeFile(join(site, 'feeds/en/related/x.json'), '{}');
-      await new Promise((resolve) => setTimeout(resolve, 500));
-      expect(inotifyWatches()).toBe(watching);
-      expect(changes).toBe(0);
-    } finally {
-      await watcher.close();
-    }
+    const written = { out: join(site, 'feeds'), state: join(site, '.nashra') };
+    await watchingSite(
+      site,
+      async (changes) => {
+        const watching = inotifyWatches();
+        for (const folder of ['feeds/en/related', 'feeds/ar/related', '.nashra/sources', '.nashra/cache']) await mkdir(join(site, folder), { recursive: true });
+        await writeFile(join(site, 'feeds/en/related/x.json'), '{}');
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        expect(inotifyWatches()).toBe(watching);
+        expect(changes()).toBe(0);
+      },
+      written,
+    );
   });
 
   it("names the kernel's limit of watches when it is reached, which the kernel calls a full device", () => {

@@ -101,29 +101,24 @@ describe('the watch on the inputs, folder by folder', () => {
     });
   });
 
+  // Folders beside the site are in the test run's temporary folder, removed with it.
   it('sees a post saved in a folder linked into the posts folder, which the build reads', async () => {
     const site = await siteOnDisk({ 'en/x.md': titled('First') });
-    const shared = join(site, '..', `${site.split('/').pop() ?? 'site'}-shared`);
+    const shared = `${site}-shared`;
     await mkdir(join(shared, 'reports'), { recursive: true });
     await mkdir(join(shared, 'statements'), { recursive: true });
     await writeFile(join(shared, 'statements/joint.md'), titled('Joint statement'));
     await symlink(shared, join(site, 'posts/en/shared'));
-    try {
-      await watchingSite(site, async (changes) => {
-        let before = changes();
-        await writeFile(join(shared, 'reports/annual.md'), titled('Annual'));
-        await seenWithin(changes, before, 'the post saved in the linked folder');
-        await new Promise((resolve) => setTimeout(resolve, 300));
-        // A folder of it, with a post from before the watch began, moved away whole: one event, for the folder.
-        before = changes();
-        const away = join(shared, '..', `${site.split('/').pop() ?? 'site'}-statements-away`);
-        await rename(join(shared, 'statements'), away);
-        await seenWithin(changes, before, 'the folder moved out of the linked folder');
-        await rm(away, { recursive: true, force: true });
-      });
-    } finally {
-      await rm(shared, { recursive: true, force: true });
-    }
+    await watchingSite(site, async (changes) => {
+      let before = changes();
+      await writeFile(join(shared, 'reports/annual.md'), titled('Annual'));
+      await seenWithin(changes, before, 'the post saved in the linked folder');
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      // A folder of it, with a post from before the watch began, moved away whole: one event, for the folder.
+      before = changes();
+      await rename(join(shared, 'statements'), `${site}-statements-away`);
+      await seenWithin(changes, before, 'the folder moved out of the linked folder');
+    });
   });
 
   it('sees a post saved in a posts folder that is itself a link to a folder elsewhere', async () => {
@@ -131,15 +126,11 @@ describe('the watch on the inputs, folder by folder', () => {
     const elsewhere = `${site}-posts`;
     await rename(join(site, 'posts'), elsewhere);
     await symlink(elsewhere, join(site, 'posts'));
-    try {
-      await watchingSite(site, async (changes) => {
-        const before = changes();
-        await writeFile(join(elsewhere, 'en/y.md'), titled('Saved through the link'));
-        await seenWithin(changes, before, 'the post saved in the linked posts folder');
-      });
-    } finally {
-      await rm(elsewhere, { recursive: true, force: true });
-    }
+    await watchingSite(site, async (changes) => {
+      const before = changes();
+      await writeFile(join(elsewhere, 'en/y.md'), titled('Saved through the link'));
+      await seenWithin(changes, before, 'the post saved in the linked posts folder');
+    });
   });
 
   it('is not told of what builds write beside the posts (the output, the state directory), nor of temporary files', async () => {

@@ -35,6 +35,8 @@ export interface WatchPlan {
   readonly configFile: string;
   /** The real folders that links under the posts folder point to, when the watch began: the posts in them are inputs too. */
   readonly linkedFolders: readonly string[];
+  /** Every folder of posts when the watch began, named as the watcher's events name it (see `foldersOfPosts`). */
+  readonly folders: readonly string[];
   /** The output and state folders: not watched, whether they exist yet or not (a first build makes them, with thousands of files). */
   readonly written: readonly string[];
 }
@@ -45,10 +47,10 @@ export type WatchedPaths = Pick<BuildPaths, 'posts' | 'config'> & Partial<Pick<B
 export function watchPlan(paths: WatchedPaths): WatchPlan {
   const postsDir = resolve(paths.posts);
   const configFile = resolve(paths.config);
-  const linkedFolders = foldersLinkedUnder(postsDir);
+  const { folders, linked: linkedFolders } = foldersOfPosts(postsDir);
   const roots = [...new Set([dirname(postsDir), dirname(configFile), ...linkedFolders])];
   const written = [paths.out, paths.state].flatMap((folder) => (folder === undefined ? [] : [resolve(folder)]));
-  return { roots, postsDir, configFile, linkedFolders, written };
+  return { roots, postsDir, configFile, linkedFolders, folders, written };
 }
 
 /** What one event of the watcher means to the daemon. */
@@ -81,7 +83,7 @@ export function inputEvent(plan: WatchPlan, event: Pick<Event, 'path' | 'type'>,
 /** Starts watching; resolves once every existing input is watched, so no save after that is missed. */
 export async function watchInputs(paths: WatchedPaths, listener: WatchListener): Promise<InputWatcher> {
   const plan = watchPlan(paths);
-  const folders = new Set([plan.postsDir, ...plan.linkedFolders].flatMap((folder) => [folder, ...foldersUnder(folder)]));
+  const folders = new Set(plan.folders);
   const onEvents = (error: Error | null, events: Event[]): void => {
     if (error) listener.notice('watch-error', watchFailure(plan.roots.join(', '), error));
     let changed = false;
@@ -89,7 +91,7 @@ export async function watchInputs(paths: WatchedPaths, listener: WatchListener):
       const meaning = inputEvent(plan, event, folders, isFolder);
       if (meaning === 'posts-gone') listener.notice('watch-error', `the posts folder ${plan.postsDir} is gone; the published feeds stay; watching for it to come back`);
       if (meaning === 'posts-back') {
-        for (const folder of [plan.postsDir, ...foldersUnder(plan.postsDir)]) folders.add(folder);
+        for (const folder of foldersOfPosts(plan.postsDir).folders) folders.add(folder);
         listener.notice('watch', `the posts folder ${plan.postsDir} is back; watching it again`);
       }
       if (meaning !== 'none') changed = true;
@@ -124,8 +126,9 @@ export function watchFailure(where: string, error: unknown): string {
  * What to watch under `root`: every folder of it but those beside the posts
  * folder (the output, the state directory, a `.git`) and the output and
  * state folders wherever they are, which the watcher would otherwise follow,
- * and whose events a build of thousands of files would flood it with. On Linux, inotify itself, whatever else is installed
- * (the default prefers a running watchman).
+ * and whose events a build of thousands of files would flood it with. On
+ * Linux, inotify itself, whatever else is installed (the default prefers a
+ * running watchman).
  */
 function watchOptions(root: string, plan: WatchPlan): Options {
   const holdsInputs = (folder: string): boolean => [plan.postsDir, ...plan.linkedFolders].some((input) => input === folder || isInside(folder, input) || isInside(input, folder));
@@ -143,22 +146,14 @@ function childFolders(folder: string): string[] {
   }
 }
 
-/** Every folder under `folder`, links to folders not followed. */
-function foldersUnder(folder: string): string[] {
-  const found: string[] = [];
-  const walk = (at: string): void => {
-    for (const child of childFolders(at)) {
-      found.push(child);
-      walk(child);
-    }
-  };
-  walk(folder);
-  return found;
-}
-
-/** The real folders that `folder` and links under it point to (and links under those), each once, as the build follows them. */
-function foldersLinkedUnder(folder: string): string[] {
-  const seen = new Set<string>();
+/**
+ * The folders the build reads posts from, found once from `postsDir`,
+ * following links to folders as the build does (each real folder once): each
+ * by the path the watcher's events name it by, its real one; and the real
+ * folders outside `postsDir` that links point to, which are watched too.
+ */
+function foldersOfPosts(postsDir: string): { folders: string[]; linked: string[] } {
+  const folders = new Set<string>();
   const linked: string[] = [];
   const walk = (at: string): void => {
     let real: string;
@@ -167,23 +162,23 @@ function foldersLinkedUnder(folder: string): string[] {
     } catch {
       return;
     }
-    if (seen.has(real)) return;
-    seen.add(real);
+    if (folders.has(real)) return;
+    folders.add(real);
     // The posts folder itself may be a link too.
-    if (real !== at) linked.push(real);
+    if (real !== at && !isInside(postsDir, real)) linked.push(real);
     let entries;
     try {
-      entries = readdirSync(at, { withFileTypes: true });
+      entries = readdirSync(real, { withFileTypes: true });
     } catch {
       return;
     }
     for (const entry of entries) {
-      const path = join(at, entry.name);
+      const path = join(real, entry.name);
       if (entry.isDirectory() || (entry.isSymbolicLink() && isFolder(path))) walk(path);
     }
   };
-  walk(folder);
-  return linked.filter((path) => !isInside(folder, path));
+  walk(postsDir);
+  return { folders: [...folders], linked };
 }
 
 /** Removes `path` and the folders under it from `folders`; whether it was one. */

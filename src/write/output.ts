@@ -198,7 +198,7 @@ export async function stageOutputs(outDir: string, files: Iterable<PlannedOutput
     for (const directory of madeDirectories.reverse()) await rm(directory, { recursive: true, force: true });
   };
   try {
-    for (const [file, existing] of withStats(outDir, files)) {
+    for (const [file, existing] of withStats(outDir, files, manifest.files)) {
       if (failure) break;
       current = file.path;
       const index = planned.push(file.path) - 1;
@@ -284,20 +284,39 @@ export async function stageOutputs(outDir: string, files: Iterable<PlannedOutput
 
 /**
  * Each file with the state of its target in the output (undefined when there
- * is none), taken from `files` one at a time, so a lazy plan stays lazy.
- * Synchronous: a `stat` of a file the kernel has cached takes microseconds,
+ * is none), taken from `files` one at a time, so a lazy plan stays lazy. The
+ * files of the last build (`listed`, the manifest's) are stat'ed at once
+ * when the first file comes (see `statsOf`). Synchronous: a `stat` of a file the kernel has cached takes microseconds,
  * where a promise of one cost several times that in the build's thread
  * (10,985 files: 55-76 ms against 144-229 ms in windows of 64). A file its
  * folder's listing does not name is not stat'ed: looking up a name that is
  * not there waits for the folder's lock, which the files being staged in it
  * hold (a cold build at 5,000 articles spent 1.7 s in 10,544 such stats).
  */
-function* withStats<F extends { readonly path: string }>(outDir: string, files: Iterable<F>): Generator<[F, Stats | undefined]> {
+function* withStats<F extends { readonly path: string }>(outDir: string, files: Iterable<F>, listed: readonly string[]): Generator<[F, Stats | undefined]> {
   const listings = new Map<string, FolderListing>();
+  let taken: Map<string, Stats | undefined> | undefined;
   for (const file of files) {
+    // Once the first file is produced (after relating, whose memory is gone by then), before it is staged.
+    taken ??= statsOf(outDir, listed);
     const target = join(outDir, file.path);
-    yield [file, mayBeThere(target, listings) ? statOrNothing(target) : undefined];
+    const known = taken.has(file.path);
+    const existing = known ? taken.get(file.path) : mayBeThere(target, listings) ? statOrNothing(target) : undefined;
+    if (known) taken.delete(file.path);
+    yield [file, existing];
   }
+}
+
+/**
+ * The state of each file the manifest lists, taken before any is staged:
+ * then no folder is locked by a file being written in it, and a `stat` costs
+ * a third of what it does once staging has begun (an edit build at 5,000
+ * articles: 0.08 s for 10,544 files, against 0.23 s). Nothing in the output
+ * changes before the commit, so the state taken now is the one staging would
+ * find.
+ */
+function statsOf(outDir: string, paths: readonly string[]): Map<string, Stats | undefined> {
+  return new Map(paths.map((path) => [path, statOrNothing(join(outDir, path))]));
 }
 
 /** A folder's names as listed once in a build; `unlisted` when it could not be listed (then every file in it is stat'ed). */

@@ -121,6 +121,31 @@ describe('the watch on the inputs, folder by folder', () => {
     });
   });
 
+  it('sees a post saved in a folder linked into the posts folder after the watch began, and stops watching it once unlinked', async () => {
+    const site = await siteOnDisk({ 'en/x.md': titled('First') });
+    const shared = `${site}-linked-later`;
+    await mkdir(join(shared, 'reports'), { recursive: true });
+    await watchingSite(site, async (changes) => {
+      let before = changes();
+      await symlink(shared, join(site, 'posts/en/shared'));
+      await seenWithin(changes, before, 'the link made');
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      before = changes();
+      await writeFile(join(shared, 'reports/annual.md'), titled('Annual'));
+      await seenWithin(changes, before, 'the post saved in the folder linked after the watch began');
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      before = changes();
+      await rm(join(site, 'posts/en/shared'));
+      await seenWithin(changes, before, 'the link removed');
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      // No longer read by a build: saving there is not a change of the inputs.
+      before = changes();
+      await writeFile(join(shared, 'reports/other.md'), titled('Other'));
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      expect(changes()).toBe(before);
+    });
+  });
+
   it('sees a post saved in a posts folder that is itself a link to a folder elsewhere', async () => {
     const site = await siteOnDisk({ 'en/x.md': titled('First') });
     const elsewhere = `${site}-posts`;

@@ -33,9 +33,9 @@ export interface WatchPlan {
   readonly roots: readonly string[];
   readonly postsDir: string;
   readonly configFile: string;
-  /** The real folders that links under the posts folder point to, when the watch began: the posts in them are inputs too. */
+  /** The real folders that links under the posts folder point to: the posts in them are inputs too. */
   readonly linkedFolders: readonly string[];
-  /** Every folder of posts when the watch began, named as the watcher's events name it (see `foldersOfPosts`). */
+  /** Every folder of posts when the watch began, and every link to one, named as the watcher's events name them (see `foldersOfPosts`). */
   readonly folders: readonly string[];
   /** The output and state folders: not watched, whether they exist yet or not (a first build makes them, with thousands of files). */
   readonly written: readonly string[];
@@ -48,13 +48,17 @@ export function watchPlan(paths: WatchedPaths): WatchPlan {
   const postsDir = resolve(paths.posts);
   const configFile = resolve(paths.config);
   const { folders, linked: linkedFolders } = foldersOfPosts(postsDir);
-  const roots = [...new Set([dirname(postsDir), dirname(configFile), ...linkedFolders])];
+  const roots = [...new Set([...baseRoots({ postsDir, configFile }), ...linkedFolders])];
   const written = [paths.out, paths.state].flatMap((folder) => (folder === undefined ? [] : [resolve(folder)]));
   return { roots, postsDir, configFile, linkedFolders, folders, written };
 }
 
-/** What one event of the watcher means to the daemon. */
-export type InputEvent = 'none' | 'changed' | 'posts-gone' | 'posts-back';
+/**
+ * What one event of the watcher means to the daemon: `folders` is a change
+ * too, of a folder of posts or a link to one, made or removed, after which
+ * the folders linked into the posts folder are found again.
+ */
+export type InputEvent = 'none' | 'changed' | 'folders' | 'posts-gone' | 'posts-back';
 
 /**
  * Reads the watcher's events: the config file and post files (`.md`,
@@ -72,41 +76,67 @@ export function inputEvent(plan: WatchPlan, event: Pick<Event, 'path' | 'type'>,
   }
   if (!isInside(plan.postsDir, path) && !plan.linkedFolders.some((folder) => folder === path || isInside(folder, path))) return 'none';
   if (POST_FILE.test(path)) return 'changed';
-  if (event.type === 'delete') return forget(folders, path) ? 'changed' : 'none';
+  if (event.type === 'delete') return forget(folders, path) ? 'folders' : 'none';
   if (event.type === 'create' && isFolder(path)) {
     folders.add(path);
-    return 'changed';
+    return 'folders';
   }
   return 'none';
 }
 
 /** Starts watching; resolves once every existing input is watched, so no save after that is missed. */
 export async function watchInputs(paths: WatchedPaths, listener: WatchListener): Promise<InputWatcher> {
-  const plan = watchPlan(paths);
+  let plan = watchPlan(paths);
   const folders = new Set(plan.folders);
-  const onEvents = (error: Error | null, events: Event[]): void => {
+  const subscriptions = new Map<string, AsyncSubscription>();
+  const watchRoot = async (root: string): Promise<void> => {
+    try {
+      subscriptions.set(root, await subscribe(root, onEvents, watchOptions(root, plan)));
+    } catch (error) {
+      listener.notice('watch-error', watchFailure(root, error));
+    }
+  };
+  // One at a time, in the order the events came: a link made and removed at once ends unwatched.
+  let relinking = Promise.resolve();
+  /** The folders linked into the posts folder found again: those linked since are watched, those unlinked no longer. */
+  const relink = (): void => {
+    relinking = relinking.then(async () => {
+      const found = foldersOfPosts(plan.postsDir);
+      for (const folder of found.folders) folders.add(folder);
+      const before = plan.linkedFolders;
+      plan = { ...plan, linkedFolders: found.linked, roots: [...new Set([...baseRoots(plan), ...found.linked])] };
+      for (const folder of found.linked) if (!subscriptions.has(folder)) await watchRoot(folder);
+      for (const folder of before) {
+        if (plan.roots.includes(folder)) continue;
+        await subscriptions.get(folder)?.unsubscribe();
+        subscriptions.delete(folder);
+      }
+    }).catch((error: unknown) => listener.notice('watch-error', watchFailure(plan.postsDir, error)));
+  };
+  function onEvents(error: Error | null, events: Event[]): void {
     if (error) listener.notice('watch-error', watchFailure(plan.roots.join(', '), error));
     let changed = false;
     for (const event of events) {
       const meaning = inputEvent(plan, event, folders, isFolder);
       if (meaning === 'posts-gone') listener.notice('watch-error', `the posts folder ${plan.postsDir} is gone; the published feeds stay; watching for it to come back`);
-      if (meaning === 'posts-back') {
-        for (const folder of foldersOfPosts(plan.postsDir).folders) folders.add(folder);
-        listener.notice('watch', `the posts folder ${plan.postsDir} is back; watching it again`);
-      }
+      if (meaning === 'posts-back') listener.notice('watch', `the posts folder ${plan.postsDir} is back; watching it again`);
+      if (meaning === 'posts-back' || meaning === 'folders') relink();
       if (meaning !== 'none') changed = true;
     }
     if (changed) listener.changed();
-  };
-  const subscriptions: AsyncSubscription[] = [];
-  for (const root of plan.roots) {
-    try {
-      subscriptions.push(await subscribe(root, onEvents, watchOptions(root, plan)));
-    } catch (error) {
-      listener.notice('watch-error', watchFailure(root, error));
-    }
   }
-  return { close: async () => void (await Promise.all(subscriptions.map((subscription) => subscription.unsubscribe()))) };
+  for (const root of plan.roots) await watchRoot(root);
+  return {
+    close: async () => {
+      await relinking;
+      await Promise.all([...subscriptions.values()].map((subscription) => subscription.unsubscribe()));
+    },
+  };
+}
+
+/** The folders always watched: those holding the posts folder and the config. */
+function baseRoots(plan: Pick<WatchPlan, 'postsDir' | 'configFile'>): string[] {
+  return [dirname(plan.postsDir), dirname(plan.configFile)];
 }
 
 /**
@@ -162,6 +192,8 @@ function foldersOfPosts(postsDir: string): { folders: string[]; linked: string[]
     } catch {
       return;
     }
+    // A link is named by its own path in the events of the folder holding it: its removal is a change of the inputs.
+    if (real !== at) folders.add(at);
     if (folders.has(real)) return;
     folders.add(real);
     // The posts folder itself may be a link too.

@@ -121,6 +121,19 @@ describe('the watch on the inputs, folder by folder', () => {
     });
   });
 
+  it('sees a link to a folder of posts removed, whose posts the next build no longer reads', async () => {
+    const site = await siteOnDisk({ 'en/x.md': titled('First') });
+    const shared = `${site}-unlinked`;
+    await mkdir(shared, { recursive: true });
+    await writeFile(join(shared, 'joint.md'), titled('Joint statement'));
+    await symlink(shared, join(site, 'posts/en/shared'));
+    await watchingSite(site, async (changes) => {
+      const before = changes();
+      await rm(join(site, 'posts/en/shared'));
+      await seenWithin(changes, before, 'the link removed');
+    });
+  });
+
   it('sees a post saved in a folder linked into the posts folder after the watch began, and stops watching it once unlinked', async () => {
     const site = await siteOnDisk({ 'en/x.md': titled('First') });
     const shared = `${site}-linked-later`;

@@ -12,7 +12,7 @@ import { CACHE_FILE, cacheKey, dropLoadCache, openLoadCache, saveLoadCache, type
 import { diskSource, type DiskSource } from './load/readPosts.js';
 import { fileStamp, SourceChangedError, stampClock, type FileStamp, type ListedFile } from './load/source.js';
 import type { Post } from './model.js';
-import type { PhaseListener, PlannedOutput } from './pipeline.js';
+import type { PhaseListener, PlannedOutput, SitePlan } from './pipeline.js';
 import type { RenderedBodies } from './render/remembered.js';
 import { openRenderedBodies, saveRenderedBodies } from './render/store.js';
 import { publicationPlan, planCounts, type PlanState } from './schedule/plan.js';
@@ -215,10 +215,13 @@ export async function prepareBuild(paths: BuildPaths, now: Date, options: Prepar
     const inputs = inputsDigest({ code: codeFingerprint(), config, places: placesOf(paths), options: optionsOf(options), posts: listed, images, record: after, texts, cache: stampOfFile(join(paths.state, CACHE_FILE)).stamp });
     const kept = unchangedWitness(
       { inputs, now, sameUntil: result.sameUntil, images: [...seenImages.keys()], diagnostics: result.diagnostics, livePerLanguage: result.livePerLanguage, skippedFiles: result.skippedFiles, held },
-      { before: contentDigest, after },
+      { before: contentDigest, after, settled },
     );
     return kept ? { unchanged: kept } : {};
   };
+  // A build that published something new keeps the witness only if deciding from its own record gives its result again.
+  const settled = (): boolean => decidesTheSame(result, openedOf(paths.state, record().data, record().digest, named).previous, { now, config, named, held, text: record().text });
+
   if (nothingToWrite || reused) result.close();
   /** Raised before the first file is written (see generateOutputs), so the previous feeds stand. */
   const changedUnderTheBuild = async (error: unknown): Promise<never> => {
@@ -300,6 +303,31 @@ export async function prepareBuild(paths: BuildPaths, now: Date, options: Prepar
       return { ...outcome, diagnostics: all, failed: hasErrors(all), report };
     },
   };
+}
+
+/**
+ * Whether the next build, deciding from the record `next` (the one this
+ * build writes) rather than from the one this build read, gives this build's
+ * result from the same files at the same clock: the same outputs, record,
+ * problems, counts and window of clock, and nothing it would refuse. The
+ * parts of a plan that read the record are worked out again (see
+ * `SitePlan.decidedFrom`), not reasoned about.
+ */
+function decidesTheSame(result: SitePlan, next: Previous, build: { readonly now: Date; readonly config: SiteConfig; readonly named: RecordPaths; readonly held: Readonly<Record<PlanState, number>>; readonly text: string }): boolean {
+  const again = result.decidedFrom(next);
+  const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
+  // The same post objects and changes make the same record and, with the same pins, the same outputs: nothing to hash.
+  const sameLive = again.live.length === result.live.length && again.live.every((post, index) => post === result.live[index]) && same(again.changes, result.changes);
+  return (
+    (sameLive ? same([...again.pins], [...result.pins]) : again.outputsDigest === result.outputsDigest) &&
+    again.sameUntil.getTime() === result.sameUntil.getTime() &&
+    (sameLive || recordText(publishedRecord(again.live, build.now, again.changes, build.named)) === build.text) &&
+    same(again.diagnostics, result.diagnostics) &&
+    same(again.livePerLanguage, result.livePerLanguage) &&
+    same(again.skippedFiles, result.skippedFiles) &&
+    same(planCounts(publicationPlan(again.posts, build.now)), build.held) &&
+    shrinkRefusals(next, { listedPaths: result.listedPaths, posts: again.posts }, build.config.maxShrink).length === 0
+  );
 }
 
 /** The record of what a build publishes: as data, as it is stored, and its content digest (what the next build's witness and memory need). */

@@ -10,7 +10,7 @@ import type { FeedDocument } from './feeds/document.js';
 import { FEED_FORMATS, FEED_PAGE_FILE, formatNamed, STYLESHEET_FILE, type FeedFormatName } from './feeds/formats.js';
 import { planFeeds, planProfileFeeds, selectProfilePosts, type FeedPlan } from './feeds/plan.js';
 import type { LoadCache } from './load/cache.js';
-import { loadPosts, publishedVersion, type LoadResult } from './load/loadPosts.js';
+import { decidePosts, loadPosts, publishedVersion, type LoadResult } from './load/loadPosts.js';
 import type { SourceFile } from './load/parsePost.js';
 import { farAheadUntil, farFutureDates } from './load/plausibleDates.js';
 import { bodyReader } from './load/bodies.js';
@@ -125,6 +125,9 @@ export interface PlanOptions {
   readonly naming?: RecordPaths;
 }
 
+/** What a plan decides from its loaded files and a record of what was published (see `SitePlan.decidedFrom`). */
+export type PlanDecisions = Pick<SitePlan, 'posts' | 'live' | 'livePerLanguage' | 'diagnostics' | 'skippedFiles' | 'changes' | 'sameUntil' | 'outputsDigest' | 'pins'>;
+
 /** What the last complete build wrote the output in place from (see `write/output.ts`). */
 export interface OutputsInPlace {
   /** The fingerprint (`PlannedOutput.fingerprint`) a file in place was written from. */
@@ -143,6 +146,17 @@ export interface SitePlan extends Omit<BuildResult, 'outputs'> {
   threadsAtOnce(): number;
   /** The posts this plan publishes. */
   readonly live: readonly Post[];
+  /**
+   * What this plan would decide from the same loaded files and clock had the
+   * last build's record been `previous`: every part of it that reads the
+   * record, worked out again rather than reasoned about (a broken file's
+   * published version, the ids, who keeps a contested URL, dates corrected,
+   * changes and tombstones, problems naming the last build's moment), and
+   * the outputs digest. Nothing is read again but published texts.
+   */
+  decidedFrom(previous: Previous): PlanDecisions;
+  /** The `related:` pins of the posts, resolved to article keys. */
+  readonly pins: LoadResult['pins'];
   /**
    * A digest of everything the outputs are made from: the code, the config,
    * every live post (its text by hash, its dates, id, URL, image facts), the
@@ -195,21 +209,10 @@ export function planSite(source: PostSource, config: SiteConfig, now: Date, opti
     loadPool.close();
   }
   const pool = new WorkPool(poolOptions);
-  const kept = keepPostsPushedIntoTheFuture(loaded.posts, config, now, previous);
-  const diagnostics = kept.diagnostics;
-  const corrected = dateCorrections(kept.posts, previous, now, config.feeds.setUpdatedOnCorrection);
-  const corrections = corrected.diagnostics;
   const images = options.images ?? NO_STATIC_FILES;
-  const { posts, diagnostics: imageProblems } = withImageFacts(corrected.posts, images);
   const siteImages = siteImagesOf(config, images);
-  const live = posts.filter((post) => isLive(post, now));
-  const livePerLanguage = Object.fromEntries(Object.keys(config.languages).map((lang) => [lang, live.filter((post) => post.lang === lang).length]));
-  const noticed = [...diagnostics, ...corrections, ...imageProblems, ...siteImages.diagnostics, ...farFutureDates(posts, now)];
-  const allDiagnostics = noticed.length > 0 ? sortDiagnostics([...loaded.diagnostics, ...noticed]) : loaded.diagnostics;
-  const skipped = new Set([...loaded.skippedFiles, ...diagnostics.map((d) => d.file)]);
+  const { posts, live, livePerLanguage, diagnostics: allDiagnostics, skippedFiles, changes, sameUntil } = decide(loaded, config, now, previous, images, siteImages);
   const renderProblems: RenderProblems = { found: [], kept: () => [] };
-  const asPublished = (published: { path: string; lang: string }) => publishedVersion(published.path, published.lang, config, previous)?.post;
-  const changes = nextChanges(previous, { posts, live, listedPaths: loaded.listedPaths }, now, config.feeds.tombstoneDays, asPublished);
   // Related once, however often the outputs are gone through; the term counts are let go then (at 10,000 articles, some
   // 40 MB that writing would otherwise hold), unless the caller keeps them for its next build.
   let relating: { readonly inputs: RelateInputs } | { readonly done: Relatedness } = { inputs: { terms, pins: loaded.pins } };
@@ -217,7 +220,6 @@ export function planSite(source: PostSource, config: SiteConfig, now: Date, opti
     if ('inputs' in relating) relating = { done: relateLivePosts(live, config, { ...relating.inputs, helpers }) };
     return relating.done;
   };
-  const sameUntil = namesLastBuild(allDiagnostics, previous) ? now : firstMomentFrom(now, [...moments([...loaded.posts, ...posts], now), ...changes.map((change) => changeKeptUntil(change, config.feeds.tombstoneDays)), endOfUtcDay(now)]);
   let digest: string | undefined;
   const digestOf = postDigests(options.naming);
   return {
@@ -239,8 +241,48 @@ export function planSite(source: PostSource, config: SiteConfig, now: Date, opti
     diagnostics: allDiagnostics,
     posts,
     livePerLanguage,
-    skippedFiles: [...skipped].sort(),
+    skippedFiles,
+    pins: loaded.pins,
+    decidedFrom(other) {
+      const again = decide(decidePosts(loaded.files, config, { previous: other }), config, now, other, images, siteImages);
+      let againDigest: string | undefined;
+      return {
+        ...again,
+        get outputsDigest() {
+          againDigest ??= outputsDigestOf({ live: again.live, changes: again.changes }, config, siteImages.images, again.pins, digestOf);
+          return againDigest;
+        },
+      };
+    },
   };
+}
+
+/** What a plan decides from its loaded files and the last build's record: every part of a plan that reads the record. */
+interface Decided {
+  readonly posts: Post[];
+  readonly live: Post[];
+  readonly livePerLanguage: Record<string, number>;
+  readonly diagnostics: Diagnostic[];
+  readonly skippedFiles: string[];
+  readonly changes: readonly Change[];
+  readonly sameUntil: Date;
+  readonly pins: LoadResult['pins'];
+}
+
+function decide(loaded: LoadResult, config: SiteConfig, now: Date, previous: Previous, images: ImageLookup, siteImages: ReturnType<typeof siteImagesOf>): Decided {
+  const kept = keepPostsPushedIntoTheFuture(loaded.posts, config, now, previous);
+  const diagnostics = kept.diagnostics;
+  const corrected = dateCorrections(kept.posts, previous, now, config.feeds.setUpdatedOnCorrection);
+  const { posts, diagnostics: imageProblems } = withImageFacts(corrected.posts, images);
+  const live = posts.filter((post) => isLive(post, now));
+  const livePerLanguage = Object.fromEntries(Object.keys(config.languages).map((lang) => [lang, live.filter((post) => post.lang === lang).length]));
+  const noticed = [...diagnostics, ...corrected.diagnostics, ...imageProblems, ...siteImages.diagnostics, ...farFutureDates(posts, now)];
+  const allDiagnostics = noticed.length > 0 ? sortDiagnostics([...loaded.diagnostics, ...noticed]) : loaded.diagnostics;
+  const skipped = new Set([...loaded.skippedFiles, ...diagnostics.map((d) => d.file)]);
+  const asPublished = (published: { path: string; lang: string }) => publishedVersion(published.path, published.lang, config, previous)?.post;
+  const changes = nextChanges(previous, { posts, live, listedPaths: loaded.listedPaths }, now, config.feeds.tombstoneDays, asPublished);
+  const sameUntil = namesLastBuild(allDiagnostics, previous) ? now : firstMomentFrom(now, [...moments([...loaded.posts, ...posts], now), ...changes.map((change) => changeKeptUntil(change, config.feeds.tombstoneDays)), endOfUtcDay(now)]);
+  return { posts, live, livePerLanguage, diagnostics: allDiagnostics, skippedFiles: [...skipped].sort(), changes, sameUntil, pins: loaded.pins };
 }
 
 /**

@@ -18,7 +18,10 @@ import { describe, expect, it } from 'vitest';
 import { build as buildSite, type BuildResult } from '../src/api.js';
 import { RACY_MARGIN_NS } from '../src/load/cache.js';
 import { png } from './support/png.js';
-import { post, siteOnDisk, snapshot } from './support/site.js';
+import { memorySource } from '../src/load/source.js';
+import { planSite, type SitePlan } from '../src/pipeline.js';
+import { previousOf, PUBLISHED_RECORD_VERSION, publishedRecord, recordPaths, type PublishedRecord } from '../src/state/published.js';
+import { post, siteOnDisk, snapshot, sourceFiles, testConfig } from './support/site.js';
 
 const NOW = new Date('2026-11-01T00:00:00Z');
 const COVER = png(640, 360);
@@ -60,12 +63,11 @@ function build(dir: string, now = NOW, options: { cache?: boolean; strict?: bool
 
 /**
  * A site whose last build kept its result for the next. The first build of a
- * site records what it published, which the second finds unchanged: from
- * then on the result is reused.
+ * site records what it published, plans again from that record and finds
+ * the same result: from then on the result is reused.
  */
 async function builtSite(now = NOW): Promise<{ dir: string; last: BuildResult }> {
   const dir = await site();
-  expect((await build(dir, now)).reusedLastBuild).toBe(false);
   const last = await build(dir, now);
   expect(last.reusedLastBuild).toBe(false);
   expect((await build(dir, now)).reusedLastBuild).toBe(true);
@@ -115,16 +117,18 @@ describe.concurrent('a build that finds everything as the last build left it', (
     expect((await build(dir, NOW, { cache: false })).reusedLastBuild).toBe(false);
   });
 
-  it('is taken again once a change is built and its files have settled', async () => {
+  it('is taken by the build after one that published a change from files that had settled: that build planned again from its own record', async () => {
     const { dir } = await builtSite();
     await writeFile(join(dir, 'posts/en/new.md'), post('title: A new note\ndate: 2026-06-02T09:00:00Z'));
     await settle();
-    expect((await build(dir)).reusedLastBuild).toBe(false);
-    // That build published a new article, so its result is not the next one's; the next keeps its own.
-    expect((await build(dir)).reusedLastBuild).toBe(false);
+    const changed = await build(dir);
+    expect(changed.reusedLastBuild).toBe(false);
+    // Before, the next cron tick loaded and planned every post to find that build's result the same.
     const again = await build(dir);
     expect(again.reusedLastBuild).toBe(true);
     expect(again.posts.en).toBe(6);
+    expect(report(again)).toEqual(report(changed));
+    expect(again).toMatchObject({ written: [] });
   });
 });
 
@@ -240,8 +244,10 @@ describe.concurrent('a result that the next build would not give', () => {
     const corrected = await build(dir, new Date('2026-10-31T09:00:00Z'));
     const warnings = (result: BuildResult) => result.diagnostics.filter((d) => d.key === 'diagnostics.published.undated');
     expect(warnings(corrected)).toHaveLength(1);
-    // That build recorded the new text; the next finds its own result the same, and keeps it.
-    expect((await build(dir, new Date('2026-10-31T10:00:00Z'))).reusedLastBuild).toBe(false);
+    // That build recorded the new text, and planning again from that record gave the same result, the warning included.
+    const next = await build(dir, new Date('2026-10-31T10:00:00Z'));
+    expect(next.reusedLastBuild).toBe(true);
+    expect(report(next)).toEqual(report(corrected));
     const again = await build(dir, new Date('2026-10-31T11:00:00Z'));
     expect(again.reusedLastBuild).toBe(true);
     expect(report(again)).toEqual(report(corrected));
@@ -270,5 +276,34 @@ describe.concurrent('a result that the next build would not give', () => {
     expect(aged.reusedLastBuild).toBe(false);
     const clean = await cleanBuildOf(dir, new Date('2026-11-01T01:00:01Z'));
     expect(await snapshot(join(dir, 'feeds'))).toEqual(clean.files);
+  });
+});
+
+describe('a plan decided again from another record of what was published', () => {
+  const config = testConfig({ feeds: { relatedCount: 0 } });
+  const files = sourceFiles({
+    'en/hearing.md': post('title: Hearing postponed\ndate: 2026-03-01T09:00:00Z', 'The hearing was postponed again.\n'),
+    'en/report.md': post('title: Annual report\ndate: 2026-04-01T09:00:00Z', 'The annual report of the centre.\n'),
+  });
+  const naming = recordPaths('posts', process.cwd());
+  const recordOf = (plan: Pick<SitePlan, 'live' | 'changes'>) => publishedRecord(plan.live, NOW, plan.changes, naming);
+  const previous = (record: PublishedRecord) => previousOf(record, () => undefined, naming);
+
+  it('decides what a plan from that record decides, the outputs digest included, and differs where that record does', () => {
+    const first = planSite(memorySource(files), config, NOW, { naming });
+    const own = recordOf(first);
+    if (own.version !== PUBLISHED_RECORD_VERSION) throw new Error(`a record of version ${own.version}`);
+    // The hearing published under another id: a plan from that record keeps it, and so its outputs differ.
+    const other = { ...own, posts: own.posts.map((published) => (published.path === 'en/hearing.md' ? { ...published, id: 'tag:example.org,2020-01-01:en/hearing' } : published)) };
+    for (const record of [own, other]) {
+      const again = first.decidedFrom(previous(record));
+      const fresh = planSite(memorySource(files), config, NOW, { naming, previous: previous(record) });
+      expect(again.outputsDigest).toBe(fresh.outputsDigest);
+      expect(again.live.map((post) => post.id)).toEqual(fresh.live.map((post) => post.id));
+      expect(recordOf(again)).toEqual(recordOf(fresh));
+    }
+    expect(first.decidedFrom(previous(own)).outputsDigest).toBe(first.outputsDigest);
+    expect(first.decidedFrom(previous(other)).outputsDigest).not.toBe(first.outputsDigest);
+    expect(first.decidedFrom(previous(other)).live.find((post) => post.sourcePath.endsWith('hearing.md'))?.id).toBe('tag:example.org,2020-01-01:en/hearing');
   });
 });

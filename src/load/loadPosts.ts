@@ -30,6 +30,19 @@ export interface LoadResult {
   readonly skippedFiles: string[];
   /** Every post file the source listed, valid or not. */
   readonly listedPaths: ReadonlySet<string>;
+  /**
+   * Each listed file with what loading it gave, without its term counts: what
+   * deciding the posts from another record of what was published reads
+   * again (see `decidePosts`).
+   */
+  readonly files: readonly LoadedFile[];
+}
+
+/** A listed file and, once loaded, its record; undefined for a file that vanished since it was listed. */
+export interface LoadedFile {
+  readonly path: string;
+  readonly lang: string;
+  readonly record?: PostRecord;
 }
 
 /**
@@ -61,13 +74,27 @@ export type LoadOptions = Counting & {
  * to load are loaded on its threads; the result is the same without.
  */
 export function loadPosts(files: SourceFiles, config: SiteConfig, options: LoadOptions = {}): LoadResult {
-  const { onLoad, previous = NOTHING_PUBLISHED, cache, terms } = options;
+  const { onLoad, cache, terms } = options;
+  let done = 0;
+  const slots = loadRecords(files, config, { cache, terms, pool: options.pool, onDone: () => onLoad?.(++done) });
+  return decidePosts(slots, config, options);
+}
+
+/**
+ * The second half of the load stage: the posts of the loaded files, as the
+ * last build's record (`previous`) decides them (a broken file's published
+ * version, the ids published, who keeps a contested URL), checked as a set.
+ * With a cache, the records are kept in it; with a term index, the counts of
+ * the posts are taken into it.
+ */
+export function decidePosts(slots: readonly (LoadedFile & Pick<Slot, 'hash' | 'stamp'>)[], config: SiteConfig, options: Pick<LoadOptions, 'previous' | 'cache' | 'terms'> = {}): LoadResult {
+  const { previous = NOTHING_PUBLISHED, cache, terms } = options;
   const diagnostics: Diagnostic[] = [];
   const valid: Post[] = [];
   const listedPaths = new Set<string>();
-  let done = 0;
-  const slots = loadRecords(files, config, { cache, terms, pool: options.pool, onDone: () => onLoad?.(++done) });
+  const files: LoadedFile[] = [];
   for (const slot of slots) {
+    files.push(slot.record?.terms ? { path: slot.path, lang: slot.lang, record: { ...(slot.record.post ? { post: slot.record.post } : {}), diagnostics: slot.record.diagnostics } } : slot);
     if (!(slot.lang in config.languages)) {
       listedPaths.add(slot.path);
       diagnostics.push(diagnostic(slot.path, { line: 1, column: 1 }, 'error', 'language', message('diagnostics.file.languageNotConfigured', { lang: slot.lang, languages: Object.keys(config.languages) })));
@@ -90,13 +117,11 @@ export function loadPosts(files: SourceFiles, config: SiteConfig, options: LoadO
   diagnostics.push(...pins.diagnostics);
   const sorted = sortDiagnostics(diagnostics);
   const failed = new Set(sorted.filter((d) => d.severity === 'error').map((d) => d.file));
-  return { posts: collection.posts, pins: pins.pins, diagnostics: sorted, skippedFiles: [...failed].sort(), listedPaths };
+  return { posts: collection.posts, pins: pins.pins, diagnostics: sorted, skippedFiles: [...failed].sort(), listedPaths, files };
 }
 
-/** A listed file and, once loaded, its record; undefined for a file that vanished since it was listed. */
-interface Slot {
-  readonly path: string;
-  readonly lang: string;
+/** A listed file as it is loaded. */
+interface Slot extends LoadedFile {
   record?: PostRecord;
   /** Set when the record is to be kept in the cache: the hash of the text it was loaded from, and the file's stamp. */
   hash?: string;

@@ -76,11 +76,27 @@ export function withImageFacts(posts: readonly Post[], lookup: ImageLookup): { p
   const diagnostics: Diagnostic[] = [];
   const measured = posts.map((post) => {
     if (!post.image) return post;
-    const image = measuredImage(post, post.image, lookup, diagnostics);
-    return image === post.image ? post : { ...post, image };
+    const known = measuredBefore.get(post);
+    if (known?.lookup === lookup) {
+      diagnostics.push(...known.diagnostics);
+      return known.post;
+    }
+    const problems: Diagnostic[] = [];
+    const image = measuredImage(post, post.image, lookup, problems);
+    const withFacts = image === post.image ? post : { ...post, image };
+    measuredBefore.set(post, { lookup, post: withFacts, diagnostics: problems });
+    diagnostics.push(...problems);
+    return withFacts;
   });
   return { posts: measured, diagnostics };
 }
+
+/**
+ * Each post as measured with a lookup: a plan decided again from another
+ * record (see `SitePlan.decidedFrom`) gets the very post objects it got,
+ * whose digests are then not worked out again.
+ */
+const measuredBefore = new WeakMap<Post, { readonly lookup: ImageLookup; readonly post: Post; readonly diagnostics: readonly Diagnostic[] }>();
 
 function measuredImage(post: Post, image: PostImage, lookup: ImageLookup, diagnostics: Diagnostic[]): PostImage {
   const url = publishedImageUrl(image.url, post.url);

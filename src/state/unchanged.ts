@@ -14,7 +14,8 @@
  *
  * A build keeps this only when its result would be the next build's: it
  * published what the last build had (its record differs by the moment
- * alone), met no problem with the state directory, reported no problem that
+ * alone), or deciding again from the record it writes gives its result (see
+ * `SitePlan.decidedFrom`), met no problem with the state directory, reported no problem that
  * names the last build's moment (see `SitePlan.sameUntil`), and every stamp
  * it read was taken safely after its file's last change (see `stampTrusted`).
  * Pure: the stamps are taken by `build.ts`.
@@ -123,9 +124,15 @@ export function unchangedWitness(
     readonly skippedFiles: readonly string[];
     readonly held: Readonly<Record<PlanState, number>>;
   },
-  records: { readonly before: string | undefined; readonly after: string },
+  records: {
+    readonly before: string | undefined;
+    readonly after: string;
+    /** Asked when the records differ: whether a plan from the record `after` decides this very result. */
+    readonly settled: () => boolean;
+  },
 ): Unchanged | undefined {
-  if (build.inputs === undefined || records.before !== records.after || build.sameUntil.getTime() <= build.now.getTime()) return undefined;
+  if (build.inputs === undefined || build.sameUntil.getTime() <= build.now.getTime()) return undefined;
+  if (records.before !== records.after && !records.settled()) return undefined;
   return {
     inputs: build.inputs,
     from: build.now.toISOString(),

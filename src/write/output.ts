@@ -270,10 +270,16 @@ export async function stageOutputs(outDir: string, files: Iterable<PlannedOutput
       }
       options.beforeCommit?.();
       const written = await commit(staged, io);
+      const fileRecords = { ...records, ...recordsOf(staged) };
+      // In place: what was kept of the staged files (tens of thousands of absolute paths in a first build) is let go
+      // before what the output was made from is worked out (see `MadeFrom`), which may plan again.
+      staged = [];
+      outcomes.length = 0;
+      temporaries.length = 0;
       const plannedSet = new Set(planned);
       const removed = await removeFiles(outDir, manifest.files.filter((path) => !plannedSet.has(path)));
       const kept = options.manifestPath
-        ? await writeManifest(options.manifestPath, planned, { ...records, ...recordsOf(staged) }, options.madeFrom?.()).catch((error: unknown) => {
+        ? await writeManifest(options.manifestPath, planned, fileRecords, options.madeFrom?.()).catch((error: unknown) => {
             throw writeErrorOf(error, { published: true });
           })
         : undefined;

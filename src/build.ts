@@ -220,7 +220,14 @@ export async function prepareBuild(paths: BuildPaths, now: Date, options: Prepar
     return kept ? { unchanged: kept } : {};
   };
   // A build that published something new keeps the witness only if deciding from its own record gives its result again.
-  const settled = (): boolean => decidesTheSame(result, openedOf(paths.state, record().data, record().digest, named).previous, { now, config, named, held, text: record().text });
+  const settled = (): boolean => {
+    try {
+      return decidesTheSame(result, openedOf(paths.state, record().data, record().digest, named).previous, { now, config, named, held, text: record().text });
+    } catch {
+      // Asked once the files are in place: a check that cannot be made keeps no witness, and fails nothing.
+      return false;
+    }
+  };
 
   if (nothingToWrite || reused) result.close();
   /** Raised before the first file is written (see generateOutputs), so the previous feeds stand. */

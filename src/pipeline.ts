@@ -152,7 +152,8 @@ export interface SitePlan extends Omit<BuildResult, 'outputs'> {
    * record, worked out again rather than reasoned about (a broken file's
    * published version, the ids, who keeps a contested URL, dates corrected,
    * changes and tombstones, problems naming the last build's moment), and
-   * the outputs digest. Nothing is read again but published texts.
+   * the outputs digest. No post file is read again; a published text may be,
+   * and the static folder's facts of a post that is not the same object.
    */
   decidedFrom(previous: Previous): PlanDecisions;
   /** The `related:` pins of the posts, resolved to article keys. */

@@ -89,6 +89,7 @@ export async function watchInputs(paths: WatchedPaths, listener: WatchListener):
   let plan = watchPlan(paths);
   const folders = new Set(plan.folders);
   const subscriptions = new Map<string, AsyncSubscription>();
+  let closed = false;
   const watchRoot = async (root: string): Promise<void> => {
     try {
       subscriptions.set(root, await subscribe(root, onEvents, watchOptions(root, plan)));
@@ -96,22 +97,32 @@ export async function watchInputs(paths: WatchedPaths, listener: WatchListener):
       listener.notice('watch-error', watchFailure(root, error));
     }
   };
-  // One at a time, in the order the events came: a link made and removed at once ends unwatched.
-  let relinking = Promise.resolve();
+  const unwatchRoot = async (root: string): Promise<void> => {
+    const subscription = subscriptions.get(root);
+    subscriptions.delete(root);
+    await subscription?.unsubscribe().catch((error: unknown) => listener.notice('watch-error', watchFailure(root, error)));
+  };
+  // Subscribing and unsubscribing, one step at a time in the order the events came, the first subscriptions first.
+  let steps = Promise.resolve();
+  const step = (work: () => Promise<void>): void => {
+    steps = steps.then(work).catch((error: unknown) => listener.notice('watch-error', watchFailure(plan.postsDir, error)));
+  };
+  /** Whether a search for the linked folders is waiting to run: a burst of folder events (a checkout, a deletion) needs one. */
+  let relinkWaiting = false;
   /** The folders linked into the posts folder found again: those linked since are watched, those unlinked no longer. */
   const relink = (): void => {
-    relinking = relinking.then(async () => {
+    if (relinkWaiting || closed) return;
+    relinkWaiting = true;
+    step(async () => {
+      relinkWaiting = false;
+      if (closed) return;
       const found = foldersOfPosts(plan.postsDir);
       for (const folder of found.folders) folders.add(folder);
       const before = plan.linkedFolders;
       plan = { ...plan, linkedFolders: found.linked, roots: [...new Set([...baseRoots(plan), ...found.linked])] };
       for (const folder of found.linked) if (!subscriptions.has(folder)) await watchRoot(folder);
-      for (const folder of before) {
-        if (plan.roots.includes(folder)) continue;
-        await subscriptions.get(folder)?.unsubscribe();
-        subscriptions.delete(folder);
-      }
-    }).catch((error: unknown) => listener.notice('watch-error', watchFailure(plan.postsDir, error)));
+      for (const folder of before) if (!plan.roots.includes(folder)) await unwatchRoot(folder);
+    });
   };
   function onEvents(error: Error | null, events: Event[]): void {
     if (error) listener.notice('watch-error', watchFailure(plan.roots.join(', '), error));
@@ -125,11 +136,15 @@ export async function watchInputs(paths: WatchedPaths, listener: WatchListener):
     }
     if (changed) listener.changed();
   }
-  for (const root of plan.roots) await watchRoot(root);
+  step(async () => {
+    for (const root of plan.roots) await watchRoot(root);
+  });
+  await steps;
   return {
     close: async () => {
-      await relinking;
-      await Promise.all([...subscriptions.values()].map((subscription) => subscription.unsubscribe()));
+      closed = true;
+      await steps;
+      await Promise.all([...subscriptions.keys()].map(unwatchRoot));
     },
   };
 }

@@ -10,7 +10,7 @@ import type { FeedDocument } from './feeds/document.js';
 import { FEED_FORMATS, FEED_PAGE_FILE, formatNamed, STYLESHEET_FILE, type FeedFormatName } from './feeds/formats.js';
 import { planFeeds, planProfileFeeds, selectProfilePosts, type FeedPlan } from './feeds/plan.js';
 import type { LoadCache } from './load/cache.js';
-import { decidePosts, loadPosts, publishedVersion, type LoadResult } from './load/loadPosts.js';
+import { decidePosts, loadedFile, loadPosts, publishedVersion, type LoadResult } from './load/loadPosts.js';
 import type { SourceFile } from './load/parsePost.js';
 import { farAheadUntil, farFutureDates } from './load/plausibleDates.js';
 import { bodyReader } from './load/bodies.js';
@@ -245,7 +245,7 @@ export function planSite(source: PostSource, config: SiteConfig, now: Date, opti
     skippedFiles,
     pins: loaded.pins,
     decidedFrom(other) {
-      const again = decide(decidePosts(loaded.files, config, { previous: other }), config, now, other, images, siteImages);
+      const again = decide(decidePosts(loaded.files.map(loadedFile), config, { previous: other }), config, now, other, images, siteImages);
       let againDigest: string | undefined;
       return {
         ...again,

@@ -33,9 +33,9 @@ export interface LoadResult {
   /**
    * Each listed file with what loading it gave, without its term counts: what
    * deciding the posts from another record of what was published reads
-   * again (see `decidePosts`).
+   * again (see `decidePosts`, and `loadedFile` for what a post stands for).
    */
-  readonly files: readonly LoadedFile[];
+  readonly files: readonly (Post | LoadedFile)[];
 }
 
 /** A listed file and, once loaded, its record; undefined for a file that vanished since it was listed. */
@@ -92,9 +92,9 @@ export function decidePosts(slots: readonly (LoadedFile & Pick<Slot, 'hash' | 's
   const diagnostics: Diagnostic[] = [];
   const valid: Post[] = [];
   const listedPaths = new Set<string>();
-  const files: LoadedFile[] = [];
+  const files: (Post | LoadedFile)[] = [];
   for (const slot of slots) {
-    files.push(slot.record?.terms ? { path: slot.path, lang: slot.lang, record: { ...(slot.record.post ? { post: slot.record.post } : {}), diagnostics: slot.record.diagnostics } } : slot);
+    files.push(keptFile(slot));
     if (!(slot.lang in config.languages)) {
       listedPaths.add(slot.path);
       diagnostics.push(diagnostic(slot.path, { line: 1, column: 1 }, 'error', 'language', message('diagnostics.file.languageNotConfigured', { lang: slot.lang, languages: Object.keys(config.languages) })));
@@ -118,6 +118,26 @@ export function decidePosts(slots: readonly (LoadedFile & Pick<Slot, 'hash' | 's
   const sorted = sortDiagnostics(diagnostics);
   const failed = new Set(sorted.filter((d) => d.severity === 'error').map((d) => d.file));
   return { posts: collection.posts, pins: pins.pins, diagnostics: sorted, skippedFiles: [...failed].sort(), listedPaths, files };
+}
+
+const NO_PROBLEMS: readonly Diagnostic[] = Object.freeze([]);
+
+/**
+ * What `LoadResult.files` keeps of a loaded file: the post of a valid file
+ * without problems of its own stands for the file (it names its path and
+ * language), as most do, so that a build holds no more than its posts.
+ */
+function keptFile(slot: LoadedFile): Post | LoadedFile {
+  const record = slot.record;
+  if (!record) return { path: slot.path, lang: slot.lang };
+  const { post, diagnostics } = record;
+  if (post && diagnostics.length === 0 && post.sourcePath === slot.path && post.lang === slot.lang) return post;
+  return { path: slot.path, lang: slot.lang, record: { ...(post ? { post } : {}), diagnostics } };
+}
+
+/** A file as `keptFile` kept it, as `decidePosts` reads it. */
+export function loadedFile(file: Post | LoadedFile): LoadedFile {
+  return 'sourcePath' in file ? { path: file.sourcePath, lang: file.lang, record: { post: file, diagnostics: NO_PROBLEMS } } : file;
 }
 
 /** A listed file as it is loaded. */

@@ -76,15 +76,17 @@ export function withImageFacts(posts: readonly Post[], lookup: ImageLookup): { p
   const diagnostics: Diagnostic[] = [];
   const measured = posts.map((post) => {
     if (!post.image) return post;
-    const known = measuredBefore.get(post);
-    if (known?.lookup === lookup) {
-      diagnostics.push(...known.diagnostics);
-      return known.post;
+    let before = measuredBefore.get(lookup);
+    if (!before) measuredBefore.set(lookup, (before = new WeakMap()));
+    const known = before.get(post);
+    if (known) {
+      if ('problems' in known) diagnostics.push(...known.problems);
+      return 'problems' in known ? known.post : known;
     }
     const problems: Diagnostic[] = [];
     const image = measuredImage(post, post.image, lookup, problems);
     const withFacts = image === post.image ? post : { ...post, image };
-    measuredBefore.set(post, { lookup, post: withFacts, diagnostics: problems });
+    before.set(post, problems.length > 0 ? { post: withFacts, problems } : withFacts);
     diagnostics.push(...problems);
     return withFacts;
   });
@@ -92,11 +94,11 @@ export function withImageFacts(posts: readonly Post[], lookup: ImageLookup): { p
 }
 
 /**
- * Each post as measured with a lookup: a plan decided again from another
- * record (see `SitePlan.decidedFrom`) gets the very post objects it got,
- * whose digests are then not worked out again.
+ * Each post as measured with a lookup (a build's): a plan decided again from
+ * another record (see `SitePlan.decidedFrom`) gets the very post objects it
+ * got, whose digests are then not worked out again.
  */
-const measuredBefore = new WeakMap<Post, { readonly lookup: ImageLookup; readonly post: Post; readonly diagnostics: readonly Diagnostic[] }>();
+const measuredBefore = new WeakMap<ImageLookup, WeakMap<Post, Post | { readonly post: Post; readonly problems: readonly Diagnostic[] }>>();
 
 function measuredImage(post: Post, image: PostImage, lookup: ImageLookup, diagnostics: Diagnostic[]): PostImage {
   const url = publishedImageUrl(image.url, post.url);

@@ -228,7 +228,6 @@ export async function prepareBuild(paths: BuildPaths, now: Date, options: Prepar
       return false;
     }
   };
-
   if (nothingToWrite || reused) result.close();
   /** Raised before the first file is written (see generateOutputs), so the previous feeds stand. */
   const changedUnderTheBuild = async (error: unknown): Promise<never> => {

@@ -270,6 +270,7 @@ interface Decided {
   readonly pins: LoadResult['pins'];
 }
 
+/** Everything of a plan after loading that reads the last build's record (`previous`), in the order a plan goes through it. */
 function decide(loaded: LoadResult, config: SiteConfig, now: Date, previous: Previous, images: ImageLookup, siteImages: ReturnType<typeof siteImagesOf>): Decided {
   const kept = keepPostsPushedIntoTheFuture(loaded.posts, config, now, previous);
   const diagnostics = kept.diagnostics;

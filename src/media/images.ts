@@ -74,15 +74,16 @@ export function publishedImageUrl(url: string, pageUrl: string): string | undefi
  */
 export function withImageFacts(posts: readonly Post[], lookup: ImageLookup): { posts: Post[]; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
+  let before = measuredBefore.get(lookup);
+  if (!before) measuredBefore.set(lookup, (before = new WeakMap()));
   const measured = posts.map((post) => {
     if (!post.image) return post;
-    let before = measuredBefore.get(lookup);
-    if (!before) measuredBefore.set(lookup, (before = new WeakMap()));
     const known = before.get(post);
-    if (known) {
-      if ('problems' in known) diagnostics.push(...known.problems);
-      return 'problems' in known ? known.post : known;
+    if (known && 'problems' in known) {
+      diagnostics.push(...known.problems);
+      return known.post;
     }
+    if (known) return known;
     const problems: Diagnostic[] = [];
     const image = measuredImage(post, post.image, lookup, problems);
     const withFacts = image === post.image ? post : { ...post, image };

@@ -165,6 +165,22 @@ describe('loading with the cache', () => {
     expect(forms(fromRecord)).toEqual(forms(afresh));
     expect(forms(fromRecord)).toEqual(['detained']);
   });
+
+  it('shows each term in its preferred form whatever order the records sharing one string table are taken in', () => {
+    const titles = ['Detained', 'Detaining', 'Detain', 'Detained again', 'Detains', 'Detain'];
+    const posts = titles.map((title, index) => ({ sourcePath: `p${index}`, lang: 'en', title }));
+    const counter = new TermIndex();
+    const records = posts.map((post) => ({ post, record: counter.count(post, '') }));
+    const afresh = new TermIndex();
+    for (const post of posts) afresh.add(post, '');
+    const formsOf = (index: TermIndex) => posts.map((post) => Array.from(index.of(post).ids, (id) => index.formOf(id)).join(' '));
+    for (const order of [records, [...records].reverse(), [records[2], records[0], records[4], records[1], records[5], records[3]]]) {
+      const fromRecords = new TermIndex();
+      for (const entry of order) if (entry) fromRecords.addCounted(entry.post, entry.record);
+      expect(formsOf(fromRecords)).toEqual(formsOf(afresh));
+    }
+    expect(formsOf(afresh)[0]).toBe('detain');
+  });
 });
 
 describe("the term index a process keeps from build to build (the daemon's)", () => {

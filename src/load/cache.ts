@@ -235,6 +235,16 @@ export class CacheMemory {
     this.records.keep(join(stateDir, CACHE_FILE), key, new Map(cache.entries));
   }
 
+  /**
+   * Does now, while the process waits, what the next build that relates
+   * would otherwise do first: takes in the term counts of the posts loaded
+   * from the store (0.06-0.15 s at 5,000 articles, of the first build after
+   * a saved post).
+   */
+  prepareNext(): void {
+    this.terms?.settle();
+  }
+
   forget(): void {
     for (const memo of [this.records, this.published, this.outputs]) memo.forget();
   }

@@ -246,43 +246,63 @@ export class TermIndex {
     this.takenFrom.set(post.sourcePath, new WeakRef(counted));
   }
 
-  /** Every counted post not taken in yet, taken in. */
-  private settle(): void {
+  /**
+   * Every counted post not taken in yet, taken in: done by the first read of
+   * the index, or beforehand by a caller with time to spare (the daemon's
+   * build thread, idle after a build that related nothing).
+   */
+  settle(): void {
     if (this.pending.size === 0) return;
     for (const [sourcePath, { lang, counted }] of this.pending) this.takeCounted({ sourcePath, lang }, counted);
     this.pending.clear();
   }
 
   private takeCounted(post: Pick<CountedText, 'sourcePath' | 'lang'>, counted: PostTerms): void {
-    const known = this.idsOfStrings(counted.strings, post.lang);
-    const ids = new Int32Array(counted.terms.length);
-    const definite: number[] = [];
-    for (let i = 0; i < ids.length; i++) {
+    const { ids: known, formOf } = this.idsOfStrings(counted.strings, post.lang);
+    const length = counted.terms.length;
+    if (this.touched.length < length) this.grow(length);
+    // Scratch space, copied into the arenas below.
+    const ids = this.touched;
+    const definite = this.definiteIds;
+    let definiteCount = 0;
+    for (let i = 0; i < length; i++) {
       const text = counted.terms[i] ?? 0;
-      const form = counted.strings[counted.forms[i] ?? 0] ?? '';
+      const formAt = counted.forms[i] ?? 0;
       const flags = counted.flags[i] ?? 0;
       let id = known[text] ?? -1;
       if (id < 0) {
-        id = this.termId(post.lang, counted.strings[text] ?? '', form, (flags & ARABIC_TERM) !== 0);
+        id = this.termId(post.lang, counted.strings[text] ?? '', counted.strings[formAt] ?? '', (flags & ARABIC_TERM) !== 0);
         known[text] = id;
-      } else if (form !== this.form[id] && preferredForm(form, this.form[id] ?? form)) {
-        this.form[id] = form;
+        formOf[formAt] = id;
+      } else if (formOf[formAt] !== id) {
+        // A form is weighed against its term's once: the archive writes the same few forms of a term thousands of times.
+        formOf[formAt] = id;
+        const form = counted.strings[formAt] ?? '';
+        if (preferredForm(form, this.form[id] ?? form)) this.form[id] = form;
       }
       ids[i] = id;
-      if (flags & DEFINITE_TERM) definite.push(id);
+      if (flags & DEFINITE_TERM) definite[definiteCount++] = id;
     }
-    this.byPath.set(post.sourcePath, { ids: this.ints(ids), counts: this.bytes(counted.counts), definite: definite.length > 0 ? this.ints(definite) : NO_IDS });
+    this.byPath.set(post.sourcePath, {
+      ids: this.ints(ids.subarray(0, length)),
+      counts: this.bytes(counted.counts),
+      definite: definiteCount > 0 ? this.ints(definite.subarray(0, definiteCount)) : NO_IDS,
+    });
   }
 
-  /** Term ids by index in a string table that many posts' counts share, found once per table and language (-1: not yet). */
-  private readonly tableIds = new WeakMap<readonly string[], Map<string, Int32Array>>();
+  /**
+   * For a string table that many posts' counts share, per language: the term
+   * id of each text (-1: not yet), and the term each form was last weighed
+   * against as a way of writing it (-1: none yet).
+   */
+  private readonly tableIds = new WeakMap<readonly string[], Map<string, { readonly ids: Int32Array; readonly formOf: Int32Array }>>();
 
-  private idsOfStrings(strings: readonly string[], lang: string): Int32Array {
+  private idsOfStrings(strings: readonly string[], lang: string): { readonly ids: Int32Array; readonly formOf: Int32Array } {
     let byLang = this.tableIds.get(strings);
     if (!byLang) this.tableIds.set(strings, (byLang = new Map()));
-    let ids = byLang.get(lang);
-    if (!ids) byLang.set(lang, (ids = new Int32Array(strings.length).fill(-1)));
-    return ids;
+    let table = byLang.get(lang);
+    if (!table) byLang.set(lang, (table = { ids: new Int32Array(strings.length).fill(-1), formOf: new Int32Array(strings.length).fill(-1) }));
+    return table;
   }
 
   /** The counts of a post given to `add`. */

@@ -70,5 +70,7 @@ parentPort?.on('message', (request: BuildRequest) => {
       if ('outcome' in reply) setFlagsFromString(`--heap-growing-percent=${HEAP_GROWTH_AFTER_FIRST_BUILD}`);
       Atomics.store(phase, 0, IDLE);
       parentPort?.postMessage(reply);
+      // Once the reply is sent: the daemon's thread hears of the build without waiting for this.
+      setImmediate(() => memory.prepareNext());
     });
 });

@@ -13,6 +13,7 @@ import type { LoadCache } from './load/cache.js';
 import { decidePosts, loadedFile, loadPosts, publishedVersion, type LoadResult } from './load/loadPosts.js';
 import type { SourceFile } from './load/parsePost.js';
 import { farAheadUntil, farFutureDates } from './load/plausibleDates.js';
+import { postDigest } from './load/postDigest.js';
 import { bodyReader } from './load/bodies.js';
 import { memorySource, type PostSource } from './load/source.js';
 import { NO_STATIC_FILES, siteImagesOf, withImageFacts, type ImageLookup, type SiteImages } from './media/images.js';
@@ -478,27 +479,17 @@ function renderProblemsKept(fullText: ReadonlySet<Post>, render: FullTextRendere
   return inPlace.renderDiagnostics.filter((problem) => notRendered.has(problem.file));
 }
 
-/**
- * Everything loading gave of a post (its text by hash, dates, URL, image
- * facts), as one digest, its file named as `naming` names it; computed once
- * per post object and name (a process that builds again keeps its posts),
- * and named once per plan (a post is in several documents).
- */
+/** `postDigest`, each post's file named as `naming` names it, once per plan (a post is in several documents). */
 function postDigests(naming: RecordPaths | undefined): (post: Post) => string {
   const ofThisPlan = new WeakMap<Post, string>();
   return (post) => {
     let digest = ofThisPlan.get(post);
     if (digest !== undefined) return digest;
-    const file = naming ? naming.recorded(post.sourcePath, post.lang) : post.sourcePath;
-    const known = postDigestMemo.get(post);
-    digest = known?.file === file ? known.digest : createHash('sha256').update(JSON.stringify(file === post.sourcePath ? post : { ...post, sourcePath: file })).digest('base64url');
-    postDigestMemo.set(post, { file, digest });
+    digest = postDigest(post, naming ? naming.recorded(post.sourcePath, post.lang) : post.sourcePath);
     ofThisPlan.set(post, digest);
     return digest;
   };
 }
-
-const postDigestMemo = new WeakMap<Post, { readonly file: string; readonly digest: string }>();
 
 function memoized<K extends object, V>(compute: (key: K) => V): (key: K) => V {
   const values = new Map<K, V>();

@@ -31,6 +31,7 @@ import type { Message } from '../i18n/message.js';
 import type { Post } from '../model.js';
 import type { PostTerms, TermIndex } from '../relate/terms.js';
 import type { RenderedBodies } from '../render/remembered.js';
+import { knowPostDigest, postDigest } from './postDigest.js';
 import { sameFile, type FileStamp } from './source.js';
 import { openStore, storeMagic, writeFramed, type FrameReader } from '../state/framed.js';
 import type { RecordPaths } from '../state/published.js';
@@ -161,7 +162,7 @@ export class LoadCache {
 }
 
 /** Raise when a record's shape or meaning changes: a store of another format is not read. */
-const CACHE_FORMAT = 4;
+const CACHE_FORMAT = 5;
 const MAGIC = storeMagic('nashra load cache', CACHE_FORMAT);
 /** Files per frame: frames of a megabyte or so, so that neither saving nor opening holds the whole store in one buffer. */
 const FILES_PER_FRAME = 500;
@@ -183,7 +184,8 @@ interface StoredHead {
   readonly strings: readonly string[];
 }
 
-type StoredFile = [path: string, entry: Omit<CachedFile, 'record'>, post: Post | undefined, diagnostics: readonly Diagnostic[], terms: Omit<PostTerms, 'strings'> | undefined];
+/** A file as stored: its post with the post's `postDigest` (its file named as stored), so that a build reusing the record need not compute it. */
+type StoredFile = [path: string, entry: Omit<CachedFile, 'record'>, post: Post | undefined, diagnostics: readonly Diagnostic[], terms: Omit<PostTerms, 'strings'> | undefined, digest: string | undefined];
 
 export interface OpenedCache {
   readonly cache: LoadCache;
@@ -262,9 +264,11 @@ function readStore(reader: FrameReader, key: string, paths: RecordPaths): Map<st
     if (frame === 'end') break;
     if (!frame) return 'damaged';
     // The reader copied the counts out of the frame's bytes, into blocks shared by many records.
-    for (const [recorded, entry, post, diagnostics, terms] of frame) {
+    for (const [recorded, entry, stored, diagnostics, terms, digest] of frame) {
       const path = paths.listed(recorded);
-      const record: PostRecord = { ...(post ? { post: post.sourcePath === path ? post : { ...post, sourcePath: path } } : {}), diagnostics: namedAs(path, diagnostics), ...(terms ? { terms: { strings: head.strings, ...terms } } : {}) };
+      const post = stored && stored.sourcePath !== path ? { ...stored, sourcePath: path } : stored;
+      if (post && digest !== undefined) knowPostDigest(post, paths.recorded(path, post.lang), digest);
+      const record: PostRecord = { ...(post ? { post } : {}), diagnostics: namedAs(path, diagnostics), ...(terms ? { terms: { strings: head.strings, ...terms } } : {}) };
       files.set(path, { ...entry, record });
     }
   }
@@ -307,7 +311,8 @@ function* encode(entries: ReadonlyMap<string, CachedFile>, key: string, paths: R
   yield { key, strings };
   let frame: StoredFile[] = [];
   for (const [path, { record, ...entry }] of entries) {
-    frame.push([paths.recorded(path, entry.lang), entry, record.post, record.diagnostics, record.terms && storedTerms(record.terms, renumbered.get(record.terms.strings))]);
+    const { post } = record;
+    frame.push([paths.recorded(path, entry.lang), entry, post, record.diagnostics, record.terms && storedTerms(record.terms, renumbered.get(record.terms.strings)), post && postDigest(post, paths.recorded(post.sourcePath, post.lang))]);
     if (frame.length === FILES_PER_FRAME) {
       yield frame;
       frame = [];

@@ -108,7 +108,8 @@ function measuredImage(post: Post, image: PostImage, lookup: ImageLookup, diagno
   const at = image.position ?? { line: 1, column: 1 };
   const { thumbnail: written, ...asWritten } = image;
   const thumbnail = written ? measuredThumbnail(written, post.url, lookup) : undefined;
-  const withThumbnail = thumbnail ? { ...asWritten, thumbnail } : asWritten;
+  // The image as written when there is nothing to add: the post stays the same object, whose digest is known.
+  const withThumbnail = thumbnail ? { ...asWritten, thumbnail } : written ? asWritten : image;
   if (finding.kind === 'found') {
     const { facts } = finding;
     if (facts.problem !== undefined) {

@@ -149,7 +149,11 @@ export function recordText(record: PublishedRecord): string {
  * moments have the same.
  */
 export function recordContentDigest(text: string): string {
-  return createHash('sha256').update(text.replace(/^ "at": "[^"\n]*",$/m, ' "at": "",')).digest('base64url');
+  const at = /^ "at": "[^"\n]*",$/m.exec(text);
+  // The text around the line, hashed as it is: a copy with the line replaced cost 15 ms at 5,000 articles, three times a build.
+  const hash = createHash('sha256');
+  if (!at) return hash.update(text).digest('base64url');
+  return hash.update(text.slice(0, at.index)).update(' "at": "",').update(text.slice(at.index + at[0].length)).digest('base64url');
 }
 
 /** The last build's record, looked up the way the loader asks. */

@@ -14,6 +14,7 @@ import { cacheKey, LoadCache, openLoadCache, saveLoadCache } from '../src/load/c
 import { sourceHash } from '../src/load/hash.js';
 import { loadRecord } from '../src/load/loadPosts.js';
 import { TermIndex, type PostTerms } from '../src/relate/terms.js';
+import { recordContentDigest } from '../src/state/published.js';
 import { collectGarbage } from './support/garbage.js';
 import { NAMED_FROM_SITE, testConfig } from './support/site.js';
 
@@ -125,5 +126,19 @@ describe('what opening the load cache keeps', () => {
     expect(opened.cache.recorded('posts/en/summary-1.md', 'en')).toBe(true);
     // The summaries alone are some 20 MB of frames; the term counts of 300 posts, a few kilobytes in blocks of 1 MB at most.
     expect(kept).toBeLessThan(3_000_000);
+  });
+});
+
+describe('what taking the digest of the record of what was published keeps', () => {
+  it('keeps no record text alive once its digest is taken', () => {
+    /** A record text of some 20 MB, made here so that nothing else holds it. */
+    const digestOfRecord = (posts: number): string => recordContentDigest(`{\n "version": 4,\n "at": "2026-12-03T12:00:00.000Z",\n "posts": [\n${'  {"path": "en/hearing.md"},\n'.repeat(posts)} ]\n}\n`);
+    digestOfRecord(1);
+    const before = heapAfterCollecting();
+    const digest = digestOfRecord(700_000);
+    // Measured first: a test's own regular expression (`toMatch`) would let the text go.
+    const kept = heapAfterCollecting() - before;
+    expect(digest.length).toBe(43);
+    expect(kept).toBeLessThan(2_000_000);
   });
 });

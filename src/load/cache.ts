@@ -267,7 +267,7 @@ function readStore(reader: FrameReader, key: string, paths: RecordPaths): Map<st
     for (const [recorded, entry, stored, diagnostics, terms, digest] of frame) {
       const path = paths.listed(recorded);
       const post = stored && stored.sourcePath !== path ? { ...stored, sourcePath: path } : stored;
-      if (post && digest !== undefined) knowPostDigest(post, paths.recorded(path, post.lang), digest);
+      if (post && digest !== undefined && post.lang === entry.lang) knowPostDigest(post, paths.recorded(path, entry.lang), digest);
       const record: PostRecord = { ...(post ? { post } : {}), diagnostics: namedAs(path, diagnostics), ...(terms ? { terms: { strings: head.strings, ...terms } } : {}) };
       files.set(path, { ...entry, record });
     }
@@ -312,7 +312,9 @@ function* encode(entries: ReadonlyMap<string, CachedFile>, key: string, paths: R
   let frame: StoredFile[] = [];
   for (const [path, { record, ...entry }] of entries) {
     const { post } = record;
-    frame.push([paths.recorded(path, entry.lang), entry, post, record.diagnostics, record.terms && storedTerms(record.terms, renumbered.get(record.terms.strings)), post && postDigest(post, paths.recorded(post.sourcePath, post.lang))]);
+    // Read back, the post is named by its path and language; a digest under any other name is not stored.
+    const digest = post && post.sourcePath === path && post.lang === entry.lang ? postDigest(post, paths.recorded(path, entry.lang)) : undefined;
+    frame.push([paths.recorded(path, entry.lang), entry, post, record.diagnostics, record.terms && storedTerms(record.terms, renumbered.get(record.terms.strings)), digest]);
     if (frame.length === FILES_PER_FRAME) {
       yield frame;
       frame = [];

@@ -71,6 +71,12 @@ parentPort?.on('message', (request: BuildRequest) => {
       Atomics.store(phase, 0, IDLE);
       parentPort?.postMessage(reply);
       // Once the reply is sent: the daemon's thread hears of the build without waiting for this.
-      setImmediate(() => memory.prepareNext());
+      setImmediate(() => {
+        try {
+          memory.prepareNext();
+        } catch {
+          // Not worth the thread: the next build that relates takes the counts in itself, and says what failed.
+        }
+      });
     });
 });

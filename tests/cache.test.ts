@@ -301,11 +301,11 @@ describe('the stored cache', () => {
     }
   });
 
-  it('is not used, quietly, when an older nashra wrote it in another format', async () => {
+  it('is not used, with a warning, when an older nashra wrote it in another format', async () => {
     const { state, key } = await stored();
     writeFileSync(join(state, CACHE_FILE), Buffer.concat([Buffer.from('nashra load cache\n'), Buffer.alloc(20), Buffer.from('older body')]));
     const opened = openLoadCache(state, key, NAMED_FROM_SITE);
-    expect(opened.problem).toBeUndefined();
+    expect(problemText(opened)).toMatch(/written by another version of nashra/);
     expect(opened.cache.byStamp(files[0]?.path ?? '', files[0]?.lang ?? '', stampOf(0))).toBeUndefined();
   });
 
@@ -315,15 +315,29 @@ describe('the stored cache', () => {
     expect(problemText(openLoadCache(state, key, NAMED_FROM_SITE))).toMatch(/damaged or incomplete/);
   });
 
-  it('is not used for another config or another nashra version, quietly', async () => {
+  it('is not used for another config, quietly', async () => {
     const { state, key } = await stored();
     expect(openLoadCache(state, key, NAMED_FROM_SITE).cache.byStamp(files[0]?.path ?? '', files[0]?.lang ?? '', stampOf(0))).toBeDefined();
-    for (const other of [cacheKey(testConfig({ timeZone: 'UTC' })), cacheKey(testConfig({ limits: { titleLength: 40 } })), cacheKey(testConfig(), '999.0.0')]) {
+    for (const other of [cacheKey(testConfig({ timeZone: 'UTC' })), cacheKey(testConfig({ limits: { titleLength: 40 } }))]) {
       expect(other).not.toBe(key);
       const opened = openLoadCache(state, other, NAMED_FROM_SITE);
       expect(opened.problem).toBeUndefined();
       expect(opened.cache.byStamp(files[0]?.path ?? '', files[0]?.lang ?? '', stampOf(0))).toBeUndefined();
     }
+  });
+
+  it('is not used, with a warning, when another version of nashra wrote it', async () => {
+    const state = await mkdtemp(join(tmpdir(), 'nashra-cache-'));
+    const cache = new LoadCache();
+    loadCounted(listed(files, [], stampOf), testConfig(), cache);
+    await saveLoadCache(state, cache, cacheKey(testConfig(), 'code of 999.0.0'), NAMED_FROM_SITE, 'code of 999.0.0');
+    const opened = openLoadCache(state, cacheKey(testConfig()), NAMED_FROM_SITE);
+    expect(problemText(opened)).toMatch(/written by another version of nashra/);
+    expect(opened.cache.byStamp(files[0]?.path ?? '', files[0]?.lang ?? '', stampOf(0))).toBeUndefined();
+    // The same version finds it, and says nothing.
+    const same = openLoadCache(state, cacheKey(testConfig(), 'code of 999.0.0'), NAMED_FROM_SITE, 'code of 999.0.0');
+    expect(same.problem).toBeUndefined();
+    expect(same.cache.byStamp(files[0]?.path ?? '', files[0]?.lang ?? '', stampOf(0))).toBeDefined();
   });
 });
 
@@ -348,7 +362,7 @@ describe('a build with the cache', () => {
     return { warm, cached: await outputs(join(dir, `out-${round}`)), afresh: await outputs(join(dir, `out-${round}-afresh`)) };
   }
 
-  it('writes the same bytes cold, warm, after an edit, an edit that kept size and time, a config change, and a damaged cache', async () => {
+  it('writes the same bytes cold, warm, after an edit, an edit that kept size and time, a config change, a cache an older nashra wrote, and a damaged cache', async () => {
     const dir = await site;
     const cold = await build(dir, 'state', 'out-cold');
     expect(cold.cacheUse).toEqual({ unread: 0, reread: 0, outputs: false });
@@ -380,6 +394,16 @@ describe('a build with the cache', () => {
     expect(afterConfig.warm.cacheUse).toEqual({ unread: 0, reread: 0, outputs: false });
     expect(afterConfig.cached).toEqual(afterConfig.afresh);
     expect(afterConfig.warm.diagnostics.some((d) => d.field === 'title' && /titleLength/.test(d.message))).toBe(true);
+
+    // As an older nashra would have left it: the same store under another format's first line.
+    const storePath = join(dir, 'state', CACHE_FILE);
+    const store = readFileSync(storePath);
+    const firstLine = store.indexOf(0x0a) + 1;
+    writeFileSync(storePath, Buffer.concat([Buffer.from('nashra load cache 1\n'), store.subarray(firstLine)]));
+    const older = await withAndWithout(dir, 'older');
+    expect(older.warm.cacheUse).toEqual({ unread: 0, reread: 0, outputs: false });
+    expect(older.cached).toEqual(older.afresh);
+    expect(older.warm.diagnostics.filter((d) => d.field === 'state').map((d) => d.message)).toEqual([expect.stringMatching(/written by another version of nashra/)]);
 
     writeFileSync(join(dir, 'state', CACHE_FILE), 'garbage');
     const damaged = await withAndWithout(dir, 'damaged');

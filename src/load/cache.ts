@@ -162,7 +162,7 @@ export class LoadCache {
 }
 
 /** Raise when a record's shape or meaning changes: a store of another format is not read. */
-const CACHE_FORMAT = 5;
+const CACHE_FORMAT = 6;
 const MAGIC = storeMagic('nashra load cache', CACHE_FORMAT);
 /** Files per frame: frames of a megabyte or so, so that neither saving nor opening holds the whole store in one buffer. */
 const FILES_PER_FRAME = 500;
@@ -178,9 +178,10 @@ export function cacheKey(config: SiteConfig, version: string = codeFingerprint()
   return createHash('sha1').update(serialize({ format: CACHE_FORMAT, version, config })).digest('base64');
 }
 
-/** The first frame: what the store was written for, and the texts of the terms, in one table that all records share. */
+/** The first frame: what the store was written for (`cacheKey`), by which code (`codeFingerprint`), and the texts of the terms, in one table that all records share. */
 interface StoredHead {
   readonly key: string;
+  readonly code: string;
   readonly strings: readonly string[];
 }
 
@@ -195,14 +196,20 @@ export interface OpenedCache {
 
 /**
  * The stored records, when the store is whole and was written for `key`. A
- * missing store, or one for another config, version or format, gives an
- * empty cache quietly; a damaged one gives an empty cache and says why.
+ * missing store, or one for another config, gives an empty cache quietly; a
+ * damaged one, or one written by another version of nashra (other code than
+ * `code`, or another format), gives an empty cache and says why: a warning,
+ * once, as every post is loaded afresh.
  *
  * The store is read a frame at a time and its hash checked at the end, so
  * opening it holds one frame's bytes, not the whole file, beside the records.
  */
-export function openLoadCache(stateDir: string, key: string, paths: RecordPaths): OpenedCache {
-  const { value, problem } = openStore(join(stateDir, CACHE_FILE), (reader) => readStore(reader, key, paths), { damaged: 'diagnostics.state.cacheDamaged', unreadable: 'diagnostics.state.cacheUnreadable' });
+export function openLoadCache(stateDir: string, key: string, paths: RecordPaths, code: string = codeFingerprint()): OpenedCache {
+  const { value, problem } = openStore(join(stateDir, CACHE_FILE), (reader) => readStore(reader, { key, code }, paths), {
+    damaged: 'diagnostics.state.cacheDamaged',
+    unreadable: 'diagnostics.state.cacheUnreadable',
+    otherVersion: 'diagnostics.state.cacheOtherVersion',
+  });
   return { cache: new LoadCache(value), ...(problem ? { problem } : {}) };
 }
 
@@ -252,12 +259,13 @@ export class CacheMemory {
   }
 }
 
-function readStore(reader: FrameReader, key: string, paths: RecordPaths): Map<string, CachedFile> | 'other' | 'damaged' {
+function readStore(reader: FrameReader, wanted: { readonly key: string; readonly code: string }, paths: RecordPaths): Map<string, CachedFile> | 'other' | 'other version' | 'damaged' {
   const opens = reader.opens(MAGIC);
-  if (opens !== 'same') return opens;
-  const head = reader.next<StoredHead>((value) => typeof value.key === 'string' && Array.isArray(value.strings));
+  // Another format of the same store: another nashra wrote it.
+  if (opens !== 'same') return opens === 'other' ? 'other version' : opens;
+  const head = reader.next<StoredHead>((value) => typeof value.key === 'string' && typeof value.code === 'string' && Array.isArray(value.strings));
   if (head === undefined || head === 'end') return 'damaged';
-  if (head.key !== key) return 'other';
+  if (head.key !== wanted.key) return head.code === wanted.code ? 'other' : 'other version';
   const files = new Map<string, CachedFile>();
   for (;;) {
     const frame = reader.next<StoredFile[]>(Array.isArray);
@@ -290,7 +298,7 @@ function namedAs(path: string, diagnostics: readonly Diagnostic[]): readonly Dia
  * other tables are renumbered into it before anything is written), then the
  * files, `FILES_PER_FRAME` at a time.
  */
-function* encode(entries: ReadonlyMap<string, CachedFile>, key: string, paths: RecordPaths): Generator<StoredHead | StoredFile[]> {
+function* encode(entries: ReadonlyMap<string, CachedFile>, { key, code }: { readonly key: string; readonly code: string }, paths: RecordPaths): Generator<StoredHead | StoredFile[]> {
   const base = baseTable(entries);
   const strings: string[] = [...base];
   const numbers = new Map(strings.map((text, index) => [text, index]));
@@ -308,7 +316,7 @@ function* encode(entries: ReadonlyMap<string, CachedFile>, key: string, paths: R
       }),
     );
   }
-  yield { key, strings };
+  yield { key, code, strings };
   let frame: StoredFile[] = [];
   for (const [path, { record, ...entry }] of entries) {
     const { post } = record;
@@ -354,9 +362,9 @@ function baseTable(entries: ReadonlyMap<string, CachedFile>): readonly string[] 
 }
 
 /** Stores the records of this build for the next, when they changed, as one whole build's records. */
-export async function saveLoadCache(stateDir: string, cache: LoadCache, key: string, paths: RecordPaths): Promise<void> {
+export async function saveLoadCache(stateDir: string, cache: LoadCache, key: string, paths: RecordPaths, code: string = codeFingerprint()): Promise<void> {
   if (!cache.changed) return;
-  await writeFramed(join(stateDir, CACHE_FILE), MAGIC, encode(cache.entries, key, paths));
+  await writeFramed(join(stateDir, CACHE_FILE), MAGIC, encode(cache.entries, { key, code }, paths));
 }
 
 /** Removes the store, so the next build loads every post afresh. */

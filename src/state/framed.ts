@@ -135,9 +135,15 @@ function ownedArrays(): (view: ArrayView) => ArrayView {
  * What `read` gives of the store at `path`. No store, or one of another
  * format or written for another key (`read` says 'other'), gives no value,
  * quietly; a damaged store or one that cannot be read gives no value and the
- * problem, in the words of `messages` (keys taking `path`, and `code`).
+ * problem, in the words of `messages` (keys taking `path`, and `code`), as
+ * does a store that `read` finds written by another version of nashra when
+ * `messages` has words for it.
  */
-export function openStore<T>(path: string, read: (reader: FrameReader) => T | 'other' | 'damaged', messages: { readonly damaged: string; readonly unreadable: string }): { readonly value?: T; readonly problem?: Message } {
+export function openStore<T>(
+  path: string,
+  read: (reader: FrameReader) => T | 'other' | 'other version' | 'damaged',
+  messages: { readonly damaged: string; readonly unreadable: string; readonly otherVersion?: string },
+): { readonly value?: T; readonly problem?: Message } {
   let fd: number;
   try {
     fd = openSync(path, 'r');
@@ -147,6 +153,7 @@ export function openStore<T>(path: string, read: (reader: FrameReader) => T | 'o
   try {
     const value = read(new FrameReader(fd));
     if (value === 'other') return {};
+    if (value === 'other version') return messages.otherVersion === undefined ? {} : { problem: message(messages.otherVersion, { path }) };
     return value === 'damaged' ? { problem: message(messages.damaged, { path }) } : { value };
   } catch (error) {
     return unreadable(path, error, messages.unreadable);

@@ -264,8 +264,10 @@ export async function prepareBuild(paths: BuildPaths, now: Date, options: Prepar
         await textsReady();
         // The output stays; what lets the next build reuse it is kept, or an older one dropped, so the manifest speaks of the latest build.
         const kept = unchanged();
-        if (kept.unchanged || outputManifest.madeFrom?.unchanged) await keepMadeFrom(manifest, outputManifest, { digest: result.outputsDigest, diagnostics: problemsRecorded(reused.diagnostics, named), ...kept });
-        return { written: [], unchanged: [...reused.files], removed: [] };
+        const unchangedFiles = { written: [], unchanged: [...reused.files], removed: [] };
+        if (!kept.unchanged && !outputManifest.madeFrom?.unchanged) return unchangedFiles;
+        // Handed on like a written manifest: a process that builds again (the daemon) keeps it instead of reading it back.
+        return { ...unchangedFiles, manifest: await keepMadeFrom(manifest, outputManifest, { digest: result.outputsDigest, diagnostics: problemsRecorded(reused.diagnostics, named), ...kept }) };
       }
     : (): Promise<WriteReport> => writeOutputs(resolve(paths.out), result.outputs, writeOptions);
   if (options.aheadBytes !== undefined && !nothingToWrite && !reused) {

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { memoryKey, postsNaming, runBuild } from '../src/build.js';
-import { CacheMemory } from '../src/load/cache.js';
+import { CacheMemory, RACY_MARGIN_NS } from '../src/load/cache.js';
 import { StampedMemo } from '../src/state/stamped.js';
 import { manifestPath, openPrevious, recordPath } from '../src/state/store.js';
 import { readOutputManifest } from '../src/write/output.js';
@@ -101,6 +101,25 @@ describe('what the daemon keeps of the state files its build wrote', () => {
     expect(kept.previous.posts).toEqual(read.previous.posts);
     expect(kept.previous.changes).toEqual(read.previous.changes);
     const manifest = manifestPath(paths.state);
+    expect(await memory.outputs.rememberedLater(manifest, memoryKey(paths), unread)).toEqual(await readOutputManifest(manifest));
+  });
+
+  it('is the output manifest a build wrote again only to keep the witness of an unchanged build, its files in place', async () => {
+    const site = await siteOnDisk(Object.fromEntries((await samplePosts()).map((file) => [file.path.replace(/^posts\//, ''), file.text])));
+    const paths = { config: join(site, 'nashra.config.yaml'), posts: join(site, 'posts'), out: join(site, 'feeds'), state: join(site, 'state') };
+    const memory = new CacheMemory();
+    const now = new Date('2026-11-01T00:00:00Z');
+    expect((await runBuild(paths, now, { memory })).failed).toBe(false);
+    // Until the post files' stamps are trusted, no build keeps a witness.
+    await new Promise((done) => setTimeout(done, Number(RACY_MARGIN_NS / 1_000_000n) + 300));
+    const manifest = manifestPath(paths.state);
+    const before = statSync(manifest).ino;
+    const again = await runBuild(paths, now, { memory });
+    expect(again.report?.written).toEqual([]);
+    expect(statSync(manifest).ino).not.toBe(before);
+    const unread = (): never => {
+      throw new Error('read back');
+    };
     expect(await memory.outputs.rememberedLater(manifest, memoryKey(paths), unread)).toEqual(await readOutputManifest(manifest));
   });
 });

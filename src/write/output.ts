@@ -471,8 +471,8 @@ function statOrNothing(path: string): Stats | undefined {
 }
 
 /** Keeps in the manifest at `path` what the output in place was made from, for an output found intact: its files and records stay as `manifest` has them. */
-export async function keepMadeFrom(path: string, manifest: OutputManifest, madeFrom: MadeFrom): Promise<void> {
-  await writeManifest(path, manifest.files, manifest.records, madeFrom);
+export async function keepMadeFrom(path: string, manifest: OutputManifest, madeFrom: MadeFrom): Promise<OutputManifest> {
+  return writeManifest(path, manifest.files, manifest.records, madeFrom);
 }
 
 /** A file of the output could not be written; the old output is untouched unless `published` says otherwise. Told in the user's language. */

@@ -212,6 +212,20 @@ describe("the term index a process keeps from build to build (the daemon's)", ()
     expect(() => counter.of(post)).toThrow(/no term counts/);
   });
 
+  it('lets go of the counts of a post file deleted since the last build', () => {
+    const config = testConfig();
+    const kept = new TermIndex();
+    const cache = new LoadCache();
+    const first = loadPosts(files, config, { terms: kept, cache });
+    const gone = first.posts[0];
+    if (!gone) throw new Error('no post loaded');
+    expect(kept.of(gone).ids.length).toBeGreaterThan(0);
+    const again = loadPosts(files.filter((file) => file.path !== gone.sourcePath), config, { terms: kept, cache: new LoadCache(cache.entries) });
+    expect(() => kept.of(gone)).toThrow(/no term counts/);
+    const fresh = loadCounted(files.filter((file) => file.path !== gone.sourcePath), config);
+    expect(countsIn(again.posts, kept)).toEqual(countsIn(fresh.posts, fresh.terms));
+  });
+
   it('takes the new counts of a post whose record changed, though another index counted them (a pool thread, another process)', () => {
     const config = testConfig();
     const kept = new TermIndex();

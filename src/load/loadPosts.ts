@@ -113,6 +113,7 @@ export function decidePosts(slots: readonly (LoadedFile & Pick<Slot, 'hash' | 's
     else if (record.terms && !terms.holds(parsed.post, record.terms)) terms.addCounted(parsed.post, record.terms);
   }
   const collection = assembleWithPublished(valid, config, previous, terms, diagnostics);
+  terms?.keepOnly(listedPaths);
   const pins = resolvePins(collection.posts);
   diagnostics.push(...pins.diagnostics);
   const sorted = sortDiagnostics(diagnostics);

@@ -314,6 +314,17 @@ export class TermIndex {
     return counts;
   }
 
+  /**
+   * Lets go of the counts of every path but `paths` (the files listed now):
+   * an index kept from build to build (the daemon's) would otherwise hold
+   * the counts of every post file deleted or renamed while it runs.
+   */
+  keepOnly(paths: ReadonlySet<string>): void {
+    for (const held of [this.byPath, this.pending, this.takenFrom]) {
+      for (const path of held.keys()) if (!paths.has(path)) held.delete(path);
+    }
+  }
+
   /** Whether the counts of a post are those `counted` holds, as `addCounted` took them. */
   holds(post: Pick<CountedText, 'sourcePath'>, counted: PostTerms): boolean {
     return this.takenFrom.get(post.sourcePath)?.deref() === counted;

@@ -260,16 +260,7 @@ export function planSite(source: PostSource, config: SiteConfig, now: Date, opti
 }
 
 /** What a plan decides from its loaded files and the last build's record: every part of a plan that reads the record. */
-interface Decided {
-  readonly posts: Post[];
-  readonly live: Post[];
-  readonly livePerLanguage: Record<string, number>;
-  readonly diagnostics: Diagnostic[];
-  readonly skippedFiles: string[];
-  readonly changes: readonly Change[];
-  readonly sameUntil: Date;
-  readonly pins: LoadResult['pins'];
-}
+type Decided = Omit<PlanDecisions, 'outputsDigest'>;
 
 /** Everything of a plan after loading that reads the last build's record (`previous`), in the order a plan goes through it. */
 function decide(loaded: LoadResult, config: SiteConfig, now: Date, previous: Previous, images: ImageLookup, siteImages: ReturnType<typeof siteImagesOf>): Decided {

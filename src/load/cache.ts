@@ -275,7 +275,7 @@ function readStore(reader: FrameReader, wanted: { readonly key: string; readonly
     for (const [recorded, entry, stored, diagnostics, terms, digest] of frame) {
       const path = paths.listed(recorded);
       const post = stored && stored.sourcePath !== path ? { ...stored, sourcePath: path } : stored;
-      if (post && digest !== undefined && post.lang === entry.lang) knowPostDigest(post, paths.recorded(path, entry.lang), digest);
+      if (post && digest !== undefined) knowPostDigest(post, recorded, digest);
       const record: PostRecord = { ...(post ? { post } : {}), diagnostics: namedAs(path, diagnostics), ...(terms ? { terms: { strings: head.strings, ...terms } } : {}) };
       files.set(path, { ...entry, record });
     }
@@ -320,9 +320,10 @@ function* encode(entries: ReadonlyMap<string, CachedFile>, { key, code }: { read
   let frame: StoredFile[] = [];
   for (const [path, { record, ...entry }] of entries) {
     const { post } = record;
-    // Read back, the post is named by its path and language; a digest under any other name is not stored.
-    const digest = post && post.sourcePath === path && post.lang === entry.lang ? postDigest(post, paths.recorded(path, entry.lang)) : undefined;
-    frame.push([paths.recorded(path, entry.lang), entry, post, record.diagnostics, record.terms && storedTerms(record.terms, renumbered.get(record.terms.strings)), digest]);
+    const recorded = paths.recorded(path, entry.lang);
+    // Under the name it is stored by: the digest hashes that name in place of the post's path, and is known only by it,
+    // so a build that names the post otherwise works its digest out afresh.
+    frame.push([recorded, entry, post, record.diagnostics, record.terms && storedTerms(record.terms, renumbered.get(record.terms.strings)), post && postDigest(post, recorded)]);
     if (frame.length === FILES_PER_FRAME) {
       yield frame;
       frame = [];

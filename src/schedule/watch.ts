@@ -48,7 +48,7 @@ export function watchPlan(paths: WatchedPaths): WatchPlan {
   const postsDir = resolve(paths.posts);
   const configFile = resolve(paths.config);
   const { folders, linked: linkedFolders } = foldersOfPosts(postsDir);
-  const roots = [...new Set([...baseRoots({ postsDir, configFile }), ...linkedFolders])];
+  const roots = rootsOf({ postsDir, configFile }, linkedFolders);
   const written = [paths.out, paths.state].flatMap((folder) => (folder === undefined ? [] : [resolve(folder)]));
   return { roots, postsDir, configFile, linkedFolders, folders, written };
 }
@@ -119,7 +119,7 @@ export async function watchInputs(paths: WatchedPaths, listener: WatchListener):
       const found = foldersOfPosts(plan.postsDir);
       for (const folder of found.folders) folders.add(folder);
       const before = plan.linkedFolders;
-      plan = { ...plan, linkedFolders: found.linked, roots: [...new Set([...baseRoots(plan), ...found.linked])] };
+      plan = { ...plan, linkedFolders: found.linked, roots: rootsOf(plan, found.linked) };
       for (const folder of found.linked) if (!subscriptions.has(folder)) await watchRoot(folder);
       for (const folder of before) if (!plan.roots.includes(folder)) await unwatchRoot(folder);
     });
@@ -149,9 +149,9 @@ export async function watchInputs(paths: WatchedPaths, listener: WatchListener):
   };
 }
 
-/** The folders always watched: those holding the posts folder and the config. */
-function baseRoots(plan: Pick<WatchPlan, 'postsDir' | 'configFile'>): string[] {
-  return [dirname(plan.postsDir), dirname(plan.configFile)];
+/** The folders to watch: those holding the posts folder and the config, and the folders linked into the posts folder. */
+function rootsOf(plan: Pick<WatchPlan, 'postsDir' | 'configFile'>, linkedFolders: readonly string[]): string[] {
+  return [...new Set([dirname(plan.postsDir), dirname(plan.configFile), ...linkedFolders])];
 }
 
 /**

@@ -311,8 +311,10 @@ describe('one writer at a time, after a build was killed', () => {
   it('takes over the lock of a killed build that is not reaped yet (a zombie, as under a container init that does not reap)', async () => {
     const site = await siteOnDisk(threePosts);
     await mkdir(join(site, '.nashra'));
-    // The backgrounded `sleep 0` ends at once, and its parent (exec'd into `sleep 60`) never waits for it: a zombie until the parent is killed.
-    const parent = spawn('sh', ['-c', 'sleep 0 & echo $!; exec sleep 60']);
+    // The forked child ends at once and its parent never waits for it: a zombie until the parent is killed. (A shell's `sleep 0 & exec sleep 60`
+    // was not one every time: the shell could reap its child before the exec.)
+    const zombieMaker = 'import os, time\npid = os.fork()\nif pid == 0:\n    os._exit(0)\nprint(pid, flush=True)\ntime.sleep(60)';
+    const parent = spawn('python3', ['-c', zombieMaker]);
     try {
       const pid = Number(await new Promise<string>((resolve) => parent.stdout.once('data', (data: Buffer) => resolve(data.toString().trim()))));
       await expect.poll(async () => (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1]?.[0]).toBe('Z');

@@ -223,6 +223,22 @@ describe("Hugo's page bundles and Jekyll's drafts folder", () => {
     expect(readPostFiles(join(dir, 'posts'), dir).map((file) => file.path)).toEqual(['posts/en/news/plain.md', 'posts/en/news/report/index.md']);
   });
 
+  it('asks whether a file was published only of those it would leave out, and keeps those that were', async () => {
+    const dir = await siteOnDisk({
+      'en/_index.md': post('title: Home'),
+      'en/news/report/index.md': post('title: Report\ndate: 2026-03-04'),
+      'en/news/report/transcript.md': post('title: Transcript\ndate: 2026-03-04'),
+      'en/news/plain.md': post('title: Plain\ndate: 2026-03-04'),
+    });
+    const asked: string[] = [];
+    const source = diskSource(join(dir, 'posts'), dir, (path) => {
+      asked.push(path);
+      return path.endsWith('transcript.md');
+    });
+    expect(asked.sort()).toEqual(['posts/en/_index.md', 'posts/en/news/report/transcript.md']);
+    expect([...source.files].map((file) => file.path)).toEqual(['posts/en/news/plain.md', 'posts/en/news/report/index.md', 'posts/en/news/report/transcript.md']);
+  });
+
   it('lists the posts of a folder linked into the language folder, and those of a link back to it once', async () => {
     const dir = await siteOnDisk({ 'en/news/plain.md': post('title: Plain\ndate: 2026-03-04') });
     mkdirSync(join(dir, 'shared/reports'), { recursive: true });

@@ -61,13 +61,16 @@ export function postNames(names: readonly string[], published: (name: string) =>
     const segments = name.split(/[\\/]/);
     if (segments.length > 1 && BUNDLE_INDEX.test(segments.at(-1) ?? '')) bundles.add(segments.slice(0, -1).join('/'));
   }
-  return names.filter((name) => {
-    if (published(name)) return true;
-    const segments = name.split(/[\\/]/);
-    const file = segments.at(-1) ?? name;
-    if (BRANCH_INDEX.test(file)) return false;
-    const ownFolder = BUNDLE_INDEX.test(file) ? segments.length - 1 : segments.length;
-    for (let length = 1; length < ownFolder; length++) if (bundles.has(segments.slice(0, length).join('/'))) return false;
-    return true;
-  });
+  // `published` is asked only of the names folders alone would leave out: a caller may answer it lazily (see build.ts).
+  return names.filter((name) => readAsPost(name, bundles) || published(name));
+}
+
+/** Whether folders alone make `name` a post: not a section's list page, nor a resource of a bundle in `bundles`. */
+function readAsPost(name: string, bundles: ReadonlySet<string>): boolean {
+  const segments = name.split(/[\\/]/);
+  const file = segments.at(-1) ?? name;
+  if (BRANCH_INDEX.test(file)) return false;
+  const ownFolder = BUNDLE_INDEX.test(file) ? segments.length - 1 : segments.length;
+  for (let length = 1; length < ownFolder; length++) if (bundles.has(segments.slice(0, length).join('/'))) return false;
+  return true;
 }

@@ -150,7 +150,8 @@ export function recordText(record: PublishedRecord): string {
  * moments have the same.
  */
 export function recordContentDigest(text: string): string {
-  const at = execOnce(/^ "at": "[^"\n]*",$/m, text);
+  // No backslash in the moment left out: two texts with the same digest are then JSON alike, or neither is (see build.ts's `publishedAsked`).
+  const at = execOnce(/^ "at": "[^"\\\n]*",$/m, text);
   // The text around the line, hashed as it is: a copy with the line replaced cost 15 ms at 5,000 articles, three times a build.
   const hash = createHash('sha256');
   if (!at) return hash.update(text).digest('base64url');

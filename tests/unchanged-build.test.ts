@@ -207,11 +207,13 @@ describe.concurrent('anything a build depends on, changed, builds again as a cle
     expect(await readFile(join(dir, 'feeds/en/feed.json'), 'utf8')).toContain('Statement on the trial');
   });
 
-  // The moment is the one line a record's digest leaves out: a backslash in it counts, since it can make the record no longer JSON.
-  it('the record of what was published made no longer JSON by its moment: the build says so', async () => {
+  // The moment is the one line a record's digest leaves out: a character there that makes the record no longer JSON counts.
+  it.each([['a backslash', '\\'], ['a tab', '\t'], ['a carriage return', '\r'], ['a NUL', '\u0000']])('the record of what was published made no longer JSON by %s in its moment: the build says so', async (_name, character) => {
     const { dir } = await builtSite();
     const path = join(dir, '.nashra/published.json');
-    await writeFile(path, (await readFile(path, 'utf8')).replace(/^ "at": "[^"]*",$/m, ' "at": "2026-11-01\\",'));
+    const text = (await readFile(path, 'utf8')).replace(/^ "at": "[^"]*",$/m, ` "at": "2026-11-01${character}",`);
+    expect(() => JSON.parse(text) as unknown).toThrow();
+    await writeFile(path, text);
     const rebuilt = await build(dir);
     expect(rebuilt.reusedLastBuild).toBe(false);
     expect(rebuilt.diagnostics.map((d) => d.key)).toContain('diagnostics.state.recordUnreadable');

@@ -96,7 +96,7 @@ export interface BuildOptions {
   readonly memory?: CacheMemory;
   /** The manifest of the output as the caller read it moments ago, holding the lock (see `reuseUnchangedBuild`), so as not to read it again. */
   readonly manifest?: OutputManifest;
-  /** The posts folder as the caller listed and stamped it moments ago (see `reuseUnchangedBuild`), used when it kept the same published paths as a post. */
+  /** The posts folder as the caller listed and stamped it moments ago (see `reuseUnchangedBuild`), used when the record answers every path that listing asked of it as it did. */
   readonly listing?: PostsListing;
 }
 
@@ -174,7 +174,8 @@ export async function prepareBuild(paths: BuildPaths, now: Date, options: Prepar
   await removeStaleTemporaryFiles(paths.state);
   const named = postsNaming(paths.posts);
   const memoKey = memoryKey(paths);
-  const readRecord = (): OpenedState => openPrevious(paths.state, named);
+  // The manifest the check for an unchanged build read names the record the last build wrote: read back as written, it is not checked again.
+  const readRecord = (): OpenedState => openPrevious(paths.state, named, options.manifest?.madeFrom?.record);
   const { previous, problem, contentDigest } = options.memory ? options.memory.published.remembered(recordPath(paths.state), memoKey, readRecord) : readRecord();
   const cache = openCache(paths.state, config, options.cache !== false, options.memory, named);
   const listed: ListedStamp[] = [];
@@ -256,7 +257,7 @@ export async function prepareBuild(paths: BuildPaths, now: Date, options: Prepar
     manifest: outputManifest,
     readyToCommit: textsReady,
     beforeCommit: options.beforeCommit,
-    madeFrom: () => ({ digest: result.outputsDigest, diagnostics: problemsRecorded(result.renderDiagnostics, named), ...unchanged() }),
+    madeFrom: () => ({ digest: result.outputsDigest, diagnostics: problemsRecorded(result.renderDiagnostics, named), ...unchanged(), record: record().digest }),
   };
   let write = reused
     ? async (): Promise<WriteReport> => {
@@ -267,7 +268,7 @@ export async function prepareBuild(paths: BuildPaths, now: Date, options: Prepar
         const unchangedFiles = { written: [], unchanged: [...reused.files], removed: [] };
         if (!kept.unchanged && !outputManifest.madeFrom?.unchanged) return unchangedFiles;
         // Handed on like a written manifest: a process that builds again (the daemon) keeps it instead of reading it back.
-        return { ...unchangedFiles, manifest: await keepMadeFrom(manifest, outputManifest, { digest: result.outputsDigest, diagnostics: problemsRecorded(reused.diagnostics, named), ...kept }) };
+        return { ...unchangedFiles, manifest: await keepMadeFrom(manifest, outputManifest, { digest: result.outputsDigest, diagnostics: problemsRecorded(reused.diagnostics, named), ...kept, record: record().digest }) };
       }
     : (): Promise<WriteReport> => writeOutputs(resolve(paths.out), result.outputs, writeOptions);
   if (options.aheadBytes !== undefined && !nothingToWrite && !reused) {

@@ -10,7 +10,8 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { acquireLock, lockSideName, processStart } from '../src/schedule/lock.js';
-import { previousOf, recordPaths } from '../src/state/published.js';
+import { previousOf, recordContentDigest, recordPaths } from '../src/state/published.js';
+import { openPrevious } from '../src/state/store.js';
 import type { Post } from '../src/model.js';
 import type * as StoreModule from '../src/state/store.js';
 import { removeStaleTemporaryFiles } from '../src/write/output.js';
@@ -168,6 +169,23 @@ describe('the record of what was published', () => {
       expect(paths.recordedFile(config)).toBe('../nashra.config.yaml');
       expect(paths.listed(paths.recordedFile(config))).toBe(config);
     }
+  });
+
+  it('is taken as written when it reads back with the digest the build that wrote it kept, and checked against its schema otherwise', async () => {
+    const site = await siteOnDisk(threePosts);
+    expect((await runCli(['build'], site)).code).toBe(0);
+    const state = join(site, '.nashra');
+    const text = await readFile(join(state, 'published.json'), 'utf8');
+    const manifest = JSON.parse(await readFile(join(state, 'manifest.json'), 'utf8')) as { madeFrom?: { record?: string } };
+    expect(manifest.madeFrom?.record).toBe(recordContentDigest(text));
+    // A key the schema does not know: refused, unless its digest is given as the one written.
+    const odd = text.replace('"lang": "ar",', '"lang": "ar",\n   "unknown": 1,');
+    expect(odd).not.toBe(text);
+    await writeFile(join(state, 'published.json'), odd);
+    const paths = recordPaths(join(site, 'posts'), site);
+    expect(openPrevious(state, paths).problem?.key).toBe('diagnostics.state.recordUnknown');
+    expect(openPrevious(state, paths, recordContentDigest(text)).problem?.key).toBe('diagnostics.state.recordUnknown');
+    expect(openPrevious(state, paths, recordContentDigest(odd)).previous.posts.map((entry) => entry.path)).toHaveLength(4);
   });
 
   it('reads the files of a record from before version 4 as they were named, from the working directory', () => {

@@ -91,8 +91,13 @@ export interface OpenedState {
  * The last build's record. A missing record means nothing was published yet;
  * an unreadable or invalid one is reported and treated the same way, never
  * trusted. Stored texts are checked against their hash when read.
+ *
+ * A record whose `recordContentDigest` is `written` (the digest of the record
+ * a build wrote, as its manifest keeps it) is that record, its moment aside:
+ * valid as it was, so not checked against the schema again (80 ms at 5,000
+ * articles).
  */
-export function openPrevious(stateDir: string, paths: RecordPaths): OpenedState {
+export function openPrevious(stateDir: string, paths: RecordPaths, written?: string): OpenedState {
   const path = recordPath(stateDir);
   if (!existsSync(path)) return { previous: NOTHING_PUBLISHED };
   let parsed: unknown;
@@ -103,9 +108,11 @@ export function openPrevious(stateDir: string, paths: RecordPaths): OpenedState 
   } catch (error) {
     return { previous: NOTHING_PUBLISHED, problem: message('diagnostics.state.recordUnreadable', { path, detail: error instanceof Error ? error.message : String(error) }) };
   }
+  const digest = recordContentDigest(text);
+  if (digest === written) return openedOf(stateDir, parsed as PublishedRecord, digest, paths);
   const record = PublishedRecordSchema.safeParse(parsed);
   if (!record.success) return { previous: NOTHING_PUBLISHED, problem: message('diagnostics.state.recordUnknown', { path }) };
-  return openedOf(stateDir, record.data, recordContentDigest(text), paths);
+  return openedOf(stateDir, record.data, digest, paths);
 }
 
 /** The state a record gives the next build: the record as `openPrevious` reads it, or as this process has just written it, with its `recordContentDigest`. */

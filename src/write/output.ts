@@ -81,12 +81,19 @@ export interface MadeFrom {
   readonly diagnostics: readonly Diagnostic[];
   /** What lets the next build find nothing changed without loading a post, when this build's result is the next one's. */
   readonly unchanged?: Unchanged;
+  /**
+   * The `recordContentDigest` of the record of what was published that this
+   * build wrote: a record read back with this digest is the one written, and
+   * need not be checked against its schema again (see `openPrevious`).
+   */
+  readonly record?: string;
 }
 
 const MadeFromSchema = z.object({
   digest: z.string().min(1),
   diagnostics: z.array(DiagnosticSchema),
   unchanged: UnchangedSchema.optional(),
+  record: z.string().min(1).optional(),
 });
 
 /** Files staged and checked, waiting to be put in place. */

@@ -136,10 +136,7 @@ export class RelatednessEngine<A extends EngineArticle = EngineArticle> {
 
   /** Appends to `labels` the tag and category-level label ids of one version, ascending and distinct, and to slotLabelNames the names it gives them. */
   private labelsOf(post: Post, lang: number, labels: number[]): void {
-    const names = new Map<number, string>();
-    const named = (label: NamedLabel): void => {
-      if (!names.has(label.id)) names.set(label.id, label.name);
-    };
+    const found: NamedLabel[] = [];
     const tags = (this.tagLabels[lang] ??= new Map());
     for (const tag of post.tags) {
       let label = tags.get(tag);
@@ -147,7 +144,7 @@ export class RelatednessEngine<A extends EngineArticle = EngineArticle> {
         const key = this.normalizedLabel(tag);
         tags.set(tag, (label = key ? { id: this.labelId(lang, LABEL_TAG, key), name: tag } : null));
       }
-      if (label) named(label);
+      if (label) found.push(label);
     }
     const categories = (this.categoryLabels[lang] ??= new Map());
     for (const path of post.categories) {
@@ -160,12 +157,15 @@ export class RelatednessEngine<A extends EngineArticle = EngineArticle> {
         });
         categories.set(written, levels);
       }
-      for (const level of levels) named(level);
+      found.push(...levels);
     }
-    for (const id of [...names.keys()].sort((a, b) => a - b)) {
-      labels.push(id);
-      this.slotLabelNames.push(names.get(id) ?? '');
-    }
+    // A stable sort: of the ways a version writes one label, the first names it.
+    found.sort((a, b) => a.id - b.id);
+    found.forEach((label, at) => {
+      if (at > 0 && found[at - 1]?.id === label.id) return;
+      labels.push(label.id);
+      this.slotLabelNames.push(label.name);
+    });
   }
 
   /** The id of a label (a normalised tag, or a category path to some level), a new one the first time it is met. */

@@ -4,6 +4,7 @@
  * the status and the state stay private.
  */
 import { spawn } from 'node:child_process';
+import { readdirSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { cp, mkdir, mkdtemp, readFile, rename, rm, symlink, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -14,7 +15,8 @@ import { previousOf, recordContentDigest, recordPaths } from '../src/state/publi
 import { openPrevious } from '../src/state/store.js';
 import type { Post } from '../src/model.js';
 import type * as StoreModule from '../src/state/store.js';
-import { removeStaleTemporaryFiles } from '../src/write/output.js';
+import { filesBelow, removeStaleTemporaryFiles } from '../src/write/output.js';
+import { temporaryNameFor } from '../src/write/temporary.js';
 import { listFiles, post, ROOT, runCli, siteOnDisk } from './support/site.js';
 
 interface JsonFeed {
@@ -383,6 +385,28 @@ describe('one writer at a time, when two start at once', () => {
       if (round % 2 === 1) await writeFile(join(stateDir, 'lock'), JSON.stringify({ pid: 2 ** 22 + 1, processStart: 'gone', command: 'build' }));
       expect(await race(stateDir), `round ${round}`).toBe(1);
     }
+  });
+});
+
+describe('the temporary files a killed build left', () => {
+  it('are removed in every folder of the output, and only they', async () => {
+    const out = await mkdtemp(join(tmpdir(), 'nashra-out-'));
+    await mkdir(join(out, 'en/related'), { recursive: true });
+    const left = [temporaryNameFor(join(out, 'en/feed.json')), temporaryNameFor(join(out, 'en/related/hearing.json'))];
+    for (const path of [...left, join(out, 'en/feed.json'), join(out, 'en/related/hearing.json')]) await writeFile(path, '{}');
+    expect((await removeStaleTemporaryFiles(out)).sort()).toEqual([...left].sort());
+    expect(await listFiles(out)).toEqual(['en/feed.json', 'en/related/hearing.json']);
+  });
+
+  it('are found in the other folders when one cannot be listed (gone meanwhile, or unreadable)', async () => {
+    const out = await mkdtemp(join(tmpdir(), 'nashra-out-'));
+    for (const folder of ['en/related', 'ar/related']) await mkdir(join(out, folder), { recursive: true });
+    for (const file of ['en/related/a.json', 'ar/related/b.json', 'ar/feed.json']) await writeFile(join(out, file), '{}');
+    const listing = (folder: string) => {
+      if (folder === join(out, 'en')) throw Object.assign(new Error('EACCES'), { code: 'EACCES' });
+      return readdirSync(folder, { withFileTypes: true });
+    };
+    expect(filesBelow(out, listing).map((path) => relative(out, path)).sort()).toEqual(['ar/feed.json', 'ar/related/b.json']);
   });
 });
 

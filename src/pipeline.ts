@@ -351,10 +351,15 @@ function keepPostsPushedIntoTheFuture(posts: readonly Post[], config: SiteConfig
     const heldByDateAlone = !post.draft && post.date > now && post.publishAt?.getTime() === post.date.getTime();
     if (!heldByDateAlone || !previous.byPath(post.sourcePath)) return post;
     const published = publishedVersion(post.sourcePath, post.lang, config, previous);
-    if (!published || !isLive(published.post, now)) return post;
-    diagnostics.push(
-      diagnostic(post.sourcePath, { line: 1, column: 1 }, 'error', 'date', message('diagnostics.date.futurePublished', { date: post.date.toISOString() })),
-    );
+    if (!published) return post;
+    const date = post.writtenDates?.find((written) => written.field === 'date')?.position ?? { line: 1, column: 1 };
+    const withdrawing = diagnostic(post.sourcePath, date, 'error', 'date', message('diagnostics.date.futurePublished', { date: post.date.toISOString() }));
+    if (!published.post) {
+      diagnostics.push(withdrawing, published.note);
+      return post;
+    }
+    if (!isLive(published.post, now)) return post;
+    diagnostics.push(withdrawing);
     return published.post;
   });
   return { posts: kept, diagnostics };

@@ -112,13 +112,24 @@ describe('a typo in a published post', () => {
     expect(await readFile(join(site, 'feeds/en/rss.xml'), 'utf8')).not.toContain('\uFFFD');
   });
 
+  it('says so at the file, when the version published cannot be kept because its stored text is gone or damaged', async () => {
+    const site = await siteOnDisk(threePosts);
+    expect((await runCli(['build'], site)).code).toBe(0);
+    await writeFile(join(site, 'posts/en/hearing.md'), '---\ntitle: [broken\ndate: 2026-01-01T00:00:00Z\n---\n\nEdited.\n');
+    await rm(join(site, '.nashra/sources'), { recursive: true });
+    const run = await runCli(['build'], site);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/posts\/en\/hearing\.md:\d+:\d+ error the version published cannot be kept: its text stored in the state directory is missing, damaged or no longer valid, so this article leaves the feeds until this file is fixed \[published\]/);
+    expect(await titles(site)).toEqual(['Annual report', 'Journalists released']);
+  });
+
   it('keeps it when its date is edited into the future by mistake, with an error saying how to withdraw it on purpose', async () => {
     const site = await siteOnDisk(threePosts);
     expect((await runCli(['build', '--now', '2026-11-01T00:00:00Z'], site)).code).toBe(0);
     await writeFile(join(site, 'posts/en/report.md'), post('title: Annual report, corrected\ndate: 2062-01-02T00:00:00Z\ntranslationKey: report'));
     const run = await runCli(['build', '--now', '2026-11-01T00:00:00Z'], site);
     expect(run.code).toBe(1);
-    expect(run.stderr).toContain('posts/en/report.md:1:1 error date 2062-01-02T00:00:00.000Z is in the future, which would withdraw this published article until then; the published version stays.');
+    expect(run.stderr).toContain('posts/en/report.md:3:7 error date 2062-01-02T00:00:00.000Z is in the future, which would withdraw this published article until then; the published version stays.');
     expect(await titles(site)).toEqual(['Annual report', 'Hearing postponed', 'Journalists released']);
     // Withdrawn on purpose: gone.
     await writeFile(join(site, 'posts/en/report.md'), post('title: Annual report\ndate: 2026-01-02T00:00:00Z\ntranslationKey: report\ndraft: true'));

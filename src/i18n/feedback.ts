@@ -134,6 +134,7 @@ export const feedbackEn = {
     published: {
       stays: 'the version published stays published until this file is fixed',
       staysSince: 'the version published by the build of {{at}} stays published until this file is fixed',
+      lost: 'the version published cannot be kept: its text stored in the state directory is missing, damaged or no longer valid, so this article leaves the feeds until this file is fixed',
       undated: 'the text changed but updated did not: feeds still date this article {{datedAt}}, so readers and monitors will not see the correction; set updated to the time of the correction, or set feeds.setUpdatedOnCorrection to let the build date it',
     },
     render: {
@@ -384,6 +385,7 @@ export const feedbackAr = {
     published: {
       stays: 'تبقى النسخة المنشورة من هذا المقال منشورة حتى يُصلَح هذا الملف',
       staysSince: 'تبقى النسخة التي نُشرت في بناء {{at}} منشورة حتى يُصلَح هذا الملف',
+      lost: 'لا يمكن إبقاء النسخة المنشورة: نصّها المحفوظ في مجلد الحالة مفقود أو تالف أو لم يعد صالحًا، فيخرج هذا المقال من الخلاصات حتى يُصلَح هذا الملف',
       undated: 'تغيّر النص ولم يتغيّر «updated»: ما زالت الخلاصات تؤرّخ هذا المقال بـ{{datedAt}}، فلن يرى القرّاء وأدوات المتابعة التصحيح؛ اضبط «updated» على وقت التصحيح، أو فعّل «feeds.setUpdatedOnCorrection» ليؤرّخه البناء',
     },
     render: {

@@ -351,12 +351,14 @@ function standingOf(previous: Previous): Standing {
 function assembleWithPublished(valid: readonly Post[], config: SiteConfig, previous: Previous, terms: TermIndex | undefined, diagnostics: Diagnostic[]): Collection {
   const standing = standingOf(previous);
   const first = assembleCollection(valid, standing);
+  const lost: Diagnostic[] = [];
   const restored = first.rejected.flatMap((post) => {
     const kept = publishedVersion(post.sourcePath, post.lang, config, previous, first.diagnostics);
-    return kept && kept.post.sourceHash !== post.sourceHash ? [{ rejected: post, ...kept }] : [];
+    if (kept && !kept.post) lost.push(kept.note);
+    return kept?.post && kept.post.sourceHash !== post.sourceHash ? [{ rejected: post, post: kept.post, body: kept.body, note: kept.note }] : [];
   });
   if (restored.length === 0) {
-    diagnostics.push(...first.diagnostics);
+    diagnostics.push(...first.diagnostics, ...lost);
     return first;
   }
   for (const { post, body } of restored) terms?.add(post, body);
@@ -366,23 +368,33 @@ function assembleWithPublished(valid: readonly Post[], config: SiteConfig, previ
   diagnostics.push(
     ...first.diagnostics.filter((d) => restoredPaths.has(d.file)),
     ...restored.map((entry) => entry.note),
+    ...lost,
     ...second.diagnostics,
   );
   return second;
 }
 
 /**
- * The version of a post file that the last build published, parsed again,
- * with the note that says it stays, placed right after the file's last error
- * among `problems` so it is read after its cause.
+ * What stands for a published post file that no longer gives its post: the
+ * version the last build published, with the note that says it stays; or,
+ * when that version cannot be had again (its stored text is gone, damaged or
+ * no longer valid), only a note that says the article leaves the feeds.
  */
-export function publishedVersion(path: string, lang: string, config: SiteConfig, previous: Previous, problems: readonly Diagnostic[] = []): { post: Post; body: string; note: Diagnostic } | undefined {
+export type PublishedVersion = { readonly post: Post; readonly body: string; readonly note: Diagnostic } | { readonly post?: undefined; readonly note: Diagnostic };
+
+/**
+ * The version of a post file that the last build published, parsed again,
+ * with the note that says it stays (or that it cannot), placed right after the
+ * file's last error among `problems` so it is read after its cause; undefined
+ * when the last build did not publish the file in this language.
+ */
+export function publishedVersion(path: string, lang: string, config: SiteConfig, previous: Previous, problems: readonly Diagnostic[] = []): PublishedVersion | undefined {
   const published = previous.byPath(path);
-  const text = published && published.lang === lang ? previous.textOf(published.hash) : undefined;
-  if (text === undefined) return undefined;
-  const parsed = parsePost({ path, lang, text, ...(published?.name === undefined ? {} : { name: published.name }) }, config);
-  if (!parsed.post) return undefined;
+  if (!published || published.lang !== lang) return undefined;
   const cause = problems.filter((d) => d.file === path && d.severity === 'error').at(-1) ?? { line: 1, column: 1 };
+  const text = previous.textOf(published.hash);
+  const parsed = text === undefined ? undefined : parsePost({ path, lang, text, ...(published.name === undefined ? {} : { name: published.name }) }, config);
+  if (!parsed?.post) return { note: diagnostic(path, cause, 'error', 'published', message('diagnostics.published.lost')) };
   const note = diagnostic(path, cause, 'error', 'published', previous.at ? message('diagnostics.published.staysSince', { at: previous.at }) : message('diagnostics.published.stays'));
   return { post: withPublishedId(parsed.post, previous, config), body: parsed.body ?? '', note };
 }
@@ -398,5 +410,6 @@ function keepPublishedIfBroken(file: { path: string; lang: string }, record: Pos
   if (record.post) return { post: record.post, diagnostics };
   const kept = publishedVersion(file.path, file.lang, config, previous, diagnostics);
   if (!kept) return { diagnostics };
+  if (!kept.post) return { diagnostics: [...diagnostics, kept.note] };
   return { post: kept.post, body: kept.body, diagnostics: [...diagnostics, kept.note] };
 }

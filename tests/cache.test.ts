@@ -15,7 +15,7 @@ import { CACHE_FILE, CacheMemory, cacheKey, LoadCache, openLoadCache, RACY_MARGI
 import type { SourceFile } from '../src/load/parsePost.js';
 import type { FileStamp, ListedFile } from '../src/load/source.js';
 import { loadPosts, type LoadResult } from '../src/load/loadPosts.js';
-import { postDigest } from '../src/load/postDigest.js';
+import { postDigest, shownDigest } from '../src/load/postDigest.js';
 import { TermIndex } from '../src/relate/terms.js';
 import { listFiles, NAMED_FROM_SITE, post, runCli, samplePosts, siteOnDisk, SPOILT_STORES, testConfig } from './support/site.js';
 import { englishText, type Message } from '../src/i18n/message.js';
@@ -87,6 +87,14 @@ describe('loading with the cache', () => {
     expect(reads).toEqual([]);
     expect(cache.reused.byStamp).toBe(files.length);
     expect(asLoaded(warm)).toEqual(asLoaded(cold));
+  });
+
+  it('gives each post read back what other entries show of it, as stored, which is that of the post as read back', async () => {
+    const first = new LoadCache();
+    loadCounted(listed(files, [], stampOf), config, first);
+    const warm = loadCounted(listed(files, [], stampOf), config, await storedAfter(first));
+    expect(warm.posts.length).toBeGreaterThan(10);
+    for (const read of warm.posts) expect(shownDigest(read)).toBe(shownDigest(structuredClone(read)));
   });
 
   it("gives each post read back its digest as stored, which is the digest of the post as read back", async () => {

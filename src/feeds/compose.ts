@@ -4,6 +4,7 @@ import { lastModified, type Post } from '../model.js';
 import { readingMinutes } from '../render/article.js';
 import { ARTICLE_ONLY, contentHtml, feedContentSwitches, type ContentSwitches } from '../render/content.js';
 import { isWebUrl } from '../load/frontMatter.js';
+import { shownDigest } from '../load/postDigest.js';
 import type { SiteImages } from '../media/images.js';
 import { articleKey, versionFor, type Relatedness, type Relation } from '../relate/index.js';
 import { absoluteUrl, categoryUrl, languageHomeUrl, outputUrl } from '../urls.js';
@@ -69,10 +70,10 @@ export function feedSource(plan: FeedPlan, relatedness: Relatedness, settings: s
   const related = carriesRelated(plan);
   for (const post of plan.posts) {
     hash.update('\0').update(digestOf(post));
-    for (const other of translationsOf(post, relatedness)) hash.update('\u0001').update(shownOfOther(other));
+    for (const other of translationsOf(post, relatedness)) hash.update('\u0001').update(shownDigest(other));
     if (!related) continue;
     for (const relation of relatedness.relations.get(articleKey(post)) ?? []) {
-      hash.update('\u0002').update(`${relation.score} ${relation.pinned}`).update(shownOfOther(versionFor(relation.article, post.lang)));
+      hash.update('\u0002').update(`${relation.score} ${relation.pinned}`).update(shownDigest(versionFor(relation.article, post.lang)));
     }
   }
   return hash.digest('base64url');
@@ -245,27 +246,10 @@ function composeEntry(post: Post, relatedness: Relatedness, withContent: boolean
  * the caller hashes it.
  */
 export function relatedListSource(relatedness: Relatedness, post: Post): string {
-  const shown = (relatedness.relations.get(articleKey(post)) ?? []).map((relation) => shownOfOther(versionFor(relation.article, post.lang)));
+  const shown = (relatedness.relations.get(articleKey(post)) ?? []).map((relation) => shownDigest(versionFor(relation.article, post.lang)));
   return [JSON.stringify([post.id, post.url, post.title]), ...shown].join('\0');
 }
 
-/**
- * What an entry shows of another post, as a related item or a translation
- * link (see `relatedItem`, `composeEntry`): an edit to the rest of that post,
- * its body above all, leaves the entry as it is. As a digest: it goes into
- * the sources of many documents, and is kept for every post shown (the
- * summaries themselves were 8 MB at 10,000 articles).
- */
-function shownOfOther(post: Post): string {
-  let shown = shownOfOthers.get(post);
-  if (shown === undefined) {
-    shown = createHash('sha256').update(JSON.stringify([post.id, post.url, post.title, post.summaryHtml, post.summaryText, post.lang, post.date])).digest('base64url');
-    shownOfOthers.set(post, shown);
-  }
-  return shown;
-}
-
-const shownOfOthers = new WeakMap<Post, string>();
 
 /** The other versions of a post's article, by language. */
 function translationsOf(post: Post, relatedness: Relatedness): Post[] {

@@ -32,7 +32,7 @@ import type { Message } from '../i18n/message.js';
 import type { Post } from '../model.js';
 import type { PostTerms, TermIndex } from '../relate/terms.js';
 import type { RenderedBodies } from '../render/remembered.js';
-import { knowPostDigest, postDigest } from './postDigest.js';
+import { knowPostDigest, knowShownDigest, postDigest, shownDigest } from './postDigest.js';
 import { sameFile, type FileStamp } from './source.js';
 import { openStore, storeMagic, writeFramed, type FrameReader } from '../state/framed.js';
 import type { RecordPaths } from '../state/published.js';
@@ -191,7 +191,7 @@ interface StoredHead {
  * stored), so that a build reusing the record need not compute it, and how
  * many of its frame's counts are its own (none: no terms).
  */
-type StoredFile = [path: string, entry: Omit<CachedFile, 'record'>, post: Post | undefined, diagnostics: readonly Diagnostic[], counted: number | undefined, digest: string | undefined];
+type StoredFile = [path: string, entry: Omit<CachedFile, 'record'>, post: Post | undefined, diagnostics: readonly Diagnostic[], counted: number | undefined, digest: string | undefined, shown: string | undefined];
 
 /**
  * A frame of files: their records, and the term counts of all of them end to
@@ -306,10 +306,11 @@ function readStore(reader: FrameReader, wanted: { readonly key: string; readonly
     if (!frame) return 'damaged';
     // The reader copied the counts out of the frame's bytes, into blocks shared by many records; each record's are a view of them.
     let at = 0;
-    for (const [recorded, entry, stored, diagnostics, counted, digest] of frame.files) {
+    for (const [recorded, entry, stored, diagnostics, counted, digest, shown] of frame.files) {
       const path = paths.listed(recorded);
       const post = stored && stored.sourcePath !== path ? { ...stored, sourcePath: path } : stored;
       if (post && digest !== undefined) knowPostDigest(post, recorded, digest);
+      if (post && shown !== undefined) knowShownDigest(post, shown);
       if (counted !== undefined && !(Number.isInteger(counted) && counted >= 0 && at + counted <= frame.terms.length)) return 'damaged';
       const terms = counted === undefined ? undefined : termsAt(frame, head.strings, at, at + counted);
       at += counted ?? 0;
@@ -371,7 +372,7 @@ function* encode(entries: ReadonlyMap<string, CachedFile>, { key, code }: { read
       if (terms) storeTerms(frame, at, terms, renumbered.get(terms.strings));
       // Under the name it is stored by: the digest hashes that name in place of the post's path, and is known only by it,
       // so a build that names the post otherwise works its digest out afresh.
-      frame.files.push([recorded, entry, post, record.diagnostics, terms?.terms.length, post && postDigest(post, recorded)]);
+      frame.files.push([recorded, entry, post, record.diagnostics, terms?.terms.length, post && postDigest(post, recorded), post && shownDigest(post)]);
       at += terms?.terms.length ?? 0;
     }
     yield frame;

@@ -25,3 +25,27 @@ export function postDigest(post: Post, file: string): string {
 export function knowPostDigest(post: Post, file: string, digest: string): void {
   known.set(post, { file, digest });
 }
+
+const shown = new WeakMap<Post, string>();
+
+/**
+ * What an entry of another post shows of this one, as a related item or a
+ * translation link (`relatedItem` and `composeEntry` in feeds/compose.ts: its
+ * id, URL, title, summary, language and date), as one digest: an edit to the rest of the post, its
+ * body above all, leaves it as it is. It goes into the sources of many
+ * documents; stored with the post in the load cache like `postDigest`
+ * (0.08 s of an edit build at 5,000 articles).
+ */
+export function shownDigest(post: Post): string {
+  let digest = shown.get(post);
+  if (digest === undefined) {
+    digest = createHash('sha256').update(JSON.stringify([post.id, post.url, post.title, post.summaryHtml, post.summaryText, post.lang, post.date])).digest('base64url');
+    shown.set(post, digest);
+  }
+  return digest;
+}
+
+/** Tells `shownDigest` the digest of a post read back from the load cache. */
+export function knowShownDigest(post: Post, digest: string): void {
+  shown.set(post, digest);
+}

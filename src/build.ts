@@ -17,7 +17,7 @@ import type { RenderedBodies } from './render/remembered.js';
 import { openRenderedBodies, saveRenderedBodies } from './render/store.js';
 import { publicationPlan, planCounts, type PlanState } from './schedule/plan.js';
 import { listedPathsOf, publishedRecord, recordContentDigest, recordPaths, recordText, shrinkRefusals, type Previous, type PublishedRecord, type RecordPaths, type ShrinkRefusal } from './state/published.js';
-import { manifestPath, openedOf, openPrevious, readRecordText, recordPath, recordPublished, stateDirProblem, storeTexts, storedTexts, storedTextsOf, textsKept, type OpenedState, type StoredBefore } from './state/store.js';
+import { manifestPath, openedOf, openPrevious, readRecordText, recordPath, recordPublished, stateDirProblem, storeTexts, storedTexts, storedTextsOf, textsKept, type OpenedState, type RecordRead, type StoredBefore } from './state/store.js';
 import { inputsDigest, stillUnchanged, unchangedWitness, withinWindow, type Inputs, type ListedStamp, type Unchanged } from './state/unchanged.js';
 import { codeFingerprint } from './version.js';
 import { intactOutputs, keepMadeFrom, keptFiles, outputUntouched, outputsInPlace, readOutputManifest, removeStaleTemporaryFiles, stageOutputs, writeErrorOf, writeOutputs, type OutputManifest, type WriteOptions, type WriteReport } from './write/output.js';
@@ -175,7 +175,7 @@ export async function prepareBuild(paths: BuildPaths, now: Date, options: Prepar
   const named = postsNaming(paths.posts);
   const memoKey = memoryKey(paths);
   // The manifest the check for an unchanged build read names the record the last build wrote: read back as written, it is not checked again.
-  const readRecord = (): OpenedState => openPrevious(paths.state, named, options.manifest?.madeFrom?.record);
+  const readRecord = (): OpenedState => openPrevious(paths.state, named, options.manifest?.madeFrom?.record, options.listing?.record);
   const { previous, problem, contentDigest } = options.memory ? options.memory.published.remembered(recordPath(paths.state), memoKey, readRecord) : readRecord();
   const cache = openCache(paths.state, config, options.cache !== false, options.memory, named);
   const listed: ListedStamp[] = [];
@@ -373,6 +373,8 @@ export interface PostsListing {
    * answers: a record that answers the same gives the same listing.
    */
   readonly asked: ReadonlyMap<string, boolean>;
+  /** The record of what was published as the check read it (none when there was none), which the listing's answers came from. */
+  readonly record?: RecordRead;
   readonly source: DiskSource;
   readonly files: readonly ListedFile[];
 }
@@ -383,9 +385,10 @@ async function unchangedSummary(paths: BuildPaths, now: Date, options: Pick<Buil
   if (!kept || !withinWindow(kept, now)) return {};
   let config: SiteConfig;
   let source: DiskSource;
-  const record = await readRecordText(paths.state);
+  const text = await readRecordText(paths.state);
+  const record = text === undefined ? undefined : { text, digest: recordContentDigest(text) };
   const named = postsNaming(paths.posts);
-  const published = publishedAsked(record, named);
+  const published = publishedAsked(text, named);
   try {
     config = await loadConfigFile(paths.config);
     if (stateDirProblem(paths.state, paths.out, paths.posts)) return {};
@@ -397,12 +400,12 @@ async function unchangedSummary(paths: BuildPaths, now: Date, options: Pick<Buil
   }
   if (published.unreadable()) return {};
   const files = [...source.files].filter((file): file is ListedFile => 'read' in file);
-  const listing = { asked: published.asked, source, files };
+  const listing = { asked: published.asked, ...(record ? { record } : {}), source, files };
   const posts = files.map((file) => ({ path: file.path, lang: file.lang, ...(file.stamp ? { stamp: file.stamp } : {}) }));
   const images = kept.images.map((path) => ({ path, ...stampOfFile(path) }));
   const texts = await storedTexts(paths.state);
   const cacheFile = stampOfFile(join(paths.state, CACHE_FILE)).stamp;
-  const inputs = inputsDigest({ code: codeFingerprint(), config, places: placesOf(paths), options: optionsOf(options), posts, images, record: record === undefined ? undefined : recordContentDigest(record), texts, cache: cacheFile });
+  const inputs = inputsDigest({ code: codeFingerprint(), config, places: placesOf(paths), options: optionsOf(options), posts, images, record: record?.digest, texts, cache: cacheFile });
   if (!stillUnchanged(kept, inputs, now)) return { listing };
   await removeStaleTemporaryFiles(resolve(paths.out));
   await removeStaleTemporaryFiles(paths.state);

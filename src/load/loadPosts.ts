@@ -410,6 +410,5 @@ function keepPublishedIfBroken(file: { path: string; lang: string }, record: Pos
   if (record.post) return { post: record.post, diagnostics };
   const kept = publishedVersion(file.path, file.lang, config, previous, diagnostics);
   if (!kept) return { diagnostics };
-  if (!kept.post) return { diagnostics: [...diagnostics, kept.note] };
-  return { post: kept.post, body: kept.body, diagnostics: [...diagnostics, kept.note] };
+  return { ...(kept.post ? { post: kept.post, body: kept.body } : {}), diagnostics: [...diagnostics, kept.note] };
 }

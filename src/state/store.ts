@@ -95,24 +95,31 @@ export interface OpenedState {
  * A record whose `recordContentDigest` is `written` (the digest of the record
  * a build wrote, as its manifest keeps it) is that record, its moment aside:
  * valid as it was, so not checked against the schema again (80 ms at 5,000
- * articles).
+ * articles). `read` is the record's text and digest as the caller read them
+ * moments ago, holding the lock: not read again.
  */
-export function openPrevious(stateDir: string, paths: RecordPaths, written?: string): OpenedState {
+export function openPrevious(stateDir: string, paths: RecordPaths, written?: string, read?: RecordRead): OpenedState {
   const path = recordPath(stateDir);
-  if (!existsSync(path)) return { previous: NOTHING_PUBLISHED };
+  if (!read && !existsSync(path)) return { previous: NOTHING_PUBLISHED };
   let parsed: unknown;
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    text = read?.text ?? readFileSync(path, 'utf8');
     parsed = JSON.parse(text);
   } catch (error) {
     return { previous: NOTHING_PUBLISHED, problem: message('diagnostics.state.recordUnreadable', { path, detail: error instanceof Error ? error.message : String(error) }) };
   }
-  const digest = recordContentDigest(text);
+  const digest = read?.digest ?? recordContentDigest(text);
   if (digest === written) return openedOf(stateDir, parsed as PublishedRecord, digest, paths);
   const record = PublishedRecordSchema.safeParse(parsed);
   if (!record.success) return { previous: NOTHING_PUBLISHED, problem: message('diagnostics.state.recordUnknown', { path }) };
   return openedOf(stateDir, record.data, digest, paths);
+}
+
+/** A record's text as read, with its `recordContentDigest`. */
+export interface RecordRead {
+  readonly text: string;
+  readonly digest: string;
 }
 
 /** The state a record gives the next build: the record as `openPrevious` reads it, or as this process has just written it, with its `recordContentDigest`. */

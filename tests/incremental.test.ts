@@ -3,13 +3,14 @@
  * neither serialised nor written again, and the writer trusts what it
  * recorded of a file only while the file is exactly as it left it.
  */
+import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, stat, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { memorySource } from '../src/load/source.js';
 import { planSite, type PlannedOutput } from '../src/pipeline.js';
-import { writeOutputs } from '../src/write/output.js';
+import { readOutputManifest, writeOutputs, type MadeFrom } from '../src/write/output.js';
 import { post, sourceFiles, testConfig } from './support/site.js';
 
 const NOW = new Date('2026-11-01T00:00:00Z');
@@ -151,5 +152,47 @@ describe('the writer, given fingerprints', () => {
       expect((await written(out, manifest, [output])).unchanged, damage).toEqual(['a.xml']);
       expect(output.produced, damage).toBe(1);
     }
+  });
+});
+
+describe('the manifest', () => {
+  const WITNESS = { inputs: 'i', from: '2026-11-01T00:00:00.000Z', until: '2026-11-02T00:00:00.000Z', images: [], diagnostics: [], livePerLanguage: { ar: 1 }, skippedFiles: [], held: { scheduled: 0, expiring: 0, draft: 0, expired: 0 } };
+  const MADE_FROM: MadeFrom = { digest: 'd', diagnostics: [], unchanged: WITNESS };
+  const ARABIC = 'ar/بيان-المركز/rss.xml';
+
+  async function writtenWithWitness(): Promise<{ out: string; manifest: string }> {
+    const [out, state] = [await scratch(), await scratch()];
+    const manifest = join(state, 'manifest.json');
+    await writeOutputs(out, [{ path: ARABIC, fingerprint: 'f1', chunks: ['<rss/>'] }], { manifestPath: manifest, madeFrom: () => MADE_FROM });
+    return { out, manifest };
+  }
+
+  it('is one line of ASCII under a seal, and reads back as it was written', async () => {
+    const { manifest } = await writtenWithWitness();
+    const bytes = await readFile(manifest);
+    expect(bytes.every((byte) => byte < 0x80)).toBe(true);
+    expect(bytes.toString('latin1').split('\n')).toHaveLength(2);
+    const read = await readOutputManifest(manifest);
+    expect(read.files).toEqual([ARABIC]);
+    expect(read.records[ARABIC]).toMatchObject({ fingerprint: 'f1', size: 6 });
+    expect(read.madeFrom).toEqual(MADE_FROM);
+  });
+
+  it('is taken as written under its own seal, and otherwise checked against its schema and without its witness of an unchanged build', async () => {
+    const { manifest } = await writtenWithWitness();
+    const text = await readFile(manifest, 'utf8');
+    // A size the schema refuses, in a manifest sealed again as a build would seal it: taken as it is.
+    const body = text.slice(text.indexOf('"manifest":') + '"manifest":'.length, -2).replace('"size":6', '"size":"6"');
+    const seal = createHash('sha256').update(body).digest('base64url');
+    await writeFile(manifest, `{"seal":"${seal}","manifest":${body}}\n`);
+    expect((await readOutputManifest(manifest)).records[ARABIC]?.size).toBe('6');
+    // The same without the seal to match: that record is not trusted, and neither is the witness, though well formed.
+    await writeFile(manifest, text.replace('"size":6', '"size":"6"'));
+    const damaged = await readOutputManifest(manifest);
+    expect(damaged.files).toEqual([ARABIC]);
+    expect(damaged.records[ARABIC]).toBeUndefined();
+    expect(damaged.madeFrom).toEqual({ digest: 'd', diagnostics: [] });
+    await writeFile(manifest, text.replace(WITNESS.until, '2099-11-02T00:00:00.000Z'));
+    expect((await readOutputManifest(manifest)).madeFrom).toEqual({ digest: 'd', diagnostics: [] });
   });
 });

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { englishText } from '../src/i18n/message.js';
+import { readOutputManifest } from '../src/write/output.js';
 import type * as BoundedModule from '../src/render/bounded.js';
 import { startRenderThreads as startRenderThreadsFromSource } from '../src/render/bounded.js';
 import { post, runCli, siteOnDisk, testConfig } from './support/site.js';
@@ -106,7 +107,7 @@ describe('a build with a post whose full text overruns limits.renderMs', () => {
 
     // Built again from another directory, the output in place is found made from the same inputs (the digest the manifest
     // keeps is the same), and the problem kept with it is told again, named from there.
-    const madeFrom = async (): Promise<unknown> => (JSON.parse(await readFile(join(site, '.nashra/manifest.json'), 'utf8')) as { madeFrom?: { digest?: string } }).madeFrom?.digest;
+    const madeFrom = async (): Promise<unknown> => (await readOutputManifest(join(site, '.nashra/manifest.json'))).madeFrom?.digest;
     const digest = await madeFrom();
     const elsewhere = await runCli(['build', '--now', '2026-06-01', '--config', '../../nashra.config.yaml', '--posts', '..', '--out', '../../feeds'], join(site, 'posts/en'));
     expect(elsewhere.code).toBe(1);

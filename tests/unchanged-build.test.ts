@@ -219,6 +219,20 @@ describe.concurrent('anything a build depends on, changed, builds again as a cle
     expect(rebuilt.diagnostics.map((d) => d.key)).toContain('diagnostics.state.recordUnreadable');
   });
 
+  it('its witness in the manifest damaged, the manifest still whole JSON (a later `until`): built again, and the embargo kept to', async () => {
+    const { dir } = await builtSite();
+    const manifest = join(dir, '.nashra/manifest.json');
+    const text = await readFile(manifest, 'utf8');
+    const until = /"until": ?"([^"]+)"/.exec(text)?.[1] ?? '';
+    expect(until).toBe('2026-11-01T10:00:00.000Z');
+    await writeFile(manifest, text.replace(until, '2099-11-01T10:00:00.000Z'));
+    // Past the embargo of en/embargoed.md (12:00): trusted, the damaged window would have kept the output without it.
+    const after = await build(dir, new Date('2026-11-01T12:00:01Z'));
+    expect(after.reusedLastBuild).toBe(false);
+    expect(after.held.scheduled).toBe(0);
+    expect(await readFile(join(dir, 'feeds/en/feed.json'), 'utf8')).toContain('Embargoed report');
+  });
+
   it('the load cache damaged: the build says so and mends it', async () => {
     const { dir } = await builtSite();
     await writeFile(join(dir, '.nashra/cache/posts.v8'), 'garbage');

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { planSite } from '../src/pipeline.js';
 import { memorySource } from '../src/load/source.js';
-import { WriteError, writeOutputs, type WriteIo } from '../src/write/output.js';
+import { readOutputManifest, WriteError, writeOutputs, type WriteIo } from '../src/write/output.js';
 import { isTemporaryFile, temporaryNameFor } from '../src/write/temporary.js';
 import { danglingLinks, entryFiles } from './support/links.js';
 import { listFiles, post, runCli, siteOnDisk, snapshot, sourceFiles, testConfig } from './support/site.js';
@@ -267,7 +267,7 @@ describe('files no longer planned', () => {
     expect(files.filter((file) => file.includes('reports') || file.includes('archive'))).toEqual(['en/categories/reports/notes/mine.txt']);
     expect(files).toContain('robots.txt');
     expect(existsSync(join(out, 'en/archive'))).toBe(false);
-    expect((JSON.parse(await readFile(manifestPath, 'utf8')) as { files: string[] }).files).toEqual(files.filter((file) => file !== 'robots.txt' && !file.endsWith('mine.txt')));
+    expect((await readOutputManifest(manifestPath)).files).toEqual(files.filter((file) => file !== 'robots.txt' && !file.endsWith('mine.txt')));
   });
 
   it('never removes a file outside the output through a symbolic link', async () => {

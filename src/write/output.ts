@@ -637,18 +637,70 @@ async function digestOf(path: string, hash: Hash): Promise<string> {
   return hash.digest('hex');
 }
 
-/** The files a manifest names and what it recorded of them; none when it is missing or unreadable (then nothing is removed). */
-/** The manifest kept at `path`; an empty one when there is none or it cannot be read. */
+/**
+ * The manifest kept at `path`; an empty one when there is none or it cannot
+ * be read. Under its seal (see `sealedManifest`) it is the one a build wrote
+ * and is taken as it is; else (damaged, edited, or written by an earlier
+ * version) only what is well formed is taken, and never its witness of an
+ * unchanged build: a damaged `until` would let builds skip an embargo.
+ */
 export async function readOutputManifest(path: string): Promise<OutputManifest> {
   try {
-    const [text, info] = await Promise.all([readFile(path, 'utf8'), stat(path)]);
-    const value = JSON.parse(text) as { files?: unknown; records?: unknown; madeFrom?: unknown };
-    const files = Array.isArray(value.files) ? value.files.filter((file): file is string => typeof file === 'string' && isSafeRelative(file)) : [];
-    const madeFrom = MadeFromSchema.safeParse(value.madeFrom);
-    return { files, records: validRecords(value.records, new Set(files)), mtimeMs: info.mtimeMs, ...(madeFrom.success ? { madeFrom: madeFrom.data } : {}) };
+    const [bytes, info] = await Promise.all([readFile(path), stat(path)]);
+    const sealed = sealedContent(bytes);
+    if (sealed !== undefined) {
+      const { files, records, madeFrom } = JSON.parse(sealed) as StoredManifest;
+      return { files, records, mtimeMs: info.mtimeMs, ...(madeFrom ? { madeFrom } : {}) };
+    }
+    const read = JSON.parse(bytes.toString('utf8')) as { manifest?: unknown } | null;
+    const value = (read !== null && typeof read.manifest === 'object' ? read.manifest : read) as { files?: unknown; records?: unknown; madeFrom?: unknown } | null;
+    const files = Array.isArray(value?.files) ? value.files.filter((file): file is string => typeof file === 'string' && isSafeRelative(file)) : [];
+    const madeFrom = MadeFromSchema.omit({ unchanged: true }).safeParse(value?.madeFrom);
+    return { files, records: validRecords(value?.records, new Set(files)), mtimeMs: info.mtimeMs, ...(madeFrom.success ? { madeFrom: madeFrom.data } : {}) };
   } catch {
     return NO_MANIFEST;
   }
+}
+
+/** What a manifest file holds, as `writeManifest` writes it inside its seal. */
+interface StoredManifest {
+  readonly written: string;
+  readonly files: readonly string[];
+  readonly records: Readonly<Record<string, FileRecord>>;
+  readonly madeFrom?: MadeFrom;
+}
+
+/**
+ * A manifest file's text: `{"seal":"<digest>","manifest":<manifest>}` on one
+ * line, the manifest as ASCII JSON (Arabic paths as escapes) and the seal its
+ * SHA-256. Read back, one-byte text decodes and parses in about half the time
+ * of the indented UTF-8 it was (5.4 MB at 5,000 articles), and a manifest
+ * under its own seal is not checked against its schema again (zod on the
+ * witness's thousands of warnings, and every record and path: 50-70 ms of a
+ * no-op build at 5,000 articles, against 10 ms for the digest).
+ */
+function sealedManifest(manifest: StoredManifest): string {
+  const body = JSON.stringify(manifest).replace(/[\u007f-\uffff]/g, (character) => `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return `${SEAL_START}${sealOf(body)}${SEAL_END}${body}}\n`;
+}
+
+const SEAL_START = '{"seal":"';
+const SEAL_END = '","manifest":';
+/** A SHA-256 digest in base64url. */
+const SEAL_LENGTH = 43;
+
+function sealOf(body: string | Uint8Array): string {
+  return createHash('sha256').update(body).digest('base64url');
+}
+
+/** The manifest's text inside a file's bytes when the file is sealed and its seal is the digest of that text; undefined otherwise. */
+function sealedContent(bytes: Buffer): string | undefined {
+  const bodyStart = SEAL_START.length + SEAL_LENGTH + SEAL_END.length;
+  const bodyEnd = bytes.length - '}\n'.length;
+  if (bodyEnd <= bodyStart || bytes.toString('latin1', 0, SEAL_START.length) !== SEAL_START || bytes.toString('latin1', bodyStart - SEAL_END.length, bodyStart) !== SEAL_END) return undefined;
+  if (bytes.toString('latin1', bodyEnd) !== '}\n') return undefined;
+  const body = bytes.subarray(bodyStart, bodyEnd);
+  return sealOf(body) === bytes.toString('latin1', SEAL_START.length, SEAL_START.length + SEAL_LENGTH) ? body.toString('latin1') : undefined;
 }
 
 /** The well-formed records of listed files: a damaged entry is simply not trusted. */
@@ -673,7 +725,7 @@ async function writeManifest(path: string, files: readonly string[], records: Re
   const kept = Object.fromEntries(sorted.flatMap((file) => (records[file] ? [[file, records[file]]] : [])));
   // The moment makes every manifest new bytes, so it is always written again: its own modification time
   // is what tells a file recorded now from one changed later within the clock's granularity.
-  const content = `${JSON.stringify({ written: new Date().toISOString(), files: sorted, records: kept, ...(madeFrom ? { madeFrom } : {}) }, null, 1)}\n`;
+  const content = sealedManifest({ written: new Date().toISOString(), files: sorted, records: kept, ...(madeFrom ? { madeFrom } : {}) });
   await writeOutputs(dirname(path), [{ path: path.slice(dirname(path).length + 1), content }]);
   return { files: sorted, records: kept, mtimeMs: (await stat(path)).mtimeMs, ...(madeFrom ? { madeFrom } : {}) };
 }

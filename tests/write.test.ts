@@ -120,6 +120,28 @@ describe('every byte or nothing', () => {
     expect((await listFiles(out)).filter((name) => name.endsWith('.tmp'))).toEqual([]);
   });
 
+  it('leaves a manifest cut short among its renames that owns every file it may have put in place, trusts no record and keeps no witness; the next build writes what differs', async () => {
+    const [out, reference] = [await scratch(), await scratch()];
+    const manifestPath = join(await scratch(), 'manifest.json');
+    await writeOutputs(out, site(7), { manifestPath, madeFrom: () => ({ digest: 'd', diagnostics: [] }) });
+    let renames = 0;
+    const io: Partial<WriteIo> = {
+      rename: async (from, to) => {
+        if (++renames === 3) throw Object.assign(new Error(`EIO: i/o error, rename '${from}' -> '${to}'`), { code: 'EIO', syscall: 'rename', path: from, dest: to });
+        await rename(from, to);
+      },
+    };
+    const corrected = site(8, ' (corrected)');
+    await expect(writeOutputs(out, corrected, { io, manifestPath })).rejects.toBeInstanceOf(WriteError);
+    const cut = await readOutputManifest(manifestPath);
+    expect(cut.files).toEqual(expect.arrayContaining([...corrected].map((file) => file.path)));
+    expect(cut.records).toEqual({});
+    expect(cut.madeFrom).toBeUndefined();
+    await writeOutputs(out, site(8, ' (corrected)'), { manifestPath });
+    await writeOutputs(reference, site(8, ' (corrected)'));
+    expect(await snapshot(out)).toEqual(await snapshot(reference));
+  });
+
   it('removes the folders it made for a build that failed, so a new category is not left as an empty folder', async () => {
     const out = await scratch();
     await writeOutputs(out, site(4));

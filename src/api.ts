@@ -39,6 +39,8 @@ export interface BuildOptions {
   readonly onLoad?: (done: number, total: number) => void;
   /** Called as each later phase starts (relate, render, write), with how many posts it concerns; never when the output in place is reused. */
   readonly onPhase?: (phase: BuildPhase, posts: number) => void;
+  /** Called once the last build's result is found not to hold, before anything is loaded: a build follows. */
+  readonly onBuild?: () => void;
 }
 
 export interface BuildResult {
@@ -118,6 +120,7 @@ async function buildLocked(options: BuildOptions, paths: BuildPaths, now: Date):
   try {
     const reuse = options.cache === false ? undefined : await reuseUnchangedBuild(paths, now, options);
     reusedLastBuild = reuse?.summary !== undefined;
+    if (!reusedLastBuild) options.onBuild?.();
     outcome = reuse?.summary ?? (await runBuild(paths, now, { strict: options.strict, allowShrink: options.allowShrink, cache: options.cache, onLoad: options.onLoad, ...(options.onPhase ? { onPhase: options.onPhase } : {}), ...(reuse ? { manifest: reuse.manifest } : {}), ...(reuse?.listing ? { listing: reuse.listing } : {}) }));
   } catch (error) {
     const setup = error instanceof BuildSetupError;

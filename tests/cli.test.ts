@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Daemon } from './support/daemon.js';
-import { installedCli, listFiles, mainOutputs, post, runCli, siteOnDisk } from './support/site.js';
+import { CLI, installedCli, listFiles, mainOutputs, post, runCli, siteOnDisk } from './support/site.js';
 
 const MAIN_OUTPUTS = mainOutputs({ en: ['one', 'two'], ar: ['one'] });
 
@@ -16,6 +16,20 @@ const goodSite = () =>
     'ar/one.md': post('title: واحد\ndate: 2026-01-01\ntranslationKey: one\ntags: [أ]'),
     'en/two.md': post('title: Two\ndate: 2026-01-02\ntags: [a]'),
   });
+
+describe('a reader that stops reading (`nashra status | head -1`)', () => {
+  it('leaves each command to end as it would have, with its own exit code and no stack trace', async () => {
+    const site = await goodSite();
+    // `true` exits at once, before Node has started: every write meets a closed pipe.
+    const piped = (args: string) => spawnSync('bash', ['-c', `set -o pipefail; "${process.execPath}" "${CLI}" ${args} | true`], { cwd: site, encoding: 'utf8', env: { ...process.env, NASHRA_LANG: 'en' } });
+    for (const args of ['--help', 'build --now 2026-06-01', 'status']) {
+      const run = piped(args);
+      expect(run.stderr, args).toBe('');
+      expect(run.status, args).toBe(0);
+    }
+    expect(await listFiles(join(site, 'feeds'))).toEqual(MAIN_OUTPUTS);
+  });
+});
 
 describe('nashra build', () => {
   it('writes the six feeds and the site files, and ends with one summary line', async () => {

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { SiteConfig } from './config.js';
 import { diagnostic, hasErrors, sortDiagnostics, withRenderDiagnostics, type Diagnostic } from './diagnostics.js';
 import { message, type Message } from './i18n/message.js';
-import { composeFeed, feedShell, feedSource, profileBudget, type Renderer } from './feeds/compose.js';
+import { composeFeed, entrySources, feedShell, feedSource, profileBudget, type Renderer } from './feeds/compose.js';
 import { schemaFiles } from './feeds/extensionSchemas.js';
 import { relatedFiles, RELATED_WHOLE_FILE, renderRelatedWholeFile } from './feeds/relatedIndex.js';
 import { CHANGES_FILE, renderChanges } from './feeds/changes.js';
@@ -412,7 +412,8 @@ function* generateOutputs(
     onPhase('relate', live.length);
     relatedness = relate(pool);
     const related = relatedness;
-    sourceOf = memoized((plan: FeedPlan) => feedSource(plan, related, settings, digestOf));
+    const entrySource = entrySources(related, digestOf);
+    sourceOf = memoized((plan: FeedPlan) => feedSource(plan, settings, entrySource));
     const stale = inPlace ? sitePlans.filter((plan) => !keptInPlace(plan, sourceOf(plan), inPlace)) : sitePlans;
     const fullText = [...new Set([...fullTextOf(stale), ...selected])];
     render = fullTextRenderer(fullText, { pool, config, bodyOf, problems: problems.found, onPhase, carried: everyFullText, ...(rendered ? { rendered } : {}) });

@@ -61,22 +61,46 @@ function carriesRelated(plan: FeedPlan): boolean {
  * entry the post, its other versions (the translation links) and, where the
  * document carries related lists, each related article's version in the
  * plan's language with its score: of those other posts, only what the entry
- * shows of them. Two plans with the same source compose the
+ * shows of them (see `entrySources`). Two plans with the same source compose the
  * same document, so a file written from it need not be composed again.
- * `digestOf` identifies a post by everything loading gave of it, its text by hash.
  */
-export function feedSource(plan: FeedPlan, relatedness: Relatedness, settings: string, digestOf: (post: Post) => string): string {
+export function feedSource(plan: FeedPlan, settings: string, entrySource: EntrySources): string {
   const hash = createHash('sha256').update(settings).update('\0').update(JSON.stringify({ ...plan, posts: plan.posts.length }));
   const related = carriesRelated(plan);
-  for (const post of plan.posts) {
-    hash.update('\0').update(digestOf(post));
-    for (const other of translationsOf(post, relatedness)) hash.update('\u0001').update(shownDigest(other));
-    if (!related) continue;
-    for (const relation of relatedness.relations.get(articleKey(post)) ?? []) {
-      hash.update('\u0002').update(`${relation.score} ${relation.pinned}`).update(shownDigest(versionFor(relation.article, post.lang)));
-    }
-  }
+  for (const post of plan.posts) hash.update(entrySource(post, related));
   return hash.digest('base64url');
+}
+
+/** What an entry of a post puts into its document's source (see `feedSource`), with or without its related list. */
+export type EntrySources = (post: Post, related: boolean) => string;
+
+/**
+ * Each post's part of `feedSource`, worked out once per post and build: an
+ * article's entry is in its archive page and in every feed of its categories
+ * and tags, a few hundred documents of thousands of entries at archive scale.
+ * `digestOf` identifies a post by everything loading gave of it, its text by hash.
+ */
+export function entrySources(relatedness: Relatedness, digestOf: (post: Post) => string): EntrySources {
+  const alone = new Map<Post, string>();
+  const withRelated = new Map<Post, string>();
+  const aloneOf = (post: Post): string => {
+    let source = alone.get(post);
+    if (source === undefined) {
+      source = `\0${digestOf(post)}${translationsOf(post, relatedness).map((other) => `\u0001${shownDigest(other)}`).join('')}`;
+      alone.set(post, source);
+    }
+    return source;
+  };
+  return (post, related) => {
+    if (!related) return aloneOf(post);
+    let source = withRelated.get(post);
+    if (source === undefined) {
+      const relations = relatedness.relations.get(articleKey(post)) ?? [];
+      source = aloneOf(post) + relations.map((relation) => `\u0002${relation.score} ${relation.pinned}${shownDigest(versionFor(relation.article, post.lang))}`).join('');
+      withRelated.set(post, source);
+    }
+    return source;
+  };
 }
 
 /** How an item is written: which additions go around the body, and whether it is a partner's copy. */

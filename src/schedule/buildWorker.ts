@@ -17,6 +17,8 @@ const beforeCommit = (): void => {
   Atomics.store(phase, 0, COMMITTING);
 };
 let prepared: PreparedBuild | undefined;
+/** Whether a build of this thread got through: the temporary files a killed build left are removed until one has. */
+let through = false;
 // The records of the last build, kept in this thread for the next: it need not read back the store it has just written.
 const memory = new CacheMemory();
 
@@ -51,9 +53,15 @@ function sent(outcome: BuildOutcome, at: Date): ThreadOutcome {
 }
 
 async function answer(request: BuildRequest): Promise<BuildReply> {
-  if (request.kind === 'build') return { id: request.id, outcome: sent(await runBuild(paths, request.now, { allowShrink, cache, beforeCommit, memory }), request.now) };
+  const leftovers = !through;
+  if (request.kind === 'build') {
+    const outcome = await runBuild(paths, request.now, { allowShrink, cache, beforeCommit, memory, leftovers });
+    through = true;
+    return { id: request.id, outcome: sent(outcome, request.now) };
+  }
   if (request.kind === 'prepare') {
-    prepared = await prepareBuild(paths, request.at, { allowShrink, cache, beforeCommit, aheadBytes, memory });
+    prepared = await prepareBuild(paths, request.at, { allowShrink, cache, beforeCommit, aheadBytes, memory, leftovers });
+    through = true;
     return { id: request.id, prepared: prepared !== undefined };
   }
   const build = prepared;

@@ -277,11 +277,13 @@ function invalidValue(reason: Message): never {
   throw new InvalidArgumentError(englishText(reason));
 }
 
-// A reader that stops reading (`nashra status | head -1`) closes the pipe: what is left to print goes nowhere, and the
-// command ends as it would have, with its own exit code, not with Node's stack trace of an unhandled EPIPE.
-process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-  if (error.code !== 'EPIPE' && error.code !== 'ERR_STREAM_DESTROYED') throw error;
-});
+// A reader that stops reading (`nashra status | head -1`, `nashra build 2>&1 | head -1`) closes the pipe: what is left
+// to print goes nowhere, and the command ends as it would have, with its own exit code, not with an unhandled EPIPE.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE' && error.code !== 'ERR_STREAM_DESTROYED') throw error;
+  });
+}
 
 /**
  * Between full collections V8 lets the heap grow to several times what the last one kept, which

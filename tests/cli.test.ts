@@ -17,12 +17,12 @@ const goodSite = () =>
     'en/two.md': post('title: Two\ndate: 2026-01-02\ntags: [a]'),
   });
 
-describe('a reader that stops reading (`nashra status | head -1`)', () => {
+describe('a reader that stops reading (`nashra status | head -1`, `nashra build 2>&1 | head -1`)', () => {
   it('leaves each command to end as it would have, with its own exit code and no stack trace', async () => {
     const site = await goodSite();
     // `true` exits at once, before Node has started: every write meets a closed pipe.
     const piped = (args: string) => spawnSync('bash', ['-c', `set -o pipefail; "${process.execPath}" "${CLI}" ${args} | true`], { cwd: site, encoding: 'utf8', env: { ...process.env, NASHRA_LANG: 'en' } });
-    for (const args of ['--help', 'build --now 2026-06-01', 'status']) {
+    for (const args of ['--help', 'build --now 2026-06-01', 'status', 'build --now 2026-06-01 --timings 2>&1 >/dev/null']) {
       const run = piped(args);
       expect(run.stderr, args).toBe('');
       expect(run.status, args).toBe(0);

@@ -95,6 +95,8 @@ const MadeFromSchema = z.object({
   unchanged: UnchangedSchema.optional(),
   record: z.string().min(1).optional(),
 });
+/** What is taken of an unsealed manifest's `madeFrom`: all but the witness of an unchanged build (see `readOutputManifest`). */
+const MadeFromWithoutWitnessSchema = MadeFromSchema.omit({ unchanged: true });
 
 /** Files staged and checked, waiting to be put in place. */
 export interface StagedOutputs {
@@ -657,7 +659,7 @@ export async function readOutputManifest(path: string): Promise<OutputManifest> 
     const read = JSON.parse(bytes.toString('utf8')) as { manifest?: unknown } | null;
     const value = (read !== null && typeof read.manifest === 'object' ? read.manifest : read) as { files?: unknown; records?: unknown; madeFrom?: unknown } | null;
     const files = Array.isArray(value?.files) ? value.files.filter((file): file is string => typeof file === 'string' && isSafeRelative(file)) : [];
-    const madeFrom = MadeFromSchema.omit({ unchanged: true }).safeParse(value?.madeFrom);
+    const madeFrom = MadeFromWithoutWitnessSchema.safeParse(value?.madeFrom);
     return { files, records: validRecords(value?.records, new Set(files)), mtimeMs: info.mtimeMs, ...(madeFrom.success ? { madeFrom: madeFrom.data } : {}) };
   } catch {
     return NO_MANIFEST;
@@ -685,11 +687,12 @@ interface StoredManifest {
  */
 function sealedManifest(manifest: StoredManifest): string[] {
   const body = JSON.stringify(manifest);
-  return [`${SEAL_START}${sealOf(body)}${SEAL_END}`, body, '}\n'];
+  return [`${SEAL_START}${sealOf(body)}${SEAL_END}`, body, SEAL_CLOSE];
 }
 
 const SEAL_START = '{"seal":"';
 const SEAL_END = '","manifest":';
+const SEAL_CLOSE = '}\n';
 /** A SHA-256 digest in base64url. */
 const SEAL_LENGTH = 43;
 
@@ -700,11 +703,11 @@ function sealOf(body: string | Uint8Array): string {
 /** The manifest's text inside a file's bytes when the file is sealed and its seal is the digest of that text; undefined otherwise. */
 function sealedContent(bytes: Buffer): string | undefined {
   const bodyStart = SEAL_START.length + SEAL_LENGTH + SEAL_END.length;
-  const bodyEnd = bytes.length - '}\n'.length;
-  if (bodyEnd <= bodyStart || bytes.toString('latin1', 0, SEAL_START.length) !== SEAL_START || bytes.toString('latin1', bodyStart - SEAL_END.length, bodyStart) !== SEAL_END) return undefined;
-  if (bytes.toString('latin1', bodyEnd) !== '}\n') return undefined;
+  const bodyEnd = bytes.length - SEAL_CLOSE.length;
+  const head = bytes.toString('latin1', 0, bodyStart);
+  if (bodyEnd <= bodyStart || !head.startsWith(SEAL_START) || !head.endsWith(SEAL_END) || bytes.toString('latin1', bodyEnd) !== SEAL_CLOSE) return undefined;
   const body = bytes.subarray(bodyStart, bodyEnd);
-  return sealOf(body) === bytes.toString('latin1', SEAL_START.length, SEAL_START.length + SEAL_LENGTH) ? body.toString('utf8') : undefined;
+  return sealOf(body) === head.slice(SEAL_START.length, SEAL_START.length + SEAL_LENGTH) ? body.toString('utf8') : undefined;
 }
 
 /** The well-formed records of listed files: a damaged entry is simply not trusted. */

@@ -11,7 +11,7 @@ export function slugify(name: string): string {
 }
 
 /** The configured stable slug of a category name, else one derived from the name. */
-export function categorySlug(config: SiteConfig, name: string): string {
+export function categorySlug(config: Pick<SiteConfig, 'categorySlugs'>, name: string): string {
   return config.categorySlugs[name] ?? (slugify(name) || 'category');
 }
 
@@ -23,7 +23,7 @@ export interface ArticleUrlParts {
 }
 
 /** The article page's absolute URL from the language's pattern; non-ASCII is percent-encoded. */
-export function articleUrl(config: SiteConfig, parts: ArticleUrlParts): string {
+export function articleUrl(config: Pick<SiteConfig, 'baseUrl' | 'categorySlugs'> & { readonly languages: Readonly<Record<string, Pick<SiteConfig['languages'][string], 'urlPattern'>>> }, parts: ArticleUrlParts): string {
   const pattern = config.languages[parts.lang]?.urlPattern ?? '/{lang}/{section}/{slug}/';
   const tokens: Record<string, string> = {
     lang: parts.lang,
@@ -48,7 +48,7 @@ export function categoryUrl(config: SiteConfig, lang: string, path: readonly str
 }
 
 /** Resolves a site path (leading slash or not) under the base URL, keeping the base's own path. */
-export function absoluteUrl(config: SiteConfig, path: string): string {
+export function absoluteUrl(config: Pick<SiteConfig, 'baseUrl'>, path: string): string {
   return new URL(path.replace(/^\/+/, ''), config.baseUrl).href;
 }
 

@@ -348,6 +348,36 @@ describe('the stored cache', () => {
     }
   });
 
+  it('is used for a config that differs only in settings no record is made from: names, rights, strings, feeds, schedule, relating, profiles', async () => {
+    const { state, key } = await stored();
+    const languages = (en: Record<string, unknown>) => ({ en: { siteName: 'Example Rights Centre', rights: 'CC BY 4.0', ...en }, ar: { siteName: 'مركز الحقوق النموذجي', rights: 'CC BY 4.0' } });
+    const elsewhere = [
+      { languages: languages({ siteName: 'A centre renamed', rights: 'All rights reserved', direction: 'ltr', strings: { readMore: 'More' } }) },
+      { feeds: { tombstoneDays: 7, archiveFullContent: true, setUpdatedOnCorrection: true } },
+      { schedule: { cron: '0 * * * *', debounceMs: 50 } },
+      { related: { halfLifeDays: 30 } },
+      { generator: 'another', feedsPath: 'syndication/', maxShrink: 0.9, licenseUrl: 'https://creativecommons.org/licenses/by/4.0/' },
+      { profiles: { partner: { path: 'partners/wire' } } },
+    ];
+    for (const overrides of elsewhere) {
+      expect(cacheKey(testConfig(overrides))).toBe(key);
+      expect(openLoadCache(state, cacheKey(testConfig(overrides)), NAMED_FROM_SITE).cache.byStamp(files[0]?.path ?? '', files[0]?.lang ?? '', stampOf(0))).toBeDefined();
+    }
+    // What a record is made from: each gives another key.
+    const reaching = [
+      { baseUrl: 'https://elsewhere.example.org/' },
+      { timeZone: 'UTC' },
+      { publishFuture: true },
+      { categorySlugs: { Statements: 'statements-2' } },
+      { limits: { titleLength: 40 } },
+      { content: { fileNameDates: true } },
+      { languages: languages({ urlPattern: '/{lang}/{year}/{slug}/' }) },
+      { feeds: { summaryLength: 120 } },
+      { feeds: { urlIdsBefore: '2020-01-01' } },
+    ];
+    for (const overrides of reaching) expect(cacheKey(testConfig(overrides)), JSON.stringify(overrides)).not.toBe(key);
+  });
+
   it('is not used, with a warning, when another version of nashra wrote it', async () => {
     const state = await mkdtemp(join(tmpdir(), 'nashra-cache-'));
     const cache = new LoadCache();
@@ -416,6 +446,15 @@ describe('a build with the cache', () => {
     expect(afterConfig.warm.cacheUse).toEqual({ unread: 0, reread: 0, outputs: false });
     expect(afterConfig.cached).toEqual(afterConfig.afresh);
     expect(afterConfig.warm.diagnostics.some((d) => d.field === 'title' && /titleLength/.test(d.message))).toBe(true);
+
+    // Settings no record is made from: every post is taken from the cache, and the outputs show the change all the same.
+    const written = JSON.parse(readFileSync(configFile, 'utf8')) as { languages: Record<string, Record<string, unknown>> };
+    const renamed = { ...written.languages, en: { ...written.languages.en, siteName: 'A centre renamed for the cache test' } };
+    writeFileSync(configFile, JSON.stringify({ ...written, languages: renamed, feeds: { tombstoneDays: 7 }, schedule: { cron: '0 * * * *' } }));
+    const afterSettings = await withAndWithout(dir, 'settings');
+    expect(afterSettings.warm.cacheUse.unread + afterSettings.warm.cacheUse.reread).toBe(files.length);
+    expect(afterSettings.cached).toEqual(afterSettings.afresh);
+    expect(afterSettings.cached['en/rss.xml']).toContain('A centre renamed for the cache test');
 
     // As an older nashra would have left it: the same store under another format's first line.
     const storePath = join(dir, 'state', CACHE_FILE);

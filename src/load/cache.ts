@@ -33,6 +33,7 @@ import type { Post } from '../model.js';
 import type { PostTerms, TermIndex } from '../relate/terms.js';
 import type { RenderedBodies } from '../render/remembered.js';
 import { knowPostDigest, knowShownDigest, postDigest, shownDigest } from './postDigest.js';
+import { loadSettingsOf } from './settings.js';
 import { sameFile, type FileStamp } from './source.js';
 import { openStore, storeMagic, writeFramed, type FrameReader } from '../state/framed.js';
 import type { RecordPaths } from '../state/published.js';
@@ -172,11 +173,11 @@ export const CACHE_FILE = join('cache', 'posts.v8');
 /**
  * What a record depends on besides its file: the cache format, nashra's own
  * code (`codeFingerprint`: a change to parsing or rendering, released or not,
- * loads every post again) and the whole config (any setting may reach a
- * post, through its URL, its dates' time zone, its limits or its summary).
+ * loads every post again) and the settings of the config that reach a
+ * record (`loadSettingsOf`: its URL, its dates' time zone, its limits, its summary).
  */
 export function cacheKey(config: SiteConfig, version: string = codeFingerprint()): string {
-  return createHash('sha1').update(serialize({ format: CACHE_FORMAT, version, config })).digest('base64');
+  return createHash('sha1').update(serialize({ format: CACHE_FORMAT, version, settings: loadSettingsOf(config) })).digest('base64');
 }
 
 /** The first frame: what the store was written for (`cacheKey`), by which code (`codeFingerprint`), and the texts of the terms, in one table that all records share. */

@@ -7,7 +7,7 @@
  */
 
 import { DateTime } from 'luxon';
-import type { SiteConfig } from '../config.js';
+import type { LoadSettings } from './settings.js';
 
 /** RFC 3986 `pchar`: unreserved, percent-encoded, sub-delims, ":" and "@". */
 const PCHAR = "(?:[A-Za-z0-9\\-._~!$&'()*+,;=:@]|%[0-9A-Fa-f]{2})";
@@ -68,7 +68,7 @@ export function defaultItemId(parts: ItemIdParts): string {
  * `feeds.urlIdsBefore` (the URL was the default id before the site
  * upgraded), else `defaultItemId`.
  */
-export function defaultIdOf(config: SiteConfig, post: { readonly lang: string; readonly key: string; readonly date: Date; readonly url: string }): string {
+export function defaultIdOf(config: Pick<LoadSettings, 'feeds' | 'timeZone' | 'baseUrl'>, post: { readonly lang: string; readonly key: string; readonly date: Date; readonly url: string }): string {
   const before = config.feeds.urlIdsBefore;
   if (before !== undefined && post.date.getTime() < DateTime.fromISO(before, { zone: config.timeZone }).toMillis()) return post.url;
   return defaultItemId({ host: new URL(config.baseUrl).hostname, timeZone: config.timeZone, lang: post.lang, key: post.key, date: post.date });

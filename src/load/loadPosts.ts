@@ -18,6 +18,7 @@ import { assembleCollection, type Collection, type Standing } from './collection
 import { sourceHash } from './hash.js';
 import { parsePost, type ParsedPost, type SourceFile } from './parsePost.js';
 import { readPostFile } from './readPosts.js';
+import type { LoadSettings } from './settings.js';
 import { knownCount, sourceFileOf, type FileStamp, type ListedFile, type PostFileAt, type SourceFiles } from './source.js';
 import type { Job, ThreadTables, WorkPool } from '../work/pool.js';
 import type { SentRecord } from '../work/protocol.js';
@@ -319,7 +320,7 @@ function withOwnCounts(record: PostRecord): PostRecord {
  * the file and the config; the counts are taken into `terms` (whose memory
  * of spellings makes counting fast) when there is one.
  */
-export function loadRecord(file: SourceFile, config: SiteConfig, terms: TermIndex | undefined, keepCounts: boolean): PostRecord {
+export function loadRecord(file: SourceFile, config: LoadSettings, terms: TermIndex | undefined, keepCounts: boolean): PostRecord {
   const { post, body, diagnostics } = parsePost(file, config);
   if (!post) return { diagnostics };
   if (!terms) return { post, diagnostics };

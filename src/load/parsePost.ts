@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import matter from 'gray-matter';
 import { isMap, isNode, isScalar, isSeq, parseDocument } from 'yaml';
-import type { Limits, SiteConfig } from '../config.js';
+import type { Limits } from '../config.js';
+import type { LoadSettings } from './settings.js';
 import { diagnostic, type Diagnostic } from '../diagnostics.js';
 import { message, type Message } from '../i18n/message.js';
 import type { Post, PostImage, Signatory, SourcePosition, WrittenDate } from '../model.js';
@@ -104,7 +105,7 @@ export function postBody(fileText: string): string {
  * Reads and validates the front matter of one post file, and splits off its
  * body: all of loading a post but what is derived from the body. Pure.
  */
-export function readFrontMatter(file: SourceFile, config: SiteConfig): { frontMatter?: ValidFrontMatter; diagnostics: Diagnostic[] } {
+export function readFrontMatter(file: SourceFile, config: LoadSettings): { frontMatter?: ValidFrontMatter; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
   const report: Report = (position, severity, field, text) =>
     diagnostics.push(diagnostic(file.path, position, severity, field, text));
@@ -209,7 +210,7 @@ type Report = (position: { line: number; column: number }, severity: 'error' | '
  * and Jekyll names. Anything doubtful (two values for one date, an expiry
  * before the post could appear) refuses the post: never show what was hidden.
  */
-function publicationIntent(fm: FrontMatter, config: SiteConfig, source: YamlData, report: Report, inDrafts: boolean): PublicationIntent | undefined {
+function publicationIntent(fm: FrontMatter, config: LoadSettings, source: YamlData, report: Report, inDrafts: boolean): PublicationIntent | undefined {
   const { dates, writtenAs, conflicts } = resolveDateAliases(fm);
   for (const { field, alias } of conflicts) {
     report(source.positionOf([alias]), 'error', alias, message('diagnostics.field.aliasConflict', { alias, field }));
@@ -291,7 +292,7 @@ function warnAboutOtherToolsFields(fm: FrontMatter, lang: string, source: YamlDa
 }
 
 /** Validates one post file. Pure: no disk, no clock. */
-export function parsePost(file: SourceFile, config: SiteConfig): ParsedPost {
+export function parsePost(file: SourceFile, config: LoadSettings): ParsedPost {
   const { frontMatter, diagnostics } = readFrontMatter(file, config);
   if (!frontMatter) return { diagnostics };
   const { data: fm, intent, yaml: source, body, dates, named } = frontMatter;
@@ -347,7 +348,7 @@ function deriveFromBody(
   file: SourceFile,
   body: string,
   summary: { summaryMarkdown?: string; url: string; position: { line: number; column: number } },
-  config: SiteConfig,
+  config: LoadSettings,
   diagnostics: Diagnostic[],
 ): { summaryHtml: string; wordCount: number } | undefined {
   const bodyLine = bodyStartLine(file.text, body);

@@ -64,7 +64,7 @@ export interface SummarySource {
  * to parse as any body. Warnings are about the author's `summary` field: a
  * derived summary is cut by design, and its body is warned about when rendered.
  */
-export function renderSummary(source: SummarySource, config: SiteConfig): Rendered {
+export function renderSummary(source: SummarySource, config: { readonly feeds: Pick<SiteConfig['feeds'], 'summaryLength'>; readonly limits: SiteConfig['limits'] }): Rendered {
   const limit = config.feeds.summaryLength;
   if (source.summaryMarkdown === undefined) {
     const opening = openingBlocks(source.bodyMarkdown, limit * OPENING_FACTOR);

@@ -20,6 +20,7 @@ import { listedPathsOf, publishedRecord, recordContentDigest, recordPaths, recor
 import { manifestPath, openedOf, openPrevious, readRecordText, recordPath, recordPublished, stateDirProblem, storeTexts, storedTexts, storedTextsOf, textsKept, type OpenedState, type RecordRead, type StoredBefore } from './state/store.js';
 import { inputsDigest, stillUnchanged, unchangedWitness, withinWindow, type Inputs, type ListedStamp, type Unchanged } from './state/unchanged.js';
 import { codeFingerprint } from './version.js';
+import type { KeptThreads } from './work/pool.js';
 import { intactOutputs, keepMadeFrom, keptFiles, outputUntouched, outputsInPlace, readOutputManifest, removeStaleTemporaryFiles, stageOutputs, writeErrorOf, writeOutputs, type OutputManifest, type WriteOptions, type WriteReport } from './write/output.js';
 
 export interface BuildPaths {
@@ -94,6 +95,8 @@ export interface BuildOptions {
   readonly cache?: boolean;
   /** What a process that builds again and again keeps between its builds (see `CacheMemory`): the daemon's. */
   readonly memory?: CacheMemory;
+  /** Where a process that builds again keeps a pool thread between builds (see `KeptThreads`). */
+  readonly threadsKept?: KeptThreads;
   /**
    * Whether temporary files a killed build left may be there (default true):
    * false for the builds of a process after its first, which holds the lock
@@ -197,7 +200,7 @@ export async function prepareBuild(paths: BuildPaths, now: Date, options: Prepar
   const inPlace = cache.enabled ? outputsInPlace(outputManifest) : undefined;
   // Loaded only when a build is made: a build that finds nothing changed needs none of the pipeline.
   const [{ planSite }, { staticFolder }] = await Promise.all([import('./pipeline.js'), import('./media/staticFolder.js')]);
-  const result = planSite(source, config, now, { ...(inPlace ? { inPlace } : {}), onLoad: (done) => options.onLoad?.(done, source.count), ...(options.onPhase ? { onPhase: options.onPhase } : {}), previous, images: staticFolder(config, dirname(resolve(paths.config)), process.cwd(), (absolute, stamp) => seenImages.set(absolute, stamp)), ...(cache.cache ? { cache: cache.cache } : {}), ...(cache.bodies ? { rendered: cache.bodies } : {}), ...(cache.enabled && options.memory ? { termsKept: options.memory } : {}), naming: named });
+  const result = planSite(source, config, now, { ...(inPlace ? { inPlace } : {}), onLoad: (done) => options.onLoad?.(done, source.count), ...(options.onPhase ? { onPhase: options.onPhase } : {}), previous, images: staticFolder(config, dirname(resolve(paths.config)), process.cwd(), (absolute, stamp) => seenImages.set(absolute, stamp)), ...(cache.cache ? { cache: cache.cache } : {}), ...(cache.bodies ? { rendered: cache.bodies } : {}), ...(cache.enabled && options.memory ? { termsKept: options.memory } : {}), ...(options.threadsKept ? { threadsKept: options.threadsKept } : {}), naming: named });
   // Stored now rather than after the outputs, so its records are not held while they are produced; a process that keeps
   // them anyway (the daemon) stores them once the feeds are out, so that a saved post does not wait for the store.
   const saveLater = options.memory !== undefined;

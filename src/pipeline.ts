@@ -32,7 +32,7 @@ import { renderOpml } from './site/opml.js';
 import { renderFeedStylesheet } from './site/stylesheet.js';
 import { outputUrl } from './urls.js';
 import { codeFingerprint } from './version.js';
-import { WorkPool } from './work/pool.js';
+import { type KeptThreads, WorkPool } from './work/pool.js';
 import { compareCodeUnits } from './text.js';
 
 /** A file to write, relative to the output directory. */
@@ -124,6 +124,8 @@ export interface PlanOptions {
    * by their paths as listed.
    */
   readonly naming?: RecordPaths;
+  /** Where a process that builds again keeps a pool thread between builds (see `KeptThreads`); without, each build starts its own. */
+  readonly threadsKept?: KeptThreads;
 }
 
 /** What a plan decides from its loaded files and a record of what was published (see `SitePlan.decidedFrom`). */
@@ -210,7 +212,8 @@ export function planSite(source: PostSource, config: SiteConfig, now: Date, opti
     // fresh threads for relating and rendering took the peak while relating from 444 MB to 408 MB.
     loadPool.close();
   }
-  const pool = new WorkPool(poolOptions);
+  const pool = options.threadsKept?.take(poolOptions) ?? new WorkPool(poolOptions);
+  const release = (): void => (options.threadsKept ? options.threadsKept.give(pool) : pool.close());
   const images = options.images ?? NO_STATIC_FILES;
   const siteImages = siteImagesOf(config, images);
   const { posts, live, livePerLanguage, diagnostics: allDiagnostics, skippedFiles, changes, sameUntil } = decide(loaded, config, now, previous, images, siteImages);
@@ -225,10 +228,10 @@ export function planSite(source: PostSource, config: SiteConfig, now: Date, opti
   let digest: string | undefined;
   const digestOf = postDigests(options.naming);
   return {
-    outputs: { [Symbol.iterator]: () => generateOutputs({ live, changes }, config, { bodyOf: bodyReader(source, previous.textOf), siteImages: siteImages.images, onPhase, inPlace: options.inPlace, rendered: options.rendered, digestOf }, relate, pool, renderProblems) },
+    outputs: { [Symbol.iterator]: () => generateOutputs({ live, changes }, config, { bodyOf: bodyReader(source, previous.textOf), siteImages: siteImages.images, onPhase, inPlace: options.inPlace, rendered: options.rendered, digestOf }, relate, pool, release, renderProblems) },
     changes,
     sameUntil,
-    close: () => pool.close(),
+    close: release,
     threadsAtOnce: () => Math.max(loadPool.threadsStarted, pool.threadsStarted),
     get renderDiagnostics() {
       return [...renderProblems.found, ...renderProblems.kept()];
@@ -390,6 +393,7 @@ function* generateOutputs(
   { bodyOf, siteImages, onPhase, inPlace, rendered, digestOf }: { bodyOf: BodyOf; siteImages: SiteImages; onPhase: PhaseListener; inPlace: OutputsInPlace | undefined; rendered: RenderedBodies | undefined; digestOf: (post: Post) => string },
   relate: (helpers: WorkPool) => Relatedness,
   pool: WorkPool,
+  release: () => void,
   problems: RenderProblems,
 ): Generator<PlannedOutput> {
   const { live, changes } = published;
@@ -418,7 +422,7 @@ function* generateOutputs(
     const fullText = [...new Set([...fullTextOf(stale), ...selected])];
     render = fullTextRenderer(fullText, { pool, config, bodyOf, problems: problems.found, onPhase, carried: everyFullText, ...(rendered ? { rendered } : {}) });
   } finally {
-    pool.close();
+    release();
   }
   const profiles = planProfileFeeds(selections, (selection) => profileBudget(selection, config, render, relatedness, siteImages), config);
   problems.found.push(...profiles.diagnostics);

@@ -260,4 +260,49 @@ describe("the build's work pool", () => {
     }
     expect(outcomes).toEqual(['0 overran', '1 lost', '2 rendered', '3 rendered']);
   });
+
+  it('keeps one idle thread for the next build of a process, up and ready, and starts afresh for another config', () => {
+    const kept = new work.KeptThreads();
+    const options = { limits: testConfig().limits, config: testConfig(), threads: 2 };
+    const pool = kept.take(options);
+    const rendered: string[] = [];
+    const renderOn = (on: PoolModule.WorkPool, count: number) => {
+      let index = 0;
+      on.run(() => {
+        const at = index++;
+        return at >= count ? undefined : { task: { kind: 'render', markdown: `Body ${at}.`, pageUrl: 'https://rights.example.org/en/a/' }, settle: (outcome: PoolModule.Outcome) => rendered.push(outcome.kind) };
+      }, () => expect.unreachable('every body is rendered on a thread'));
+    };
+    pool.grow(200);
+    renderOn(pool, 20);
+    expect(pool.threads).toBe(2);
+    kept.give(pool);
+    expect(pool.threads).toBe(1);
+    const next = kept.take(options);
+    expect(next).toBe(pool);
+    // Up already: the next build's first task goes to it, not to the calling thread.
+    renderOn(next, 5);
+    expect(rendered).toEqual(Array.from({ length: 25 }, () => 'rendered'));
+    kept.give(next);
+    const other = kept.take({ ...options, config: testConfig({ timeZone: 'UTC' }) });
+    expect(other).not.toBe(pool);
+    expect(pool.threads).toBe(0);
+    kept.give(other);
+    kept.close();
+    expect(other.threads).toBe(0);
+  });
+
+  it('gives the same bytes in each build of a process that keeps a thread between them as on no thread', () => {
+    const kept = new work.KeptThreads();
+    const build = () => {
+      const plan = pipeline.planSite(source.memorySource(files), testConfig(), new Date('2026-11-01T00:00:00Z'), { threads: 2, threadsKept: kept });
+      const outputs = [...plan.outputs].map((output) => `${output.path}\n${[...output.chunks].join('')}`);
+      plan.close();
+      return outputs;
+    };
+    const none = buildWith(0).outputs;
+    expect(build()).toEqual(none);
+    expect(build()).toEqual(none);
+    kept.close();
+  });
 });

@@ -10,6 +10,7 @@ import { timedAfter } from './embargo.js';
 import { CacheMemory } from '../load/cache.js';
 import { message, MessageError } from '../i18n/message.js';
 import { WriteError } from '../write/output.js';
+import { KeptThreads } from '../work/pool.js';
 import { COMMITTING, IDLE, type BuildReply, type BuildRequest, type BuildWorkerInput, type FailureDescription, type ThreadOutcome } from './buildProtocol.js';
 
 const { paths, allowShrink, cache, aheadBytes, phase } = workerData as BuildWorkerInput;
@@ -21,6 +22,8 @@ let prepared: PreparedBuild | undefined;
 let through = false;
 // The records of the last build, kept in this thread for the next: it need not read back the store it has just written.
 const memory = new CacheMemory();
+// The pool thread of the last build, kept for the next (see `KeptThreads`).
+const threadsKept = new KeptThreads();
 
 /**
  * How far V8 lets the heap grow past the live data once the first build is
@@ -55,12 +58,12 @@ function sent(outcome: BuildOutcome, at: Date): ThreadOutcome {
 async function answer(request: BuildRequest): Promise<BuildReply> {
   const leftovers = !through;
   if (request.kind === 'build') {
-    const outcome = await runBuild(paths, request.now, { allowShrink, cache, beforeCommit, memory, leftovers });
+    const outcome = await runBuild(paths, request.now, { allowShrink, cache, beforeCommit, memory, threadsKept, leftovers });
     through = true;
     return { id: request.id, outcome: sent(outcome, request.now) };
   }
   if (request.kind === 'prepare') {
-    prepared = await prepareBuild(paths, request.at, { allowShrink, cache, beforeCommit, aheadBytes, memory, leftovers });
+    prepared = await prepareBuild(paths, request.at, { allowShrink, cache, beforeCommit, aheadBytes, memory, threadsKept, leftovers });
     through = true;
     return { id: request.id, prepared: prepared !== undefined };
   }

@@ -84,6 +84,8 @@ interface Lane {
   readonly startedAt: number;
   readonly tables: ThreadTables;
   ready: boolean;
+  /** Whether the thread has stopped of itself (noticed between builds only: the build's thread sleeps during one). */
+  exited: boolean;
   jobs: InFlight[];
 }
 
@@ -191,6 +193,24 @@ export class WorkPool {
     this.lanes = [];
   }
 
+  /**
+   * Stops every thread but one that is up and idle, for the next build of the
+   * process to use (see `KeptThreads`); a pool keeps its threads' count as
+   * if that one alone had been started, so the next build can grow it again.
+   */
+  keepOne(): void {
+    this.receive();
+    const kept = this.lanes.find((lane) => lane.ready && !lane.exited && lane.jobs.length === 0);
+    for (const lane of this.lanes) if (lane !== kept) this.stop(lane);
+    this.lanes = kept ? [kept] : [];
+    this.started = this.lanes.length;
+  }
+
+  /** Whether every thread is still there: one that stopped between builds would never answer. */
+  get intact(): boolean {
+    return this.lanes.every((lane) => !lane.exited);
+  }
+
   private addLane(): void {
     const { port1, port2 } = new MessageChannel();
     const input: WorkerInput = { signal: this.signal, port: port2, limits: this.limits, ...(this.config ? { config: this.config } : {}) };
@@ -199,7 +219,9 @@ export class WorkPool {
       port1.close();
       return;
     }
-    this.lanes.push({ worker, port: port1, startedAt: this.clock(), tables: { strings: [] }, ready: false, jobs: [] });
+    const lane: Lane = { worker, port: port1, startedAt: this.clock(), tables: { strings: [] }, ready: false, exited: false, jobs: [] };
+    worker.once('exit', () => (lane.exited = true));
+    this.lanes.push(lane);
   }
 
   /** Takes every reply waiting on the lanes' ports. */
@@ -282,5 +304,41 @@ export class WorkPool {
   private stop(lane: Lane): void {
     lane.port.close();
     void lane.worker.terminate();
+  }
+}
+
+/**
+ * The pool thread a process that builds again and again (the daemon's build
+ * thread) keeps from one build to the next, for relating and rendering: a
+ * fresh one spent 250-350 ms of CPU at each saved post loading its modules,
+ * on the core the build's own thread shares it with. One thread is kept, for
+ * the memory; a pool for another config or limits (the config file edited)
+ * starts afresh, as its threads were started with the old ones.
+ */
+export class KeptThreads {
+  private pool: WorkPool | undefined;
+  private key = '';
+
+  /** The kept pool when it was made for these options and its thread is still there, else a new one. */
+  take(options: PoolOptions): WorkPool {
+    const key = JSON.stringify([options.limits, options.config ?? null, options.threads ?? null]);
+    const kept = this.pool;
+    this.pool = undefined;
+    if (kept && key === this.key && kept.intact) return kept;
+    kept?.close();
+    this.key = key;
+    return new WorkPool(options);
+  }
+
+  /** Takes back a pool its build is done with, keeping one thread of it. */
+  give(pool: WorkPool): void {
+    pool.keepOne();
+    if (this.pool && this.pool !== pool) this.pool.close();
+    this.pool = pool;
+  }
+
+  close(): void {
+    this.pool?.close();
+    this.pool = undefined;
   }
 }

@@ -11,7 +11,7 @@ import { closeIsolatesPerParagraph, detachedCopy, forbiddenCharacters, nearMiss,
 import { renderFailureReason } from '../render/failure.js';
 import { flattenNesting } from '../render/nesting.js';
 import { htmlToText } from '../render/summary.js';
-import { articleUrl } from '../urls.js';
+import { articleUrl, categorySlug, slugify } from '../urls.js';
 import { sourceHash } from './hash.js';
 import { defaultIdOf } from './itemId.js';
 import { frontMatterSchema, HIDING_FIELDS, keptOutOfLists, KNOWN_FIELDS, resolveDateAliases, SUMMARY_ALIASES, type FrontMatter } from './frontMatter.js';
@@ -140,7 +140,7 @@ export function readFrontMatter(file: SourceFile, config: LoadSettings): { front
     }
     return { diagnostics };
   }
-  if (!withinLimits(result.data, config.limits, source, report)) return { diagnostics };
+  if (!withinLimits(result.data, config.limits, source, report) || !namesFitTheOutput(result.data, named, config, source, report)) return { diagnostics };
   warnAboutMissingAltText(result.data, source, report);
   warnAboutOtherToolsFields(result.data, file.lang, source, report);
   for (const removed of markupRemoved(source.data)) report(source.positionOf(removed.path), 'warning', removed.field, removed.message);
@@ -250,6 +250,60 @@ function withinLimits(fm: FrontMatter, limits: Limits, source: YamlData, report:
   if (tags > limits.tags) problems.push(['tags', message('diagnostics.field.tooManyTags', { limit: limits.tags, tags })]);
   for (const [field, text] of problems) report(source.positionOf([field]), 'error', field, text);
   return problems.length === 0;
+}
+
+/**
+ * The most bytes of UTF-8 in a name of a file or folder of the output: the
+ * limit of common file systems (ext4, XFS, APFS, NTFS count 255 bytes or
+ * units). A longer name failed at the write with ENAMETOOLONG and the whole
+ * build with it, every other post unpublished.
+ */
+const NAME_BYTES = 255;
+/**
+ * What a related file's name adds to its article's slug, at most: `~` and a
+ * 10-digit digest when two articles share a slug, `.json`, and while it is
+ * written, `.` and 12 random digits and `.tmp` (see `feeds/relatedIndex.ts`,
+ * `write/temporary.ts`).
+ */
+const RELATED_NAME_EXTRA = '~0123456789.json.0123456789ab.tmp'.length;
+/** A name quoted in a diagnostic: its opening, enough to find it. */
+const QUOTED_CHARACTERS = 40;
+
+/**
+ * Whether every name the post gives the output fits a file system: its slug
+ * names its related file, each level of a category a folder of its feeds
+ * and archive, each tag the folder of its feed. One post's name never fails
+ * the build: the post is skipped with an error, or its published version stays.
+ */
+function namesFitTheOutput(fm: FrontMatter, named: NameParts, config: Pick<LoadSettings, 'categorySlugs'>, source: YamlData, report: Report): boolean {
+  let fits = true;
+  const tooLong = (position: SourcePosition, field: string, key: string, name: string, bytes: number, limit: number): void => {
+    fits = false;
+    report(position, 'error', field, message(key, { name: quoted(name), bytes, limit }));
+  };
+  const slug = fm.slug ?? named.slug;
+  const slugLimit = NAME_BYTES - RELATED_NAME_EXTRA;
+  const slugBytes = Buffer.byteLength(slug, 'utf8');
+  if (slugBytes > slugLimit) {
+    if (fm.slug === undefined) tooLong(START, 'slug', 'diagnostics.field.fileNameTooLong', slug, slugBytes, slugLimit);
+    else tooLong(source.positionOf(['slug']), 'slug', 'diagnostics.field.slugTooLong', slug, slugBytes, slugLimit);
+  }
+  (fm.categories ?? []).forEach((path, index) => {
+    for (const level of path) {
+      const bytes = Buffer.byteLength(categorySlug(config, level), 'utf8');
+      if (bytes > NAME_BYTES) tooLong(source.positionOf(['categories', index]), 'categories', 'diagnostics.field.categoryTooLong', level, bytes, NAME_BYTES);
+    }
+  });
+  (fm.tags ?? []).forEach((tag, index) => {
+    const bytes = Buffer.byteLength(slugify(tag), 'utf8');
+    if (bytes > NAME_BYTES) tooLong(source.positionOf(['tags', index]), 'tags', 'diagnostics.field.tagTooLong', tag, bytes, NAME_BYTES);
+  });
+  return fits;
+}
+
+function quoted(name: string): string {
+  const characters = [...name];
+  return characters.length > QUOTED_CHARACTERS ? `${characters.slice(0, QUOTED_CHARACTERS).join('')}…` : name;
 }
 
 /** The image as written, with where it was written (the `image:` line) for later diagnostics. */

@@ -221,8 +221,14 @@ const WORD_CHAR = new Uint8Array(0x10000);
   }
 }
 
-/** Link targets and bare URLs of Markdown, whose host and path words say nothing about the topic. */
-const URLS = /\]\([^)\s]*(?:\s+"[^"]*")?\)|<?https?:\/\/[^\s)>\]]+>?/g;
+/**
+ * Link targets and bare URLs of Markdown, whose host and path words say
+ * nothing about the topic. A target stops at a bracket or parenthesis: one
+ * that ran on to the next `)` took, from every `](` of a text without one,
+ * the rest of the text, so that 80,000 unclosed `[x](` (320 kB) took 25 s to
+ * count and a 2 MB post held the build for minutes.
+ */
+const URLS = /\]\([^()[\]\s]*(?:\s+"[^"]*")?\)|<?https?:\/\/[^\s)>\]]+>?/g;
 
 /** Markdown link targets and bare URLs replaced by a space. */
 export function withoutUrls(text: string): string {

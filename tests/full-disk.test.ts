@@ -110,6 +110,22 @@ describe.runIf(isRoot || inCi)('a state directory that takes no published text',
     return { site, sources };
   }
 
+  it('fails the build with exit 3 when the stored texts fill their disk, naming the text, and leaves no temporary file there', async () => {
+    const body = 'The centre documented the hearing in detail. '.repeat(100);
+    const posts = Object.fromEntries(Array.from({ length: 40 }, (_, n) => [`en/statement-${n}.md`, post(`title: Statement ${n}\ndate: 2026-01-01T00:00:00Z`, body)]));
+    const site = await siteOnDisk(posts);
+    const sources = join(site, '.nashra/sources');
+    await mkdir(sources, { recursive: true });
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', sources]);
+    mounted.push(sources);
+    await fillUntil(sources, 32 * 1024);
+    const failed = await runCli(['build', '--now', '2026-02-01T00:00:00Z'], site);
+    expect(failed.code).toBe(3);
+    // Named by the text it could not store: a write cut short names no file of its own.
+    expect(failed.stderr).toMatch(/\.nashra\/sources\/[\w-]+\.md: ENOSPC/);
+    expect((await readdir(sources)).filter((name) => name.endsWith('.tmp'))).toEqual([]);
+  });
+
   it('tells an Arabic-speaking editor in Arabic what failed and that the published files are unchanged', async () => {
     const { site } = await siteWithReadOnlyTexts(3);
     const failed = await runCli(['build', '--now', '2026-02-01T00:00:00Z'], site, { NASHRA_LANG: 'ar' });

@@ -4,7 +4,7 @@
  * module of its own, so the thread that stores a first build's texts loads
  * nothing else.
  */
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { sourceHash } from '../load/hash.js';
 import { temporaryNameFor } from '../write/temporary.js';
 
@@ -41,8 +41,16 @@ export interface FileError {
 export function storeText(wanted: TextToStore, text: string | undefined): boolean {
   if (text === undefined || sourceHash(text) !== wanted.hash) return false;
   const temporary = temporaryNameFor(wanted.file);
-  writeFileSync(temporary, text);
-  renameSync(temporary, wanted.file);
+  try {
+    writeFileSync(temporary, text);
+    renameSync(temporary, wanted.file);
+  } catch (error) {
+    // A write cut short (a full disk) leaves the file it had begun, and its error names no file: the text's is named.
+    rmSync(temporary, { force: true });
+    const failed = error as NodeJS.ErrnoException;
+    if (failed.path === undefined) failed.path = wanted.file;
+    throw failed;
+  }
   return true;
 }
 

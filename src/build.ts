@@ -206,7 +206,8 @@ export async function prepareBuild(paths: BuildPaths, now: Date, options: Prepar
   const saveLater = options.memory !== undefined;
   const cacheWarnings = saveLater ? [] : await cache.save();
   const savedLate = async (): Promise<Diagnostic[]> => (saveLater ? cache.save() : []);
-  const stateWarnings = [problem, ...(cache.problems ?? [])].flatMap((text) => (text ? [diagnostic(paths.state, { line: 1, column: 1 }, 'warning', 'state', text)] : []));
+  const manifestProblem = outputManifest.damaged ? message('diagnostics.state.manifestDamaged', { path: manifest, out: paths.out }) : undefined;
+  const stateWarnings = [problem, ...(cache.problems ?? []), manifestProblem].flatMap((text) => (text ? [diagnostic(paths.state, { line: 1, column: 1 }, 'warning', 'state', text)] : []));
   const diagnostics = [...stateWarnings, ...result.diagnostics, ...cacheWarnings];
   const failed = hasErrors(diagnostics);
   const refusals = options.allowShrink ? [] : shrinkRefusals(previous, { listedPaths: result.listedPaths, posts: result.posts }, config.maxShrink);

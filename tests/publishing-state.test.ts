@@ -208,6 +208,30 @@ describe('the record of what was published', () => {
   });
 });
 
+describe('a damaged list of the files earlier builds wrote', () => {
+  it('is told: a file no longer made cannot be told from a person\'s own and stays, and the build says so once', async () => {
+    const site = await siteOnDisk({
+      'en/a.md': post('title: A statement\ndate: 2026-01-01T00:00:00Z\ncategories: News'),
+      'en/unique.md': post('title: A statement of its own category\ndate: 2026-01-02T00:00:00Z\ncategories: Unique'),
+    });
+    expect((await runCli(['build', '--now', '2026-02-01T00:00:00Z'], site)).code).toBe(0);
+    expect(await listFiles(join(site, 'feeds'))).toContain('en/categories/unique/rss.xml');
+    const manifest = join(site, '.nashra/manifest.json');
+    await writeFile(manifest, (await readFile(manifest)).subarray(0, 5000));
+    await rm(join(site, 'posts/en/unique.md'));
+    const build = await runCli(['build', '--now', '2026-02-01T00:00:00Z'], site);
+    expect(build.code).toBe(0);
+    expect(build.stderr).toMatch(/^\S*\.nashra:1:1 warning \S*\.nashra\/manifest\.json is damaged, .* stay there; to be sure none is left, build into an empty folder .* \[state\]$/m);
+    // Told once: the build wrote a whole manifest again, of the files it made.
+    const next = await runCli(['build', '--now', '2026-02-02T00:00:00Z'], site);
+    expect(next.code).toBe(0);
+    expect(next.stderr).not.toMatch(/manifest/);
+    // A missing manifest (a new state folder) is a first build, not damage.
+    await rm(manifest);
+    expect((await runCli(['build', '--now', '2026-02-03T00:00:00Z'], site)).stderr).not.toMatch(/manifest/);
+  });
+});
+
 describe('a copied file', () => {
   it('cannot push out the published article whose translationKey it reuses: the newcomer is reported, naming both files', async () => {
     const site = await siteOnDisk(threePosts);

@@ -172,6 +172,7 @@ export const feedbackEn = {
       bodiesDamaged: '{{path}} is damaged or incomplete; full texts are rendered afresh and the store rebuilt',
       bodiesUnreadable: '{{path}} cannot be read ({{code}}); full texts are rendered afresh',
       bodiesNotSaved: 'the rendered full texts could not be stored ({{code}}); the next build renders again what this one rendered',
+      manifestDamaged: '{{path}} is damaged, and with it the list of the files earlier builds wrote in {{out}}: those this build no longer makes (a deleted post\'s category feed, its related file) cannot be told from files of your own, and stay there; to be sure none is left, build into an empty folder and put it in place of {{out}}',
     },
   },
   schedule: {
@@ -427,6 +428,7 @@ export const feedbackAr = {
       bodiesDamaged: 'الملف {{path}} تالف أو ناقص؛ ستُولَّد النصوص الكاملة من جديد ويُعاد بناء مخزنها',
       bodiesUnreadable: 'تعذّرت قراءة {{path}} ({{code}})؛ ستُولَّد النصوص الكاملة من جديد',
       bodiesNotSaved: 'تعذّر حفظ النصوص الكاملة المولَّدة ({{code}})؛ سيولّد البناء التالي من جديد ما ولّده هذا البناء',
+      manifestDamaged: 'الملف {{path}} تالف، وضاعت معه قائمة الملفات التي كتبتها البناءات السابقة في {{out}}: ما لم يعد هذا البناء يصنعه منها (خلاصة تصنيف مقال محذوف أو ملف مقالاته ذات الصلة) لا يمكن تمييزه من ملفاتك أنت، فيبقى هناك؛ ولتتأكد من ألّا يبقى منه شيء، ابنِ في مجلد فارغ ثم ضعه مكان {{out}}',
     },
   },
   schedule: {

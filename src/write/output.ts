@@ -160,6 +160,12 @@ export interface OutputManifest {
   readonly mtimeMs: number;
   /** Written only once every file of a build is in place: a build cut short leaves a manifest without it. */
   readonly madeFrom?: MadeFrom;
+  /**
+   * The manifest file is there but is no manifest (cut short, garbled): which
+   * files earlier builds wrote is lost, so those this build no longer plans
+   * cannot be told from a person's own and stay in the output.
+   */
+  readonly damaged?: true;
 }
 
 const NO_MANIFEST: OutputManifest = { files: [], records: {}, mtimeMs: 0 };
@@ -660,9 +666,10 @@ export async function readOutputManifest(path: string): Promise<OutputManifest> 
     const value = (read !== null && typeof read.manifest === 'object' ? read.manifest : read) as { files?: unknown; records?: unknown; madeFrom?: unknown } | null;
     const files = Array.isArray(value?.files) ? value.files.filter((file): file is string => typeof file === 'string' && isSafeRelative(file)) : [];
     const madeFrom = MadeFromWithoutWitnessSchema.safeParse(value?.madeFrom);
-    return { files, records: validRecords(value?.records, new Set(files)), mtimeMs: info.mtimeMs, ...(madeFrom.success ? { madeFrom: madeFrom.data } : {}) };
-  } catch {
-    return NO_MANIFEST;
+    if (!Array.isArray(value?.files)) return { ...NO_MANIFEST, damaged: true };
+    return { files, records: validRecords(value.records, new Set(files)), mtimeMs: info.mtimeMs, ...(madeFrom.success ? { madeFrom: madeFrom.data } : {}) };
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ENOENT' ? NO_MANIFEST : { ...NO_MANIFEST, damaged: true };
   }
 }
 

@@ -156,6 +156,18 @@ describe('the documents checked', () => {
 });
 
 describe('JSON Feed 1.1 schema', () => {
+  it('accepts the addresses of authors, signatories and a canonical original written with spaces, quotes and brackets, percent-encoded as in Atom', () => {
+    const written = 'https://partner.example.org/a b<c>"d/مركز';
+    const encoded = 'https://partner.example.org/a%20b%3Cc%3E%22d/%D9%85%D8%B1%D9%83%D8%B2';
+    const fields = `title: Joint statement\ndate: 2026-03-01T10:00:00Z\nauthor: {name: A researcher, url: '${written}'}\nsignatories: [{name: A partner, url: '${written}'}]\ncanonical: '${written}'`;
+    const { outputs } = buildInMemory(sourceFiles({ 'en/joint.md': post(fields) }), testConfig());
+    const text = outputs.find((output) => output.path === 'en/feed.json')?.content ?? '';
+    expect(jsonFeedErrors(text)).toEqual([]);
+    const [item] = (JSON.parse(text) as { items: { authors: { url: string }[]; _nashra: { canonical: string; signatories: { url: string }[] } }[] }).items;
+    expect([item?.authors[0]?.url, item?._nashra.signatories[0]?.url, item?._nashra.canonical]).toEqual([encoded, encoded, encoded]);
+    expect(outputs.find((output) => output.path === 'en/atom.xml')?.content).toContain(`<uri>${encoded}</uri>`);
+  });
+
   it('accepts every JSON Feed document, archive pages of every scope included', async () => {
     const files = documents('feed.json');
     expect(files.some((file) => /\/archive\/(categories|tags)\//.test(file))).toBe(true);

@@ -162,7 +162,7 @@ function jsonItem(entry: FeedEntry) {
     ...(entry.image ? { image: entry.image.url } : {}),
     date_published: rfc3339(entry.published),
     date_modified: rfc3339(entry.updated),
-    ...(entry.authors.length > 0 ? { authors: entry.authors.map((author) => ({ name: author.name, ...(author.url ? { url: author.url } : {}) })) } : {}),
+    ...(entry.authors.length > 0 ? { authors: entry.authors.map((author) => ({ name: author.name, ...(author.url ? { url: asUri(author.url) } : {}) })) } : {}),
     ...(entry.categories.length + entry.tags.length > 0 ? { tags: [...entry.categories, ...entry.tags].map((category) => category.term) } : {}),
     language: entry.lang,
     ...(entry.image
@@ -171,11 +171,11 @@ function jsonItem(entry: FeedEntry) {
     _nashra: {
       summary_html: entry.summaryHtml,
       categories: entry.categories.map(({ term, path, label, url }) => ({ term, path, label, url })),
-      ...(entry.signatories.length > 0 ? { signatories: entry.signatories.map(({ name, url }) => ({ name, ...(url ? { url } : {}) })) } : {}),
+      ...(entry.signatories.length > 0 ? { signatories: entry.signatories.map(({ name, url }) => ({ name, ...(url ? { url: asUri(url) } : {}) })) } : {}),
       tags: entry.tags.map((tag) => tag.term),
       reading_time_minutes: entry.readingMinutes,
       ...(entry.image ? { image_alt: entry.image.alt, ...(entry.image.width === undefined ? {} : { image_width: entry.image.width, image_height: entry.image.height }) } : {}),
-      ...(entry.canonical ? { canonical: entry.canonical } : {}),
+      ...(entry.canonical ? { canonical: asUri(entry.canonical) } : {}),
       ...(entry.rights === undefined ? {} : { rights: entry.rights }),
       ...(entry.licenseUrl ? { license: entry.licenseUrl } : {}),
       translations: entry.translations.map((link) => ({ language: link.lang, id: link.id, url: link.url, title: link.title })),
@@ -192,6 +192,19 @@ function jsonItem(entry: FeedEntry) {
     },
   };
 }
+
+/**
+ * An absolute URL as JSON Feed wants it, a URI (RFC 3986): as written when it
+ * is one, else as a browser serialises it, as `feed` writes it in Atom (a
+ * space, `<`, `>`, a quote or a letter outside ASCII percent-encoded). An
+ * author's address written with a space made the JSON Feed fail its schema.
+ */
+function asUri(url: string): string {
+  return URI_AS_WRITTEN.test(url) ? url : new URL(url).href;
+}
+
+/** Only characters a URI may hold as they are (RFC 3986: unreserved, reserved, and `%`). */
+const URI_AS_WRITTEN = /^[A-Za-z0-9\-._~:/?#[\]@!$&'()*+,;=%]+$/;
 
 /** `feed`'s view of the document: structure, dates and URLs; every text is a marker filled by `slots`. */
 function toFeed(document: FeedDocument, slots: Slots, toItem: (entry: FeedEntry) => Item, options: Partial<FeedOptions> = {}): Feed {

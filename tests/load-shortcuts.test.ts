@@ -126,6 +126,10 @@ describe('dates with a written offset', () => {
     },
   );
 
+  it.each(['2026-01-05T10:00:00+25:00', '2026-03-04 10:00:00 +9999', '2026-01-05T10:00:00-24', '2026-01-05T10:00:00+03:60'])('%s is no date: its offset is out of range', (written) => {
+    expect(parseIsoDate(written, 'UTC')).toBeUndefined();
+  });
+
   it('a date without an offset is read in the site time zone, a day ending in -14 included', () => {
     expect(parseIsoDate('2026-03-14', 'Asia/Amman')?.toISOString()).toBe('2026-03-13T21:00:00.000Z');
     expect(parseIsoDate('2026-03-14T09:00', 'America/New_York')?.toISOString()).toBe('2026-03-14T13:00:00.000Z');

@@ -6,8 +6,9 @@
 import { DateTime } from 'luxon';
 import { detached } from '../text.js';
 
-// Jekyll writes `2026-03-04 10:00:00 +0300`: a space before the offset is read too.
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?( ?(Z|[+-]\d{2}(:?\d{2})?))?)?$/i;
+// Jekyll writes `2026-03-04 10:00:00 +0300`: a space before the offset is read too. An offset's hours are 00-23 and
+// its minutes 00-59 (RFC 3339's time-numoffset): `+25:00` or `+9999` is a typo, not an instant to read.
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?( ?(Z|[+-]([01]\d|2[0-3])(:?[0-5]\d)?))?)?$/i;
 
 /** Reads an ISO 8601 date or date-time; without an offset it is local time in `timeZone`. */
 export function parseIsoDate(value: string, timeZone: string): Date | undefined {

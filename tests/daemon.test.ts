@@ -4,7 +4,7 @@
  */
 import { createServer, type Server } from 'node:http';
 import { execFile } from 'node:child_process';
-import { appendFile, mkdtemp, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { appendFile, mkdtemp, readFile, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -247,6 +247,26 @@ describe('nashra schedule', () => {
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe('application/feed+json; charset=utf-8');
     expect(((await response.json()) as JsonFeed).items.map((item) => item.title)).toEqual(['A']);
+    daemon.signal('SIGTERM');
+    expect(await daemon.exited).toBe(0);
+  }, 60_000);
+
+  it('takes its lock again when the state directory is removed under it, and sweeps what another process left meanwhile', async () => {
+    const site = await siteOnDisk({ 'en/a.md': post('title: A\ndate: 2026-01-01') }, { schedule: { cron: '0 0 1 1 *', debounceMs: 100 } });
+    const daemon = start(site);
+    await daemon.waitFor((line) => line.event === 'build', 30_000);
+    await rm(join(site, '.nashra'), { recursive: true, force: true });
+    // As a `nashra build` run meanwhile (the lock was gone) and killed mid-write would leave it.
+    const left = join(site, 'feeds/en/rss.xml.0123456789ab.tmp');
+    await writeFile(left, '<rss');
+    const seen = daemon.lines.length;
+    await writeFile(join(site, 'posts/en/b.md'), post('title: B\ndate: 2026-01-02'));
+    await daemon.waitFor((line) => line.event === 'lock-taken-again', 30_000, seen);
+    await daemon.waitFor((line) => line.event === 'build' && line.reason === 'change', 30_000, seen);
+    await expect(stat(left)).rejects.toThrow(/ENOENT/);
+    expect(await titles(site)).toEqual(['B', 'A']);
+    // One writer again: a build beside it is refused.
+    expect((await runCli(['build'], site)).code).toBe(4);
     daemon.signal('SIGTERM');
     expect(await daemon.exited).toBe(0);
   }, 60_000);

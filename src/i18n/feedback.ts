@@ -178,6 +178,8 @@ export const feedbackEn = {
   schedule: {
     started: 'nashra schedule started (pid {{pid}}): rebuilding on "{{cron}}" and at each publishAt/expires',
     refused: 'another nashra {{command}} (pid {{pid}}) is publishing this site ({{out}}); not starting',
+    lockTaken: 'another nashra {{command}} (pid {{pid}}) took the lock of this site ({{out}}) while the state directory was away; no build until it is done',
+    lockTakenAgain: 'the lock {{path}} was gone (the state directory removed?) and is taken again; temporary files another process may have left meanwhile are removed',
     buildFailed: 'build failed ({{reason}}): {{problem}}; the previous feeds stay in place',
     stopping: '{{signal}}: stopping (a build that is putting files in place finishes first)',
     stopped: 'stopped',
@@ -434,6 +436,8 @@ export const feedbackAr = {
   schedule: {
     started: 'بدأ «nashra schedule» (رقم العملية {{pid}}): يُعاد البناء وفق الجدول «{{cron}}» وعند حلول كل «publishAt» و«expires»',
     refused: 'عملية أخرى من nashra («{{command}}»، رقمها {{pid}}) تنشر هذا الموقع ({{out}})؛ لن يبدأ الجدول',
+    lockTaken: 'أخذت عملية أخرى من nashra («{{command}}»، رقمها {{pid}}) قفل هذا الموقع ({{out}}) حين غاب مجلد الحالة؛ لا بناء حتى تنتهي',
+    lockTakenAgain: 'كان القفل {{path}} غائبًا (أحُذف مجلد الحالة؟) فأُخذ من جديد؛ وستُحذف الملفات المؤقتة التي ربما تركتها عملية أخرى في أثناء ذلك',
     buildFailed: 'أخفق البناء («{{reason}}»): {{problem}}؛ تبقى الخلاصات السابقة في مكانها',
     stopping: '{{signal}}: جارٍ الإيقاف (يكتمل أولًا أي بناء بدأ يضع ملفاته في أماكنها)',
     stopped: 'توقّف الجدول',

@@ -21,7 +21,8 @@ export interface BuildWorkerInput {
 export const IDLE = 0;
 export const COMMITTING = 1;
 
-export type BuildAsk = { readonly kind: 'build'; readonly now: Date } | { readonly kind: 'prepare'; readonly at: Date } | { readonly kind: 'commit' };
+/** `sweep`: temporary files another process may have left are to be removed first, whether or not a build of this thread got through (the daemon took its lock again). */
+export type BuildAsk = { readonly kind: 'build'; readonly now: Date; readonly sweep?: boolean } | { readonly kind: 'prepare'; readonly at: Date; readonly sweep?: boolean } | { readonly kind: 'commit' };
 
 export type BuildRequest = BuildAsk & { readonly id: number };
 

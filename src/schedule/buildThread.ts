@@ -45,13 +45,14 @@ export class BuildThread {
     return worker ? new BuildThread(worker, phase, input) : undefined;
   }
 
-  async build(now: Date): Promise<ThreadOutcome> {
-    return outcomeOf(await this.ask({ kind: 'build', now }));
+  /** `sweep`: see `BuildAsk`. */
+  async build(now: Date, sweep = false): Promise<ThreadOutcome> {
+    return outcomeOf(await this.ask({ kind: 'build', now, sweep }));
   }
 
   /** Prepares the build for `at` on the thread; false when it cannot be prepared (too large). */
-  async prepare(at: Date): Promise<boolean> {
-    const reply = await this.ask({ kind: 'prepare', at });
+  async prepare(at: Date, sweep = false): Promise<boolean> {
+    const reply = await this.ask({ kind: 'prepare', at, sweep });
     if ('failure' in reply) throw errorOf(reply.failure);
     return 'prepared' in reply && reply.prepared;
   }

@@ -59,7 +59,7 @@ function sent(outcome: BuildOutcome, at: Date): ThreadOutcome {
 }
 
 async function answer(request: BuildRequest): Promise<BuildReply> {
-  const leftovers = !through;
+  const leftovers = !through || (request.kind !== 'commit' && request.sweep === true);
   if (request.kind === 'build') {
     const outcome = await runBuild(paths, request.now, { allowShrink, cache, beforeCommit, memory, threadsKept, leftovers });
     through = true;

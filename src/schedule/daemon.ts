@@ -187,10 +187,29 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
   const memory = new CacheMemory();
   const thread = BuildThread.start(options.paths, { allowShrink: options.allowShrink ?? false, cache: options.cache ?? true, aheadBytes: AHEAD_BYTES });
 
+  let held = lock.lock;
+  /**
+   * Before each build: the lock still this process's, or taken again (the
+   * state directory was removed under it, and a `nashra build` may have run
+   * and been killed meanwhile: true, so the build sweeps the temporary files
+   * such a process left). While another live process holds it, no build is
+   * made: a MessageError says whose it is.
+   */
+  const keepLock = async (): Promise<boolean> => {
+    if (await held.stillHeld()) return false;
+    await mkdir(stateDir, { recursive: true });
+    const again = await acquireLock(stateDir, 'schedule');
+    if (!again.acquired) throw new MessageError(message('schedule.lockTaken', { command: again.holder.command ?? 'process', pid: again.holder.pid, out: outDir }));
+    held = again.lock;
+    log({ event: 'lock-taken-again', ...said(message('schedule.lockTakenAgain', { path: held.path })) });
+    return true;
+  };
+
   const build = async (now: Date, reason: BuildReason) => {
     const started = performance.now();
     try {
-      const outcome = thread ? await thread.build(now) : await runBuild(options.paths, now, { allowShrink: options.allowShrink, cache: options.cache, memory });
+      const sweep = await keepLock();
+      const outcome = thread ? await thread.build(now, sweep) : await runBuild(options.paths, now, { allowShrink: options.allowShrink, cache: options.cache, memory });
       return await reportBuild(now, reason, started, outcome);
     } catch (error) {
       return reportFailure(now, reason, started, error);
@@ -202,8 +221,9 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
     const started = performance.now();
     let commit: (() => Promise<ThreadOutcome>) | undefined;
     try {
+      const sweep = await keepLock();
       if (thread) {
-        if (await thread.prepare(at)) commit = () => thread.commit();
+        if (await thread.prepare(at, sweep)) commit = () => thread.commit();
       } else {
         const prepared = await prepareBuild(options.paths, at, { allowShrink: options.allowShrink, cache: options.cache, aheadBytes: AHEAD_BYTES, memory });
         if (prepared) commit = () => prepared.commit();
@@ -289,7 +309,8 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
   // WebSub pings in flight get a moment to finish; the wait itself must not hold the process open.
   await Promise.race([Promise.allSettled([...notifications]), new Promise((r) => setTimeout(r, 2000).unref())]);
   for (const companion of options.companions ?? []) await companion.close();
-  await lock.lock.release();
+  // Only its own: a lock another process took while this one could not build is that process's.
+  if (await held.stillHeld()) await held.release();
   log({ event: 'stopped', ...said(message('schedule.stopped')) });
   return 0;
 }

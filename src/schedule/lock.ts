@@ -10,6 +10,8 @@ export const LOCK_FILE = 'lock';
 export interface HeldLock {
   readonly path: string;
   release(): Promise<void>;
+  /** Whether the lock file is still this process's: the state directory removed, or another program, can take it away. */
+  stillHeld(): Promise<boolean>;
 }
 
 export interface LockHolder {
@@ -64,16 +66,18 @@ interface LockContent {
 export async function acquireLock(stateDir: string, command: string, pid = process.pid): Promise<LockResult> {
   const path = join(stateDir, LOCK_FILE);
   const content: LockContent = { pid, processStart: processStart(pid), startedAt: new Date().toISOString(), command };
+  const text = `${JSON.stringify(content)}\n`;
   for (let attempt = 0; attempt < 10; attempt++) {
-    if (await createComplete(path, `${JSON.stringify(content)}\n`)) {
+    if (await createComplete(path, text)) {
       await removeAbandonedSideFiles(path);
-      return { acquired: true, lock: { path, release: () => rm(path, { force: true }) } };
+      const stillHeld = async (): Promise<boolean> => (await readFile(path, 'utf8').catch(() => undefined)) === text;
+      return { acquired: true, lock: { path, release: () => rm(path, { force: true }), stillHeld } };
     }
-    const text = await readFile(path, 'utf8').catch(() => undefined);
-    if (text === undefined) continue; // released in between: try again
-    const holder = lockHolder(text);
+    const found = await readFile(path, 'utf8').catch(() => undefined);
+    if (found === undefined) continue; // released in between: try again
+    const holder = lockHolder(found);
     if (holder !== undefined && holder.pid !== pid && isAlive(holder)) return { acquired: false, holder: { pid: holder.pid, command: holder.command } };
-    await removeIfStill(path, text);
+    await removeIfStill(path, found);
   }
   throw new MessageError(message('errors.lockUnavailable', { path }));
 }

@@ -255,7 +255,9 @@ describe('nashra schedule', () => {
     const site = await siteOnDisk({ 'en/a.md': post('title: A\ndate: 2026-01-01') }, { schedule: { cron: '0 0 1 1 *', debounceMs: 100 } });
     const daemon = start(site);
     await daemon.waitFor((line) => line.event === 'build', 30_000);
-    await rm(join(site, '.nashra'), { recursive: true, force: true });
+    // Moved away in one step, then removed: `rm -r` alone races the daemon's own writes there (ENOTEMPTY).
+    await rename(join(site, '.nashra'), join(site, '.nashra-removed'));
+    await rm(join(site, '.nashra-removed'), { recursive: true, force: true });
     // As a `nashra build` run meanwhile (the lock was gone) and killed mid-write would leave it.
     const left = join(site, 'feeds/en/rss.xml.0123456789ab.tmp');
     await writeFile(left, '<rss');

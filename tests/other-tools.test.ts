@@ -81,6 +81,16 @@ describe("Hugo's TOML and JSON front matter", () => {
     expect(lines(raw('+++\ntitle = "T"\n'))).toEqual(['posts/en/x.md:1:1 error the TOML front matter is never closed: end it with a +++ line [front-matter]']);
   });
 
+  it('refuses a day its month does not have, as it does in YAML, rather than read the next month', () => {
+    expect(lines(raw(toml('title = "T"\ndate = 2026-02-30')))).toEqual([
+      'posts/en/x.md:3:8 error date "2026-02-30" is not a valid date (expected ISO 8601, such as 2026-03-14 or 2026-03-14T09:00:00+03:00) [date]',
+    ]);
+    expect(lines(raw(toml('title = "T"\ndate = 2026-03-01\npublishAt = 2026-04-31T09:00:00+03:00 # embargo')))).toEqual([
+      'posts/en/x.md:4:13 error publishAt "2026-04-31T09:00:00+03:00" is not a valid date (expected ISO 8601, such as 2026-03-14 or 2026-03-14T09:00:00+03:00) [publishAt]',
+    ]);
+    expect(raw(toml('title = "T"\ndate = 2028-02-29T09:00:00Z')).post?.date.toISOString()).toBe('2028-02-29T09:00:00.000Z');
+  });
+
   it('refuses a TOML post whose misspelt key may be meant to hide it, at that key', () => {
     const loaded = raw(toml('title = "T"\ndate = 2026-03-04\ndraf = true'));
     expect(loaded.post).toBeUndefined();

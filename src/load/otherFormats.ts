@@ -8,6 +8,7 @@
 import { parse as parseToml, TomlDate, TomlError } from 'smol-toml';
 import { LineCounter } from 'yaml';
 import { message } from '../i18n/message.js';
+import { parseIsoDate } from './isoDate.js';
 import { cleanData, type Position, type YamlData, type YamlProblem } from './yamlData.js';
 
 export type OtherFormat = 'toml' | 'json';
@@ -86,7 +87,19 @@ export function tomlData(text: string, lineOffset: number): YamlData {
     const text = message('diagnostics.frontMatter.tomlInvalid', { detail: firstLine(error.message).replace(/^Invalid TOML document: /, '') });
     return failed(located, { position: { line: error.line + lineOffset, column: error.column }, field: 'toml', message: text });
   }
-  return withData(located, tomlValue(parsed) as Record<string, unknown>);
+  return withData(located, tomlValue(parsed, [], writtenDateAt(text, lineOffset, located)) as Record<string, unknown>);
+}
+
+/** A TOML date literal as written: RFC 3339, with `T`, `t` or a space before the time. */
+const TOML_DATE = /^\d{4}-\d{2}-\d{2}(?:[Tt ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:[Zz]|[+-]\d{2}:\d{2})?)?/;
+
+/** The date literal written where the value at `path` starts, if one is. */
+function writtenDateAt(text: string, lineOffset: number, located: Located): (path: readonly string[]) => string | undefined {
+  const lines = text.split('\n');
+  return (path) => {
+    const { line, column } = located.positionOf(path);
+    return TOML_DATE.exec(lines[line - lineOffset - 1]?.slice(column - 1) ?? '')?.[0];
+  };
 }
 
 /** JSON front matter, read by `JSON.parse`. */
@@ -134,10 +147,15 @@ function emptyLocation(start: Position): Located {
  * date-time in the site's time zone (as Hugo reads them), a time alone not
  * at all.
  */
-function tomlValue(value: unknown): unknown {
-  if (value instanceof TomlDate) return value.toISOString();
-  if (Array.isArray(value)) return value.map(tomlValue);
-  if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, tomlValue(item)]));
+function tomlValue(value: unknown, path: readonly string[], writtenAt: (path: readonly string[]) => string | undefined): unknown {
+  if (value instanceof TomlDate) {
+    // smol-toml reads a day past its month's end into the next month (2026-02-30 as March 2); as written, the schema refuses it as it does in YAML.
+    const written = writtenAt(path);
+    return written !== undefined && parseIsoDate(written.slice(0, 10), 'UTC') === undefined ? written : value.toISOString();
+  }
+  // An array's items are not located one by one: a date among them is read as smol-toml gives it.
+  if (Array.isArray(value)) return value.map((item) => tomlValue(item, [...path, '[]'], () => undefined));
+  if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, tomlValue(item, [...path, key], writtenAt)]));
   return value;
 }
 

@@ -9,7 +9,9 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli, siteOnDisk } from './support/site.js';
+import { formatDiagnostic } from '../src/diagnostics.js';
+import { parsePost } from '../src/load/parsePost.js';
+import { runCli, siteOnDisk, testConfig } from './support/site.js';
 
 const NOW = '2026-11-01T00:00:00Z';
 
@@ -62,5 +64,28 @@ describe('a name a post gives the output, too long for a file system', () => {
     ]);
     const feed = JSON.parse(await readFile(join(dir, 'feeds/en/feed.json'), 'utf8')) as { items: { title: string }[] };
     expect(feed.items.map((item) => item.title).sort()).toEqual(['A statement filed again', 'A statement that publishes']);
+  });
+});
+
+describe('a category or tag without a letter or digit to name its folder', () => {
+  const raw = (fields: string) => parsePost({ path: 'posts/en/x.md', lang: 'en', text: post('A statement', fields) }, testConfig());
+  const lines = (fields: string) => raw(fields).diagnostics.map(formatDiagnostic);
+
+  it('is a warning at its post: it would share its folder with every such name, silently', () => {
+    expect(lines('categories: ["!!!"]\ntags: [Courts, "..."]\n')).toEqual([
+      'posts/en/x.md:4:14 warning the category "!!!" has no letter or digit to make its address of, and shares categories/category/ with every such name; write it in words, or give it a slug under categorySlugs in the config [categories]',
+      'posts/en/x.md:5:16 warning the tag "..." has no letter or digit to make its address of, and shares tags/tag/ with every such tag; write it in words [tags]',
+    ]);
+    expect(raw('categories: ["!!!"]\n').post?.categories).toEqual([['!!!']]);
+  });
+
+  it('is a warning too when a category is only slashes: the post is filed under none', () => {
+    expect(lines('categories: [News, " / "]\n')).toEqual(['posts/en/x.md:4:20 warning the category " / " names no category (it is only slashes), so the post is not filed under it [categories]']);
+  });
+
+  it('is no warning for a name in any script, or one given a slug in the config', () => {
+    expect(lines('categories: ["بيانات / مشتركة", "¡Justicia!"]\ntags: [محاكم, "2026"]\n')).toEqual([]);
+    const config = { ...testConfig(), categorySlugs: { '!!!': 'alerts' } };
+    expect(parsePost({ path: 'posts/en/x.md', lang: 'en', text: post('A statement', 'categories: ["!!!"]\n') }, config).diagnostics).toEqual([]);
   });
 });

@@ -142,6 +142,7 @@ export function readFrontMatter(file: SourceFile, config: LoadSettings): { front
   }
   if (!withinLimits(result.data, config.limits, source, report) || !namesFitTheOutput(result.data, named, config, source, report)) return { diagnostics };
   warnAboutMissingAltText(result.data, source, report);
+  warnAboutNamelessNames(result.data, config, source, report);
   warnAboutOtherToolsFields(result.data, file.lang, source, report);
   for (const removed of markupRemoved(source.data)) report(source.positionOf(removed.path), 'warning', removed.field, removed.message);
   const intent = publicationIntent(result.data, config, source, report, inDraftsFolder(below));
@@ -299,6 +300,29 @@ function namesFitTheOutput(fm: FrontMatter, named: NameParts, config: Pick<LoadS
     if (bytes > NAME_BYTES) tooLong(source.positionOf(['tags', index]), 'tags', 'diagnostics.field.tagTooLong', tag, bytes, NAME_BYTES);
   });
   return fits;
+}
+
+/**
+ * A category level or tag with no letter or digit ("!!!", "...") makes no
+ * slug: its folder is the fallback every such name shares (see `categorySlug`
+ * and the tag feeds' `tags/tag/`). A category of slashes alone files the post
+ * under nothing. Neither holds the post back: the editor is told.
+ */
+function warnAboutNamelessNames(fm: FrontMatter, config: Pick<LoadSettings, 'categorySlugs'>, source: YamlData, report: Report): void {
+  const written = source.data['categories'];
+  (Array.isArray(written) ? written : [written]).forEach((entry, index) => {
+    if (typeof entry === 'string' && entry.trim() !== '' && entry.split('/').every((level) => level.trim() === '')) {
+      report(source.positionOf(['categories', index]), 'warning', 'categories', message('diagnostics.field.categoryEmpty', { name: quoted(entry) }));
+    }
+  });
+  (fm.categories ?? []).forEach((path, index) => {
+    for (const level of path) {
+      if (config.categorySlugs[level] === undefined && slugify(level) === '') report(source.positionOf(['categories', index]), 'warning', 'categories', message('diagnostics.field.categoryNameless', { name: quoted(level) }));
+    }
+  });
+  (fm.tags ?? []).forEach((tag, index) => {
+    if (slugify(tag) === '') report(source.positionOf(['tags', index]), 'warning', 'tags', message('diagnostics.field.tagNameless', { name: quoted(tag) }));
+  });
 }
 
 function quoted(name: string): string {

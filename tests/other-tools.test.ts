@@ -249,6 +249,21 @@ describe("Hugo's page bundles and Jekyll's drafts folder", () => {
     expect([...source.files].map((file) => file.path)).toEqual(['posts/en/news/plain.md', 'posts/en/news/report/index.md', 'posts/en/news/report/transcript.md']);
   });
 
+  it("leaves out hidden files and folders, as Jekyll does: an editor's lock file is no post, nor is a name that makes no URL", async () => {
+    const dir = await siteOnDisk({
+      'en/plain.md': post('title: Plain\ndate: 2026-03-04'),
+      'en/.hidden.md': post('title: Hidden\ndate: 2026-03-04'),
+      'en/...md': post('title: Dots\ndate: 2026-03-04'),
+      'en/.drafts/old.md': post('title: Old\ndate: 2026-03-04'),
+    });
+    // What Emacs leaves beside a file being edited: a link to nowhere.
+    symlinkSync('editor@host.4242', join(dir, 'posts/en/.#plain.md'));
+    expect(readPostFiles(join(dir, 'posts'), dir).map((file) => file.path)).toEqual(['posts/en/plain.md']);
+    // One an earlier build published stays a post.
+    const kept = diskSource(join(dir, 'posts'), dir, (path) => path === 'posts/en/.hidden.md');
+    expect([...kept.files].map((file) => file.path)).toEqual(['posts/en/.hidden.md', 'posts/en/plain.md']);
+  });
+
   it('lists the posts of a folder linked into the language folder, and those of a link back to it once', async () => {
     const dir = await siteOnDisk({ 'en/news/plain.md': post('title: Plain\ndate: 2026-03-04') });
     mkdirSync(join(dir, 'shared/reports'), { recursive: true });

@@ -49,8 +49,8 @@ export function inDraftsFolder(path: string): boolean {
 }
 
 /**
- * The names (relative to a language's folder) that are posts: not a
- * section's `_index.md`, and not a file inside a leaf bundle other than its
+ * The names (relative to a language's folder) that are posts: not hidden,
+ * not a section's `_index.md`, and not a file inside a leaf bundle other than its
  * `index.md`, since Hugo reads those as the bundle's resources. A name that
  * `published` says an earlier build published stays a post whatever its
  * place: reading folders as Hugo does must not withdraw an article.
@@ -65,11 +65,17 @@ export function postNames(names: readonly string[], published: (name: string) =>
   return names.filter((name) => readAsPost(name, bundles) || published(name));
 }
 
-/** Whether folders alone make `name` a post: not a section's list page, nor a resource of a bundle in `bundles`. */
+/**
+ * Whether folders alone make `name` a post: not hidden, not a section's list
+ * page, nor a resource of a bundle in `bundles`. A hidden file or folder
+ * (`.name`) is left out as Jekyll leaves it out: editors leave lock and backup
+ * files so (Emacs's `.#post.md`, a link to nowhere), and `...md` or `.md` would
+ * make a URL that is another page's (`/en/posts/../`).
+ */
 function readAsPost(name: string, bundles: ReadonlySet<string>): boolean {
   const segments = name.split(/[\\/]/);
   const file = segments.at(-1) ?? name;
-  if (BRANCH_INDEX.test(file)) return false;
+  if (BRANCH_INDEX.test(file) || segments.some((segment) => segment.startsWith('.'))) return false;
   const ownFolder = BUNDLE_INDEX.test(file) ? segments.length - 1 : segments.length;
   for (let length = 1; length < ownFolder; length++) if (bundles.has(segments.slice(0, length).join('/'))) return false;
   return true;

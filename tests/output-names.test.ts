@@ -89,3 +89,21 @@ describe('a category or tag without a letter or digit to name its folder', () =>
     expect(parsePost({ path: 'posts/en/x.md', lang: 'en', text: post('A statement', 'categories: ["!!!"]\n') }, config).diagnostics).toEqual([]);
   });
 });
+
+describe('a file name that makes a slug a URL must escape', () => {
+  const lines = (path: string, fields = '') => parsePost({ path, lang: 'en', text: post('A statement', fields) }, testConfig()).diagnostics.map(formatDiagnostic);
+
+  it('is a warning at the file: the post publishes at its escaped URL, and the editor is told how to mend it', () => {
+    const warning = (name: string) =>
+      `posts/en/${name}.md:1:1 warning the file name gives the slug "${name}", which has characters other than letters, digits, hyphens, dots and underscores; its URL carries them escaped. Rename the file, or give the post a slug: (either moves the URL of a post already published) [slug]`;
+    expect(lines('posts/en/annual report.md')).toEqual([warning('annual report')]);
+    expect(lines('posts/en/a"><img src=x onerror=alert(1)>.md')).toEqual([warning('a"><img src=x onerror=alert(1)>')]);
+    expect(lines('posts/en/report\u202Egpj.md')).toEqual([warning('report\u202Egpj')]);
+  });
+
+  it('is no warning for a slug in any script, with a Jekyll date, or one the front matter gives', () => {
+    expect(lines('posts/en/2026-03-04-annual_report.v2.md')).toEqual([]);
+    expect(lines('posts/en/التقرير-السنوي.md')).toEqual([]);
+    expect(lines('posts/en/annual report.md', 'slug: annual-report\n')).toEqual([]);
+  });
+});

@@ -14,7 +14,7 @@ import { htmlToText } from '../render/summary.js';
 import { articleUrl, categorySlug, slugify } from '../urls.js';
 import { sourceHash } from './hash.js';
 import { defaultIdOf } from './itemId.js';
-import { frontMatterSchema, HIDING_FIELDS, keptOutOfLists, KNOWN_FIELDS, resolveDateAliases, SUMMARY_ALIASES, type FrontMatter } from './frontMatter.js';
+import { frontMatterSchema, HIDING_FIELDS, keptOutOfLists, KNOWN_FIELDS, resolveDateAliases, SLUG_PATTERN, SUMMARY_ALIASES, type FrontMatter } from './frontMatter.js';
 import type { AliasedField } from './dateAliases.js';
 import { datesOutOfRange } from './plausibleDates.js';
 import { otherFrontMatterData, splitOtherFrontMatter } from './otherFormats.js';
@@ -142,7 +142,7 @@ export function readFrontMatter(file: SourceFile, config: LoadSettings): { front
   }
   if (!withinLimits(result.data, config.limits, source, report) || !namesFitTheOutput(result.data, named, config, source, report)) return { diagnostics };
   warnAboutMissingAltText(result.data, source, report);
-  warnAboutNamelessNames(result.data, config, source, report);
+  warnAboutPoorAddresses(result.data, named, config, source, report);
   warnAboutOtherToolsFields(result.data, file.lang, source, report);
   for (const removed of markupRemoved(source.data)) report(source.positionOf(removed.path), 'warning', removed.field, removed.message);
   const intent = publicationIntent(result.data, config, source, report, inDraftsFolder(below));
@@ -303,12 +303,16 @@ function namesFitTheOutput(fm: FrontMatter, named: NameParts, config: Pick<LoadS
 }
 
 /**
- * A category level or tag with no letter or digit ("!!!", "...") makes no
- * slug: its folder is the fallback every such name shares (see `categorySlug`
- * and the tag feeds' `tags/tag/`). A category of slashes alone files the post
- * under nothing. Neither holds the post back: the editor is told.
+ * Names that make poor addresses, told without holding the post back: a file
+ * name whose slug a URL must escape (a space, a quote, an invisible mark; a
+ * `slug:` so written is an error, but a published post's file name keeps its
+ * URL); a category level or tag with no letter or digit ("!!!", "..."), whose
+ * folder is the fallback every such name shares (see `categorySlug` and the
+ * tag feeds' `tags/tag/`); a category of slashes alone, which files the post
+ * under nothing.
  */
-function warnAboutNamelessNames(fm: FrontMatter, config: Pick<LoadSettings, 'categorySlugs'>, source: YamlData, report: Report): void {
+function warnAboutPoorAddresses(fm: FrontMatter, named: NameParts, config: Pick<LoadSettings, 'categorySlugs'>, source: YamlData, report: Report): void {
+  if (fm.slug === undefined && !SLUG_PATTERN.test(named.slug)) report(START, 'warning', 'slug', message('diagnostics.field.fileNameEscaped', { name: quoted(named.slug) }));
   const written = source.data['categories'];
   (Array.isArray(written) ? written : [written]).forEach((entry, index) => {
     if (typeof entry === 'string' && entry.trim() !== '' && entry.split('/').every((level) => level.trim() === '')) {

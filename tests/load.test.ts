@@ -126,6 +126,15 @@ describe('diagnostics', () => {
     expect(first).toMatch(/^posts\/en\/example\.md:\d+:\d+ error invalid YAML: .+ \[yaml\]$/);
   });
 
+  it('refuses front matter that is never closed, rather than publish the post without its body', () => {
+    const unclosed = 'posts/en/example.md:1:1 error the front matter is never closed: end it with a --- line before the body [front-matter]';
+    // Half-written, as an editor saves it: the body's `# Heading` is a YAML comment and `Note: ...` a key.
+    expect(messages('---\ntitle: T\ndate: 2026-01-01\n\n# Heading\n\nNote: the trial opens today.\n')).toEqual([unclosed]);
+    expect(messages('---\ntitle: T\ndate: 2026-01-01\n')).toEqual([unclosed]);
+    expect(messages('---\ntitle: T\ndate: 2026-01-01\n\nThe centre said today that the trial was unfair.\n')).toEqual([unclosed]);
+    expect(parse('---\ntitle: T\ndate: 2026-01-01\n---').post?.title).toBe('T');
+  });
+
   it('requires front matter', () => {
     expect(messages('Just a body.')).toEqual([
       'posts/en/example.md:1:1 error missing front matter: start the file with a --- line, then title and date [front-matter]',

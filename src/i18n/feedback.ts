@@ -30,6 +30,7 @@ export const feedbackEn = {
     },
     frontMatter: {
       javascript: 'front matter written in JavaScript is not allowed; use YAML between --- lines',
+      yamlUnclosed: 'the front matter is never closed: end it with a --- line before the body',
       tomlUnclosed: 'the TOML front matter is never closed: end it with a +++ line',
       jsonUnclosed: 'the JSON front matter is never closed: end it with the } that matches its first {',
       missing: 'missing front matter: start the file with a --- line, then title and date',
@@ -288,6 +289,7 @@ export const feedbackAr = {
     },
     frontMatter: {
       javascript: 'لا يُقبل رأس المقال (front matter) المكتوب بلغة JavaScript؛ اكتبه بصيغة YAML بين سطرين «---»',
+      yamlUnclosed: 'رأس المقال لم يُغلق: أنهِه بسطر «---» قبل نص المقال',
       tomlUnclosed: 'رأس المقال المكتوب بصيغة TOML لم يُغلق: أنهِه بسطر «+++»',
       jsonUnclosed: 'رأس المقال المكتوب بصيغة JSON لم يُغلق: أنهِه بالقوس «}» المقابل لأول «{»',
       missing: 'لا يوجد رأس للمقال (front matter): ابدأ الملف بسطر «---» ثم اكتب «title» و«date»',

@@ -168,6 +168,11 @@ function readSource(text: string, report: Report): { source: YamlData; body: str
     report(START, 'error', 'front-matter', message('diagnostics.frontMatter.missing'));
     return undefined;
   }
+  // gray-matter reads the whole file as front matter then, so a half-written post would publish with no body (Hugo refuses it too).
+  if (text.indexOf(CLOSING, 3) < 0) {
+    report(START, 'error', 'front-matter', message('diagnostics.frontMatter.yamlUnclosed'));
+    return undefined;
+  }
   let yaml: YamlData | undefined;
   let written: string;
   try {

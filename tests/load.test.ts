@@ -155,6 +155,15 @@ describe('diagnostics', () => {
       'posts/en/example.md:2:12 warning control characters that cannot appear in a feed were removed [encoding]',
     ]);
   });
+
+  it('says so too when the control character or lone surrogate was written as a YAML escape, at its field', () => {
+    const result = parse(post('title: "Trial\\x07 of \\ud800 the ten"\ndate: 2026-01-01\nsummary: "A \\u0000 summary"'));
+    expect(result.post?.title).toBe('Trial of the ten');
+    expect(result.diagnostics.map(formatDiagnostic)).toEqual([
+      'posts/en/example.md:2:8 warning control characters that cannot appear in a feed were removed [title]',
+      'posts/en/example.md:4:10 warning control characters that cannot appear in a feed were removed [summary]',
+    ]);
+  });
 });
 
 describe('the collection', () => {

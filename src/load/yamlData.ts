@@ -162,12 +162,16 @@ function cleanValue(value: unknown, path: readonly (string | number)[], repaired
 
 function cleanText(text: string, path: readonly (string | number)[], repaired: Repaired): string {
   const removed = forbiddenCharacters(text);
+  // Written as YAML escapes (`\x07`, `\ud800`), they reach the text only now, past the file's own check.
+  if (removed.some((character) => character.kind === 'control')) repaired(path, CONTROL_REMOVED);
   if (removed.some((character) => character.kind === 'bidi')) repaired(path, BIDI_REMOVED);
   const balanced = closeIsolates(stripForbiddenCharacters(text));
   if (balanced !== stripForbiddenCharacters(text)) repaired(path, ISOLATES_CLOSED);
   return balanced;
 }
 
+/** What an editor is told when control characters were removed. */
+export const CONTROL_REMOVED = message('diagnostics.file.controlRemoved');
 /** What an editor is told when bidi overrides were removed. */
 export const BIDI_REMOVED = message('diagnostics.file.bidiRemoved');
 /** What an editor is told when direction isolates were balanced. */

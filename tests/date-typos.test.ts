@@ -93,4 +93,12 @@ describe('a date no feed can write', () => {
       expect.objectContaining({ line: 3, severity: 'error', field: 'date', message: expect.stringContaining('outside the years 0000-9999') }),
     ]);
   });
+
+  it('names the instant in UTC, so a date of the year 0000 in a zone east of UTC is not said to be outside 0000-9999', () => {
+    const result = build('date: 0000-01-01');
+    expect(result.skippedFiles).toEqual(['posts/en/dated.md']);
+    expect(about(result.diagnostics).map((d) => d.message)).toEqual([
+      'date 0000-01-01 is -000001-12-31T21:36:16.000Z in UTC, in which feeds write dates, and so before the year 0000 that they can carry; this post is skipped',
+    ]);
+  });
 });

@@ -71,7 +71,8 @@ export const feedbackEn = {
       relatedUnknown: 'related "{{pin}}" names no post (expected a slug or a translationKey); it is left out',
     },
     date: {
-      outOfRange: '{{field}} {{text}} falls outside the years 0000-9999 that feeds can carry; this post is skipped',
+      outOfRange: '{{field}} {{text}} is {{utc}} in UTC, in which feeds write dates, and so outside the years 0000-9999 that they can carry; this post is skipped',
+      beforeYearZero: '{{field}} {{text}} is {{utc}} in UTC, in which feeds write dates, and so before the year 0000 that they can carry; this post is skipped',
       tooEarly: '{{field}} {{text}} is before {{year}}, probably a typo; it is published as written',
       farAhead: '{{field}} {{text}} is more than {{years}} after the build\'s clock ({{today}}), probably a typo; it is used as written',
       futurePublished: 'date {{date}} is in the future, which would withdraw this published article until then; the published version stays. To withdraw it, set draft: true; to hold it until a moment, set publishAt',
@@ -330,7 +331,8 @@ export const feedbackAr = {
       relatedUnknown: 'القيمة «{{pin}}» في «related» لا تدل على أي مقال (يُنتظر «slug» أو «translationKey»)؛ تُركت',
     },
     date: {
-      outOfRange: 'التاريخ «{{text}}» في الحقل «{{field}}» خارج السنوات 0000-9999 التي تقبلها الخلاصات؛ تُرك هذا المقال',
+      outOfRange: 'التاريخ «{{text}}» في الحقل «{{field}}» هو {{utc}} بالتوقيت العالمي الذي تكتب به الخلاصات التواريخ، فهو خارج السنوات 0000-9999 التي تقبلها؛ تُرك هذا المقال',
+      beforeYearZero: 'التاريخ «{{text}}» في الحقل «{{field}}» هو {{utc}} بالتوقيت العالمي الذي تكتب به الخلاصات التواريخ، فهو قبل السنة 0000 التي تقبلها؛ تُرك هذا المقال',
       tooEarly: 'التاريخ «{{text}}» في الحقل «{{field}}» أقدم من سنة {{year}}، ولعله خطأ في الكتابة؛ سيُنشر كما كُتب',
       farAhead: 'التاريخ «{{text}}» في الحقل «{{field}}» يتجاوز ساعة البناء ({{today}}) بأكثر من {{years}}، ولعله خطأ في الكتابة؛ سيُعتمد كما كُتب',
       futurePublished: 'التاريخ {{date}} في المستقبل، وهذا يسحب المقال المنشور حتى ذلك الحين؛ لذا تبقى النسخة المنشورة. لسحبه اكتب «draft: true»، ولحجبه حتى لحظة معيّنة اضبط «publishAt»',

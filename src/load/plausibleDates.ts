@@ -24,7 +24,9 @@ export function datesOutOfRange(dates: readonly WrittenDate[]): DateProblem[] {
   return dates.flatMap((written): DateProblem[] => {
     const year = written.date.getUTCFullYear();
     if (year < 0 || year > LATEST_WRITABLE_YEAR) {
-      return [{ written, severity: 'error', text: message('diagnostics.date.outOfRange', { field: written.field, text: written.text }) }];
+      // Said in UTC: 0000-01-01 in a zone east of it is an instant of the year -1, which the written year alone does not show.
+      const key = year < 0 ? 'diagnostics.date.beforeYearZero' : 'diagnostics.date.outOfRange';
+      return [{ written, severity: 'error', text: message(key, { field: written.field, text: written.text, utc: written.date.toISOString() }) }];
     }
     if (year < EARLIEST_PLAUSIBLE_YEAR) {
       return [{ written, severity: 'warning', text: message('diagnostics.date.tooEarly', { field: written.field, text: written.text, year: EARLIEST_PLAUSIBLE_YEAR }) }];

@@ -106,8 +106,9 @@ describe('a typo in a published post', () => {
     await writeFile(join(site, 'posts/en/hearing.md'), latin);
     const run = await runCli(['build'], site);
     expect(run.code).toBe(1);
-    expect(run.stderr).toContain('posts/en/hearing.md:1:1 error cannot read this file (it is not UTF-8 text; save it as UTF-8) [file]');
-    expect(run.stderr).toContain('posts/en/hearing.md:1:1 error the version published by the build of');
+    // At the first byte that is not UTF-8, as a compiler points at a bad character.
+    expect(run.stderr).toContain('posts/en/hearing.md:2:26 error this file is not UTF-8 text from here (saved as Windows-1252 or -1256?); save it as UTF-8 [file]');
+    expect(run.stderr).toContain('posts/en/hearing.md:2:26 error the version published by the build of');
     expect(await titles(site)).toEqual(['Annual report', 'Hearing postponed', 'Journalists released']);
     expect(await readFile(join(site, 'feeds/en/rss.xml'), 'utf8')).not.toContain('\uFFFD');
   });

@@ -213,7 +213,7 @@ describe("the build's work pool", () => {
     expect(two.threads).toBe(2);
     expect(none.diagnostics.filter((line) => /latin-1\.md|a-folder\.md|gone\.md/.test(line))).toEqual([
       expect.stringMatching(/^posts\/en\/a-folder\.md:1:1 error .*EISDIR/),
-      expect.stringMatching(/^posts\/en\/latin-1\.md:1:1 error .*not UTF-8/),
+      expect.stringMatching(/^posts\/en\/latin-1\.md:2:11 error .*not UTF-8/),
     ]);
     expect(two.diagnostics).toEqual(none.diagnostics);
     expect(two.outputs).toEqual(none.outputs);

@@ -23,6 +23,7 @@ export const feedbackEn = {
     file: {
       tooLarge: 'the file is {{size}}, more than limits.fileBytes ({{limit}}); this post is skipped',
       unreadable: 'cannot read this file ({{code}})',
+      notUtf8: 'this file is not UTF-8 text from here (saved as Windows-1252 or -1256?); save it as UTF-8',
       languageNotConfigured: 'language "{{lang}}" is not configured (languages: {{languages}}); this post is skipped',
       controlRemoved: 'control characters that cannot appear in a feed were removed',
       bidiRemoved: 'bidi override or embedding characters (U+202A-U+202E), which make text display in another order than it reads, were removed',
@@ -283,6 +284,7 @@ export const feedbackAr = {
     file: {
       tooLarge: 'حجم الملف {{size}}، وهو أكبر من الحد «limits.fileBytes» ({{limit}})؛ تُرك هذا المقال',
       unreadable: 'تعذّرت قراءة هذا الملف ({{code}})',
+      notUtf8: 'هذا الملف ليس نصًا بترميز UTF-8 من هذا الموضع (أحُفظ بترميز Windows-1256 أو Windows-1252؟)؛ احفظه بترميز UTF-8',
       languageNotConfigured: 'اللغة «{{lang}}» غير معرّفة في الإعدادات (اللغات المعرّفة: {{languages}})؛ تُرك هذا المقال',
       controlRemoved: 'حُذفت محارف تحكّم لا يجوز أن تظهر في الخلاصات',
       bidiRemoved: 'حُذفت محارف تجاوز الاتجاه أو تضمينه (U+202A-U+202E)، لأنها تعرض النص بترتيب يخالف ترتيب قراءته',

@@ -17,7 +17,7 @@ import type { LoadCache, PostRecord } from './cache.js';
 import { assembleCollection, type Collection, type Standing } from './collection.js';
 import { sourceHash } from './hash.js';
 import { parsePost, type ParsedPost, type SourceFile } from './parsePost.js';
-import { readPostFile } from './readPosts.js';
+import { NOT_UTF8, readPostFile } from './readPosts.js';
 import type { LoadSettings } from './settings.js';
 import { knownCount, sourceFileOf, type FileStamp, type ListedFile, type PostFileAt, type SourceFiles } from './source.js';
 import type { Job, ThreadTables, WorkPool } from '../work/pool.js';
@@ -265,15 +265,17 @@ function knownOrRead(entry: SourceFile | ListedFile, cache: LoadCache | undefine
   }
   const file = sourceFileOf(entry);
   if (!file) return { record: undefined };
-  if (file.unreadable !== undefined) return { record: unreadableRecord(file.path, file.unreadable) };
+  if (file.unreadable !== undefined) return { record: unreadableRecord(file) };
   if (!cache) return { toLoad: { kind: 'load', file } };
   const hash = sourceHash(file.text);
   const record = cache.byHash(file.path, file.lang, hash);
   return record ? { record, hash, stamp } : { toLoad: { kind: 'load', file: { ...file, hash } }, hash, stamp };
 }
 
-function unreadableRecord(path: string, code: string): PostRecord {
-  return { diagnostics: [diagnostic(path, { line: 1, column: 1 }, 'error', 'file', message('diagnostics.file.unreadable', { code }))] };
+function unreadableRecord(file: SourceFile): PostRecord {
+  const code = file.unreadable ?? '';
+  const text = code === NOT_UTF8 ? message('diagnostics.file.notUtf8') : message('diagnostics.file.unreadable', { code });
+  return { diagnostics: [diagnostic(file.path, file.unreadableAt ?? { line: 1, column: 1 }, 'error', 'file', text)] };
 }
 
 /**
@@ -284,7 +286,7 @@ function unreadableRecord(path: string, code: string): PostRecord {
 export function readForLoad(at: PostFileAt): { readonly file: SourceFile & { readonly hash: string } } | { readonly record: PostRecord } | undefined {
   const file = readPostFile(at);
   if (!file) return undefined;
-  if (file.unreadable !== undefined) return { record: unreadableRecord(file.path, file.unreadable) };
+  if (file.unreadable !== undefined) return { record: unreadableRecord(file) };
   return { file: { ...file, hash: sourceHash(file.text) } };
 }
 

@@ -39,6 +39,8 @@ export interface SourceFile {
   readonly text: string;
   /** Why the file could not be read (an errno code such as EACCES); `text` is then empty. */
   readonly unreadable?: string;
+  /** Where in the file it stops being readable: the first byte that is not UTF-8. */
+  readonly unreadableAt?: SourcePosition;
   /** `sourceHash(text)`, when the loader has already taken it to look the file up in the cache. */
   readonly hash?: string;
 }

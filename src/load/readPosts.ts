@@ -3,6 +3,7 @@ import { lstatSync, readdirSync, readFileSync, realpathSync, statSync } from 'no
 import { join, relative, resolve, sep } from 'node:path';
 import { postNames } from './fileNames.js';
 import type { SourceFile } from './parsePost.js';
+import type { SourcePosition } from '../model.js';
 import { fileStamp, sourceFileOf, stampClock, type FileStamp, type ListedFile, type PostFileAt, type PostSource } from './source.js';
 
 export interface DiskSource extends PostSource {
@@ -121,8 +122,28 @@ export function readPostFile(file: PostFileAt): SourceFile | undefined {
     return { ...placeOf(file), text: '', unreadable: code };
   }
   // A file saved as Windows-1252 or -1256 would otherwise be published with U+FFFD in place of its letters.
-  if (!isUtf8(bytes)) return { ...placeOf(file), text: '', unreadable: 'it is not UTF-8 text; save it as UTF-8' };
+  if (!isUtf8(bytes)) return { ...placeOf(file), text: '', unreadable: NOT_UTF8, unreadableAt: firstNonUtf8(bytes) };
   return { ...placeOf(file), text: bytes.toString('utf8') };
+}
+
+/** What `SourceFile.unreadable` says of a file that is not UTF-8 text. */
+export const NOT_UTF8 = 'NOT_UTF8';
+
+/**
+ * The line and column of the first byte of `bytes` that is not UTF-8: where
+ * decoding first gives U+FFFD without the file holding one as written.
+ */
+function firstNonUtf8(bytes: Buffer): SourcePosition {
+  const text = bytes.toString('utf8');
+  let at = text.indexOf('\uFFFD');
+  while (at >= 0) {
+    const offset = Buffer.byteLength(text.slice(0, at), 'utf8');
+    if (!(bytes[offset] === 0xef && bytes[offset + 1] === 0xbf && bytes[offset + 2] === 0xbd)) break;
+    at = text.indexOf('\uFFFD', at + 1);
+  }
+  const before = text.slice(0, Math.max(0, at));
+  const lineStart = before.lastIndexOf('\n') + 1;
+  return { line: before.split('\n').length, column: at - lineStart + 1 };
 }
 
 function placeOf(file: PostFileAt): Pick<SourceFile, 'path' | 'lang' | 'name'> {

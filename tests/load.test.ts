@@ -121,6 +121,15 @@ describe('diagnostics', () => {
     expect(messages(post('title: T\ndate: 2026-01-01\nimage: !!binary aGVsbG8='))[0]).toContain('YAML tag "!!binary" is not allowed');
   });
 
+  it('refuses aliases repeated to exhaust memory (billion laughs) with a message saying so, at the first alias', () => {
+    const levels = ['a: &a [x, x, x, x, x, x, x, x, x]', ...'bcdefg'.split('').map((name, index) => `${name}: &${name} [${Array(9).fill(`*${'abcdef'[index]}`).join(', ')}]`)];
+    expect(messages(post(`title: T\ndate: 2026-01-01\n${levels.join('\n')}`))).toEqual([
+      'posts/en/example.md:5:8 error the front matter repeats values through aliases (*name) too many times, as a document made to exhaust memory does; write the values out [yaml]',
+    ]);
+    // A few aliases, as an editor uses them, are read.
+    expect(parse(post('title: T\ndate: 2026-01-01\nauthor: &org Wahat Centre\nsignatories: [*org]')).post?.signatories).toEqual([{ name: 'Wahat Centre' }]);
+  });
+
   it('reports broken YAML with its line', () => {
     const [first] = messages(post('title: T\ndate: 2026-01-01\ntags: [a, b\nsummary: x'));
     expect(first).toMatch(/^posts\/en\/example\.md:\d+:\d+ error invalid YAML: .+ \[yaml\]$/);

@@ -113,14 +113,40 @@ export function parsedYamlData(text: string, lineOffset: number): YamlData {
   let data: Record<string, unknown> = {};
   const repairs: YamlProblem[] = [];
   if (problems.length === 0) {
-    // YAML escapes such as "\u0001" or "\u202E" decode to characters no feed may carry.
-    const value: unknown = cleanValue(document.toJS({ maxAliasCount: 50 }), [], repairer(positionOf, repairs));
-    if (value !== null && value !== undefined) {
-      if (typeof value === 'object' && !Array.isArray(value)) data = value as Record<string, unknown>;
+    const value = aliasesExpanded(document);
+    if (value === TOO_MANY_ALIASES) problems.push({ position: firstAlias(document, at) ?? start, field: 'yaml', message: message('diagnostics.frontMatter.tooManyAliases') });
+    else if (value !== null && value !== undefined) {
+      // YAML escapes such as "\u0001" or "\u202E" decode to characters no feed may carry.
+      const cleaned = cleanValue(value, [], repairer(positionOf, repairs));
+      if (cleaned !== null && typeof cleaned === 'object' && !Array.isArray(cleaned)) data = cleaned as Record<string, unknown>;
       else problems.push({ position: start, field: 'yaml', message: message('diagnostics.frontMatter.notMapping') });
     }
   }
   return { data, positionOf, keys, problems, repairs };
+}
+
+const TOO_MANY_ALIASES = Symbol('too many aliases');
+
+/** The document's value, its aliases resolved; refused past 50 of them, as billion laughs would not stop. */
+function aliasesExpanded(document: Document): unknown {
+  try {
+    return document.toJS({ maxAliasCount: 50 });
+  } catch (error) {
+    // The yaml package's only ReferenceError from toJS is this one: "Excessive alias count indicates a resource exhaustion attack".
+    if (error instanceof ReferenceError && /alias count/i.test(error.message)) return TOO_MANY_ALIASES;
+    throw error;
+  }
+}
+
+function firstAlias(document: Document, at: (offset: number) => Position): Position | undefined {
+  let found: Position | undefined;
+  visit(document, {
+    Alias: (_key, node) => {
+      if (node.range) found = at(node.range[0]);
+      return visit.BREAK;
+    },
+  });
+  return found;
 }
 
 function disallowedTags(document: Document, text: string, at: (offset: number) => Position): YamlProblem[] {

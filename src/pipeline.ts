@@ -338,9 +338,16 @@ function outputsDigestOf(
   return hash.digest('base64url');
 }
 
-/** What every output is made from besides the posts: nashra's code, the config and the site's images. */
+/**
+ * What every output is made from besides the posts: nashra's code, the config
+ * and the site's images. Not the settings no output is made from (when the
+ * daemon builds, how far a build may shrink the archive), so that editing
+ * them keeps the output in place rather than compose every document to find
+ * it unchanged (8-11 s at 5,000 articles).
+ */
 function settingsDigest(config: SiteConfig, siteImages: SiteImages): string {
-  return createHash('sha256').update(codeFingerprint()).update('\0').update(JSON.stringify(config)).update('\0').update(JSON.stringify(siteImages)).digest('base64url');
+  const outputSettings = { ...config, schedule: undefined, maxShrink: undefined }; // left out by JSON.stringify
+  return createHash('sha256').update(codeFingerprint()).update('\0').update(JSON.stringify(outputSettings)).update('\0').update(JSON.stringify(siteImages)).digest('base64url');
 }
 
 /**

@@ -474,6 +474,19 @@ describe('a build with the cache', () => {
     expect(openLoadCache(join(dir, 'state'), cacheKey(damaged.warm.config), NAMED_FROM_SITE).problem).toBeUndefined();
   }, 60_000);
 
+  it('keeps the output in place, composing nothing, after a config change that reaches no document: the schedule, maxShrink', async () => {
+    const dir = await siteOnDisk({ 'en/a.md': post('title: A\ndate: 2026-01-01'), 'ar/a.md': post('title: أ\ndate: 2026-01-01') });
+    const configFile = join(dir, 'nashra.config.yaml');
+    const config = JSON.parse(readFileSync(configFile, 'utf8')) as Record<string, unknown>;
+    expect((await build(dir, 'state', 'out')).cacheUse.outputs).toBe(false);
+    writeFileSync(configFile, JSON.stringify({ ...config, schedule: { cron: '0 * * * *', debounceMs: 900 }, maxShrink: 0.9 }));
+    expect((await build(dir, 'state', 'out')).cacheUse.outputs).toBe(true);
+    // One that does reach them is composed.
+    writeFileSync(configFile, JSON.stringify({ ...config, generator: 'nashra for the cache test' }));
+    expect((await build(dir, 'state', 'out')).cacheUse.outputs).toBe(false);
+    expect(readFileSync(join(dir, 'out/en/atom.xml'), 'utf8')).toContain('nashra for the cache test');
+  });
+
   it('is stored before the outputs by a build, and after them by a process that keeps its records, so a saved post does not wait for it', async () => {
     const dir = await site;
     const paths = (state: string, out: string) => ({ config: join(dir, 'nashra.config.yaml'), posts: join(dir, 'posts'), out: join(dir, out), state: join(dir, state) });

@@ -219,7 +219,7 @@ export async function prepareBuild(paths: BuildPaths, now: Date, options: Prepar
   const outcome = { config, diagnostics, posts: result.posts, livePerLanguage: result.livePerLanguage, skippedFiles: result.skippedFiles, failed, refusals, cacheUse, held };
   // The record of what this build publishes, as it is stored: made once, as the next build's witness needs it too.
   let recordMade: MadeRecord | undefined;
-  const record = (): MadeRecord => (recordMade ??= madeRecord(publishedRecord(result.live, now, result.changes, named)));
+  const record = (): MadeRecord => (recordMade ??= madeRecord(publishedRecord(result.live, result.recordedAt, result.changes, named)));
   /** See state/unchanged.ts: kept only when this build's result is the next one's, and it met no problem with the state directory. */
   const unchanged = (): { unchanged?: Unchanged } => {
     if (stateWarnings.length > 0 || cacheWarnings.length > 0) return {};
@@ -343,7 +343,7 @@ function decidesTheSame(result: SitePlan, next: Previous, build: { readonly now:
   return (
     (sameLive ? same([...again.pins], [...result.pins]) : again.outputsDigest === result.outputsDigest) &&
     again.sameUntil.getTime() === result.sameUntil.getTime() &&
-    (sameLive || recordText(publishedRecord(again.live, build.now, again.changes, build.named)) === build.text) &&
+    (sameLive || recordText(publishedRecord(again.live, again.recordedAt, again.changes, build.named)) === build.text) &&
     same(again.diagnostics, result.diagnostics) &&
     same(again.livePerLanguage, result.livePerLanguage) &&
     same(again.skippedFiles, result.skippedFiles) &&

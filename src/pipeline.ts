@@ -21,7 +21,7 @@ import type { BodyOf, Post } from './model.js';
 import { renderHere, renderOnPool, type RenderOutcome } from './render/bounded.js';
 import type { RenderedBodies } from './render/remembered.js';
 import { relateLivePosts, TermIndex, type Relatedness, type RelateInputs } from './relate/index.js';
-import { isLive } from './schedule/embargo.js';
+import { isLive, liveBehindLastBuild } from './schedule/embargo.js';
 import { changeKeptUntil, nextChanges, tombstones, type Change } from './state/changes.js';
 import { dateCorrections } from './state/corrections.js';
 import { NOTHING_PUBLISHED, type Previous, type RecordPaths } from './state/published.js';
@@ -129,7 +129,7 @@ export interface PlanOptions {
 }
 
 /** What a plan decides from its loaded files and a record of what was published (see `SitePlan.decidedFrom`). */
-export type PlanDecisions = Pick<SitePlan, 'posts' | 'live' | 'livePerLanguage' | 'diagnostics' | 'skippedFiles' | 'changes' | 'sameUntil' | 'outputsDigest' | 'pins'>;
+export type PlanDecisions = Pick<SitePlan, 'posts' | 'live' | 'livePerLanguage' | 'diagnostics' | 'skippedFiles' | 'changes' | 'sameUntil' | 'outputsDigest' | 'pins' | 'recordedAt'>;
 
 /** What the last complete build wrote the output in place from (see `write/output.ts`). */
 export interface OutputsInPlace {
@@ -192,6 +192,12 @@ export interface SitePlan extends Omit<BuildResult, 'outputs'> {
    * `namesLastBuild`), since this build becomes the last one.
    */
   readonly sameUntil: Date;
+  /**
+   * The moment the record of this build is made for: `now`, or the last
+   * build's when the clock reads earlier (see `liveBehindLastBuild`), so
+   * that what that build decided stands until the clock passes it.
+   */
+  readonly recordedAt: Date;
 }
 
 /**
@@ -216,7 +222,7 @@ export function planSite(source: PostSource, config: SiteConfig, now: Date, opti
   const release = (): void => (options.threadsKept ? options.threadsKept.give(pool) : pool.close());
   const images = options.images ?? NO_STATIC_FILES;
   const siteImages = siteImagesOf(config, images);
-  const { posts, live, livePerLanguage, diagnostics: allDiagnostics, skippedFiles, changes, sameUntil } = decide(loaded, config, now, previous, images, siteImages);
+  const { posts, live, livePerLanguage, diagnostics: allDiagnostics, skippedFiles, changes, sameUntil, recordedAt } = decide(loaded, config, now, previous, images, siteImages);
   const renderProblems: RenderProblems = { found: [], kept: () => [] };
   // Related once, however often the outputs are gone through; the term counts are let go then (at 10,000 articles, some
   // 40 MB that writing would otherwise hold), unless the caller keeps them for its next build.
@@ -231,6 +237,7 @@ export function planSite(source: PostSource, config: SiteConfig, now: Date, opti
     outputs: { [Symbol.iterator]: () => generateOutputs({ live, changes }, config, { bodyOf: bodyReader(source, previous.textOf), siteImages: siteImages.images, onPhase, inPlace: options.inPlace, rendered: options.rendered, digestOf }, relate, pool, release, renderProblems) },
     changes,
     sameUntil,
+    recordedAt,
     close: release,
     threadsAtOnce: () => Math.max(loadPool.threadsStarted, pool.threadsStarted),
     get renderDiagnostics() {
@@ -271,15 +278,18 @@ function decide(loaded: LoadResult, config: SiteConfig, now: Date, previous: Pre
   const diagnostics = kept.diagnostics;
   const corrected = dateCorrections(kept.posts, previous, now, config.feeds.setUpdatedOnCorrection);
   const { posts, diagnostics: imageProblems } = withImageFacts(corrected.posts, images);
-  const live = posts.filter((post) => isLive(post, now));
+  const lastBuildAt = previous.at === undefined ? undefined : new Date(previous.at);
+  const behind = liveBehindLastBuild(posts, now, lastBuildAt, (post) => previous.byPath(post.sourcePath)?.lang === post.lang);
+  const live = behind.live;
   const livePerLanguage = Object.fromEntries(Object.keys(config.languages).map((lang) => [lang, live.filter((post) => post.lang === lang).length]));
-  const noticed = [...diagnostics, ...corrected.diagnostics, ...imageProblems, ...siteImages.diagnostics, ...farFutureDates(posts, now)];
+  const noticed = [...diagnostics, ...corrected.diagnostics, ...imageProblems, ...siteImages.diagnostics, ...farFutureDates(posts, now), ...behind.diagnostics];
   const allDiagnostics = noticed.length > 0 ? sortDiagnostics([...loaded.diagnostics, ...noticed]) : loaded.diagnostics;
   const skipped = new Set([...loaded.skippedFiles, ...diagnostics.map((d) => d.file)]);
   const asPublished = (published: { path: string; lang: string }) => publishedVersion(published.path, published.lang, config, previous)?.post;
   const changes = nextChanges(previous, { posts, live, listedPaths: loaded.listedPaths }, now, config.feeds.tombstoneDays, asPublished);
   const sameUntil = namesLastBuild(allDiagnostics, previous) ? now : firstMomentFrom(now, [...moments([...loaded.posts, ...posts], now), ...changes.map((change) => changeKeptUntil(change, config.feeds.tombstoneDays)), endOfUtcDay(now)]);
-  return { posts, live, livePerLanguage, diagnostics: allDiagnostics, skippedFiles: [...skipped].sort(), changes, sameUntil, pins: loaded.pins };
+  const recordedAt = lastBuildAt !== undefined && now < lastBuildAt ? lastBuildAt : now;
+  return { posts, live, livePerLanguage, diagnostics: allDiagnostics, skippedFiles: [...skipped].sort(), changes, sameUntil, pins: loaded.pins, recordedAt };
 }
 
 /**

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { nextPublicationChange, timedAfter } from '../src/schedule/embargo.js';
 import { nextPublicationOf } from '../src/schedule/status.js';
 import { buildInMemory, outputOf, post, runCli, siteOnDisk, sourceFiles, testConfig } from './support/site.js';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 const posts = {
@@ -69,5 +69,42 @@ describe('embargo and expiry', () => {
     expect(await titles('2026-02-28T12:00:00+03:00')).not.toContain('Under embargo');
     expect(await titles('2026-03-01T09:00:00+03:00')).toContain('Under embargo');
     expect(await titles('2026-04-01')).not.toContain('Under embargo');
+  });
+});
+
+describe('a clock set back behind the last build', () => {
+  const site = () =>
+    siteOnDisk({
+      'en/always.md': post('title: Always here\ndate: 2026-01-01T00:00:00Z'),
+      'en/embargoed.md': post('title: Under embargo\ndate: 2026-03-01T06:00:00Z\npublishAt: 2026-03-01T06:00:00Z'),
+      'en/expiring.md': post('title: Withdrawn at noon\ndate: 2026-01-02T00:00:00Z\nexpires: 2026-03-01T12:00:00Z'),
+    });
+  const feedTitles = async (dir: string) => (JSON.parse(await readFile(join(dir, 'feeds/en/feed.json'), 'utf8')) as { items: { title: string }[] }).items.map((item) => item.title);
+  const warnings = (stderr: string) => stderr.split('\n').filter((line) => / warning /.test(line));
+
+  it('neither withdraws what the last build published nor brings back what it withdrew, and says so', async () => {
+    const dir = await site();
+    expect((await runCli(['build', '--now', '2026-03-01T13:00:00Z'], dir)).code).toBe(0);
+    expect(await feedTitles(dir)).toEqual(['Under embargo', 'Always here']);
+    // An hour and a half earlier, as NTP might step a clock that ran fast.
+    const behind = await runCli(['build', '--now', '2026-03-01T05:30:00Z'], dir);
+    expect(behind.code).toBe(0);
+    expect(await feedTitles(dir)).toEqual(['Under embargo', 'Always here']);
+    expect(warnings(behind.stderr)).toEqual([
+      'posts/en/embargoed.md:4:12 warning the clock reads 2026-03-01T05:30:00.000Z, before this post\'s publishAt 2026-03-01T06:00:00Z, but the last build, at 2026-03-01T13:00:00.000Z, was past it and published the post: it stays published, not withdrawn until then. Is the machine\'s clock right? [publishAt]',
+      'posts/en/expiring.md:4:10 warning the clock reads 2026-03-01T05:30:00.000Z, before this post\'s expires 2026-03-01T12:00:00Z, but the last build, at 2026-03-01T13:00:00.000Z, was past it and withdrew the post: it stays withdrawn. Is the machine\'s clock right? [expires]',
+    ]);
+    const changes = await readFile(join(dir, 'feeds/en/changes.json'), 'utf8');
+    expect(changes).not.toContain('embargoed');
+  });
+
+  it('still holds a post the last build did not publish until its own embargo by the clock', async () => {
+    const dir = await site();
+    expect((await runCli(['build', '--now', '2026-03-01T13:00:00Z'], dir)).code).toBe(0);
+    await writeFile(join(dir, 'posts/en/new.md'), post('title: Embargoed since\ndate: 2026-03-01T07:00:00Z\npublishAt: 2026-03-01T07:00:00Z'));
+    expect((await runCli(['build', '--now', '2026-03-01T05:30:00Z'], dir)).code).toBe(0);
+    expect(await feedTitles(dir)).toEqual(['Under embargo', 'Always here']);
+    expect((await runCli(['build', '--now', '2026-03-01T07:00:00Z'], dir)).code).toBe(0);
+    expect(await feedTitles(dir)).toEqual(['Embargoed since', 'Under embargo', 'Always here']);
   });
 });

@@ -77,6 +77,8 @@ export const feedbackEn = {
       beforeYearZero: '{{field}} {{text}} is {{utc}} in UTC, in which feeds write dates, and so before the year 0000 that they can carry; this post is skipped',
       tooEarly: '{{field}} {{text}} is before {{year}}, probably a typo; it is published as written',
       farAhead: '{{field}} {{text}} is more than {{years}} after the build\'s clock ({{today}}), probably a typo; it is used as written',
+      clockBehindPublished: "the clock reads {{now}}, before this post's {{field}} {{at}}, but the last build, at {{last}}, was past it and published the post: it stays published, not withdrawn until then. Is the machine's clock right?",
+      clockBehindWithdrawn: "the clock reads {{now}}, before this post's {{field}} {{at}}, but the last build, at {{last}}, was past it and withdrew the post: it stays withdrawn. Is the machine's clock right?",
       futurePublished: 'date {{date}} is in the future, which would withdraw this published article until then; the published version stays. To withdraw it, set draft: true; to hold it until a moment, set publishAt',
     },
     schema: {
@@ -339,6 +341,8 @@ export const feedbackAr = {
       beforeYearZero: 'التاريخ «{{text}}» في الحقل «{{field}}» هو {{utc}} بالتوقيت العالمي الذي تكتب به الخلاصات التواريخ، فهو قبل السنة 0000 التي تقبلها؛ تُرك هذا المقال',
       tooEarly: 'التاريخ «{{text}}» في الحقل «{{field}}» أقدم من سنة {{year}}، ولعله خطأ في الكتابة؛ سيُنشر كما كُتب',
       farAhead: 'التاريخ «{{text}}» في الحقل «{{field}}» يتجاوز ساعة البناء ({{today}}) بأكثر من {{years}}، ولعله خطأ في الكتابة؛ سيُعتمد كما كُتب',
+      clockBehindPublished: 'تشير الساعة إلى {{now}}، قبل «{{field}}» هذا المقال ({{at}})، لكن آخر بناء، في {{last}}، كان قد تجاوزه فنشر المقال: لذا يبقى منشورًا ولا يُسحب حتى ذلك الحين. هل ساعة الجهاز مضبوطة؟',
+      clockBehindWithdrawn: 'تشير الساعة إلى {{now}}، قبل «{{field}}» هذا المقال ({{at}})، لكن آخر بناء، في {{last}}، كان قد تجاوزه فسحب المقال: لذا يبقى مسحوبًا. هل ساعة الجهاز مضبوطة؟',
       futurePublished: 'التاريخ {{date}} في المستقبل، وهذا يسحب المقال المنشور حتى ذلك الحين؛ لذا تبقى النسخة المنشورة. لسحبه اكتب «draft: true»، ولحجبه حتى لحظة معيّنة اضبط «publishAt»',
     },
     schema: {

@@ -1,4 +1,6 @@
-import type { Post } from '../model.js';
+import { diagnostic, type Diagnostic } from '../diagnostics.js';
+import { message } from '../i18n/message.js';
+import type { Post, WrittenDate } from '../model.js';
 
 /** Whether a post belongs in the feeds at `now`: not a draft, past its embargo, not yet expired. */
 export function isLive(post: Post, now: Date): boolean {
@@ -6,6 +8,45 @@ export function isLive(post: Post, now: Date): boolean {
   if (post.publishAt && now < post.publishAt) return false;
   if (post.expires && now >= post.expires) return false;
   return true;
+}
+
+/**
+ * The posts live at `now` when the clock reads earlier than the last build's
+ * (`lastBuildAt`: NTP stepping back a clock that ran fast, a machine restored
+ * from an image): a post that build published as its embargo had passed stays
+ * published, and one it withdrew as expired stays withdrawn, each with a
+ * warning, until the clock passes that moment again. Judged by the clock
+ * alone, partners would see the article deleted and then published again,
+ * or a withdrawn statement come back. A post the last build did not publish
+ * still waits for its embargo by the clock.
+ */
+export function liveBehindLastBuild(posts: readonly Post[], now: Date, lastBuildAt: Date | undefined, publishedBefore: (post: Post) => boolean): { live: Post[]; diagnostics: Diagnostic[] } {
+  if (lastBuildAt === undefined || now >= lastBuildAt) return { live: posts.filter((post) => isLive(post, now)), diagnostics: [] };
+  const live: Post[] = [];
+  const diagnostics: Diagnostic[] = [];
+  const warn = (post: Post, moment: Date, key: string) => {
+    const written = writtenAt(post, moment);
+    const params = { now: now.toISOString(), field: written?.field ?? 'date', at: written?.text ?? moment.toISOString(), last: lastBuildAt.toISOString() };
+    diagnostics.push(diagnostic(post.sourcePath, written?.position ?? { line: 1, column: 1 }, 'warning', params.field, message(key, params)));
+  };
+  for (const post of posts) {
+    const liveNow = isLive(post, now);
+    if (liveNow === isLive(post, lastBuildAt)) {
+      if (liveNow) live.push(post);
+    } else if (liveNow && post.expires) {
+      warn(post, post.expires, 'diagnostics.date.clockBehindWithdrawn');
+    } else if (!liveNow && post.publishAt && publishedBefore(post)) {
+      live.push(post);
+      warn(post, post.publishAt, 'diagnostics.date.clockBehindPublished');
+    }
+  }
+  return { live, diagnostics };
+}
+
+/** Where the date at `moment` was written: an embargo or expiry by its own field rather than `date`, when both name it. */
+function writtenAt(post: Post, moment: Date): WrittenDate | undefined {
+  const same = (post.writtenDates ?? []).filter((written) => written.date.getTime() === moment.getTime());
+  return same.find((written) => written.field !== 'date') ?? same[0];
 }
 
 /** What planning the next publication reads of a post: a `Post` is one. */

@@ -21,8 +21,8 @@ import type { BodyOf, Post } from './model.js';
 import { renderHere, renderOnPool, type RenderOutcome } from './render/bounded.js';
 import type { RenderedBodies } from './render/remembered.js';
 import { relateLivePosts, TermIndex, type Relatedness, type RelateInputs } from './relate/index.js';
-import { isLive, liveBehindLastBuild } from './schedule/embargo.js';
-import { changeKeptUntil, nextChanges, tombstones, type Change } from './state/changes.js';
+import { isLive, liveBehindLastBuild, type LastBuild } from './schedule/embargo.js';
+import { changeKeptUntil, newestFirst, nextChanges, tombstones, type Change } from './state/changes.js';
 import { dateCorrections } from './state/corrections.js';
 import { NOTHING_PUBLISHED, type Previous, type RecordPaths } from './state/published.js';
 import { feedListings, renderFeedPage } from './site/feedPage.js';
@@ -278,18 +278,37 @@ function decide(loaded: LoadResult, config: SiteConfig, now: Date, previous: Pre
   const diagnostics = kept.diagnostics;
   const corrected = dateCorrections(kept.posts, previous, now, config.feeds.setUpdatedOnCorrection);
   const { posts, diagnostics: imageProblems } = withImageFacts(corrected.posts, images);
-  const lastBuildAt = previous.at === undefined ? undefined : new Date(previous.at);
-  const behind = liveBehindLastBuild(posts, now, lastBuildAt, (post) => previous.byPath(post.sourcePath)?.lang === post.lang);
+  const lastBuild = lastBuildOf(previous);
+  const behind = liveBehindLastBuild(posts, now, lastBuild);
   const live = behind.live;
+  // Never earlier than the last build's: the record and the changes keep moving forward while the clock is behind.
+  const recordedAt = lastBuild !== undefined && now < lastBuild.at ? lastBuild.at : now;
   const livePerLanguage = Object.fromEntries(Object.keys(config.languages).map((lang) => [lang, live.filter((post) => post.lang === lang).length]));
   const noticed = [...diagnostics, ...corrected.diagnostics, ...imageProblems, ...siteImages.diagnostics, ...farFutureDates(posts, now), ...behind.diagnostics];
   const allDiagnostics = noticed.length > 0 ? sortDiagnostics([...loaded.diagnostics, ...noticed]) : loaded.diagnostics;
   const skipped = new Set([...loaded.skippedFiles, ...diagnostics.map((d) => d.file)]);
   const asPublished = (published: { path: string; lang: string }) => publishedVersion(published.path, published.lang, config, previous)?.post;
-  const changes = nextChanges(previous, { posts, live, listedPaths: loaded.listedPaths }, now, config.feeds.tombstoneDays, asPublished);
+  const changes = nextChanges(previous, { posts, live, listedPaths: loaded.listedPaths }, recordedAt, config.feeds.tombstoneDays, asPublished);
   const sameUntil = namesLastBuild(allDiagnostics, previous) ? now : firstMomentFrom(now, [...moments([...loaded.posts, ...posts], now), ...changes.map((change) => changeKeptUntil(change, config.feeds.tombstoneDays)), endOfUtcDay(now)]);
-  const recordedAt = lastBuildAt !== undefined && now < lastBuildAt ? lastBuildAt : now;
   return { posts, live, livePerLanguage, diagnostics: allDiagnostics, skippedFiles: [...skipped].sort(), changes, sameUntil, pins: loaded.pins, recordedAt };
+}
+
+/** The last build as a clock set back behind it asks of it (see `liveBehindLastBuild`); undefined without a record. */
+function lastBuildOf(previous: Previous): LastBuild | undefined {
+  if (previous.at === undefined) return undefined;
+  const latestChange = new Map<string, Change>();
+  for (const change of [...previous.changes].sort(newestFirst)) if (!latestChange.has(`${change.lang} ${change.id}`)) latestChange.set(`${change.lang} ${change.id}`, change);
+  return {
+    at: new Date(previous.at),
+    published: (post) => {
+      const published = previous.byPath(post.sourcePath);
+      return published?.lang === post.lang && published.hash === post.sourceHash;
+    },
+    withdrewAsExpired: (post) => {
+      const change = latestChange.get(`${post.lang} ${post.id}`);
+      return change?.type === 'deleted' && change.reason === 'expired';
+    },
+  };
 }
 
 /**

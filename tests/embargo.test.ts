@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { nextPublicationChange, timedAfter } from '../src/schedule/embargo.js';
 import { nextPublicationOf } from '../src/schedule/status.js';
 import { buildInMemory, outputOf, post, runCli, siteOnDisk, sourceFiles, testConfig } from './support/site.js';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 const posts = {
@@ -81,12 +81,19 @@ describe('a clock set back behind the last build', () => {
     });
   const feedTitles = async (dir: string) => (JSON.parse(await readFile(join(dir, 'feeds/en/feed.json'), 'utf8')) as { items: { title: string }[] }).items.map((item) => item.title);
   const warnings = (stderr: string) => stderr.split('\n').filter((line) => / warning /.test(line));
-
-  it('neither withdraws what the last build published nor brings back what it withdrew, and says so', async () => {
+  const changes = async (dir: string) => (JSON.parse(await readFile(join(dir, 'feeds/en/changes.json'), 'utf8')) as { changes: { type: string; title?: string; when?: string }[] }).changes;
+  /** Built at 11:00 (the embargo passed, the expiry not yet), then at 13:00 (the expiry passed): the site's last build. */
+  const builtUntil1300 = async () => {
     const dir = await site();
+    expect((await runCli(['build', '--now', '2026-03-01T11:00:00Z'], dir)).code).toBe(0);
     expect((await runCli(['build', '--now', '2026-03-01T13:00:00Z'], dir)).code).toBe(0);
     expect(await feedTitles(dir)).toEqual(['Under embargo', 'Always here']);
-    // An hour and a half earlier, as NTP might step a clock that ran fast.
+    return dir;
+  };
+
+  it('neither withdraws what the last build published nor brings back what it withdrew, and says so', async () => {
+    const dir = await builtUntil1300();
+    // Seven and a half hours earlier, as NTP might step a clock that ran fast.
     const behind = await runCli(['build', '--now', '2026-03-01T05:30:00Z'], dir);
     expect(behind.code).toBe(0);
     expect(await feedTitles(dir)).toEqual(['Under embargo', 'Always here']);
@@ -94,17 +101,29 @@ describe('a clock set back behind the last build', () => {
       'posts/en/embargoed.md:4:12 warning the clock reads 2026-03-01T05:30:00.000Z, before this post\'s publishAt 2026-03-01T06:00:00Z, but the last build, at 2026-03-01T13:00:00.000Z, was past it and published the post: it stays published, not withdrawn until then. Is the machine\'s clock right? [publishAt]',
       'posts/en/expiring.md:4:10 warning the clock reads 2026-03-01T05:30:00.000Z, before this post\'s expires 2026-03-01T12:00:00Z, but the last build, at 2026-03-01T13:00:00.000Z, was past it and withdrew the post: it stays withdrawn. Is the machine\'s clock right? [expires]',
     ]);
-    const changes = await readFile(join(dir, 'feeds/en/changes.json'), 'utf8');
-    expect(changes).not.toContain('embargoed');
+    expect((await changes(dir)).filter((change) => change.title === 'Under embargo' && change.type === 'deleted')).toEqual([]);
   });
 
-  it('still holds a post the last build did not publish until its own embargo by the clock', async () => {
-    const dir = await site();
-    expect((await runCli(['build', '--now', '2026-03-01T13:00:00Z'], dir)).code).toBe(0);
-    await writeFile(join(dir, 'posts/en/new.md'), post('title: Embargoed since\ndate: 2026-03-01T07:00:00Z\npublishAt: 2026-03-01T07:00:00Z'));
-    expect((await runCli(['build', '--now', '2026-03-01T05:30:00Z'], dir)).code).toBe(0);
-    expect(await feedTitles(dir)).toEqual(['Under embargo', 'Always here']);
+  it('follows the clock for what the last build did not publish as it is now: a new text, a new embargo or expiry, a new post', async () => {
+    const dir = await builtUntil1300();
+    // The published file replaced by another statement under embargo, and another post given an embargo.
+    await writeFile(join(dir, 'posts/en/embargoed.md'), post('title: Another statement\ndate: 2026-03-01T07:00:00Z\npublishAt: 2026-03-01T07:00:00Z'));
+    await writeFile(join(dir, 'posts/en/always.md'), post('title: Always here\ndate: 2026-01-01T00:00:00Z\npublishAt: 2026-03-01T06:30:00Z'));
+    await writeFile(join(dir, 'posts/en/new.md'), post('title: New, expiring at ten\ndate: 2026-02-01T00:00:00Z\nexpires: 2026-03-01T10:00:00Z'));
+    const behind = await runCli(['build', '--now', '2026-03-01T05:30:00Z'], dir);
+    expect(behind.code).toBe(0);
+    expect(await feedTitles(dir)).toEqual(['New, expiring at ten']);
+    expect(warnings(behind.stderr)).toEqual([expect.stringMatching(/^posts\/en\/expiring\.md:.* stays withdrawn/)]);
     expect((await runCli(['build', '--now', '2026-03-01T07:00:00Z'], dir)).code).toBe(0);
-    expect(await feedTitles(dir)).toEqual(['Embargoed since', 'Under embargo', 'Always here']);
+    expect(await feedTitles(dir)).toEqual(['Another statement', 'New, expiring at ten', 'Always here']);
+  });
+
+  it('dates the changes it records no earlier than the last build, so a monitor reading them newest first misses none', async () => {
+    const dir = await builtUntil1300();
+    await rm(join(dir, 'posts/en/always.md'));
+    expect((await runCli(['build', '--now', '2026-03-01T05:30:00Z'], dir)).code).toBe(0);
+    const deleted = (await changes(dir)).find((change) => change.title === 'Always here');
+    expect(deleted?.type).toBe('deleted');
+    expect(deleted?.when).toBe('2026-03-01T13:00:00Z');
   });
 });

@@ -10,34 +10,46 @@ export function isLive(post: Post, now: Date): boolean {
   return true;
 }
 
+/** What the last build did, as `liveBehindLastBuild` asks of it. */
+export interface LastBuild {
+  /** The moment it published for. */
+  readonly at: Date;
+  /** Whether it published this very post: the same file, language and text. */
+  published(post: Post): boolean;
+  /** Whether the article's latest recorded change is its withdrawal as expired. */
+  withdrewAsExpired(post: Post): boolean;
+}
+
 /**
- * The posts live at `now` when the clock reads earlier than the last build's
- * (`lastBuildAt`: NTP stepping back a clock that ran fast, a machine restored
- * from an image): a post that build published as its embargo had passed stays
- * published, and one it withdrew as expired stays withdrawn, each with a
- * warning, until the clock passes that moment again. Judged by the clock
- * alone, partners would see the article deleted and then published again,
- * or a withdrawn statement come back. A post the last build did not publish
- * still waits for its embargo by the clock.
+ * The posts live at `now` when the clock reads earlier than the last
+ * build's (NTP stepping back a clock that ran fast, a machine restored from
+ * an image): a post that build published, its text unchanged since, stays
+ * published, and an article whose latest recorded change is its withdrawal
+ * as expired stays withdrawn, each with a warning, until the clock passes
+ * that moment again. Judged by the clock alone, partners would see the
+ * article deleted and then published again, or a withdrawn statement come
+ * back. Anything else (a new post, an embargo or expiry written since)
+ * follows the clock: never published before its embargo.
  */
-export function liveBehindLastBuild(posts: readonly Post[], now: Date, lastBuildAt: Date | undefined, publishedBefore: (post: Post) => boolean): { live: Post[]; diagnostics: Diagnostic[] } {
-  if (lastBuildAt === undefined || now >= lastBuildAt) return { live: posts.filter((post) => isLive(post, now)), diagnostics: [] };
+export function liveBehindLastBuild(posts: readonly Post[], now: Date, last: LastBuild | undefined): { live: Post[]; diagnostics: Diagnostic[] } {
+  if (last === undefined || now >= last.at) return { live: posts.filter((post) => isLive(post, now)), diagnostics: [] };
   const live: Post[] = [];
   const diagnostics: Diagnostic[] = [];
   const warn = (post: Post, moment: Date, key: string) => {
     const written = writtenAt(post, moment);
-    const params = { now: now.toISOString(), field: written?.field ?? 'date', at: written?.text ?? moment.toISOString(), last: lastBuildAt.toISOString() };
+    const params = { now: now.toISOString(), field: written?.field ?? 'date', at: written?.text ?? moment.toISOString(), last: last.at.toISOString() };
     diagnostics.push(diagnostic(post.sourcePath, written?.position ?? { line: 1, column: 1 }, 'warning', params.field, message(key, params)));
   };
   for (const post of posts) {
     const liveNow = isLive(post, now);
-    if (liveNow === isLive(post, lastBuildAt)) {
-      if (liveNow) live.push(post);
-    } else if (liveNow && post.expires) {
+    const liveThen = isLive(post, last.at);
+    if (liveNow && !liveThen && post.expires && last.withdrewAsExpired(post)) {
       warn(post, post.expires, 'diagnostics.date.clockBehindWithdrawn');
-    } else if (!liveNow && post.publishAt && publishedBefore(post)) {
+    } else if (!liveNow && liveThen && post.publishAt && last.published(post)) {
       live.push(post);
       warn(post, post.publishAt, 'diagnostics.date.clockBehindPublished');
+    } else if (liveNow) {
+      live.push(post);
     }
   }
   return { live, diagnostics };

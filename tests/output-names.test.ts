@@ -95,10 +95,11 @@ describe('a file name that makes a slug a URL must escape', () => {
 
   it('is a warning at the file: the post publishes at its escaped URL, and the editor is told how to mend it', () => {
     const warning = (name: string) =>
-      `posts/en/${name}.md:1:1 warning the file name gives the slug "${name}", which has characters other than letters, digits, hyphens, dots and underscores; its URL carries them escaped. Rename the file, or give the post a slug: (either moves the URL of a post already published) [slug]`;
+      `posts/en/${name}.md:1:1 warning the file name gives the slug "${name}", which slug: would refuse (it must start with a letter or digit, then letters, digits, hyphens, dots or underscores); its URL carries it as written, escaped where a URL needs it. Rename the file, or give the post a slug: (either moves the URL of a post already published) [slug]`;
     expect(lines('posts/en/annual report.md')).toEqual([warning('annual report')]);
     expect(lines('posts/en/a"><img src=x onerror=alert(1)>.md')).toEqual([warning('a"><img src=x onerror=alert(1)>')]);
     expect(lines('posts/en/report\u202Egpj.md')).toEqual([warning('report\u202Egpj')]);
+    expect(lines('posts/en/_draft-notes.md')).toEqual([warning('_draft-notes')]);
   });
 
   it('is no warning for a slug in any script, with a Jekyll date, or one the front matter gives', () => {

@@ -111,6 +111,9 @@ describe('a typo in a published post', () => {
     expect(run.stderr).toContain('posts/en/hearing.md:2:26 error the version published by the build of');
     expect(await titles(site)).toEqual(['Annual report', 'Hearing postponed', 'Journalists released']);
     expect(await readFile(join(site, 'feeds/en/rss.xml'), 'utf8')).not.toContain('\uFFFD');
+    // Saved with old Mac line endings (CR alone), the same byte is on the same line.
+    await writeFile(join(site, 'posts/en/hearing.md'), Buffer.from(latin.toString('latin1').replace(/\n/g, '\r'), 'latin1'));
+    expect((await runCli(['check'], site)).stderr).toContain('posts/en/hearing.md:2:26 error this file is not UTF-8 text from here');
   });
 
   it('says so at the file, when the version published cannot be kept because its stored text is gone or damaged', async () => {

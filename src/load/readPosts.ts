@@ -141,9 +141,9 @@ function firstNonUtf8(bytes: Buffer): SourcePosition {
     if (!(bytes[offset] === 0xef && bytes[offset + 1] === 0xbf && bytes[offset + 2] === 0xbd)) break;
     at = text.indexOf('\uFFFD', at + 1);
   }
-  const before = text.slice(0, Math.max(0, at));
-  const lineStart = before.lastIndexOf('\n') + 1;
-  return { line: before.split('\n').length, column: at - lineStart + 1 };
+  // Counted as the loader counts them: CRLF, CR alone and LF each end a line.
+  const lines = text.slice(0, Math.max(0, at)).split(/\r\n|\r|\n/);
+  return { line: lines.length, column: (lines.at(-1)?.length ?? 0) + 1 };
 }
 
 function placeOf(file: PostFileAt): Pick<SourceFile, 'path' | 'lang' | 'name'> {

@@ -12,7 +12,7 @@ import { CACHE_FILE, cacheKey, dropLoadCache, openLoadCache, saveLoadCache, type
 import { diskSource, type DiskSource } from './load/readPosts.js';
 import { fileStamp, SourceChangedError, stampClock, type FileStamp, type ListedFile } from './load/source.js';
 import type { Post } from './model.js';
-import type { PhaseListener, PlannedOutput, SitePlan } from './pipeline.js';
+import type { PhaseListener, PlanDecisions, PlannedOutput, SitePlan } from './pipeline.js';
 import type { RenderedBodies } from './render/remembered.js';
 import { openRenderedBodies, saveRenderedBodies } from './render/store.js';
 import { publicationPlan, planCounts, type PlanState } from './schedule/plan.js';
@@ -215,7 +215,7 @@ export async function prepareBuild(paths: BuildPaths, now: Date, options: Prepar
   // With the cache on, an output made from these very inputs and untouched since is kept as it is: nothing is rendered, related or composed.
   const reused = cache.enabled && !nothingToWrite ? intactOutputs(resolve(paths.out), outputManifest, result.outputsDigest) : undefined;
   const cacheUse = { unread: cache.cache?.reused.byStamp ?? 0, reread: cache.cache?.reused.byHash ?? 0, outputs: reused !== undefined };
-  const held = planCounts(publicationPlan(result.posts, now));
+  const held = heldCounts(result, now);
   const outcome = { config, diagnostics, posts: result.posts, livePerLanguage: result.livePerLanguage, skippedFiles: result.skippedFiles, failed, refusals, cacheUse, held };
   // The record of what this build publishes, as it is stored: made once, as the next build's witness needs it too.
   let recordMade: MadeRecord | undefined;
@@ -335,6 +335,12 @@ export async function prepareBuild(paths: BuildPaths, now: Date, options: Prepar
  * parts of a plan that read the record are worked out again (see
  * `SitePlan.decidedFrom`), not reasoned about.
  */
+/** How many posts the build holds back and why; not a post it publishes while the clock is behind the last build (see `liveBehindLastBuild`). */
+function heldCounts(decided: Pick<PlanDecisions, 'posts' | 'live'>, now: Date): Record<PlanState, number> {
+  const live = new Set(decided.live);
+  return planCounts(publicationPlan(decided.posts, now).filter((entry) => !(entry.state === 'scheduled' && live.has(entry.post))));
+}
+
 function decidesTheSame(result: SitePlan, next: Previous, build: { readonly now: Date; readonly config: SiteConfig; readonly named: RecordPaths; readonly held: Readonly<Record<PlanState, number>>; readonly text: string }): boolean {
   const again = result.decidedFrom(next);
   const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
@@ -347,7 +353,7 @@ function decidesTheSame(result: SitePlan, next: Previous, build: { readonly now:
     same(again.diagnostics, result.diagnostics) &&
     same(again.livePerLanguage, result.livePerLanguage) &&
     same(again.skippedFiles, result.skippedFiles) &&
-    same(planCounts(publicationPlan(again.posts, build.now)), build.held) &&
+    same(heldCounts(again, build.now), build.held) &&
     shrinkRefusals(next, { listedPaths: result.listedPaths, posts: again.posts }, build.config.maxShrink).length === 0
   );
 }

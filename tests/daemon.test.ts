@@ -4,7 +4,7 @@
  */
 import { createServer, type Server } from 'node:http';
 import { execFile } from 'node:child_process';
-import { appendFile, mkdtemp, readFile, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, mkdtemp, readFile, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -271,6 +271,22 @@ describe('nashra schedule', () => {
     expect((await runCli(['build'], site)).code).toBe(4);
     daemon.signal('SIGTERM');
     expect(await daemon.exited).toBe(0);
+  }, 60_000);
+
+  it('goes on building and stops on SIGTERM when its status file cannot be written, and says so', async () => {
+    const site = await siteOnDisk({ 'en/a.md': post('title: A\ndate: 2026-01-01') }, { schedule: { cron: '0 0 1 1 *', debounceMs: 100 } });
+    // A folder where the status file goes: every write of it fails, as one racing the state directory's removal does.
+    await mkdir(join(site, '.nashra/status.json'), { recursive: true });
+    await writeFile(join(site, '.nashra/status.json/in-the-way'), '');
+    const daemon = start(site);
+    await daemon.waitFor((line) => line.event === 'build' && line.ok === true, 30_000);
+    await daemon.waitFor((line) => line.event === 'status-unwritable', 10_000);
+    const seen = daemon.lines.length;
+    await writeFile(join(site, 'posts/en/b.md'), post('title: B\ndate: 2026-01-02'));
+    await daemon.waitFor((line) => line.event === 'build' && line.reason === 'change' && line.ok === true, 30_000, seen);
+    expect(await titles(site)).toEqual(['B', 'A']);
+    daemon.signal('SIGTERM');
+    expect(await Promise.race([daemon.exited, new Promise((resolve) => setTimeout(() => resolve('still running'), 10_000))])).toBe(0);
   }, 60_000);
 
   it('takes over a stale lock left by a process that no longer exists', async () => {

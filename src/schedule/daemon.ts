@@ -102,11 +102,32 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
   let cronTask: ScheduledTask | undefined;
   const notifications = new Set<Promise<unknown>>();
   let statusWritten: Promise<void> = Promise.resolve();
+  /** The last problem writing the status file, logged once until a write succeeds again. */
+  let statusProblem: string | undefined;
+  /**
+   * Never fails: the status file is what `nashra status` reads, not the
+   * feeds, so a write that fails (the state directory removed under it, a
+   * full disk) is logged and the daemon goes on. It failed the build that
+   * had just written the feeds ("the published files are unchanged"), and
+   * after the first build it stopped the daemon, deaf to SIGTERM.
+   */
   const saveStatus = (update: Partial<SiteStatus>): Promise<void> => {
     status = { ...status, ...update, nextTick: cronTask?.getNextRun()?.toISOString() };
     const latest = status;
     // One write at a time, in order, so the file always ends with the latest status.
-    statusWritten = statusWritten.catch(() => undefined).then(() => writeStatus(stateDir, latest));
+    statusWritten = statusWritten.then(() =>
+      writeStatus(stateDir, latest).then(
+        () => {
+          statusProblem = undefined;
+        },
+        (error: unknown) => {
+          const problem = error instanceof MessageError ? englishText(error.text) : error instanceof Error ? error.message : String(error);
+          if (problem === statusProblem) return;
+          statusProblem = problem;
+          log({ event: 'status-unwritable', ...said(message('schedule.statusUnwritable', { problem: error instanceof MessageError ? error.text : problem })) });
+        },
+      ),
+    );
     return statusWritten;
   };
   /** The warnings of the last build, by their English line: each is logged when it first appears, not at every build. */

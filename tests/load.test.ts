@@ -144,6 +144,15 @@ describe('diagnostics', () => {
     expect(parse('---\ntitle: T\ndate: 2026-01-01\n---').post?.title).toBe('T');
   });
 
+  it('warns when front matter left open is closed by a rule further down: the lead read as a key would be lost silently', () => {
+    const text = '---\ntitle: Statement on the arrests\ndate: 2026-03-01T09:00:00Z\n\nGeneva, 3 March: The Centre condemns the arrest of five defenders.\n\n---\n\nPress contact: press@example.org\n';
+    expect(messages(text)).toEqual([
+      'posts/en/example.md:5:1 warning the key "Geneva, 3 March" reads as a sentence, and nashra reads no such field, so it is not published: is the front matter closed with --- where the body should start? [Geneva, 3 March]',
+    ]);
+    // A key of one or two words is a field of the author's own, as other tools' front matter has.
+    expect(messages(post('title: T\ndate: 2026-01-01\nphoto credit: Wahat Centre\nlayout: post'))).toEqual([]);
+  });
+
   it('requires front matter', () => {
     expect(messages('Just a body.')).toEqual([
       'posts/en/example.md:1:1 error missing front matter: start the file with a --- line, then title and date [front-matter]',

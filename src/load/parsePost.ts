@@ -471,6 +471,10 @@ function checkNearMissKeys(yaml: YamlData, report: Report): boolean {
   let safe = true;
   for (const key of yaml.keys) {
     if (known.includes(key.name)) continue;
+    if (readsAsSentence(key.name)) {
+      report(key.position, 'warning', key.name, message('diagnostics.field.sentenceKey', { key: key.name }));
+      continue;
+    }
     const suggestion = nearMiss(key.name, known, (meant) => Math.max(1, Math.min(2, Math.floor(meant.length / 4))));
     if (suggestion === undefined) continue;
     if (HIDING_FIELDS.includes(suggestion)) {
@@ -481,6 +485,16 @@ function checkNearMissKeys(yaml: YamlData, report: Report): boolean {
     }
   }
   return safe;
+}
+
+/**
+ * A key no one names a field so: three words or more, or a comma between
+ * words. It is the body's opening line when front matter left open is
+ * closed by a `---` rule further down (gray-matter closes it at the first
+ * line that starts with ---), and would be dropped with no word.
+ */
+function readsAsSentence(key: string): boolean {
+  return /\S,\s+\S/.test(key) || key.trim().split(/\s+/).length >= 3;
 }
 
 /**

@@ -153,6 +153,13 @@ describe('diagnostics', () => {
     expect(messages(post('title: T\ndate: 2026-01-01\nphoto credit: Wahat Centre\nlayout: post'))).toEqual([]);
   });
 
+  it('warns when the line closing the front matter holds more than ---: the rest starts the body', () => {
+    expect(messages('---\ntitle: T\ndate: 2026-01-01\n----\n\nThe body.\n')).toEqual([
+      'posts/en/example.md:4:4 warning the line that closes the front matter holds more than ---: "-" is read as the start of the body [front-matter]',
+    ]);
+    expect(messages('---\ntitle: T\ndate: 2026-01-01\n---  \n\nThe body.\n')).toEqual([]);
+  });
+
   it('requires front matter', () => {
     expect(messages('Just a body.')).toEqual([
       'posts/en/example.md:1:1 error missing front matter: start the file with a --- line, then title and date [front-matter]',

@@ -32,6 +32,7 @@ export const feedbackEn = {
     frontMatter: {
       javascript: 'front matter written in JavaScript is not allowed; use YAML between --- lines',
       tooManyAliases: 'the front matter repeats values through aliases (*name) too many times, as a document made to exhaust memory does; write the values out',
+      closingLineMore: 'the line that closes the front matter holds more than ---: "{{rest}}" is read as the start of the body',
       yamlUnclosed: 'the front matter is never closed: end it with a --- line before the body',
       tomlUnclosed: 'the TOML front matter is never closed: end it with a +++ line',
       jsonUnclosed: 'the JSON front matter is never closed: end it with the } that matches its first {',
@@ -298,6 +299,7 @@ export const feedbackAr = {
     frontMatter: {
       javascript: 'لا يُقبل رأس المقال (front matter) المكتوب بلغة JavaScript؛ اكتبه بصيغة YAML بين سطرين «---»',
       tooManyAliases: 'يكرّر رأس المقال قيمًا بالإحالات (*name) مرات كثيرة جدًا، كما يفعل مستند صُنع لاستنزاف الذاكرة؛ اكتب القيم كاملة',
+      closingLineMore: 'في السطر الذي يُغلق رأس المقال أكثر من «---»: يُقرأ «{{rest}}» بداية لنص المقال',
       yamlUnclosed: 'رأس المقال لم يُغلق: أنهِه بسطر «---» قبل نص المقال',
       tomlUnclosed: 'رأس المقال المكتوب بصيغة TOML لم يُغلق: أنهِه بسطر «+++»',
       jsonUnclosed: 'رأس المقال المكتوب بصيغة JSON لم يُغلق: أنهِه بالقوس «}» المقابل لأول «{»',

@@ -175,6 +175,10 @@ function readSource(text: string, report: Report): { source: YamlData; body: str
     report(START, 'error', 'front-matter', message('diagnostics.frontMatter.yamlUnclosed'));
     return undefined;
   }
+  // Closed at the first line that starts with ---, as gray-matter closes it: what follows on that line opens the body.
+  const closing = text.indexOf(CLOSING, 3) + CLOSING.length;
+  const leftOver = text.slice(closing, (text.indexOf('\n', closing) + 1 || text.length + 1) - 1);
+  if (leftOver.trim() !== '') report(positionOfIndex(text, closing), 'warning', 'front-matter', message('diagnostics.frontMatter.closingLineMore', { rest: leftOver.trim() }));
   let yaml: YamlData | undefined;
   let written: string;
   try {

@@ -170,13 +170,14 @@ function readSource(text: string, report: Report): { source: YamlData; body: str
     report(START, 'error', 'front-matter', message('diagnostics.frontMatter.missing'));
     return undefined;
   }
+  const closedAt = text.indexOf(CLOSING, 3);
   // gray-matter reads the whole file as front matter then, so a half-written post would publish with no body (Hugo refuses it too).
-  if (text.indexOf(CLOSING, 3) < 0) {
+  if (closedAt < 0) {
     report(START, 'error', 'front-matter', message('diagnostics.frontMatter.yamlUnclosed'));
     return undefined;
   }
   // Closed at the first line that starts with ---, as gray-matter closes it: what follows on that line opens the body.
-  const closing = text.indexOf(CLOSING, 3) + CLOSING.length;
+  const closing = closedAt + CLOSING.length;
   const leftOver = text.slice(closing, (text.indexOf('\n', closing) + 1 || text.length + 1) - 1);
   if (leftOver.trim() !== '') report(positionOfIndex(text, closing), 'warning', 'front-matter', message('diagnostics.frontMatter.closingLineMore', { rest: leftOver.trim() }));
   let yaml: YamlData | undefined;
@@ -467,8 +468,9 @@ function bodyStartLine(fileText: string, body: string): number {
 }
 
 /**
- * Warns about keys that look like a known field, so a typo is not silently
- * ignored. Returns false when one looks like a field that hides the post.
+ * Warns about unknown keys that look like a known field, so a typo is not
+ * silently ignored, or like a sentence (see `readsAsSentence`). Returns false
+ * when one looks like a field that hides the post.
  */
 function checkNearMissKeys(yaml: YamlData, report: Report): boolean {
   const known: readonly string[] = KNOWN_FIELDS;

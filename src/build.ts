@@ -327,6 +327,12 @@ export async function prepareBuild(paths: BuildPaths, now: Date, options: Prepar
   };
 }
 
+/** How many posts the build holds back and why; not a post it publishes while the clock is behind the last build (see `liveBehindLastBuild`). */
+function heldCounts(decided: Pick<PlanDecisions, 'posts' | 'live'>, now: Date): Record<PlanState, number> {
+  const live = new Set(decided.live);
+  return planCounts(publicationPlan(decided.posts, now).filter((entry) => !(entry.state === 'scheduled' && live.has(entry.post))));
+}
+
 /**
  * Whether the next build, deciding from the record `next` (the one this
  * build writes) rather than from the one this build read, gives this build's
@@ -335,12 +341,6 @@ export async function prepareBuild(paths: BuildPaths, now: Date, options: Prepar
  * parts of a plan that read the record are worked out again (see
  * `SitePlan.decidedFrom`), not reasoned about.
  */
-/** How many posts the build holds back and why; not a post it publishes while the clock is behind the last build (see `liveBehindLastBuild`). */
-function heldCounts(decided: Pick<PlanDecisions, 'posts' | 'live'>, now: Date): Record<PlanState, number> {
-  const live = new Set(decided.live);
-  return planCounts(publicationPlan(decided.posts, now).filter((entry) => !(entry.state === 'scheduled' && live.has(entry.post))));
-}
-
 function decidesTheSame(result: SitePlan, next: Previous, build: { readonly now: Date; readonly config: SiteConfig; readonly named: RecordPaths; readonly held: Readonly<Record<PlanState, number>>; readonly text: string }): boolean {
   const again = result.decidedFrom(next);
   const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);

@@ -296,8 +296,15 @@ function decide(loaded: LoadResult, config: SiteConfig, now: Date, previous: Pre
 /** The last build as a clock set back behind it asks of it (see `liveBehindLastBuild`); undefined without a record. */
 function lastBuildOf(previous: Previous): LastBuild | undefined {
   if (previous.at === undefined) return undefined;
-  const latestChange = new Map<string, Change>();
-  for (const change of [...previous.changes].sort(newestFirst)) if (!latestChange.has(`${change.lang} ${change.id}`)) latestChange.set(`${change.lang} ${change.id}`, change);
+  // Made only when asked: only while the clock is behind the last build.
+  let latestChange: Map<string, Change> | undefined;
+  const latestChangeOf = (key: string): Change | undefined => {
+    if (!latestChange) {
+      latestChange = new Map();
+      for (const change of [...previous.changes].sort(newestFirst)) if (!latestChange.has(`${change.lang} ${change.id}`)) latestChange.set(`${change.lang} ${change.id}`, change);
+    }
+    return latestChange.get(key);
+  };
   return {
     at: new Date(previous.at),
     published: (post) => {
@@ -305,7 +312,7 @@ function lastBuildOf(previous: Previous): LastBuild | undefined {
       return published?.lang === post.lang && published.hash === post.sourceHash;
     },
     withdrewAsExpired: (post) => {
-      const change = latestChange.get(`${post.lang} ${post.id}`);
+      const change = latestChangeOf(`${post.lang} ${post.id}`);
       return change?.type === 'deleted' && change.reason === 'expired';
     },
   };

@@ -95,9 +95,10 @@ const TOML_DATE = /^\d{4}-\d{2}-\d{2}(?:[Tt ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:
 
 /** The date literal written where the value at `path` starts, if one is. */
 function writtenDateAt(text: string, lineOffset: number, located: Located): (path: readonly string[]) => string | undefined {
-  const lines = text.split('\n');
+  let lines: string[] | undefined; // split only for a post that has a date
   return (path) => {
     const { line, column } = located.positionOf(path);
+    lines ??= text.split('\n');
     return TOML_DATE.exec(lines[line - lineOffset - 1]?.slice(column - 1) ?? '')?.[0];
   };
 }

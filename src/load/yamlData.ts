@@ -191,8 +191,9 @@ function cleanText(text: string, path: readonly (string | number)[], repaired: R
   // Written as YAML escapes (`\x07`, `\ud800`), they reach the text only now, past the file's own check.
   if (removed.some((character) => character.kind === 'control')) repaired(path, CONTROL_REMOVED);
   if (removed.some((character) => character.kind === 'bidi')) repaired(path, BIDI_REMOVED);
-  const balanced = closeIsolates(stripForbiddenCharacters(text));
-  if (balanced !== stripForbiddenCharacters(text)) repaired(path, ISOLATES_CLOSED);
+  const stripped = removed.length > 0 ? stripForbiddenCharacters(text) : text;
+  const balanced = closeIsolates(stripped);
+  if (balanced !== stripped) repaired(path, ISOLATES_CLOSED);
   return balanced;
 }
 

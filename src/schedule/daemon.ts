@@ -109,7 +109,7 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
    * feeds, so a write that fails (the state directory removed under it, a
    * full disk) is logged and the daemon goes on. It failed the build that
    * had just written the feeds ("the published files are unchanged"), and
-   * after the first build it stopped the daemon, deaf to SIGTERM.
+   * after the first build it made the command itself fail.
    */
   const saveStatus = (update: Partial<SiteStatus>): Promise<void> => {
     status = { ...status, ...update, nextTick: cronTask?.getNextRun()?.toISOString() };
@@ -121,10 +121,11 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
           statusProblem = undefined;
         },
         (error: unknown) => {
-          const problem = error instanceof MessageError ? englishText(error.text) : error instanceof Error ? error.message : String(error);
-          if (problem === statusProblem) return;
-          statusProblem = problem;
-          log({ event: 'status-unwritable', ...said(message('schedule.statusUnwritable', { problem: error instanceof MessageError ? error.text : problem })) });
+          const problem = error instanceof MessageError ? error.text : error instanceof Error ? error.message : String(error);
+          const english = typeof problem === 'string' ? problem : englishText(problem);
+          if (english === statusProblem) return;
+          statusProblem = english;
+          log({ event: 'status-unwritable', ...said(message('schedule.statusUnwritable', { problem })) });
         },
       ),
     );

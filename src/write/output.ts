@@ -664,9 +664,9 @@ export async function readOutputManifest(path: string): Promise<OutputManifest> 
     }
     const read = JSON.parse(bytes.toString('utf8')) as { manifest?: unknown } | null;
     const value = (read !== null && typeof read.manifest === 'object' ? read.manifest : read) as { files?: unknown; records?: unknown; madeFrom?: unknown } | null;
-    const files = Array.isArray(value?.files) ? value.files.filter((file): file is string => typeof file === 'string' && isSafeRelative(file)) : [];
-    const madeFrom = MadeFromWithoutWitnessSchema.safeParse(value?.madeFrom);
     if (!Array.isArray(value?.files)) return { ...NO_MANIFEST, damaged: true };
+    const files = value.files.filter((file): file is string => typeof file === 'string' && isSafeRelative(file));
+    const madeFrom = MadeFromWithoutWitnessSchema.safeParse(value.madeFrom);
     return { files, records: validRecords(value.records, new Set(files)), mtimeMs: info.mtimeMs, ...(madeFrom.success ? { madeFrom: madeFrom.data } : {}) };
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'ENOENT' ? NO_MANIFEST : { ...NO_MANIFEST, damaged: true };
